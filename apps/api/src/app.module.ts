@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AllExceptionsFilter, AppConfig, CoreModule, createValidationPipe } from '@shipei/core';
+import { LoggerModule } from 'nestjs-pino';
+import { ENTITIES, MIGRATIONS } from './database/schema';
+import { HealthController } from './health/health.controller';
+import { logSerializers } from './logging';
+
+/** The composition root: wires the domain modules to HTTP. No rules live here. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot({ config, entities: ENTITIES, migrations: MIGRATIONS }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (req: any) => req.id ?? randomUUID(),
+            serializers: logSerializers,
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+            customProps: () => ({ app: 'shipei-api' }),
+            autoLogging: { ignore: (req: any) => req.url === '/api/health' },
+          },
+        }),
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 100_000 }] }),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+      ],
+    };
+  }
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The application's validated configuration. Built once at boot from the environment
+ * by {@link loadAppConfig}; injected by class token so nothing reads process.env later.
+ */
+export class AppConfig {
+  readonly nodeEnv!: 'development' | 'production' | 'test';
+  readonly port!: number;
+  readonly databaseUrl!: string;
+  readonly jwtSecret!: string;
+  /** True when no JWT_SECRET was given and a random one was generated for this start. */
+  readonly jwtSecretGenerated!: boolean;
+  readonly jwtExpiresIn!: string;
+  readonly publicBaseUrl!: string;
+  /** The first admin's password on an empty database; undefined → generate and print once. */
+  readonly adminPassword?: string;
+  readonly logLevel!: string;
+  readonly platformName!: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`配置无效 (invalid configuration):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:data/shipei.sqlite';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Validates the environment and returns the typed config, or throws one error listing every problem. */
+export function loadAppConfig(env: Record<string, string | undefined>): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be development, production or test (got "${env.NODE_ENV}")`);
+  }
+
+  const portText = env.PORT ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 0 || port > 65535) {
+    problems.push(`PORT must be a whole number between 0 and 65535 (got "${portText}")`);
+  }
+
+  const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  if (!/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(databaseUrl)) {
+    problems.push('DATABASE_URL must look like sqlite:data/shipei.sqlite or mysql://user:pass@host:3306/db');
+  }
+
+  let jwtSecret = env.JWT_SECRET ?? '';
+  let jwtSecretGenerated = false;
+  if (!jwtSecret) {
+    if (nodeEnv === 'production') {
+      problems.push('JWT_SECRET is required when NODE_ENV=production (use at least 32 random characters)');
+    } else {
+      jwtSecret = randomBytes(32).toString('base64url');
+      jwtSecretGenerated = true;
+    }
+  } else if (jwtSecret.length < 32 && nodeEnv === 'production') {
+    problems.push('JWT_SECRET must be at least 32 characters long in production');
+  }
+
+  const jwtExpiresIn = env.JWT_EXPIRES_IN ?? '8h';
+  if (!/^\d+[smhd]$/.test(jwtExpiresIn)) problems.push(`JWT_EXPIRES_IN must look like 30m, 8h or 1d (got "${jwtExpiresIn}")`);
+
+  const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${Number.isFinite(port) ? port : 3000}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s]+$/.test(publicBaseUrl)) {
+    problems.push(`PUBLIC_BASE_URL must be an http(s) URL (got "${env.PUBLIC_BASE_URL}")`);
+  }
+
+  const adminPassword = env.ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && !(adminPassword.length >= 8 && /[A-Za-z]/.test(adminPassword) && /\d/.test(adminPassword))) {
+    problems.push('ADMIN_PASSWORD must have at least 8 characters with letters and digits');
+  }
+
+  const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  if (problems.length) throw new ConfigError(problems);
+  return Object.assign(new AppConfig(), {
+    nodeEnv,
+    port,
+    databaseUrl,
+    jwtSecret,
+    jwtSecretGenerated,
+    jwtExpiresIn,
+    publicBaseUrl,
+    adminPassword,
+    logLevel,
+    platformName: env.PLATFORM_NAME ?? '临沂市教师培训与人才支持管理平台',
+  });
+}

@@ -1,0 +1,53 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+const RETRYABLE_MYSQL = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+/**
+ * Every write of the application goes through {@link TransactionRunner.run}.
+ *
+ * Why: TypeORM on better-sqlite3 has one connection shared by every caller, so two
+ * concurrent `dataSource.transaction()` calls interleave inside one SQLite transaction
+ * (a spike oversold 400 seats by 3×). On SQLite the runner therefore queues write
+ * transactions one after another in this process (SQLite allows one writer anyway).
+ * On MySQL each transaction has its own pooled connection; the runner retries the
+ * whole unit of work on a deadlock, which row locks taken in different orders can cause.
+ * A nested call joins the surrounding transaction instead of queueing behind itself.
+ */
+@Injectable()
+export class TransactionRunner {
+  private readonly current = new AsyncLocalStorage<EntityManager>();
+  private queue: Promise<unknown> = Promise.resolve();
+  readonly dialect: 'sqlite' | 'mysql';
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.dialect = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+  }
+
+  async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const outer = this.current.getStore();
+    if (outer) return work(outer);
+    if (this.dialect === 'sqlite') return this.serialised(() => this.once(work));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(work);
+      } catch (e) {
+        const code = (e as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (e as { code?: string }).code;
+        if (attempt >= 5 || !code || !RETRYABLE_MYSQL.has(code)) throw e;
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+      }
+    }
+  }
+
+  private once<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((em) => this.current.run(em, () => work(em)));
+  }
+
+  private serialised<T>(job: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(job, job);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}

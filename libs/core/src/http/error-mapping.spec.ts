@@ -1,0 +1,32 @@
+import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { ConflictError } from '../errors/domain-error';
+import { mapError } from './error-mapping';
+
+describe('mapError', () => {
+  it('keeps a domain error as it is', () => {
+    const m = mapError(new ConflictError('QUOTA_FULL', '名额已满', { countyId: 3 }));
+    expect(m).toEqual({ status: 409, body: { statusCode: 409, code: 'QUOTA_FULL', message: '名额已满', countyId: 3 }, unexpected: false });
+  });
+
+  it('turns a duplicate key on either engine into 409', () => {
+    for (const code of ['ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE']) {
+      const err = new QueryFailedError('INSERT', [], Object.assign(new Error('dup'), { code }));
+      expect(mapError(err).status).toBe(409);
+      expect(mapError(err).body.code).toBe('DUPLICATE');
+    }
+  });
+
+  it('gives Chinese messages for framework errors and hides internals of unknown ones', () => {
+    expect(mapError(new NotFoundException('Cannot GET /x')).body.message).toBe('请求的资源不存在');
+    expect(mapError(new BadRequestException()).status).toBe(400);
+    const m = mapError(new TypeError('secret internals at line 3'));
+    expect(m.status).toBe(500);
+    expect(JSON.stringify(m.body)).not.toContain('secret');
+    expect(m.unexpected).toBe(true);
+  });
+
+  it('maps a lost database to 503', () => {
+    expect(mapError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' })).status).toBe(503);
+  });
+});
