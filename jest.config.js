@@ -1,9 +1,9 @@
 // One jest run covers unit specs (next to the code) and end-to-end specs (test/).
 // The database they use comes from TEST_DATABASE_URL (default: a fresh SQLite file per suite).
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022', keepClassNames: true } }];
 
 const common = {
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.(ts|js|mjs)$': '<rootDir>/test/support/jest-transformer.js' },
+  transformIgnorePatterns: [],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@shipei/api/(.*)$': '<rootDir>/apps/api/src/$1',

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { AccessPolicy } from './access/access-policy';
 import { AppConfig } from './config/app-config';
 import { connectionOptions } from './database/database-url';
 import { migrate } from './database/migrate';
@@ -48,8 +49,8 @@ export class CoreModule {
           },
         }),
       ],
-      providers: [{ provide: AppConfig, useValue: opts.config }, TransactionRunner],
-      exports: [AppConfig, TransactionRunner],
+      providers: [{ provide: AppConfig, useValue: opts.config }, TransactionRunner, AccessPolicy],
+      exports: [AppConfig, TransactionRunner, AccessPolicy],
     };
   }
 }

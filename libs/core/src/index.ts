@@ -10,3 +10,6 @@ export * from './http/all-exceptions.filter';
 export * from './http/error-mapping';
 export * from './pagination/page';
 export * from './validation/validation-errors';
+export * from './access/actor';
+export * from './access/access-policy';
+export * from './http/auth-decorators';

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { Actor, PageQuery, pageOf, Page } from '@shipei/core';
+import { EntityManager } from 'typeorm';
+import { AuditEntry } from './audit-entry.entity';
+
+export interface AuditEvent {
+  action: string;
+  entity: string;
+  entityId?: number | string | null;
+  /** Names of the fields changed or revealed; never their values. */
+  fields?: string[];
+  /** A short non-personal note, e.g. a rejection reason code. */
+  note?: string;
+}
+
+export interface AuditFilter {
+  entity?: string;
+  entityId?: string;
+  action?: string;
+  actorId?: number;
+  from?: Date;
+  to?: Date;
+}
+
+@Injectable()
+export class AuditService {
+  /** Records the event inside the caller's transaction, so a change and its audit line commit together. */
+  async record(em: EntityManager, actor: Actor, event: AuditEvent): Promise<void> {
+    await em.insert(AuditEntry, {
+      at: new Date(),
+      actorId: actor.userId || null,
+      actorRole: actor.role,
+      action: event.action,
+      entity: event.entity,
+      entityId: event.entityId == null ? null : String(event.entityId),
+      fields: event.fields?.length ? event.fields.join(',').slice(0, 500) : null,
+      note: event.note ? event.note.slice(0, 500) : null,
+      ip: actor.ip?.slice(0, 64) ?? null,
+      requestId: actor.requestId?.slice(0, 64) ?? null,
+    });
+  }
+
+  async list(em: EntityManager, filter: AuditFilter, page: PageQuery): Promise<Page<AuditEntry>> {
+    const qb = em.createQueryBuilder(AuditEntry, 'a');
+    if (filter.entity) qb.andWhere('a.entity = :entity', { entity: filter.entity });
+    if (filter.entityId) qb.andWhere('a.entityId = :entityId', { entityId: filter.entityId });
+    if (filter.action) qb.andWhere('a.action = :action', { action: filter.action });
+    if (filter.actorId) qb.andWhere('a.actorId = :actorId', { actorId: filter.actorId });
+    if (filter.from) qb.andWhere('a.at >= :from', { from: filter.from });
+    if (filter.to) qb.andWhere('a.at < :to', { to: filter.to });
+    const [items, total] = await qb.orderBy('a.id', 'DESC').skip(page.offset).take(page.pageSize).getManyAndCount();
+    return pageOf(items, total, page);
+  }
+
+  /** Drops entries older than the retention period (spec §9: at least six months are kept). */
+  async purgeOlderThan(em: EntityManager, cutoff: Date): Promise<number> {
+    const res = await em.createQueryBuilder().delete().from(AuditEntry).where('at < :cutoff', { cutoff }).execute();
+    return res.affected ?? 0;
+  }
+}

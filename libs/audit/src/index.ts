@@ -1,0 +1,4 @@
+export * from './audit-entry.entity';
+export * from './audit.module';
+export * from './audit.service';
+export * from './migrations/1764374400000-audit';
