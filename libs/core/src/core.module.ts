@@ -1,11 +1,12 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import { AccessPolicy } from './access/access-policy';
 import { AppConfig } from './config/app-config';
 import { connectionOptions } from './database/database-url';
 import { migrate } from './database/migrate';
+import { openDataSource } from './database/open-data-source';
 import { TransactionRunner } from './database/transaction-runner';
 
 export interface CoreModuleOptions {
@@ -43,7 +44,7 @@ export class CoreModule {
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(opts),
           dataSourceFactory: async (options) => {
-            const ds = await new DataSource(options!).initialize();
+            const ds = await openDataSource(options!);
             await migrate(ds);
             return ds;
           },

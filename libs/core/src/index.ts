@@ -13,3 +13,4 @@ export * from './validation/validation-errors';
 export * from './access/actor';
 export * from './access/access-policy';
 export * from './http/auth-decorators';
+export * from './database/open-data-source';

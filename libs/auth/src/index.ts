@@ -1,0 +1,2 @@
+export * from './migrations/1764374402000-accounts';
+export * from './user.entity';

@@ -1,0 +1,5 @@
+export * from './identity/mask';
+export * from './identity/resident-id';
+export * from './migrations/1764374401000-people';
+export * from './organisations/organisation.entity';
+export * from './teachers/teacher.entity';
