@@ -3,7 +3,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AuditModule } from '@shipei/audit';
+import { AuthModule } from '@shipei/auth';
 import { AllExceptionsFilter, AppConfig, CoreModule, createValidationPipe } from '@shipei/core';
+import { PeopleModule } from '@shipei/people';
 import { LoggerModule } from 'nestjs-pino';
 import { ENTITIES, MIGRATIONS } from './database/schema';
 import { HealthController } from './health/health.controller';
@@ -29,6 +32,9 @@ export class AppModule {
         }),
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 100_000 }] }),
         TerminusModule.forRoot({ logger: false }),
+        AuditModule,
+        AuthModule,
+        PeopleModule,
       ],
       controllers: [HealthController],
       providers: [

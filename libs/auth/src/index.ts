@@ -1,2 +1,6 @@
+export * from './auth.module';
+export * from './auth.service';
 export * from './migrations/1764374402000-accounts';
+export * from './passwords';
 export * from './user.entity';
+export * from './users.service';

@@ -14,3 +14,4 @@ export * from './access/actor';
 export * from './access/access-policy';
 export * from './http/auth-decorators';
 export * from './database/open-data-source';
+export * from './http/id.pipe';

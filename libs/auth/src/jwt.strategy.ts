@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { Actor, AppConfig } from '@shipei/core';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { TokenPayload } from './token';
+
+export const TOKEN_COOKIE = 'shipei_token';
+
+/** passport-jwt: HS256 only, expiry enforced; the token carries the actor, so no database read. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(config: AppConfig) {
+    super({
+      jwtFromRequest: ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), (req: any) => req?.cookies?.[TOKEN_COOKIE] ?? null]),
+      secretOrKey: config.jwtSecret,
+      algorithms: ['HS256'],
+      ignoreExpiration: false,
+      passReqToCallback: true,
+    });
+  }
+
+  validate(req: any, payload: TokenPayload & { mcp?: boolean }): Actor & { mustChangePassword: boolean } {
+    return {
+      userId: payload.sub,
+      role: payload.role,
+      organisationId: payload.org ?? null,
+      countyId: payload.county ?? null,
+      teacherId: payload.tch ?? null,
+      ip: req.ip,
+      requestId: req.id,
+      mustChangePassword: !!payload.mcp,
+    };
+  }
+}

@@ -1,0 +1,130 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AccessPolicy, Actor, AppConfig, BadInputError, ConflictError, NOTHING, Page, pageOf, SYSTEM_ACTOR, TransactionRunner } from '@shipei/core';
+import { AuditService } from '@shipei/audit';
+import { maskPhone, Organisation, Teacher } from '@shipei/people';
+import { EntityManager } from 'typeorm';
+import { CreateUserDto, UserDto, UserQuery } from './dto/user.dto';
+import { assertPasswordRule, hashPassword } from './passwords';
+import { User } from './user.entity';
+
+export function toUserDto(u: User): UserDto {
+  return {
+    id: u.id,
+    // A teacher's username is their phone number: personal data, masked in lists.
+    username: u.role === 'TEACHER' ? maskPhone(u.username) : u.username,
+    displayName: u.displayName,
+    role: u.role,
+    organisationId: u.organisationId,
+    teacherId: u.teacherId,
+    mustChangePassword: u.mustChangePassword,
+    active: u.active,
+  };
+}
+
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Accounts');
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {
+    access.register<User>('user', {
+      entity: User,
+      label: '账号',
+      // County admins see the accounts of their county's teachers; others only themselves.
+      scope: (actor, a) => {
+        if (actor.role === 'CITY_ADMIN') return null;
+        if (actor.role === 'COUNTY_ADMIN' && actor.countyId) {
+          return { where: `${a}.teacherId IN (SELECT t.id FROM teacher t WHERE t.countyId = :uCounty) OR ${a}.id = :uSelf`, params: { uCounty: actor.countyId, uSelf: actor.userId } };
+        }
+        return actor.userId ? { where: `${a}.id = :uSelf`, params: { uSelf: actor.userId } } : NOTHING;
+      },
+    });
+  }
+
+  /** On an empty database, creates the first admin (`admin`) from ADMIN_PASSWORD or a generated one printed once. */
+  async onApplicationBootstrap(): Promise<void> {
+    const generated = this.config.adminPassword ? null : randomBytes(9).toString('base64url') + '7a';
+    const password = this.config.adminPassword ?? generated!;
+    const created = await this.tx.run(async (em) => {
+      if ((await em.count(User)) > 0) return false;
+      const city = await em.findOne(Organisation, { where: { type: 'CITY' }, order: { id: 'ASC' } });
+      await em.insert(User, {
+        username: 'admin',
+        passwordHash: await hashPassword(password),
+        role: 'CITY_ADMIN',
+        displayName: '系统管理员',
+        organisationId: city?.id ?? null,
+        teacherId: null,
+        mustChangePassword: !!generated,
+        createdAt: new Date(),
+      });
+      await this.audit.record(em, SYSTEM_ACTOR, { action: 'create', entity: 'user', note: 'first admin' });
+      return true;
+    });
+    if (created && generated) {
+      // Printed once, on the console only (never to the structured log), for the person starting the app.
+      console.warn(`\n首个管理员账号已创建：用户名 admin，初始密码 ${generated}（仅显示这一次，首次登录后请修改）\n`);
+    } else if (created) {
+      this.logger.log('First admin account "admin" created from ADMIN_PASSWORD');
+    }
+  }
+
+  async create(actor: Actor, dto: CreateUserDto): Promise<UserDto> {
+    assertPasswordRule(dto.password);
+    const passwordHash = await hashPassword(dto.password);
+    return this.tx.run(async (em) => {
+      const { organisationId, teacherId, displayName } = await this.checkPlacement(em, actor, dto);
+      if (await em.existsBy(User, { username: dto.username })) throw new ConflictError('USERNAME_TAKEN', '该用户名已被使用');
+      if (teacherId && (await em.existsBy(User, { teacherId }))) throw new ConflictError('TEACHER_HAS_ACCOUNT', '该教师已有账号');
+      const { identifiers } = await em.insert(User, {
+        username: dto.username,
+        passwordHash,
+        role: dto.role,
+        displayName: dto.displayName ?? displayName,
+        organisationId,
+        teacherId,
+        mustChangePassword: true,
+        createdAt: new Date(),
+      });
+      const id = Number(identifiers[0].id);
+      await this.audit.record(em, actor, { action: 'create', entity: 'user', entityId: id, fields: ['username', 'role', 'organisationId', 'teacherId'] });
+      return toUserDto(await em.findOneByOrFail(User, { id }));
+    });
+  }
+
+  /** Where an account may sit, by who creates it (spec §10: city any; county only its own teachers). */
+  private async checkPlacement(em: EntityManager, actor: Actor, dto: CreateUserDto): Promise<{ organisationId: number | null; teacherId: number | null; displayName: string }> {
+    const bad = (field: string, message: string) => new BadInputError('INVALID_ACCOUNT', message, { errors: [{ field, message }] });
+    if (actor.role === 'COUNTY_ADMIN' && dto.role !== 'TEACHER') throw bad('role', '县区管理员只能为本县区教师创建账号');
+    if (dto.role === 'TEACHER') {
+      if (!dto.teacherId) throw bad('teacherId', '教师账号须指定教师');
+      const teacher = await this.access.load<Teacher>(em, actor, 'teacher', dto.teacherId, 'write');
+      if (dto.username !== teacher.phone) throw bad('username', '教师账号的用户名须为该教师的手机号');
+      return { organisationId: teacher.schoolId, teacherId: teacher.id, displayName: teacher.name };
+    }
+    if (dto.teacherId) throw bad('teacherId', '只有教师账号可以关联教师');
+    if (dto.role === 'COUNTY_ADMIN') {
+      const county = dto.organisationId ? await em.findOneBy(Organisation, { id: dto.organisationId }) : null;
+      if (county?.type !== 'COUNTY') throw bad('organisationId', '县区管理员须指定所属县区');
+      return { organisationId: county.id, teacherId: null, displayName: `${county.name}管理员` };
+    }
+    if (dto.organisationId) {
+      const org = await em.findOneBy(Organisation, { id: dto.organisationId });
+      if (!org) throw bad('organisationId', '所属单位不存在');
+      return { organisationId: org.id, teacherId: null, displayName: dto.username };
+    }
+    return { organisationId: null, teacherId: null, displayName: dto.username };
+  }
+
+  async list(em: EntityManager, actor: Actor, q: UserQuery): Promise<Page<UserDto>> {
+    const qb = this.access.query<User>(em, actor, 'user', 'u');
+    if (q.role) qb.andWhere('u.role = :role', { role: q.role });
+    const [rows, total] = await qb.orderBy('u.id', 'ASC').skip(q.offset).take(q.pageSize).getManyAndCount();
+    return pageOf(rows.map(toUserDto), total, q);
+  }
+}

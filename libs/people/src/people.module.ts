@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { OrganisationsController } from './organisations/organisations.controller';
+import { OrganisationsService } from './organisations/organisations.service';
+import { TeachersController } from './teachers/teachers.controller';
+import { TeachersService } from './teachers/teachers.service';
+
+/** Organisations and teachers: the shared people library every domain module builds on. */
+@Module({
+  controllers: [OrganisationsController, TeachersController],
+  providers: [OrganisationsService, TeachersService],
+  exports: [OrganisationsService, TeachersService],
+})
+export class PeopleModule {}

@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { AccessPolicy, Actor, BadInputError, ConflictError, NOTHING, Page, pageOf, TransactionRunner } from '@shipei/core';
+import { AuditService } from '@shipei/audit';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { maskIdNumber, maskPhone } from '../identity/mask';
+import { normaliseIdNumber, parseResidentId } from '../identity/resident-id';
+import { Organisation } from '../organisations/organisation.entity';
+import { CreateTeacherDto, TeacherDto, TeacherFieldsDto, TeacherQuery, UpdateTeacherDto } from './dto/teacher.dto';
+import { Teacher } from './teacher.entity';
+
+export function toTeacherDto(t: Teacher, full = false): TeacherDto {
+  return {
+    id: t.id,
+    name: t.name,
+    idNumber: full ? t.idNumber : maskIdNumber(t.idNumber),
+    gender: t.gender,
+    birthDate: t.birthDate,
+    phone: full ? t.phone : maskPhone(t.phone),
+    schoolId: t.schoolId,
+    countyId: t.countyId,
+    stage: t.stage,
+    subject: t.subject,
+    title: t.title,
+    backboneLevel: t.backboneLevel,
+    teachingStartYear: t.teachingStartYear,
+    appraisalsQualified: !!t.appraisalsQualified,
+    onProbation: !!t.onProbation,
+    specialPost: !!t.specialPost,
+    qualificationCertNo: t.qualificationCertNo,
+  };
+}
+
+const OPTIONAL_FIELDS: (keyof TeacherFieldsDto)[] = ['stage', 'subject', 'title', 'backboneLevel', 'teachingStartYear', 'appraisalsQualified', 'onProbation', 'specialPost', 'qualificationCertNo'];
+
+@Injectable()
+export class TeachersService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditService,
+  ) {
+    access.register<Teacher>('teacher', {
+      entity: Teacher,
+      label: '教师',
+      scope: (actor, a, mode) => {
+        if (actor.role === 'CITY_ADMIN') return null;
+        if (actor.role === 'COUNTY_ADMIN' && actor.countyId) return { where: `${a}.countyId = :tCounty`, params: { tCounty: actor.countyId } };
+        if (actor.role === 'TEACHER' && actor.teacherId && mode === 'read') return { where: `${a}.id = :tSelf`, params: { tSelf: actor.teacherId } };
+        return NOTHING;
+      },
+    });
+  }
+
+  /** The school a teacher may be placed at by this actor (a SCHOOL in the actor's county), or 400/404. */
+  async schoolFor(em: EntityManager, actor: Actor, schoolId: number): Promise<Organisation> {
+    const school = await this.access.load<Organisation>(em, actor, 'organisation', schoolId);
+    if (school.type !== 'SCHOOL' || !school.countyId) {
+      throw new BadInputError('NOT_A_SCHOOL', '任职单位须为学校', { errors: [{ field: 'schoolId', message: '任职单位须为学校' }] });
+    }
+    if (actor.role !== 'CITY_ADMIN' && school.countyId !== actor.countyId) {
+      throw new BadInputError('NOT_A_SCHOOL', '只能选择本县区的学校', { errors: [{ field: 'schoolId', message: '只能选择本县区的学校' }] });
+    }
+    return school;
+  }
+
+  /** 409 naming where the 身份证号 or phone is already registered (the school, never the person). */
+  async assertUnique(em: EntityManager, idNumber: string | null, phone: string | null, exceptId?: number): Promise<void> {
+    if (idNumber) {
+      const other = await em.findOne(Teacher, { where: { idNumber }, select: { id: true, schoolId: true } });
+      if (other && other.id !== exceptId) {
+        const school = await em.findOne(Organisation, { where: { id: other.schoolId }, select: { name: true } });
+        throw new ConflictError('DUPLICATE_ID_NUMBER', `该身份证号已在「${school?.name ?? '其他学校'}」登记`);
+      }
+    }
+    if (phone) {
+      const other = await em.findOne(Teacher, { where: { phone }, select: { id: true, schoolId: true } });
+      if (other && other.id !== exceptId) {
+        const school = await em.findOne(Organisation, { where: { id: other.schoolId }, select: { name: true } });
+        throw new ConflictError('DUPLICATE_PHONE', `该手机号已被「${school?.name ?? '其他学校'}」的教师使用`);
+      }
+    }
+  }
+
+  async create(actor: Actor, dto: CreateTeacherDto): Promise<TeacherDto> {
+    const idNumber = normaliseIdNumber(dto.idNumber);
+    const info = parseResidentId(idNumber)!;
+    return this.tx.run(async (em) => {
+      const school = await this.schoolFor(em, actor, dto.schoolId);
+      await this.assertUnique(em, idNumber, dto.phone);
+      const now = new Date();
+      const row: Partial<Teacher> = { name: dto.name, idNumber, phone: dto.phone, gender: info.gender, birthDate: info.birthDate, schoolId: school.id, countyId: school.countyId!, backboneLevel: 'NONE', createdAt: now, updatedAt: now };
+      for (const f of OPTIONAL_FIELDS) if (dto[f] !== undefined) (row as any)[f] = dto[f];
+      const { identifiers } = await em.insert(Teacher, row);
+      const id = Number(identifiers[0].id);
+      await this.audit.record(em, actor, { action: 'create', entity: 'teacher', entityId: id, fields: Object.keys(dto) });
+      return toTeacherDto(await em.findOneByOrFail(Teacher, { id }));
+    });
+  }
+
+  async update(actor: Actor, id: number, dto: UpdateTeacherDto): Promise<TeacherDto> {
+    return this.tx.run(async (em) => {
+      const teacher = await this.access.load<Teacher>(em, actor, 'teacher', id, 'write');
+      const patch: Partial<Teacher> = {};
+      if (dto.name !== undefined) patch.name = dto.name;
+      if (dto.phone !== undefined && dto.phone !== teacher.phone) {
+        await this.assertUnique(em, null, dto.phone, teacher.id);
+        patch.phone = dto.phone;
+      }
+      if (dto.schoolId !== undefined && dto.schoolId !== teacher.schoolId) {
+        const school = await this.schoolFor(em, actor, dto.schoolId);
+        patch.schoolId = school.id;
+        patch.countyId = school.countyId!;
+      }
+      for (const f of OPTIONAL_FIELDS) if (dto[f] !== undefined) (patch as any)[f] = dto[f];
+      if (Object.keys(patch).length) {
+        await em.update(Teacher, { id: teacher.id }, { ...patch, updatedAt: new Date() });
+        await this.audit.record(em, actor, { action: 'update', entity: 'teacher', entityId: teacher.id, fields: Object.keys(patch) });
+      }
+      return toTeacherDto(await em.findOneByOrFail(Teacher, { id: teacher.id }));
+    });
+  }
+
+  /** One teacher; a CITY_ADMIN may ask for the full 身份证号 and phone, which is audited. */
+  async get(em: EntityManager, actor: Actor, id: number, full = false): Promise<TeacherDto> {
+    const teacher = await this.access.load<Teacher>(em, actor, 'teacher', id);
+    const reveal = full && actor.role === 'CITY_ADMIN';
+    if (reveal) await this.tx.run((wem) => this.audit.record(wem, actor, { action: 'reveal', entity: 'teacher', entityId: id, fields: ['idNumber', 'phone'] }));
+    return toTeacherDto(teacher, reveal);
+  }
+
+  /** The scoped, filtered query behind the list and the export. Served by idx_teacher_county / idx_teacher_school. */
+  filtered(em: EntityManager, actor: Actor, q: Omit<TeacherQuery, 'page' | 'pageSize' | 'offset'>): SelectQueryBuilder<Teacher> {
+    const qb = this.access.query<Teacher>(em, actor, 'teacher', 't');
+    if (q.countyId) qb.andWhere('t.countyId = :countyId', { countyId: q.countyId });
+    if (q.schoolId) qb.andWhere('t.schoolId = :schoolId', { schoolId: q.schoolId });
+    if (q.stage) qb.andWhere('t.stage = :stage', { stage: q.stage });
+    if (q.subject) qb.andWhere('t.subject = :subject', { subject: q.subject });
+    if (q.title) qb.andWhere('t.title = :title', { title: q.title });
+    if (q.backboneLevel) qb.andWhere('t.backboneLevel = :bl', { bl: q.backboneLevel });
+    if (q.povertyVillage !== undefined || q.receivingSchool !== undefined) {
+      const sub = em.createQueryBuilder(Organisation, 's').select('s.id').where('s.type = :st', { st: 'SCHOOL' });
+      if (q.povertyVillage !== undefined) sub.andWhere('s.povertyVillage = :pv', { pv: q.povertyVillage });
+      if (q.receivingSchool !== undefined) sub.andWhere('s.receivingSchool = :rs', { rs: q.receivingSchool });
+      qb.andWhere(`t.schoolId IN (${sub.getQuery()})`, sub.getParameters());
+    }
+    if (q.q) {
+      if (/^1\d{10}$/.test(q.q)) qb.andWhere('t.phone = :phone', { phone: q.q });
+      else qb.andWhere('t.name LIKE :name', { name: `${q.q.replace(/[%_\\]/g, '\\$&')}%` });
+    }
+    return qb;
+  }
+
+  async list(em: EntityManager, actor: Actor, q: TeacherQuery): Promise<Page<TeacherDto>> {
+    const qb = this.filtered(em, actor, q);
+    const [rows, total] = await Promise.all([qb.clone().orderBy('t.id', 'ASC').offset(q.offset).limit(q.pageSize).getMany(), qb.getCount()]);
+    return pageOf(rows.map((t) => toTeacherDto(t)), total, q);
+  }
+}
