@@ -62,7 +62,8 @@ describe('people: organisations, teachers, accounts', () => {
     });
 
     it('refuses requests without a token or with a tampered one', async () => {
-      await t.http.get('/api/v1/teachers').expect(401);
+      const anon = await t.http.get('/api/v1/teachers').expect(401);
+      expect(anon.body.code).toBe('UNAUTHORIZED');
       const [h, p] = admin.split('.');
       await t.http.get('/api/v1/teachers').auth(`${h}.${p}.forged`, { type: 'bearer' }).expect(401);
       const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');

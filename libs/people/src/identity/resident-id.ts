@@ -51,3 +51,15 @@ export function IsResidentIdNumber(options?: ValidationOptions) {
 }
 
 export const MOBILE = /^1[3-9]\d{9}$/;
+
+/** `@IsPersonName()`: a name of printable characters (no control characters, no angle brackets). */
+export function IsPersonName(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isPersonName',
+      target: object.constructor,
+      propertyName,
+      options: { message: '姓名含有不允许的字符', ...options },
+      validator: { validate: (v: unknown) => typeof v === 'string' && ![...v].some((c) => c.charCodeAt(0) < 32 || c === '<' || c === '>') },
+    });
+}

@@ -63,7 +63,7 @@ export class OrganisationsService {
   /** A school under a county (city: any county; county admin: its own), or an institution/partner (city). */
   async create(actor: Actor, dto: CreateOrganisationDto): Promise<OrganisationDto> {
     return this.tx.run(async (em) => {
-      let parentId: number | null = null;
+      let parentId: number | null;
       let countyId: number | null = null;
       if (dto.type === 'SCHOOL') {
         if (!dto.parentId) throw new BadInputError('VALIDATION_FAILED', '学校须指定所属县区', { errors: [{ field: 'parentId', message: '学校须指定所属县区' }] });

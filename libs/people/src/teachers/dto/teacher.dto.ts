@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery } from '@shipei/core';
-import { IsResidentIdNumber, MOBILE } from '../../identity/resident-id';
+import { IsPersonName, IsResidentIdNumber, MOBILE } from '../../identity/resident-id';
 import { STAGES } from '../../organisations/organisation.entity';
 import { BACKBONE_LEVELS, TITLES, type BackboneLevel } from '../teacher.entity';
 
@@ -24,14 +24,14 @@ export class TeacherFieldsDto {
 }
 
 export class CreateTeacherDto extends TeacherFieldsDto {
-  @ApiProperty({ example: '张三' }) @Transform(trim) @IsString() @MinLength(2, { message: '姓名至少 2 个字' }) @MaxLength(50) @Matches(/^[^\u0000-\u001f<>]+$/u, { message: '姓名含有不允许的字符' }) name: string;
+  @ApiProperty({ example: '张三' }) @Transform(trim) @IsString() @MinLength(2, { message: '姓名至少 2 个字' }) @MaxLength(50) @IsPersonName() name: string;
   @ApiProperty({ example: '11010519491231002X', description: '身份证号（18 位，校验码正确）' }) @Transform(trim) @IsString() @IsResidentIdNumber() idNumber: string;
   @ApiProperty({ example: '13912345678' }) @Transform(trim) @IsString() @Matches(MOBILE, { message: '手机号应为 11 位，以 13–19 开头' }) phone: string;
   @ApiProperty({ description: '任职学校' }) @Type(() => Number) @IsInt() schoolId: number;
 }
 
 export class UpdateTeacherDto extends TeacherFieldsDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(2) @MaxLength(50) @Matches(/^[^\u0000-\u001f<>]+$/u, { message: '姓名含有不允许的字符' }) name?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(2) @MaxLength(50) @IsPersonName() name?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Matches(MOBILE, { message: '手机号应为 11 位，以 13–19 开头' }) phone?: string;
   @ApiPropertyOptional({ description: '调动到本县区（市级：任意）另一学校' }) @IsOptional() @Type(() => Number) @IsInt() schoolId?: number;
 }
