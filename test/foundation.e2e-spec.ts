@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('foundation: boot, health, docs and bad input', () => {
@@ -16,15 +17,68 @@ describe('foundation: boot, health, docs and bad input', () => {
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('serves the OpenAPI document and UI', async () => {
+  it('serves the OpenAPI document and UI, with the contract routes in it', async () => {
     const doc = await t.http.get('/api/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toContain('/api/health');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/v1/auth/login', '/api/v1/auth/password', '/api/v1/organisations', '/api/v1/teachers', '/api/v1/users']));
     await t.http.get('/api/docs').expect(200);
   });
 
   it('answers unknown routes with the error body in Chinese', async () => {
     const res = await t.http.get('/api/v1/nothing-here').expect(404);
     expect(res.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: '请求的资源不存在' });
+  });
+
+  describe('bad input on a real route never gives a 500', () => {
+    const login = () => t.http.post('/api/v1/auth/login');
+
+    it('malformed JSON → 400 INVALID_JSON', async () => {
+      const res = await login().set('content-type', 'application/json').send('{"username": "admin", ').expect(400);
+      expect(res.body).toEqual({ statusCode: 400, code: 'INVALID_JSON', message: '请求体不是有效的 JSON' });
+    });
+
+    it('a 5 MB body → 413', async () => {
+      const big = JSON.stringify({ username: 'admin', password: 'x'.repeat(5 * 1024 * 1024) });
+      const res = await login().set('content-type', 'application/json').send(big).expect(413);
+      expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it('a wrong content type → 415', async () => {
+      const res = await login().set('content-type', 'application/xml').send('<login/>').expect(415);
+      expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(res.body.message).toMatch(/[\u4e00-\u9fff]/);
+    });
+
+    it('wrong types and missing fields → 400 listing the fields in Chinese', async () => {
+      const res = await login().send({ username: 42 }).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect([...new Set(res.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['password', 'username']);
+      expect(res.body.errors.every((e: { message: string }) => /[\u4e00-\u9fff]/.test(e.message))).toBe(true);
+    });
+
+    it('unknown fields → 400 naming them', async () => {
+      const res = await login().send({ username: 'admin', password: 'Admin12345', role: 'CITY_ADMIN' }).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'role', message: '不允许的字段' }]);
+    });
+
+    it('a non-numeric or huge id → 400, not a database error', async () => {
+      const token = (await login().send({ username: 'admin', password: 'Admin12345' })).body.accessToken;
+      for (const id of ['abc', '-1', '99999999999999999999', '1.5']) {
+        const res = await t.http.get(`/api/v1/teachers/${id}`).auth(token, { type: 'bearer' }).expect(400);
+        expect(res.body.code).toBe('INVALID_ID');
+      }
+    });
+  });
+});
+
+describe('configuration is checked at boot', () => {
+  it('refuses to start in production without JWT_SECRET, saying so', () => {
+    const res = spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: 'sqlite::memory:' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain('JWT_SECRET is required when NODE_ENV=production');
   });
 });
