@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { OrganisationsController } from './organisations/organisations.controller';
 import { OrganisationsService } from './organisations/organisations.service';
+import { TeacherExportService } from './teachers/excel/teacher-export.service';
+import { TeacherImportService } from './teachers/excel/teacher-import.service';
 import { TeachersController } from './teachers/teachers.controller';
 import { TeachersService } from './teachers/teachers.service';
 
 /** Organisations and teachers: the shared people library every domain module builds on. */
 @Module({
   controllers: [OrganisationsController, TeachersController],
-  providers: [OrganisationsService, TeachersService],
+  providers: [OrganisationsService, TeachersService, TeacherImportService, TeacherExportService],
   exports: [OrganisationsService, TeachersService],
 })
 export class PeopleModule {}

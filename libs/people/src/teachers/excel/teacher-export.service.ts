@@ -1,0 +1,125 @@
+import { PassThrough, Readable } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { Actor, TransactionRunner } from '@shipei/core';
+import { AuditService } from '@shipei/audit';
+import * as ExcelJS from 'exceljs';
+import { EntityManager, In } from 'typeorm';
+import { maskIdNumber, maskPhone } from '../../identity/mask';
+import { Organisation } from '../../organisations/organisation.entity';
+import { TeacherQuery } from '../dto/teacher.dto';
+import { BACKBONE_LABELS, Teacher } from '../teacher.entity';
+import { TeachersService } from '../teachers.service';
+import { attachment, safeCellText, yesNo } from './teacher-columns';
+import { buildTeacherTemplate } from './teacher-template';
+
+/** Rows read per query while streaming an export (keyset pagination on id). */
+const EXPORT_BATCH = 1000;
+
+export interface XlsxDownload {
+  stream: Readable;
+  disposition: string;
+}
+
+/** The export's columns: the import columns first (so a full export can be imported again), then derived ones. */
+const EXPORT_COLUMNS: { header: string; width: number; text?: boolean }[] = [
+  { header: '姓名', width: 12 },
+  { header: '身份证号', width: 22, text: true },
+  { header: '手机号', width: 15, text: true },
+  { header: '学校', width: 26 },
+  { header: '学段', width: 10 },
+  { header: '学科', width: 10 },
+  { header: '职称', width: 12 },
+  { header: '骨干教师', width: 10 },
+  { header: '开始任教年份', width: 14 },
+  { header: '近三年考核合格', width: 16 },
+  { header: '教师资格证号', width: 22, text: true },
+  { header: '试用期', width: 8 },
+  { header: '特岗教师', width: 10 },
+  { header: '性别', width: 6 },
+  { header: '出生日期', width: 12, text: true },
+  { header: '县区', width: 20 },
+];
+
+function shanghaiDate(d = new Date()): string {
+  return d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).replace(/-/g, '');
+}
+
+@Injectable()
+export class TeacherExportService {
+  private readonly logger = new Logger('TeacherExport');
+  private templateBytes?: Promise<Buffer>;
+
+  constructor(
+    private readonly teachers: TeachersService,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The import template (.xlsx), built once per process. */
+  async template(): Promise<{ content: Buffer; disposition: string }> {
+    this.templateBytes ??= buildTeacherTemplate();
+    return { content: await this.templateBytes, disposition: attachment('teacher-import-template.xlsx', '教师信息导入模板.xlsx') };
+  }
+
+  /**
+   * The filtered, scoped teacher list as .xlsx, streamed batch by batch. 身份证号 and phone are
+   * masked unless a CITY_ADMIN asks for full values, which is audited before anything is sent.
+   * Every text cell is escaped against formula injection; IDs and phones are text cells.
+   */
+  async export(em: EntityManager, actor: Actor, q: Omit<TeacherQuery, 'page' | 'pageSize' | 'offset'>, full = false): Promise<XlsxDownload> {
+    const reveal = full && actor.role === 'CITY_ADMIN';
+    const base = this.teachers.filtered(em, actor, q);
+    if (reveal) {
+      const total = await base.clone().getCount();
+      await this.tx.run((wem) => this.audit.record(wem, actor, { action: 'reveal', entity: 'teacher', fields: ['idNumber', 'phone'], note: `export of ${total} teachers` }));
+    }
+    const out = new PassThrough();
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    const ws = wb.addWorksheet('教师名单', { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = EXPORT_COLUMNS.map((c, i) => ({ header: c.header, key: `c${i}`, width: c.width, style: c.text ? { numFmt: '@' } : {} }));
+    ws.getRow(1).font = { bold: true };
+    const names = new Map<number, string>();
+
+    const write = async () => {
+      let after = 0;
+      for (;;) {
+        const batch = await base.clone().andWhere('t.id > :afterId', { afterId: after }).orderBy('t.id', 'ASC').limit(EXPORT_BATCH).getMany();
+        if (!batch.length) break;
+        const missing = [...new Set(batch.flatMap((t) => [t.schoolId, t.countyId]))].filter((id) => !names.has(id));
+        if (missing.length) for (const o of await em.find(Organisation, { where: { id: In(missing) }, select: { id: true, name: true } })) names.set(o.id, o.name);
+        for (const t of batch) ws.addRow(this.cells(t, names, reveal)).commit();
+        after = batch[batch.length - 1].id;
+        if (batch.length < EXPORT_BATCH) break;
+      }
+      ws.commit();
+      await wb.commit();
+    };
+    write().catch((e) => {
+      this.logger.error({ err: { message: (e as Error).message } }, 'Teacher export failed');
+      out.destroy(e as Error);
+    });
+    return { stream: out, disposition: attachment(`teachers-${shanghaiDate()}.xlsx`, `教师名单-${shanghaiDate()}.xlsx`) };
+  }
+
+  private cells(t: Teacher, names: Map<number, string>, reveal: boolean): (string | number | null)[] {
+    const text = (v: string | null | undefined) => safeCellText(v ?? '');
+    return [
+      text(t.name),
+      text(reveal ? t.idNumber : maskIdNumber(t.idNumber)),
+      text(reveal ? t.phone : maskPhone(t.phone)),
+      text(names.get(t.schoolId)),
+      text(t.stage),
+      text(t.subject),
+      text(t.title),
+      BACKBONE_LABELS[t.backboneLevel] ?? '',
+      t.teachingStartYear ?? null,
+      yesNo(t.appraisalsQualified),
+      text(t.qualificationCertNo),
+      yesNo(t.onProbation),
+      yesNo(t.specialPost),
+      t.gender === 'F' ? '女' : '男',
+      t.birthDate,
+      text(names.get(t.countyId)),
+    ];
+  }
+}

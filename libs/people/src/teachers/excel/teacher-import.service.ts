@@ -1,0 +1,192 @@
+import { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { Actor, BadInputError, DomainError, NotFoundError, TransactionRunner } from '@shipei/core';
+import { AuditService } from '@shipei/audit';
+import { EntityManager, In } from 'typeorm';
+import { Organisation } from '../../organisations/organisation.entity';
+import { Teacher } from '../teacher.entity';
+import { IMPORT_COLUMNS, LABEL_OF } from './teacher-columns';
+import { ImportRow, readTeacherSheet, RowError, SchoolResolver } from './teacher-sheet-reader';
+
+/** Rows per INSERT / IN (...) list: 500 × 17 columns stays far below SQLite's bound-parameter limit. */
+export const IMPORT_CHUNK = 500;
+
+/** Fields an import may set on an existing teacher (blank optional cells keep the stored value). */
+const UPDATABLE = ['name', 'phone', 'schoolId', 'stage', 'subject', 'title', 'backboneLevel', 'teachingStartYear', 'appraisalsQualified', 'qualificationCertNo', 'onProbation', 'specialPost'] as const;
+
+const COLUMN_ORDER = IMPORT_COLUMNS.map((c) => c.label);
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+}
+
+function chunks<T>(list: T[], size = IMPORT_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+const sameValue = (a: unknown, b: unknown) => (typeof a === 'boolean' || typeof b === 'boolean' ? !!a === !!b : (a ?? null) === (b ?? null));
+
+/**
+ * 教师批量导入 (spec §8): one county per sheet, validated row by row, all-or-nothing.
+ * A row whose 身份证号 is already registered in the county updates that teacher, so importing the
+ * same sheet again updates rather than duplicates.
+ */
+@Injectable()
+export class TeacherImportService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** County admins import into their county; a CITY_ADMIN names the county. */
+  async countyFor(em: EntityManager, actor: Actor, countyId: number | undefined): Promise<Organisation> {
+    if (actor.role === 'COUNTY_ADMIN') {
+      if (!actor.countyId || (countyId !== undefined && countyId !== actor.countyId)) throw new NotFoundError('县区');
+      countyId = actor.countyId;
+    } else if (actor.role !== 'CITY_ADMIN') {
+      throw new NotFoundError('县区');
+    } else if (countyId === undefined) {
+      throw new BadInputError('COUNTY_REQUIRED', '请指定导入到哪个县区（countyId）', { errors: [{ field: 'countyId', message: '市级管理员导入时须指定县区' }] });
+    }
+    const county = await em.findOne(Organisation, { where: { id: countyId, type: 'COUNTY' } });
+    if (!county) throw new NotFoundError('县区');
+    return county;
+  }
+
+  async import(em: EntityManager, actor: Actor, countyId: number | undefined, source: Readable): Promise<ImportResult> {
+    try {
+      const county = await this.countyFor(em, actor, countyId);
+      const resolve = await this.schoolResolver(em, county.id);
+      const sheet = await readTeacherSheet(source, resolve);
+      if ((source as { truncated?: boolean }).truncated) throw new DomainError(413, 'FILE_TOO_LARGE', '上传的文件过大（上限 20 MB）');
+      const errors = [...sheet.errors, ...duplicatesInSheet(sheet.rows)];
+      return await this.tx.run(async (wem) => {
+        const { existing, conflicts } = await this.checkAgainstDatabase(wem, county.id, sheet.rows);
+        errors.push(...conflicts);
+        if (errors.length) {
+          errors.sort((a, b) => a.row - b.row || COLUMN_ORDER.indexOf(a.column) - COLUMN_ORDER.indexOf(b.column));
+          const rows = new Set(errors.map((e) => e.row)).size;
+          throw new BadInputError('IMPORT_INVALID', `导入失败：${rows} 行数据有误，未导入任何数据。请按提示修改后重新导入。`, { errors });
+        }
+        const result = await this.write(wem, county.id, sheet.rows, existing);
+        await this.audit.record(wem, actor, { action: 'import', entity: 'teacher', note: `county ${county.id}: created ${result.created}, updated ${result.updated}` });
+        return result;
+      });
+    } finally {
+      // Whatever happened, read the rest of the upload so the request completes.
+      if (!source.readableEnded) {
+        source.unpipe();
+        source.resume();
+      }
+    }
+  }
+
+  /** The 学校 cell: the school's full name within the county, or its organisation code. */
+  private async schoolResolver(em: EntityManager, countyId: number): Promise<SchoolResolver> {
+    const schools = await em.find(Organisation, { where: { countyId, type: 'SCHOOL' }, select: { id: true, name: true, code: true } });
+    const byName = new Map<string, number[]>();
+    const byCode = new Map<string, number>();
+    for (const s of schools) {
+      const key = s.name.replace(/\s+/g, '');
+      byName.set(key, [...(byName.get(key) ?? []), s.id]);
+      if (s.code) byCode.set(s.code.toUpperCase(), s.id);
+    }
+    return (text) => {
+      const ids = byName.get(text.replace(/\s+/g, ''));
+      if (ids?.length === 1) return ids[0];
+      if (ids && ids.length > 1) return { error: `本县区有多所名为「${text}」的学校，请改填单位代码` };
+      return byCode.get(text.toUpperCase()) ?? { error: `本县区没有名称或代码为「${text.slice(0, 50)}」的学校` };
+    };
+  }
+
+  /**
+   * Teachers the sheet names that already exist. A 身份证号 registered in another county, or a
+   * phone used by a different teacher, is an error for that row (never an update across counties).
+   */
+  private async checkAgainstDatabase(em: EntityManager, countyId: number, rows: ImportRow[]): Promise<{ existing: Map<string, Teacher>; conflicts: RowError[] }> {
+    const existing = new Map<string, Teacher>();
+    const conflicts: RowError[] = [];
+    const schoolNames = new Map<number, string>();
+    const nameOf = async (schoolId: number) => {
+      if (!schoolNames.has(schoolId)) schoolNames.set(schoolId, (await em.findOne(Organisation, { where: { id: schoolId }, select: { name: true } }))?.name ?? '其他学校');
+      return schoolNames.get(schoolId)!;
+    };
+    for (const chunk of chunks(rows)) {
+      const found = await em.find(Teacher, { where: { idNumber: In(chunk.map((r) => r.idNumber)) } });
+      const byId = new Map(found.map((t) => [t.idNumber, t]));
+      for (const r of chunk) {
+        const t = byId.get(r.idNumber);
+        if (!t) continue;
+        if (t.countyId !== countyId) conflicts.push({ row: r.row, column: LABEL_OF.idNumber, message: `该身份证号已在其他县区的「${await nameOf(t.schoolId)}」登记，不能导入到本县区` });
+        else existing.set(r.idNumber, t);
+      }
+      const phones = await em.find(Teacher, { where: { phone: In(chunk.map((r) => r.phone)) }, select: { id: true, idNumber: true, phone: true, schoolId: true } });
+      const byPhone = new Map(phones.map((t) => [t.phone, t]));
+      for (const r of chunk) {
+        const t = byPhone.get(r.phone);
+        if (t && t.idNumber !== r.idNumber) conflicts.push({ row: r.row, column: LABEL_OF.phone, message: `该手机号已被「${await nameOf(t.schoolId)}」的另一名教师使用` });
+      }
+    }
+    return { existing, conflicts };
+  }
+
+  private async write(em: EntityManager, countyId: number, rows: ImportRow[], existing: Map<string, Teacher>): Promise<ImportResult> {
+    const now = new Date();
+    const fresh = rows.filter((r) => !existing.has(r.idNumber));
+    for (const chunk of chunks(fresh)) {
+      const values = chunk.map((r) => ({
+        name: r.name,
+        idNumber: r.idNumber,
+        gender: r.gender,
+        birthDate: r.birthDate,
+        phone: r.phone,
+        schoolId: r.schoolId,
+        countyId,
+        stage: r.stage ?? null,
+        subject: r.subject ?? null,
+        title: r.title ?? null,
+        backboneLevel: r.backboneLevel ?? 'NONE',
+        teachingStartYear: r.teachingStartYear ?? null,
+        appraisalsQualified: r.appraisalsQualified ?? false,
+        onProbation: r.onProbation ?? false,
+        specialPost: r.specialPost ?? false,
+        qualificationCertNo: r.qualificationCertNo ?? null,
+        createdAt: now,
+        updatedAt: now,
+      }));
+      await em.createQueryBuilder().insert().into(Teacher).values(values).updateEntity(false).execute();
+    }
+    let updated = 0;
+    for (const r of rows) {
+      const t = existing.get(r.idNumber);
+      if (!t) continue;
+      updated++;
+      const patch: Partial<Teacher> = {};
+      for (const f of UPDATABLE) {
+        const v = r[f];
+        if (v !== undefined && !sameValue(v, t[f])) (patch as Record<string, unknown>)[f] = v;
+      }
+      if (Object.keys(patch).length) await em.update(Teacher, { id: t.id, countyId }, { ...patch, updatedAt: now });
+    }
+    return { created: fresh.length, updated };
+  }
+}
+
+/** The same 身份证号 or phone twice in one sheet: every later row is an error naming the first. */
+function duplicatesInSheet(rows: ImportRow[]): RowError[] {
+  const errors: RowError[] = [];
+  const ids = new Map<string, number>();
+  const phones = new Map<string, number>();
+  for (const r of rows) {
+    const firstId = ids.get(r.idNumber);
+    if (firstId !== undefined) errors.push({ row: r.row, column: LABEL_OF.idNumber, message: `身份证号与第 ${firstId} 行重复` });
+    else ids.set(r.idNumber, r.row);
+    const firstPhone = phones.get(r.phone);
+    if (firstPhone !== undefined) errors.push({ row: r.row, column: LABEL_OF.phone, message: `手机号与第 ${firstPhone} 行重复` });
+    else phones.set(r.phone, r.row);
+  }
+  return errors;
+}
