@@ -7,6 +7,8 @@ import { AuditModule } from '@shipei/audit';
 import { AuthModule } from '@shipei/auth';
 import { AllExceptionsFilter, AppConfig, CoreModule, createValidationPipe } from '@shipei/core';
 import { PeopleModule } from '@shipei/people';
+import { EnrolmentModule } from '@shipei/enrolment';
+import { ProgramsModule } from '@shipei/programs';
 import { LoggerModule } from 'nestjs-pino';
 import { ENTITIES, MIGRATIONS } from './database/schema';
 import { HealthController } from './health/health.controller';
@@ -35,6 +37,8 @@ export class AppModule {
         AuditModule,
         AuthModule,
         PeopleModule,
+        ProgramsModule,
+        EnrolmentModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ProgramsModule } from '@shipei/programs';
+import { AssignmentsService } from './assignments/assignments.service';
+import { CohortAssignmentsController } from './cohort-assignments.controller';
+import { EnrolmentAccess } from './enrolment.access';
+import { EnrolmentsController } from './enrolments.controller';
+import { EnrolmentsService } from './enrolments.service';
+import { NominationImportService } from './nominations/nomination-import.service';
+import { ProgramEnrolmentsController } from './program-enrolments.controller';
+import { QuotasService } from './quotas/quotas.service';
+import { RosterService } from './roster/roster.service';
+import { SeatLedger } from './seats';
+
+/** Enrolment (spec §4): quotas, nominations, transitions, waitlist, 分班, roster and figures. */
+@Module({
+  imports: [ProgramsModule],
+  controllers: [ProgramEnrolmentsController, EnrolmentsController, CohortAssignmentsController],
+  providers: [EnrolmentAccess, SeatLedger, EnrolmentsService, NominationImportService, QuotasService, AssignmentsService, RosterService],
+  exports: [EnrolmentAccess, SeatLedger, EnrolmentsService, AssignmentsService, RosterService],
+})
+export class EnrolmentModule {}

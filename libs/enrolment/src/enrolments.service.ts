@@ -1,0 +1,290 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '@shipei/audit';
+import { AccessPolicy, Actor, ForbiddenError, NotFoundError, Page, pageOf, TransactionRunner } from '@shipei/core';
+import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
+import { Cohort, CountyQuota, eligibilityProblems, Program, ProgramsService, shanghaiDate } from '@shipei/programs';
+import { EntityManager, In } from 'typeorm';
+import { EnrolmentDto, EnrolmentQuery } from './dto/enrolment.dto';
+import { APPROVED_SEAT_HOLDING, Enrolment, EnrolmentStatus, SEAT_HOLDING } from './enrolment.entity';
+import { EnrolmentErrors } from './enrolment.errors';
+import { EnrolmentAccess } from './enrolment.access';
+import { SeatLedger } from './seats';
+
+type Exit = 'REJECTED' | 'DECLINED' | 'WITHDRAWN';
+
+const EXIT_STAMP: Record<Exit, 'rejectedAt' | 'declinedAt' | 'withdrawnAt'> = { REJECTED: 'rejectedAt', DECLINED: 'declinedAt', WITHDRAWN: 'withdrawnAt' };
+
+const isDuplicateKey = (e: unknown) => {
+  const code = (e as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (e as { code?: string }).code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(String((e as Error).message));
+};
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/**
+ * The enrolment use cases (spec §4): nominate, approve, reject, confirm, decline, withdraw.
+ * Each transition is a conditional update from the statuses it may leave, so two concurrent
+ * requests cannot both make it; the loser gets 409 INVALID_TRANSITION. Seats move through
+ * {@link SeatLedger} in the same transaction, and every change is audited there too.
+ */
+@Injectable()
+export class EnrolmentsService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditService,
+    private readonly programs: ProgramsService,
+    private readonly seats: SeatLedger,
+    _rules: EnrolmentAccess,
+  ) {}
+
+  // ——— reading ———
+
+  async toDtos(em: EntityManager, rows: Enrolment[]): Promise<EnrolmentDto[]> {
+    if (!rows.length) return [];
+    const teachers = await em.find(Teacher, { where: { id: In([...new Set(rows.map((r) => r.teacherId))]) }, select: { id: true, name: true, idNumber: true, schoolId: true, subject: true } });
+    const byId = new Map(teachers.map((t) => [t.id, t]));
+    const schools = await em.find(Organisation, { where: { id: In([...new Set(teachers.map((t) => t.schoolId))]) }, select: { id: true, name: true } });
+    const schoolName = new Map(schools.map((s) => [s.id, s.name]));
+    return rows.map((e) => {
+      const t = byId.get(e.teacherId)!;
+      return {
+        id: e.id,
+        programId: e.programId,
+        teacherId: e.teacherId,
+        teacherName: t.name,
+        idNumber: maskIdNumber(t.idNumber),
+        schoolId: t.schoolId,
+        schoolName: schoolName.get(t.schoolId) ?? '',
+        countyId: e.countyId,
+        subject: t.subject,
+        status: e.status,
+        cohortId: e.cohortId,
+        reason: e.reason,
+        attendedHours: e.attendedHours,
+        attendanceRate: e.attendanceRate,
+        creditHours: e.creditHours,
+        createdAt: iso(e.createdAt)!,
+        updatedAt: iso(e.updatedAt)!,
+        nominatedAt: iso(e.nominatedAt),
+        approvedAt: iso(e.approvedAt),
+        confirmedAt: iso(e.confirmedAt),
+      };
+    });
+  }
+
+  async get(em: EntityManager, actor: Actor, id: number): Promise<EnrolmentDto> {
+    const [dto] = await this.toDtos(em, [await this.access.load<Enrolment>(em, actor, 'enrolment', id)]);
+    return dto;
+  }
+
+  /** Scoped, filtered, paginated; served by idx_enrolment_program_county_status / idx_enrolment_cohort. */
+  async list(em: EntityManager, actor: Actor, q: EnrolmentQuery): Promise<Page<EnrolmentDto>> {
+    if (q.programId) await this.access.require(em, actor, 'program', q.programId);
+    const qb = this.access.query<Enrolment>(em, actor, 'enrolment', 'e');
+    if (q.programId) qb.andWhere('e.programId = :programId', { programId: q.programId });
+    if (q.countyId) qb.andWhere('e.countyId = :countyId', { countyId: q.countyId });
+    if (q.status) qb.andWhere('e.status = :status', { status: q.status });
+    if (q.cohortId === 0) qb.andWhere('e.cohortId IS NULL');
+    else if (q.cohortId) qb.andWhere('e.cohortId = :cohortId', { cohortId: q.cohortId });
+    if (q.teacherId) qb.andWhere('e.teacherId = :teacherId', { teacherId: q.teacherId });
+    if (q.q) qb.andWhere('e.teacherId IN (SELECT qt.id FROM teacher qt WHERE qt.name LIKE :name)', { name: `${q.q.replace(/[%_\\]/g, '\\$&')}%` });
+    const [rows, total] = await qb.orderBy('e.id', 'ASC').skip(q.offset).take(q.pageSize).getManyAndCount();
+    return pageOf(await this.toDtos(em, rows), total, q);
+  }
+
+  // ——— nominating ———
+
+  /** The program as a county admin sees it, open for nominations (status OPEN, deadline not passed). */
+  async openProgram(em: EntityManager, actor: Actor, programId: number): Promise<Program> {
+    if (actor.role !== 'COUNTY_ADMIN' || !actor.countyId) throw new ForbiddenError('COUNTY_ONLY', '只有县区管理员可以推荐本县区教师');
+    const program = await this.access.load<Program>(em, actor, 'program', programId);
+    if (program.status !== 'OPEN') throw EnrolmentErrors.programNotOpen(program.status);
+    if (program.nominationDeadline && Date.now() > new Date(program.nominationDeadline).getTime()) throw EnrolmentErrors.deadlinePassed(new Date(program.nominationDeadline));
+    if (program.ownerCountyId && program.ownerCountyId !== actor.countyId) throw new NotFoundError('培训项目');
+    return program;
+  }
+
+  /** A teacher of the actor's county (another county's teacher → 404), eligible for the program (else 409 NOT_ELIGIBLE). */
+  async eligibleTeacher(em: EntityManager, actor: Actor, program: Program, teacherId: number): Promise<Teacher> {
+    const teacher = await this.access.load<Teacher>(em, actor, 'teacher', teacherId, 'write');
+    if (teacher.countyId !== actor.countyId) throw new NotFoundError('教师');
+    const school = await em.findOneOrFail(Organisation, { where: { id: teacher.schoolId }, select: { id: true, povertyVillage: true } });
+    const problems = eligibilityProblems(program, teacher, school);
+    if (problems.length) throw EnrolmentErrors.notEligible(problems);
+    return teacher;
+  }
+
+  /**
+   * Enters a checked teacher: a quota seat if one is free (NOMINATED), else the waitlist
+   * (WAITLISTED). The quota seat is a conditional update and the enrolment a unique row,
+   * both in the caller's transaction: a duplicate rolls the seat back.
+   */
+  async enter(em: EntityManager, actor: Actor, program: Program, teacher: Teacher): Promise<Enrolment> {
+    const existing = await em.findOne(Enrolment, { where: { programId: program.id, teacherId: teacher.id }, select: { id: true, status: true } });
+    if (existing) throw EnrolmentErrors.alreadyEnrolled(existing.status);
+    const seated = await this.seats.takeQuotaSeat(em, program.id, teacher.countyId);
+    if (!seated && !(await em.exists(CountyQuota, { where: { programId: program.id, countyId: teacher.countyId } }))) throw EnrolmentErrors.noQuota();
+    const now = new Date();
+    const status: EnrolmentStatus = seated ? 'NOMINATED' : 'WAITLISTED';
+    let id: number;
+    try {
+      const { identifiers } = await em.insert(Enrolment, {
+        programId: program.id,
+        teacherId: teacher.id,
+        countyId: teacher.countyId,
+        status,
+        cohortId: null,
+        createdAt: now,
+        updatedAt: now,
+        nominatedAt: seated ? now : null,
+        waitlistedAt: seated ? null : now,
+      });
+      id = Number(identifiers[0].id);
+    } catch (e) {
+      if (isDuplicateKey(e)) throw EnrolmentErrors.alreadyEnrolled();
+      throw e;
+    }
+    await this.audit.record(em, actor, { action: 'nominate', entity: 'enrolment', entityId: id, fields: ['teacherId', 'status'], note: status });
+    return { id, programId: program.id, teacherId: teacher.id, countyId: teacher.countyId, status, cohortId: null, createdAt: now, updatedAt: now, nominatedAt: seated ? now : null } as Enrolment;
+  }
+
+  async nominate(actor: Actor, programId: number, teacherId: number): Promise<EnrolmentDto> {
+    return this.tx.run(async (em) => {
+      const program = await this.openProgram(em, actor, programId);
+      const teacher = await this.eligibleTeacher(em, actor, program, teacherId);
+      const e = await this.enter(em, actor, program, teacher);
+      return (await this.toDtos(em, [e]))[0];
+    });
+  }
+
+  // ——— transitions ———
+
+  private async transition(em: EntityManager, id: number, from: EnrolmentStatus[], to: EnrolmentStatus, patch: Partial<Enrolment>): Promise<void> {
+    const res = await em
+      .createQueryBuilder()
+      .update(Enrolment)
+      .set({ ...patch, status: to, updatedAt: new Date() })
+      .where('id = :id AND status IN (:...from)', { id, from })
+      .execute();
+    if (!res.affected) {
+      const now = await em.findOneOrFail(Enrolment, { where: { id }, select: { id: true, status: true } });
+      throw EnrolmentErrors.invalidTransition(now.status, ACTION_LABEL[to], from);
+    }
+  }
+
+  private async result(em: EntityManager, id: number): Promise<EnrolmentDto> {
+    return (await this.toDtos(em, [await em.findOneByOrFail(Enrolment, { id })]))[0];
+  }
+
+  /** Owner: NOMINATED → APPROVED, within the program's seats (409 SEATS_FULL). */
+  async approve(actor: Actor, id: number): Promise<EnrolmentDto> {
+    return this.tx.run(async (em) => {
+      const e = await this.access.load<Enrolment>(em, actor, 'enrolment', id);
+      const program = await this.programs.owned(em, actor, e.programId);
+      if (program.status !== 'OPEN' && program.status !== 'CLOSED') throw EnrolmentErrors.programStatus(program.status, '审核');
+      if (e.status !== 'NOMINATED') throw EnrolmentErrors.invalidTransition(e.status, '审核通过', ['NOMINATED']);
+      if (!(await this.seats.takeApprovedSeat(em, program.id))) throw EnrolmentErrors.seatsFull(program.seats);
+      await this.transition(em, id, ['NOMINATED'], 'APPROVED', { approvedAt: new Date() });
+      await this.audit.record(em, actor, { action: 'approve', entity: 'enrolment', entityId: id, fields: ['status'], note: 'NOMINATED→APPROVED' });
+      return this.result(em, id);
+    });
+  }
+
+  /** Owner: NOMINATED or WAITLISTED → REJECTED with a reason; a freed seat goes to the county's first alternate. */
+  async reject(actor: Actor, id: number, reason: string): Promise<EnrolmentDto> {
+    return this.tx.run(async (em) => {
+      const e = await this.access.load<Enrolment>(em, actor, 'enrolment', id);
+      const program = await this.programs.owned(em, actor, e.programId);
+      if (program.status !== 'OPEN' && program.status !== 'CLOSED') throw EnrolmentErrors.programStatus(program.status, '审核');
+      await this.leave(em, actor, e, program, 'REJECTED', ['NOMINATED', 'WAITLISTED'], reason);
+      return this.result(em, id);
+    });
+  }
+
+  /** The teacher: APPROVED → CONFIRMED (报到). */
+  async confirm(actor: Actor, id: number): Promise<EnrolmentDto> {
+    return this.tx.run(async (em) => {
+      const e = await this.ownEnrolment(em, actor, id);
+      const program = await em.findOneByOrFail(Program, { id: e.programId });
+      if (!['OPEN', 'CLOSED', 'RUNNING'].includes(program.status)) throw EnrolmentErrors.programStatus(program.status, '报到');
+      await this.transition(em, id, ['APPROVED'], 'CONFIRMED', { confirmedAt: new Date() });
+      await this.audit.record(em, actor, { action: 'confirm', entity: 'enrolment', entityId: id, fields: ['status'], note: 'APPROVED→CONFIRMED' });
+      return this.result(em, id);
+    });
+  }
+
+  /** The teacher, before the start: NOMINATED, WAITLISTED or APPROVED → DECLINED. */
+  async decline(actor: Actor, id: number, reason?: string): Promise<EnrolmentDto> {
+    return this.tx.run(async (em) => {
+      const e = await this.ownEnrolment(em, actor, id);
+      const program = await em.findOneByOrFail(Program, { id: e.programId });
+      await this.assertBeforeStart(em, program, e, '放弃');
+      await this.leave(em, actor, e, program, 'DECLINED', ['NOMINATED', 'WAITLISTED', 'APPROVED'], reason);
+      return this.result(em, id);
+    });
+  }
+
+  /** The teacher's county, before the start: NOMINATED, WAITLISTED, APPROVED or CONFIRMED → WITHDRAWN. */
+  async withdraw(actor: Actor, id: number, reason?: string): Promise<EnrolmentDto> {
+    return this.tx.run(async (em) => {
+      const e = await this.access.load<Enrolment>(em, actor, 'enrolment', id, 'write');
+      if (actor.role !== 'COUNTY_ADMIN' || e.countyId !== actor.countyId) throw new ForbiddenError('COUNTY_ONLY', '只有教师所在县区可以撤回推荐');
+      const program = await em.findOneByOrFail(Program, { id: e.programId });
+      await this.assertBeforeStart(em, program, e, '撤回');
+      await this.leave(em, actor, e, program, 'WITHDRAWN', ['NOMINATED', 'WAITLISTED', 'APPROVED', 'CONFIRMED'], reason);
+      return this.result(em, id);
+    });
+  }
+
+  private async ownEnrolment(em: EntityManager, actor: Actor, id: number): Promise<Enrolment> {
+    const e = await this.access.load<Enrolment>(em, actor, 'enrolment', id, 'write');
+    if (actor.role !== 'TEACHER' || e.teacherId !== actor.teacherId) throw new ForbiddenError('TEACHER_ONLY', '只有教师本人可以执行此操作');
+    return e;
+  }
+
+  /** Before the start: the program is not running yet, and neither the program's nor the cohort's first day has come (Asia/Shanghai). */
+  private async assertBeforeStart(em: EntityManager, program: Program, e: Enrolment, action: string): Promise<void> {
+    if (program.status === 'RUNNING' || program.status === 'FINISHED') throw EnrolmentErrors.started(action);
+    const today = shanghaiDate();
+    if (program.startDate && today >= program.startDate) throw EnrolmentErrors.started(action);
+    if (e.cohortId) {
+      const cohort = await em.findOne(Cohort, { where: { id: e.cohortId }, select: { id: true, startDate: true } });
+      if (cohort && today >= cohort.startDate) throw EnrolmentErrors.started(action);
+    }
+  }
+
+  /**
+   * A side exit (rejected, declined, withdrawn): gives back the seats the enrolment held and
+   * its cohort place, then hands a freed quota seat to the county's first alternate — all in
+   * this transaction, locks in the ledger's order (program → quota → enrolment → cohort).
+   */
+  private async leave(em: EntityManager, actor: Actor, e: Enrolment, program: Program, to: Exit, from: EnrolmentStatus[], reason?: string): Promise<void> {
+    if (!from.includes(e.status)) throw EnrolmentErrors.invalidTransition(e.status, ACTION_LABEL[to], from);
+    const heldApproved = APPROVED_SEAT_HOLDING.includes(e.status);
+    const heldQuota = SEAT_HOLDING.includes(e.status);
+    if (heldApproved) await this.seats.releaseApprovedSeat(em, program.id);
+    if (heldQuota) await this.seats.releaseQuotaSeat(em, program.id, e.countyId);
+    // Only from the status we read: a concurrent change makes this a 409 and rolls the seats back.
+    await this.transition(em, e.id, [e.status], to, { [EXIT_STAMP[to]]: new Date(), reason: reason ?? null, cohortId: null });
+    if (e.cohortId) {
+      await em.createQueryBuilder().update(Cohort).set({ assignedCount: () => 'assignedCount - 1' }).where('id = :id AND assignedCount > 0', { id: e.cohortId }).execute();
+    }
+    await this.audit.record(em, actor, { action: ACTION_CODE[to], entity: 'enrolment', entityId: e.id, fields: reason ? ['status', 'reason'] : ['status'], note: `${e.status}→${to}` });
+    if (heldQuota) await this.seats.promote(em, actor, program.id, e.countyId);
+  }
+}
+
+const ACTION_LABEL: Record<EnrolmentStatus, string> = {
+  NOMINATED: '推荐',
+  WAITLISTED: '候补',
+  APPROVED: '审核通过',
+  REJECTED: '审核不通过',
+  CONFIRMED: '报到',
+  DECLINED: '放弃',
+  WITHDRAWN: '撤回',
+  COMPLETED: '结业',
+  NOT_COMPLETED: '判定未结业',
+};
+
+const ACTION_CODE: Record<Exit, string> = { REJECTED: 'reject', DECLINED: 'decline', WITHDRAWN: 'withdraw' };

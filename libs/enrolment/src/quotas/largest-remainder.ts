@@ -1,0 +1,33 @@
+export interface Share {
+  key: number;
+  /** Tie-breaker: lower code first (county code, e.g. 371302). */
+  code: string;
+  weight: number;
+}
+
+/**
+ * Splits `seats` in proportion to the weights by the largest-remainder (Hamilton) method:
+ * everyone gets floor(seats × w / W); the seats left over go one each to the largest
+ * remainders, ties broken by code (then key), so the result is deterministic. Integer
+ * arithmetic only (remainders compared as seats × w mod W), so no float rounding decides.
+ * All weights zero → nobody gets a seat.
+ */
+export function largestRemainder(seats: number, shares: Share[]): Map<number, number> {
+  if (!Number.isSafeInteger(seats) || seats < 0) throw new RangeError('seats must be a non-negative integer');
+  const total = shares.reduce((s, x) => s + x.weight, 0);
+  const out = new Map(shares.map((s) => [s.key, 0]));
+  if (total === 0 || seats === 0) return out;
+  const rows = shares.map((s) => {
+    const exact = BigInt(seats) * BigInt(s.weight);
+    return { ...s, base: Number(exact / BigInt(total)), rem: exact % BigInt(total) };
+  });
+  let left = seats - rows.reduce((s, r) => s + r.base, 0);
+  for (const r of rows) out.set(r.key, r.base);
+  const order = [...rows].sort((a, b) => (a.rem === b.rem ? (a.code === b.code ? a.key - b.key : a.code < b.code ? -1 : 1) : a.rem > b.rem ? -1 : 1));
+  for (const r of order) {
+    if (left <= 0) break;
+    out.set(r.key, out.get(r.key)! + 1);
+    left--;
+  }
+  return out;
+}
