@@ -2,7 +2,8 @@
  * Authorisation rows of organisations, teachers, users, auth and audit (issue 3).
  * county A = 兰山区, county B = 罗庄区; fixtures in context.ts.
  */
-import { Call, makeIdNumber, makePhone, only, RouteRow } from './authz';
+import * as ExcelJS from 'exceljs';
+import { Call, makeIdNumber, makePhone, only, Reply, RouteRow, Upload } from './authz';
 
 const staff = { anonymous: 401, city: 200, countyA: 200, countyB: 200, trainer: 200, teacher: 403 };
 const admins = { anonymous: 401, city: 200, countyA: 200, countyB: 200, trainer: 403, teacher: 403 };
@@ -12,6 +13,27 @@ const teacherBody = (school: 'schoolA' | 'schoolB') => ({ ctx }: Call) => {
   const n = ctx.serial();
   return { name: `矩阵${n}`, idNumber: makeIdNumber(n), phone: makePhone(n), schoolId: ctx.ids[school] };
 };
+
+/** An import sheet of one teacher at the school with this name; a fresh 身份证号 unless one is given. */
+const sheet = (school: string, idNumber?: (c: Call) => string) => async (c: Call): Promise<Upload> => {
+  const n = c.ctx.serial();
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('教师');
+  ws.addRow(['姓名', '身份证号', '手机号', '学校']);
+  ws.addRow([`导入${n}`, idNumber ? idNumber(c) : makeIdNumber(n), makePhone(n), school]);
+  return { field: 'file', filename: 'teachers.xlsx', content: Buffer.from(await wb.xlsx.writeBuffer()) };
+};
+
+/** The data rows of an exported sheet, as arrays of cell values. */
+async function exported(res: Reply): Promise<unknown[][]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.raw as any);
+  const rows: unknown[][] = [];
+  wb.worksheets[0].eachRow((r, i) => {
+    if (i > 1) rows.push((r.values as unknown[]).slice(1));
+  });
+  return rows;
+}
 
 export const routes: RouteRow[] = [
   // ——— organisations ———
@@ -75,6 +97,42 @@ export const routes: RouteRow[] = [
     setup: async ({ ctx }) => ({ fresh: await ctx.newTeacher(ctx.ids.schoolA) }),
     body: ({ ctx }) => ({ schoolId: ctx.ids.schoolB }),
     expect: { anonymous: 401, city: 200, countyA: 404, countyB: 404, trainer: 403, teacher: 403 } },
+
+  { method: 'GET', path: '/api/v1/teachers/import-template', expect: admins,
+    check: (res) => {
+      if (!String(res.headers['content-type']).includes('spreadsheetml') || res.raw.length < 1000) throw new Error('not an xlsx');
+    } },
+  { method: 'POST', path: '/api/v1/teachers/import', name: 'import a school A sheet (no countyId: the city must name one)', upload: sheet('矩阵兰山小学'),
+    // County B: school A is not a school of county B → IMPORT_INVALID, nothing written.
+    expect: { anonymous: 401, city: 400, countyA: 200, countyB: 400, trainer: 403, teacher: 403 },
+    check: (res) => {
+      if (res.body.created !== 1) throw new Error(`created ${res.body.created}`);
+    } },
+  { method: 'POST', path: '/api/v1/teachers/import?countyId={countyA}', name: 'import into county A by id', upload: sheet('矩阵兰山小学'),
+    expect: { anonymous: 401, city: 200, countyA: 200, countyB: 404, trainer: 403, teacher: 403 } },
+  { method: 'POST', path: '/api/v1/teachers/import?countyId={countyB}', name: 'import into county B by id', upload: sheet('矩阵罗庄中学'),
+    expect: { anonymous: 401, city: 200, countyA: 404, countyB: 200, trainer: 403, teacher: 403 } },
+  { method: 'POST', path: '/api/v1/teachers/import?countyId={countyA}', name: 'import county B teacher B into county A (takeover refused)',
+    setup: async ({ ctx }) => ({ idNumberB: (await ctx.api('city', 'GET', `/api/v1/teachers/${ctx.ids.teacherB}?full=true`)).idNumber }),
+    upload: sheet('矩阵兰山小学', ({ vars }) => vars.idNumberB),
+    expect: { anonymous: 401, city: 400, countyA: 400, countyB: 404, trainer: 403, teacher: 403 } },
+  { method: 'GET', path: '/api/v1/teachers/export', expect: admins,
+    check: async (res, { actor }) => {
+      const rows = await exported(res);
+      if (actor !== 'countyB' && !rows.length) throw new Error('empty export');
+      if (rows.some((r) => !String(r[1]).includes('*'))) throw new Error('export not masked');
+    } },
+  { method: 'GET', path: '/api/v1/teachers/export?countyId={countyB}', name: 'export filtered by county B', expect: admins,
+    check: async (res, { actor }) => {
+      const rows = await exported(res);
+      if (actor === 'countyA' && rows.length) throw new Error(`county A exported ${rows.length} county B teachers`);
+      if (actor !== 'countyA' && !rows.length) throw new Error('county B teachers missing');
+    } },
+  { method: 'GET', path: '/api/v1/teachers/export?full=true', name: 'full export only for the city (audited)', expect: admins,
+    check: async (res, { actor }) => {
+      const masked = (await exported(res)).map((r) => String(r[1]).includes('*'));
+      if (actor === 'city' ? masked.some(Boolean) : !masked.every(Boolean)) throw new Error(`${actor}: wrong masking`);
+    } },
 
   // ——— users ———
   { method: 'GET', path: '/api/v1/users', expect: admins },
