@@ -12,6 +12,9 @@ import { balance, Slot, Trainee } from './balance';
 const ASSIGNABLE: EnrolmentStatus[] = ['APPROVED', 'CONFIRMED'];
 const CHUNK = 400;
 
+/** A DATE read by a raw query: a 'YYYY-MM-DD' string on SQLite, a Date at UTC midnight on MySQL (timezone Z). */
+const dateOnly = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
+
 const chunks = <T>(xs: T[], n = CHUNK): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 /**
@@ -49,7 +52,7 @@ export class AssignmentsService {
       if (exceptCohortIds.length) qb.andWhere('c.id NOT IN (:...except)', { except: exceptCohortIds });
       if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_read');
       const rows = await qb.getRawMany();
-      out.push(...rows.map((r) => ({ teacherId: Number(r.teacherId), cohortId: Number(r.cohortId), name: r.name, startDate: String(r.startDate).slice(0, 10), endDate: String(r.endDate).slice(0, 10) })));
+      out.push(...rows.map((r) => ({ teacherId: Number(r.teacherId), cohortId: Number(r.cohortId), name: r.name, startDate: dateOnly(r.startDate), endDate: dateOnly(r.endDate) })));
     }
     return out;
   }
