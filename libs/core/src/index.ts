@@ -15,3 +15,4 @@ export * from './access/access-policy';
 export * from './http/auth-decorators';
 export * from './database/open-data-source';
 export * from './http/id.pipe';
+export * from './pdf/cjk-fonts';

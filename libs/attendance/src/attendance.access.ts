@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { AccessPolicy, Actor, NOTHING, Scope } from '@shipei/core';
+import { Cohort, Program, TrainingSession } from '@shipei/programs';
+import { EntityManager } from 'typeorm';
+import { AttendanceErrors } from './attendance.errors';
+import { LeaveRequest } from './leave/leave-request.entity';
+import { AttendanceRecord } from './records/attendance-record.entity';
+
+/**
+ * Who runs a cohort's attendance: the program's owner (the city for city programs and as overseer,
+ * a county for its own thematic programs) and the cohort's trainers. Teachers never do.
+ * `cohortExpr` is the SQL expression of the cohort id on the guarded row.
+ */
+export function cohortManagerScope(actor: Actor, cohortExpr: string): Scope | null {
+  switch (actor.role) {
+    case 'CITY_ADMIN':
+      return null;
+    case 'COUNTY_ADMIN':
+      if (!actor.countyId) return NOTHING;
+      return { where: `${cohortExpr} IN (SELECT amc.id FROM cohort amc INNER JOIN program amp ON amp.id = amc.programId WHERE amp.ownerCountyId = :amCounty)`, params: { amCounty: actor.countyId } };
+    case 'TRAINER':
+      return { where: `${cohortExpr} IN (SELECT amt.cohortId FROM cohort_trainer amt WHERE amt.userId = :amUser)`, params: { amUser: actor.userId } };
+    default:
+      return NOTHING;
+  }
+}
+
+/**
+ * Who may read a trainee's attendance or leave: the cohort's managers, the county of the trainee
+ * (its enrolment's county), and the teacher themself. `enrolmentExpr` is the enrolment id column.
+ */
+export function traineeReaderScope(actor: Actor, a: string, enrolmentExpr: string): Scope | null {
+  const managers = cohortManagerScope(actor, `${a}.cohortId`);
+  switch (actor.role) {
+    case 'CITY_ADMIN':
+      return null;
+    case 'COUNTY_ADMIN':
+      if (!actor.countyId || !managers) return NOTHING;
+      return {
+        where: `(${managers.where} OR ${enrolmentExpr} IN (SELECT are.id FROM enrolment are WHERE are.countyId = :arCounty))`,
+        params: { ...managers.params, arCounty: actor.countyId },
+      };
+    case 'TRAINER':
+      return managers;
+    case 'TEACHER':
+      if (!actor.teacherId) return NOTHING;
+      return { where: `${enrolmentExpr} IN (SELECT are.id FROM enrolment are WHERE are.teacherId = :arTeacher)`, params: { arTeacher: actor.teacherId } };
+    default:
+      return NOTHING;
+  }
+}
+
+export interface ManagedSession {
+  session: TrainingSession;
+  cohort: Cohort;
+  program: Program;
+}
+
+/**
+ * Registers the attendance kinds with the access policy and answers "may this actor run this
+ * session's / cohort's attendance": 404 when the caller may not even see it, 403 when it may see
+ * it but not run it (e.g. a county reading a city program's schedule).
+ *
+ * - `attendance-session` (TrainingSession) and `attendance-cohort` (Cohort): the managers;
+ * - `attendance` (AttendanceRecord) and `leave-request` (LeaveRequest): the readers.
+ */
+@Injectable()
+export class AttendanceAccess {
+  constructor(private readonly access: AccessPolicy) {
+    access.register<TrainingSession>('attendance-session', { entity: TrainingSession, label: '课次', scope: (actor, a) => cohortManagerScope(actor, `${a}.cohortId`) });
+    access.register<Cohort>('attendance-cohort', { entity: Cohort, label: '班级', scope: (actor, a) => cohortManagerScope(actor, `${a}.id`) });
+    access.register<AttendanceRecord>('attendance', { entity: AttendanceRecord, label: '考勤记录', scope: (actor, a) => traineeReaderScope(actor, a, `${a}.enrolmentId`) });
+    access.register<LeaveRequest>('leave-request', {
+      entity: LeaveRequest,
+      label: '请假申请',
+      scope: (actor, a) => (actor.role === 'TEACHER' ? (actor.teacherId ? { where: `${a}.teacherId = :lrTeacher`, params: { lrTeacher: actor.teacherId } } : NOTHING) : traineeReaderScope(actor, a, `${a}.enrolmentId`)),
+    });
+  }
+
+  /** A session the actor runs, with its cohort and program; 404 if it may not see it, 403 if it may only read it. */
+  async session(em: EntityManager, actor: Actor, id: number): Promise<ManagedSession> {
+    const rows = await this.access
+      .query<TrainingSession>(em, actor, 'attendance-session', 's')
+      .innerJoinAndMapOne('s.cohortRow', Cohort, 'c', 'c.id = s.cohortId')
+      .innerJoinAndMapOne('s.programRow', Program, 'p', 'p.id = c.programId')
+      .andWhere('s.id = :id', { id })
+      .getOne();
+    if (!rows) {
+      await this.access.require(em, actor, 'session', id);
+      throw AttendanceErrors.notManager();
+    }
+    const { cohortRow, programRow, ...session } = rows as TrainingSession & { cohortRow: Cohort; programRow: Program };
+    return { session: session as TrainingSession, cohort: cohortRow, program: programRow };
+  }
+
+  /** A cohort the actor runs, with its program; 404 / 403 as for sessions. */
+  async cohort(em: EntityManager, actor: Actor, id: number): Promise<{ cohort: Cohort; program: Program }> {
+    const cohort = Number.isSafeInteger(id) ? await this.access.query<Cohort>(em, actor, 'attendance-cohort', 'c').andWhere('c.id = :id', { id }).getOne() : null;
+    if (!cohort) {
+      await this.access.require(em, actor, 'cohort', id);
+      throw AttendanceErrors.notManager();
+    }
+    return { cohort, program: await em.findOneByOrFail(Program, { id: cohort.programId }) };
+  }
+}

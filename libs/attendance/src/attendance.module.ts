@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ProgramsModule } from '@shipei/programs';
+import { AttendanceAccess } from './attendance.access';
+import { CheckinCodes } from './checkin/checkin-codes';
+import { CheckinController } from './checkin/checkin.controller';
+import { CheckinService } from './checkin/checkin.service';
+import { Clock } from './clock';
+import { CompletionService } from './completion/completion.service';
+import { LeaveController } from './leave/leave.controller';
+import { LeaveService } from './leave/leave.service';
+import { AttendanceOutputsService } from './outputs/attendance-outputs.service';
+import { CohortAttendanceController, MyAttendanceController, SessionAttendanceController } from './records/attendance.controller';
+import { AttendanceService } from './records/attendance.service';
+
+/** Attendance (spec §5): rotating-QR check-in, trainer marking, leave, completion, sign-in sheets and matrices. */
+@Module({
+  imports: [ProgramsModule],
+  controllers: [CheckinController, SessionAttendanceController, CohortAttendanceController, MyAttendanceController, LeaveController],
+  providers: [Clock, AttendanceAccess, CheckinCodes, CheckinService, AttendanceService, CompletionService, LeaveService, AttendanceOutputsService],
+  exports: [Clock, AttendanceAccess, AttendanceService, CompletionService, AttendanceOutputsService],
+})
+export class AttendanceModule {}

@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import { Actor, AppConfig, NotFoundError, TransactionRunner } from '@shipei/core';
+import { Enrolment } from '@shipei/enrolment';
+import { Cohort, Program, TrainingSession } from '@shipei/programs';
+import QRCode from 'qrcode';
+import { EntityManager } from 'typeorm';
+import { AttendanceAccess } from '../attendance.access';
+import { AttendanceErrors } from '../attendance.errors';
+import { Clock } from '../clock';
+import { CheckinCodeDto, CheckinResultDto } from '../dto/attendance.dto';
+import { AttendanceRecord } from '../records/attendance-record.entity';
+import { isDuplicateKey, toRecordDto } from '../records/record-dto';
+import { AttendanceStatus, ROSTER_STATUSES } from '../statuses';
+import { dbDate, shanghaiWhen } from '../time';
+import { CheckinCodes } from './checkin-codes';
+
+/** Check-in opens this long before a session starts (spec §5). */
+export const CHECKIN_OPENS_BEFORE_MS = 30 * 60_000;
+
+/** The check-in window of a session: from 30 minutes before the start to the end. */
+export function checkinWindow(s: { startsAt: Date; endsAt: Date }): { opensAt: Date; closesAt: Date } {
+  return { opensAt: new Date(new Date(s.startsAt).getTime() - CHECKIN_OPENS_BEFORE_MS), closesAt: new Date(s.endsAt) };
+}
+
+/** PRESENT until start + grace minutes (inclusive), LATE after. */
+export function checkinStatus(now: Date, startsAt: Date, graceMinutes: number): AttendanceStatus {
+  return now.getTime() > new Date(startsAt).getTime() + graceMinutes * 60_000 ? 'LATE' : 'PRESENT';
+}
+
+interface CheckinRow {
+  sid: number;
+  cohortId: number;
+  startsAt: Date;
+  endsAt: Date;
+  grace: number;
+  eid: number | null;
+  estatus: string | null;
+  ecohort: number | null;
+  record: AttendanceRecord | null;
+}
+
+/** The rotating QR code (trainer's screen) and the trainee's own check-in (spec §5). */
+@Injectable()
+export class CheckinService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly gate: AttendanceAccess,
+    private readonly codes: CheckinCodes,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    @InjectEntityManager() private readonly em: EntityManager,
+  ) {}
+
+  /** The current code of a session the actor runs, its URL and the QR image of the URL. */
+  async code(actor: Actor, sessionId: number): Promise<CheckinCodeDto> {
+    const { session } = await this.gate.session(this.em, actor, sessionId);
+    const issued = this.codes.issue(session.id);
+    const url = `${this.config.publicBaseUrl}/checkin?s=${session.id}&c=${issued.code}`;
+    const { opensAt, closesAt } = checkinWindow(session);
+    const now = this.clock.now().getTime();
+    return {
+      sessionId: session.id,
+      code: issued.code,
+      url,
+      expiresAt: issued.expiresAt.toISOString(),
+      refreshAt: issued.refreshAt.toISOString(),
+      qrSvg: await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+      opensAt: opensAt.toISOString(),
+      closesAt: closesAt.toISOString(),
+      open: now >= opensAt.getTime() && now < closesAt.getTime(),
+    };
+  }
+
+  /**
+   * The logged-in teacher checks in with a scanned code. Idempotent: a repeated (or concurrent)
+   * check-in returns the one record, which the unique (session, enrolment) index guarantees.
+   * Order of checks: the code (no database), then the session and the teacher's place in its
+   * cohort (one query that also reads an existing record), then the window, then the insert.
+   */
+  async checkIn(actor: Actor, sessionId: number, code: string): Promise<CheckinResultDto> {
+    if (actor.role !== 'TEACHER' || !actor.teacherId) throw AttendanceErrors.notTeacher();
+    if (!this.codes.verify(sessionId, code)) throw AttendanceErrors.codeInvalid();
+    const row = await this.load(sessionId, actor.teacherId);
+    if (!row) throw new NotFoundError('课次');
+    if (row.eid === null || row.ecohort !== row.cohortId) throw AttendanceErrors.notInCohort();
+    if (!ROSTER_STATUSES.includes(row.estatus as never)) throw AttendanceErrors.notConfirmed();
+    if (row.record) return this.result(row.record, true);
+
+    const now = this.clock.now();
+    const { opensAt, closesAt } = checkinWindow(row);
+    if (now.getTime() < opensAt.getTime()) throw AttendanceErrors.notOpen(shanghaiWhen(opensAt, now));
+    if (now.getTime() >= closesAt.getTime()) throw AttendanceErrors.closed(shanghaiWhen(closesAt, now));
+
+    const record = {
+      sessionId: row.sid,
+      enrolmentId: row.eid,
+      cohortId: row.cohortId,
+      status: checkinStatus(now, row.startsAt, row.grace),
+      source: 'SELF' as const,
+      checkedInAt: now,
+      reason: null,
+      leaveRequestId: null,
+      markedById: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      const { identifiers } = await this.tx.run((em) => em.insert(AttendanceRecord, record));
+      return this.result({ ...record, id: Number(identifiers[0].id) } as AttendanceRecord, false);
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      // A concurrent scan of the same trainee won: answer with its record.
+      return this.result(await this.em.findOneByOrFail(AttendanceRecord, { sessionId: row.sid, enrolmentId: row.eid }), true);
+    }
+  }
+
+  private result(r: AttendanceRecord, already: boolean): CheckinResultDto {
+    const message = already ? '已签到，无需重复扫码' : r.status === 'LATE' ? '签到成功（迟到）' : '签到成功';
+    return { ...toRecordDto(r), alreadyCheckedIn: already, message };
+  }
+
+  /** The session, its program's grace, the teacher's enrolment in the program and any record: one round trip. */
+  private async load(sessionId: number, teacherId: number): Promise<CheckinRow | null> {
+    const r = await this.em
+      .createQueryBuilder()
+      .select(['s.id AS sid', 's.cohortId AS cohortId', 's.startsAt AS startsAt', 's.endsAt AS endsAt', 'p.lateGraceMinutes AS grace'])
+      .addSelect(['e.id AS eid', 'e.status AS estatus', 'e.cohortId AS ecohort'])
+      .addSelect(['r.id AS rid', 'r.status AS rstatus', 'r.source AS rsource', 'r.checkedInAt AS rcheckedInAt', 'r.reason AS rreason', 'r.updatedAt AS rupdatedAt'])
+      .from(TrainingSession, 's')
+      .innerJoin(Cohort, 'c', 'c.id = s.cohortId')
+      .innerJoin(Program, 'p', 'p.id = c.programId')
+      .leftJoin(Enrolment, 'e', 'e.programId = p.id AND e.teacherId = :teacherId', { teacherId })
+      .leftJoin(AttendanceRecord, 'r', 'r.sessionId = s.id AND r.enrolmentId = e.id')
+      .where('s.id = :sessionId', { sessionId })
+      .getRawOne();
+    if (!r) return null;
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+    return {
+      sid: Number(r.sid),
+      cohortId: Number(r.cohortId),
+      startsAt: dbDate(r.startsAt),
+      endsAt: dbDate(r.endsAt),
+      grace: Number(r.grace),
+      eid: num(r.eid),
+      estatus: r.estatus ?? null,
+      ecohort: num(r.ecohort),
+      record:
+        r.rid === null || r.rid === undefined
+          ? null
+          : ({
+              id: Number(r.rid),
+              sessionId: Number(r.sid),
+              enrolmentId: Number(r.eid),
+              status: r.rstatus,
+              source: r.rsource,
+              checkedInAt: r.rcheckedInAt ? dbDate(r.rcheckedInAt) : null,
+              reason: r.rreason ?? null,
+              updatedAt: dbDate(r.rupdatedAt),
+            } as AttendanceRecord),
+    };
+  }
+}

@@ -1,0 +1,140 @@
+import { Writable } from 'node:stream';
+import { CjkFonts } from '@shipei/core';
+import PDFDocument from 'pdfkit';
+import { shanghaiDateZh, shanghaiTime } from '../time';
+
+export interface SignInSheetView {
+  programTitle: string;
+  cohortName: string;
+  sessionTitle: string;
+  startsAt: Date;
+  endsAt: Date;
+  hours: number;
+  venue: string;
+  trainees: { name: string; school: string }[];
+}
+
+const REGULAR = 'cjk-regular';
+const BOLD = 'cjk-bold';
+const A4 = { width: 595.28, height: 841.89 };
+const MARGIN = 48;
+const ROW = 26;
+const FOOTER = 64;
+const COLUMNS = [
+  { title: '序号', width: 44 },
+  { title: '姓名', width: 96 },
+  { title: '学校', width: 219.28 },
+  { title: '签名', width: 140 },
+];
+const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
+
+/** Shortens `text` with an ellipsis until it fits `width` at the current font and size. */
+function fit(doc: PDFKit.PDFDocument, text: string, width: number): string {
+  if (doc.widthOfString(text) <= width) return text;
+  let chars = [...text];
+  while (chars.length && doc.widthOfString(`${chars.join('')}…`) > width) chars = chars.slice(0, -1);
+  return `${chars.join('')}…`;
+}
+
+/**
+ * The paper sign-in sheet (签到表) of one session: A4 portrait, the program, cohort, session, date,
+ * time and venue at the top of every page, then 序号 / 姓名 / 学校 / 签名 rows, as many pages as
+ * the roster needs, page numbers and a signature line for the trainer on the last page. Drawn in
+ * Noto Serif SC, embedded as a subset. Same input → same content.
+ */
+export async function renderSignInSheet(view: SignInSheetView, fonts: CjkFonts): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 0,
+    autoFirstPage: false,
+    pdfVersion: '1.4',
+    lang: 'zh-CN',
+    font: null as unknown as string, // no Helvetica: only the embedded CJK font
+    info: { Title: `${view.sessionTitle} 签到表`, Creator: '师培 Shipei', Producer: 'PDFKit', CreationDate: view.startsAt },
+  });
+  doc.registerFont(REGULAR, fonts.regular as unknown as Buffer);
+  doc.registerFont(BOLD, fonts.bold as unknown as Buffer);
+
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  const finished = new Promise<void>((resolve, reject) => {
+    sink.on('finish', resolve);
+    sink.on('error', reject);
+    doc.on('error', reject);
+  });
+  doc.pipe(sink);
+
+  const contentWidth = A4.width - 2 * MARGIN;
+  const day = new Date(view.startsAt.getTime() + 8 * 3600_000).getUTCDay();
+  const date = `${shanghaiDateZh(view.startsAt)}（星期${WEEKDAYS[day]}）`;
+  const info = [`班级：${view.cohortName}`, `课次：${view.sessionTitle}`, `日期：${date}    时间：${shanghaiTime(view.startsAt)}–${shanghaiTime(view.endsAt)}    学时：${view.hours}`, `地点：${view.venue || '—'}`];
+
+  // The heading is the same on every page: measure it once to know how many rows fit.
+  doc.font(BOLD).fontSize(15);
+  const titleHeight = doc.heightOfString(view.programTitle, { width: contentWidth, align: 'center' });
+  const headingHeight = titleHeight + 6 + 26 + 8 + info.length * 17 + 10;
+  const tableTop = MARGIN + headingHeight;
+  const perPage = Math.max(1, Math.floor((A4.height - MARGIN - FOOTER - tableTop - ROW) / ROW));
+  const pages = Math.max(1, Math.ceil(view.trainees.length / perPage));
+
+  for (let page = 0; page < pages; page++) {
+    doc.addPage({ size: 'A4', margin: 0 });
+    let y = MARGIN;
+    doc.font(BOLD).fontSize(15).fillColor('#000000').text(view.programTitle, MARGIN, y, { width: contentWidth, align: 'center' });
+    y += titleHeight + 6;
+    doc.font(BOLD).fontSize(20).text('签 到 表', MARGIN, y, { width: contentWidth, align: 'center', lineBreak: false });
+    y += 26 + 8;
+    doc.font(REGULAR).fontSize(11);
+    for (const line of info) {
+      doc.text(fit(doc, line, contentWidth), MARGIN, y, { lineBreak: false });
+      y += 17;
+    }
+
+    // Table header, then this page's rows.
+    y = tableTop;
+    const rows = view.trainees.slice(page * perPage, (page + 1) * perPage);
+    doc.rect(MARGIN, y, contentWidth, ROW).fill('#eeeeee');
+    doc.fillColor('#000000').font(BOLD).fontSize(11);
+    let x = MARGIN;
+    for (const c of COLUMNS) {
+      doc.text(c.title, x, y + 7, { width: c.width, align: 'center', lineBreak: false });
+      x += c.width;
+    }
+    doc.font(REGULAR).fontSize(10.5);
+    rows.forEach((t, i) => {
+      const top = y + ROW * (i + 1);
+      const cells = [String(page * perPage + i + 1), t.name, t.school, ''];
+      let cx = MARGIN;
+      cells.forEach((text, c) => {
+        const w = COLUMNS[c].width;
+        if (text) doc.text(fit(doc, text, w - 10), cx + 5, top + 7.5, { width: w - 10, align: c === 2 ? 'left' : 'center', lineBreak: false });
+        cx += w;
+      });
+    });
+    // Grid lines over the header and the rows.
+    const bottom = y + ROW * (rows.length + 1);
+    doc.lineWidth(0.6).strokeColor('#000000');
+    for (let r = 0; r <= rows.length + 1; r++) doc.moveTo(MARGIN, y + r * ROW).lineTo(MARGIN + contentWidth, y + r * ROW);
+    x = MARGIN;
+    for (let c = 0; c <= COLUMNS.length; c++) {
+      doc.moveTo(x, y).lineTo(x, bottom);
+      x += COLUMNS[c]?.width ?? 0;
+    }
+    doc.stroke();
+
+    doc.font(REGULAR).fontSize(10.5);
+    if (page === pages - 1) {
+      // Right under the table: the rows leave at least FOOTER points free on every page.
+      doc.text(`应到 ${view.trainees.length} 人    实到 ______ 人    培训教师（签字）：________________`, MARGIN, bottom + 18, { width: contentWidth, lineBreak: false });
+    }
+    doc.fontSize(9).text(`第 ${page + 1} 页 / 共 ${pages} 页`, MARGIN, A4.height - MARGIN - 10, { width: contentWidth, align: 'center', lineBreak: false });
+  }
+  doc.end();
+  await finished;
+  return Buffer.concat(chunks);
+}

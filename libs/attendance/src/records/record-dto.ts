@@ -1,0 +1,26 @@
+import { AttendanceRecordDto } from '../dto/attendance.dto';
+import { ATTENDANCE_STATUS_LABELS } from '../statuses';
+import { AttendanceRecord } from './attendance-record.entity';
+
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+
+export function toRecordDto(r: Pick<AttendanceRecord, 'id' | 'sessionId' | 'enrolmentId' | 'status' | 'source' | 'checkedInAt' | 'reason' | 'updatedAt'>): AttendanceRecordDto {
+  return {
+    id: r.id,
+    sessionId: r.sessionId,
+    enrolmentId: r.enrolmentId,
+    status: r.status,
+    statusLabel: ATTENDANCE_STATUS_LABELS[r.status],
+    source: r.source,
+    checkedInAt: iso(r.checkedInAt),
+    reason: r.reason,
+    updatedAt: iso(r.updatedAt)!,
+  };
+}
+
+/** A unique-index violation, on either engine. */
+export function isDuplicateKey(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string } };
+  const code = err?.driverError?.code ?? err?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
