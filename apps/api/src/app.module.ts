@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AttendanceModule } from '@shipei/attendance';
 import { AuditModule } from '@shipei/audit';
 import { AuthModule } from '@shipei/auth';
 import { AllExceptionsFilter, AppConfig, CoreModule, createValidationPipe } from '@shipei/core';
@@ -39,6 +40,7 @@ export class AppModule {
         PeopleModule,
         ProgramsModule,
         EnrolmentModule,
+        AttendanceModule,
       ],
       controllers: [HealthController],
       providers: [

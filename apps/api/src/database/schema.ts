@@ -1,3 +1,4 @@
+import { Attendance1764374420000, AttendanceRecord, LeaveRequest, LeaveRequestSession } from '@shipei/attendance';
 import { Audit1764374400000, AuditEntry } from '@shipei/audit';
 import { Accounts1764374402000, User } from '@shipei/auth';
 import { Organisation, People1764374401000, Teacher } from '@shipei/people';
@@ -8,6 +9,6 @@ import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
  * The whole schema of the app: every lib's entities and migrations, in dependency order.
  * Used by the app, `npm run migrate` and the tests, so all three see the same schema.
  */
-export const ENTITIES = [AuditEntry, Organisation, Teacher, User, Program, CountyQuota, Cohort, CohortTrainer, TrainingSession, Enrolment];
+export const ENTITIES = [AuditEntry, Organisation, Teacher, User, Program, CountyQuota, Cohort, CohortTrainer, TrainingSession, Enrolment, LeaveRequest, LeaveRequestSession, AttendanceRecord];
 
-export const MIGRATIONS = [Audit1764374400000, People1764374401000, Accounts1764374402000, Programs1764374410000, Enrolment1764374411000];
+export const MIGRATIONS = [Audit1764374400000, People1764374401000, Accounts1764374402000, Programs1764374410000, Enrolment1764374411000, Attendance1764374420000];
