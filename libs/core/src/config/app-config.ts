@@ -17,6 +17,8 @@ export class AppConfig {
   readonly adminPassword?: string;
   readonly logLevel!: string;
   readonly platformName!: string;
+  /** First year of the five-year credit-hour cycles (继续教育学时周期): 2016 → 2016–2020, 2021–2025 … */
+  readonly creditCycleStartYear!: number;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +80,12 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const cycleText = env.CREDIT_CYCLE_START_YEAR ?? '2016';
+  const creditCycleStartYear = Number(cycleText);
+  if (!/^\d{4}$/.test(cycleText) || creditCycleStartYear < 1990 || creditCycleStartYear > 2100) {
+    problems.push(`CREDIT_CYCLE_START_YEAR must be a year between 1990 and 2100 (got "${cycleText}")`);
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return Object.assign(new AppConfig(), {
     nodeEnv,
@@ -90,5 +98,6 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     adminPassword,
     logLevel,
     platformName: env.PLATFORM_NAME ?? '临沂市教师培训与人才支持管理平台',
+    creditCycleStartYear,
   });
 }
