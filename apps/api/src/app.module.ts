@@ -1,19 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, ExecutionContext, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AttendanceModule } from '@shipei/attendance';
 import { AuditModule } from '@shipei/audit';
 import { AuthModule } from '@shipei/auth';
+import { CertificatesModule } from '@shipei/certificates';
 import { AllExceptionsFilter, AppConfig, CoreModule, createValidationPipe } from '@shipei/core';
 import { PeopleModule } from '@shipei/people';
 import { EnrolmentModule } from '@shipei/enrolment';
 import { ProgramsModule } from '@shipei/programs';
+import { RecordsModule } from '@shipei/records';
+import { TalentSupportModule } from '@shipei/talent-support';
 import { LoggerModule } from 'nestjs-pino';
 import { ENTITIES, MIGRATIONS } from './database/schema';
 import { HealthController } from './health/health.controller';
 import { logSerializers } from './logging';
+import { WebModule } from './web/web.module';
+
+const hasNoThrottle = (ctx: ExecutionContext): boolean =>
+  !Reflect.getMetadata('THROTTLER:LIMITdefault', ctx.getHandler()) && !Reflect.getMetadata('THROTTLER:LIMITdefault', ctx.getClass());
 
 /** The composition root: wires the domain modules to HTTP. No rules live here. */
 @Module({})
@@ -30,10 +37,14 @@ export class AppModule {
             serializers: logSerializers,
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
             customProps: () => ({ app: 'shipei-api' }),
-            autoLogging: { ignore: (req: any) => req.url === '/api/health' },
+            // Nest mounts the logger once more for each page route outside the /api prefix (nestjs-pino adds
+            // the prefix exclusions, Nest adds the routes they cover): log a request on its first pass only.
+            autoLogging: { ignore: (req: any) => req.url === '/api/health' || (req.allLogs?.length ?? 0) > 1 },
           },
         }),
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 100_000 }] }),
+        // Only routes that declare @Throttle (login, certificate verification) are rate limited:
+        // a limit on every route would cap a bureau's legitimate traffic from one NAT address.
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 100_000 }], skipIf: hasNoThrottle }),
         TerminusModule.forRoot({ logger: false }),
         AuditModule,
         AuthModule,
@@ -41,6 +52,10 @@ export class AppModule {
         ProgramsModule,
         EnrolmentModule,
         AttendanceModule,
+        CertificatesModule,
+        TalentSupportModule,
+        RecordsModule,
+        WebModule,
       ],
       controllers: [HealthController],
       providers: [
