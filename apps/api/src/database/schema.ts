@@ -4,11 +4,12 @@ import { Accounts1764374402000, User } from '@shipei/auth';
 import { Organisation, People1764374401000, Teacher } from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
 import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
+import { ExternalCredit, Records1764374450000 } from '@shipei/records';
 
 /**
  * The whole schema of the app: every lib's entities and migrations, in dependency order.
  * Used by the app, `npm run migrate` and the tests, so all three see the same schema.
  */
-export const ENTITIES = [AuditEntry, Organisation, Teacher, User, Program, CountyQuota, Cohort, CohortTrainer, TrainingSession, Enrolment, LeaveRequest, LeaveRequestSession, AttendanceRecord];
+export const ENTITIES = [AuditEntry, Organisation, Teacher, User, Program, CountyQuota, Cohort, CohortTrainer, TrainingSession, Enrolment, LeaveRequest, LeaveRequestSession, AttendanceRecord, ExternalCredit];
 
-export const MIGRATIONS = [Audit1764374400000, People1764374401000, Accounts1764374402000, Programs1764374410000, Enrolment1764374411000, Attendance1764374420000];
+export const MIGRATIONS = [Audit1764374400000, People1764374401000, Accounts1764374402000, Programs1764374410000, Enrolment1764374411000, Attendance1764374420000, Records1764374450000];

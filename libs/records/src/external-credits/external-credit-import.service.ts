@@ -1,0 +1,118 @@
+import { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { Clock } from '@shipei/attendance';
+import { AuditService } from '@shipei/audit';
+import { AccessPolicy, Actor, BadInputError, DomainError, TransactionRunner } from '@shipei/core';
+import { Teacher } from '@shipei/people';
+import { EntityManager, In } from 'typeorm';
+import { chunks, shanghaiDate } from '../shared/files';
+import { ExternalCreditImportResultDto } from './dto/external-credit.dto';
+import { ExternalCredit } from './external-credit.entity';
+import { CREDIT_COLUMNS, CREDIT_LABEL, CreditRow, readCreditSheet, RowError } from './external-credit-sheet';
+
+const COLUMN_ORDER = CREDIT_COLUMNS.map((c) => c.label);
+const sameText = (a: string | null, b: string | null) => (a ?? null) === (b ?? null);
+
+/**
+ * 校外学时导入 (spec §8): credits earned in training outside the system, from the office's .xlsx
+ * (身份证号, 培训项目名称, 主办单位, 学时, 培训日期, 证书编号), marked as external. All-or-nothing:
+ * every row is checked (including that the teacher exists and is the importer's — a county imports
+ * only its own teachers) and any error rejects the whole sheet with the row, column and a Chinese
+ * reason. Importing the same rows again updates them instead of counting them twice (unique
+ * teacher + dedupe key, see {@link ExternalCredit}).
+ */
+@Injectable()
+export class ExternalCreditImportService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async import(actor: Actor, source: Readable): Promise<ExternalCreditImportResultDto> {
+    try {
+      const sheet = await readCreditSheet(source, shanghaiDate(this.clock.now()));
+      if ((source as { truncated?: boolean }).truncated) throw new DomainError(413, 'FILE_TOO_LARGE', '上传的文件过大（上限 20 MB）');
+      return await this.tx.run(async (em) => {
+        const teachers = await this.teachersOf(em, actor, sheet.rows);
+        const errors = [...sheet.errors, ...this.check(sheet.rows, teachers)];
+        if (errors.length) {
+          errors.sort((a, b) => a.row - b.row || COLUMN_ORDER.indexOf(a.column) - COLUMN_ORDER.indexOf(b.column));
+          const rows = new Set(errors.map((e) => e.row)).size;
+          throw new BadInputError('IMPORT_INVALID', `导入失败：${rows} 行数据有误，未导入任何数据。请按提示修改后重新导入。`, { errors });
+        }
+        const result = await this.write(em, actor, sheet.rows, teachers);
+        await this.audit.record(em, actor, { action: 'import', entity: 'external_credit', note: `created ${result.created}, updated ${result.updated}, unchanged ${result.unchanged}` });
+        return result;
+      });
+    } finally {
+      // Whatever happened, read the rest of the upload so the request completes.
+      if (!source.readableEnded) {
+        source.unpipe();
+        source.resume();
+      }
+    }
+  }
+
+  /** The teachers the sheet names that the actor may record credits for (city: all; county: its own). */
+  private async teachersOf(em: EntityManager, actor: Actor, rows: CreditRow[]): Promise<Map<string, { id: number; name: string }>> {
+    const byIdNumber = new Map<string, { id: number; name: string }>();
+    for (const part of chunks([...new Set(rows.map((r) => r.idNumber))])) {
+      const found = await this.access.query<Teacher>(em, actor, 'teacher', 't', 'write').select(['t.id', 't.name', 't.idNumber']).andWhere('t.idNumber IN (:...ids)', { ids: part }).getMany();
+      for (const t of found) byIdNumber.set(t.idNumber, { id: t.id, name: t.name });
+    }
+    return byIdNumber;
+  }
+
+  private check(rows: CreditRow[], teachers: Map<string, { id: number; name: string }>): RowError[] {
+    const errors: RowError[] = [];
+    const first = new Map<string, number>();
+    for (const r of rows) {
+      const t = teachers.get(r.idNumber);
+      if (!t) {
+        errors.push({ row: r.row, column: CREDIT_LABEL.idNumber, message: '系统中没有该身份证号的教师，或该教师不属于本县区（请先登记教师）' });
+        continue;
+      }
+      if (r.name !== undefined && r.name.replace(/\s+/g, '') !== t.name.replace(/\s+/g, '')) {
+        errors.push({ row: r.row, column: CREDIT_LABEL.name, message: `姓名与该身份证号登记的教师姓名「${t.name}」不一致` });
+      }
+      const key = `${t.id}:${r.dedupeKey}`;
+      const earlier = first.get(key);
+      if (earlier !== undefined) {
+        const what = r.certificateNumber ? `证书编号 ${r.certificateNumber}` : `${r.programName}（${r.date}）`;
+        errors.push({ row: r.row, column: r.certificateNumber ? CREDIT_LABEL.certificateNumber : CREDIT_LABEL.programName, message: `与第 ${earlier} 行是同一教师的同一培训（${what}），请删除重复行` });
+      } else first.set(key, r.row);
+    }
+    return errors;
+  }
+
+  private async write(em: EntityManager, actor: Actor, rows: CreditRow[], teachers: Map<string, { id: number; name: string }>): Promise<ExternalCreditImportResultDto> {
+    const now = new Date();
+    const wanted = rows.map((r) => ({ ...r, teacherId: teachers.get(r.idNumber)!.id }));
+    const existing = new Map<string, ExternalCredit>();
+    for (const part of chunks([...new Set(wanted.map((r) => r.teacherId))])) {
+      const found = await em.find(ExternalCredit, { where: { teacherId: In(part) } });
+      for (const x of found) existing.set(`${x.teacherId}:${x.dedupeKey}`, x);
+    }
+    let updated = 0;
+    let unchanged = 0;
+    const fresh: Partial<ExternalCredit>[] = [];
+    for (const r of wanted) {
+      const old = existing.get(`${r.teacherId}:${r.dedupeKey}`);
+      const fields = { programName: r.programName, organiser: r.organiser, hours: r.hours, creditDate: r.date, certificateNumber: r.certificateNumber };
+      if (!old) {
+        fresh.push({ teacherId: r.teacherId, dedupeKey: r.dedupeKey, ...fields, importedById: actor.userId || null, createdAt: now, updatedAt: now });
+        continue;
+      }
+      const same = sameText(old.programName, fields.programName) && sameText(old.organiser, fields.organiser) && Number(old.hours) === fields.hours && sameText(old.creditDate, fields.creditDate) && sameText(old.certificateNumber, fields.certificateNumber);
+      if (same) unchanged++;
+      else {
+        await em.update(ExternalCredit, { id: old.id }, { ...fields, importedById: actor.userId || null, updatedAt: now });
+        updated++;
+      }
+    }
+    for (const part of chunks(fresh)) await em.insert(ExternalCredit, part);
+    return { created: fresh.length, updated, unchanged };
+  }
+}
