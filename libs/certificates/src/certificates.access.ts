@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { AccessMode, AccessPolicy, Actor, NOTHING, Scope } from '@shipei/core';
+import { ProgramsAccess } from '@shipei/programs';
+import { Certificate } from './certificate.entity';
+
+/** Certificates of programs the county owns (its COUNTY_THEMATIC programs). */
+const ownedByCounty = (a: string, param: string) => `${a}.programId IN (SELECT cop.id FROM program cop WHERE cop.ownerCountyId = :${param})`;
+/** Certificates of cohorts the user trains. */
+const trainedBy = (a: string, param: string) => `${a}.cohortId IN (SELECT cct.cohortId FROM cohort_trainer cct WHERE cct.userId = :${param})`;
+
+/**
+ * Who may see which certificates (mode read), and who may revoke them (mode write): the city all;
+ * a county those of its own teachers and of the programs it owns, and revokes only the latter; a
+ * trainer those of its cohorts (read); a teacher their own (read).
+ */
+export function certificateScope(actor: Actor, a: string, mode: AccessMode): Scope | null {
+  switch (actor.role) {
+    case 'CITY_ADMIN':
+      return null;
+    case 'COUNTY_ADMIN':
+      if (!actor.countyId) return NOTHING;
+      return mode === 'write'
+        ? { where: ownedByCounty(a, 'ctCounty'), params: { ctCounty: actor.countyId } }
+        : { where: `(${a}.countyId = :ctCounty OR ${ownedByCounty(a, 'ctCounty')})`, params: { ctCounty: actor.countyId } };
+    case 'TRAINER':
+      return mode === 'write' ? NOTHING : { where: trainedBy(a, 'ctUser'), params: { ctUser: actor.userId } };
+    case 'TEACHER':
+      return mode === 'write' || !actor.teacherId ? NOTHING : { where: `${a}.teacherId = :ctTeacher`, params: { ctTeacher: actor.teacherId } };
+    default:
+      return NOTHING;
+  }
+}
+
+/**
+ * Who may print (download the PDF of) which certificates, spec §10: the program's owner, the
+ * cohort's trainers and the holder. A county that only reads a certificate (its teacher in a city
+ * program) may not print it.
+ */
+export function certificatePrintScope(actor: Actor, a: string): Scope | null {
+  switch (actor.role) {
+    case 'CITY_ADMIN':
+      return null;
+    case 'COUNTY_ADMIN':
+      return certificateScope(actor, a, 'write');
+    default:
+      return certificateScope(actor, a, 'read');
+  }
+}
+
+export const CERTIFICATE = 'certificate';
+export const CERTIFICATE_PRINT = 'certificate:print';
+
+/** Registers the 'certificate' and 'certificate:print' kinds with the access policy. */
+@Injectable()
+export class CertificatesAccess {
+  constructor(access: AccessPolicy, _programs: ProgramsAccess) {
+    access.register<Certificate>(CERTIFICATE, { entity: Certificate, label: '证书', scope: certificateScope });
+    access.register<Certificate>(CERTIFICATE_PRINT, { entity: Certificate, label: '证书', scope: (actor, a) => certificatePrintScope(actor, a) });
+  }
+}

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { EnrolmentModule } from '@shipei/enrolment';
+import { ProgramsModule } from '@shipei/programs';
+import { CertificateRenderer } from './rendering';
+import { CertificateTemplateStore } from './certificate-template-store';
+import { CertificatesAccess } from './certificates.access';
+import { CertificateIssuingController, CertificatesController } from './certificates.controller';
+import { CertificatesService } from './certificates.service';
+import { CertificateIssuer } from './issuing/certificate-issuer.service';
+import { CertificatePrinter } from './printing/certificate-printer.service';
+import { CertificateRegisters } from './registers/certificate-registers.service';
+import { CertificateVerificationController, CertificateVerificationPageController } from './verification/certificate-verification.controller';
+import { CertificateVerification } from './verification/certificate-verification.service';
+
+/**
+ * Certificates (spec §6): issuing with gapless numbers, PDF printing, public verification,
+ * revocation and registers. Builds on programs, enrolment and people; nothing but the app imports it.
+ * Exports the printer and renderer for the cohort archive (一期一档) and service certificates.
+ */
+@Module({
+  imports: [ProgramsModule, EnrolmentModule],
+  controllers: [CertificateIssuingController, CertificatesController, CertificateVerificationController, CertificateVerificationPageController],
+  providers: [
+    CertificatesAccess,
+    CertificateRenderer,
+    CertificateTemplateStore,
+    CertificateIssuer,
+    CertificatePrinter,
+    CertificateVerification,
+    CertificateRegisters,
+    CertificatesService,
+  ],
+  exports: [CertificateRenderer, CertificateIssuer, CertificatePrinter, CertificatesService],
+})
+export class CertificatesModule {}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import { AccessPolicy, Actor, AppConfig, Page, pageOf } from '@shipei/core';
+import { EntityManager } from 'typeorm';
+import { Certificate } from './certificate.entity';
+import { toCertificateDto } from './certificate-mapping';
+import { CERTIFICATE } from './certificates.access';
+import { CertificateDto, CertificateQuery } from './dto/certificate.dto';
+
+/** Reading certificates as records: one, or a filtered list, within the caller's scope. */
+@Injectable()
+export class CertificatesService {
+  constructor(
+    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly access: AccessPolicy,
+    private readonly config: AppConfig,
+  ) {}
+
+  async get(actor: Actor, id: number): Promise<CertificateDto> {
+    return this.toDto(await this.access.load<Certificate>(this.em, actor, CERTIFICATE, id));
+  }
+
+  async list(actor: Actor, q: CertificateQuery): Promise<Page<CertificateDto>> {
+    const qb = this.access.query<Certificate>(this.em, actor, CERTIFICATE, 'c');
+    if (q.programId) qb.andWhere('c.programId = :programId', { programId: q.programId });
+    if (q.cohortId) qb.andWhere('c.cohortId = :cohortId', { cohortId: q.cohortId });
+    if (q.teacherId) qb.andWhere('c.teacherId = :teacherId', { teacherId: q.teacherId });
+    if (q.status) qb.andWhere('c.status = :status', { status: q.status });
+    if (q.number) qb.andWhere('c.number = :number', { number: q.number });
+    const [rows, total] = await Promise.all([qb.clone().orderBy('c.id', 'ASC').offset(q.offset).limit(q.pageSize).getMany(), qb.getCount()]);
+    return pageOf(rows.map((c) => this.toDto(c)), total, q);
+  }
+
+  toDto(c: Certificate): CertificateDto {
+    return toCertificateDto(c, this.config.publicBaseUrl);
+  }
+}

@@ -1,0 +1,44 @@
+import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import { Public } from '@shipei/core';
+import type { FastifyReply } from 'fastify';
+import { CertificateVerificationDto } from '../dto/certificate.dto';
+import { CertificateVerification } from './certificate-verification.service';
+
+/** Per client IP: enough for people scanning certificates, far too few to enumerate codes. */
+export const VERIFY_THROTTLE = { default: { limit: 30, ttl: 60_000 } };
+
+@ApiTags('certificates')
+@Controller('v1/certificates/verify')
+export class CertificateVerificationController {
+  constructor(private readonly verification: CertificateVerification) {}
+
+  @Get(':code')
+  @Public()
+  @Throttle(VERIFY_THROTTLE)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: '公开验证证书：姓名、项目、学时、起止日期、发证单位、编号、状态（VALID 有效 / REVOKED 已撤销）；每 IP 每分钟 30 次' })
+  @ApiOkResponse({ type: CertificateVerificationDto })
+  @ApiNotFoundResponse({ description: '验证码不存在' })
+  @ApiTooManyRequestsResponse({ description: '请求过于频繁' })
+  verify(@Param('code') code: string): Promise<CertificateVerificationDto> {
+    return this.verification.verify(code);
+  }
+}
+
+/** The page behind the certificate's QR code: `GET /verify/:code` (outside the /api prefix). */
+@Controller('verify')
+export class CertificateVerificationPageController {
+  constructor(private readonly verification: CertificateVerification) {}
+
+  @Get(':code')
+  @Public()
+  @Throttle(VERIFY_THROTTLE)
+  @ApiExcludeEndpoint()
+  async page(@Param('code') code: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const page = await this.verification.page(code);
+    reply.status(page.status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('X-Robots-Tag', 'noindex');
+    return page.html;
+  }
+}
