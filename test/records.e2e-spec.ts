@@ -60,6 +60,7 @@ async function creditSheet(rows: (string | number | Date | null)[][], header = [
  * County B (罗庄区): T3 (completed 2019), T5 (no training; 10 external hours in 2018 imported by the city).
  */
 describe('records: teacher file (一人一档), credit compliance, external credits', () => {
+  jest.setTimeout(60_000); // first PDFs load the CJK fonts; MariaDB is slower
   let t: TestApp;
   let http: TestAgent;
   let now: Date;
