@@ -138,6 +138,10 @@ describe('teachers: Excel import, template and export', () => {
       expect(await count()).toBe(before);
       const [row] = await t.db.query(`SELECT subject, backboneLevel FROM teacher WHERE idNumber = ?`, [makeIdNumber(330002)]);
       expect(row).toEqual({ subject: '物理', backboneLevel: 'CITY' });
+      // Blank optional cells keep what is stored.
+      await upload(countyA, await xlsx([good(330002, { 4: null, 5: null, 7: null, 9: null, 12: null })])).expect(200);
+      const [kept] = await t.db.query(`SELECT stage, subject, backboneLevel, appraisalsQualified, specialPost FROM teacher WHERE idNumber = ?`, [makeIdNumber(330002)]);
+      expect({ ...kept, appraisalsQualified: Boolean(kept.appraisalsQualified), specialPost: Boolean(kept.specialPost) }).toEqual({ stage: '初中', subject: '物理', backboneLevel: 'CITY', appraisalsQualified: true, specialPost: true });
       const mixed = await upload(countyA, await xlsx([good(330001), good(330004)])).expect(200);
       expect(mixed.body).toEqual({ created: 1, updated: 1 });
     });

@@ -10,6 +10,8 @@ import { ImportRow, readTeacherSheet, RowError, SchoolResolver } from './teacher
 
 /** Rows per INSERT / IN (...) list: 500 × 17 columns stays far below SQLite's bound-parameter limit. */
 export const IMPORT_CHUNK = 500;
+/** Teachers per CASE-UPDATE: 12 columns × 2 parameters × 200 rows stays under 5,000 parameters. */
+const UPDATE_CHUNK = 200;
 
 /** Fields an import may set on an existing teacher (blank optional cells keep the stored value). */
 const UPDATABLE = ['name', 'phone', 'schoolId', 'stage', 'subject', 'title', 'backboneLevel', 'teachingStartYear', 'appraisalsQualified', 'qualificationCertNo', 'onProbation', 'specialPost'] as const;
@@ -157,21 +159,59 @@ export class TeacherImportService {
         createdAt: now,
         updatedAt: now,
       }));
-      await em.createQueryBuilder().insert().into(Teacher).values(values).updateEntity(false).execute();
+      await this.insertChunk(em, values);
     }
     let updated = 0;
+    const changed: { id: number; values: Record<string, unknown> }[] = [];
     for (const r of rows) {
       const t = existing.get(r.idNumber);
       if (!t) continue;
       updated++;
-      const patch: Partial<Teacher> = {};
+      // Blank optional cells keep the stored value; only rows that differ are written.
+      const values: Record<string, unknown> = {};
+      let differs = false;
       for (const f of UPDATABLE) {
-        const v = r[f];
-        if (v !== undefined && !sameValue(v, t[f])) (patch as Record<string, unknown>)[f] = v;
+        const v = r[f] !== undefined ? r[f] : t[f];
+        if (!sameValue(v, t[f])) differs = true;
+        values[f] = v;
       }
-      if (Object.keys(patch).length) await em.update(Teacher, { id: t.id, countyId }, { ...patch, updatedAt: now });
+      if (differs) changed.push({ id: t.id, values });
     }
+    for (const chunk of chunks(changed, UPDATE_CHUNK)) await this.updateChunk(em, countyId, chunk, now);
     return { created: fresh.length, updated };
+  }
+  /** One multi-row INSERT per chunk, built directly (TypeORM's builder spends ~50 ms per 500 rows on parameters). */
+  private async insertChunk(em: EntityManager, rows: Record<string, unknown>[]): Promise<void> {
+    const driver = em.connection.driver;
+    const meta = em.connection.getMetadata(Teacher);
+    const columns = Object.keys(rows[0]).map((f) => meta.findColumnWithPropertyName(f)!);
+    const params: unknown[] = [];
+    for (const r of rows) for (const c of columns) params.push(driver.preparePersistentValue(r[c.propertyName], c));
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    const sql = `INSERT INTO ${driver.escape(meta.tableName)} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
+    await em.query(sql, params.map((p) => (typeof p === 'boolean' ? Number(p) : p)));
+  }
+
+  /**
+   * One UPDATE per chunk: `SET col = CASE id WHEN ? THEN ? … END … WHERE countyId = ? AND id IN (…)`,
+   * instead of one statement per teacher (10,000 changed rows: ~20 statements instead of 10,000).
+   */
+  private async updateChunk(em: EntityManager, countyId: number, chunk: { id: number; values: Record<string, unknown> }[], now: Date): Promise<void> {
+    const driver = em.connection.driver;
+    const meta = em.connection.getMetadata(Teacher);
+    const q = (name: string) => driver.escape(name);
+    const params: unknown[] = [];
+    const sets = UPDATABLE.map((f) => {
+      const column = meta.findColumnWithPropertyName(f)!;
+      const cases = chunk.map((c) => {
+        params.push(c.id, driver.preparePersistentValue(c.values[f], column));
+        return 'WHEN ? THEN ?';
+      });
+      return `${q(column.databaseName)} = CASE ${q('id')} ${cases.join(' ')} END`;
+    });
+    params.push(driver.preparePersistentValue(now, meta.findColumnWithPropertyName('updatedAt')!), countyId, ...chunk.map((c) => c.id));
+    const sql = `UPDATE ${q(meta.tableName)} SET ${sets.join(', ')}, ${q('updatedAt')} = ? WHERE ${q('countyId')} = ? AND ${q('id')} IN (${chunk.map(() => '?').join(', ')})`;
+    await em.query(sql, params.map((p) => (typeof p === 'boolean' ? Number(p) : p)));
   }
 }
 

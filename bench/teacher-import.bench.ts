@@ -1,0 +1,157 @@
+/** POST /api/v1/teachers/import of 10,000 teachers from one .xlsx: time (target ≤ 5 s) and peak memory, then re-imports */
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import * as ExcelJS from 'exceljs';
+import { BenchApp, freshDatabase, resolveOptions, startApp } from './lib';
+
+const TEACHERS = Number(process.env.BENCH_TEACHERS ?? 10_000);
+const SCHOOLS = 40;
+const TARGET_MS = 5_000;
+const HEADER = ['姓名', '身份证号', '手机号', '学校', '学段', '学科', '职称', '骨干教师', '开始任教年份', '近三年考核合格', '教师资格证号', '试用期', '特岗教师'];
+const STAGES = ['小学', '初中', '高中'];
+const SUBJECTS = ['语文', '数学', '英语', '物理', '化学', '生物', '历史', '地理'];
+const TITLES = ['高级教师', '一级教师', '二级教师', '未定级'];
+const BACKBONE = ['无', '无', '无', '县级', '市级', '省级'];
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** A valid 身份证号 per serial (birth dates spread over 1970–1997, 1,000 serials per day). */
+function idNumber(serial: number): string {
+  const day = new Date(Date.UTC(1970, 0, 1) + Math.floor(serial / 1000) * 86_400_000);
+  const body = `371302${day.toISOString().slice(0, 10).replace(/-/g, '')}${String(serial % 1000).padStart(3, '0')}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = body.split('').reduce((s, d, i) => s + Number(d) * w[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+/** A bureau-style roster: merged title row, note row, header, 10,000 rows; written with exceljs's streaming writer. */
+async function writeSheet(file: string, subjectShift = 0): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: true });
+  const ws = wb.addWorksheet('花名册');
+  ws.mergeCells(1, 1, 1, HEADER.length);
+  ws.getCell(1, 1).value = '兰山区中小学教师花名册（压测）';
+  ws.getRow(1).commit();
+  ws.getRow(2).getCell(1).value = '填报单位：兰山区教育和体育局';
+  ws.getRow(2).commit();
+  ws.getRow(3).values = HEADER;
+  ws.getRow(3).commit();
+  for (let i = 0; i < TEACHERS; i++) {
+    const row = ws.getRow(4 + i);
+    row.values = [
+      `压测教师${i}`, idNumber(i), `138${String(i).padStart(8, '0')}`, `压测学校${i % SCHOOLS}`, STAGES[i % 3], SUBJECTS[(i + subjectShift) % SUBJECTS.length],
+      TITLES[i % 4], BACKBONE[i % 6], 1990 + (i % 30), i % 7 ? '是' : '否', `Z${String(i).padStart(10, '0')}`, i % 11 ? '否' : '是', i % 13 ? '否' : '是',
+    ];
+    row.getCell(2).numFmt = '@';
+    row.getCell(3).numFmt = '@';
+    row.commit();
+  }
+  ws.commit();
+  await wb.commit();
+}
+
+/** Writes the sheet in a child process, so generating it does not inflate this process's memory. */
+function writeSheetElsewhere(file: string, subjectShift: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--write-sheet', file, String(subjectShift)], { stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sheet writer exited with ${code}`))));
+  });
+}
+
+interface Measure {
+  label: string;
+  ms: number;
+  /** Peak resident set size of the whole process during the request, MB. */
+  peakRssMb: number;
+  /** Growth of the peak RSS over the RSS just before the request, MB. */
+  rssGrowthMb: number;
+  peakHeapMb: number;
+  result: unknown;
+}
+
+const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
+
+async function timedImport(app: BenchApp, token: string, countyId: number, file: string, label: string): Promise<Measure> {
+  const content = readFileSync(file);
+  const form = new FormData();
+  form.append('file', new Blob([content], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), 'teachers.xlsx');
+  gc();
+  const before = process.memoryUsage();
+  let peakRss = before.rss;
+  let peakHeap = before.heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 5);
+  const t0 = performance.now();
+  const res = await fetch(`${app.url}/api/v1/teachers/import?countyId=${countyId}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const body = await res.json();
+  const ms = performance.now() - t0;
+  clearInterval(sampler);
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+  if (res.status !== 200) throw new Error(`${label}: ${res.status} ${JSON.stringify(body).slice(0, 1000)}`);
+  return { label, ms: Math.round(ms), peakRssMb: mb(peakRss), rssGrowthMb: mb(peakRss - before.rss), peakHeapMb: mb(peakHeap), result: body };
+}
+
+async function run(): Promise<void> {
+  const opts = resolveOptions(process.argv.slice(2), 'teacher-import');
+  const database = await freshDatabase(opts.db);
+  const dir = mkdtempSync(join(tmpdir(), 'shipei-import-bench-'));
+  let app: BenchApp | undefined;
+  try {
+    app = await startApp(database.url);
+    const token = await app.login('admin', app.adminPassword);
+    const [county] = await app.dataSource.query(`SELECT id FROM organisation WHERE code = '371302'`);
+    for (let s = 0; s < SCHOOLS; s++) {
+      const r = await app.request('POST', '/api/v1/organisations', { token, body: { type: 'SCHOOL', name: `压测学校${s}`, parentId: county.id } });
+      if (r.status !== 201) throw new Error(`school: ${r.status}`);
+    }
+    const first = join(dir, 'teachers.xlsx');
+    const changed = join(dir, 'teachers-changed.xlsx');
+    await writeSheetElsewhere(first, 0);
+    await writeSheetElsewhere(changed, 1);
+    const size = statSync(first).size;
+    console.log(`teacher-import · ${opts.db}: ${TEACHERS} rows, ${(size / 1024).toFixed(0)} KB .xlsx, ${SCHOOLS} schools`);
+
+    const runs: Measure[] = [];
+    runs.push(await timedImport(app, token, county.id, first, 'create'));
+    runs.push(await timedImport(app, token, county.id, first, 're-import, unchanged'));
+    runs.push(await timedImport(app, token, county.id, changed, 're-import, every row changed'));
+    const [{ n }] = await app.dataSource.query(`SELECT COUNT(*) AS n FROM teacher`);
+    if (Number(n) !== TEACHERS) throw new Error(`expected ${TEACHERS} teachers, found ${n}`);
+
+    console.log('');
+    console.log(['run'.padEnd(30), 'ms'.padStart(7), 'peak RSS MB'.padStart(12), 'RSS growth'.padStart(11), 'peak heap MB'.padStart(13), '  result'].join(''));
+    for (const r of runs) {
+      console.log([r.label.padEnd(30), String(r.ms).padStart(7), String(r.peakRssMb).padStart(12), String(r.rssGrowthMb).padStart(11), String(r.peakHeapMb).padStart(13), `  ${JSON.stringify(r.result)}`].join(''));
+    }
+    const ok = runs[0].ms <= TARGET_MS;
+    console.log(`create: ${runs[0].ms} ms for ${TEACHERS} teachers — target ≤ ${TARGET_MS} ms: ${ok ? 'met' : 'NOT met'}`);
+    const [version] = await app.dataSource.query(opts.db === 'sqlite' ? 'SELECT sqlite_version() AS v' : 'SELECT VERSION() AS v');
+    const result = { bench: 'teacher-import', db: opts.db, teachers: TEACHERS, fileBytes: size, targetMs: TARGET_MS, met: ok, runs, env: { node: process.version, server: String(version.v) }, date: new Date().toISOString() };
+    const json = JSON.stringify(result);
+    console.log(json);
+    const out = join(__dirname, 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, `teacher-import-${opts.db}.json`), json + '\n');
+    if (!ok) process.exitCode = 1;
+  } finally {
+    await app?.close();
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const writeAt = process.argv.indexOf('--write-sheet');
+(writeAt >= 0 ? writeSheet(process.argv[writeAt + 1], Number(process.argv[writeAt + 2])) : run()).catch((e) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exitCode = 1;
+});
