@@ -1,0 +1,79 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import { Actor, CurrentActor, IdPipe, Page, Roles } from '@shipei/core';
+import { EntityManager } from 'typeorm';
+import { AllPlacementsQuery, ArriveDto, CompleteDto, PlacementDto, RejectDto, TerminateDto } from './dto/placement.dto';
+import { PlacementsService } from './placements.service';
+
+const ILLEGAL = '当前状态不允许此操作 → 409 ILLEGAL_TRANSITION。';
+
+@ApiTags('talent-support')
+@ApiBearerAuth()
+@Controller('v1/placements')
+export class PlacementsController {
+  constructor(
+    private readonly placements: PlacementsService,
+    @InjectEntityManager() private readonly em: EntityManager,
+  ) {}
+
+  @Get()
+  @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TEACHER')
+  @ApiOperation({ summary: '选派记录（市级全部；县区本县区教师；教师本人）' })
+  list(@CurrentActor() actor: Actor, @Query() q: AllPlacementsQuery): Promise<Page<PlacementDto>> {
+    return this.placements.list(this.em, actor, q);
+  }
+
+  @Get(':id')
+  @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TEACHER')
+  @ApiOperation({ summary: '选派详情（含应发津贴）' })
+  @ApiOkResponse({ type: PlacementDto })
+  get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<PlacementDto> {
+    return this.placements.get(this.em, actor, id);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Roles('CITY_ADMIN')
+  @ApiOperation({ summary: '市级审核通过（已推荐 → 已审核通过）', description: ILLEGAL })
+  @ApiOkResponse({ type: PlacementDto })
+  approve(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<PlacementDto> {
+    return this.placements.approve(actor, id);
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @Roles('CITY_ADMIN')
+  @ApiOperation({ summary: '市级审核不通过（须填原因；名额退回县区）', description: ILLEGAL })
+  @ApiOkResponse({ type: PlacementDto })
+  reject(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: RejectDto): Promise<PlacementDto> {
+    return this.placements.reject(actor, id, dto);
+  }
+
+  @Post(':id/arrive')
+  @HttpCode(200)
+  @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
+  @ApiOperation({ summary: '登记到岗（已审核通过 → 在岗服务）：到岗日期在服务期内且不晚于今天', description: ILLEGAL })
+  @ApiOkResponse({ type: PlacementDto })
+  arrive(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: ArriveDto): Promise<PlacementDto> {
+    return this.placements.arrive(actor, id, dto);
+  }
+
+  @Post(':id/complete')
+  @HttpCode(200)
+  @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
+  @ApiOperation({ summary: '服务期满考核（在岗服务 → 服务期满）：优秀/合格/基本合格/不合格与评语；服务期结束后才能登记（409 TERM_NOT_ENDED）', description: ILLEGAL })
+  @ApiOkResponse({ type: PlacementDto })
+  complete(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: CompleteDto): Promise<PlacementDto> {
+    return this.placements.complete(actor, id, dto);
+  }
+
+  @Post(':id/terminate')
+  @HttpCode(200)
+  @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
+  @ApiOperation({ summary: '提前结束（在岗服务 → 提前结束）：原因与最后在岗日；津贴按实际服务天数折算', description: ILLEGAL })
+  @ApiOkResponse({ type: PlacementDto })
+  terminate(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: TerminateDto): Promise<PlacementDto> {
+    return this.placements.terminate(actor, id, dto);
+  }
+}

@@ -1,0 +1,250 @@
+import { Injectable } from '@nestjs/common';
+import { AccessPolicy, Actor, ForbiddenError, NOTHING, NotFoundError, Page, PageQuery, pageOf, TransactionRunner } from '@shipei/core';
+import { AuditService } from '@shipei/audit';
+import { Organisation, Teacher } from '@shipei/people';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { SchemeQuota } from '../schemes/scheme-quota.entity';
+import { Scheme, SCHEME_KIND_LABELS } from '../schemes/scheme.entity';
+import { organisationNames, rulesOf } from '../schemes/schemes.service';
+import { failedRules } from '../selection/selection-rules';
+import { todayInShanghai } from '../stipend/proration';
+import { errors, fieldError, illegalTransition } from '../talent-support.errors';
+import { AllPlacementsQuery, ArriveDto, CompleteDto, NominateDto, PlacementDto, PlacementQuery, ReceivingSchoolDto, RejectDto, ServiceCertificateData, TerminateDto } from './dto/placement.dto';
+import { loadContext, placementDtos, stipendOf } from './placement-view';
+import { ACTIVE_STATUSES, Placement, PlacementStatus } from './placement.entity';
+
+function isDuplicateKey(e: unknown): boolean {
+  const code = (e as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (e as { code?: string })?.code;
+  return e instanceof QueryFailedError && (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE');
+}
+
+/**
+ * Placements (选派) and their life cycle:
+ * NOMINATED → APPROVED → IN_SERVICE → COMPLETED | TERMINATED, and NOMINATED → REJECTED.
+ * Each transition is one conditional UPDATE on the current status (a concurrent change makes it
+ * a 409, never a double transition) and one audit line in the same transaction.
+ */
+@Injectable()
+export class PlacementsService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditService,
+  ) {
+    access.register<Placement>('placement', {
+      entity: Placement,
+      label: '选派记录',
+      scope: (actor, a, mode) => {
+        if (actor.role === 'CITY_ADMIN') return null;
+        if (actor.role === 'COUNTY_ADMIN' && actor.countyId) return { where: `${a}.countyId = :pCounty`, params: { pCounty: actor.countyId } };
+        if (actor.role === 'TEACHER' && actor.teacherId && mode === 'read') return { where: `${a}.teacherId = :pSelf`, params: { pSelf: actor.teacherId } };
+        return NOTHING;
+      },
+    });
+  }
+
+  /**
+   * A county nominates one of its teachers for a scheme, to a 受援学校. Checks, in order:
+   * the scheme and the teacher are visible (404), the school is a receiving school other than the
+   * teacher's own (400), every selection rule (409 NOT_ELIGIBLE with all reasons), no other active
+   * placement (409 ALREADY_PLACED, enforced by the unique `activeKey`), a free place in the
+   * county's quota (409 QUOTA_FULL, taken by a conditional UPDATE).
+   */
+  async nominate(actor: Actor, schemeId: number, dto: NominateDto): Promise<PlacementDto> {
+    if (actor.role !== 'COUNTY_ADMIN') throw new ForbiddenError();
+    return this.tx.run(async (em) => {
+      const scheme = await this.lockSchemeShared(em, actor, schemeId);
+      const teacher = await this.access.load<Teacher>(em, actor, 'teacher', dto.teacherId, 'write');
+      const school = await em.findOne(Organisation, { where: { id: dto.receivingSchoolId }, select: { id: true, type: true, receivingSchool: true } });
+      if (!school || school.type !== 'SCHOOL') throw new NotFoundError('受援学校');
+      if (!school.receivingSchool) throw fieldError('NOT_RECEIVING_SCHOOL', 'receivingSchoolId', '所选学校不是受援学校');
+      if (school.id === teacher.schoolId) throw fieldError('SAME_SCHOOL', 'receivingSchoolId', '受援学校不能是教师本人所在学校');
+
+      const reasons = failedRules(rulesOf(scheme), { ...teacher, appraisalsQualified: !!teacher.appraisalsQualified, onProbation: !!teacher.onProbation, specialPost: !!teacher.specialPost }, scheme.termStart);
+      if (reasons.length) throw errors.notEligible(reasons);
+      if (await em.findOne(Placement, { where: { activeKey: teacher.id }, select: { id: true } })) throw errors.alreadyPlaced();
+
+      const taken = await em
+        .createQueryBuilder()
+        .update(SchemeQuota)
+        .set({ used: () => 'used + 1' })
+        .where('schemeId = :schemeId AND countyId = :countyId AND used < places', { schemeId, countyId: teacher.countyId })
+        .execute();
+      if (!taken.affected) throw errors.quotaFull(!!(await em.findOne(SchemeQuota, { where: { schemeId, countyId: teacher.countyId }, select: { id: true } })));
+
+      const now = new Date();
+      let placementId: number;
+      try {
+        const { identifiers } = await em.insert(Placement, {
+          schemeId,
+          teacherId: teacher.id,
+          countyId: teacher.countyId,
+          homeSchoolId: teacher.schoolId,
+          receivingSchoolId: school.id,
+          status: 'NOMINATED',
+          activeKey: teacher.id,
+          nominatedAt: now,
+          updatedAt: now,
+        });
+        placementId = Number(identifiers[0].id);
+      } catch (e) {
+        // Only uq_placement_active can clash: a concurrent nomination of the same teacher won.
+        if (isDuplicateKey(e)) throw errors.alreadyPlaced();
+        throw e;
+      }
+      await this.audit.record(em, actor, { action: 'nominate', entity: 'placement', entityId: placementId, fields: ['schemeId', 'teacherId', 'receivingSchoolId'] });
+      return this.get(em, actor, placementId);
+    });
+  }
+
+  /**
+   * The scheme, share-locked on MySQL: nominations run side by side, while a change of the scheme's
+   * quotas (which write-locks the scheme first, then the quota rows) waits for them. Both take the
+   * scheme before the quota row, so the two never deadlock. SQLite serialises writes anyway.
+   */
+  private async lockSchemeShared(em: EntityManager, actor: Actor, schemeId: number): Promise<Scheme> {
+    await this.access.require(em, actor, 'scheme', schemeId);
+    const qb = em.createQueryBuilder(Scheme, 's').where('s.id = :id', { id: schemeId });
+    if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_read');
+    const scheme = await qb.getOne();
+    if (!scheme) throw new NotFoundError('人才支持计划');
+    return scheme;
+  }
+
+  /** Moves a placement from one of `from` to `to` with `patch`, atomically and audited. */
+  private async transition(actor: Actor, id: number, action: string, from: PlacementStatus[], to: PlacementStatus, build: (p: Placement, s: Scheme, em: EntityManager) => Promise<Partial<Placement>> | Partial<Placement>): Promise<PlacementDto> {
+    return this.tx.run(async (em) => {
+      const p = await this.access.load<Placement>(em, actor, 'placement', id, 'write');
+      if (!from.includes(p.status)) throw illegalTransition(p.status, action);
+      const scheme = await em.findOneByOrFail(Scheme, { id: p.schemeId });
+      const patch = await build(p, scheme, em);
+      const res = await em
+        .createQueryBuilder()
+        .update(Placement)
+        .set({ ...patch, status: to, activeKey: ACTIVE_STATUSES.includes(to) ? p.teacherId : null, updatedAt: new Date() })
+        .where('id = :id AND status = :status', { id, status: p.status })
+        .execute();
+      if (!res.affected) {
+        const now = await em.findOneByOrFail(Placement, { id });
+        throw illegalTransition(now.status, action);
+      }
+      await this.audit.record(em, actor, { action, entity: 'placement', entityId: id, fields: ['status', ...Object.keys(patch)] });
+      return this.get(em, actor, id);
+    });
+  }
+
+  private requireCity(actor: Actor): void {
+    if (actor.role !== 'CITY_ADMIN') throw new ForbiddenError();
+  }
+
+  async approve(actor: Actor, id: number): Promise<PlacementDto> {
+    this.requireCity(actor);
+    return this.transition(actor, id, 'approve', ['NOMINATED'], 'APPROVED', () => ({ decidedAt: new Date() }));
+  }
+
+  /** Rejection gives the county its place back. */
+  async reject(actor: Actor, id: number, dto: RejectDto): Promise<PlacementDto> {
+    this.requireCity(actor);
+    return this.transition(actor, id, 'reject', ['NOMINATED'], 'REJECTED', async (p, _s, em) => {
+      await em.createQueryBuilder().update(SchemeQuota).set({ used: () => 'used - 1' }).where('schemeId = :s AND countyId = :c AND used > 0', { s: p.schemeId, c: p.countyId }).execute();
+      return { decidedAt: new Date(), rejectionReason: dto.reason };
+    });
+  }
+
+  /** Arrival at the receiving school: a date within the term and not in the future. */
+  async arrive(actor: Actor, id: number, dto: ArriveDto, today = todayInShanghai()): Promise<PlacementDto> {
+    return this.transition(actor, id, 'arrive', ['APPROVED'], 'IN_SERVICE', (_p, s) => {
+      if (dto.arrivalDate < s.termStart || dto.arrivalDate > s.termEnd) throw fieldError('DATE_OUTSIDE_TERM', 'arrivalDate', `到岗日期须在服务期内（${s.termStart} 至 ${s.termEnd}）`);
+      if (dto.arrivalDate > today) throw fieldError('DATE_IN_FUTURE', 'arrivalDate', '到岗日期不能晚于今天');
+      return { arrivalDate: dto.arrivalDate };
+    });
+  }
+
+  /** Completion of the term with an assessment; only once the term has ended. Service runs to the term's end. */
+  async complete(actor: Actor, id: number, dto: CompleteDto, today = todayInShanghai()): Promise<PlacementDto> {
+    return this.transition(actor, id, 'complete', ['IN_SERVICE'], 'COMPLETED', (_p, s) => {
+      if (today < s.termEnd) throw errors.termNotEnded(s.termEnd);
+      return { endDate: s.termEnd, assessment: dto.assessment, assessmentComment: dto.comment };
+    });
+  }
+
+  /** Early return: `date` is the last day in service (inclusive). */
+  async terminate(actor: Actor, id: number, dto: TerminateDto, today = todayInShanghai()): Promise<PlacementDto> {
+    return this.transition(actor, id, 'terminate', ['IN_SERVICE'], 'TERMINATED', (p, s) => {
+      if (dto.date < p.arrivalDate! || dto.date > s.termEnd) throw fieldError('DATE_OUTSIDE_SERVICE', 'date', `最后在岗日须在到岗日期（${p.arrivalDate}）与服务期末（${s.termEnd}）之间`);
+      if (dto.date > today) throw fieldError('DATE_IN_FUTURE', 'date', '最后在岗日不能晚于今天');
+      return { endDate: dto.date, terminationReason: dto.reason };
+    });
+  }
+
+  async get(em: EntityManager, actor: Actor, id: number): Promise<PlacementDto> {
+    const p = await this.access.load<Placement>(em, actor, 'placement', id);
+    return (await placementDtos(em, [p]))[0];
+  }
+
+  /** The register (台账) rows, scoped: the city sees all, a county its own teachers, a teacher their own. */
+  async list(em: EntityManager, actor: Actor, q: AllPlacementsQuery): Promise<Page<PlacementDto>> {
+    if (q.schemeId) await this.access.require(em, actor, 'scheme', q.schemeId);
+    const qb = this.access.query<Placement>(em, actor, 'placement', 'p');
+    if (q.schemeId) qb.andWhere('p.schemeId = :schemeId', { schemeId: q.schemeId });
+    if (q.countyId) qb.andWhere('p.countyId = :countyId', { countyId: q.countyId });
+    if (q.status) qb.andWhere('p.status = :status', { status: q.status });
+    if (q.teacherId) qb.andWhere('p.teacherId = :teacherId', { teacherId: q.teacherId });
+    const [rows, total] = await qb.orderBy('p.id', 'ASC').skip(q.offset).take(q.pageSize).getManyAndCount();
+    return pageOf(await placementDtos(em, rows), total, q);
+  }
+
+  async listForScheme(em: EntityManager, actor: Actor, schemeId: number, q: PlacementQuery): Promise<Page<PlacementDto>> {
+    return this.list(em, actor, Object.assign(new AllPlacementsQuery(), q, { schemeId }));
+  }
+
+  /**
+   * Receiving schools (受援学校) of every county: a county sends its teachers to schools outside
+   * its own scope, so it may read their names (not their teachers or records).
+   */
+  async receivingSchools(em: EntityManager, q: PageQuery): Promise<Page<ReceivingSchoolDto>> {
+    const [rows, total] = await em.findAndCount(Organisation, {
+      where: { type: 'SCHOOL', receivingSchool: true },
+      select: { id: true, name: true, countyId: true },
+      order: { countyId: 'ASC', id: 'ASC' },
+      skip: q.offset,
+      take: q.pageSize,
+    });
+    const names = await organisationNames(em, rows.map((r) => r.countyId ?? 0));
+    return pageOf(rows.map((r) => ({ id: r.id, name: r.name, countyId: r.countyId ?? 0, countyName: names.get(r.countyId ?? 0) ?? '' })), total, q);
+  }
+
+  /**
+   * The data a service certificate (支教证明) needs, for a COMPLETED placement the actor may see
+   * (409 NOT_COMPLETED otherwise). For the certificates module; no 身份证号 on it.
+   */
+  async serviceCertificateData(em: EntityManager, actor: Actor, id: number): Promise<ServiceCertificateData> {
+    const p = await this.access.load<Placement>(em, actor, 'placement', id);
+    if (p.status !== 'COMPLETED' || !p.arrivalDate || !p.endDate || !p.assessment) throw errors.notCompleted();
+    const ctx = await loadContext(em, [p]);
+    const s = ctx.schemes.get(p.schemeId)!;
+    const t = ctx.teachers.get(p.teacherId)!;
+    const receiving = ctx.orgs.get(p.receivingSchoolId);
+    return {
+      placementId: p.id,
+      schemeId: s.id,
+      schemeKind: s.kind,
+      schemeKindLabel: SCHEME_KIND_LABELS[s.kind],
+      schemeTitle: s.title,
+      schemeYear: s.year,
+      teacherId: t.id,
+      teacherName: t.name,
+      gender: t.gender,
+      homeCountyName: ctx.orgs.get(p.countyId)?.name ?? '',
+      homeSchoolName: ctx.orgs.get(p.homeSchoolId)?.name ?? '',
+      receivingCountyName: (receiving?.countyId && ctx.orgs.get(receiving.countyId)?.name) || '',
+      receivingSchoolName: receiving?.name ?? '',
+      termStart: s.termStart,
+      termEnd: s.termEnd,
+      arrivalDate: p.arrivalDate,
+      endDate: p.endDate,
+      daysServed: stipendOf(s, p, todayInShanghai()).daysServed,
+      assessment: p.assessment,
+    };
+  }
+}

@@ -1,0 +1,235 @@
+import { Injectable } from '@nestjs/common';
+import { AccessPolicy, Actor, ForbiddenError, NOTHING, NotFoundError, Page, pageOf, TransactionRunner } from '@shipei/core';
+import { AuditService } from '@shipei/audit';
+import { Organisation, type Title } from '@shipei/people';
+import { EntityManager, In } from 'typeorm';
+import { Placement, SERVING_STATUSES } from '../placements/placement.entity';
+import { DEFAULT_RULES, SelectionRules } from '../selection/selection-rules';
+import { inclusiveDays } from '../stipend/proration';
+import { errors, fieldError } from '../talent-support.errors';
+import { CreateSchemeDto, QuotaDto, QuotaItemDto, SchemeDto, SchemeQuery, SelectionRulesDto, UpdateSchemeDto } from './dto/scheme.dto';
+import { SchemeQuota } from './scheme-quota.entity';
+import { DEFAULT_STIPEND_FEN, Scheme, SCHEME_KIND_LABELS } from './scheme.entity';
+
+const MAX_TERM_DAYS = 366;
+
+export function rulesOf(s: Scheme): SelectionRules {
+  return {
+    minYearsOfService: s.ruleMinYears,
+    minTitle: (s.ruleMinTitle as Title | null) ?? null,
+    appraisalsQualified: !!s.ruleAppraisals,
+    notOnProbation: !!s.ruleNoProbation,
+    notSpecialPost: !!s.ruleNoSpecialPost,
+  };
+}
+
+export function toSchemeDto(s: Scheme, allocated: number): SchemeDto {
+  return {
+    id: s.id,
+    kind: s.kind,
+    kindLabel: SCHEME_KIND_LABELS[s.kind],
+    year: s.year,
+    title: s.title,
+    places: s.places,
+    allocated,
+    termStart: s.termStart,
+    termEnd: s.termEnd,
+    daysInTerm: inclusiveDays(s.termStart, s.termEnd),
+    stipendPerYearFen: s.stipendPerYearFen,
+    rules: rulesOf(s),
+  };
+}
+
+/** Columns of the rules, from a partial rules DTO over a base (null in the DTO switches a rule off). */
+function ruleColumns(base: SelectionRules, dto: SelectionRulesDto | undefined): Partial<Scheme> {
+  const r = { ...base };
+  if (dto) {
+    if (dto.minYearsOfService !== undefined) r.minYearsOfService = dto.minYearsOfService;
+    if (dto.minTitle !== undefined) r.minTitle = dto.minTitle;
+    if (dto.appraisalsQualified !== undefined) r.appraisalsQualified = dto.appraisalsQualified;
+    if (dto.notOnProbation !== undefined) r.notOnProbation = dto.notOnProbation;
+    if (dto.notSpecialPost !== undefined) r.notSpecialPost = dto.notSpecialPost;
+  }
+  return { ruleMinYears: r.minYearsOfService, ruleMinTitle: r.minTitle, ruleAppraisals: r.appraisalsQualified, ruleNoProbation: r.notOnProbation, ruleNoSpecialPost: r.notSpecialPost };
+}
+
+function checkTerm(termStart: string, termEnd: string): void {
+  if (termEnd < termStart) throw fieldError('INVALID_TERM', 'termEnd', '服务期结束日期不能早于开始日期');
+  if (inclusiveDays(termStart, termEnd) > MAX_TERM_DAYS) throw fieldError('INVALID_TERM', 'termEnd', `服务期为一个学年，不能超过 ${MAX_TERM_DAYS} 天`);
+}
+
+/** Schemes and their county quotas (CITY_ADMIN manages; county admins read). */
+@Injectable()
+export class SchemesService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditService,
+  ) {
+    access.register<Scheme>('scheme', {
+      entity: Scheme,
+      label: '人才支持计划',
+      scope: (actor, _a, mode) => {
+        if (actor.role === 'CITY_ADMIN') return null;
+        if (actor.role === 'COUNTY_ADMIN' && actor.countyId && mode === 'read') return null;
+        return NOTHING;
+      },
+    });
+  }
+
+  private requireCity(actor: Actor): void {
+    if (actor.role !== 'CITY_ADMIN') throw new ForbiddenError();
+  }
+
+  private async allocated(em: EntityManager, schemeIds: number[]): Promise<Map<number, number>> {
+    if (!schemeIds.length) return new Map();
+    const rows = await em.createQueryBuilder(SchemeQuota, 'q').select('q.schemeId', 'schemeId').addSelect('SUM(q.places)', 'n').where('q.schemeId IN (:...ids)', { ids: schemeIds }).groupBy('q.schemeId').getRawMany();
+    return new Map(rows.map((r) => [Number(r.schemeId), Number(r.n)]));
+  }
+
+  private async dto(em: EntityManager, s: Scheme): Promise<SchemeDto> {
+    return toSchemeDto(s, (await this.allocated(em, [s.id])).get(s.id) ?? 0);
+  }
+
+  async create(actor: Actor, dto: CreateSchemeDto): Promise<SchemeDto> {
+    this.requireCity(actor);
+    checkTerm(dto.termStart, dto.termEnd);
+    return this.tx.run(async (em) => {
+      const now = new Date();
+      const { identifiers } = await em.insert(Scheme, {
+        kind: dto.kind,
+        year: dto.year,
+        title: dto.title ?? `${dto.year}年${SCHEME_KIND_LABELS[dto.kind]}`,
+        places: dto.places,
+        termStart: dto.termStart,
+        termEnd: dto.termEnd,
+        stipendPerYearFen: dto.stipendPerYearFen ?? DEFAULT_STIPEND_FEN,
+        ...ruleColumns(DEFAULT_RULES, dto.rules),
+        createdAt: now,
+        updatedAt: now,
+      });
+      const id = Number(identifiers[0].id);
+      await this.audit.record(em, actor, { action: 'create', entity: 'scheme', entityId: id, fields: Object.keys(dto) });
+      return this.dto(em, await em.findOneByOrFail(Scheme, { id }));
+    });
+  }
+
+  async list(em: EntityManager, actor: Actor, q: SchemeQuery): Promise<Page<SchemeDto>> {
+    const qb = this.access.query<Scheme>(em, actor, 'scheme', 's');
+    if (q.year) qb.andWhere('s.year = :year', { year: q.year });
+    if (q.kind) qb.andWhere('s.kind = :kind', { kind: q.kind });
+    const [rows, total] = await qb.orderBy('s.year', 'DESC').addOrderBy('s.id', 'DESC').skip(q.offset).take(q.pageSize).getManyAndCount();
+    const alloc = await this.allocated(em, rows.map((s) => s.id));
+    return pageOf(rows.map((s) => toSchemeDto(s, alloc.get(s.id) ?? 0)), total, q);
+  }
+
+  async get(em: EntityManager, actor: Actor, id: number): Promise<SchemeDto> {
+    return this.dto(em, await this.access.load<Scheme>(em, actor, 'scheme', id));
+  }
+
+  /** Locks the scheme row (MySQL; SQLite writes are serialised) so places and quotas change one at a time. */
+  private async lockScheme(em: EntityManager, actor: Actor, id: number): Promise<Scheme> {
+    await this.access.require(em, actor, 'scheme', id, 'write');
+    const qb = em.createQueryBuilder(Scheme, 's').where('s.id = :id', { id });
+    if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_write');
+    const s = await qb.getOne();
+    if (!s) throw new NotFoundError('人才支持计划');
+    return s;
+  }
+
+  async update(actor: Actor, id: number, dto: UpdateSchemeDto): Promise<SchemeDto> {
+    this.requireCity(actor);
+    return this.tx.run(async (em) => {
+      const s = await this.lockScheme(em, actor, id);
+      const patch: Partial<Scheme> = {};
+      if (dto.year !== undefined) patch.year = dto.year;
+      if (dto.title !== undefined) patch.title = dto.title;
+      if (dto.places !== undefined && dto.places !== s.places) {
+        const sum = (await this.allocated(em, [id])).get(id) ?? 0;
+        if (dto.places < sum) throw errors.placesBelowQuotas(sum);
+        patch.places = dto.places;
+      }
+      const termStart = dto.termStart ?? s.termStart;
+      const termEnd = dto.termEnd ?? s.termEnd;
+      const moneyChanged = termStart !== s.termStart || termEnd !== s.termEnd || (dto.stipendPerYearFen !== undefined && dto.stipendPerYearFen !== s.stipendPerYearFen);
+      if (moneyChanged) {
+        checkTerm(termStart, termEnd);
+        const serving = await em.count(Placement, { where: { schemeId: id, status: In(SERVING_STATUSES) } });
+        if (serving) throw errors.schemeInService();
+        Object.assign(patch, { termStart, termEnd });
+        if (dto.stipendPerYearFen !== undefined) patch.stipendPerYearFen = dto.stipendPerYearFen;
+      }
+      if (dto.rules) Object.assign(patch, ruleColumns(rulesOf(s), dto.rules));
+      if (Object.keys(patch).length) {
+        await em.update(Scheme, { id }, { ...patch, updatedAt: new Date() });
+        await this.audit.record(em, actor, { action: 'update', entity: 'scheme', entityId: id, fields: Object.keys(patch) });
+      }
+      return this.dto(em, await em.findOneByOrFail(Scheme, { id }));
+    });
+  }
+
+  async quotas(em: EntityManager, actor: Actor, id: number): Promise<QuotaDto[]> {
+    await this.access.require(em, actor, 'scheme', id);
+    const where = actor.role === 'CITY_ADMIN' ? { schemeId: id } : { schemeId: id, countyId: actor.countyId ?? -1 };
+    const rows = await em.find(SchemeQuota, { where, order: { countyId: 'ASC' } });
+    return this.quotaDtos(em, rows);
+  }
+
+  private async quotaDtos(em: EntityManager, rows: SchemeQuota[]): Promise<QuotaDto[]> {
+    const names = await organisationNames(em, rows.map((r) => r.countyId));
+    return rows.map((r) => ({ countyId: r.countyId, countyName: names.get(r.countyId) ?? '', places: r.places, used: r.used }));
+  }
+
+  /**
+   * Sets the whole split (counties left out get none). The sum may not exceed the scheme's places
+   * (409 QUOTA_EXCEEDS_PLACES); a county's places may not fall below what it has used (409
+   * QUOTA_BELOW_USED), checked in the same conditional UPDATE that sets them, so a nomination
+   * racing with this call cannot slip past it.
+   */
+  async setQuotas(actor: Actor, id: number, items: QuotaItemDto[]): Promise<QuotaDto[]> {
+    this.requireCity(actor);
+    const seen = new Set<number>();
+    items.forEach((it, i) => {
+      if (seen.has(it.countyId)) throw fieldError('DUPLICATE_COUNTY', `[${i}].countyId`, '同一县区不能重复出现');
+      seen.add(it.countyId);
+    });
+    return this.tx.run(async (em) => {
+      const s = await this.lockScheme(em, actor, id);
+      const counties = items.length ? await em.find(Organisation, { where: { id: In(items.map((i) => i.countyId)), type: 'COUNTY' }, select: { id: true, name: true } }) : [];
+      const countyName = new Map(counties.map((c) => [c.id, c.name]));
+      items.forEach((it, i) => {
+        if (!countyName.has(it.countyId)) throw fieldError('NOT_A_COUNTY', `[${i}].countyId`, '县区不存在');
+      });
+      const sum = items.reduce((n, it) => n + it.places, 0);
+      if (sum > s.places) throw errors.quotaExceedsPlaces(sum, s.places);
+
+      const existing = await em.find(SchemeQuota, { where: { schemeId: id } });
+      const wanted = new Map(items.map((it) => [it.countyId, it.places]));
+      for (const q of existing) {
+        const places = wanted.get(q.countyId) ?? 0;
+        if (places === q.places) continue;
+        const res = await em.createQueryBuilder().update(SchemeQuota).set({ places }).where('id = :qid AND used <= :places', { qid: q.id, places }).execute();
+        if (!res.affected) {
+          const fresh = await em.findOneByOrFail(SchemeQuota, { id: q.id });
+          throw errors.quotaBelowUsed((await organisationNames(em, [q.countyId])).get(q.countyId) ?? '该县区', fresh.used);
+        }
+      }
+      const have = new Set(existing.map((q) => q.countyId));
+      const fresh = items.filter((it) => !have.has(it.countyId));
+      if (fresh.length) await em.insert(SchemeQuota, fresh.map((it) => ({ schemeId: id, countyId: it.countyId, places: it.places, used: 0 })));
+      await this.audit.record(em, actor, { action: 'set-quotas', entity: 'scheme', entityId: id, fields: ['quotas'] });
+      return this.quotaDtos(em, await em.find(SchemeQuota, { where: { schemeId: id }, order: { countyId: 'ASC' } }));
+    });
+  }
+}
+
+/** Names of organisations by id (counties and schools: names are not personal data). */
+export async function organisationNames(em: EntityManager, ids: number[]): Promise<Map<number, string>> {
+  const unique = [...new Set(ids)];
+  const out = new Map<number, string>();
+  for (let i = 0; i < unique.length; i += 1000) {
+    const rows = await em.find(Organisation, { where: { id: In(unique.slice(i, i + 1000)) }, select: { id: true, name: true } });
+    for (const r of rows) out.set(r.id, r.name);
+  }
+  return out;
+}

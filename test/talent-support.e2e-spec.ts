@@ -1,0 +1,637 @@
+import * as ExcelJS from 'exceljs';
+import { SYSTEM_ACTOR } from '@shipei/core';
+import { PlacementsService, placementConflicts } from '@shipei/talent-support';
+import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, login, makePhone } from './support/fixtures';
+import { startTestApp, TestApp } from './support/test-app';
+
+// testTimeout in a jest project entry is not applied (it is a global option): give this suite room on a busy machine.
+jest.setTimeout(120_000);
+
+const TERM = { termStart: '2019-09-01', termEnd: '2020-07-15' }; // 319 days, February 2020 has 29
+const ELIGIBLE = { title: '一级教师', teachingStartYear: 2014, appraisalsQualified: true, onProbation: false, specialPost: false };
+const bearer = { type: 'bearer' as const };
+
+function isoDaysFromToday(days: number): string {
+  return new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+async function readXlsx(body: Buffer): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(body as any);
+  return wb;
+}
+
+function binary(res: any, cb: (err: Error | null, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+}
+
+describe('talent-support: schemes, placements, stipend ledger, register', () => {
+  let t: TestApp;
+  let admin: string;
+  let lanshan: number;
+  let luozhuang: number;
+  let yinan: number;
+  let countyA: string;
+  let countyB: string;
+  let homeA: number;
+  let homeB: number;
+  let receiving: number;
+  let plainSchool: number;
+  let serial = 100;
+
+  const teacher = (extra: Record<string, unknown> = {}, token = countyA, school = homeA) => createTeacher(t.http, token, school, serial++, { ...ELIGIBLE, ...extra });
+
+  async function scheme(body: Record<string, unknown> = {}, quotas: { countyId: number; places: number }[] = []): Promise<number> {
+    const res = await t.http.post('/api/v1/schemes').auth(admin, bearer).send({ kind: 'THREE_DISTRICTS', year: 2019, places: 10, ...TERM, ...body }).expect(201);
+    if (quotas.length) await t.http.put(`/api/v1/schemes/${res.body.id}/quotas`).auth(admin, bearer).send(quotas).expect(200);
+    return res.body.id;
+  }
+
+  const nominate = (schemeId: number, teacherId: number, token = countyA, receivingSchoolId = receiving) =>
+    t.http.post(`/api/v1/schemes/${schemeId}/placements`).auth(token, bearer).send({ teacherId, receivingSchoolId });
+
+  const act = (id: number, action: string, body: Record<string, unknown> = {}, token = admin) => t.http.post(`/api/v1/placements/${id}/${action}`).auth(token, bearer).send(body);
+
+  /** A placement driven to IN_SERVICE from `arrivalDate`. */
+  async function inService(schemeId: number, arrivalDate: string, token = countyA): Promise<number> {
+    const tid = await teacher({}, token, token === countyA ? homeA : homeB);
+    const p = await nominate(schemeId, tid, token).expect(201);
+    await act(p.body.id, 'approve').expect(200);
+    await act(p.body.id, 'arrive', { arrivalDate }, token).expect(200);
+    return p.body.id;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await adminToken(t.http);
+    lanshan = await countyIdByCode(t.db, '371302');
+    luozhuang = await countyIdByCode(t.db, '371311');
+    yinan = await countyIdByCode(t.db, '371321');
+    countyA = await countyAdmin(t.http, admin, lanshan, 'ts_lanshan');
+    countyB = await countyAdmin(t.http, admin, luozhuang, 'ts_luozhuang');
+    homeA = await createSchool(t.http, countyA, lanshan, '兰山区第三中学');
+    homeB = await createSchool(t.http, countyB, luozhuang, '罗庄区第二小学');
+    receiving = await createSchool(t.http, admin, yinan, '沂南县岸堤镇中心小学', { receivingSchool: true });
+    plainSchool = await createSchool(t.http, admin, yinan, '沂南县实验小学', { receivingSchool: false });
+  });
+  afterAll(async () => t?.close());
+
+  describe('schemes and quotas', () => {
+    it('creates a scheme with the national defaults, for the city only', async () => {
+      const res = await t.http.post('/api/v1/schemes').auth(admin, bearer).send({ kind: 'WESTERN_BELT', year: 2019, places: 40, ...TERM }).expect(201);
+      expect(res.body).toMatchObject({
+        kind: 'WESTERN_BELT',
+        kindLabel: '西部经济隆起带和省扶贫开发重点地区人才支持计划',
+        title: '2019年西部经济隆起带和省扶贫开发重点地区人才支持计划',
+        places: 40,
+        allocated: 0,
+        daysInTerm: 319,
+        stipendPerYearFen: 2_000_000,
+        rules: { minYearsOfService: 5, minTitle: '一级教师', appraisalsQualified: true, notOnProbation: true, notSpecialPost: true },
+      });
+      await t.http.post('/api/v1/schemes').auth(countyA, bearer).send({ kind: 'WESTERN_BELT', year: 2019, places: 40, ...TERM }).expect(403);
+      const seen = await t.http.get(`/api/v1/schemes/${res.body.id}`).auth(countyA, bearer).expect(200);
+      expect(seen.body.id).toBe(res.body.id);
+      await t.http.patch(`/api/v1/schemes/${res.body.id}`).auth(countyA, bearer).send({ places: 50 }).expect(403);
+      const list = await t.http.get('/api/v1/schemes?kind=WESTERN_BELT').auth(countyA, bearer).expect(200);
+      expect(list.body.items.map((s: any) => s.id)).toContain(res.body.id);
+    });
+
+    it('refuses bad input with fields, in Chinese', async () => {
+      const bad = await t.http.post('/api/v1/schemes').auth(admin, bearer).send({ kind: 'OTHER', year: 2019, places: 0, termStart: '2019-02-29', termEnd: 'x', stipendPerYearFen: 1.5 }).expect(400);
+      expect(bad.body.code).toBe('VALIDATION_FAILED');
+      expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual(['kind', 'places', 'stipendPerYearFen', 'termEnd', 'termStart']);
+      const backwards = await t.http.post('/api/v1/schemes').auth(admin, bearer).send({ kind: 'THREE_DISTRICTS', year: 2019, places: 5, termStart: '2020-07-15', termEnd: '2019-09-01' }).expect(400);
+      expect(backwards.body).toMatchObject({ code: 'INVALID_TERM', errors: [{ field: 'termEnd' }] });
+      const tooLong = await t.http.post('/api/v1/schemes').auth(admin, bearer).send({ kind: 'THREE_DISTRICTS', year: 2019, places: 5, termStart: '2019-09-01', termEnd: '2020-09-01' }).expect(400);
+      expect(tooLong.body.message).toContain('366');
+      await t.http.get('/api/v1/schemes/abc').auth(admin, bearer).expect(400);
+      await t.http.get('/api/v1/schemes/999999').auth(admin, bearer).expect(404);
+    });
+
+    it('keeps the quota sum within the places, and a county sees its own quota only', async () => {
+      const id = await scheme({ places: 5 });
+      const over = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: 3 }, { countyId: luozhuang, places: 3 }]).expect(409);
+      expect(over.body.code).toBe('QUOTA_EXCEEDS_PLACES');
+      const ok = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: 3 }, { countyId: luozhuang, places: 2 }]).expect(200);
+      expect(ok.body).toEqual([
+        { countyId: lanshan, countyName: '兰山区', places: 3, used: 0 },
+        { countyId: luozhuang, countyName: '罗庄区', places: 2, used: 0 },
+      ]);
+      const own = await t.http.get(`/api/v1/schemes/${id}/quotas`).auth(countyA, bearer).expect(200);
+      expect(own.body).toEqual([{ countyId: lanshan, countyName: '兰山区', places: 3, used: 0 }]);
+      await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(countyA, bearer).send([{ countyId: lanshan, places: 5 }]).expect(403);
+
+      const dup = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: 1 }, { countyId: lanshan, places: 1 }]).expect(400);
+      expect(dup.body.code).toBe('DUPLICATE_COUNTY');
+      const notCounty = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: homeA, places: 1 }]).expect(400);
+      expect(notCounty.body.code).toBe('NOT_A_COUNTY');
+      const badItem = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: -1, extra: 1 }]).expect(400);
+      expect(badItem.body.errors.map((e: any) => e.field).sort()).toEqual(['[0].extra', '[0].places']);
+      await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send({ countyId: lanshan }).expect(400);
+
+      const fewer = await t.http.patch(`/api/v1/schemes/${id}`).auth(admin, bearer).send({ places: 4 }).expect(409);
+      expect(fewer.body.code).toBe('PLACES_BELOW_QUOTAS');
+      const got = await t.http.get(`/api/v1/schemes/${id}`).auth(admin, bearer).expect(200);
+      expect(got.body).toMatchObject({ places: 5, allocated: 5 });
+    });
+
+    it('does not let a quota fall below what the county has used', async () => {
+      const id = await scheme({ places: 5 }, [{ countyId: lanshan, places: 2 }]);
+      await nominate(id, await teacher()).expect(201);
+      await nominate(id, await teacher()).expect(201);
+      const below = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: 1 }]).expect(409);
+      expect(below.body.code).toBe('QUOTA_BELOW_USED');
+      const same = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: 2 }, { countyId: luozhuang, places: 3 }]).expect(200);
+      expect(same.body[0]).toMatchObject({ places: 2, used: 2 });
+    });
+
+    it('makes each selection rule configurable per scheme', async () => {
+      const id = await scheme({ rules: { minYearsOfService: null, minTitle: '高级教师', specialPost: undefined } }, [{ countyId: lanshan, places: 5 }]);
+      const got = await t.http.get(`/api/v1/schemes/${id}`).auth(admin, bearer).expect(200);
+      expect(got.body.rules).toEqual({ minYearsOfService: null, minTitle: '高级教师', appraisalsQualified: true, notOnProbation: true, notSpecialPost: true });
+      const novice = await teacher({ teachingStartYear: 2018, title: '一级教师' });
+      const refused = await nominate(id, novice).expect(409);
+      expect(refused.body.reasons).toEqual(['职称须为高级教师及以上（现为一级教师）']);
+      await t.http.patch(`/api/v1/schemes/${id}`).auth(admin, bearer).send({ rules: { minTitle: null, notSpecialPost: false } }).expect(200);
+      await nominate(id, novice).expect(201);
+      const bad = await t.http.patch(`/api/v1/schemes/${id}`).auth(admin, bearer).send({ rules: { minTitle: '特级', minYearsOfService: -1 } }).expect(400);
+      expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual(['rules.minTitle', 'rules.minYearsOfService']);
+    });
+  });
+
+  describe('nomination', () => {
+    let id: number;
+    beforeAll(async () => {
+      id = await scheme({ places: 30 }, [{ countyId: lanshan, places: 20 }, { countyId: luozhuang, places: 2 }]);
+    });
+
+    it('takes exactly five years of service and refuses four (counted to the term start)', async () => {
+      const five = await nominate(id, await teacher({ teachingStartYear: 2014 })).expect(201);
+      expect(five.body).toMatchObject({ status: 'NOMINATED', statusLabel: '已推荐', countyId: lanshan, homeSchoolId: homeA, receivingSchoolId: receiving, receivingSchoolName: '沂南县岸堤镇中心小学', receivingCountyName: '沂南县', stipendDueFen: 0 });
+      expect(five.body.teacherIdNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+      const four = await nominate(id, await teacher({ teachingStartYear: 2015 })).expect(409);
+      expect(four.body).toMatchObject({ statusCode: 409, code: 'NOT_ELIGIBLE', reasons: ['教龄不足 5 年（截至服务期开始为 4 年）'] });
+      expect(four.body.message).toContain('教龄不足');
+    });
+
+    it('refuses the title just below 一级教师, a missing appraisal, probation and 特岗', async () => {
+      const below = await nominate(id, await teacher({ title: '二级教师' })).expect(409);
+      expect(below.body.reasons).toEqual(['职称须为一级教师及以上（现为二级教师）']);
+      await nominate(id, await teacher({ title: '高级教师' })).expect(201);
+      const appraisal = await nominate(id, await teacher({ appraisalsQualified: false })).expect(409);
+      expect(appraisal.body.reasons).toEqual(['近三年年度考核未全部合格']);
+      const probation = await nominate(id, await teacher({ onProbation: true })).expect(409);
+      expect(probation.body.reasons).toEqual(['尚在试用期内']);
+      const special = await nominate(id, await teacher({ specialPost: true })).expect(409);
+      expect(special.body.reasons).toEqual(['特岗教师不得选派']);
+    });
+
+    it('reports every failed rule at once', async () => {
+      const tid = await createTeacher(t.http, countyA, homeA, serial++, { title: '三级教师', teachingStartYear: 2018, appraisalsQualified: false, onProbation: true, specialPost: true });
+      const res = await nominate(id, tid).expect(409);
+      expect(res.body.code).toBe('NOT_ELIGIBLE');
+      expect(res.body.reasons).toHaveLength(5);
+      for (const r of res.body.reasons) expect(r).toMatch(/[\u4e00-\u9fff]/);
+      const unknown = await createTeacher(t.http, countyA, homeA, serial++, {});
+      const res2 = await nominate(id, unknown).expect(409);
+      expect(res2.body.reasons).toEqual(['未登记开始任教年份，无法确认教龄满 5 年', '职称须为一级教师及以上（未登记职称）', '近三年年度考核未全部合格']);
+    });
+
+    it('keeps a county to its own teachers and to receiving schools', async () => {
+      const other = await teacher({}, countyB, homeB);
+      const res = await nominate(id, other, countyA).expect(404);
+      expect(res.body.code).toBe('NOT_FOUND');
+      await nominate(id, await teacher(), admin).expect(403);
+      const notReceiving = await nominate(id, await teacher(), countyA, plainSchool).expect(400);
+      expect(notReceiving.body).toMatchObject({ code: 'NOT_RECEIVING_SCHOOL', errors: [{ field: 'receivingSchoolId' }] });
+      await nominate(id, await teacher(), countyA, 999999).expect(404);
+      await nominate(id, await teacher(), countyA, lanshan).expect(404);
+      const bad = await t.http.post(`/api/v1/schemes/${id}/placements`).auth(countyA, bearer).send({ teacherId: 'x' }).expect(400);
+      expect([...new Set(bad.body.errors.map((e: any) => e.field))].sort()).toEqual(['receivingSchoolId', 'teacherId']);
+      await nominate(999999, await teacher()).expect(404);
+    });
+
+    it('refuses a teacher who already has an active placement, in this or another scheme', async () => {
+      const tid = await teacher();
+      await nominate(id, tid).expect(201);
+      const again = await nominate(id, tid).expect(409);
+      expect(again.body.code).toBe('ALREADY_PLACED');
+      const other = await scheme({ kind: 'WESTERN_BELT' }, [{ countyId: lanshan, places: 5 }]);
+      expect((await nominate(other, tid).expect(409)).body.code).toBe('ALREADY_PLACED');
+    });
+
+    it('keeps the county within its quota', async () => {
+      await nominate(id, await teacher({}, countyB, homeB), countyB).expect(201);
+      await nominate(id, await teacher({}, countyB, homeB), countyB).expect(201);
+      const full = await nominate(id, await teacher({}, countyB, homeB), countyB).expect(409);
+      expect(full.body).toMatchObject({ code: 'QUOTA_FULL', message: '本县区在该计划的名额已用完' });
+      const none = await scheme({}, [{ countyId: luozhuang, places: 1 }]);
+      const noQuota = await nominate(none, await teacher()).expect(409);
+      expect(noQuota.body).toMatchObject({ code: 'QUOTA_FULL', message: '本县区在该计划中未分配名额' });
+    });
+
+    it('lets only one of two concurrent nominations of one teacher through (same scheme, and across schemes)', async () => {
+      const other = await scheme({ kind: 'WESTERN_BELT' }, [{ countyId: lanshan, places: 5 }]);
+      for (const [s1, s2] of [[id, id], [id, other]]) {
+        const tid = await teacher();
+        const results = await Promise.all([nominate(s1, tid), nominate(s2, tid)]);
+        expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+        expect(results.find((r) => r.status === 409)!.body.code).toBe('ALREADY_PLACED');
+        const [{ n }] = await t.db.query(`SELECT COUNT(*) AS n FROM placement WHERE teacherId = ? AND activeKey IS NOT NULL`, [tid]);
+        expect(Number(n)).toBe(1);
+      }
+      const tid = await teacher();
+      const many = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => nominate(i % 2 ? other : id, tid)));
+      expect(many.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+      expect(many.filter((r) => r.status === 409).every((r) => r.body.code === 'ALREADY_PLACED')).toBe(true);
+      const quotas = await t.http.get(`/api/v1/schemes/${other}/quotas`).auth(admin, bearer).expect(200);
+      const [{ n: placed }] = await t.db.query(`SELECT COUNT(*) AS n FROM placement WHERE schemeId = ?`, [other]);
+      expect(quotas.body[0].used).toBe(Number(placed));
+    });
+
+    it('enforces one active placement per teacher in the database itself', async () => {
+      const tid = await teacher();
+      await nominate(id, tid).expect(201);
+      const other = (await nominate(id, await teacher()).expect(201)).body.id;
+      await expect(t.db.query(`UPDATE placement SET activeKey = ? WHERE id = ?`, [tid, other])).rejects.toThrow();
+    });
+
+    it('never oversells a quota under concurrent nominations', async () => {
+      const s = await scheme({ places: 3 }, [{ countyId: lanshan, places: 3 }]);
+      const teachers = [];
+      for (let i = 0; i < 8; i++) teachers.push(await teacher());
+      const results = await Promise.all(teachers.map((tid) => nominate(s, tid)));
+      expect(results.filter((r) => r.status === 201)).toHaveLength(3);
+      expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'QUOTA_FULL')).toBe(true);
+      const quotas = await t.http.get(`/api/v1/schemes/${s}/quotas`).auth(admin, bearer).expect(200);
+      expect(quotas.body[0]).toMatchObject({ places: 3, used: 3 });
+    });
+
+    it('keeps a quota at or above its use when it is cut during concurrent nominations', async () => {
+      const s = await scheme({ places: 10 }, [{ countyId: lanshan, places: 6 }]);
+      const teachers = [];
+      for (let i = 0; i < 6; i++) teachers.push(await teacher());
+      const cut = t.http.put(`/api/v1/schemes/${s}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: 2 }]);
+      const [put, ...noms] = await Promise.all([cut, ...teachers.map((tid) => nominate(s, tid))]);
+      expect([200, 409]).toContain(put.status);
+      expect(noms.every((r) => r.status === 201 || (r.status === 409 && r.body.code === 'QUOTA_FULL'))).toBe(true);
+      const [q] = (await t.http.get(`/api/v1/schemes/${s}/quotas`).auth(admin, bearer).expect(200)).body;
+      const [{ n }] = await t.db.query(`SELECT COUNT(*) AS n FROM placement WHERE schemeId = ?`, [s]);
+      expect(q.used).toBe(Number(n));
+      expect(q.used).toBeLessThanOrEqual(q.places);
+      expect(q.places).toBe(put.status === 200 ? 2 : 6);
+    });
+
+    it('leaves the teacher at their home school', async () => {
+      const tid = await teacher();
+      const p = await nominate(id, tid).expect(201);
+      await act(p.body.id, 'approve').expect(200);
+      await act(p.body.id, 'arrive', { arrivalDate: '2019-09-02' }, countyA).expect(200);
+      const tch = await t.http.get(`/api/v1/teachers/${tid}`).auth(countyA, bearer).expect(200);
+      expect(tch.body.schoolId).toBe(homeA);
+      const got = await t.http.get(`/api/v1/placements/${p.body.id}`).auth(countyA, bearer).expect(200);
+      expect(got.body).toMatchObject({ homeSchoolId: homeA, homeSchoolName: '兰山区第三中学', status: 'IN_SERVICE' });
+    });
+
+    it('lists receiving schools across counties for a county admin', async () => {
+      const res = await t.http.get('/api/v1/schemes/receiving-schools').auth(countyA, bearer).expect(200);
+      expect(res.body.items).toContainEqual({ id: receiving, name: '沂南县岸堤镇中心小学', countyId: yinan, countyName: '沂南县' });
+      expect(res.body.items.map((s: any) => s.id)).not.toContain(plainSchool);
+    });
+  });
+
+  describe('transitions', () => {
+    let id: number;
+    beforeAll(async () => {
+      id = await scheme({ places: 40 }, [{ countyId: lanshan, places: 30 }, { countyId: luozhuang, places: 10 }]);
+    });
+
+    async function inStatus(status: string): Promise<number> {
+      const p = (await nominate(id, await teacher()).expect(201)).body.id;
+      if (status === 'NOMINATED') return p;
+      if (status === 'REJECTED') return (await act(p, 'reject', { reason: '材料不全' }).expect(200), p);
+      await act(p, 'approve').expect(200);
+      if (status === 'APPROVED') return p;
+      await act(p, 'arrive', { arrivalDate: '2019-09-01' }).expect(200);
+      if (status === 'IN_SERVICE') return p;
+      if (status === 'COMPLETED') return (await act(p, 'complete', { assessment: '优秀', comment: '成效明显' }).expect(200), p);
+      return (await act(p, 'terminate', { date: '2019-12-31', reason: '因病返回' }).expect(200), p);
+    }
+
+    it('runs the whole life cycle, each step audited', async () => {
+      const tid = await teacher();
+      const p = (await nominate(id, tid).expect(201)).body;
+      const approved = await act(p.id, 'approve').expect(200);
+      expect(approved.body.status).toBe('APPROVED');
+      expect(approved.body.decidedAt).toEqual(expect.any(String));
+      const arrived = await act(p.id, 'arrive', { arrivalDate: '2019-09-16' }, countyA).expect(200);
+      expect(arrived.body).toMatchObject({ status: 'IN_SERVICE', arrivalDate: '2019-09-16' });
+      const done = await act(p.id, 'complete', { assessment: '合格', comment: '完成教学任务' }, countyA).expect(200);
+      expect(done.body).toMatchObject({ status: 'COMPLETED', statusLabel: '服务期满', endDate: '2020-07-15', assessment: '合格', assessmentComment: '完成教学任务', daysServed: 304, stipendDueFen: 1_905_956 });
+      const audit = await t.http.get(`/api/v1/audit?entity=placement&entityId=${p.id}&pageSize=50`).auth(admin, bearer).expect(200);
+      expect(audit.body.items.map((a: any) => a.action).sort()).toEqual(['approve', 'arrive', 'complete', 'nominate']);
+      expect(JSON.stringify(audit.body)).not.toContain('完成教学任务');
+      // The teacher is free again after completion.
+      await nominate(id, tid).expect(201);
+    });
+
+    it('rejects with a reason, gives the place back and frees the teacher', async () => {
+      const s = await scheme({ places: 1 }, [{ countyId: lanshan, places: 1 }]);
+      const tid = await teacher();
+      const p = (await nominate(s, tid).expect(201)).body;
+      await nominate(s, await teacher()).expect(409);
+      const noReason = await act(p.id, 'reject', {}).expect(400);
+      expect(noReason.body.errors[0].field).toBe('reason');
+      await act(p.id, 'reject', { reason: '材料不全' }, countyA).expect(403);
+      const rejected = await act(p.id, 'reject', { reason: '材料不全' }).expect(200);
+      expect(rejected.body).toMatchObject({ status: 'REJECTED', rejectionReason: '材料不全' });
+      const quotas = await t.http.get(`/api/v1/schemes/${s}/quotas`).auth(admin, bearer).expect(200);
+      expect(quotas.body[0].used).toBe(0);
+      await nominate(s, tid).expect(201);
+    });
+
+    it('ends early with a reason and a date, prorating the stipend', async () => {
+      const p = await inStatus('IN_SERVICE');
+      const before = await act(p, 'terminate', { date: '2019-08-31', reason: '家中有事' }).expect(400);
+      expect(before.body).toMatchObject({ code: 'DATE_OUTSIDE_SERVICE', errors: [{ field: 'date' }] });
+      await act(p, 'terminate', { date: '2019-12-01' }).expect(400);
+      const res = await act(p, 'terminate', { date: '2020-01-10', reason: '家中有事' }, countyA).expect(200);
+      expect(res.body).toMatchObject({ status: 'TERMINATED', statusLabel: '提前结束', endDate: '2020-01-10', terminationReason: '家中有事', daysServed: 132, stipendDueFen: 827_586 });
+    });
+
+    it('checks the arrival date against the term and today, and the assessment', async () => {
+      const p = await inStatus('APPROVED');
+      const early = await act(p, 'arrive', { arrivalDate: '2019-08-31' }).expect(400);
+      expect(early.body).toMatchObject({ code: 'DATE_OUTSIDE_TERM', errors: [{ field: 'arrivalDate' }] });
+      await act(p, 'arrive', { arrivalDate: '2020-07-16' }).expect(400);
+      await act(p, 'arrive', { arrivalDate: '2019-13-01' }).expect(400);
+      await act(p, 'arrive', { arrivalDate: '2019-09-01' }, countyB).expect(404);
+      await act(p, 'arrive', { arrivalDate: '2019-09-01' }).expect(200);
+      const bad = await act(p, 'complete', { assessment: '良好', comment: '' }).expect(400);
+      expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual(['assessment', 'comment']);
+      for (const assessment of ['优秀', '合格', '基本合格', '不合格']) expect(assessment).toMatch(/[\u4e00-\u9fff]/);
+      await act(p, 'complete', { assessment: '不合格', comment: '未完成任务' }).expect(200);
+    });
+
+    it('refuses completion before the term ends, and accrues stipend to today while in service', async () => {
+      const start = isoDaysFromToday(-9);
+      const s = await scheme({ termStart: start, termEnd: isoDaysFromToday(300) }, [{ countyId: lanshan, places: 2 }]);
+      const p = await inService(s, start);
+      const res = await act(p, 'complete', { assessment: '优秀', comment: '好' }).expect(409);
+      expect(res.body.code).toBe('TERM_NOT_ENDED');
+      const got = await t.http.get(`/api/v1/placements/${p}`).auth(admin, bearer).expect(200);
+      expect(got.body.daysServed).toBe(10);
+      expect(got.body.stipendDueFen).toBe(Math.floor((2 * 2_000_000 * 10 + 310) / (2 * 310)));
+      const future = await act(await inStatusIn(s, 'APPROVED'), 'arrive', { arrivalDate: isoDaysFromToday(1) }).expect(400);
+      expect(future.body.code).toBe('DATE_IN_FUTURE');
+    });
+
+    async function inStatusIn(s: number, _status: 'APPROVED'): Promise<number> {
+      const p = (await nominate(s, await teacher()).expect(201)).body.id;
+      await act(p, 'approve').expect(200);
+      return p;
+    }
+
+    const LEGAL: Record<string, string[]> = {
+      NOMINATED: ['approve', 'reject'],
+      APPROVED: ['arrive'],
+      REJECTED: [],
+      IN_SERVICE: ['complete', 'terminate'],
+      COMPLETED: [],
+      TERMINATED: [],
+    };
+    const BODIES: Record<string, Record<string, unknown>> = {
+      approve: {},
+      reject: { reason: '不符合' },
+      arrive: { arrivalDate: '2019-09-02' },
+      complete: { assessment: '合格', comment: '好' },
+      terminate: { date: '2019-10-01', reason: '返回' },
+    };
+
+    it.each(Object.keys(LEGAL))('refuses every illegal action from %s with 409 and changes nothing', async (status) => {
+      const p = await inStatus(status);
+      const before = (await t.http.get(`/api/v1/placements/${p}`).auth(admin, bearer).expect(200)).body;
+      for (const action of Object.keys(BODIES).filter((a) => !LEGAL[status].includes(a))) {
+        const res = await act(p, action, BODIES[action]).expect(409);
+        expect(res.body).toMatchObject({ code: 'ILLEGAL_TRANSITION', status });
+        expect(res.body.message).toMatch(/[\u4e00-\u9fff]/);
+      }
+      const after = (await t.http.get(`/api/v1/placements/${p}`).auth(admin, bearer).expect(200)).body;
+      expect(after).toEqual(before);
+    });
+
+    it('lets one of two concurrent approvals through', async () => {
+      const p = await inStatus('NOMINATED');
+      const results = await Promise.all([act(p, 'approve'), act(p, 'approve'), act(p, 'reject', { reason: '重复' })]);
+      expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    });
+
+    it('gives the service-certificate data of a completed placement only', async () => {
+      const service = t.app.get(PlacementsService);
+      const done = await inStatus('COMPLETED');
+      const data = await service.serviceCertificateData(t.db.manager, SYSTEM_ACTOR, done);
+      expect(data).toMatchObject({
+        placementId: done,
+        schemeKind: 'THREE_DISTRICTS',
+        schemeKindLabel: '国家"三区"人才支持计划教师专项计划',
+        homeSchoolName: '兰山区第三中学',
+        homeCountyName: '兰山区',
+        receivingSchoolName: '沂南县岸堤镇中心小学',
+        receivingCountyName: '沂南县',
+        arrivalDate: '2019-09-01',
+        endDate: '2020-07-15',
+        daysServed: 319,
+        assessment: '优秀',
+      });
+      expect(JSON.stringify(data)).not.toMatch(/\d{17}[\dX]/);
+      const serving = await inStatus('IN_SERVICE');
+      await expect(service.serviceCertificateData(t.db.manager, SYSTEM_ACTOR, serving)).rejects.toMatchObject({ code: 'NOT_COMPLETED' });
+    });
+  });
+
+  describe('visibility', () => {
+    it('shows a county its own placements, a teacher their own, and hides the rest (404)', async () => {
+      const s = await scheme({}, [{ countyId: lanshan, places: 3 }, { countyId: luozhuang, places: 3 }]);
+      const phone = makePhone(serial);
+      const tid = await teacher();
+      const mine = (await nominate(s, tid).expect(201)).body.id;
+      const theirs = (await nominate(s, await teacher({}, countyB, homeB), countyB).expect(201)).body.id;
+      await t.http.get(`/api/v1/placements/${theirs}`).auth(countyA, bearer).expect(404);
+      await act(theirs, 'arrive', { arrivalDate: '2019-09-01' }, countyA).expect(404);
+      const listA = await t.http.get(`/api/v1/schemes/${s}/placements`).auth(countyA, bearer).expect(200);
+      expect(listA.body.items.map((p: any) => p.id)).toEqual([mine]);
+      const listCity = await t.http.get(`/api/v1/schemes/${s}/placements?pageSize=1`).auth(admin, bearer).expect(200);
+      expect(listCity.body).toMatchObject({ total: 2, page: 1, pageSize: 1 });
+
+      await t.http.post('/api/v1/users').auth(countyA, bearer).send({ username: phone, password: 'Start1234', role: 'TEACHER', teacherId: tid }).expect(201);
+      const first = await login(t.http, phone, 'Start1234');
+      const changed = await t.http.post('/api/v1/auth/password').auth(first, bearer).send({ currentPassword: 'Start1234', newPassword: 'Teacher123' }).expect(200);
+      const teacherToken = changed.body.accessToken;
+      const own = await t.http.get('/api/v1/placements').auth(teacherToken, bearer).expect(200);
+      expect(own.body.items.map((p: any) => p.id)).toEqual([mine]);
+      await t.http.get(`/api/v1/placements/${theirs}`).auth(teacherToken, bearer).expect(404);
+      await act(mine, 'approve', {}, teacherToken).expect(403);
+      await t.http.get(`/api/v1/schemes/${s}`).auth(teacherToken, bearer).expect(403);
+    });
+  });
+
+  describe('stipend ledger, register and dashboard', () => {
+    let s: number;
+    let full: number;
+    let mid: number;
+    let early: number;
+    let feb: number;
+    let other: number;
+
+    beforeAll(async () => {
+      s = await scheme({ places: 10, title: '2019年三区计划（台账）' }, [{ countyId: lanshan, places: 6 }, { countyId: luozhuang, places: 4 }]);
+      full = await inService(s, '2019-09-01');
+      await act(full, 'complete', { assessment: '优秀', comment: '成效明显' }).expect(200);
+      mid = await inService(s, '2019-09-16');
+      await act(mid, 'complete', { assessment: '合格', comment: '良好' }).expect(200);
+      early = await inService(s, '2019-09-01');
+      await act(early, 'terminate', { date: '2020-01-10', reason: '因病返回' }).expect(200);
+      feb = await inService(s, '2020-02-01', countyB);
+      await act(feb, 'terminate', { date: '2020-02-29', reason: '调整' }, countyB).expect(200);
+      other = (await nominate(s, await teacher()).expect(201)).body.id; // NOMINATED: nothing due
+    });
+
+    it('prorates by days served and sums months exactly (full term, mid-month arrival, early return, leap February)', async () => {
+      const res = await t.http.get(`/api/v1/schemes/${s}/ledger`).auth(admin, bearer).expect(200);
+      const l = res.body;
+      expect(l).toMatchObject({ daysInTerm: 319, stipendPerYearFen: 2_000_000, months: ['2019-09', '2019-10', '2019-11', '2019-12', '2020-01', '2020-02', '2020-03', '2020-04', '2020-05', '2020-06', '2020-07'] });
+      expect(l.rounding).toContain('最大余数法');
+      const row = (id: number) => l.rows.find((r: any) => r.placementId === id);
+      expect(row(other)).toBeUndefined();
+      expect(row(full)).toMatchObject({ daysServed: 319, totalFen: 2_000_000, servedFrom: '2019-09-01', servedTo: '2020-07-15' });
+      expect(row(full).months.find((m: any) => m.month === '2020-02')).toEqual({ month: '2020-02', days: 29, amountFen: 181_818 });
+      expect(row(mid)).toMatchObject({ daysServed: 304, totalFen: 1_905_956 });
+      expect(row(mid).months[0]).toMatchObject({ month: '2019-09', days: 15 });
+      expect(row(early)).toMatchObject({ daysServed: 132, totalFen: 827_586, servedTo: '2020-01-10' });
+      expect(row(feb)).toMatchObject({ daysServed: 29, totalFen: 181_818, months: [{ month: '2020-02', days: 29, amountFen: 181_818 }] });
+      for (const r of l.rows) expect(r.months.reduce((n: number, m: any) => n + m.amountFen, 0)).toBe(r.totalFen);
+
+      const countyA = l.counties.find((c: any) => c.countyId === lanshan);
+      expect(countyA).toMatchObject({ countyName: '兰山区', placements: 3, totalFen: 2_000_000 + 1_905_956 + 827_586 });
+      expect(l.counties.find((c: any) => c.countyId === luozhuang)).toMatchObject({ placements: 1, totalFen: 181_818 });
+      expect(l.total).toMatchObject({ placements: 4, totalFen: 2_000_000 + 1_905_956 + 827_586 + 181_818 });
+      expect(l.total.monthsFen.reduce((n: number, x: number) => n + x, 0)).toBe(l.total.totalFen);
+      const own = await t.http.get(`/api/v1/schemes/${s}/ledger`).auth(countyB, bearer).expect(200);
+      expect(own.body.rows.map((r: any) => r.placementId)).toEqual([feb]);
+      expect(own.body.total.totalFen).toBe(181_818);
+      const filtered = await t.http.get(`/api/v1/schemes/${s}/ledger?countyId=${luozhuang}`).auth(admin, bearer).expect(200);
+      expect(filtered.body.total.totalFen).toBe(181_818);
+    });
+
+    it('exports the ledger as .xlsx, in yuan, with masked IDs as text', async () => {
+      const res = await t.http.get(`/api/v1/schemes/${s}/ledger/export`).auth(admin, bearer).buffer(true).parse(binary).expect(200);
+      expect(res.headers['content-type']).toContain('spreadsheetml');
+      expect(res.headers['content-disposition']).toContain("filename*=UTF-8''");
+      const wb = await readXlsx(res.body);
+      const detail = wb.getWorksheet('津贴明细')!;
+      expect(detail.getRow(1).getCell(4).value).toBe('身份证号');
+      expect(detail.rowCount).toBe(5);
+      const idCell = detail.getRow(2).getCell(4);
+      expect(typeof idCell.value).toBe('string');
+      expect(String(idCell.value)).toMatch(/^\d{6}\*{8}/);
+      expect(idCell.numFmt).toBe('@');
+      const summary = wb.getWorksheet('县区汇总')!;
+      const last = summary.getRow(summary.rowCount);
+      expect(last.getCell(1).value).toBe('合计');
+      expect(last.getCell(last.cellCount).value).toBeCloseTo((2_000_000 + 1_905_956 + 827_586 + 181_818) / 100, 2);
+    });
+
+    it('exports the register with every placement, text cells and formula-looking names escaped', async () => {
+      const trap = await createSchool(t.http, admin, yinan, '=HYPERLINK("http://x")', { receivingSchool: true });
+      const tid = await teacher({}, countyB, homeB);
+      await nominate(s, tid, countyB, trap).expect(201);
+      const res = await t.http.get(`/api/v1/schemes/${s}/register/export`).auth(admin, bearer).buffer(true).parse(binary).expect(200);
+      const ws = (await readXlsx(res.body)).getWorksheet('选派台账')!;
+      const header = (ws.getRow(1).values as unknown[]).slice(1);
+      expect(header).toEqual(['序号', '派出县区', '姓名', '身份证号', '派出学校', '受援县区', '受援学校', '状态', '到岗日期', '离岗日期', '服务天数', '考核结果', '考核评语', '备注', '应发津贴（元）']);
+      expect(ws.rowCount).toBe(7);
+      const rows = [];
+      for (let i = 2; i <= ws.rowCount; i++) rows.push((ws.getRow(i).values as unknown[]).slice(1));
+      const trapRow = rows.find((r) => String(r[6]).includes('HYPERLINK'))!;
+      expect(trapRow[6]).toBe('\'=HYPERLINK("http://x")');
+      for (const r of rows) expect(typeof ws.getRow(rows.indexOf(r) + 2).getCell(4).value).toBe('string');
+      const fullRow = rows.find((r) => r[11] === '优秀')!;
+      expect(fullRow).toEqual(expect.arrayContaining(['兰山区', '兰山区第三中学', '沂南县', '沂南县岸堤镇中心小学', '服务期满', '2019-09-01', '2020-07-15', 319, '优秀', '成效明显', 20000]));
+      const countyOnly = await t.http.get(`/api/v1/schemes/${s}/register/export`).auth(countyB, bearer).buffer(true).parse(binary).expect(200);
+      expect((await readXlsx(countyOnly.body)).getWorksheet('选派台账')!.rowCount).toBe(3);
+      await t.http.get(`/api/v1/schemes/${s}/register/export`).auth('nope', bearer).expect(401);
+    });
+
+    it('gives dashboard figures per county and in total, scoped for a county', async () => {
+      const res = await t.http.get(`/api/v1/schemes/${s}/dashboard`).auth(admin, bearer).expect(200);
+      const a = res.body.counties.find((c: any) => c.countyId === lanshan);
+      expect(a).toEqual({ countyId: lanshan, countyName: '兰山区', places: 6, nominated: 1, approved: 0, inService: 0, completed: 2, terminated: 1, rejected: 0, stipendDueFen: 2_000_000 + 1_905_956 + 827_586 });
+      const b = res.body.counties.find((c: any) => c.countyId === luozhuang);
+      expect(b).toMatchObject({ places: 4, nominated: 1, terminated: 1, stipendDueFen: 181_818 });
+      expect(res.body.total).toEqual({ places: 10, nominated: 2, approved: 0, inService: 0, completed: 2, terminated: 2, rejected: 0, stipendDueFen: 2_000_000 + 1_905_956 + 827_586 + 181_818 });
+      const own = await t.http.get(`/api/v1/schemes/${s}/dashboard`).auth(countyB, bearer).expect(200);
+      expect(own.body.counties.map((c: any) => c.countyId)).toEqual([luozhuang]);
+      expect(own.body.total).toMatchObject({ places: 4, stipendDueFen: 181_818 });
+    });
+
+    it('refuses to change the term or stipend once teachers have arrived', async () => {
+      const res = await t.http.patch(`/api/v1/schemes/${s}`).auth(admin, bearer).send({ stipendPerYearFen: 3_000_000 }).expect(409);
+      expect(res.body.code).toBe('SCHEME_IN_SERVICE');
+      await t.http.patch(`/api/v1/schemes/${s}`).auth(admin, bearer).send({ title: '改名后的计划' }).expect(200);
+    });
+  });
+
+  describe('placementConflicts (for enrolment)', () => {
+    it('finds teachers whose active placement overlaps the dates', async () => {
+      const s = await scheme({}, [{ countyId: lanshan, places: 5 }]);
+      const nominated = await teacher();
+      await nominate(s, nominated).expect(201);
+      const servingP = await inService(s, '2019-11-01');
+      const serving = (await t.http.get(`/api/v1/placements/${servingP}`).auth(admin, bearer).expect(200)).body.teacherId;
+      const endedP = await inService(s, '2019-09-01');
+      await act(endedP, 'terminate', { date: '2019-10-01', reason: '返回' }).expect(200);
+      const ended = (await t.http.get(`/api/v1/placements/${endedP}`).auth(admin, bearer).expect(200)).body.teacherId;
+      const free = await teacher();
+      const ids = [nominated, serving, ended, free];
+
+      const summer = await placementConflicts(t.db.manager, ids, '2019-08-01', '2019-08-20');
+      expect(summer).toEqual([]);
+      const october = await placementConflicts(t.db.manager, ids, '2019-10-10', '2019-10-15');
+      expect(october.map((c) => c.teacherId)).toEqual([nominated]);
+      const winter = await placementConflicts(t.db.manager, ids, '2020-01-05', '2020-01-09');
+      expect(winter).toEqual([
+        expect.objectContaining({ teacherId: nominated, status: 'NOMINATED', serviceFrom: '2019-09-01', serviceTo: '2020-07-15' }),
+        expect.objectContaining({ teacherId: serving, placementId: servingP, status: 'IN_SERVICE', serviceFrom: '2019-11-01', serviceTo: '2020-07-15', schemeId: s }),
+      ]);
+      expect(await placementConflicts(t.db.manager, [], '2020-01-01', '2020-01-02')).toEqual([]);
+    });
+  });
+
+  it('documents every route in OpenAPI', async () => {
+    const doc = (await t.http.get('/api/docs-json').expect(200)).body;
+    for (const path of [
+      '/api/v1/schemes',
+      '/api/v1/schemes/{id}',
+      '/api/v1/schemes/{id}/quotas',
+      '/api/v1/schemes/{id}/placements',
+      '/api/v1/schemes/{id}/ledger',
+      '/api/v1/schemes/{id}/ledger/export',
+      '/api/v1/schemes/{id}/register/export',
+      '/api/v1/schemes/{id}/dashboard',
+      '/api/v1/schemes/receiving-schools',
+      '/api/v1/placements',
+      '/api/v1/placements/{id}',
+      '/api/v1/placements/{id}/approve',
+      '/api/v1/placements/{id}/reject',
+      '/api/v1/placements/{id}/arrive',
+      '/api/v1/placements/{id}/complete',
+      '/api/v1/placements/{id}/terminate',
+    ]) {
+      expect(doc.paths[path]).toBeDefined();
+    }
+    expect(doc.paths['/api/v1/schemes/{id}/ledger'].get.description).toContain('四舍五入到分');
+  });
+});
