@@ -20,6 +20,10 @@ const ts = swcJest.createTransformer(tsOptions);
 const js = swcJest.createTransformer(jsOptions);
 const ESM = /(^|\n)\s*(import\s*[\w{*'"]|export\s+[\w{*]|export\s*\{)/;
 
+// CommonJS files of node_modules that load an ES module with a dynamic import() (which jest's
+// CommonJS runtime cannot do): compiled like ESM so the import() becomes a require().
+const DYNAMIC_IMPORT_CJS = /[\\/]node_modules[\\/]@fastify[\\/]cookie[\\/]index\.js$/;
+
 function isEsm(src, path) {
   return /\.(mjs|js)$/.test(path) && ESM.test(src);
 }
@@ -38,10 +42,11 @@ module.exports = {
   canInstrument: false,
   process(src, path, options) {
     if (path.endsWith('.ts')) return ts.process(src, path, options);
+    if (DYNAMIC_IMPORT_CJS.test(path)) return js.process(src, path, options);
     if (!isEsm(src, path)) return { code: src };
     return js.process(shimImportMeta(src), path, options);
   },
   getCacheKey(src, path, options) {
-    return createHash('sha1').update('v2').update(path).update(src).update(String(options?.configString ?? '')).digest('hex');
+    return createHash('sha1').update(DYNAMIC_IMPORT_CJS.test(path) ? 'v2-dynamic-import' : 'v2').update(path).update(src).update(String(options?.configString ?? '')).digest('hex');
   },
 };

@@ -7,6 +7,7 @@ import { AppConfig } from '@shipei/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
+import { PAGE_ROUTES, registerWeb } from './web/web-setup';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -33,7 +34,7 @@ export async function createApp(config: AppConfig, opts: { bufferLogs?: boolean 
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  app.setGlobalPrefix('api', { exclude: ['verify/:code', 'checkin'] });
+  app.setGlobalPrefix('api', { exclude: PAGE_ROUTES });
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
@@ -41,16 +42,21 @@ export async function createApp(config: AppConfig, opts: { bufferLogs?: boolean 
     reply.header('x-request-id', request.id);
   });
   await app.register(helmet as any, {
+    // Same-origin requests keep their Origin/Referer (the pages' forms are checked against it); other sites get none.
+    referrerPolicy: { policy: 'same-origin' },
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Only behind https: on a plain-http intranet address it would send the pages' CSS, JS and forms to https.
+        upgradeInsecureRequests: config.publicBaseUrl.startsWith('https://') ? [] : null,
       },
     },
   });
   await app.register(multipart as any, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
+  await registerWeb(app, config);
 
   setupOpenApi(app, config);
   await app.init();

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import view from '@fastify/view';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from '@shipei/core';
+import { createViewEngine } from './shared/view-helpers';
+
+/**
+ * Where the templates and the static files are. Resolved from this file, so the same code finds
+ * them in the sources (jest) and in the build, where nest-cli copies `views/**` and `public/**`
+ * next to the compiled `web/` folder (dist/apps/api/apps/api/src/{web,views,public}).
+ */
+export const VIEWS_DIR = resolve(__dirname, '..', 'views');
+export const PUBLIC_DIR = resolve(__dirname, '..', 'public');
+
+/** URL prefix of the static files (CSS, JS). */
+export const ASSETS_PREFIX = '/assets/';
+
+/**
+ * Page routes live outside the global `/api` prefix. Add a pattern here when a new page area
+ * needs a new top-level path (path-to-regexp syntax of Nest's `exclude`). Keep the patterns from
+ * overlapping: nestjs-pino mounts its request logger once per pattern (a plain `app` also covers
+ * everything under it), so overlapping patterns would log a request twice. `/` itself is a plain
+ * fastify route (see registerWeb) for the same reason.
+ */
+export const PAGE_ROUTES = ['login', 'logout', 'password', 'app{/*path}', 'verify/:code', 'checkin{/*path}'];
+
+/** Every `.hbs` file under views/partials, registered as a partial named by its path (`pagination`, `forms/field`). */
+function partials(): Record<string, string> {
+  const dir = join(VIEWS_DIR, 'partials');
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.hbs')) out[relative(dir, p).replace(/\\/g, '/').replace(/\.hbs$/, '')] = relative(VIEWS_DIR, p);
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
+/** A short hash of the static files, appended to their URLs so browsers may cache them for long. */
+function assetVersion(): string {
+  const h = createHash('sha256');
+  for (const f of readdirSync(PUBLIC_DIR).sort()) h.update(f).update(readFileSync(join(PUBLIC_DIR, f)));
+  return h.digest('hex').slice(0, 10);
+}
+
+/**
+ * The fastify plugins the pages need: cookies (the login token and flash messages), server-rendered
+ * Handlebars views and the static CSS/JS. Called by createApp before init. HTML form bodies
+ * (application/x-www-form-urlencoded) are parsed by Nest's Fastify adapter itself, with its
+ * prototype-poisoning check, so @fastify/formbody is not registered (it would clash with it).
+ */
+export async function registerWeb(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  await app.register(cookie as any, { hook: 'onRequest' });
+  await app.register(view as any, {
+    engine: { handlebars: createViewEngine() },
+    root: VIEWS_DIR,
+    viewExt: 'hbs',
+    // Compiled templates are cached except in development, where edits show on reload.
+    production: config.nodeEnv !== 'development',
+    options: { partials: partials() },
+    defaultContext: { platformName: config.platformName, assetVersion: assetVersion() },
+  });
+  // The site's root opens the app (which sends visitors who are not signed in to the login page).
+  app.getHttpAdapter().getInstance().get('/', (_req, reply) => {
+    void reply.header('cache-control', 'no-store').redirect('/app', 302);
+  });
+  await app.register(fastifyStatic as any, {
+    root: PUBLIC_DIR,
+    prefix: ASSETS_PREFIX,
+    // URLs carry ?v=<hash of the files>, so a long cache is safe.
+    maxAge: '7d',
+    immutable: true,
+    index: false,
+    list: false,
+    decorateReply: false,
+  });
+}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '@shipei/auth';
+import { PeopleModule } from '@shipei/people';
+import { AuditPagesController } from './admin/audit-pages.controller';
+import { UsersPagesController } from './admin/users-pages.controller';
+import { AuthPagesController } from './auth/auth-pages.controller';
+import { HomeController } from './home/home.controller';
+import { SchoolsPagesController } from './people/schools-pages.controller';
+import { TeacherImportPageController } from './people/teacher-import-page.controller';
+import { TeachersPagesController } from './people/teachers-pages.controller';
+import { NameLookup } from './shared/name-lookup.service';
+import { PageExceptionFilter } from './shared/page-exception.filter';
+import { PageRenderer } from './shared/page-renderer.service';
+
+/**
+ * The web pages: server-rendered Handlebars views over the same domain services as the API.
+ * A module's pages go in `web/<area>/` with their views in `views/<area>/`, and are listed here.
+ */
+@Module({
+  imports: [AuthModule, PeopleModule],
+  controllers: [AuthPagesController, HomeController, SchoolsPagesController, TeacherImportPageController, TeachersPagesController, UsersPagesController, AuditPagesController],
+  providers: [PageRenderer, NameLookup, PageExceptionFilter],
+  exports: [PageRenderer, NameLookup],
+})
+export class WebModule {}
