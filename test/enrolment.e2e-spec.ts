@@ -2,6 +2,9 @@ import { account, binary, createProgram, readXlsx, setQuotas, xlsx } from './sup
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makeIdNumber, makePhone } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
+// testTimeout of a jest project entry is not applied (a global option): room for a busy machine.
+jest.setTimeout(60_000);
+
 describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4)', () => {
   let t: TestApp;
   let admin: string;
@@ -38,8 +41,8 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
     schoolA = await createSchool(t.http, admin, lanshan, '兰山区某贫困村小学');
     richA = await createSchool(t.http, admin, lanshan, '兰山区城区小学', { povertyVillage: false });
     schoolB = await createSchool(t.http, admin, luozhuang, '罗庄区某贫困村小学');
-  });
-  afterAll(async () => t?.close());
+  }, 120_000);
+  afterAll(async () => t?.close(), 60_000);
 
   const post = (token: string, path: string, body?: unknown) => t.http.post(path).auth(token, { type: 'bearer' }).send(body as object);
   const get = (token: string, path: string) => t.http.get(path).auth(token, { type: 'bearer' });
@@ -54,7 +57,7 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       program = await createProgram(t.http, admin, { seats: 10 });
       await setQuotas(t.http, admin, program, [{ countyId: lanshan, seats: 2 }, { countyId: luozhuang, seats: 2 }]);
       a = await teachers(schoolA, 4);
-    });
+    }, 120_000);
 
     it('NOMINATED within the county quota, WAITLISTED beyond it (201)', async () => {
       const statuses = [];
@@ -139,7 +142,7 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       ids = [];
       for (const id of teacherIds) ids.push((await nominate(countyA, program, id).expect(201)).body.id);
       self = await teacherAccount(teacherIds[0]);
-    });
+    }, 120_000);
 
     it('approves only NOMINATED: a second approve is 409 with a code; an alternate cannot be approved', async () => {
       const ok = await post(admin, `/api/v1/enrolments/${ids[0]}/approve`).expect(200);
@@ -233,7 +236,7 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
     beforeAll(async () => {
       program = await createProgram(t.http, admin, { seats: 20 });
       await setQuotas(t.http, admin, program, [{ countyId: lanshan, seats: 2 }, { countyId: luozhuang, seats: 5 }]);
-    });
+    }, 120_000);
     const upload = (token: string, content: Buffer, name = '推荐名单.xlsx') => t.http.post(`/api/v1/programs/${program}/enrolments/import`).auth(token, { type: 'bearer' }).attach('file', content, name);
 
     it('is all-or-nothing, with row errors [{row, column, message}] in Chinese', async () => {
@@ -338,7 +341,7 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       pending = (await nominate(countyA, program, await teacher(schoolA)).expect(201)).body.id;
       c1 = (await post(admin, `/api/v1/programs/${program}/cohorts`, { name: '一班', capacity: 2, startDate: '2030-07-15', endDate: '2030-07-24' }).expect(201)).body.id;
       c2 = (await post(admin, `/api/v1/programs/${program}/cohorts`, { name: '二班', capacity: 3, startDate: '2030-08-01', endDate: '2030-08-10' }).expect(201)).body.id;
-    });
+    }, 120_000);
 
     it('assigns by hand within capacity (409 COHORT_FULL beyond it), only approved trainees', async () => {
       const ok = await post(admin, `/api/v1/cohorts/${c1}/assignments`, { enrolmentIds: [approved[0]] }).expect(201);

@@ -2,6 +2,9 @@ import { account, createProgram, programBody, setQuotas } from './support/enrolm
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
+// testTimeout of a jest project entry is not applied (a global option): room for a busy machine.
+jest.setTimeout(60_000);
+
 describe('programs: programs, quotas, cohorts, sessions (issue 4)', () => {
   let t: TestApp;
   let admin: string;
@@ -21,8 +24,8 @@ describe('programs: programs, quotas, cohorts, sessions (issue 4)', () => {
     countyB = await countyAdmin(t.http, admin, luozhuang, 'luozhuang');
     trainer = await account(t.http, admin, { username: 'trainer_a', role: 'TRAINER', displayName: '王老师' });
     otherTrainer = await account(t.http, admin, { username: 'trainer_b', role: 'TRAINER' });
-  });
-  afterAll(async () => t?.close());
+  }, 120_000);
+  afterAll(async () => t?.close(), 60_000);
 
   const post = (token: string, path: string, body?: unknown) => t.http.post(path).auth(token, { type: 'bearer' }).send(body as object);
   const get = (token: string, path: string) => t.http.get(path).auth(token, { type: 'bearer' });
@@ -129,7 +132,7 @@ describe('programs: programs, quotas, cohorts, sessions (issue 4)', () => {
     let program: number;
     beforeAll(async () => {
       program = await createProgram(t.http, admin, { seats: 10 });
-    });
+    }, 120_000);
 
     it('PUT takes a JSON array; the sum may not exceed the seats (409)', async () => {
       const over = await t.http.put(`/api/v1/programs/${program}/quotas`).auth(admin, { type: 'bearer' }).send([{ countyId: lanshan, seats: 6 }, { countyId: luozhuang, seats: 5 }]).expect(409);
@@ -189,7 +192,7 @@ describe('programs: programs, quotas, cohorts, sessions (issue 4)', () => {
     let cohort: number;
     beforeAll(async () => {
       program = await createProgram(t.http, admin, { creditHours: 8 });
-    });
+    }, 120_000);
 
     it('creates a cohort with trainers and a head teacher', async () => {
       const res = await post(admin, `/api/v1/programs/${program}/cohorts`, { name: '第一期一班', capacity: 50, startDate: '2019-07-15', endDate: '2019-07-24', venue: '临沂大学', trainerIds: [trainer.id], headTrainerId: trainer.id }).expect(201);

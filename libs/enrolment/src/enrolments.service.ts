@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectEntityManager } from '@nestjs/typeorm';
 import { AuditService } from '@shipei/audit';
 import { AccessPolicy, Actor, ForbiddenError, NotFoundError, Page, pageOf, TransactionRunner } from '@shipei/core';
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
@@ -35,6 +36,7 @@ export class EnrolmentsService {
     private readonly audit: AuditService,
     private readonly programs: ProgramsService,
     private readonly seats: SeatLedger,
+    @InjectEntityManager() private readonly em: EntityManager,
     _rules: EnrolmentAccess,
   ) {}
 
@@ -123,8 +125,9 @@ export class EnrolmentsService {
   async enter(em: EntityManager, actor: Actor, program: Program, teacher: Teacher): Promise<Enrolment> {
     const existing = await em.findOne(Enrolment, { where: { programId: program.id, teacherId: teacher.id }, select: { id: true, status: true } });
     if (existing) throw EnrolmentErrors.alreadyEnrolled(existing.status);
+    // Quota rows are never deleted: checking before taking the row lock is safe.
+    if (!(await em.exists(CountyQuota, { where: { programId: program.id, countyId: teacher.countyId } }))) throw EnrolmentErrors.noQuota();
     const seated = await this.seats.takeQuotaSeat(em, program.id, teacher.countyId);
-    if (!seated && !(await em.exists(CountyQuota, { where: { programId: program.id, countyId: teacher.countyId } }))) throw EnrolmentErrors.noQuota();
     const now = new Date();
     const status: EnrolmentStatus = seated ? 'NOMINATED' : 'WAITLISTED';
     let id: number;
@@ -150,12 +153,13 @@ export class EnrolmentsService {
   }
 
   async nominate(actor: Actor, programId: number, teacherId: number): Promise<EnrolmentDto> {
-    return this.tx.run(async (em) => {
+    const e = await this.tx.run(async (em) => {
       const program = await this.openProgram(em, actor, programId);
       const teacher = await this.eligibleTeacher(em, actor, program, teacherId);
-      const e = await this.enter(em, actor, program, teacher);
-      return (await this.toDtos(em, [e]))[0];
+      return this.enter(em, actor, program, teacher);
     });
+    // Outside the transaction: the quota row lock is held until commit, so keep the transaction short.
+    return (await this.toDtos(this.em, [e]))[0];
   }
 
   // ——— transitions ———

@@ -12,9 +12,6 @@ import { balance, Slot, Trainee } from './balance';
 const ASSIGNABLE: EnrolmentStatus[] = ['APPROVED', 'CONFIRMED'];
 const CHUNK = 400;
 
-/** A DATE read by a raw query: a 'YYYY-MM-DD' string on SQLite, a Date at UTC midnight on MySQL (timezone Z). */
-const dateOnly = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
-
 const chunks = <T>(xs: T[], n = CHUNK): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 /**
@@ -40,21 +37,25 @@ export class AssignmentsService {
     for (const part of chunks(sorted)) await em.createQueryBuilder(Teacher, 't').select('t.id').where('t.id IN (:...ids)', { ids: part }).orderBy('t.id').setLock('pessimistic_write').getMany();
   }
 
-  /** The teachers' current cohorts (other than `except`), newest committed state. */
+  /**
+   * The teachers' current cohorts (other than `except`), newest committed state: the enrolments
+   * are read with a locking read (MySQL), the cohorts' dates plainly — a cohort's dates cannot
+   * change once it has trainees, and locking cohort rows here would cross the lock order.
+   */
   private async busy(em: EntityManager, teacherIds: number[], exceptCohortIds: number[]): Promise<{ teacherId: number; cohortId: number; name: string; startDate: string; endDate: string }[]> {
-    const out: { teacherId: number; cohortId: number; name: string; startDate: string; endDate: string }[] = [];
+    const placed: { teacherId: number; cohortId: number }[] = [];
     for (const part of chunks([...new Set(teacherIds)])) {
-      const qb = em
-        .createQueryBuilder(Enrolment, 'e')
-        .innerJoin(Cohort, 'c', 'c.id = e.cohortId')
-        .select(['e.teacherId AS teacherId', 'c.id AS cohortId', 'c.name AS name', 'c.startDate AS startDate', 'c.endDate AS endDate'])
-        .where('e.teacherId IN (:...ids)', { ids: part });
-      if (exceptCohortIds.length) qb.andWhere('c.id NOT IN (:...except)', { except: exceptCohortIds });
+      const qb = em.createQueryBuilder(Enrolment, 'e').select(['e.id', 'e.teacherId', 'e.cohortId']).where('e.teacherId IN (:...ids) AND e.cohortId IS NOT NULL', { ids: part });
       if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_read');
-      const rows = await qb.getRawMany();
-      out.push(...rows.map((r) => ({ teacherId: Number(r.teacherId), cohortId: Number(r.cohortId), name: r.name, startDate: dateOnly(r.startDate), endDate: dateOnly(r.endDate) })));
+      for (const e of await qb.getMany()) if (!exceptCohortIds.includes(e.cohortId!)) placed.push({ teacherId: e.teacherId, cohortId: e.cohortId! });
     }
-    return out;
+    if (!placed.length) return [];
+    const cohorts = new Map<number, Cohort>();
+    for (const part of chunks([...new Set(placed.map((p) => p.cohortId))])) for (const c of await em.find(Cohort, { where: { id: In(part) } })) cohorts.set(c.id, c);
+    return placed.map((p) => {
+      const c = cohorts.get(p.cohortId)!;
+      return { teacherId: p.teacherId, cohortId: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate };
+    });
   }
 
   private assertProgramOpen(program: Program): void {
