@@ -50,11 +50,10 @@ export async function loadContext(em: EntityManager, rows: Placement[]): Promise
   return { schemes, teachers, orgs: new Map([...schools, ...counties]) };
 }
 
-export function toPlacementDto(p: Placement, ctx: PlacementContext, today: string): PlacementDto {
+export function toPlacementDto(p: Placement, ctx: PlacementContext, today: string, due = stipendOf(ctx.schemes.get(p.schemeId)!, p, today)): PlacementDto {
   const s = ctx.schemes.get(p.schemeId)!;
   const t = ctx.teachers.get(p.teacherId);
   const receiving = ctx.orgs.get(p.receivingSchoolId);
-  const due = stipendOf(s, p, today);
   return {
     id: p.id,
     schemeId: p.schemeId,

@@ -9,7 +9,7 @@ import { organisationNames, rulesOf } from '../schemes/schemes.service';
 import { failedRules } from '../selection/selection-rules';
 import { todayInShanghai } from '../stipend/proration';
 import { errors, fieldError, illegalTransition } from '../talent-support.errors';
-import { AllPlacementsQuery, ArriveDto, CompleteDto, NominateDto, PlacementDto, PlacementQuery, ReceivingSchoolDto, RejectDto, ServiceCertificateData, TerminateDto } from './dto/placement.dto';
+import { AllPlacementsQuery, ArrivePlacementDto, CompletePlacementDto, NominatePlacementDto, PlacementDto, PlacementQuery, ReceivingSchoolDto, RejectPlacementDto, ServiceCertificateData, TerminatePlacementDto } from './dto/placement.dto';
 import { loadContext, placementDtos, stipendOf } from './placement-view';
 import { ACTIVE_STATUSES, Placement, PlacementStatus } from './placement.entity';
 
@@ -50,7 +50,7 @@ export class PlacementsService {
    * placement (409 ALREADY_PLACED, enforced by the unique `activeKey`), a free place in the
    * county's quota (409 QUOTA_FULL, taken by a conditional UPDATE).
    */
-  async nominate(actor: Actor, schemeId: number, dto: NominateDto): Promise<PlacementDto> {
+  async nominate(actor: Actor, schemeId: number, dto: NominatePlacementDto): Promise<PlacementDto> {
     if (actor.role !== 'COUNTY_ADMIN') throw new ForbiddenError();
     return this.tx.run(async (em) => {
       const scheme = await this.lockSchemeShared(em, actor, schemeId);
@@ -143,7 +143,7 @@ export class PlacementsService {
   }
 
   /** Rejection gives the county its place back. */
-  async reject(actor: Actor, id: number, dto: RejectDto): Promise<PlacementDto> {
+  async reject(actor: Actor, id: number, dto: RejectPlacementDto): Promise<PlacementDto> {
     this.requireCity(actor);
     return this.transition(actor, id, 'reject', ['NOMINATED'], 'REJECTED', async (p, _s, em) => {
       await em.createQueryBuilder().update(SchemeQuota).set({ used: () => 'used - 1' }).where('schemeId = :s AND countyId = :c AND used > 0', { s: p.schemeId, c: p.countyId }).execute();
@@ -152,7 +152,7 @@ export class PlacementsService {
   }
 
   /** Arrival at the receiving school: a date within the term and not in the future. */
-  async arrive(actor: Actor, id: number, dto: ArriveDto, today = todayInShanghai()): Promise<PlacementDto> {
+  async arrive(actor: Actor, id: number, dto: ArrivePlacementDto, today = todayInShanghai()): Promise<PlacementDto> {
     return this.transition(actor, id, 'arrive', ['APPROVED'], 'IN_SERVICE', (_p, s) => {
       if (dto.arrivalDate < s.termStart || dto.arrivalDate > s.termEnd) throw fieldError('DATE_OUTSIDE_TERM', 'arrivalDate', `到岗日期须在服务期内（${s.termStart} 至 ${s.termEnd}）`);
       if (dto.arrivalDate > today) throw fieldError('DATE_IN_FUTURE', 'arrivalDate', '到岗日期不能晚于今天');
@@ -161,7 +161,7 @@ export class PlacementsService {
   }
 
   /** Completion of the term with an assessment; only once the term has ended. Service runs to the term's end. */
-  async complete(actor: Actor, id: number, dto: CompleteDto, today = todayInShanghai()): Promise<PlacementDto> {
+  async complete(actor: Actor, id: number, dto: CompletePlacementDto, today = todayInShanghai()): Promise<PlacementDto> {
     return this.transition(actor, id, 'complete', ['IN_SERVICE'], 'COMPLETED', (_p, s) => {
       if (today < s.termEnd) throw errors.termNotEnded(s.termEnd);
       return { endDate: s.termEnd, assessment: dto.assessment, assessmentComment: dto.comment };
@@ -169,7 +169,7 @@ export class PlacementsService {
   }
 
   /** Early return: `date` is the last day in service (inclusive). */
-  async terminate(actor: Actor, id: number, dto: TerminateDto, today = todayInShanghai()): Promise<PlacementDto> {
+  async terminate(actor: Actor, id: number, dto: TerminatePlacementDto, today = todayInShanghai()): Promise<PlacementDto> {
     return this.transition(actor, id, 'terminate', ['IN_SERVICE'], 'TERMINATED', (p, s) => {
       if (dto.date < p.arrivalDate! || dto.date > s.termEnd) throw fieldError('DATE_OUTSIDE_SERVICE', 'date', `最后在岗日须在到岗日期（${p.arrivalDate}）与服务期末（${s.termEnd}）之间`);
       if (dto.date > today) throw fieldError('DATE_IN_FUTURE', 'date', '最后在岗日不能晚于今天');
@@ -195,7 +195,7 @@ export class PlacementsService {
   }
 
   async listForScheme(em: EntityManager, actor: Actor, schemeId: number, q: PlacementQuery): Promise<Page<PlacementDto>> {
-    return this.list(em, actor, Object.assign(new AllPlacementsQuery(), q, { schemeId }));
+    return this.list(em, actor, Object.assign(new AllPlacementsQuery(), { page: q.page, pageSize: q.pageSize, countyId: q.countyId, status: q.status, teacherId: q.teacherId, schemeId }));
   }
 
   /**

@@ -7,8 +7,8 @@ import { ROUNDING_NOTE } from '../schemes/dto/scheme.dto';
 import { SchemeQuota } from '../schemes/scheme-quota.entity';
 import { Scheme, SCHEME_KIND_LABELS } from '../schemes/scheme.entity';
 import { organisationNames } from '../schemes/schemes.service';
-import { inclusiveDays, termMonths, todayInShanghai } from '../stipend/proration';
-import { DashboardCountyDto, DashboardDto, DashboardFiguresDto, LedgerCountyDto, LedgerDto, LedgerRowDto } from './dto/report.dto';
+import { inclusiveDays, prorate, termMonths, todayInShanghai } from '../stipend/proration';
+import { SchemeDashboardCountyDto, SchemeDashboardDto, SchemeDashboardFiguresDto, StipendLedgerCountyDto, StipendLedgerDto, StipendLedgerRowDto } from './dto/report.dto';
 import { buildWorkbook, SheetColumn } from './xlsx';
 
 export interface ExportFile {
@@ -16,7 +16,7 @@ export interface ExportFile {
   body: Buffer;
 }
 
-const STATUS_FIELD: Partial<Record<PlacementStatus, keyof DashboardFiguresDto>> = {
+const STATUS_FIELD: Partial<Record<PlacementStatus, keyof SchemeDashboardFiguresDto>> = {
   NOMINATED: 'nominated',
   APPROVED: 'approved',
   IN_SERVICE: 'inService',
@@ -25,7 +25,7 @@ const STATUS_FIELD: Partial<Record<PlacementStatus, keyof DashboardFiguresDto>> 
   REJECTED: 'rejected',
 };
 
-function emptyFigures(places: number): DashboardFiguresDto {
+function emptyFigures(places: number): SchemeDashboardFiguresDto {
   return { places, nominated: 0, approved: 0, inService: 0, completed: 0, terminated: 0, rejected: 0, stipendDueFen: 0 };
 }
 
@@ -49,7 +49,7 @@ export class TalentReportsService {
    * Stipend due, month by month, for every placement that has served (IN_SERVICE, COMPLETED,
    * TERMINATED), with totals per county and for the scheme. Rounding: see ROUNDING_NOTE.
    */
-  async ledger(em: EntityManager, actor: Actor, schemeId: number, countyId?: number, today = todayInShanghai()): Promise<LedgerDto> {
+  async ledger(em: EntityManager, actor: Actor, schemeId: number, countyId?: number, today = todayInShanghai()): Promise<StipendLedgerDto> {
     const scheme = await this.access.load<Scheme>(em, actor, 'scheme', schemeId);
     const rows = await this.placements(em, actor, schemeId, countyId, SERVING_STATUSES);
     const ctx = await loadContext(em, rows);
@@ -57,14 +57,14 @@ export class TalentReportsService {
     const months = termMonths(scheme.termStart, scheme.termEnd);
     const monthIndex = new Map(months.map((m, i) => [m, i]));
     const zero = () => months.map(() => 0);
-    const counties = new Map<number, LedgerCountyDto>();
+    const counties = new Map<number, StipendLedgerCountyDto>();
     const total = { monthsFen: zero(), placements: 0, totalFen: 0 };
-    const out: LedgerRowDto[] = [];
+    const out: StipendLedgerRowDto[] = [];
     for (const p of rows) {
       const range = servedRange(scheme, p, today);
       if (!range) continue;
-      const due = stipendOf(scheme, p, today);
-      const view = toPlacementDto(p, ctx, today);
+      const due = prorate(scheme.stipendPerYearFen, scheme.termStart, scheme.termEnd, range.from, range.to);
+      const view = toPlacementDto(p, ctx, today, due);
       out.push({
         placementId: p.id,
         teacherId: p.teacherId,
@@ -188,7 +188,7 @@ export class TalentReportsService {
    * Figures per county and in total: places, placements by current status, stipend due.
    * The city sees every county with a quota or a placement; a county only itself.
    */
-  async dashboard(em: EntityManager, actor: Actor, schemeId: number, today = todayInShanghai()): Promise<DashboardDto> {
+  async dashboard(em: EntityManager, actor: Actor, schemeId: number, today = todayInShanghai()): Promise<SchemeDashboardDto> {
     const scheme = await this.access.load<Scheme>(em, actor, 'scheme', schemeId);
     const own = actor.role === 'CITY_ADMIN' ? undefined : (actor.countyId ?? -1);
     const quotas = await em.find(SchemeQuota, { where: own ? { schemeId, countyId: own } : { schemeId } });
@@ -203,7 +203,7 @@ export class TalentReportsService {
       .getRawMany();
     const serving = await this.placements(em, actor, schemeId, undefined, SERVING_STATUSES);
 
-    const byCounty = new Map<number, DashboardCountyDto>();
+    const byCounty = new Map<number, SchemeDashboardCountyDto>();
     const county = (id: number) => {
       let c = byCounty.get(id);
       if (!c) byCounty.set(id, (c = { countyId: id, countyName: '', ...emptyFigures(0) }));

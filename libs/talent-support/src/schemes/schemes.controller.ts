@@ -3,13 +3,13 @@ import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Actor, CurrentActor, IdPipe, Page, PageQuery, Roles } from '@shipei/core';
 import { EntityManager } from 'typeorm';
-import { CountyFilter, NominateDto, PlacementDto, PlacementQuery } from '../placements/dto/placement.dto';
+import { SchemeCountyFilter, NominatePlacementDto, PlacementDto, PlacementQuery } from '../placements/dto/placement.dto';
 import { ReceivingSchoolDto } from '../placements/dto/placement.dto';
 import { PlacementsService } from '../placements/placements.service';
-import { DashboardDto, LedgerDto } from '../reports/dto/report.dto';
+import { SchemeDashboardDto, StipendLedgerDto } from '../reports/dto/report.dto';
 import { TalentReportsService } from '../reports/talent-reports.service';
 import { XLSX_MIME, xlsxFile } from '../reports/xlsx';
-import { CreateSchemeDto, QuotaDto, QuotaItemDto, ROUNDING_NOTE, SchemeDto, SchemeQuery, UpdateSchemeDto } from './dto/scheme.dto';
+import { CreateSchemeDto, SchemeQuotaDto, SchemeQuotaItemDto, ROUNDING_NOTE, SchemeDto, SchemeQuery, UpdateSchemeDto } from './dto/scheme.dto';
 import { SchemesService } from './schemes.service';
 import { ArrayBodyPipe } from '../validation';
 
@@ -65,17 +65,17 @@ export class SchemesController {
   @Get(':id/quotas')
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '县区名额（县区管理员只看本县区）' })
-  @ApiOkResponse({ type: [QuotaDto] })
-  quotas(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<QuotaDto[]> {
+  @ApiOkResponse({ type: [SchemeQuotaDto] })
+  quotas(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<SchemeQuotaDto[]> {
     return this.schemes.quotas(this.em, actor, id);
   }
 
   @Put(':id/quotas')
   @Roles('CITY_ADMIN')
   @ApiOperation({ summary: '设定县区名额（整体替换；未列出的县区为 0）：合计超过计划名额 → 409 QUOTA_EXCEEDS_PLACES；少于已推荐人数 → 409 QUOTA_BELOW_USED' })
-  @ApiBody({ type: QuotaItemDto, isArray: true })
-  @ApiOkResponse({ type: [QuotaDto] })
-  setQuotas(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body(new ArrayBodyPipe(QuotaItemDto)) items: QuotaItemDto[]): Promise<QuotaDto[]> {
+  @ApiBody({ type: SchemeQuotaItemDto, isArray: true })
+  @ApiOkResponse({ type: [SchemeQuotaDto] })
+  setQuotas(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body(new ArrayBodyPipe(SchemeQuotaItemDto)) items: SchemeQuotaItemDto[]): Promise<SchemeQuotaDto[]> {
     return this.schemes.setQuotas(actor, id, items);
   }
 
@@ -88,7 +88,7 @@ export class SchemesController {
       '本县区名额已满 → 409 QUOTA_FULL；其他县区的教师 → 404；所选学校不是受援学校 → 400 NOT_RECEIVING_SCHOOL。',
   })
   @ApiCreatedResponse({ type: PlacementDto })
-  nominate(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: NominateDto): Promise<PlacementDto> {
+  nominate(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: NominatePlacementDto): Promise<PlacementDto> {
     return this.placements.nominate(actor, id, dto);
   }
 
@@ -103,15 +103,15 @@ export class SchemesController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '导出选派台账（.xlsx，身份证号脱敏，文本单元格）' })
   @ApiProduces(XLSX_MIME)
-  async registerExport(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() q: CountyFilter): Promise<StreamableFile> {
+  async registerExport(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() q: SchemeCountyFilter): Promise<StreamableFile> {
     return xlsxFile(await this.reports.registerWorkbook(this.em, actor, id, q.countyId));
   }
 
   @Get(':id/ledger')
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '津贴台账：逐月应发、县区与计划合计（金额单位：分）', description: ROUNDING_NOTE })
-  @ApiOkResponse({ type: LedgerDto })
-  ledger(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() q: CountyFilter): Promise<LedgerDto> {
+  @ApiOkResponse({ type: StipendLedgerDto })
+  ledger(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() q: SchemeCountyFilter): Promise<StipendLedgerDto> {
     return this.reports.ledger(this.em, actor, id, q.countyId);
   }
 
@@ -119,15 +119,15 @@ export class SchemesController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '导出津贴台账（.xlsx，金额单位：元）', description: ROUNDING_NOTE })
   @ApiProduces(XLSX_MIME)
-  async ledgerExport(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() q: CountyFilter): Promise<StreamableFile> {
+  async ledgerExport(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() q: SchemeCountyFilter): Promise<StreamableFile> {
     return xlsxFile(await this.reports.ledgerWorkbook(this.em, actor, id, q.countyId));
   }
 
   @Get(':id/dashboard')
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '计划统计：各县区与合计的名额、各状态人数、应发津贴（分）' })
-  @ApiOkResponse({ type: DashboardDto })
-  dashboard(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<DashboardDto> {
+  @ApiOkResponse({ type: SchemeDashboardDto })
+  dashboard(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<SchemeDashboardDto> {
     return this.reports.dashboard(this.em, actor, id);
   }
 }

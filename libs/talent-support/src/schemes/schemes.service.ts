@@ -7,7 +7,7 @@ import { Placement, SERVING_STATUSES } from '../placements/placement.entity';
 import { DEFAULT_RULES, SelectionRules } from '../selection/selection-rules';
 import { inclusiveDays } from '../stipend/proration';
 import { errors, fieldError } from '../talent-support.errors';
-import { CreateSchemeDto, QuotaDto, QuotaItemDto, SchemeDto, SchemeQuery, SelectionRulesDto, UpdateSchemeDto } from './dto/scheme.dto';
+import { CreateSchemeDto, SchemeQuotaDto, SchemeQuotaItemDto, SchemeDto, SchemeQuery, SelectionRulesDto, UpdateSchemeDto } from './dto/scheme.dto';
 import { SchemeQuota } from './scheme-quota.entity';
 import { DEFAULT_STIPEND_FEN, Scheme, SCHEME_KIND_LABELS } from './scheme.entity';
 
@@ -168,14 +168,14 @@ export class SchemesService {
     });
   }
 
-  async quotas(em: EntityManager, actor: Actor, id: number): Promise<QuotaDto[]> {
+  async quotas(em: EntityManager, actor: Actor, id: number): Promise<SchemeQuotaDto[]> {
     await this.access.require(em, actor, 'scheme', id);
     const where = actor.role === 'CITY_ADMIN' ? { schemeId: id } : { schemeId: id, countyId: actor.countyId ?? -1 };
     const rows = await em.find(SchemeQuota, { where, order: { countyId: 'ASC' } });
     return this.quotaDtos(em, rows);
   }
 
-  private async quotaDtos(em: EntityManager, rows: SchemeQuota[]): Promise<QuotaDto[]> {
+  private async quotaDtos(em: EntityManager, rows: SchemeQuota[]): Promise<SchemeQuotaDto[]> {
     const names = await organisationNames(em, rows.map((r) => r.countyId));
     return rows.map((r) => ({ countyId: r.countyId, countyName: names.get(r.countyId) ?? '', places: r.places, used: r.used }));
   }
@@ -186,7 +186,7 @@ export class SchemesService {
    * QUOTA_BELOW_USED), checked in the same conditional UPDATE that sets them, so a nomination
    * racing with this call cannot slip past it.
    */
-  async setQuotas(actor: Actor, id: number, items: QuotaItemDto[]): Promise<QuotaDto[]> {
+  async setQuotas(actor: Actor, id: number, items: SchemeQuotaItemDto[]): Promise<SchemeQuotaDto[]> {
     this.requireCity(actor);
     const seen = new Set<number>();
     items.forEach((it, i) => {

@@ -15,14 +15,25 @@
 const DAY_MS = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const cache = new Map<string, number>();
+
 /** Days since 1970-01-01 of a 'YYYY-MM-DD' date (calendar arithmetic, no time zone involved). */
 export function dayNumber(date: string): number {
+  const hit = cache.get(date);
+  if (hit !== undefined) return hit;
   const m = ISO_DATE.exec(date);
   if (!m) throw new Error(`Not a date: ${date}`);
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const back = new Date(ms).toISOString().slice(0, 10);
-  if (back !== date) throw new Error(`Not a calendar date: ${date}`);
-  return ms / DAY_MS;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1])) throw new Error(`Not a calendar date: ${date}`);
+  const n = Date.UTC(y, mo - 1, d) / DAY_MS;
+  // Ledgers ask for the same few dates (term ends, arrivals) over and over.
+  if (cache.size > 50_000) cache.clear();
+  cache.set(date, n);
+  return n;
 }
 
 export function dateOf(day: number): string {
@@ -91,13 +102,20 @@ export function prorate(stipendPerYearFen: number, termStart: string, termEnd: s
   const totalFen = roundedShare(stipendPerYearFen, daysServed, daysInTerm);
 
   const months: { month: string; days: number }[] = [];
+  const first = new Date(s0 * DAY_MS);
+  let y = first.getUTCFullYear();
+  let mo = first.getUTCMonth(); // 0-based
   let d = s0;
   while (d <= s1) {
-    const date = new Date(d * DAY_MS);
-    const nextMonth = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) / DAY_MS;
+    const nextMonth = Date.UTC(y, mo + 1, 1) / DAY_MS;
     const last = Math.min(s1, nextMonth - 1);
-    months.push({ month: dateOf(d).slice(0, 7), days: last - d + 1 });
+    months.push({ month: `${y}-${String(mo + 1).padStart(2, '0')}`, days: last - d + 1 });
     d = last + 1;
+    mo += 1;
+    if (mo === 12) {
+      mo = 0;
+      y += 1;
+    }
   }
   const amounts = largestRemainder(totalFen, months.map((m) => m.days));
   return { daysInTerm, daysServed, totalFen, months: months.map((m, i) => ({ ...m, amountFen: amounts[i] })) };

@@ -1,12 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-export class LedgerMonthDto {
+export class StipendLedgerMonthDto {
   @ApiProperty({ example: '2019-09' }) month: string;
   @ApiProperty() days: number;
   @ApiProperty({ description: '分' }) amountFen: number;
 }
 
-export class LedgerRowDto {
+export class StipendLedgerRowDto {
   @ApiProperty() placementId: number;
   @ApiProperty() teacherId: number;
   @ApiProperty() teacherName: string;
@@ -18,22 +18,22 @@ export class LedgerRowDto {
   @ApiProperty() servedFrom: string;
   @ApiProperty() servedTo: string;
   @ApiProperty() daysServed: number;
-  @ApiProperty({ type: [LedgerMonthDto], description: '有服务天数的月份' }) months: LedgerMonthDto[];
+  @ApiProperty({ type: [StipendLedgerMonthDto], description: '有服务天数的月份' }) months: StipendLedgerMonthDto[];
   @ApiProperty({ description: '应发合计（分）' }) totalFen: number;
 }
 
-export class LedgerTotalDto {
+export class StipendLedgerTotalDto {
   @ApiProperty({ type: [Number], description: '与 months 对齐的各月金额（分）' }) monthsFen: number[];
   @ApiProperty() placements: number;
   @ApiProperty() totalFen: number;
 }
 
-export class LedgerCountyDto extends LedgerTotalDto {
+export class StipendLedgerCountyDto extends StipendLedgerTotalDto {
   @ApiProperty() countyId: number;
   @ApiProperty() countyName: string;
 }
 
-export class LedgerDto {
+export class StipendLedgerDto {
   @ApiProperty() schemeId: number;
   @ApiProperty() schemeTitle: string;
   @ApiProperty() termStart: string;
@@ -42,12 +42,12 @@ export class LedgerDto {
   @ApiProperty() stipendPerYearFen: number;
   @ApiProperty({ description: '折算与舍入规则' }) rounding: string;
   @ApiProperty({ type: [String], description: '服务期涉及的月份（YYYY-MM）' }) months: string[];
-  @ApiProperty({ type: [LedgerRowDto] }) rows: LedgerRowDto[];
-  @ApiProperty({ type: [LedgerCountyDto] }) counties: LedgerCountyDto[];
-  @ApiProperty({ type: LedgerTotalDto }) total: LedgerTotalDto;
+  @ApiProperty({ type: [StipendLedgerRowDto] }) rows: StipendLedgerRowDto[];
+  @ApiProperty({ type: [StipendLedgerCountyDto] }) counties: StipendLedgerCountyDto[];
+  @ApiProperty({ type: StipendLedgerTotalDto }) total: StipendLedgerTotalDto;
 }
 
-export class DashboardFiguresDto {
+export class SchemeDashboardFiguresDto {
   @ApiProperty({ description: '分配名额（县区）或计划名额（合计）' }) places: number;
   @ApiProperty({ description: '待审核（已推荐）' }) nominated: number;
   @ApiProperty({ description: '已审核通过、尚未到岗' }) approved: number;
@@ -58,14 +58,14 @@ export class DashboardFiguresDto {
   @ApiProperty({ description: '应发津贴（分）' }) stipendDueFen: number;
 }
 
-export class DashboardCountyDto extends DashboardFiguresDto {
+export class SchemeDashboardCountyDto extends SchemeDashboardFiguresDto {
   @ApiProperty() countyId: number;
   @ApiProperty() countyName: string;
 }
 
-export class DashboardDto {
+export class SchemeDashboardDto {
   @ApiProperty() schemeId: number;
   @ApiProperty() schemeTitle: string;
-  @ApiProperty({ type: [DashboardCountyDto] }) counties: DashboardCountyDto[];
-  @ApiProperty({ type: DashboardFiguresDto, description: '合计（县区管理员为本县区）' }) total: DashboardFiguresDto;
+  @ApiProperty({ type: [SchemeDashboardCountyDto] }) counties: SchemeDashboardCountyDto[];
+  @ApiProperty({ type: SchemeDashboardFiguresDto, description: '合计（县区管理员为本县区）' }) total: SchemeDashboardFiguresDto;
 }

@@ -89,12 +89,12 @@ export class SchemeDto {
   @ApiProperty({ type: SelectionRulesViewDto }) rules: SelectionRulesViewDto;
 }
 
-export class QuotaItemDto {
+export class SchemeQuotaItemDto {
   @ApiProperty() @IsInt() @Min(1) countyId: number;
   @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(100000) places: number;
 }
 
-export class QuotaDto {
+export class SchemeQuotaDto {
   @ApiProperty() countyId: number;
   @ApiProperty() countyName: string;
   @ApiProperty() places: number;
