@@ -207,6 +207,9 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       await nominate(id, await teacher(), admin).expect(403);
       const notReceiving = await nominate(id, await teacher(), countyA, plainSchool).expect(400);
       expect(notReceiving.body).toMatchObject({ code: 'NOT_RECEIVING_SCHOOL', errors: [{ field: 'receivingSchoolId' }] });
+      const ownReceiving = await createSchool(t.http, countyA, lanshan, '兰山区受援小学', { receivingSchool: true });
+      const same = await nominate(id, await teacher({}, countyA, ownReceiving), countyA, ownReceiving).expect(400);
+      expect(same.body.code).toBe('SAME_SCHOOL');
       await nominate(id, await teacher(), countyA, 999999).expect(404);
       await nominate(id, await teacher(), countyA, lanshan).expect(404);
       const bad = await t.http.post(`/api/v1/schemes/${id}/placements`).auth(countyA, bearer).send({ teacherId: 'x' }).expect(400);
