@@ -107,6 +107,7 @@ describe('teachers: Excel import, template and export', () => {
     };
 
     it('creates teachers from a sheet with a merged title row, number-formatted cells and trailing blank rows', async () => {
+      const coded = (await t.http.post('/api/v1/organisations').auth(countyA, { type: 'bearer' }).send({ type: 'SCHOOL', name: '兰山区代码学校', code: 'LS-0042', parentId: lanshan }).expect(201)).body.id;
       const before = await count();
       const file = await xlsx([
         good(320001),
@@ -114,10 +115,13 @@ describe('teachers: Excel import, template and export', () => {
         good(320002, { 1: { value: makeIdNumber(320002), numFmt: '0' }, 2: Number(makePhone(320002)) }),
         good(320003, { 4: null, 5: null, 6: null, 7: '无', 8: null, 9: '否', 10: null, 11: null, 12: null }),
         good(320004, { 1: ` ${makeIdNumber(320004).toLowerCase()} `, 3: ' 兰山区第二实验小学 ' }),
+        // The school by its organisation code instead of its name.
+        good(320005, { 3: 'LS-0042' }),
       ]);
       const res = await upload(countyA, file).expect(200);
-      expect(res.body).toEqual({ created: 4, updated: 0 });
-      expect(await count()).toBe(before + 4);
+      expect(res.body).toEqual({ created: 5, updated: 0 });
+      expect(await count()).toBe(before + 5);
+      expect(await count('idNumber = ? AND schoolId = ?', [makeIdNumber(320005), coded])).toBe(1);
       const [row] = await t.db.query(`SELECT * FROM teacher WHERE idNumber = ?`, [makeIdNumber(320001)]);
       expect(row).toMatchObject({ name: '导入320001', phone: makePhone(320001), schoolId: schoolA, countyId: lanshan, stage: '初中', subject: '数学', title: '高级教师', backboneLevel: 'PROVINCE', teachingStartYear: 2005, qualificationCertNo: 'A3200010000' });
       expect(Boolean(row.appraisalsQualified)).toBe(true);
