@@ -10,7 +10,7 @@
 //    by the same Handlebars template, in HTML/CSS with the same font files, one page.pdf() each.
 // Targets (issue 6): 400 pages ≤ 2 s warm, ≤ 40 KB a page, pdfkit ≥ 20× faster per certificate.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -36,6 +36,11 @@ async function drain(stream: Readable): Promise<number> {
 }
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+/** CPU time of this process since `start` (user + system, all threads), ms: less disturbed by a busy machine than wall time. */
+const cpuMs = (start: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+};
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
 /** A valid 身份证号 (GB 11643) for serial n. */
@@ -183,15 +188,17 @@ async function main(): Promise<void> {
     // Warm: fonts parsed, template compiled, JIT warm (two full batches).
     for (let i = 0; i < 2; i++) await drain((await printer.printCohort(CITY, cohortId)).stream);
 
-    const batchRuns: { ms: number; bytes: number }[] = [];
+    const batchRuns: { ms: number; cpuMs: number; bytes: number }[] = [];
     for (let i = 0; i < opts.rounds; i++) {
       start = process.hrtime.bigint();
+      const cpu = process.cpuUsage();
       const { stream } = await printer.printCohort(CITY, cohortId);
       const bytes = await drain(stream);
-      batchRuns.push({ ms: ms(start), bytes });
-      console.log(`  batch ${i + 1}: ${BATCH} pages in ${round(batchRuns[i].ms)} ms, ${round(bytes / 1024)} KB`);
+      batchRuns.push({ ms: ms(start), cpuMs: cpuMs(cpu), bytes });
+      console.log(`  batch ${i + 1}: ${BATCH} pages in ${round(batchRuns[i].ms)} ms (CPU ${round(batchRuns[i].cpuMs)} ms), ${round(bytes / 1024)} KB`);
     }
     const batchMs = median(batchRuns.map((r) => r.ms));
+    const batchCpuMs = median(batchRuns.map((r) => r.cpuMs));
     // The renderer alone (no database, no HTTP-side stream), interleaved the same way, to show the service's share.
     const rendererRuns: number[] = [];
     for (let i = 0; i < opts.rounds; i++) rendererRuns.push((await renderBatch(BATCH)).ms);
@@ -202,9 +209,11 @@ async function main(): Promise<void> {
     const ids = issued.map((o) => o.certificate.id);
     for (const id of ids.slice(0, 20)) await drain((await printer.printOne(CITY, id)).stream);
     start = process.hrtime.bigint();
+    const singleCpu = process.cpuUsage();
     let singleBytes = 0;
     for (let i = 0; i < SINGLES; i++) singleBytes += await drain((await printer.printOne(CITY, ids[i % ids.length])).stream);
     const singleMs = ms(start) / SINGLES;
+    const singleCpuMs = cpuMs(singleCpu) / SINGLES;
     console.log(`  single: ${SINGLES} certificates, ${round(singleMs, 2)} ms each (${round(1000 / singleMs)} /s), ${round(singleBytes / SINGLES / 1024)} KB each`);
 
     // The same certificates as the service prints them, for the Chromium side.
@@ -219,8 +228,8 @@ async function main(): Promise<void> {
       db: opts.db,
       issue: { certificates: BATCH, ms: round(issueMs) },
       pdfkit: {
-        batch: { pages: BATCH, ms: round(batchMs), msPerPage: round(perPage, 2), kbPerPage: round(batchBytes / BATCH / 1024, 1), mb: round(batchBytes / 1024 / 1024, 2), runs: batchRuns.map((r) => round(r.ms)), rendererOnlyMs: round(rendererMs) },
-        single: { count: SINGLES, msPerCertificate: round(singleMs, 2), perSecond: round(1000 / singleMs), kbPerPdf: round(singleBytes / SINGLES / 1024, 1) },
+        batch: { pages: BATCH, ms: round(batchMs), msPerPage: round(perPage, 2), kbPerPage: round(batchBytes / BATCH / 1024, 1), mb: round(batchBytes / 1024 / 1024, 2), cpuMs: round(batchCpuMs), runs: batchRuns.map((r) => round(r.ms)), rendererOnlyMs: round(rendererMs) },
+        single: { count: SINGLES, msPerCertificate: round(singleMs, 2), perSecond: round(1000 / singleMs), cpuMsPerCertificate: round(singleCpuMs, 2), kbPerPdf: round(singleBytes / SINGLES / 1024, 1) },
       },
       chromium: 'skipped' in chromium ? chromium : { ...chromium, msPerCertificate: round(chromium.msPerCertificate, 1), kbPerPdf: round(chromium.bytesPerPdf / 1024, 1) },
       ratio:
@@ -232,15 +241,15 @@ async function main(): Promise<void> {
         under40kbPerPage: batchBytes / BATCH <= 40 * 1024,
         pdfkit20xFaster: 'skipped' in chromium ? null : chromium.msPerCertificate / perPage >= 20,
       },
-      env: { node: process.version, cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}` },
+      env: { node: process.version, cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`, loadavg: loadavg().map((n) => round(n, 2)).join(' ') },
       date: new Date().toISOString(),
     };
 
     console.log('');
-    console.log(`certificates · ${opts.db} — pdfkit through CertificatePrinter vs headless Chromium (${'skipped' in chromium ? chromium.skipped : chromium.version})`);
+    console.log(`certificates · ${opts.db} — pdfkit through CertificatePrinter vs headless Chromium (${'skipped' in chromium ? chromium.skipped : chromium.version}); load average ${result.env.loadavg} on ${result.env.cpus}`);
     console.log(`issue ${BATCH} certificates (one transaction, gapless numbers): ${result.issue.ms} ms`);
-    console.log(`pdfkit batch   ${BATCH} pages in one PDF: ${result.pdfkit.batch.ms} ms (median of ${opts.rounds}), ${result.pdfkit.batch.msPerPage} ms/page, ${result.pdfkit.batch.kbPerPage} KB/page, ${result.pdfkit.batch.mb} MB; renderer alone ${round(rendererMs)} ms`);
-    console.log(`pdfkit single  ${result.pdfkit.single.msPerCertificate} ms/certificate = ${result.pdfkit.single.perSecond} certificates/s (sequential), ${result.pdfkit.single.kbPerPdf} KB each`);
+    console.log(`pdfkit batch   ${BATCH} pages in one PDF: ${result.pdfkit.batch.ms} ms (median of ${opts.rounds}), ${result.pdfkit.batch.msPerPage} ms/page, CPU ${result.pdfkit.batch.cpuMs} ms, ${result.pdfkit.batch.kbPerPage} KB/page, ${result.pdfkit.batch.mb} MB; renderer alone ${round(rendererMs)} ms`);
+    console.log(`pdfkit single  ${result.pdfkit.single.msPerCertificate} ms/certificate = ${result.pdfkit.single.perSecond} certificates/s (sequential; CPU ${result.pdfkit.single.cpuMsPerCertificate} ms each), ${result.pdfkit.single.kbPerPdf} KB each`);
     if (!('skipped' in chromium)) {
       console.log(`chromium       ${result.chromium && 'msPerCertificate' in result.chromium ? result.chromium.msPerCertificate : '–'} ms/certificate (page reused), ${round(chromium.bytesPerPdf / 1024, 1)} KB each`);
       console.log(`ratio          chromium/pdfkit: ${result.ratio!.chromiumSingleVsPdfkitBatchPage}× per batch page, ${result.ratio!.chromiumSingleVsPdfkitSingle}× per single certificate`);
