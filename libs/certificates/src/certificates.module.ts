@@ -15,7 +15,8 @@ import { CertificateVerification } from './verification/certificate-verification
 /**
  * Certificates (spec §6): issuing with gapless numbers, PDF printing, public verification,
  * revocation and registers. Builds on programs, enrolment and people; nothing but the app imports it.
- * Exports the printer and renderer for the cohort archive (一期一档) and service certificates.
+ * Exports the printer and renderer for the cohort archive (一期一档) and service certificates, and the
+ * verification service for the public /verify page.
  */
 @Module({
   imports: [ProgramsModule, EnrolmentModule],
@@ -30,6 +31,6 @@ import { CertificateVerification } from './verification/certificate-verification
     CertificateRegisters,
     CertificatesService,
   ],
-  exports: [CertificateRenderer, CertificateIssuer, CertificatePrinter, CertificatesService],
+  exports: [CertificateRenderer, CertificateIssuer, CertificatePrinter, CertificatesService, CertificateVerification],
 })
 export class CertificatesModule {}

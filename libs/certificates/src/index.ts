@@ -13,4 +13,5 @@ export * from './issuing/certificate-issuer.service';
 export * from './printing/certificate-printer.service';
 export * from './registers/certificate-registers.service';
 export * from './verification/certificate-verification.service';
+export * from './verification/certificate-verification.controller';
 export * from './migrations/1764374440000-certificates';
