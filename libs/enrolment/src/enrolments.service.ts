@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
 import { AuditService } from '@shipei/audit';
 import { AccessPolicy, Actor, ForbiddenError, NotFoundError, Page, pageOf, TransactionRunner } from '@shipei/core';
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
-import { Cohort, CountyQuota, eligibilityProblems, Program, ProgramsService, shanghaiDate } from '@shipei/programs';
+import { Cohort, eligibilityProblems, Program, ProgramsService, shanghaiDate } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { EnrolmentDto, EnrolmentQuery } from './dto/enrolment.dto';
 import { APPROVED_SEAT_HOLDING, Enrolment, EnrolmentStatus, SEAT_HOLDING } from './enrolment.entity';
@@ -22,6 +21,9 @@ const isDuplicateKey = (e: unknown) => {
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
+/** A datetime parameter of plain SQL on SQLite, in the form TypeORM stores ('YYYY-MM-DD HH:mm:ss.SSS', UTC). */
+const sqliteDatetime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
+
 /**
  * The enrolment use cases (spec §4): nominate, approve, reject, confirm, decline, withdraw.
  * Each transition is a conditional update from the statuses it may leave, so two concurrent
@@ -36,7 +38,6 @@ export class EnrolmentsService {
     private readonly audit: AuditService,
     private readonly programs: ProgramsService,
     private readonly seats: SeatLedger,
-    @InjectEntityManager() private readonly em: EntityManager,
     _rules: EnrolmentAccess,
   ) {}
 
@@ -48,31 +49,32 @@ export class EnrolmentsService {
     const byId = new Map(teachers.map((t) => [t.id, t]));
     const schools = await em.find(Organisation, { where: { id: In([...new Set(teachers.map((t) => t.schoolId))]) }, select: { id: true, name: true } });
     const schoolName = new Map(schools.map((s) => [s.id, s.name]));
-    return rows.map((e) => {
-      const t = byId.get(e.teacherId)!;
-      return {
-        id: e.id,
-        programId: e.programId,
-        teacherId: e.teacherId,
-        teacherName: t.name,
-        idNumber: maskIdNumber(t.idNumber),
-        schoolId: t.schoolId,
-        schoolName: schoolName.get(t.schoolId) ?? '',
-        countyId: e.countyId,
-        subject: t.subject,
-        status: e.status,
-        cohortId: e.cohortId,
-        reason: e.reason,
-        attendedHours: e.attendedHours,
-        attendanceRate: e.attendanceRate,
-        creditHours: e.creditHours,
-        createdAt: iso(e.createdAt)!,
-        updatedAt: iso(e.updatedAt)!,
-        nominatedAt: iso(e.nominatedAt),
-        approvedAt: iso(e.approvedAt),
-        confirmedAt: iso(e.confirmedAt),
-      };
-    });
+    return rows.map((e) => this.dto(e, byId.get(e.teacherId)!, schoolName.get(byId.get(e.teacherId)!.schoolId) ?? ''));
+  }
+
+  private dto(e: Enrolment, t: Pick<Teacher, 'name' | 'idNumber' | 'schoolId' | 'subject'>, schoolName: string): EnrolmentDto {
+    return {
+      id: e.id,
+      programId: e.programId,
+      teacherId: e.teacherId,
+      teacherName: t.name,
+      idNumber: maskIdNumber(t.idNumber),
+      schoolId: t.schoolId,
+      schoolName,
+      countyId: e.countyId,
+      subject: t.subject,
+      status: e.status,
+      cohortId: e.cohortId,
+      reason: e.reason,
+      attendedHours: e.attendedHours,
+      attendanceRate: e.attendanceRate,
+      creditHours: e.creditHours,
+      createdAt: iso(e.createdAt)!,
+      updatedAt: iso(e.updatedAt)!,
+      nominatedAt: iso(e.nominatedAt),
+      approvedAt: iso(e.approvedAt),
+      confirmedAt: iso(e.confirmedAt),
+    };
   }
 
   async get(em: EntityManager, actor: Actor, id: number): Promise<EnrolmentDto> {
@@ -107,59 +109,55 @@ export class EnrolmentsService {
     return program;
   }
 
-  /** A teacher of the actor's county (another county's teacher → 404), eligible for the program (else 409 NOT_ELIGIBLE). */
-  async eligibleTeacher(em: EntityManager, actor: Actor, program: Program, teacherId: number): Promise<Teacher> {
+  /** A teacher of the actor's county (another county's teacher → 404), eligible for the program (else 409 NOT_ELIGIBLE), with the school's name. */
+  async eligibleTeacher(em: EntityManager, actor: Actor, program: Program, teacherId: number): Promise<{ teacher: Teacher; schoolName: string }> {
     const teacher = await this.access.load<Teacher>(em, actor, 'teacher', teacherId, 'write');
     if (teacher.countyId !== actor.countyId) throw new NotFoundError('教师');
-    const school = await em.findOneOrFail(Organisation, { where: { id: teacher.schoolId }, select: { id: true, povertyVillage: true } });
-    const problems = eligibilityProblems(program, teacher, school);
+    const [school] = await em.query('SELECT name, povertyVillage FROM organisation WHERE id = ?', [teacher.schoolId]);
+    const problems = eligibilityProblems(program, teacher, { povertyVillage: !!Number(school?.povertyVillage) });
     if (problems.length) throw EnrolmentErrors.notEligible(problems);
-    return teacher;
+    return { teacher, schoolName: school?.name ?? '' };
   }
 
   /**
    * Enters a checked teacher: a quota seat if one is free (NOMINATED), else the waitlist
    * (WAITLISTED). The quota seat is a conditional update and the enrolment a unique row,
-   * both in the caller's transaction: a duplicate rolls the seat back.
+   * both in the caller's transaction: a duplicate rolls the seat back. The quota row stays
+   * locked (MySQL) until commit, so everything after the update is kept to two plain inserts.
    */
   async enter(em: EntityManager, actor: Actor, program: Program, teacher: Teacher): Promise<Enrolment> {
-    const existing = await em.findOne(Enrolment, { where: { programId: program.id, teacherId: teacher.id }, select: { id: true, status: true } });
+    const [existing] = await em.query('SELECT status FROM enrolment WHERE programId = ? AND teacherId = ?', [program.id, teacher.id]);
     if (existing) throw EnrolmentErrors.alreadyEnrolled(existing.status);
     // Quota rows are never deleted: checking before taking the row lock is safe.
-    if (!(await em.exists(CountyQuota, { where: { programId: program.id, countyId: teacher.countyId } }))) throw EnrolmentErrors.noQuota();
+    const [quota] = await em.query('SELECT id FROM county_quota WHERE programId = ? AND countyId = ?', [program.id, teacher.countyId]);
+    if (!quota) throw EnrolmentErrors.noQuota();
     const seated = await this.seats.takeQuotaSeat(em, program.id, teacher.countyId);
     const now = new Date();
+    const at = this.tx.dialect === 'sqlite' ? sqliteDatetime(now) : now;
     const status: EnrolmentStatus = seated ? 'NOMINATED' : 'WAITLISTED';
     let id: number;
     try {
-      const { identifiers } = await em.insert(Enrolment, {
-        programId: program.id,
-        teacherId: teacher.id,
-        countyId: teacher.countyId,
-        status,
-        cohortId: null,
-        createdAt: now,
-        updatedAt: now,
-        nominatedAt: seated ? now : null,
-        waitlistedAt: seated ? null : now,
-      });
-      id = Number(identifiers[0].id);
+      const res = await em.queryRunner!.query(
+        'INSERT INTO enrolment (programId, teacherId, countyId, status, createdAt, updatedAt, nominatedAt, waitlistedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [program.id, teacher.id, teacher.countyId, status, at, at, seated ? at : null, seated ? null : at],
+        true,
+      );
+      id = Number(this.tx.dialect === 'sqlite' ? res.raw : res.raw.insertId);
     } catch (e) {
       if (isDuplicateKey(e)) throw EnrolmentErrors.alreadyEnrolled();
       throw e;
     }
     await this.audit.record(em, actor, { action: 'nominate', entity: 'enrolment', entityId: id, fields: ['teacherId', 'status'], note: status });
-    return { id, programId: program.id, teacherId: teacher.id, countyId: teacher.countyId, status, cohortId: null, createdAt: now, updatedAt: now, nominatedAt: seated ? now : null } as Enrolment;
+    return { id, programId: program.id, teacherId: teacher.id, countyId: teacher.countyId, status, cohortId: null, reason: null, attendedHours: null, attendanceRate: null, creditHours: null, createdAt: now, updatedAt: now, nominatedAt: seated ? now : null, approvedAt: null, confirmedAt: null } as Enrolment;
   }
 
   async nominate(actor: Actor, programId: number, teacherId: number): Promise<EnrolmentDto> {
-    const e = await this.tx.run(async (em) => {
+    const { e, teacher, schoolName } = await this.tx.run(async (em) => {
       const program = await this.openProgram(em, actor, programId);
-      const teacher = await this.eligibleTeacher(em, actor, program, teacherId);
-      return this.enter(em, actor, program, teacher);
+      const checked = await this.eligibleTeacher(em, actor, program, teacherId);
+      return { ...checked, e: await this.enter(em, actor, program, checked.teacher) };
     });
-    // Outside the transaction: the quota row lock is held until commit, so keep the transaction short.
-    return (await this.toDtos(this.em, [e]))[0];
+    return this.dto(e, teacher, schoolName);
   }
 
   // ——— transitions ———

@@ -5,6 +5,13 @@ import { CountyQuota, Program } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
 import { Enrolment } from './enrolment.entity';
 
+/** Runs a write on the transaction's connection and returns the number of rows it changed. */
+export async function affectedRows(em: EntityManager, sql: string, params: unknown[]): Promise<number> {
+  const runner = em.queryRunner;
+  if (!runner) throw new Error('affectedRows() must run inside a transaction');
+  return (await runner.query(sql, params, true)).affected ?? 0;
+}
+
 /**
  * The seat counters, moved only by conditional updates so that the database (not this
  * process) decides who gets the last seat. Lock order in every transaction:
@@ -17,15 +24,12 @@ export class SeatLedger {
     private readonly audit: AuditService,
   ) {}
 
-  /** Takes one of the county's quota seats; false when the quota is full (or there is none). */
+  /**
+   * Takes one of the county's quota seats; false when the quota is full (or there is none).
+   * Plain SQL (no query builder): this is the statement every nomination queues on.
+   */
   async takeQuotaSeat(em: EntityManager, programId: number, countyId: number): Promise<boolean> {
-    const res = await em
-      .createQueryBuilder()
-      .update(CountyQuota)
-      .set({ nominatedCount: () => 'nominatedCount + 1' })
-      .where('programId = :programId AND countyId = :countyId AND nominatedCount < seats', { programId, countyId })
-      .execute();
-    return !!res.affected;
+    return (await affectedRows(em, 'UPDATE county_quota SET nominatedCount = nominatedCount + 1 WHERE programId = ? AND countyId = ? AND nominatedCount < seats', [programId, countyId])) === 1;
   }
 
   async releaseQuotaSeat(em: EntityManager, programId: number, countyId: number): Promise<void> {
