@@ -125,6 +125,13 @@ describe('programs: programs, quotas, cohorts, sessions (issue 4)', () => {
       const ok = await t.http.patch(`/api/v1/programs/${id}`).auth(admin, { type: 'bearer' }).send({ seats: 12, title: '改名后的项目' }).expect(200);
       expect(ok.body).toMatchObject({ seats: 12, title: '改名后的项目' });
       await t.http.patch(`/api/v1/programs/${id}`).auth(admin, { type: 'bearer' }).send({ kind: 'OTHER' }).expect(400);
+      // null clears what may be empty, and is refused (400, never a database error) where it may not.
+      const cleared = await t.http.patch(`/api/v1/programs/${id}`).auth(admin, { type: 'bearer' }).send({ nominationDeadline: null }).expect(200);
+      expect(cleared.body.nominationDeadline).toBeNull();
+      for (const field of ['title', 'certificatePrefix', 'stages', 'seats']) {
+        const r = await t.http.patch(`/api/v1/programs/${id}`).auth(admin, { type: 'bearer' }).send({ [field]: null }).expect(400);
+        expect(r.body.errors[0]).toEqual({ field, message: '不能为空' });
+      }
     });
   });
 

@@ -1,3 +1,4 @@
+import { BadInputError } from '@shipei/core';
 import { BACKBONE_LEVELS, BACKBONE_LABELS, BackboneLevel, Organisation, Teacher } from '@shipei/people';
 import { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { Program } from './programs/program.entity';
@@ -39,4 +40,13 @@ export function whereEligible<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>
   const subjects = splitList(program.subjects);
   if (subjects.length) qb.andWhere(`${t}.subject IN (:...eSubjects)`, { eSubjects: subjects });
   return qb;
+}
+
+/**
+ * PATCH bodies: `IsOptional` lets `null` through; a field that cannot be empty answers 400
+ * (never a database error). `nullable` names the fields that `null` clears.
+ */
+export function rejectNulls(dto: object, nullable: readonly string[] = []): void {
+  const bad = Object.entries(dto).filter(([k, v]) => v === null && !nullable.includes(k)).map(([k]) => k);
+  if (bad.length) throw new BadInputError('VALIDATION_FAILED', `请求参数有误：${bad.join('、')}`, { errors: bad.map((field) => ({ field, message: '不能为空' })) });
 }

@@ -3,6 +3,7 @@ import { AuditService } from '@shipei/audit';
 import { User } from '@shipei/auth';
 import { AccessPolicy, Actor, BadInputError, ConflictError, Page, PageQuery, pageOf, TransactionRunner } from '@shipei/core';
 import { EntityManager, In } from 'typeorm';
+import { rejectNulls } from '../eligibility';
 import { Program } from '../programs/program.entity';
 import { ProgramsService } from '../programs/programs.service';
 import { TrainingSession } from '../sessions/training-session.entity';
@@ -95,6 +96,7 @@ export class CohortsService {
   }
 
   async update(actor: Actor, id: number, dto: UpdateCohortDto): Promise<CohortDto> {
+    rejectNulls(dto);
     return this.tx.run(async (em) => {
       const { cohort, program } = await this.owned(em, actor, id, true);
       const patch: Partial<Cohort> = {};

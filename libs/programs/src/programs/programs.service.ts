@@ -3,7 +3,7 @@ import { AuditService } from '@shipei/audit';
 import { AccessPolicy, Actor, BadInputError, ConflictError, ForbiddenError, Page, pageOf, TransactionRunner } from '@shipei/core';
 import { Organisation } from '@shipei/people';
 import { EntityManager } from 'typeorm';
-import { splitList } from '../eligibility';
+import { rejectNulls, splitList } from '../eligibility';
 import { ProgramsAccess } from '../programs.access';
 import { CountyQuota } from '../quotas/county-quota.entity';
 import { CreateProgramDto, ProgramDto, ProgramQuery, UpdateProgramDto } from './dto/program.dto';
@@ -134,6 +134,7 @@ export class ProgramsService {
 
   /** Edits a program before it runs; seats never drop below what is approved or allocated. */
   async update(actor: Actor, id: number, dto: UpdateProgramDto): Promise<ProgramDto> {
+    rejectNulls(dto, ['nominationDeadline', 'minBackboneLevel', 'certificateTemplate', 'startDate', 'endDate']);
     return this.tx.run(async (em) => {
       const program = await this.owned(em, actor, id, true);
       if (program.status === 'RUNNING' || program.status === 'FINISHED') {
@@ -143,7 +144,7 @@ export class ProgramsService {
       const simple = ['title', 'year', 'creditHours', 'attendanceThreshold', 'lateGraceMinutes', 'requirePovertyVillage', 'certificateTemplate', 'startDate', 'endDate'] as const;
       for (const f of simple) if (dto[f] !== undefined) (patch as Record<string, unknown>)[f] = dto[f];
       if (dto.minBackboneLevel !== undefined) patch.minBackboneLevel = dto.minBackboneLevel;
-      if (dto.nominationDeadline !== undefined) patch.nominationDeadline = new Date(dto.nominationDeadline);
+      if (dto.nominationDeadline !== undefined) patch.nominationDeadline = dto.nominationDeadline === null ? null : new Date(dto.nominationDeadline);
       if (dto.stages !== undefined) patch.stages = dto.stages.join(',');
       if (dto.subjects !== undefined) patch.subjects = dto.subjects.map((s) => s.trim()).join(',');
       if (dto.certificatePrefix !== undefined) patch.certificatePrefix = dto.certificatePrefix.toUpperCase();

@@ -5,6 +5,7 @@ import { EntityManager } from 'typeorm';
 import { CohortTrainer } from '../cohorts/cohort-trainer.entity';
 import { Cohort } from '../cohorts/cohort.entity';
 import { CohortsService, withinDates } from '../cohorts/cohorts.service';
+import { rejectNulls } from '../eligibility';
 import { Program } from '../programs/program.entity';
 import { shanghaiDateTime } from '../time';
 import { CreateSessionDto, SessionDto, SessionListDto, UpdateSessionDto } from './dto/session.dto';
@@ -59,6 +60,7 @@ export class SessionsService {
   }
 
   async update(actor: Actor, id: number, dto: UpdateSessionDto): Promise<SessionDto> {
+    rejectNulls(dto, ['trainerId']);
     return this.tx.run(async (em) => {
       const session = await this.access.load<TrainingSession>(em, actor, 'session', id);
       const { cohort } = await this.cohorts.owned(em, actor, session.cohortId, true);
