@@ -151,6 +151,22 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
     await context.close();
   });
 
+  // Programs, certificates, schemes and records: these lists and forms here; every page of theirs
+  // with real data (quotas, review, cohorts, certificates, placements, ledger) in office-pages and
+  // county-pages.e2e-spec.ts, which run the same axe check on each page they open.
+  it('passes axe on the program, certificate, scheme and record pages of the office and the county', async () => {
+    for (const [user, password, who] of [['admin', ADMIN_PASSWORD, 'office'], ['lanshan', 'County1234', 'county']]) {
+      const { context, page } = await newUser(browser, web.url);
+      await logIn(page, user, password);
+      const pages = { programs: '/app/programs', 'program-new': '/app/programs/new', 'certificate-register': '/app/certificate-register', schemes: '/app/schemes', placements: '/app/placements', 'records-teachers': '/app/records/teachers', compliance: '/app/records/compliance', 'teacher-file': `/app/records/teachers/${teacherId}` };
+      for (const [name, path] of Object.entries(pages)) await expectAccessiblePage(page, `a11y-${who}-${name}`, path);
+      await page.goto('/app/programs/new');
+      await page.getByRole('button', { name: '保存' }).click();
+      await expectAccessiblePage(page, `a11y-${who}-program-new-errors`);
+      await context.close();
+    }
+  });
+
   it('loads the first page with well under 100 KB of script and style', async () => {
     const { context, page } = await newUser(browser, web.url, 'phone');
     let bytes = 0;

@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@shipei/auth';
 import { PeopleModule } from '@shipei/people';
+import { ProgramsModule } from '@shipei/programs';
+import { EnrolmentModule } from '@shipei/enrolment';
+import { AttendanceModule } from '@shipei/attendance';
+import { CertificatesModule } from '@shipei/certificates';
+import { TalentSupportModule } from '@shipei/talent-support';
+import { RecordsModule } from '@shipei/records';
+import { OFFICE_PAGE_CONTROLLERS } from './programs/office-pages';
 import { AuditPagesController } from './admin/audit-pages.controller';
 import { UsersPagesController } from './admin/users-pages.controller';
 import { AuthPagesController } from './auth/auth-pages.controller';
@@ -17,8 +24,18 @@ import { PageRenderer } from './shared/page-renderer.service';
  * A module's pages go in `web/<area>/` with their views in `views/<area>/`, and are listed here.
  */
 @Module({
-  imports: [AuthModule, PeopleModule],
-  controllers: [AuthPagesController, HomeController, SchoolsPagesController, TeacherImportPageController, TeachersPagesController, UsersPagesController, AuditPagesController],
+  imports: [AuthModule, PeopleModule, ProgramsModule, EnrolmentModule, AttendanceModule, CertificatesModule, TalentSupportModule, RecordsModule],
+  controllers: [
+    AuthPagesController,
+    HomeController,
+    SchoolsPagesController,
+    TeacherImportPageController,
+    TeachersPagesController,
+    UsersPagesController,
+    AuditPagesController,
+    // Office (CITY_ADMIN) and county pages: programs, enrolment, certificates, schemes, records.
+    ...OFFICE_PAGE_CONTROLLERS,
+  ],
   providers: [PageRenderer, NameLookup, PageExceptionFilter],
   exports: [PageRenderer, NameLookup],
 })

@@ -20,6 +20,13 @@ export const NAV_ITEMS: NavItem[] = [
   { group: '首页', label: '工作台', href: '/app', roles: ['CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER'], match: /^\/app\/?$/ },
   { group: '首页', label: '我的首页', href: '/app', roles: ['TEACHER'], match: /^\/app\/?$/ },
   // 培训项目 (programs, quotas, nominations, cohorts), 证书, 人才支持计划: added by their modules.
+  // Office and county pages: cohorts live under /app/programs/:id/cohorts/… (trainers' own pages use other paths).
+  { group: '培训项目', label: '培训项目', href: '/app/programs', roles: STAFF },
+  { group: '培训项目', label: '证书登记', href: '/app/certificate-register', roles: STAFF },
+  { group: '人才支持计划', label: '支持计划', href: '/app/schemes', roles: STAFF },
+  { group: '人才支持计划', label: '选派管理', href: '/app/placements', roles: STAFF },
+  { group: '培训档案', label: '教师档案', href: '/app/records/teachers', roles: STAFF },
+  { group: '培训档案', label: '学时达标', href: '/app/records/compliance', roles: STAFF },
   { group: '学校与教师', label: '学校管理', href: '/app/schools', roles: STAFF },
   { group: '学校与教师', label: '教师管理', href: '/app/teachers', roles: STAFF },
   { group: '系统管理', label: '账号管理', href: '/app/users', roles: ['CITY_ADMIN'] },

@@ -32,6 +32,7 @@ export const STATUS_TAGS: Record<string, Record<string, [string, Tone]>> = {
   placement: {
     NOMINATED: ['已推荐', 'warning'],
     APPROVED: ['已批准', 'info'],
+    REJECTED: ['未通过', 'danger'],
     IN_SERVICE: ['在岗支教', 'success'],
     COMPLETED: ['服务期满', 'neutral'],
     TERMINATED: ['提前终止', 'danger'],
