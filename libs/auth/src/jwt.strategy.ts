@@ -1,5 +1,4 @@
 import { createSecretKey } from 'node:crypto';
-import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Actor, AppConfig } from '@shipei/core';
