@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makePhone } from '../support/fixtures';
 import { ADMIN_PASSWORD } from '../support/test-app';
 import { AxeViolation, label, launchBrowser, logIn, newUser, screenshot, seriousA11yViolations, startWebApp, WebApp } from './support/browser';
+import { checkinCode, controlClock, SEEDED_PASSWORD, seedTraining } from './support/training';
 
 jest.setTimeout(180_000);
 
@@ -149,6 +150,66 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
     expect(heights.length).toBeGreaterThan(0);
     expect(Math.min(...heights)).toBeGreaterThanOrEqual(44);
     await context.close();
+  });
+
+  it('passes axe on the trainer and teacher pages, the check-in display and landing page, and the verification page', async () => {
+    const setClock = controlClock(web.t, new Date('2019-07-15T08:50:00+08:00'));
+    const w = await seedTraining(web.t.http, web.t, { prefix: 'ax', firstTeacher: 62001, unconfirmed: ['A'] });
+    const trainer = await newUser(browser, web.url);
+    await logIn(trainer.page, w.trainer.username, SEEDED_PASSWORD);
+    await expectAccessiblePage(trainer.page, 'a11y-trainer-cohorts', '/app/trainer');
+    await expectAccessiblePage(trainer.page, 'a11y-trainer-cohort', `/app/trainer/cohorts/${w.cohortId}`);
+    await expectAccessiblePage(trainer.page, 'a11y-trainer-session', `/app/trainer/sessions/${w.sessions.S1}`);
+    await expectAccessiblePage(trainer.page, 'a11y-trainer-correct', `/app/trainer/sessions/${w.sessions.S1}/attendance/${w.teachers.B.enrolmentId}`);
+    await expectAccessiblePage(trainer.page, 'a11y-checkin-display', `/app/trainer/sessions/${w.sessions.S1}/display`);
+    // The display's buttons by keyboard: Tab reaches 全屏显示 and 返回考勤名单.
+    await trainer.page.keyboard.press('Tab');
+    await expect(trainer.page.evaluate('document.activeElement.textContent')).resolves.toBe('全屏显示');
+    await trainer.page.keyboard.press('Tab');
+    await expect(trainer.page.evaluate('document.activeElement.textContent')).resolves.toBe('返回考勤名单');
+
+    const phone = await newUser(browser, web.url, 'phone');
+    const code = await checkinCode(web.t.http, w.trainer.token, w.sessions.S1);
+    await phone.page.goto(`/checkin?s=${w.sessions.S1}&c=${code}`);
+    await expectAccessiblePage(phone.page, 'a11y-checkin-login');
+    await phone.page.getByLabel(label('手机号')).fill(w.teachers.C.phone);
+    await phone.page.getByLabel(label('密码')).fill(SEEDED_PASSWORD);
+    await Promise.all([phone.page.waitForURL(/\/checkin\?/), phone.page.getByLabel(label('密码')).press('Enter')]);
+    await expectAccessiblePage(phone.page, 'a11y-checkin-result');
+    setClock('2019-07-15T08:52:00');
+    await phone.page.goto(`/checkin?s=${w.sessions.S2}&c=${code}`);
+    await expectAccessiblePage(phone.page, 'a11y-checkin-refused');
+    await expectAccessiblePage(phone.page, 'a11y-teacher-programs', '/app/me/programs');
+    await expectAccessiblePage(phone.page, 'a11y-teacher-attendance', '/app/me/attendance');
+    await expectAccessiblePage(phone.page, 'a11y-teacher-leave', '/app/me/leave');
+    await expectAccessiblePage(phone.page, 'a11y-teacher-leave-new', '/app/me/leave/new');
+    await phone.page.getByRole('button', { name: '提交申请' }).click();
+    await expectAccessiblePage(phone.page, 'a11y-teacher-leave-new-errors');
+    await phone.page.getByLabel(/教学设计工作坊/).check();
+    await phone.page.getByLabel('事假').check();
+    await phone.page.getByLabel(label('请假事由')).fill('外出送考');
+    await phone.page.getByRole('button', { name: '提交申请' }).click();
+    await expectAccessiblePage(phone.page, 'a11y-teacher-certificates', '/app/me/certificates');
+    for (const path of ['/app/me/programs', '/app/me/attendance', '/app/me/leave', '/app/me/leave/new', '/app/me/certificates']) {
+      await phone.page.goto(path);
+      await expect(phone.page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(360);
+    }
+    await phone.context.close();
+
+    const [leave] = await web.t.db.query('SELECT id FROM leave_request WHERE enrolmentId = ?', [w.teachers.C.enrolmentId]);
+    await expectAccessiblePage(trainer.page, 'a11y-trainer-leave', '/app/trainer/leave');
+    await expectAccessiblePage(trainer.page, 'a11y-trainer-leave-detail', `/app/trainer/leave/${leave.id}`);
+    await trainer.context.close();
+
+    const decline = await newUser(browser, web.url, 'phone');
+    await logIn(decline.page, w.teachers.D.phone, SEEDED_PASSWORD);
+    await expectAccessiblePage(decline.page, 'a11y-teacher-decline', `/app/me/programs/${w.teachers.D.enrolmentId}/decline`);
+    await decline.context.close();
+
+    const visitor = await newUser(browser, web.url, 'phone');
+    await expectAccessiblePage(visitor.page, 'a11y-verify-not-found', '/verify/AAAAAAAAAAAAAAAAAAAAAA');
+    await visitor.context.close();
+    jest.restoreAllMocks();
   });
 
   // Programs, certificates, schemes and records: these lists and forms here; every page of theirs

@@ -9,7 +9,7 @@ import { CertificatesService } from './certificates.service';
 import { CertificateIssuer } from './issuing/certificate-issuer.service';
 import { CertificatePrinter } from './printing/certificate-printer.service';
 import { CertificateRegisters } from './registers/certificate-registers.service';
-import { CertificateVerificationController, CertificateVerificationPageController } from './verification/certificate-verification.controller';
+import { CertificateVerificationController } from './verification/certificate-verification.controller';
 import { CertificateVerification } from './verification/certificate-verification.service';
 
 /**
@@ -20,7 +20,7 @@ import { CertificateVerification } from './verification/certificate-verification
  */
 @Module({
   imports: [ProgramsModule, EnrolmentModule],
-  controllers: [CertificateIssuingController, CertificatesController, CertificateVerificationController, CertificateVerificationPageController],
+  controllers: [CertificateIssuingController, CertificatesController, CertificateVerificationController],
   providers: [
     CertificatesAccess,
     CertificateRenderer,

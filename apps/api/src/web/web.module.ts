@@ -8,6 +8,8 @@ import { CertificatesModule } from '@shipei/certificates';
 import { TalentSupportModule } from '@shipei/talent-support';
 import { RecordsModule } from '@shipei/records';
 import { OFFICE_PAGE_CONTROLLERS } from './programs/office-pages';
+import { TEACHER_PAGE_CONTROLLERS } from './teacher/teacher-pages';
+import { TRAINER_PAGE_CONTROLLERS } from './trainer/trainer-pages';
 import { AuditPagesController } from './admin/audit-pages.controller';
 import { UsersPagesController } from './admin/users-pages.controller';
 import { AuthPagesController } from './auth/auth-pages.controller';
@@ -35,6 +37,9 @@ import { PageRenderer } from './shared/page-renderer.service';
     AuditPagesController,
     // Office (CITY_ADMIN) and county pages: programs, enrolment, certificates, schemes, records.
     ...OFFICE_PAGE_CONTROLLERS,
+    // Trainer pages (check-in display, attendance, leave, completion); teacher phone pages, check-in landing, public verification.
+    ...TRAINER_PAGE_CONTROLLERS,
+    ...TEACHER_PAGE_CONTROLLERS,
   ],
   providers: [PageRenderer, NameLookup, PageExceptionFilter],
   exports: [PageRenderer, NameLookup],

@@ -1,8 +1,7 @@
-import { Controller, Get, Header, Param, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Controller, Get, Header, Param } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { Public } from '@shipei/core';
-import type { FastifyReply } from 'fastify';
 import { CertificateVerificationDto } from '../dto/certificate.dto';
 import { CertificateVerification } from './certificate-verification.service';
 
@@ -27,18 +26,5 @@ export class CertificateVerificationController {
   }
 }
 
-/** The page behind the certificate's QR code: `GET /verify/:code` (outside the /api prefix). */
-@Controller('verify')
-export class CertificateVerificationPageController {
-  constructor(private readonly verification: CertificateVerification) {}
-
-  @Get(':code')
-  @Public()
-  @Throttle(VERIFY_THROTTLE)
-  @ApiExcludeEndpoint()
-  async page(@Param('code') code: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const page = await this.verification.page(code);
-    reply.status(page.status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('X-Robots-Tag', 'noindex');
-    return page.html;
-  }
-}
+// The page behind the certificate's QR code (`GET /verify/:code`) is served by the web layer
+// (apps/api/src/web/verify/verify-page.controller.ts) in the pages' shared frame, over the same service.

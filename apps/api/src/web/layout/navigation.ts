@@ -19,6 +19,13 @@ const STAFF: Role[] = ['CITY_ADMIN', 'COUNTY_ADMIN'];
 export const NAV_ITEMS: NavItem[] = [
   { group: '首页', label: '工作台', href: '/app', roles: ['CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER'], match: /^\/app\/?$/ },
   { group: '首页', label: '我的首页', href: '/app', roles: ['TEACHER'], match: /^\/app\/?$/ },
+  // Trainer pages (/app/trainer/…) and the teacher's own pages (/app/me/…).
+  { group: '培训教学', label: '我的班级', href: '/app/trainer', roles: ['TRAINER'], match: /^\/app\/trainer(\/(cohorts|sessions)(\/.*)?)?\/?$/ },
+  { group: '培训教学', label: '请假审批', href: '/app/trainer/leave', roles: ['TRAINER'] },
+  { group: '我的培训', label: '我的培训', href: '/app/me/programs', roles: ['TEACHER'] },
+  { group: '我的培训', label: '我的考勤', href: '/app/me/attendance', roles: ['TEACHER'] },
+  { group: '我的培训', label: '请假', href: '/app/me/leave', roles: ['TEACHER'] },
+  { group: '我的培训', label: '我的证书', href: '/app/me/certificates', roles: ['TEACHER'] },
   // 培训项目 (programs, quotas, nominations, cohorts), 证书, 人才支持计划: added by their modules.
   // Office and county pages: cohorts live under /app/programs/:id/cohorts/… (trainers' own pages use other paths).
   { group: '培训项目', label: '培训项目', href: '/app/programs', roles: STAFF },

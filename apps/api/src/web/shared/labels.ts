@@ -24,6 +24,13 @@ export const STATUS_TAGS: Record<string, Record<string, [string, Tone]>> = {
     LATE: ['迟到', 'warning'],
     EXCUSED: ['请假', 'info'],
     ABSENT: ['缺勤', 'danger'],
+    // No record yet and the session has not ended.
+    PENDING: ['未签到', 'neutral'],
+  },
+  leave: {
+    PENDING: ['待审批', 'warning'],
+    APPROVED: ['已批准', 'success'],
+    REFUSED: ['未批准', 'danger'],
   },
   certificate: {
     VALID: ['有效', 'success'],
@@ -90,6 +97,9 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   assign: '分班',
   checkin: '签到',
   correct: '更正考勤',
+  mark: '标记考勤',
+  refuse: '不批准',
+  complete: '结业计算',
   issue: '颁发',
   revoke: '撤销',
 };
@@ -105,6 +115,7 @@ export const AUDIT_ENTITIES: Record<string, string> = {
   session: '课次',
   attendance: '考勤',
   leave: '请假',
+  leave_request: '请假',
   certificate: '证书',
   scheme: '人才支持计划',
   placement: '选派',
