@@ -1,10 +1,10 @@
 import { PassThrough, Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { AttendanceAccess, AttendanceOutputsService, Clock, cohortRoster, cohortSessions, LeaveRequest, LeaveRequestSession, LEAVE_STATUS_LABELS, LEAVE_TYPE_LABELS } from '@shipei/attendance';
+import { AttendanceAccess, AttendanceOutputsService, Clock, cohortRoster, cohortSessions, LeaveRequest, LeaveRequestSession, LEAVE_STATUS_LABELS, LEAVE_TYPE_LABELS, renderSignInSheet, Trainee } from '@shipei/attendance';
 import { User } from '@shipei/auth';
 import { Certificate, CERTIFICATE_STATUS_LABELS, CertificatePrinter } from '@shipei/certificates';
-import { AccessPolicy, Actor } from '@shipei/core';
+import { AccessPolicy, Actor, loadCjkFonts } from '@shipei/core';
 import { Enrolment, ENROLMENT_STATUS_LABELS, EnrolmentStatus, RosterService } from '@shipei/enrolment';
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
 import { Cohort, CohortTrainer, Program, TrainingSession } from '@shipei/programs';
@@ -69,13 +69,15 @@ export class CohortArchiveService {
   private async fill(zip: ZipArchive, parts: Part[], date: Date): Promise<void> {
     for (const part of parts) {
       const made = await part.make();
-      if (Buffer.isBuffer(made)) await this.add(zip, made, part.name, date);
-      else await Promise.all([this.add(zip, made.stream, part.name, date), made.done]);
+      // PDFs and workbooks are compressed already: stored as they are (deflating them again costs CPU for nothing).
+      const store = !part.name.endsWith('.txt');
+      if (Buffer.isBuffer(made)) await this.add(zip, made, part.name, date, store);
+      else await Promise.all([this.add(zip, made.stream, part.name, date, store), made.done]);
     }
     await zip.finalize();
   }
 
-  private add(zip: ZipArchive, source: Buffer | Readable, name: string, date: Date): Promise<void> {
+  private add(zip: ZipArchive, source: Buffer | Readable, name: string, date: Date, store: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
       const onEntry = (entry: { name: string }) => {
         if (entry.name !== name) return;
@@ -92,7 +94,7 @@ export class CohortArchiveService {
       };
       zip.on('entry', onEntry);
       zip.on('error', onError);
-      zip.append(source, { name, date });
+      zip.append(source, { name, date, store });
     });
   }
 
@@ -106,6 +108,7 @@ export class CohortArchiveService {
     const certificates = await this.printer.cohortCertificates(cohort.id);
     const digits = Math.max(2, String(sessions.length).length);
     const xlsx = (make: () => Promise<Buffer>) => async () => normaliseXlsx(await make(), date);
+    let trainees: Promise<Trainee[]> | undefined; // read once for all the sign-in sheets
 
     const parts: Part[] = [
       { name: `${root}/01-花名册.xlsx`, describe: '花名册（身份证号、手机号脱敏）', make: xlsx(async () => (await this.rosters.roster(em, actor, program.id, { cohortId: cohort.id })).body) },
@@ -114,7 +117,7 @@ export class CohortArchiveService {
       ...sessions.map((s, i) => ({
         name: `${root}/04-签到表/${String(i + 1).padStart(digits, '0')}-${shanghaiDate(new Date(s.startsAt))}-${safeFileName(s.title, 40)}.pdf`,
         describe: `签到表：${s.title}`,
-        make: async () => (await this.outputs.signInSheet(actor, s.id)).body,
+        make: () => this.signInSheet(cohort, program, s, (trainees ??= cohortRoster(em, cohort.id))),
       })),
       { name: `${root}/05-请假记录.xlsx`, describe: '请假记录', make: xlsx(() => this.leave(actor, header, cohort, sessions)) },
       { name: `${root}/06-结业情况.xlsx`, describe: '结业情况（出勤学时、出勤率、结业结果、学时、证书编号）', make: xlsx(() => this.results(header, cohort, program, sessions, certificates)) },
@@ -132,6 +135,27 @@ export class CohortArchiveService {
     }
     const readme = await this.readme(cohort, program, sessions, parts, certificates.length);
     return [{ name: `${root}/00-说明.txt`, describe: '说明', make: async () => readme }, ...parts];
+  }
+
+  /**
+   * A session's sign-in sheet, drawn by the attendance module's renderer exactly as its
+   * `GET /sessions/:id/sign-in-sheet.pdf` does (same view), from one roster read for the whole
+   * archive rather than one per session; the caller has already been checked as the cohort's manager.
+   */
+  private async signInSheet(cohort: Cohort, program: Program, session: TrainingSession, trainees: Promise<Trainee[]>): Promise<Buffer> {
+    return renderSignInSheet(
+      {
+        programTitle: program.title,
+        cohortName: cohort.name,
+        sessionTitle: session.title,
+        startsAt: new Date(session.startsAt),
+        endsAt: new Date(session.endsAt),
+        hours: Number(session.hours),
+        venue: [cohort.venue, session.room].filter(Boolean).join(' '),
+        trainees: await trainees,
+      },
+      await loadCjkFonts(),
+    );
   }
 
   private async readme(cohort: Cohort, program: Program, sessions: TrainingSession[], parts: Part[], certificates: number): Promise<Buffer> {

@@ -18,6 +18,19 @@ type Raw = Record<string, unknown>;
 
 /** A teacher's credits in the period: completed enrolments by their cohort's end date, plus external credits by date. */
 const CREDITS = 'ROUND(COALESCE(ie.h, 0) + COALESCE(xe.h, 0), 1)';
+/** Completed enrolments (by their cohort's end date) and external credits (by date) in the period, one row per credit. */
+const PERIOD_CREDITS =
+  "SELECT e.teacherId AS teacherId, e.creditHours AS h FROM enrolment e WHERE e.status = 'COMPLETED' AND e.cohortId IN (SELECT c.id FROM cohort c WHERE c.endDate BETWEEN :pFrom AND :pTo)" +
+  ' UNION ALL SELECT x.teacherId AS teacherId, x.hours AS h FROM external_credit x WHERE x.creditDate BETWEEN :pFrom AND :pTo';
+
+/** The teachers (any county) whose credits in the period reach `:required`. */
+export const MET_SQL = `SELECT u.teacherId FROM (${PERIOD_CREDITS}) u GROUP BY u.teacherId HAVING ROUND(SUM(u.h), 1) >= :required`;
+
+/** The period's credits of some teachers (`:...ids`). */
+const PAGE_CREDITS_SQL =
+  "SELECT u.teacherId AS teacherId, SUM(u.h) AS h FROM (SELECT e.teacherId AS teacherId, e.creditHours AS h FROM enrolment e WHERE e.teacherId IN (:...ids) AND e.status = 'COMPLETED' AND e.cohortId IN (SELECT c.id FROM cohort c WHERE c.endDate BETWEEN :pFrom AND :pTo)" +
+  ' UNION ALL SELECT x.teacherId AS teacherId, x.hours AS h FROM external_credit x WHERE x.teacherId IN (:...ids) AND x.creditDate BETWEEN :pFrom AND :pTo) u GROUP BY u.teacherId';
+
 /** Teachers read per query while streaming the export (keyset on school, id). */
 const EXPORT_BATCH = 5000;
 
@@ -71,51 +84,75 @@ export class ComplianceService {
     return qb;
   }
 
-  /** Joins each teacher's credits in the period as `ie.h` (internal) and `xe.h` (external). */
+  /**
+   * Joins each teacher's credits in the period as `ie.h` (internal) and `xe.h` (external). The
+   * internal sum starts from the period's cohorts (`cohortId IN (…)`, served by idx_enrolment_cohort):
+   * a year's completions are a small part of all enrolments, and SQLite would otherwise walk every
+   * enrolment in teacher order to group them.
+   */
   private withCredits(qb: SelectQueryBuilder<Teacher>, period: Period): SelectQueryBuilder<Teacher> {
-    const range = { pFrom: period.from, pTo: period.to };
     return qb
-      .leftJoin(
-        (sub) =>
-          sub
-            .select('e.teacherId', 'teacherId')
-            .addSelect('SUM(e.creditHours)', 'h')
-            .from(Enrolment, 'e')
-            .innerJoin(Cohort, 'c', 'c.id = e.cohortId')
-            .where('e.status = :completed', { completed: 'COMPLETED' })
-            .andWhere('c.endDate BETWEEN :pFrom AND :pTo', range)
-            .groupBy('e.teacherId'),
-        'ie',
-        'ie.teacherId = t.id',
-      )
-      .leftJoin(
-        (sub) => sub.select('x.teacherId', 'teacherId').addSelect('SUM(x.hours)', 'h').from(ExternalCredit, 'x').where('x.creditDate BETWEEN :pFrom AND :pTo', range).groupBy('x.teacherId'),
-        'xe',
-        'xe.teacherId = t.id',
-      );
+      .leftJoin((sub) => this.internalCredits(sub, period), 'ie', 'ie.teacherId = t.id')
+      .leftJoin((sub) => this.externalCredits(sub, period), 'xe', 'xe.teacherId = t.id');
   }
 
+  /** Completed enrolments' credit hours per teacher, for cohorts that ended in the period. */
+  private internalCredits(sub: SelectQueryBuilder<any>, period: Period): SelectQueryBuilder<any> {
+    const cohorts = sub.subQuery().select('c.id').from(Cohort, 'c').where('c.endDate BETWEEN :pFrom AND :pTo').getQuery();
+    return sub
+      .select('e.teacherId', 'teacherId')
+      .addSelect('SUM(e.creditHours)', 'h')
+      .from(Enrolment, 'e')
+      .where('e.status = :completed', { completed: 'COMPLETED' })
+      .andWhere(`e.cohortId IN ${cohorts}`, { pFrom: period.from, pTo: period.to })
+      .groupBy('e.teacherId');
+  }
+
+  /** External credit hours per teacher dated in the period. */
+  private externalCredits(sub: SelectQueryBuilder<any>, period: Period): SelectQueryBuilder<any> {
+    return sub.select('x.teacherId', 'teacherId').addSelect('SUM(x.hours)', 'h').from(ExternalCredit, 'x').where('x.creditDate BETWEEN :pFrom AND :pTo', { pFrom: period.from, pTo: period.to }).groupBy('x.teacherId');
+  }
+
+  /**
+   * One page of the short list and its total. Computed from the other side: the teachers who MEET
+   * the requirement in the period are few (they need a year's or a cycle's worth of training), so
+   * their set ({@link MET_SQL}) is summed once from the period's completions and external credits,
+   * and the short teachers are the ones in scope not in it: the page is an indexed walk of the
+   * teacher table that stops after the page, the total is the teachers in scope (an index count)
+   * minus those of them in the set, instead of summing credits for every one of a bureau's 100,000
+   * teachers on each request. The page's own credits are then summed for its (≤ 200) teachers.
+   */
   async list(actor: Actor, q: ComplianceQuery): Promise<ComplianceListDto> {
     const em = this.em;
     const period = this.period(q);
-    const short = this.withCredits(await this.teachers(em, actor, q), period).andWhere(`${CREDITS} < :required`, { required: period.required });
-    const [rows, count] = await Promise.all([
-      short
+    const params = { pFrom: period.from, pTo: period.to, required: period.required };
+    const scoped = await this.teachers(em, actor, q);
+    const [rows, all, met] = await Promise.all([
+      scoped
         .clone()
-        .select('t.id', 'id')
-        .addSelect('t.name', 'name')
-        .addSelect('t.idNumber', 'idNumber')
-        .addSelect('t.countyId', 'countyId')
-        .addSelect('t.schoolId', 'schoolId')
-        .addSelect(CREDITS, 'credits')
+        .andWhere(`t.id NOT IN (${MET_SQL})`, params)
+        .select(['t.id AS id', 't.name AS name', 't.idNumber AS idNumber', 't.countyId AS countyId', 't.schoolId AS schoolId'])
         .orderBy('t.id', 'ASC')
         .offset(q.offset)
         .limit(q.pageSize)
         .getRawMany<Raw>(),
-      short.clone().select('COUNT(*)', 'n').getRawOne<{ n: number | string }>(),
+      scoped.clone().select('COUNT(*)', 'n').getRawOne<{ n: number | string }>(),
+      scoped.clone().andWhere(`t.id IN (${MET_SQL})`, params).select('COUNT(*)', 'n').getRawOne<{ n: number | string }>(),
     ]);
-    const names = await this.names(em, rows.flatMap((r) => [Number(r.countyId), Number(r.schoolId)]));
-    return { period: this.periodDto(period), ...pageOf(rows.map((r) => this.shortfall(r, period, names)), Number(count?.n ?? 0), q) };
+    const total = Number(all?.n ?? 0) - Number(met?.n ?? 0);
+    const ids = rows.map((r) => Number(r.id));
+    const [credits, names] = await Promise.all([this.creditsOf(em, ids, period), this.names(em, rows.flatMap((r) => [Number(r.countyId), Number(r.schoolId)]))]);
+    const items = rows.map((r) => this.shortfall({ ...r, credits: credits.get(Number(r.id)) ?? 0 }, period, names));
+    return { period: this.periodDto(period), ...pageOf(items, total, q) };
+  }
+
+  /** The credits in the period of the given teachers (a page of them). */
+  private async creditsOf(em: EntityManager, ids: number[], period: Period): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    if (!ids.length) return out;
+    const [sql, parameters] = em.connection.driver.escapeQueryWithParameters(PAGE_CREDITS_SQL, { pFrom: period.from, pTo: period.to, ids });
+    for (const r of await em.query<Raw[]>(sql, parameters)) out.set(Number(r.teacherId), decimalValue(r.h) ?? 0);
+    return out;
   }
 
   /** Per county (the city, no county given) or per school: teachers, how many fall short, hours missing. */
@@ -220,18 +257,9 @@ export class ComplianceService {
 
   /** Every teacher's credits in the period (only teachers with any), summed once for the export. */
   private async creditsByTeacher(em: EntityManager, period: Period): Promise<Map<number, number>> {
-    const range = { pFrom: period.from, pTo: period.to };
     const [internal, external] = await Promise.all([
-      em
-        .createQueryBuilder(Enrolment, 'e')
-        .innerJoin(Cohort, 'c', 'c.id = e.cohortId')
-        .select('e.teacherId', 'teacherId')
-        .addSelect('SUM(e.creditHours)', 'h')
-        .where('e.status = :completed', { completed: 'COMPLETED' })
-        .andWhere('c.endDate BETWEEN :pFrom AND :pTo', range)
-        .groupBy('e.teacherId')
-        .getRawMany<Raw>(),
-      em.createQueryBuilder(ExternalCredit, 'x').select('x.teacherId', 'teacherId').addSelect('SUM(x.hours)', 'h').where('x.creditDate BETWEEN :pFrom AND :pTo', range).groupBy('x.teacherId').getRawMany<Raw>(),
+      this.internalCredits(em.createQueryBuilder(), period).getRawMany<Raw>(),
+      this.externalCredits(em.createQueryBuilder(), period).getRawMany<Raw>(),
     ]);
     const credits = new Map<number, number>();
     for (const r of [...internal, ...external]) credits.set(Number(r.teacherId), (credits.get(Number(r.teacherId)) ?? 0) + (decimalValue(r.h) ?? 0));

@@ -11,12 +11,15 @@ import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from
  * certificate number, else `program:<培训项目名称>|<培训日期>` — hashed (SHA-256, hex) to a fixed
  * length. Its unique index with `teacherId` makes importing the same rows again update them instead
  * of counting them twice, also for concurrent imports.
+ *
+ * `idx_external_credit_date` covers (date, teacher, hours): the credit-compliance lists sum a
+ * period's external credits per teacher from the index alone.
  */
 @Entity('external_credit')
 @Check('chk_external_credit_hours', '"hours" > 0')
 @Index('uq_external_credit_key', ['teacherId', 'dedupeKey'], { unique: true })
 @Index('idx_external_credit_teacher_date', ['teacherId', 'creditDate'])
-@Index('idx_external_credit_date', ['creditDate', 'teacherId'])
+@Index('idx_external_credit_date', ['creditDate', 'teacherId', 'hours'])
 export class ExternalCredit {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;

@@ -34,7 +34,7 @@ export class Records1764374450000 implements MigrationInterface {
         indices: [
           index('uq_external_credit_key', ['teacherId', 'dedupeKey'], true),
           index('idx_external_credit_teacher_date', ['teacherId', 'creditDate']),
-          index('idx_external_credit_date', ['creditDate', 'teacherId']),
+          index('idx_external_credit_date', ['creditDate', 'teacherId', 'hours']),
         ],
         foreignKeys: [fk(['teacherId'], 'teacher'), fk(['importedById'], 'user_account')],
       }),

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Clock } from '@shipei/attendance';
-import { Certificate, CERTIFICATE_STATUS_LABELS, CertificateStatus } from '@shipei/certificates';
-import { AccessPolicy, Actor, AppConfig, loadCjkFonts } from '@shipei/core';
-import { Enrolment, ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '@shipei/enrolment';
+import { CERTIFICATE_STATUS_LABELS, CertificateStatus } from '@shipei/certificates';
+import { AccessPolicy, Actor, AppConfig, loadCjkFonts, NotFoundError } from '@shipei/core';
+import { ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '@shipei/enrolment';
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
-import { Cohort, Program, PROGRAM_KIND_LABELS, ProgramKind } from '@shipei/programs';
-import { Placement, PLACEMENT_STATUS_LABELS, PlacementStatus, Scheme, SCHEME_KIND_LABELS, SchemeKind } from '@shipei/talent-support';
-import { EntityManager, In } from 'typeorm';
+import { PROGRAM_KIND_LABELS, ProgramKind } from '@shipei/programs';
+import { PLACEMENT_STATUS_LABELS, PlacementStatus, SCHEME_KIND_LABELS, SchemeKind } from '@shipei/talent-support';
+import { EntityManager } from 'typeorm';
 import { CreditItem, CYCLE_REQUIREMENT, CYCLE_YEARS, REQUIREMENT_NOTE, summariseCredits, YEARLY_REQUIREMENT } from '../credits/credit-rules';
-import { ExternalCredit } from '../external-credits/external-credit.entity';
 import { attachment, dateText, decimalValue, Download, PDF_MIME, round1, shanghaiDate, XLSX_MIME } from '../shared/files';
 import { FileCertificateDto, FileExternalCreditDto, FilePlacementDto, FileTrainingDto, TeacherFileDto } from './dto/teacher-file.dto';
 import { teacherFilePdf, teacherFileWorkbook } from './teacher-file-documents';
@@ -17,6 +16,24 @@ import { teacherFilePdf, teacherFileWorkbook } from './teacher-file-documents';
 type Raw = Record<string, unknown>;
 
 const RESULT_STATUSES: EnrolmentStatus[] = ['COMPLETED', 'NOT_COMPLETED'];
+
+/**
+ * The file's statements once the teacher has passed the access check, all by teacher id. They are
+ * written out once rather than built per request: the file is read often and these queries are
+ * cheap (indexed by teacher), so building them would cost more than running them, and a constant
+ * text lets the driver reuse its prepared statement. Plain identifiers and `?` work on both engines.
+ */
+export const FILE_SQL = {
+  enrolments:
+    'SELECT e.id AS id, e.programId AS programId, e.cohortId AS cohortId, e.status AS status, e.attendedHours AS attendedHours, e.attendanceRate AS attendanceRate, e.creditHours AS creditHours, ' +
+    'p.title AS programTitle, p.kind AS programKind, p.year AS programYear, p.startDate AS programStart, p.endDate AS programEnd, c.name AS cohortName, c.startDate AS cohortStart, c.endDate AS cohortEnd ' +
+    'FROM enrolment e INNER JOIN program p ON p.id = e.programId LEFT JOIN cohort c ON c.id = e.cohortId WHERE e.teacherId = ?',
+  certificates: 'SELECT x.id AS id, x.number AS number, x.status AS status, x.kind AS kind, x.sourceType AS sourceType, x.sourceId AS sourceId, x.issueDate AS issueDate FROM certificate x WHERE x.teacherId = ? ORDER BY x.id',
+  placements:
+    'SELECT pl.id AS id, pl.schemeId AS schemeId, pl.status AS status, pl.arrivalDate AS arrivalDate, pl.endDate AS endDate, pl.assessment AS assessment, s.title AS schemeTitle, s.kind AS schemeKind, s.year AS schemeYear, ' +
+    's.termStart AS termStart, s.termEnd AS termEnd, rs.name AS receivingSchoolName FROM placement pl INNER JOIN scheme s ON s.id = pl.schemeId INNER JOIN organisation rs ON rs.id = pl.receivingSchoolId WHERE pl.teacherId = ?',
+  externalCredits: 'SELECT xc.id AS id, xc.programName AS programName, xc.organiser AS organiser, xc.hours AS hours, xc.creditDate AS creditDate, xc.certificateNumber AS certificateNumber FROM external_credit xc WHERE xc.teacherId = ? ORDER BY xc.creditDate, xc.id',
+};
 
 function certificateDto(r: Raw): FileCertificateDto {
   const status = String(r.status) as CertificateStatus;
@@ -43,75 +60,24 @@ export class TeacherFileService {
 
   async file(actor: Actor, teacherId: number): Promise<TeacherFileDto> {
     const em = this.em;
-    const teacher = await this.access.load<Teacher>(em, actor, 'teacher', teacherId);
-    const [orgs, enrolments, certificates, placements, external] = await Promise.all([
-      em.find(Organisation, { where: { id: In([teacher.schoolId, teacher.countyId]) }, select: { id: true, name: true } }),
-      em
-        .createQueryBuilder(Enrolment, 'e')
-        .innerJoin(Program, 'p', 'p.id = e.programId')
-        .leftJoin(Cohort, 'c', 'c.id = e.cohortId')
-        .select('e.id', 'id')
-        .addSelect('e.programId', 'programId')
-        .addSelect('e.cohortId', 'cohortId')
-        .addSelect('e.status', 'status')
-        .addSelect('e.attendedHours', 'attendedHours')
-        .addSelect('e.attendanceRate', 'attendanceRate')
-        .addSelect('e.creditHours', 'creditHours')
-        .addSelect('p.title', 'programTitle')
-        .addSelect('p.kind', 'programKind')
-        .addSelect('p.year', 'programYear')
-        .addSelect('p.startDate', 'programStart')
-        .addSelect('p.endDate', 'programEnd')
-        .addSelect('c.name', 'cohortName')
-        .addSelect('c.startDate', 'cohortStart')
-        .addSelect('c.endDate', 'cohortEnd')
-        .where('e.teacherId = :teacherId', { teacherId: teacher.id })
-        .getRawMany<Raw>(),
-      em
-        .createQueryBuilder(Certificate, 'x')
-        .select('x.id', 'id')
-        .addSelect('x.number', 'number')
-        .addSelect('x.status', 'status')
-        .addSelect('x.kind', 'kind')
-        .addSelect('x.sourceType', 'sourceType')
-        .addSelect('x.sourceId', 'sourceId')
-        .addSelect('x.issueDate', 'issueDate')
-        .where('x.teacherId = :teacherId', { teacherId: teacher.id })
-        .orderBy('x.id', 'ASC')
-        .getRawMany<Raw>(),
-      em
-        .createQueryBuilder(Placement, 'pl')
-        .innerJoin(Scheme, 's', 's.id = pl.schemeId')
-        .innerJoin(Organisation, 'rs', 'rs.id = pl.receivingSchoolId')
-        .select('pl.id', 'id')
-        .addSelect('pl.schemeId', 'schemeId')
-        .addSelect('pl.status', 'status')
-        .addSelect('pl.arrivalDate', 'arrivalDate')
-        .addSelect('pl.endDate', 'endDate')
-        .addSelect('pl.assessment', 'assessment')
-        .addSelect('s.title', 'schemeTitle')
-        .addSelect('s.kind', 'schemeKind')
-        .addSelect('s.year', 'schemeYear')
-        .addSelect('s.termStart', 'termStart')
-        .addSelect('s.termEnd', 'termEnd')
-        .addSelect('rs.name', 'receivingSchoolName')
-        .where('pl.teacherId = :teacherId', { teacherId: teacher.id })
-        .getRawMany<Raw>(),
-      em
-        .createQueryBuilder(ExternalCredit, 'xc')
-        .select('xc.id', 'id')
-        .addSelect('xc.programName', 'programName')
-        .addSelect('xc.organiser', 'organiser')
-        .addSelect('xc.hours', 'hours')
-        .addSelect('xc.creditDate', 'creditDate')
-        .addSelect('xc.certificateNumber', 'certificateNumber')
-        .where('xc.teacherId = :teacherId', { teacherId: teacher.id })
-        .orderBy('xc.creditDate', 'ASC')
-        .addOrderBy('xc.id', 'ASC')
-        .getRawMany<Raw>(),
+    const teacher = await this.access
+      .query<Teacher>(em, actor, 'teacher', 't')
+      .innerJoin(Organisation, 'ts', 'ts.id = t.schoolId')
+      .innerJoin(Organisation, 'tc', 'tc.id = t.countyId')
+      .select(['t.id AS id', 't.name AS name', 't.idNumber AS idNumber', 't.gender AS gender', 't.schoolId AS schoolId', 't.countyId AS countyId', 't.stage AS stage', 't.subject AS subject', 't.title AS title'])
+      .addSelect('ts.name', 'schoolName')
+      .addSelect('tc.name', 'countyName')
+      .andWhere('t.id = :teacherId', { teacherId })
+      .getRawOne<Raw>();
+    if (!teacher) throw new NotFoundError('教师');
+    const id = Number(teacher.id);
+    const [enrolments, certificates, placements, external] = await Promise.all([
+      em.query<Raw[]>(FILE_SQL.enrolments, [id]),
+      em.query<Raw[]>(FILE_SQL.certificates, [id]),
+      em.query<Raw[]>(FILE_SQL.placements, [id]),
+      em.query<Raw[]>(FILE_SQL.externalCredits, [id]),
     ]);
 
-    const names = new Map(orgs.map((o) => [o.id, o.name]));
     const certsOf = (sourceType: string, sourceId: number) => certificates.filter((c) => c.sourceType === sourceType && Number(c.sourceId) === sourceId).map(certificateDto);
 
     const trainings: (FileTrainingDto & { sortKey: string })[] = enrolments.map((r) => {
@@ -189,17 +155,17 @@ export class TeacherFileService {
 
     return {
       teacher: {
-        id: teacher.id,
-        name: teacher.name,
-        idNumber: maskIdNumber(teacher.idNumber),
-        gender: teacher.gender,
-        schoolId: teacher.schoolId,
-        schoolName: names.get(teacher.schoolId) ?? '',
-        countyId: teacher.countyId,
-        countyName: names.get(teacher.countyId) ?? '',
-        stage: teacher.stage,
-        subject: teacher.subject,
-        title: teacher.title,
+        id,
+        name: String(teacher.name),
+        idNumber: maskIdNumber(String(teacher.idNumber)),
+        gender: teacher.gender === 'F' ? 'F' : 'M',
+        schoolId: Number(teacher.schoolId),
+        schoolName: String(teacher.schoolName),
+        countyId: Number(teacher.countyId),
+        countyName: String(teacher.countyName),
+        stage: (teacher.stage as string | null) ?? null,
+        subject: (teacher.subject as string | null) ?? null,
+        title: (teacher.title as string | null) ?? null,
       },
       requirement: { yearly: YEARLY_REQUIREMENT, cycle: CYCLE_REQUIREMENT, cycleYears: CYCLE_YEARS, cycleStartYear: this.config.creditCycleStartYear, note: REQUIREMENT_NOTE },
       trainings: trainings.map(({ sortKey: _sortKey, ...t }) => t),
