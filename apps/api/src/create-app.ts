@@ -3,13 +3,15 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig } from '@shipei/core';
+import { AppConfig, mapError } from '@shipei/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
 import { PAGE_ROUTES, registerWeb } from './web/web-setup';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+/** Loopback and private (RFC 1918, IPv6 ULA) addresses: where a reverse proxy in front of the app lives. */
+const PROXY_PEER = /^(::ffff:)?(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)|^::1$|^f[cd][0-9a-f]{2}:/i;
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -20,13 +22,22 @@ export const BODY_LIMIT = 1024 * 1024;
 export async function createApp(config: AppConfig, opts: { bufferLogs?: boolean } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
-    trustProxy: true,
+    // One proxy hop, and only from a loopback/private peer (nginx of docker/compose.yaml, which appends
+    // the client's address to X-Forwarded-For): the client is the last entry. `true` took the first
+    // entry, which the client writes itself, so rotating it escaped the per-IP login throttling.
+    trustProxy: (address: string, hop: number) => hop === 0 && PROXY_PEER.test(address),
     // Tie fastify's request id to the raw request so pino-http logs the same id.
     genReqId: (raw: any) => {
       const given = raw.headers['x-request-id'];
       const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
       raw.id = id;
       return id;
+    },
+    // Errors fastify's router answers itself, before Nest (a path parameter over 100 characters, a
+    // malformed %-escape in the path): the same Chinese error body as every other refusal.
+    frameworkErrors: (error: Error, _request: unknown, reply: any) => {
+      const mapped = mapError(error);
+      void reply.code(mapped.status).header('content-type', 'application/json; charset=utf-8').send(mapped.body);
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {

@@ -22,12 +22,15 @@ const FASTIFY: Record<string, [number, string, string]> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传文件'],
   FST_ERR_VALIDATION: [400, 'VALIDATION_FAILED', '请求参数有误'],
   FST_ERR_BAD_URL: [400, 'BAD_REQUEST', '请求地址无效'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'URI_TOO_LONG', '请求地址过长'],
 };
 
 const DUPLICATE = new Set(['ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 const REFERENCE = new Set(['ER_NO_REFERENCED_ROW_2', 'ER_ROW_IS_REFERENCED_2', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
 const BAD_VALUE = new Set(['ER_DATA_TOO_LONG', 'ER_TRUNCATED_WRONG_VALUE', 'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD', 'ER_WARN_DATA_OUT_OF_RANGE', 'ER_TRUNCATED_WRONG_VALUE', 'ER_INVALID_CHARACTER_STRING']);
 const CHECK = new Set(['ER_CHECK_CONSTRAINT_VIOLATED', 'SQLITE_CONSTRAINT_CHECK']);
+// A null that validation let through (an optional DTO field sent as null) into a NOT NULL column.
+const NOT_NULL = new Set(['ER_BAD_NULL_ERROR', 'SQLITE_CONSTRAINT_NOTNULL']);
 const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'PROTOCOL_SEQUENCE_TIMEOUT', 'POOL_CLOSED', 'ER_SERVER_SHUTDOWN', 'ENOTFOUND', 'SQLITE_BUSY', 'ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK']);
 
 function body(status: number, code: string, message: string, extra?: Record<string, unknown>): ErrorBody {
@@ -68,6 +71,7 @@ export function mapError(err: unknown): MappedError {
     if (code && REFERENCE.has(code)) return { status: 409, body: body(409, 'REFERENCE_CONFLICT', '关联的记录不存在或仍被引用'), unexpected: false };
     if (code && BAD_VALUE.has(code)) return { status: 400, body: body(400, 'VALUE_OUT_OF_RANGE', '输入的值超出允许范围'), unexpected: false };
     if (code && CHECK.has(code)) return { status: 409, body: body(409, 'CONSTRAINT_VIOLATED', '操作违反数据规则'), unexpected: false };
+    if (code && NOT_NULL.has(code)) return { status: 400, body: body(400, 'VALUE_REQUIRED', '必填的内容不能为空（null）'), unexpected: false };
   }
   if ((code && UNAVAILABLE.has(code)) || /Pool is closed|connect ECONNREFUSED|Connection lost|Can't add new command when connection is in closed state/i.test(String(e?.message))) {
     return { status: 503, body: body(503, 'DATABASE_UNAVAILABLE', '数据库暂时不可用，请稍后再试'), unexpected: false };

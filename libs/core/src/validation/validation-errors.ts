@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { BadInputError } from '../errors/domain-error';
 
 export interface FieldError {
@@ -59,9 +59,37 @@ export function validationFailed(errors: FieldError[]): BadInputError {
   return new BadInputError('VALIDATION_FAILED', `请求参数有误：${fields.slice(0, 5).join('、')}${fields.length > 5 ? ' 等' : ''}`, { errors });
 }
 
+/**
+ * Deeper than this, input is refused before class-transformer walks it: it recurses once per level
+ * and a 1 MB body of `{"a":{"a":…}}` overflowed the stack (a 500). No DTO nests anywhere near this.
+ */
+export const MAX_INPUT_DEPTH = 32;
+
+/** True when `value` nests objects/arrays more than `max` levels deep (checked without recursion). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+class DepthCheckedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom' && nestedDeeperThan(value, MAX_INPUT_DEPTH)) {
+      const field = metadata.data ?? metadata.type;
+      throw new BadInputError('TOO_DEEPLY_NESTED', `请求内容嵌套层级过深（最多 ${MAX_INPUT_DEPTH} 层）`, { errors: [{ field, message: `嵌套不能超过 ${MAX_INPUT_DEPTH} 层` }] });
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** The global pipe: unknown fields refused, strings turned into numbers/booleans per the DTO, messages in Chinese. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new DepthCheckedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
