@@ -85,10 +85,26 @@ export async function setup(ctx: AuthzContext): Promise<void> {
   ctx.fx.certSelfCode = self.verificationCode;
   ids.certB = (await certOf(ids.teacherB)).id;
   ids.certY = (await ctx.api('city', 'GET', `/api/v1/certificates?cohortId=${ids.certCohortY}`)).items[0].id;
+  const [yinan] = await ctx.db.query(`SELECT id FROM organisation WHERE code = '371321'`);
+  ids.certReceiving = (await ctx.api('city', 'POST', '/api/v1/organisations', { type: 'SCHOOL', name: '矩阵证书沂南受援小学', parentId: Number(yinan.id), povertyVillage: false, receivingSchool: true })).id;
+  ids.certScheme = (await ctx.api('city', 'POST', '/api/v1/schemes', { kind: 'WESTERN_BELT', year: 2019, places: 100, termStart: '2019-09-01', termEnd: '2020-07-15' })).id;
+  await ctx.api('city', 'PUT', `/api/v1/schemes/${ids.certScheme}/quotas`, [{ countyId: ids.countyA, places: 50 }]);
   ctx.fx.certTeacherNames = Object.fromEntries(
     await Promise.all(['teacherA', 'teacherB', 'teacherSelf'].map(async (k) => [k, (await ctx.api('city', 'GET', `/api/v1/teachers/${ids[k]}`)).name])),
   );
 }
+
+const SERVICE_ELIGIBLE = { title: '一级教师', teachingStartYear: 2010, appraisalsQualified: true };
+
+/** A fresh COMPLETED placement (2019–2020 term, long past) of a new county A teacher, for the 支教证明 row. */
+const freshCompletedPlacement = async ({ ctx }: Omit<Call, 'vars'>) => {
+  const teacherId = await ctx.newTeacher(ctx.ids.schoolA, SERVICE_ELIGIBLE);
+  const p = await ctx.api('countyA', 'POST', `/api/v1/schemes/${ctx.ids.certScheme}/placements`, { teacherId, receivingSchoolId: ctx.ids.certReceiving });
+  await ctx.api('city', 'POST', `/api/v1/placements/${p.id}/approve`);
+  await ctx.api('countyA', 'POST', `/api/v1/placements/${p.id}/arrive`, { arrivalDate: '2019-09-02' });
+  await ctx.api('countyA', 'POST', `/api/v1/placements/${p.id}/complete`, { assessment: '合格', comment: '完成任务' });
+  return { fresh: p.id };
+};
 
 const isPdf = (res: Reply) => {
   if (res.headers['content-type'] !== 'application/pdf' || res.raw.subarray(0, 5).toString() !== '%PDF-') throw new Error('not a PDF');
@@ -184,4 +200,9 @@ export const routes: RouteRow[] = [
     expect: { anonymous: 401, teacher: 403, trainer: 403, countyB: 200, countyA: 200, city: 200 } },
   { method: 'GET', path: '/api/v1/programs/{certProgramCounty}/credit-hours.xlsx', name: 'credit-hour list of the county A program',
     expect: { anonymous: 401, teacher: 403, trainer: 403, countyB: 404, countyA: 200, city: 200 } },
+
+  // ——— 支教证明: the city or the placement's county ———
+  { method: 'POST', path: '/api/v1/placements/{fresh}/service-certificate', name: 'service certificate of a completed county A placement',
+    setup: freshCompletedPlacement,
+    expect: { anonymous: 401, teacher: 403, trainer: 403, countyB: 404, countyA: 201, city: 201 } },
 ];

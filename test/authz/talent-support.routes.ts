@@ -38,6 +38,11 @@ export async function setup(ctx: AuthzContext): Promise<void> {
   await ctx.api('city', 'PUT', `/api/v1/schemes/${ctx.ids.tsScheme}/quotas`, [{ countyId: ctx.ids.countyA, places: 400 }, { countyId: ctx.ids.countyB, places: 400 }]);
   ctx.ids.tsPlacementA = await freshPlacement(ctx, 'A', 'IN_SERVICE');
   ctx.ids.tsPlacementB = await freshPlacement(ctx, 'B', 'IN_SERVICE');
+  // Programs for the placement warnings: a city program (open, so the counties read it) and a county A thematic one.
+  ctx.ids.tsProgramCity = (await ctx.api('city', 'POST', '/api/v1/programs', { kind: 'BACKBONE_SUMMER', year: 2019, title: '矩阵支教提醒市级项目', seats: 10, creditHours: 24, attendanceThreshold: 0.8, certificatePrefix: 'AZTW' })).id;
+  await ctx.api('city', 'PUT', `/api/v1/programs/${ctx.ids.tsProgramCity}/quotas`, [{ countyId: ctx.ids.countyA, seats: 5 }]);
+  await ctx.api('city', 'POST', `/api/v1/programs/${ctx.ids.tsProgramCity}/open`);
+  ctx.ids.tsProgramCounty = (await ctx.api('countyA', 'POST', '/api/v1/programs', { kind: 'COUNTY_THEMATIC', year: 2019, title: '矩阵支教提醒兰山专题', seats: 10, creditHours: 12, certificatePrefix: 'AZTX' })).id;
 }
 
 export const routes: RouteRow[] = [
@@ -89,4 +94,9 @@ export const routes: RouteRow[] = [
   { method: 'POST', path: '/api/v1/placements/{p}/complete', name: 'completion of a county B placement', setup: fresh('B', 'IN_SERVICE'), body: { assessment: '优秀', comment: '成效明显' }, expect: ownCounty('B') },
   { method: 'POST', path: '/api/v1/placements/{p}/terminate', name: 'early return of a county A placement', setup: fresh('A', 'IN_SERVICE'), body: { date: '2019-12-31', reason: '因病返回' }, expect: ownCounty('A') },
   { method: 'POST', path: '/api/v1/placements/{p}/terminate', name: 'early return of a county B placement', setup: fresh('B', 'IN_SERVICE'), body: { date: '2019-12-31', reason: '因病返回' }, expect: ownCounty('B') },
+
+  // ——— placement warnings of a training program: its owner only ———
+  { method: 'GET', path: '/api/v1/programs/{tsProgramCity}/placement-warnings', name: 'placement warnings of a city program', expect: only({ city: 200 }) },
+  { method: 'GET', path: '/api/v1/programs/{tsProgramCounty}/placement-warnings', name: 'placement warnings of a county A program',
+    expect: { anonymous: 401, city: 200, countyA: 200, countyB: 404, trainer: 403, teacher: 403 } },
 ];

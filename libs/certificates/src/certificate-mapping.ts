@@ -42,6 +42,8 @@ export function toVerificationDto(c: Certificate): CertificateVerificationDto {
     status: c.status,
     statusLabel: CERTIFICATE_STATUS_LABELS[c.status],
     kindLabel: CERTIFICATE_KIND_LABELS[c.kind],
+    // A 支教证明 says which kind it is and that its title names a scheme (training answers stay as they were).
+    ...(c.kind === 'SERVICE' ? { kind: c.kind, titleLabel: '支教计划' } : {}),
     holderName: c.holderName,
     programTitle: c.programTitle,
     creditHours: Number(c.creditHours),

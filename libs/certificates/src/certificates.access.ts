@@ -34,14 +34,18 @@ export function certificateScope(actor: Actor, a: string, mode: AccessMode): Sco
 /**
  * Who may print (download the PDF of) which certificates, spec §10: the program's owner, the
  * cohort's trainers and the holder. A county that only reads a certificate (its teacher in a city
- * program) may not print it.
+ * program) may not print it; the 支教证明 of its own teachers it may.
  */
 export function certificatePrintScope(actor: Actor, a: string): Scope | null {
   switch (actor.role) {
     case 'CITY_ADMIN':
       return null;
-    case 'COUNTY_ADMIN':
-      return certificateScope(actor, a, 'write');
+    case 'COUNTY_ADMIN': {
+      if (!actor.countyId) return NOTHING;
+      // A county also prints the 支教证明 of its own teachers (it may issue them).
+      const owned = certificateScope(actor, a, 'write')!;
+      return { where: `(${owned.where} OR (${a}.sourceType = 'PLACEMENT' AND ${a}.countyId = :ctCounty))`, params: owned.params };
+    }
     default:
       return certificateScope(actor, a, 'read');
   }

@@ -9,6 +9,7 @@ import { CertificateIssuer } from './issuing/certificate-issuer.service';
 import { CertificatePrinter } from './printing/certificate-printer.service';
 import { CertificateRegisters } from './registers/certificate-registers.service';
 import { contentDisposition, XLSX_MIME } from './registers/xlsx';
+import { ServiceCertificateIssuer } from './service/service-certificate-issuer.service';
 
 const PDF = 'application/pdf';
 
@@ -29,6 +30,7 @@ export class CertificateIssuingController {
     private readonly issuer: CertificateIssuer,
     private readonly printer: CertificatePrinter,
     private readonly registers: CertificateRegisters,
+    private readonly serviceIssuer: ServiceCertificateIssuer,
   ) {}
 
   @Post('enrolments/:id/certificate')
@@ -38,6 +40,17 @@ export class CertificateIssuingController {
   @ApiConflictResponse({ description: 'NOT_COMPLETED 未结业' })
   async issueOne(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Res({ passthrough: true }) reply: FastifyReply): Promise<IssuedCertificateDto> {
     const outcome = await this.issuer.issueForEnrolment(actor, id);
+    reply.status(outcome.created ? 201 : 200);
+    return toIssuedDto(outcome.certificate);
+  }
+
+  @Post('placements/:id/service-certificate')
+  @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
+  @ApiOperation({ summary: '为已完成服务期的选派出具支教证明（市级、该教师所在县区）；已有有效证明则返回该证明（200），新出具为 201；未完成 → 409 NOT_COMPLETED' })
+  @ApiCreatedResponse({ type: IssuedCertificateDto })
+  @ApiConflictResponse({ description: 'NOT_COMPLETED 选派尚未完成' })
+  async issueService(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Res({ passthrough: true }) reply: FastifyReply): Promise<IssuedCertificateDto> {
+    const outcome = await this.serviceIssuer.issueForPlacement(actor, id);
     reply.status(outcome.created ? 201 : 200);
     return toIssuedDto(outcome.certificate);
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EnrolmentModule } from '@shipei/enrolment';
 import { ProgramsModule } from '@shipei/programs';
+import { TalentSupportModule } from '@shipei/talent-support';
 import { CertificateRenderer } from './rendering';
 import { CertificateTemplateStore } from './certificate-template-store';
 import { CertificatesAccess } from './certificates.access';
@@ -9,6 +10,7 @@ import { CertificatesService } from './certificates.service';
 import { CertificateIssuer } from './issuing/certificate-issuer.service';
 import { CertificatePrinter } from './printing/certificate-printer.service';
 import { CertificateRegisters } from './registers/certificate-registers.service';
+import { ServiceCertificateIssuer } from './service/service-certificate-issuer.service';
 import { CertificateVerificationController } from './verification/certificate-verification.controller';
 import { CertificateVerification } from './verification/certificate-verification.service';
 
@@ -19,7 +21,7 @@ import { CertificateVerification } from './verification/certificate-verification
  * verification service for the public /verify page.
  */
 @Module({
-  imports: [ProgramsModule, EnrolmentModule],
+  imports: [ProgramsModule, EnrolmentModule, TalentSupportModule],
   controllers: [CertificateIssuingController, CertificatesController, CertificateVerificationController],
   providers: [
     CertificatesAccess,
@@ -30,6 +32,7 @@ import { CertificateVerification } from './verification/certificate-verification
     CertificateVerification,
     CertificateRegisters,
     CertificatesService,
+    ServiceCertificateIssuer,
   ],
   exports: [CertificateRenderer, CertificateIssuer, CertificatePrinter, CertificatesService, CertificateVerification],
 })

@@ -15,3 +15,6 @@ export * from './registers/certificate-registers.service';
 export * from './verification/certificate-verification.service';
 export * from './verification/certificate-verification.controller';
 export * from './migrations/1764374440000-certificates';
+export * from './migrations/1764374445000-certificate-series';
+export * from './service/certificate-series.entity';
+export * from './service/service-certificate-issuer.service';

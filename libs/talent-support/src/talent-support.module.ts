@@ -4,6 +4,7 @@ import { PlacementsService } from './placements/placements.service';
 import { TalentReportsService } from './reports/talent-reports.service';
 import { SchemesController } from './schemes/schemes.controller';
 import { SchemesService } from './schemes/schemes.service';
+import { PlacementWarningsModule } from './warnings/placement-warnings.module';
 
 /**
  * Talent-support schemes (人才支持计划): schemes and county quotas, placements with selection
@@ -12,6 +13,7 @@ import { SchemesService } from './schemes/schemes.service';
  * `PlacementsService.serviceCertificateData`.
  */
 @Module({
+  imports: [PlacementWarningsModule],
   controllers: [SchemesController, PlacementsController],
   providers: [SchemesService, PlacementsService, TalentReportsService],
   exports: [SchemesService, PlacementsService, TalentReportsService],

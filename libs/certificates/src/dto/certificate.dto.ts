@@ -42,6 +42,8 @@ export class CertificateVerificationDto {
   @ApiProperty({ enum: CERTIFICATE_STATUSES }) status: CertificateStatus;
   @ApiProperty({ example: '有效' }) statusLabel: string;
   @ApiProperty({ example: '培训结业证书' }) kindLabel: string;
+  @ApiPropertyOptional({ enum: CERTIFICATE_KINDS, description: '仅支教证明返回（SERVICE）' }) kind?: CertificateKind;
+  @ApiPropertyOptional({ example: '支教计划', description: '仅支教证明返回：“programTitle”的名称（支教计划）' }) titleLabel?: string;
   @ApiProperty({ example: '张三' }) holderName: string;
   @ApiProperty() programTitle: string;
   @ApiProperty({ example: 48 }) creditHours: number;

@@ -5,7 +5,7 @@ import { AccessPolicy, Actor, AppConfig } from '@shipei/core';
 import { Cohort, CohortTrainer, Program } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
 import { CertificateRenderer, CertificateView, RenderSummary } from '../rendering';
-import { Certificate } from '../certificate.entity';
+import { Certificate, CERTIFICATE_KIND_LABELS } from '../certificate.entity';
 import { toCertificateView } from '../certificate-mapping';
 import { CertificateTemplateStore } from '../certificate-template-store';
 import { CERTIFICATE_PRINT } from '../certificates.access';
@@ -40,7 +40,7 @@ export class CertificatePrinter {
     }
     const certificate = await this.em.findOneByOrFail(Certificate, { id });
     if (certificate.status !== 'VALID') throw certificateErrors.revoked();
-    return { filename: `结业证书-${certificate.number}.pdf`, stream: await this.stream([certificate]) };
+    return { filename: `${certificate.kind === 'SERVICE' ? CERTIFICATE_KIND_LABELS.SERVICE : '结业证书'}-${certificate.number}.pdf`, stream: await this.stream([certificate]) };
   }
 
   /** Every valid certificate of a cohort, in number order, as one PDF for printing. */

@@ -44,12 +44,13 @@ ${body}
 /** The verification result: the certificate's status first, then what is printed on it (no personal identifiers). */
 export function renderVerificationPage(v: CertificateVerificationDto, platformName: string): string {
   const revoked = v.status === 'REVOKED';
+  const service = v.kind === 'SERVICE';
   const rows: [string, string][] = [
     ['证书编号', v.number],
     ['姓名', v.holderName],
-    ['培训项目', v.programTitle],
-    ['学时', `${formatHours(v.creditHours)} 学时`],
-    ['培训时间', `${formatChineseDate(v.startDate)}至${formatChineseDate(v.endDate)}`],
+    [v.titleLabel ?? '培训项目', v.programTitle],
+    ...(service && !v.creditHours ? [] : ([['学时', `${formatHours(v.creditHours)} 学时`]] as [string, string][])),
+    [service ? '服务时间' : '培训时间', `${formatChineseDate(v.startDate)}至${formatChineseDate(v.endDate)}`],
     ['发证单位', v.issuer],
     ['发证日期', formatChineseDate(v.issueDate)],
   ];
