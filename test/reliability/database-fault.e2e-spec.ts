@@ -6,6 +6,9 @@
  *   - requests fail cleanly with 503 DATABASE_UNAVAILABLE and a Chinese message, none takes > 6 s;
  *   - no other error status (no 500) at any time;
  *   - the app recovers by itself (no restart) and every write it acknowledged (201) is in the database.
+ * A frozen server (SIGSTOP: connections stay open, nothing answers) is also tried: health must say 503
+ * within its 2 s ping timeout, and the app must recover when the server thaws. Requests already waiting
+ * on a pooled connection wait for the thaw (no statement timeout is set); the time is reported.
  * MySQL-only by nature; it starts its own server, so it runs in the SQLite run of the suite too.
  */
 import { createConnection } from 'mysql2/promise';
@@ -128,5 +131,52 @@ describe('MariaDB stopped and started under load', () => {
     const stored = new Set((rows as { name: string }[]).map((r) => r.name));
     expect(acknowledged.length).toBeGreaterThan(20);
     expect(acknowledged.filter((n) => !stored.has(n))).toEqual([]);
+  });
+
+  it('reports a frozen server within the health ping timeout and recovers when it thaws, losing no acknowledged write', async () => {
+    const outcomes: Outcome[] = [];
+    const t0 = Date.now();
+    let stop = false;
+    let serial = 0;
+    const writer = async () => {
+      while (!stop) {
+        const name = `冻结测试学校${++serial}`;
+        const at = Date.now() - t0;
+        const res = await t.http.post('/api/v1/organisations').auth(admin, { type: 'bearer' }).timeout(60_000).send({ type: 'SCHOOL', name, parentId: countyId, povertyVillage: true, receivingSchool: false });
+        outcomes.push({ kind: 'write', at, ms: Date.now() - t0 - at, status: res.status, code: res.body?.code, name });
+      }
+    };
+    const health: Outcome[] = [];
+    const load = Promise.all([writer(), writer()]);
+    await new Promise((r) => setTimeout(r, 2_000));
+    maria.pause();
+    const frozenAt = Date.now();
+    while (Date.now() - frozenAt < 8_000) {
+      const at = Date.now() - t0;
+      const res = await t.http.get('/api/health').timeout(30_000);
+      health.push({ kind: 'health', at, ms: Date.now() - t0 - at, status: res.status, code: res.body?.code, message: res.body?.message });
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    maria.resume();
+    let recovered = false;
+    for (const deadline = Date.now() + 30_000; !recovered && Date.now() < deadline; ) {
+      recovered = (await t.http.get('/api/health')).status === 200;
+      if (!recovered) await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 2_000));
+    stop = true;
+    await load;
+
+    report(`frozen database: health answered ${health.map((h) => `${h.status} in ${h.ms} ms`).join(', ')}; writes: ${outcomes.length}, slowest ${Math.max(...outcomes.map((o) => o.ms))} ms (waiting for the thaw), statuses ${[...new Set(outcomes.map((o) => o.status))].join('/')}`);
+    expect(health.length).toBeGreaterThan(2);
+    expect(health.filter((h) => h.status !== 503 || h.ms > 3_000)).toEqual([]);
+    expect(health.every((h) => CJK.test(h.message ?? ''))).toBe(true);
+    expect(recovered).toBe(true);
+    expect(outcomes.filter((o) => !(o.status === 201 || o.status === 503))).toEqual([]);
+    const conn = await createConnection({ host: '127.0.0.1', port: maria.port, user: 'root', database: 'shipei_fault' });
+    const [rows] = await conn.query(`SELECT name FROM organisation WHERE name LIKE '冻结测试学校%'`);
+    await conn.end();
+    const stored = new Set((rows as { name: string }[]).map((r) => r.name));
+    expect(outcomes.filter((o) => o.status === 201 && !stored.has(o.name!))).toEqual([]);
   });
 });

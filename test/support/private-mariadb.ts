@@ -37,6 +37,10 @@ export interface PrivateMariaDb {
   stop(): Promise<void>;
   /** Starts the server again on the same port and data directory; resolves once it answers. */
   start(): Promise<void>;
+  /** Freezes the server process (SIGSTOP): connections stay open but nothing answers, like a hung host. */
+  pause(): void;
+  /** Thaws it (SIGCONT). */
+  resume(): void;
   /** The server's own log (stderr), for failure messages. */
   log(): string;
   destroy(): Promise<void>;
@@ -151,6 +155,8 @@ export async function startPrivateMariaDb(opts: { startTimeoutMs?: number } = {}
     },
     stop,
     start,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     log: () => output,
     async destroy() {
       await stop();
