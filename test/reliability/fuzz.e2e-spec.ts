@@ -171,6 +171,9 @@ describe('fuzzing every route of /api/docs-json', () => {
       expectRefusal(await inject('POST', '/api/v1/teachers', teacher(951_001, {}).replace(/"schoolId":\d+/, '"schoolId":1e309')), 400, 'VALIDATION_FAILED');
       expectRefusal(await inject('GET', '/api/v1/teachers?pageSize=1e400'), 400, 'VALIDATION_FAILED');
       expectRefusal(await inject('GET', '/api/v1/teachers?page=99999999999999999999'), 400, 'VALIDATION_FAILED');
+      // Numbers that print in exponent notation (a class-validator maxDecimalPlaces check crashed on them).
+      expectRefusal(await inject('PATCH', `/api/v1/sessions/${world.sessionId}`, '{"hours":1e-7}'), 400, 'VALIDATION_FAILED');
+      expectRefusal(await inject('PATCH', `/api/v1/programs/${world.programId}`, '{"attendanceThreshold":1e-7}'), 400, 'VALIDATION_FAILED');
     });
 
     it('stores a 身份证号 written with full-width digits and Ｘ or a zero-width space in its plain form, or refuses it', async () => {

@@ -79,11 +79,20 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
 
 class DepthCheckedValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const field = metadata.data ?? metadata.type;
     if (metadata.type !== 'custom' && nestedDeeperThan(value, MAX_INPUT_DEPTH)) {
-      const field = metadata.data ?? metadata.type;
       throw new BadInputError('TOO_DEEPLY_NESTED', `请求内容嵌套层级过深（最多 ${MAX_INPUT_DEPTH} 层）`, { errors: [{ field, message: `嵌套不能超过 ${MAX_INPUT_DEPTH} 层` }] });
     }
-    return super.transform(value, metadata);
+    try {
+      return await super.transform(value, metadata);
+    } catch (e) {
+      // A validator that crashes on a strange value is still bad input, not a 500: class-validator's
+      // IsNumber({ maxDecimalPlaces }) throws a TypeError on 1e-7 (no '.' in "1e-7").
+      if (e instanceof TypeError || e instanceof RangeError) {
+        throw new BadInputError('VALIDATION_FAILED', '请求参数有误：含有无法识别的取值', { errors: [{ field, message: '取值无效' }] });
+      }
+      throw e;
+    }
   }
 }
 
