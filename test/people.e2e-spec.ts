@@ -78,8 +78,10 @@ describe('people: organisations, teachers, accounts', () => {
     });
 
     it('lets a county create schools only under itself', async () => {
-      const res = await t.http.post('/api/v1/organisations').auth(countyA, { type: 'bearer' }).send({ type: 'SCHOOL', name: '越权学校', parentId: luozhuang, povertyVillage: true, receivingSchool: false }).expect(400);
-      expect(res.body.code).toBe('INVALID_PARENT');
+      const res = await t.http.post('/api/v1/organisations').auth(countyA, { type: 'bearer' }).send({ type: 'SCHOOL', name: '越权学校', parentId: luozhuang, povertyVillage: true, receivingSchool: false }).expect(403);
+      expect(res.body.code).toBe('NOT_OWN_COUNTY');
+      const [{ n }] = await t.db.query(`SELECT COUNT(*) AS n FROM organisation WHERE name = ?`, ['越权学校']);
+      expect(Number(n)).toBe(0);
     });
 
     it('scopes schools to the county', async () => {

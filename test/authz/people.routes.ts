@@ -49,8 +49,8 @@ export const routes: RouteRow[] = [
   { method: 'GET', path: '/api/v1/organisations/{countyA}', name: 'a county unit is readable by every staff member', expect: staff },
   { method: 'POST', path: '/api/v1/organisations', name: 'create a school in county A',
     body: ({ ctx }) => ({ type: 'SCHOOL', name: `矩阵学校${ctx.serial()}`, parentId: ctx.ids.countyA, povertyVillage: false, receivingSchool: false }),
-    // County B names county A as the parent: refused as invalid input (INVALID_PARENT), nothing written.
-    expect: { anonymous: 401, city: 201, countyA: 201, countyB: 400, trainer: 403, teacher: 403 } },
+    // County B names county A (a unit it may see) as the parent: 403 NOT_OWN_COUNTY, nothing written.
+    expect: { anonymous: 401, city: 201, countyA: 201, countyB: 403, trainer: 403, teacher: 403 } },
   { method: 'POST', path: '/api/v1/organisations', name: 'create a training institution (city only)',
     body: ({ ctx }) => ({ type: 'INSTITUTION', name: `矩阵机构${ctx.serial()}` }),
     expect: { anonymous: 401, city: 201, countyA: 400, countyB: 400, trainer: 403, teacher: 403 } },

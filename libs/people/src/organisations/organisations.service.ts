@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, Actor, BadInputError, NOTHING, Page, pageOf, TransactionRunner } from '@shipei/core';
+import { AccessPolicy, Actor, BadInputError, ForbiddenError, NOTHING, Page, pageOf, TransactionRunner } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { EntityManager } from 'typeorm';
 import { CreateOrganisationDto, OrganisationDto, OrganisationQuery, UpdateOrganisationDto } from './dto/organisation.dto';
@@ -69,7 +69,8 @@ export class OrganisationsService {
         if (!dto.parentId) throw new BadInputError('VALIDATION_FAILED', '学校须指定所属县区', { errors: [{ field: 'parentId', message: '学校须指定所属县区' }] });
         const parent = await this.access.load<Organisation>(em, actor, 'organisation', dto.parentId);
         if (parent.type !== 'COUNTY') throw new BadInputError('INVALID_PARENT', '学校的上级单位须为县区', { errors: [{ field: 'parentId', message: '学校的上级单位须为县区' }] });
-        if (actor.role !== 'CITY_ADMIN' && actor.countyId !== parent.id) throw new BadInputError('INVALID_PARENT', '只能在本县区下建立学校', { errors: [{ field: 'parentId', message: '只能在本县区下建立学校' }] });
+        // Another county's unit is public knowledge (its id is visible), so this is a 403, not a 404.
+        if (actor.role !== 'CITY_ADMIN' && actor.countyId !== parent.id) throw new ForbiddenError('NOT_OWN_COUNTY', '只能在本县区下建立学校');
         parentId = parent.id;
         countyId = parent.id;
       } else {
