@@ -150,6 +150,7 @@ describe('MariaDB stopped and started under load', () => {
     const load = Promise.all([writer(), writer()]);
     await new Promise((r) => setTimeout(r, 2_000));
     maria.pause();
+    await new Promise((r) => setTimeout(r, 300)); // SIGSTOP is delivered asynchronously
     const frozenAt = Date.now();
     while (Date.now() - frozenAt < 8_000) {
       const at = Date.now() - t0;
