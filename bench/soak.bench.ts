@@ -205,6 +205,15 @@ async function main(): Promise<void> {
     console.log('');
     for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));
 
+    // Latency per step of the journey, slowest first.
+    const steps = [...new Set(samples.map((x) => x.what))].map((what) => {
+      const lat = samples.filter((x) => x.what === what).map((x) => x.ms).sort((x, y) => x - y);
+      return { what, count: lat.length, p50: pct(lat, 50), p99: pct(lat, 99) };
+    });
+    steps.sort((x, y) => y.p99 - x.p99);
+    console.log('');
+    for (const st of steps) console.log(`${st.what.padEnd(22)} ${String(st.count).padStart(6)}×  p50 ${String(st.p50).padStart(5)} ms  p99 ${String(st.p99).padStart(5)} ms`);
+
     // Memory growth after the warm-up: median of the first three samples after it against the last three.
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
     const growth = memory.map((list) => {
@@ -259,6 +268,7 @@ async function main(): Promise<void> {
       warmupSeconds: Math.round(warmupMs / 1000),
       memoryGrowth: growth,
       perMinute,
+      steps,
       invariants: Object.fromEntries(Object.entries(invariants).map(([k, v]) => [k, v.length ? v.slice(0, 5) : 'holds'])),
       date: new Date().toISOString(),
     };
