@@ -197,9 +197,8 @@ describe('fuzzing every route of /api/docs-json', () => {
       expect([search.statusCode, search.json().total]).toEqual([200, 0]);
     });
 
-    // KNOWN BUG (reported in issue 9, owner: libs/people organisations): `@IsOptional()` lets null through and
-    // organisations.service.ts calls `dto.name.trim()` → 500. `.failing` keeps CI green until it is fixed.
-    it.failing('refuses null for a required field of an update with 400, changing nothing', async () => {
+    // Regression: `@IsOptional()` used to let null through to `dto.name.trim()` (500).
+    it('refuses null for a required field of an update with 400, changing nothing', async () => {
       const before = await fingerprint(t.db);
       const res = await inject('PATCH', `/api/v1/organisations/${world.schoolA}`, '{"name":null}');
       expect(res.statusCode).toBe(400);

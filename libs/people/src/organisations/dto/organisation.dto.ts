@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageQuery } from '@shipei/core';
 import { ORGANISATION_TYPES, STAGES, type OrganisationType } from '../organisation.entity';
 
@@ -33,7 +33,8 @@ export class CreateOrganisationDto {
 }
 
 export class UpdateOrganisationDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(2) @MaxLength(100) name?: string;
+  // Absent = unchanged; null is not a name (IsOptional would let it through to the service).
+  @ApiPropertyOptional() @ValidateIf((o) => o.name !== undefined) @IsString() @MinLength(2) @MaxLength(100) name?: string;
   @ApiPropertyOptional({ enum: STAGES, isArray: true }) @IsOptional() @IsArray() @ArrayUnique() @IsIn(STAGES as unknown as string[], { each: true }) stages?: string[];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() povertyVillage?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() receivingSchool?: boolean;
