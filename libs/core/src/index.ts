@@ -16,3 +16,6 @@ export * from './http/auth-decorators';
 export * from './database/open-data-source';
 export * from './http/id.pipe';
 export * from './pdf/cjk-fonts';
+export * from './xlsx/upload';
+export * from './xlsx/walk-sheet';
+export * from './xlsx/workbook';

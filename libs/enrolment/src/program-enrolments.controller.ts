@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, StreamableFile } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, CurrentActor, IdPipe, Roles } from '@shipei/core';
+import { Actor, contentDisposition, CurrentActor, IdPipe, Roles, XLSX_MIME, xlsxUpload } from '@shipei/core';
 import type { FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
 import { AssignmentsService } from './assignments/assignments.service';
@@ -10,15 +10,11 @@ import { QuotaListPipe } from './dto/quota-list.pipe';
 import { EnrolmentsService } from './enrolments.service';
 import { NominationImportService } from './nominations/nomination-import.service';
 import { nominationTemplate } from './nominations/nomination-template';
-import { readXlsxUpload } from './nominations/upload';
 import { QuotasService } from './quotas/quotas.service';
 import { RosterService, XlsxDownload } from './roster/roster.service';
 
-const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 function download(file: XlsxDownload): StreamableFile {
-  const ascii = file.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return new StreamableFile(file.body, { type: XLSX_MIME, length: file.body.length, disposition: `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}` });
+  return new StreamableFile(file.body, { type: XLSX_MIME, length: file.body.length, disposition: contentDisposition(file.filename) });
 }
 
 /** Nominations, quotas, automatic 分班, roster and figures of one program. */
@@ -58,7 +54,7 @@ export class ProgramEnrolmentsController {
   @ApiCreatedResponse({ type: ImportResultDto })
   @ApiBadRequestResponse({ description: 'IMPORT_INVALID：{errors:[{row, column, message}]}，未推荐任何人' })
   async import(@CurrentActor() actor: Actor, @Param('id', IdPipe) programId: number, @Req() req: FastifyRequest): Promise<ImportResultDto> {
-    return this.imports.import(actor, programId, await readXlsxUpload(req));
+    return this.imports.import(actor, programId, await xlsxUpload(req));
   }
 
   @Get(':id/enrolments/import-template')

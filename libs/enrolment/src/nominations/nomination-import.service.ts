@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { Actor, BadInputError, TransactionRunner } from '@shipei/core';
 import { Organisation, Teacher } from '@shipei/people';
@@ -24,8 +25,8 @@ export class NominationImportService {
     private readonly enrolments: EnrolmentsService,
   ) {}
 
-  async import(actor: Actor, programId: number, content: Buffer): Promise<ImportResultDto> {
-    const sheet = await readNominationSheet(content);
+  async import(actor: Actor, programId: number, source: Readable): Promise<ImportResultDto> {
+    const sheet = await readNominationSheet(source);
     return this.tx.run(async (em) => {
       const program = await this.enrolments.openProgram(em, actor, programId);
       const errors: RowError[] = [...sheet.errors];

@@ -1,13 +1,8 @@
-import * as ExcelJS from 'exceljs';
-import { BadInputError } from '@shipei/core';
+import { Readable } from 'node:stream';
+import { invalidSheet, RowError, SheetCell, SheetLayout, walkSheet } from '@shipei/core';
 import { MOBILE, normaliseIdNumber, parseResidentId } from '@shipei/people';
 
-/** One bad cell or row: the Excel row number as the user sees it, the column header, a Chinese message. */
-export interface RowError {
-  row: number;
-  column: string;
-  message: string;
-}
+export type { RowError } from '@shipei/core';
 
 /** A row naming a teacher by 身份证号 (preferred) or 手机号. */
 export interface NominationRow {
@@ -19,99 +14,69 @@ export interface NominationRow {
 }
 
 export const MAX_NOMINATION_ROWS = 5000;
-/** Title rows, notes or merged banners may sit above the header. */
-const HEADER_SEARCH_ROWS = 10;
-const ID_HEADERS = ['身份证号', '身份证号码', '公民身份号码', '身份证'];
-const PHONE_HEADERS = ['手机号', '手机号码', '手机', '联系电话'];
 
-const clean = (s: string) => s.replace(/[\s\u3000\ufeff*＊]/g, '');
+const LAYOUT: SheetLayout<'idNumber' | 'phone'> = {
+  columns: [
+    { key: 'idNumber', label: '身份证号', aliases: ['身份证号码', '公民身份号码', '身份证'] },
+    { key: 'phone', label: '手机号', aliases: ['手机号码', '手机', '联系电话'] },
+  ],
+  isHeader: (found) => found.size > 0,
+  // Title rows, notes or merged banners may sit above the header.
+  headerRows: 10,
+  maxRows: MAX_NOMINATION_ROWS,
+  tooMany: `一次最多推荐 ${MAX_NOMINATION_ROWS} 人，请分批导入`,
+  dates: true,
+};
 
-/** The text of a cell, whatever way exceljs stored it; numbers flagged (long ones lose digits). */
-function cellText(v: unknown): { text: string; numeric: boolean } {
-  if (v === null || v === undefined) return { text: '', numeric: false };
-  if (typeof v === 'number') return { text: Number.isSafeInteger(v) ? String(v) : String(v), numeric: true };
-  if (typeof v === 'string') return { text: v.trim(), numeric: false };
-  if (v instanceof Date) return { text: '', numeric: false };
-  if (typeof v === 'object') {
-    const o = v as Record<string, any>;
-    if (Array.isArray(o.richText)) return { text: o.richText.map((r: { text?: string }) => r.text ?? '').join('').trim(), numeric: false };
-    if ('result' in o) return cellText(o.result);
-    if ('text' in o) return cellText(o.text);
+/** The text of a cell; numbers flagged (a long one has lost digits), a date counts as empty. */
+function cellText(c: SheetCell | undefined): { text: string; numeric: boolean } {
+  switch (c?.kind) {
+    case 'text':
+      return { text: c.text, numeric: false };
+    case 'number':
+      return { text: String(c.n), numeric: true };
+    case 'bool':
+      return { text: String(c.b), numeric: false };
+    case 'error':
+      return { text: '#N/A', numeric: false };
+    default:
+      return { text: '', numeric: false };
   }
-  return { text: String(v).trim(), numeric: false };
 }
 
 /**
- * Reads a nomination list: the first sheet, a header row (within the first rows) with a
- * 身份证号 and/or 手机号 column, then one teacher per row. Blank rows are skipped. Returns
- * the rows and every problem found (row-level, Chinese); the caller refuses the whole file
- * if there is any.
+ * Reads a nomination list (see {@link walkSheet}): a header row (within the first 10 rows) with a
+ * 身份证号 and/or 手机号 column, then one teacher per row. Blank rows are skipped. Returns the rows
+ * and every problem found (row-level, Chinese); the caller refuses the whole file if there is any.
  */
-export async function readNominationSheet(content: Buffer): Promise<{ rows: NominationRow[]; errors: RowError[] }> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(content as unknown as ArrayBuffer);
-  } catch {
-    throw new BadInputError('NOT_XLSX', '无法读取文件：请上传有效的 .xlsx 文件', { errors: [{ row: 0, column: '', message: '无法读取文件：请上传有效的 .xlsx 文件' }] });
-  }
-  const ws = wb.worksheets[0];
-  if (!ws) throw new BadInputError('IMPORT_INVALID', '文件中没有工作表', { errors: [{ row: 0, column: '', message: '文件中没有工作表' }] });
-
-  let headerRow = 0;
-  let idCol = 0;
-  let phoneCol = 0;
-  for (let r = 1; r <= Math.min(HEADER_SEARCH_ROWS, ws.rowCount); r++) {
-    ws.getRow(r).eachCell({ includeEmpty: false }, (cell, col) => {
-      const h = clean(cellText(cell.value).text);
-      if (!idCol && ID_HEADERS.includes(h)) idCol = col;
-      if (!phoneCol && PHONE_HEADERS.includes(h)) phoneCol = col;
-    });
-    if (idCol || phoneCol) {
-      headerRow = r;
-      break;
-    }
-  }
-  if (!headerRow) {
-    const message = '未找到表头：名单须有「身份证号」或「手机号」列';
-    throw new BadInputError('IMPORT_INVALID', message, { errors: [{ row: 1, column: '身份证号', message }] });
-  }
-
-  const rows: NominationRow[] = [];
-  const errors: RowError[] = [];
+export async function readNominationSheet(source: Readable): Promise<{ rows: NominationRow[]; errors: RowError[] }> {
   const seen = new Map<string, number>();
-  for (let r = headerRow + 1; r <= ws.rowCount; r++) {
-    const row = ws.getRow(r);
-    const id = idCol ? cellText(row.getCell(idCol).value) : { text: '', numeric: false };
-    const phone = phoneCol ? cellText(row.getCell(phoneCol).value) : { text: '', numeric: false };
-    if (!id.text && !phone.text) continue;
-    if (rows.length + errors.length >= MAX_NOMINATION_ROWS) {
-      errors.push({ row: r, column: idCol ? '身份证号' : '手机号', message: `一次最多推荐 ${MAX_NOMINATION_ROWS} 人，请分批导入` });
-      break;
-    }
-    let parsed: NominationRow | null = null;
+  const { rows, errors, header } = await walkSheet(source, LAYOUT, (r, cells) => {
+    const id = cellText(cells.idNumber);
+    const phone = cellText(cells.phone);
+    let parsed: NominationRow;
     if (id.text) {
       const idNumber = normaliseIdNumber(id.text);
-      if (id.numeric) errors.push({ row: r, column: '身份证号', message: '身份证号须为文本格式（数字格式会丢失末几位），请将该列设为文本后重新填写' });
-      else if (!parseResidentId(idNumber)) errors.push({ row: r, column: '身份证号', message: '身份证号格式或校验码不正确' });
-      else parsed = { row: r, idNumber, column: '身份证号' };
-    } else {
+      if (id.numeric) return { errors: [{ row: r, column: '身份证号', message: '身份证号须为文本格式（数字格式会丢失末几位），请将该列设为文本后重新填写' }] };
+      if (!parseResidentId(idNumber)) return { errors: [{ row: r, column: '身份证号', message: '身份证号格式或校验码不正确' }] };
+      parsed = { row: r, idNumber, column: '身份证号' };
+    } else if (phone.text) {
       const p = phone.text.replace(/[\s-]/g, '');
-      if (!MOBILE.test(p)) errors.push({ row: r, column: '手机号', message: '手机号应为 11 位，以 13–19 开头' });
-      else parsed = { row: r, phone: p, column: '手机号' };
+      if (!MOBILE.test(p)) return { errors: [{ row: r, column: '手机号', message: '手机号应为 11 位，以 13–19 开头' }] };
+      parsed = { row: r, phone: p, column: '手机号' };
+    } else {
+      return { errors: [] };
     }
-    if (!parsed) continue;
     const key = parsed.idNumber ?? `p:${parsed.phone}`;
     const first = seen.get(key);
-    if (first) {
-      errors.push({ row: r, column: parsed.column, message: `与第 ${first} 行重复` });
-      continue;
-    }
+    if (first) return { errors: [{ row: r, column: parsed.column, message: `与第 ${first} 行重复` }] };
     seen.set(key, r);
-    rows.push(parsed);
+    return { row: parsed, errors: [] };
+  });
+  if (!header) {
+    const message = '未找到表头：名单须有「身份证号」或「手机号」列';
+    throw invalidSheet(message, [{ row: 1, column: '身份证号', message }]);
   }
-  if (!rows.length && !errors.length) {
-    const message = '名单中没有教师';
-    errors.push({ row: headerRow + 1, column: idCol ? '身份证号' : '手机号', message });
-  }
+  if (!rows.length && !errors.length) errors.push({ row: header.row + 1, column: header.keys.has('idNumber') ? '身份证号' : '手机号', message: '名单中没有教师' });
   return { rows, errors };
 }

@@ -1,15 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, StreamableFile } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, CurrentActor, IdPipe, Roles } from '@shipei/core';
+import { Actor, CurrentActor, IdPipe, Roles, XLSX_MIME, xlsxUpload } from '@shipei/core';
 import type { FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
 import { CreateTeacherDto, TeacherDetailQuery, TeacherDto, TeacherQuery, UpdateTeacherDto } from './dto/teacher.dto';
-import { XLSX_MIME } from './excel/teacher-columns';
 import { ImportInvalidDto, TeacherExportQuery, TeacherImportQuery, TeacherImportResultDto } from './excel/teacher-excel.dto';
 import { TeacherExportService } from './excel/teacher-export.service';
 import { TeacherImportService } from './excel/teacher-import.service';
-import { xlsxUpload } from './excel/upload';
 import { TeachersService } from './teachers.service';
 
 @ApiTags('teachers')

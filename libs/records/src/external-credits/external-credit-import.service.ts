@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@shipei/attendance';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, BadInputError, DomainError, TransactionRunner } from '@shipei/core';
+import { AccessPolicy, Actor, BadInputError, TransactionRunner } from '@shipei/core';
 import { Teacher } from '@shipei/people';
 import { EntityManager, In } from 'typeorm';
 import { chunks, shanghaiDate } from '../shared/files';
@@ -31,28 +31,19 @@ export class ExternalCreditImportService {
   ) {}
 
   async import(actor: Actor, source: Readable): Promise<ExternalCreditImportResultDto> {
-    try {
-      const sheet = await readCreditSheet(source, shanghaiDate(this.clock.now()));
-      if ((source as { truncated?: boolean }).truncated) throw new DomainError(413, 'FILE_TOO_LARGE', '上传的文件过大（上限 20 MB）');
-      return await this.tx.run(async (em) => {
-        const teachers = await this.teachersOf(em, actor, sheet.rows);
-        const errors = [...sheet.errors, ...this.check(sheet.rows, teachers)];
-        if (errors.length) {
-          errors.sort((a, b) => a.row - b.row || COLUMN_ORDER.indexOf(a.column) - COLUMN_ORDER.indexOf(b.column));
-          const rows = new Set(errors.map((e) => e.row)).size;
-          throw new BadInputError('IMPORT_INVALID', `导入失败：${rows} 行数据有误，未导入任何数据。请按提示修改后重新导入。`, { errors });
-        }
-        const result = await this.write(em, actor, sheet.rows, teachers);
-        await this.audit.record(em, actor, { action: 'import', entity: 'external_credit', note: `created ${result.created}, updated ${result.updated}, unchanged ${result.unchanged}` });
-        return result;
-      });
-    } finally {
-      // Whatever happened, read the rest of the upload so the request completes.
-      if (!source.readableEnded) {
-        source.unpipe();
-        source.resume();
+    const sheet = await readCreditSheet(source, shanghaiDate(this.clock.now()));
+    return this.tx.run(async (em) => {
+      const teachers = await this.teachersOf(em, actor, sheet.rows);
+      const errors = [...sheet.errors, ...this.check(sheet.rows, teachers)];
+      if (errors.length) {
+        errors.sort((a, b) => a.row - b.row || COLUMN_ORDER.indexOf(a.column) - COLUMN_ORDER.indexOf(b.column));
+        const rows = new Set(errors.map((e) => e.row)).size;
+        throw new BadInputError('IMPORT_INVALID', `导入失败：${rows} 行数据有误，未导入任何数据。请按提示修改后重新导入。`, { errors });
       }
-    }
+      const result = await this.write(em, actor, sheet.rows, teachers);
+      await this.audit.record(em, actor, { action: 'import', entity: 'external_credit', note: `created ${result.created}, updated ${result.updated}, unchanged ${result.unchanged}` });
+      return result;
+    });
   }
 
   /** The teachers the sheet names that the actor may record credits for (city: all; county: its own). */

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { BadInputError } from '@shipei/core';
+import { BLANK_CELL, ImportColumn, invalidSheet, RowError, SheetCell, SheetLayout, walkSheet } from '@shipei/core';
 import { normaliseIdNumber, parseResidentId } from '@shipei/people';
-import * as ExcelJS from 'exceljs';
+
+export type { RowError } from '@shipei/core';
 
 /** The keys a sheet row can carry. */
 export type CreditKey = 'name' | 'idNumber' | 'programName' | 'organiser' | 'hours' | 'date' | 'certificateNumber';
 
-export interface CreditColumn {
-  key: CreditKey;
+export interface CreditColumn extends ImportColumn<CreditKey> {
   /** The header as written in the template. */
   label: string;
   /** Other headers offices use for the same column. */
@@ -32,12 +32,6 @@ export const CREDIT_COLUMNS: readonly CreditColumn[] = [
 
 export const CREDIT_LABEL: Record<CreditKey, string> = Object.fromEntries(CREDIT_COLUMNS.map((c) => [c.key, c.label])) as Record<CreditKey, string>;
 
-export interface RowError {
-  row: number;
-  column: string;
-  message: string;
-}
-
 /** A valid row: who (by 身份证号), what, when, how many hours, and its dedupe key. */
 export interface CreditRow {
   row: number;
@@ -55,35 +49,14 @@ export interface CreditRow {
 export const MAX_CREDIT_ROWS = 20_000;
 const HEADER_SEARCH_ROWS = 20;
 
-type Cell = { kind: 'blank' } | { kind: 'text'; text: string } | { kind: 'number'; n: number } | { kind: 'date'; d: Date } | { kind: 'error' };
-const BLANK: Cell = { kind: 'blank' };
-
-/** What an exceljs cell value holds, whatever way it was stored (rich text, formula result, link…). */
-export function readCell(v: unknown): Cell {
-  if (v === null || v === undefined) return BLANK;
-  if (typeof v === 'string') {
-    const text = v.replace(/^[\s\u3000\ufeff]+|[\s\u3000]+$/g, '');
-    return text ? { kind: 'text', text } : BLANK;
-  }
-  if (typeof v === 'number') return Number.isFinite(v) ? { kind: 'number', n: v } : { kind: 'error' };
-  if (typeof v === 'boolean') return { kind: 'text', text: v ? '是' : '否' };
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? { kind: 'error' } : { kind: 'date', d: v };
-  if (typeof v === 'object') {
-    const o = v as Record<string, any>;
-    if (Array.isArray(o.richText)) return readCell(o.richText.map((r: { text?: string }) => r.text ?? '').join(''));
-    if ('error' in o) return { kind: 'error' };
-    if ('formula' in o || 'sharedFormula' in o) return readCell(o.result);
-    if ('text' in o) return readCell(o.text);
-  }
-  return { kind: 'error' };
-}
-
-/** A header cell's text, compared without spaces, required-markers (*) or "(必填)". */
-export function headerKey(text: string): string {
-  return text.replace(/[\s\u3000*＊]/g, '').replace(/[（(](必填|选填)[)）]/g, '');
-}
-
-const HEADERS = new Map<string, CreditKey>(CREDIT_COLUMNS.flatMap((c) => [c.label, ...c.aliases].map((h) => [headerKey(h), c.key] as [string, CreditKey])));
+const LAYOUT: SheetLayout<CreditKey> = {
+  columns: CREDIT_COLUMNS,
+  isHeader: (found) => found.has('idNumber') && (found.has('programName') || found.has('hours')),
+  headerRows: HEADER_SEARCH_ROWS,
+  maxRows: MAX_CREDIT_ROWS,
+  tooMany: `单次最多导入 ${MAX_CREDIT_ROWS} 行，请拆分后分批导入`,
+  dates: true,
+};
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -95,7 +68,7 @@ function isoDate(y: number, m: number, d: number): string | null {
 }
 
 /** A date cell: a date, an Excel serial number, 20201020, or text like 2020-10-20, 2020/10/20, 2020.10.20, 2020年10月20日. */
-export function parseDateCell(c: Cell): string | null {
+export function parseDateCell(c: SheetCell): string | null {
   if (c.kind === 'date') return isoDate(c.d.getUTCFullYear(), c.d.getUTCMonth() + 1, c.d.getUTCDate());
   if (c.kind === 'number') {
     if (Number.isInteger(c.n) && c.n >= 19000101 && c.n <= 21001231) return isoDate(Math.floor(c.n / 10000), Math.floor(c.n / 100) % 100, c.n % 100);
@@ -120,13 +93,16 @@ export function dedupeKeyOf(certificateNumber: string | null, programName: strin
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Turns the cells of one data row into a credit, or the reasons it cannot be one. */
-export function parseCreditRow(rowNo: number, cells: Partial<Record<CreditKey, Cell>>, today: string): { row?: CreditRow; errors: RowError[] } {
+export function parseCreditRow(rowNo: number, cells: Partial<Record<CreditKey, SheetCell>>, today: string): { row?: CreditRow; errors: RowError[] } {
   const errors: RowError[] = [];
   const fail = (key: CreditKey, message: string) => {
     errors.push({ row: rowNo, column: CREDIT_LABEL[key], message });
     return undefined;
   };
-  const cell = (key: CreditKey) => cells[key] ?? BLANK;
+  const cell = (key: CreditKey): Exclude<SheetCell, { kind: 'bool' }> => {
+    const c = cells[key] ?? BLANK_CELL;
+    return c.kind === 'bool' ? { kind: 'text', text: c.b ? '是' : '否' } : c;
+  };
   const text = (key: CreditKey, max: number, required: boolean): string | undefined => {
     const c = cell(key);
     if (c.kind === 'blank') return required ? fail(key, `${CREDIT_LABEL[key]}不能为空`) : undefined;
@@ -183,65 +159,14 @@ export function parseCreditRow(rowNo: number, cells: Partial<Record<CreditKey, C
   };
 }
 
-const invalid = (message: string, errors: RowError[] = []) => new BadInputError('IMPORT_INVALID', message, { errors });
-const unreadable = () => new BadInputError('IMPORT_UNREADABLE', '无法读取该文件，请上传 Excel 2007 及以上版本的 .xlsx 文件');
-
 /**
- * Reads the external-credit sheet from an .xlsx stream with exceljs's streaming reader (the
- * workbook is never held in memory). The header row is found by its cells within the first 20 rows
- * (title rows above it are skipped); blank rows are ignored; rows are numbered as Excel shows them.
- * Styles are read so that date cells arrive as dates.
+ * Reads the external-credit sheet from an .xlsx stream (see {@link walkSheet}: streamed, header found
+ * by its cells within the first 20 rows, blank rows skipped, rows numbered as Excel shows them;
+ * later sheets are ignored). Styles are read so that date cells arrive as dates.
  */
 export async function readCreditSheet(source: Readable, today: string): Promise<{ rows: CreditRow[]; errors: RowError[] }> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
-  const rows: CreditRow[] = [];
-  const errors: RowError[] = [];
-  let sheets = 0;
-  let found = false;
-  let dataRows = 0;
-  try {
-    for await (const worksheet of reader) {
-      sheets++;
-      let columns: Map<number, CreditKey> | null = null;
-      let seen = 0;
-      for await (const row of worksheet) {
-        seen++;
-        if (!columns) {
-          if (seen > HEADER_SEARCH_ROWS || found) continue;
-          const header = new Map<number, CreditKey>();
-          row.eachCell({ includeEmpty: false }, (c, col) => {
-            const v = readCell(c.value);
-            const key = v.kind === 'text' ? HEADERS.get(headerKey(v.text)) : undefined;
-            if (key && ![...header.values()].includes(key)) header.set(col, key);
-          });
-          const keys = [...header.values()];
-          if (!keys.includes('idNumber') || !(keys.includes('programName') || keys.includes('hours'))) continue;
-          const missing = CREDIT_COLUMNS.filter((c) => c.required && !keys.includes(c.key));
-          if (missing.length) throw invalid(`表头缺少必填列：${missing.map((c) => c.label).join('、')}`, missing.map((c) => ({ row: row.number, column: c.label, message: `缺少「${c.label}」列` })));
-          columns = header;
-          found = true;
-          continue;
-        }
-        const cells: Partial<Record<CreditKey, Cell>> = {};
-        let blank = true;
-        for (const [col, key] of columns) {
-          const v = readCell(row.getCell(col).value);
-          if (v.kind !== 'blank') blank = false;
-          cells[key] = v;
-        }
-        if (blank) continue;
-        if (++dataRows > MAX_CREDIT_ROWS) throw invalid(`单次最多导入 ${MAX_CREDIT_ROWS} 行，请拆分后分批导入`);
-        const parsed = parseCreditRow(row.number, cells, today);
-        if (parsed.row) rows.push(parsed.row);
-        else errors.push(...parsed.errors);
-      }
-    }
-  } catch (e) {
-    if (e instanceof BadInputError) throw e;
-    throw unreadable();
-  }
-  if (!sheets) throw unreadable();
-  if (!found) throw invalid(`未找到表头：表格前 ${HEADER_SEARCH_ROWS} 行中须有一行包含「身份证号」「培训项目名称」「主办单位」「学时」「培训日期」等列名（可下载导入模板）`);
-  if (!rows.length && !errors.length) throw invalid('表格中没有学时数据');
+  const { rows, errors, header } = await walkSheet(source, LAYOUT, (rowNo, cells) => parseCreditRow(rowNo, cells, today));
+  if (!header) throw invalidSheet(`未找到表头：表格前 ${HEADER_SEARCH_ROWS} 行中须有一行包含「身份证号」「培训项目名称」「主办单位」「学时」「培训日期」等列名（可下载导入模板）`);
+  if (!rows.length && !errors.length) throw invalidSheet('表格中没有学时数据');
   return { rows, errors };
 }

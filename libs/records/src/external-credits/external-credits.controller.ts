@@ -1,9 +1,7 @@
 import { Controller, Get, HttpCode, Post, Req, StreamableFile } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor, Roles } from '@shipei/core';
+import { Actor, CurrentActor, Roles, XLSX_MIME, xlsxUpload } from '@shipei/core';
 import type { FastifyRequest } from 'fastify';
-import { XLSX_MIME } from '../shared/files';
-import { xlsxUpload } from '../shared/upload';
 import { CreditImportInvalidDto, ExternalCreditImportResultDto } from './dto/external-credit.dto';
 import { ExternalCreditImportService } from './external-credit-import.service';
 import { ExternalCreditTemplates } from './external-credit-templates.service';

@@ -1,6 +1,8 @@
-/** Shared helpers of the records exports: MIME types, download names, cell text, dates. */
+import { contentDisposition } from '@shipei/core';
 
-export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Shared helpers of the records exports: MIME types, download names, dates. */
+
+export { safeCellText, XLSX_MIME } from '@shipei/core';
 export const PDF_MIME = 'application/pdf';
 export const ZIP_MIME = 'application/zip';
 
@@ -13,8 +15,7 @@ export interface Download<B> {
 
 /** `attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987). */
 export function attachment(asciiName: string, utf8Name: string): string {
-  const ascii = asciiName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(safeFileName(utf8Name))}`;
+  return contentDisposition(safeFileName(utf8Name), 'attachment', asciiName);
 }
 
 /**
@@ -26,15 +27,6 @@ export function safeFileName(name: string, max = 80): string {
   const cleaned = name.replace(/[\\/:*?"<>|\u0000-\u001f\u007f]/g, '_').replace(/\s+/g, ' ').trim().replace(/^\.+/, '_');
   const chars = [...cleaned];
   return (chars.length > max ? chars.slice(0, max).join('') : cleaned) || '_';
-}
-
-/**
- * Text for a spreadsheet cell that can never be read as a formula (formula/CSV injection):
- * a value starting with = + - @ (or a tab or carriage return) gets a leading apostrophe.
- */
-export function safeCellText(v: string | null | undefined): string {
-  if (v == null) return '';
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
 }
 
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;

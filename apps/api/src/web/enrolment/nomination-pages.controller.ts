@@ -1,7 +1,7 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, CurrentActor, DomainError, IdPipe, pageOf, Roles } from '@shipei/core';
+import { Actor, CurrentActor, DomainError, IdPipe, pageOf, Roles, xlsxUpload } from '@shipei/core';
 import { EnrolmentsService, ENROLMENT_STATUS_LABELS, QuotaDto, QuotasService } from '@shipei/enrolment';
 import { OrganisationsService, TeacherDto, TeacherQuery, TeachersService, toTeacherDto } from '@shipei/people';
 import { Program, ProgramDto, ProgramsService, whereEligible } from '@shipei/programs';
@@ -15,7 +15,7 @@ import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
 import { schoolOptions } from '../programs/county-options';
 import { MIN_BACKBONE_OPTIONS, programCrumbs, programTabs, STAGE_CHOICES, tickedIds } from '../programs/program-view';
-import { NominationImportService, readXlsxUpload } from './enrolment-lib';
+import { NominationImportService } from './enrolment-lib';
 
 const FILTERS = ['q', 'schoolId', 'stage', 'subject', 'page'];
 
@@ -153,7 +153,7 @@ export class NominationPagesController {
   @HttpCode(200)
   async upload(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
     try {
-      const result = await this.imports.import(actor, id, await readXlsxUpload(req));
+      const result = await this.imports.import(actor, id, await xlsxUpload(req));
       return this.showImport(req, reply, actor, id, { result });
     } catch (e) {
       const rows = e instanceof DomainError && e.code === 'IMPORT_INVALID' && Array.isArray(e.details?.errors) ? (e.details.errors as RowError[]) : null;

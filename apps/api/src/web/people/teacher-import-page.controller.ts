@@ -1,12 +1,12 @@
 import { Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, CurrentActor, DomainError, Roles } from '@shipei/core';
+import { Actor, CurrentActor, DomainError, Roles, xlsxUpload } from '@shipei/core';
 import { OrganisationQuery, OrganisationsService } from '@shipei/people';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
 import { formErrors, validateInput } from '../shared/forms';
-import { TeacherImportService, xlsxUpload } from '../shared/lib-imports';
+import { TeacherImportService } from '../shared/lib-imports';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';

@@ -6,4 +6,3 @@
 export { CreateUserDto, UserQuery } from '../../../../../libs/auth/src/dto/user.dto';
 export { AuditQuery } from '../../../../../libs/audit/src/audit.controller';
 export { TeacherImportService } from '../../../../../libs/people/src/teachers/excel/teacher-import.service';
-export { xlsxUpload } from '../../../../../libs/people/src/teachers/excel/upload';

@@ -1,14 +1,13 @@
+import type { ImportColumn as CoreImportColumn } from '@shipei/core';
 import { STAGES } from '../../organisations/organisation.entity';
 import { BACKBONE_LABELS, BACKBONE_LEVELS, TITLES, type BackboneLevel } from '../teacher.entity';
-
-export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The keys a sheet row can carry. */
 export type ImportKey =
   | 'name' | 'idNumber' | 'phone' | 'school' | 'stage' | 'subject' | 'title' | 'backboneLevel'
   | 'teachingStartYear' | 'appraisalsQualified' | 'qualificationCertNo' | 'onProbation' | 'specialPost';
 
-export interface ImportColumn {
+export interface ImportColumn extends CoreImportColumn<ImportKey> {
   key: ImportKey;
   /** The Chinese header, exactly as in the template. */
   label: string;
@@ -46,22 +45,3 @@ export const LABEL_OF: Record<ImportKey, string> = Object.fromEntries(IMPORT_COL
 export const BACKBONE_BY_LABEL: Record<string, BackboneLevel> = Object.fromEntries(BACKBONE_LEVELS.map((l) => [BACKBONE_LABELS[l], l]));
 
 export const yesNo = (v: boolean | null | undefined): string => (v ? '是' : '否');
-
-/** A header cell's text, compared without spaces, required-markers (*) or "(必填)". */
-export function headerKey(text: string): string {
-  return text.replace(/[\s\u3000*＊]/g, '').replace(/[（(]必填[)）]/g, '');
-}
-
-/**
- * Text for a spreadsheet cell that can never be read as a formula (formula/CSV injection):
- * a value starting with = + - @ (or a tab / carriage return) gets a leading apostrophe.
- */
-export function safeCellText(v: string | null | undefined): string {
-  if (v == null) return '';
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-}
-
-/** `attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987). */
-export function attachment(asciiName: string, utf8Name: string): string {
-  return `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(utf8Name)}`;
-}

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
-import { Actor, TransactionRunner } from '@shipei/core';
+import { Actor, contentDisposition, safeCellText, TransactionRunner } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import * as ExcelJS from 'exceljs';
 import { EntityManager, In } from 'typeorm';
@@ -9,7 +9,7 @@ import { Organisation } from '../../organisations/organisation.entity';
 import { TeacherQuery } from '../dto/teacher.dto';
 import { BACKBONE_LABELS, Teacher } from '../teacher.entity';
 import { TeachersService } from '../teachers.service';
-import { attachment, safeCellText, yesNo } from './teacher-columns';
+import { yesNo } from './teacher-columns';
 import { buildTeacherTemplate } from './teacher-template';
 
 /** Rows read per query while streaming an export (keyset pagination on id). */
@@ -58,7 +58,7 @@ export class TeacherExportService {
   /** The import template (.xlsx), built once per process. */
   async template(): Promise<{ content: Buffer; disposition: string }> {
     this.templateBytes ??= buildTeacherTemplate();
-    return { content: await this.templateBytes, disposition: attachment('teacher-import-template.xlsx', '教师信息导入模板.xlsx') };
+    return { content: await this.templateBytes, disposition: contentDisposition('教师信息导入模板.xlsx', 'attachment', 'teacher-import-template.xlsx') };
   }
 
   /**
@@ -98,7 +98,7 @@ export class TeacherExportService {
       this.logger.error({ err: { message: (e as Error).message } }, 'Teacher export failed');
       out.destroy(e as Error);
     });
-    return { stream: out, disposition: attachment(`teachers-${shanghaiDate()}.xlsx`, `教师名单-${shanghaiDate()}.xlsx`) };
+    return { stream: out, disposition: contentDisposition(`教师名单-${shanghaiDate()}.xlsx`, 'attachment', `teachers-${shanghaiDate()}.xlsx`) };
   }
 
   private cells(t: Teacher, names: Map<number, string>, reveal: boolean): (string | number | null)[] {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { Actor, BadInputError, DomainError, NotFoundError, TransactionRunner } from '@shipei/core';
+import { Actor, BadInputError, drainUpload, NotFoundError, TransactionRunner } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { EntityManager, In } from 'typeorm';
 import { Organisation } from '../../organisations/organisation.entity';
@@ -63,7 +63,6 @@ export class TeacherImportService {
       const county = await this.countyFor(em, actor, countyId);
       const resolve = await this.schoolResolver(em, county.id);
       const sheet = await readTeacherSheet(source, resolve);
-      if ((source as { truncated?: boolean }).truncated) throw new DomainError(413, 'FILE_TOO_LARGE', '上传的文件过大（上限 20 MB）');
       const errors = [...sheet.errors, ...duplicatesInSheet(sheet.rows)];
       return await this.tx.run(async (wem) => {
         const { existing, conflicts } = await this.checkAgainstDatabase(wem, county.id, sheet.rows);
@@ -78,11 +77,8 @@ export class TeacherImportService {
         return result;
       });
     } finally {
-      // Whatever happened, read the rest of the upload so the request completes.
-      if (!source.readableEnded) {
-        source.unpipe();
-        source.resume();
-      }
+      // Also when the county or its schools could not be read: the request must complete.
+      drainUpload(source);
     }
   }
 

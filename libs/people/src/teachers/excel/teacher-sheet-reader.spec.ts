@@ -1,5 +1,5 @@
-import { headerKey, safeCellText } from './teacher-columns';
-import { parseRow, readCell } from './teacher-sheet-reader';
+import { readCell } from '@shipei/core';
+import { parseRow } from './teacher-sheet-reader';
 
 const ID = '11010519491231002X';
 const school = (text: string) => (text === '一小' ? 7 : { error: `没有「${text}」` });
@@ -7,14 +7,6 @@ const cells = (over: Record<string, unknown> = {}) =>
   Object.fromEntries(Object.entries({ name: '李梅', idNumber: ID, phone: '13912345678', school: '一小', ...over }).map(([k, v]) => [k, readCell(v)]));
 
 describe('teacher sheet cells', () => {
-  it('reads rich text, formula results and hyperlinks as their text', () => {
-    expect(readCell({ richText: [{ text: '李' }, { text: '梅' }] })).toEqual({ kind: 'text', text: '李梅' });
-    expect(readCell({ formula: 'A1', result: '一小' })).toEqual({ kind: 'text', text: '一小' });
-    expect(readCell({ text: '13912345678', hyperlink: 'tel:13912345678' })).toEqual({ kind: 'text', text: '13912345678' });
-    expect(readCell({ error: '#N/A' })).toEqual({ kind: 'error' });
-    expect(readCell('  \u3000 ')).toEqual({ kind: 'blank' });
-  });
-
   it('maps Chinese labels to codes and keeps blank optional cells undefined', () => {
     const { row, errors } = parseRow(5, cells({ backboneLevel: '省级', appraisalsQualified: '是', onProbation: false, teachingStartYear: new Date(Date.UTC(2008, 8, 1)) }), school, 2025);
     expect(errors).toEqual([]);
@@ -33,18 +25,5 @@ describe('teacher sheet cells', () => {
     const { errors } = parseRow(4, cells({ name: 'A', school: '二小', stage: '大学', specialPost: '对', teachingStartYear: 2030, qualificationCertNo: '证-1' }), school, 2025);
     expect(errors.map((e) => e.column)).toEqual(['姓名', '学校', '学段', '开始任教年份', '教师资格证号', '特岗教师']);
     expect(errors.find((e) => e.column === '学校')!.message).toBe('没有「二小」');
-  });
-});
-
-describe('spreadsheet helpers', () => {
-  it('matches headers without spaces or required markers', () => {
-    expect(headerKey(' 身份证号 * ')).toBe('身份证号');
-    expect(headerKey('姓名（必填）')).toBe('姓名');
-  });
-
-  it('neutralises text that a spreadsheet would run as a formula', () => {
-    expect(['=1+1', '+86', '-2', '@SUM(A1)', '\tx'].map(safeCellText)).toEqual(["'=1+1", "'+86", "'-2", "'@SUM(A1)", "'\tx"]);
-    expect(safeCellText('张三')).toBe('张三');
-    expect(safeCellText(null)).toBe('');
   });
 });

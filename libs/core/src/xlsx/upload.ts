@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import type {} from '@fastify/multipart';
-import { BadInputError, DomainError } from '@shipei/core';
 import type { FastifyRequest } from 'fastify';
+import { BadInputError, DomainError } from '../errors/domain-error';
 
 /**
  * The uploaded .xlsx of a multipart request (field `file`), as a stream: nothing is buffered.
- * The caller must read (or drain) the stream.
+ * 415/400 in Chinese when it is not there. The caller reads it, e.g. with {@link walkSheet}, which
+ * also reads it to its end; a caller that may fail before that calls {@link drainUpload}.
  */
 export async function xlsxUpload(req: FastifyRequest, field = 'file'): Promise<Readable> {
   if (!req.isMultipart()) throw new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', `请以 multipart/form-data 上传 .xlsx 文件（字段名 ${field}）`);
