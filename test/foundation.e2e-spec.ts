@@ -29,6 +29,30 @@ describe('foundation: boot, health, docs and bad input', () => {
     expect(res.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: '请求的资源不存在' });
   });
 
+  it('sends helmet\'s security headers on API answers, errors, pages and static files alike', async () => {
+    const replies = [await t.http.get('/api/health'), await t.http.get('/api/v1/teachers'), await t.http.get('/login'), await t.http.get('/api/v1/nothing-here')];
+    for (const res of replies) {
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy']).toContain("img-src 'self' data:");
+      expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests'); // plain-http PUBLIC_BASE_URL
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['referrer-policy']).toBe('same-origin');
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
+  it('knows a verified token again, and refuses a tampered copy of it', async () => {
+    const login = await t.http.post('/api/v1/auth/login').send({ username: 'admin', password: 'Admin12345' }).expect(200);
+    const token: string = login.body.accessToken;
+    for (let i = 0; i < 3; i++) await t.http.get('/api/v1/organisations?type=COUNTY').set('authorization', `Bearer ${token}`).expect(200);
+    const [h, p, sig] = token.split('.');
+    const tampered = `${h}.${p}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`;
+    const res = await t.http.get('/api/v1/organisations?type=COUNTY').set('authorization', `Bearer ${tampered}`).expect(401);
+    expect(res.body.code).toBe('INVALID_TOKEN');
+  });
+
   describe('bad input on a real route never gives a 500', () => {
     const login = () => t.http.post('/api/v1/auth/login');
 

@@ -94,6 +94,12 @@ describe('security checks', () => {
         }
       }
       expect((await inject('GET', '/api/v1/auth/me', { token: jwt({ ...admin, iat: now - 7200, exp: now - 3600 }, TEST_JWT_SECRET) })).json().code).toBe('TOKEN_EXPIRED');
+      // A token known from an earlier request (the guard keeps verified tokens) still ends at its exp.
+      const shortLived = jwt({ ...admin, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 2 }, TEST_JWT_SECRET);
+      expect((await inject('GET', '/api/v1/auth/me', { token: shortLived })).statusCode).toBe(200);
+      expect((await inject('GET', '/api/v1/auth/me', { token: shortLived })).statusCode).toBe(200);
+      await new Promise((r) => setTimeout(r, Math.max(0, (Math.floor(Date.now() / 1000) + 3) * 1000 - Date.now())));
+      expect((await inject('GET', '/api/v1/auth/me', { token: shortLived })).json().code).toBe('TOKEN_EXPIRED');
       // The genuine tokens still work: the refusals above are about the tampering.
       expect((await inject('GET', '/api/v1/auth/me')).statusCode).toBe(200);
       expect((await inject('GET', '/api/v1/auth/me', { token: w.county })).json().role).toBe('COUNTY_ADMIN');

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DynamicModule, ExecutionContext, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -13,10 +12,8 @@ import { EnrolmentModule } from '@shipei/enrolment';
 import { ProgramsModule } from '@shipei/programs';
 import { RecordsModule } from '@shipei/records';
 import { TalentSupportModule } from '@shipei/talent-support';
-import { LoggerModule } from 'nestjs-pino';
 import { ENTITIES, MIGRATIONS } from './database/schema';
 import { HealthController } from './health/health.controller';
-import { logSerializers } from './logging';
 import { WebModule } from './web/web.module';
 
 const hasNoThrottle = (ctx: ExecutionContext): boolean =>
@@ -30,18 +27,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot({ config, entities: ENTITIES, migrations: MIGRATIONS }),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: (req: any) => req.id ?? randomUUID(),
-            serializers: logSerializers,
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
-            customProps: () => ({ app: 'shipei-api' }),
-            // Nest mounts the logger once more for each page route outside the /api prefix (nestjs-pino adds
-            // the prefix exclusions, Nest adds the routes they cover): log a request on its first pass only.
-            autoLogging: { ignore: (req: any) => req.url === '/api/health' || (req.allLogs?.length ?? 0) > 1 },
-          },
-        }),
         // Only routes that declare @Throttle (login, certificate verification) are rate limited:
         // a limit on every route would cap a bureau's legitimate traffic from one NAT address.
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 100_000 }], skipIf: hasNoThrottle }),

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, mapError } from '@shipei/core';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { createRootLogger, PinoNestLogger, registerRequestLog } from './logging';
 import { setupOpenApi } from './openapi';
+import { registerSecurityHeaders } from './security-headers';
 import { PAGE_ROUTES, registerWeb } from './web/web-setup';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -26,12 +26,10 @@ export async function createApp(config: AppConfig, opts: { bufferLogs?: boolean 
     // the client's address to X-Forwarded-For): the client is the last entry. `true` took the first
     // entry, which the client writes itself, so rotating it escaped the per-IP login throttling.
     trustProxy: (address: string, hop: number) => hop === 0 && PROXY_PEER.test(address),
-    // Tie fastify's request id to the raw request so pino-http logs the same id.
+    // The request id: the caller's X-Request-Id when it looks like one, else a new UUID.
     genReqId: (raw: any) => {
       const given = raw.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      raw.id = id;
-      return id;
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     // Errors fastify's router answers itself, before Nest (a path parameter over 100 characters, a
     // malformed %-escape in the path): the same Chinese error body as every other refusal.
@@ -44,7 +42,8 @@ export async function createApp(config: AppConfig, opts: { bufferLogs?: boolean 
     bufferLogs: opts.bufferLogs ?? true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  const log = createRootLogger(config.logLevel);
+  app.useLogger(new PinoNestLogger(log));
   app.setGlobalPrefix('api', { exclude: PAGE_ROUTES });
   app.enableShutdownHooks();
 
@@ -52,7 +51,8 @@ export async function createApp(config: AppConfig, opts: { bufferLogs?: boolean 
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  await app.register(helmet as any, {
+  registerRequestLog(fastify, log);
+  registerSecurityHeaders(fastify, {
     // Same-origin requests keep their Origin/Referer (the pages' forms are checked against it); other sites get none.
     referrerPolicy: { policy: 'same-origin' },
     contentSecurityPolicy: {

@@ -19,3 +19,4 @@ export * from './pdf/cjk-fonts';
 export * from './xlsx/upload';
 export * from './xlsx/walk-sheet';
 export * from './xlsx/workbook';
+export * from './database/sql-values';

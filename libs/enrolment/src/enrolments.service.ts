@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, ForbiddenError, NotFoundError, Page, pageOf, TransactionRunner } from '@shipei/core';
+import { AccessPolicy, Actor, ForbiddenError, NotFoundError, Page, pageOf, sqlDatetime, TransactionRunner } from '@shipei/core';
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
 import { Cohort, eligibilityProblems, Program, ProgramsService, shanghaiDate } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
@@ -20,9 +20,6 @@ const isDuplicateKey = (e: unknown) => {
 };
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
-
-/** A datetime parameter of plain SQL on SQLite, in the form TypeORM stores ('YYYY-MM-DD HH:mm:ss.SSS', UTC). */
-const sqliteDatetime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 
 /**
  * The enrolment use cases (spec §4): nominate, approve, reject, confirm, decline, withdraw.
@@ -133,7 +130,7 @@ export class EnrolmentsService {
     if (!quota) throw EnrolmentErrors.noQuota();
     const seated = await this.seats.takeQuotaSeat(em, program.id, teacher.countyId);
     const now = new Date();
-    const at = this.tx.dialect === 'sqlite' ? sqliteDatetime(now) : now;
+    const at = sqlDatetime(em, now);
     const status: EnrolmentStatus = seated ? 'NOMINATED' : 'WAITLISTED';
     let id: number;
     try {

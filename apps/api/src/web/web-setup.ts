@@ -21,10 +21,8 @@ export const ASSETS_PREFIX = '/assets/';
 
 /**
  * Page routes live outside the global `/api` prefix. Add a pattern here when a new page area
- * needs a new top-level path (path-to-regexp syntax of Nest's `exclude`). Keep the patterns from
- * overlapping: nestjs-pino mounts its request logger once per pattern (a plain `app` also covers
- * everything under it), so overlapping patterns would log a request twice. `/` itself is a plain
- * fastify route (see registerWeb) for the same reason.
+ * needs a new top-level path (path-to-regexp syntax of Nest's `exclude`). `/` itself is a plain
+ * fastify route (see registerWeb).
  */
 export const PAGE_ROUTES = ['login', 'logout', 'password', 'app{/*path}', 'verify/:code', 'checkin{/*path}'];
 

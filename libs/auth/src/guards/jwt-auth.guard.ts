@@ -1,15 +1,22 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { ALLOW_PASSWORD_CHANGE_PENDING, ForbiddenError, IS_PUBLIC, Role, ROLES, ROLES_KEY, UnauthorizedError } from '@shipei/core';
+import { Actor, ALLOW_PASSWORD_CHANGE_PENDING, ForbiddenError, IS_PUBLIC, Role, ROLES, ROLES_KEY, UnauthorizedError } from '@shipei/core';
+import { tokenFromRequest } from '../jwt.strategy';
+import { expiryOf, VerifiedTokens } from './verified-tokens';
+
+type TokenUser = Omit<Actor, 'ip' | 'requestId'> & { mustChangePassword: boolean };
 
 /**
  * Global guard: every route needs a valid bearer token unless marked @Public().
  * Accounts still on a one-time password may only change it (403 PASSWORD_CHANGE_REQUIRED);
- * @Roles() narrows by role (403 before any lookup).
+ * @Roles() narrows by role (403 before any lookup). A token verified once is recognised by its
+ * text until it expires ({@link VerifiedTokens}), so passport-jwt runs once per token, not per request.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
+  private readonly verified = new VerifiedTokens<TokenUser>();
+
   constructor(private readonly reflector: Reflector) {
     super();
   }
@@ -17,8 +24,18 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   override async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    await super.canActivate(ctx);
-    const user = ctx.switchToHttp().getRequest().user;
+    const req = ctx.switchToHttp().getRequest();
+    const token = tokenFromRequest(req);
+    const known = token ? this.verified.get(token) : undefined;
+    if (known) req.user = { ...known, ip: req.ip, requestId: req.id };
+    else {
+      await super.canActivate(ctx);
+      if (token && req.user) {
+        const { ip: _ip, requestId: _id, ...user } = req.user;
+        this.verified.remember(token, user, expiryOf(token));
+      }
+    }
+    const user = req.user;
     if (!Number.isSafeInteger(user?.userId) || !ROLES.includes(user.role)) throw new UnauthorizedError('INVALID_TOKEN', '登录已失效，请重新登录');
     if (user.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(ALLOW_PASSWORD_CHANGE_PENDING, targets)) {
       throw new ForbiddenError('PASSWORD_CHANGE_REQUIRED', '首次登录请先修改密码');
