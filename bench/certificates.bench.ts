@@ -14,8 +14,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { CertificateIssuer, CertificatePrinter, CertificateTemplates, certificateFontFiles, CertificateView, toCertificateView } from '@shipei/certificates';
-import { Actor } from '@shipei/core';
+import { CertificateIssuer, CertificatePrinter, CertificateTemplates, CertificateView, toCertificateView } from '@shipei/certificates';
+import { Actor, cjkFontFiles } from '@shipei/core';
 import QRCode from 'qrcode';
 import { DataSource } from 'typeorm';
 import { benchCertificates, renderBatch } from '../libs/certificates/src/rendering/render.bench-helper';
@@ -97,7 +97,7 @@ interface DomElement {
 declare const document: { getElementById(id: string): DomElement | null; createElement(tag: string): DomElement; fonts: { ready: Promise<unknown> } };
 
 function chromiumTemplate(): string {
-  const fonts = certificateFontFiles();
+  const fonts = cjkFontFiles();
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
 @font-face{font-family:CertSerif;font-weight:400;src:url('${pathToFileURL(fonts.regular).href}')}
 @font-face{font-family:CertSerif;font-weight:700;src:url('${pathToFileURL(fonts.bold).href}')}

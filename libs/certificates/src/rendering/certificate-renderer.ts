@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
+import { CjkFonts, loadCjkFonts } from '@shipei/core';
 import PDFDocument from 'pdfkit';
-import { CertificateFonts, loadCertificateFonts } from './certificate-fonts';
 import { CertificateLayout, layoutTitle } from './certificate-layout';
 import { drawCertificatePage, FONT_BOLD, FONT_REGULAR } from './certificate-page';
 import { EmptyCertificateBatchError } from './certificate-rendering.errors';
@@ -48,7 +48,7 @@ export class CertificateRenderer {
 
   /** Loads the fonts and compiles the built-in templates, so the first request does not pay for it. */
   async warmUp(): Promise<void> {
-    await loadCertificateFonts();
+    await loadCjkFonts();
     this.templates.builtin('default');
     this.templates.builtin('service');
   }
@@ -72,7 +72,7 @@ export class CertificateRenderer {
     const pages = this.prepare(certificates, options);
     const first = await pages.next();
     if (first.done) throw new EmptyCertificateBatchError();
-    const fonts = await loadCertificateFonts();
+    const fonts = await loadCjkFonts();
 
     const doc = this.createDocument(fonts, first.value, options);
     let bytes = 0;
@@ -133,7 +133,7 @@ export class CertificateRenderer {
     for await (const view of certificates) yield prepareOne(view, index++);
   }
 
-  private createDocument(fonts: CertificateFonts, first: PreparedPage, options: RenderOptions): PDFKit.PDFDocument {
+  private createDocument(fonts: CjkFonts, first: PreparedPage, options: RenderOptions): PDFKit.PDFDocument {
     const doc = new PDFDocument({
       size: 'A4',
       layout: 'landscape',

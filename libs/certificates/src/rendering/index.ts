@@ -1,4 +1,3 @@
-export * from './certificate-fonts';
 export * from './certificate-layout';
 export * from './certificate-page';
 export * from './certificate-qr';

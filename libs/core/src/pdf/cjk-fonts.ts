@@ -30,8 +30,9 @@ let loading: Promise<CjkFonts> | undefined;
 
 /**
  * Reads and parses both fonts on the first call and returns the same objects afterwards, for every
- * PDF the app draws (sign-in sheets, certificates…). Handing pdfkit the parsed font instead of the
- * 15 MB file keeps fontkit's tables warm; pdfkit still embeds a fresh subset per document.
+ * PDF the app draws (certificates, sign-in sheets, records' reports): one parse per process, shared
+ * by all modules. Handing pdfkit the parsed font instead of the 15 MB file keeps fontkit's tables
+ * warm; pdfkit still embeds a fresh subset per document (each PDF carries the glyphs it uses).
  */
 export function loadCjkFonts(): Promise<CjkFonts> {
   loading ??= parseBoth().catch((err: unknown) => {
@@ -54,6 +55,6 @@ async function parseFont(file: string): Promise<CjkFont> {
   const font = fontkit.create(await readFile(file)) as Partial<CjkFont> | null;
   if (!font || typeof font.layout !== 'function') throw new Error(`Not a single TrueType/OpenType font: ${file}`);
   // fontkit decodes tables lazily; one layout pulls in cmap and GSUB/GPOS before the first document.
-  font.layout('签到表 序号 姓名 学校 0123456789');
+  font.layout('签到表 证书编号：序号 姓名 学校 0123456789');
   return font as CjkFont;
 }
