@@ -23,6 +23,8 @@ export interface LoadResult {
   timeouts: number;
   statusCodes: Record<string, number>;
   duration: number;
+  /** CPU µs per request of the process being loaded (set by withCpu). */
+  cpuUs?: number;
 }
 
 /** Runs autocannon against `target` for `duration` seconds in a child process. */

@@ -8,6 +8,8 @@ export interface SideSummary {
   rps: number;
   p50: number;
   p99: number;
+  /** CPU µs per request of the loaded process (median), when measured. */
+  cpuUs?: number;
   non2xx: number;
   errors: number;
   rounds: LoadResult[];
@@ -20,7 +22,7 @@ export interface BenchResult {
   app: { method: string; path: string } & SideSummary;
   raw: { method: string; path: string } & SideSummary;
   /** Medians of the per-round app/raw ratios (req/s below 1 means the app is slower; latency above 1). */
-  ratio: { rps: number; p50: number; p99: number };
+  ratio: { rps: number; p50: number; p99: number; cpuUs?: number };
   connections: number;
   duration: number;
   rounds: number;
@@ -42,10 +44,10 @@ const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '–');
 /** The human table, then the JSON line; the JSON also goes to bench/results/<name>-<db>.json. */
 export function printReport(r: BenchResult, resultsDir = join(__dirname, '..', 'results')): string {
   const rows = [
-    ['', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'req/s per round'],
-    ['app', int(r.app.rps), ms(r.app.p50), ms(r.app.p99), String(r.app.non2xx + r.app.errors), r.app.rounds.map((x) => int(x.rps)).join(' ')],
-    ['raw', int(r.raw.rps), ms(r.raw.p50), ms(r.raw.p99), String(r.raw.non2xx + r.raw.errors), r.raw.rounds.map((x) => int(x.rps)).join(' ')],
-    ['app/raw', x(r.ratio.rps), x(r.ratio.p50), x(r.ratio.p99), '', ''],
+    ['', 'req/s', 'p50 ms', 'p99 ms', 'cpu µs/req', 'non-2xx', 'req/s per round'],
+    ['app', int(r.app.rps), ms(r.app.p50), ms(r.app.p99), int(r.app.cpuUs ?? NaN), String(r.app.non2xx + r.app.errors), r.app.rounds.map((x) => int(x.rps)).join(' ')],
+    ['raw', int(r.raw.rps), ms(r.raw.p50), ms(r.raw.p99), int(r.raw.cpuUs ?? NaN), String(r.raw.non2xx + r.raw.errors), r.raw.rounds.map((x) => int(x.rps)).join(' ')],
+    ['app/raw', x(r.ratio.rps), x(r.ratio.p50), x(r.ratio.p99), x(r.ratio.cpuUs ?? NaN), '', ''],
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   const line = (row: string[]) => row.map((cell, c) => (c === 0 || c === row.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { startApp, BenchApp } from './app';
 import { freshDatabase } from './database';
+import { withCpu, profileIfAsked } from './cpu';
 import { LoadResult, LoadTarget, runLoad } from './load';
 import { BenchOptions, resolveOptions } from './options';
 import { RawHandler, startRawServer, sqlHandler } from './raw-server';
@@ -71,6 +72,7 @@ function summarise(rounds: LoadResult[]): SideSummary {
     rps: round3(median(rounds.map((r) => r.rps))),
     p50: round3(median(rounds.map((r) => r.p50))),
     p99: round3(median(rounds.map((r) => r.p99))),
+    cpuUs: round3(median(rounds.map((r) => r.cpuUs ?? NaN))),
     non2xx: rounds.reduce((a, r) => a + r.non2xx, 0),
     errors: rounds.reduce((a, r) => a + r.errors + r.timeouts, 0),
     rounds,
@@ -146,10 +148,14 @@ export async function runBench<S = void>(spec: BenchSpec<S>): Promise<BenchResul
     for (let i = 0; i < opts.rounds; i++) {
       const order = i % 2 === 0 ? (['app', 'raw'] as const) : (['raw', 'app'] as const);
       for (const side of order) {
-        const r = await runLoad(side === 'app' ? appTarget : rawTarget, { ...load, duration: opts.duration });
+        const r = await withCpu(() => runLoad(side === 'app' ? appTarget : rawTarget, { ...load, duration: opts.duration }));
         (side === 'app' ? appRounds : rawRounds).push(r);
-        console.log(`  round ${i + 1} ${side}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`);
+        console.log(`  round ${i + 1} ${side}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, cpu ${r.cpuUs} µs/req${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`);
       }
+    }
+
+    for (const side of ['app', 'raw'] as const) {
+      await profileIfAsked(side, join(__dirname, '..', 'results', `${opts.name}-${opts.db}-${side}.cpuprofile`), () => runLoad(side === 'app' ? appTarget : rawTarget, { ...load, duration: opts.duration }));
     }
 
     const result: BenchResult = {
@@ -162,6 +168,7 @@ export async function runBench<S = void>(spec: BenchSpec<S>): Promise<BenchResul
         rps: round3(median(appRounds.map((a, i) => a.rps / rawRounds[i].rps))),
         p50: round3(median(appRounds.map((a, i) => a.p50 / rawRounds[i].p50))),
         p99: round3(median(appRounds.map((a, i) => a.p99 / rawRounds[i].p99))),
+        cpuUs: round3(median(appRounds.map((a, i) => (a.cpuUs ?? NaN) / (rawRounds[i].cpuUs ?? NaN)))),
       },
       connections: opts.connections,
       duration: opts.duration,

@@ -1,4 +1,5 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { reusePromiseWrappers } from './mysql2-promise-wrappers';
 
 /**
  * Opens a data source. A `mysql://` URL may point at MySQL or MariaDB; TypeORM reads
@@ -7,8 +8,9 @@ import { DataSource, DataSourceOptions } from 'typeorm';
  * reports changes that are not there.
  */
 export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
+  if (options.type !== 'mysql') return new DataSource(options).initialize();
+  reusePromiseWrappers();
   const ds = await new DataSource(options).initialize();
-  if (options.type !== 'mysql') return ds;
   const [row] = await ds.query('SELECT VERSION() AS v');
   if (!/mariadb/i.test(String(row.v))) return ds;
   await ds.destroy();
