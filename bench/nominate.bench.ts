@@ -3,12 +3,14 @@ import { execFileSync, fork } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { connectionOptions, dialectOf } from '@shipei/core';
 import { Teacher } from '@shipei/people';
 import { createPool, Pool, PoolConnection } from 'mysql2/promise';
 import { BenchApp, BenchResult, freshDatabase, LoadResult, median, printReport, resolveOptions, startApp } from './lib';
+import { profileIfAsked, withCpu } from './lib/cpu';
 
 /**
  * Why not `runBench`: every nomination must name a teacher not yet enrolled, so each request
@@ -344,7 +346,7 @@ async function run(): Promise<void> {
     const app = await startApp(database.url);
     cleanups.push(app.close);
     console.log(`nominate · ${opts.db}: seeding ${TEACHERS} teachers and ${2 * (opts.rounds + 1)} programs…`);
-    const s = await seed(app, 2 * (opts.rounds + 1));
+    const s = await seed(app, 2 * (opts.rounds + 1) + (process.env.BENCH_PROFILE ? 1 : 0));
     const floor = await startFloor(database.url, app.config.jwtSecret);
     cleanups.push(floor.close);
 
@@ -355,7 +357,7 @@ async function run(): Promise<void> {
       return { url: `${base}/programs/${programId}/enrolments`, token: s.token, connections: opts.connections, duration, from: s.firstTeacher, count: TEACHERS };
     };
     const measured = async (side: 'app' | 'raw', duration: number) => {
-      const r = await load(order(side, duration));
+      const r = await withCpu(() => load(order(side, duration)));
       if (r.used > TEACHERS) console.error(`  ${side}: ${r.used} requests for ${TEACHERS} teachers: ids were reused (raise NOMINATE_TEACHERS)`);
       return r;
     };
@@ -370,8 +372,12 @@ async function run(): Promise<void> {
       for (const side of i % 2 === 0 ? (['app', 'raw'] as const) : (['raw', 'app'] as const)) {
         const r = await measured(side, opts.duration);
         (side === 'app' ? appRounds : rawRounds).push(r);
-        console.log(`  round ${i + 1} ${side}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}, ${r.errors} errors` : ''}`);
+        console.log(`  round ${i + 1} ${side}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, cpu ${r.cpuUs} µs/req${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}, ${r.errors} errors` : ''}`);
       }
+    }
+
+    for (const side of ['app', 'raw'] as const) {
+      await profileIfAsked(side, join(__dirname, 'results', `nominate-${opts.db}-${side}.cpuprofile`), () => measured(side, opts.duration));
     }
 
     const [{ v }] = await app.dataSource.query(opts.db === 'sqlite' ? 'SELECT sqlite_version() AS v' : 'SELECT VERSION() AS v');
@@ -380,6 +386,7 @@ async function run(): Promise<void> {
       rps: Number(median(rounds.map((r) => r.rps)).toFixed(3)),
       p50: Number(median(rounds.map((r) => r.p50)).toFixed(3)),
       p99: Number(median(rounds.map((r) => r.p99)).toFixed(3)),
+      cpuUs: Number(median(rounds.map((r) => r.cpuUs ?? NaN)).toFixed(0)),
       non2xx: rounds.reduce((a, r) => a + r.non2xx, 0),
       errors: rounds.reduce((a, r) => a + r.errors + r.timeouts, 0),
       rounds,
@@ -400,6 +407,7 @@ async function run(): Promise<void> {
         rps: Number(median(appRounds.map((a, i) => a.rps / rawRounds[i].rps)).toFixed(3)),
         p50: Number(median(appRounds.map((a, i) => a.p50 / rawRounds[i].p50)).toFixed(3)),
         p99: Number(median(appRounds.map((a, i) => a.p99 / rawRounds[i].p99)).toFixed(3)),
+        cpuUs: Number(median(appRounds.map((a, i) => (a.cpuUs ?? NaN) / (rawRounds[i].cpuUs ?? NaN))).toFixed(3)),
       },
       connections: opts.connections,
       duration: opts.duration,
