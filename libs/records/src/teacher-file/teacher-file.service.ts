@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Clock } from '@shipei/attendance';
 import { CERTIFICATE_STATUS_LABELS, CertificateStatus } from '@shipei/certificates';
-import { AccessPolicy, Actor, AppConfig, loadCjkFonts, NotFoundError } from '@shipei/core';
+import { AccessPolicy, Actor, AppConfig, loadCjkFonts } from '@shipei/core';
 import { ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '@shipei/enrolment';
-import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
+import { maskIdNumber, Teacher } from '@shipei/people';
 import { PROGRAM_KIND_LABELS, ProgramKind } from '@shipei/programs';
 import { PLACEMENT_STATUS_LABELS, PlacementStatus, SCHEME_KIND_LABELS, SchemeKind } from '@shipei/talent-support';
 import { EntityManager } from 'typeorm';
@@ -32,6 +32,7 @@ export const FILE_SQL = {
   placements:
     'SELECT pl.id AS id, pl.schemeId AS schemeId, pl.status AS status, pl.arrivalDate AS arrivalDate, pl.endDate AS endDate, pl.assessment AS assessment, s.title AS schemeTitle, s.kind AS schemeKind, s.year AS schemeYear, ' +
     's.termStart AS termStart, s.termEnd AS termEnd, rs.name AS receivingSchoolName FROM placement pl INNER JOIN scheme s ON s.id = pl.schemeId INNER JOIN organisation rs ON rs.id = pl.receivingSchoolId WHERE pl.teacherId = ?',
+  organisations: 'SELECT o.id AS id, o.name AS name FROM organisation o WHERE o.id IN (?, ?)',
   externalCredits: 'SELECT xc.id AS id, xc.programName AS programName, xc.organiser AS organiser, xc.hours AS hours, xc.creditDate AS creditDate, xc.certificateNumber AS certificateNumber FROM external_credit xc WHERE xc.teacherId = ? ORDER BY xc.creditDate, xc.id',
 };
 
@@ -60,23 +61,19 @@ export class TeacherFileService {
 
   async file(actor: Actor, teacherId: number): Promise<TeacherFileDto> {
     const em = this.em;
-    const teacher = await this.access
-      .query<Teacher>(em, actor, 'teacher', 't')
-      .innerJoin(Organisation, 'ts', 'ts.id = t.schoolId')
-      .innerJoin(Organisation, 'tc', 'tc.id = t.countyId')
-      .select(['t.id AS id', 't.name AS name', 't.idNumber AS idNumber', 't.gender AS gender', 't.schoolId AS schoolId', 't.countyId AS countyId', 't.stage AS stage', 't.subject AS subject', 't.title AS title'])
-      .addSelect('ts.name', 'schoolName')
-      .addSelect('tc.name', 'countyName')
-      .andWhere('t.id = :teacherId', { teacherId })
-      .getRawOne<Raw>();
-    if (!teacher) throw new NotFoundError('教师');
-    const id = Number(teacher.id);
-    const [enrolments, certificates, placements, external] = await Promise.all([
-      em.query<Raw[]>(FILE_SQL.enrolments, [id]),
-      em.query<Raw[]>(FILE_SQL.certificates, [id]),
-      em.query<Raw[]>(FILE_SQL.placements, [id]),
-      em.query<Raw[]>(FILE_SQL.externalCredits, [id]),
+    // The access check is AccessPolicy.load's compiled statement; the school and county names come
+    // with the file's other statements, in parallel.
+    const t = await this.access.load<Teacher>(em, actor, 'teacher', teacherId);
+    const [enrolments, certificates, placements, external, orgs] = await Promise.all([
+      em.query<Raw[]>(FILE_SQL.enrolments, [t.id]),
+      em.query<Raw[]>(FILE_SQL.certificates, [t.id]),
+      em.query<Raw[]>(FILE_SQL.placements, [t.id]),
+      em.query<Raw[]>(FILE_SQL.externalCredits, [t.id]),
+      em.query<Raw[]>(FILE_SQL.organisations, [t.schoolId, t.countyId]),
     ]);
+    const orgName = (orgId: number) => String(orgs.find((o) => Number(o.id) === orgId)?.name ?? '');
+    const teacher: Raw = { ...t, schoolName: orgName(t.schoolId), countyName: orgName(t.countyId) };
+    const id = t.id;
 
     const certsOf = (sourceType: string, sourceId: number) => certificates.filter((c) => c.sourceType === sourceType && Number(c.sourceId) === sourceId).map(certificateDto);
 
