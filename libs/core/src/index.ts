@@ -20,3 +20,4 @@ export * from './xlsx/upload';
 export * from './xlsx/walk-sheet';
 export * from './xlsx/workbook';
 export * from './database/sql-values';
+export * from './database/compiled-statements';

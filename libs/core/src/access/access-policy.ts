@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { CompiledStatements, hydrate, runStatement } from '../database/compiled-statements';
 import { NotFoundError } from '../errors/domain-error';
 import { Actor } from './actor';
 
@@ -72,7 +73,7 @@ export class AccessPolicy {
   }
 
   /** SQL text of {@link load} (with :named parameters) per kind, mode and scope: built by TypeORM once. */
-  private readonly loadSql = new Map<string, string>();
+  private readonly loadSql = new CompiledStatements();
 
   /**
    * Loads one row the actor may touch, or throws 404. Every use case starts with this, so the
@@ -86,26 +87,9 @@ export class AccessPolicy {
     if (!Number.isSafeInteger(id)) throw new NotFoundError(rule.label);
     const scope = rule.scope(actor, 'x', mode);
     const key = `${kind}\u0000${mode}\u0000${scope?.where ?? ''}`;
-    let sql = this.loadSql.get(key);
-    if (sql === undefined) {
-      sql = this.query<T>(em, actor, kind, 'x', mode).andWhere('x.id = :accessLoadId', { accessLoadId: id }).getQuery();
-      this.loadSql.set(key, sql);
-    }
-    const [text, params] = em.dataSource.driver.escapeQueryWithParameters(sql, { ...scope?.params, accessLoadId: id });
-    const [row] = await em.query(text, params);
+    const sql = this.loadSql.text(key, () => this.query<T>(em, actor, kind, 'x', mode).andWhere('x.id = :accessLoadId', { accessLoadId: id }).getQuery());
+    const [row] = await runStatement(em, sql, { ...scope?.params, accessLoadId: id });
     if (!row) throw new NotFoundError(rule.label);
     return hydrate<T>(em, rule.entity, row, 'x');
   }
-}
-
-/** A raw row of `SELECT x.col AS x_col, …` as the entity, with the driver's value conversions (as getOne does). */
-function hydrate<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<ObjectLiteral>, row: Record<string, unknown>, alias: string): T {
-  const metadata = em.dataSource.getMetadata(target);
-  const driver = em.dataSource.driver;
-  const entity = metadata.create(undefined, { fromDeserializer: true }) as T;
-  for (const column of metadata.columns) {
-    const value = row[`${alias}_${column.databaseName}`];
-    if (value !== undefined) column.setEntityValue(entity, driver.prepareHydratedValue(value, column));
-  }
-  return entity;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, Actor, BadInputError, ConflictError, NOTHING, Page, pageOf, TransactionRunner } from '@shipei/core';
+import { AccessPolicy, Actor, BadInputError, CompiledStatements, ConflictError, hydrate, NOTHING, Page, pageOf, runStatement, TransactionRunner, whereShape } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { maskIdNumber, maskPhone } from '../identity/mask';
@@ -37,6 +37,8 @@ const OPTIONAL_FIELDS: (keyof TeacherFieldsDto)[] = ['stage', 'subject', 'title'
 
 @Injectable()
 export class TeachersService {
+  private readonly statements = new CompiledStatements();
+
   constructor(
     private readonly tx: TransactionRunner,
     private readonly access: AccessPolicy,
@@ -162,10 +164,15 @@ export class TeachersService {
    */
   async list(em: EntityManager, actor: Actor, q: TeacherQuery): Promise<Page<TeacherDto>> {
     const qb = this.filtered(em, actor, q);
-    const [rows, count] = await Promise.all([
-      qb.clone().select(LIST_COLUMNS).orderBy('t.id', 'ASC').offset(q.offset).limit(q.pageSize).getMany(),
-      qb.clone().select('COUNT(*)', 'cnt').getRawOne<{ cnt: number | string }>(),
+    // The filters' shape fixes the SQL: built once per shape, bound per call (see CompiledStatements).
+    const shape = whereShape(qb);
+    const pageSql = this.statements.text(`page\n${shape}`, () => qb.clone().select(LIST_COLUMNS).orderBy('t.id', 'ASC').getQuery());
+    const countSql = this.statements.text(`count\n${shape}`, () => qb.clone().select('COUNT(*)', 'cnt').getQuery());
+    const params = qb.getParameters();
+    const [rows, [count]] = await Promise.all([
+      runStatement(em, `${pageSql} LIMIT ${Number(q.pageSize)} OFFSET ${Number(q.offset)}`, params),
+      runStatement<{ cnt: number | string }>(em, countSql, params),
     ]);
-    return pageOf(rows.map((t) => toTeacherDto(t)), Number(count?.cnt ?? 0), q);
+    return pageOf(rows.map((r) => toTeacherDto(hydrate<Teacher>(em, Teacher, r, 't'))), Number(count?.cnt ?? 0), q);
   }
 }
