@@ -1,7 +1,7 @@
-import { DynamicModule, ExecutionContext, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AttendanceModule } from '@shipei/attendance';
 import { AuditModule } from '@shipei/audit';
 import { AuthModule } from '@shipei/auth';
@@ -16,9 +16,6 @@ import { ENTITIES, MIGRATIONS } from './database/schema';
 import { HealthController } from './health/health.controller';
 import { WebModule } from './web/web.module';
 
-const hasNoThrottle = (ctx: ExecutionContext): boolean =>
-  !Reflect.getMetadata('THROTTLER:LIMITdefault', ctx.getHandler()) && !Reflect.getMetadata('THROTTLER:LIMITdefault', ctx.getClass());
-
 /** The composition root: wires the domain modules to HTTP. No rules live here. */
 @Module({})
 export class AppModule {
@@ -27,9 +24,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot({ config, entities: ENTITIES, migrations: MIGRATIONS }),
-        // Only routes that declare @Throttle (login, certificate verification) are rate limited:
-        // a limit on every route would cap a bureau's legitimate traffic from one NAT address.
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 100_000 }], skipIf: hasNoThrottle }),
+        // The throttler's storage and defaults; only routes marked @RateLimit (login, certificate
+        // verification) run its guard.
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 100_000 }] }),
         TerminusModule.forRoot({ logger: false }),
         AuditModule,
         AuthModule,
@@ -46,7 +43,6 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
       ],
     };
   }

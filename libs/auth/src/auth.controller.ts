@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
-import { Actor, AllowPasswordChangePending, CurrentActor, Public } from '@shipei/core';
+import { Actor, AllowPasswordChangePending, CurrentActor, Public, RateLimit } from '@shipei/core';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, LoginDto, LoginResponseDto, SessionUserDto } from './dto/auth.dto';
+
+/** Login attempts per client address and minute (the account lock-out is separate, in the database). */
+export const LOGIN_LIMIT = 20;
 
 @ApiTags('auth')
 @Controller('v1/auth')
@@ -13,7 +15,7 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @Throttle({ default: { limit: 20, ttl: 60_000 } })
+  @RateLimit(LOGIN_LIMIT)
   @ApiOperation({ summary: '登录：连续失败 5 次锁定 15 分钟；同一 IP 每分钟至多 20 次' })
   @ApiOkResponse({ type: LoginResponseDto })
   login(@Body() dto: LoginDto, @Req() req: { ip?: string; id?: string }): Promise<LoginResponseDto> {

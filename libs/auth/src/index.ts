@@ -4,3 +4,4 @@ export * from './migrations/1764374402000-accounts';
 export * from './passwords';
 export * from './user.entity';
 export * from './users.service';
+export { LOGIN_LIMIT } from './auth.controller';

@@ -21,3 +21,4 @@ export * from './xlsx/walk-sheet';
 export * from './xlsx/workbook';
 export * from './database/sql-values';
 export * from './database/compiled-statements';
+export * from './http/rate-limit';

@@ -1,12 +1,11 @@
 import { Controller, Get, Header, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
-import { Public } from '@shipei/core';
+import { Public, RateLimit } from '@shipei/core';
 import { CertificateVerificationDto } from '../dto/certificate.dto';
 import { CertificateVerification } from './certificate-verification.service';
 
 /** Per client IP: enough for people scanning certificates, far too few to enumerate codes. */
-export const VERIFY_THROTTLE = { default: { limit: 30, ttl: 60_000 } };
+export const VERIFY_LIMIT = 30;
 
 @ApiTags('certificates')
 @Controller('v1/certificates/verify')
@@ -15,7 +14,7 @@ export class CertificateVerificationController {
 
   @Get(':code')
   @Public()
-  @Throttle(VERIFY_THROTTLE)
+  @RateLimit(VERIFY_LIMIT)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '公开验证证书：姓名、项目、学时、起止日期、发证单位、编号、状态（VALID 有效 / REVOKED 已撤销）；每 IP 每分钟 30 次' })
   @ApiOkResponse({ type: CertificateVerificationDto })

@@ -1,7 +1,6 @@
 import { Body, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { Throttle } from '@nestjs/throttler';
-import { AuthService } from '@shipei/auth';
-import { Actor, AllowPasswordChangePending, AppConfig, CurrentActor, Public } from '@shipei/core';
+import { AuthService, LOGIN_LIMIT } from '@shipei/auth';
+import { Actor, AllowPasswordChangePending, AppConfig, CurrentActor, Public, RateLimit } from '@shipei/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HOME_PATH } from '../layout/navigation';
 import { field, FormBody, FormErrors, formErrors } from '../shared/forms';
@@ -28,7 +27,7 @@ export class AuthPagesController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @Throttle({ default: { limit: 20, ttl: 60_000 } })
+  @RateLimit(LOGIN_LIMIT)
   async login(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Body() body: FormBody): Promise<void> {
     const username = field(body, 'username');
     const password = typeof body?.password === 'string' ? body.password : '';

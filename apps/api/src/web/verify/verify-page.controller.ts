@@ -1,7 +1,6 @@
 import { Get, Param, Req, Res } from '@nestjs/common';
-import { Throttle } from '@nestjs/throttler';
-import { CertificateVerification, CertificateVerificationDto, formatChineseDate, formatHours, VERIFY_THROTTLE } from '@shipei/certificates';
-import { NotFoundError, Public } from '@shipei/core';
+import { CertificateVerification, CertificateVerificationDto, formatChineseDate, formatHours, VERIFY_LIMIT } from '@shipei/certificates';
+import { NotFoundError, Public, RateLimit } from '@shipei/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
@@ -21,7 +20,7 @@ export class VerifyPageController {
   @Get(':code')
   @Public()
   // The verification API's limit per client address, for the page too.
-  @Throttle(VERIFY_THROTTLE)
+  @RateLimit(VERIFY_LIMIT)
   async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('code') code: string): Promise<void> {
     reply.header('x-robots-tag', 'noindex');
     let v: CertificateVerificationDto;
