@@ -1,5 +1,4 @@
 import * as ExcelJS from 'exceljs';
-import JSZip from 'jszip';
 import { normaliseXlsx, readZipEntries, writeZip } from './zip';
 
 async function workbook(): Promise<Buffer> {
@@ -37,21 +36,5 @@ describe('reproducible zip and xlsx', () => {
     await wb.xlsx.load(x as unknown as ArrayBuffer);
     expect(wb.getWorksheet('表')!.getRow(2).values).toEqual([undefined, '张三', 48]);
     expect(wb.created.toISOString()).toBe('2019-07-16T00:00:00.000Z');
-    // Only the document properties change; every other part is carried over as it was.
-    const before = readZipEntries(first).filter((e) => e.name !== 'docProps/core.xml');
-    expect(readZipEntries(x).filter((e) => e.name !== 'docProps/core.xml')).toEqual(before);
-  });
-
-  it('writes a normalised workbook any zip reader accepts (sizes, CRCs, dates, UTF-8 names)', async () => {
-    const date = new Date('2019-07-16T08:30:10Z');
-    const x = await normaliseXlsx(await workbook(), date);
-    // JSZip (exceljs' own zip library) checks every entry's CRC-32 and sizes against its data.
-    const zip = await JSZip.loadAsync(x, { checkCRC32: true });
-    const files = Object.values(zip.files);
-    expect(files.map((f) => f.name)).toEqual(readZipEntries(x).map((e) => e.name));
-    for (const f of files) {
-      expect(f.date.toISOString()).toBe('2019-07-16T08:30:10.000Z');
-      await expect(f.async('nodebuffer')).resolves.toBeInstanceOf(Buffer);
-    }
   });
 });
