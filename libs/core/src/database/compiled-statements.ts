@@ -3,7 +3,7 @@ import type { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } f
 /**
  * SQL text that TypeORM's query builder produced once, kept by a key that fixes its shape, so a
  * hot read builds a query builder's WHERE list (cheap) but never its SQL again (the expensive
- * part: 80–150 µs a statement here). The text keeps its `:named` parameters; {@link bindStatement}
+ * part: 80–150 µs a statement here). The text keeps its `:named` parameters; {@link runStatement}
  * binds each call's values.
  */
 export class CompiledStatements {
