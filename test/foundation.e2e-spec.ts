@@ -29,18 +29,47 @@ describe('foundation: boot, health, docs and bad input', () => {
     expect(res.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: '请求的资源不存在' });
   });
 
-  it('sends helmet\'s security headers on API answers, errors, pages and static files alike', async () => {
-    const replies = [await t.http.get('/api/health'), await t.http.get('/api/v1/teachers'), await t.http.get('/login'), await t.http.get('/api/v1/nothing-here')];
-    for (const res of replies) {
+  it('sends helmet\'s security headers on pages and static files, and the API set on every JSON answer', async () => {
+    const pages = [await t.http.get('/login'), await t.http.get('/assets/app.css')];
+    for (const res of pages) {
+      expect(res.status).toBe(200);
       expect(res.headers['content-security-policy']).toContain("default-src 'self'");
       expect(res.headers['content-security-policy']).toContain("img-src 'self' data:");
       expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests'); // plain-http PUBLIC_BASE_URL
       expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
-      expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['referrer-policy']).toBe('same-origin');
+    }
+    const json = [await t.http.get('/api/health'), await t.http.get('/api/v1/teachers'), await t.http.get('/api/v1/nothing-here'), await t.http.get('/api/v1/teachers/%E0%A4%A')];
+    expect(json.map((r) => r.status)).toEqual([200, 401, 404, 400]);
+    for (const res of json) {
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['cache-control']).toMatch(/\bno-store\b/); // answers carry personal data
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+      expect(res.headers['referrer-policy']).toBeUndefined();
+    }
+    for (const res of [...pages, ...json]) {
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
       expect(res.headers['x-powered-by']).toBeUndefined();
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     }
+  });
+
+  it('answers with the caller\'s own X-Request-Id when it looks like one, on errors too', async () => {
+    for (const path of ['/api/health', '/api/v1/nothing-here', '/api/v1/teachers']) {
+      const res = await t.http.get(path).set('x-request-id', 'trace-0123456789');
+      expect(res.headers['x-request-id']).toBe('trace-0123456789');
+    }
+    const bad = await t.http.post('/api/v1/auth/login').set('content-type', 'application/json').set('x-request-id', 'trace-badjson-01').send('{"a":');
+    expect(bad.status).toBe(400);
+    expect(bad.headers['x-request-id']).toBe('trace-badjson-01');
+    const badPath = await t.http.get('/api/v1/teachers/%E0%A4%A').set('x-request-id', 'trace-badpath-01');
+    expect(badPath.status).toBe(400);
+    expect(badPath.headers['x-request-id']).toBe('trace-badpath-01');
+    const made = await t.http.get('/api/health').set('x-request-id', 'bad id with spaces');
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('knows a verified token again, and refuses a tampered copy of it', async () => {

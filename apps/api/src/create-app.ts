@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HelmetOptions } from 'helmet';
 import { AppConfig, mapError } from '@shipei/core';
 import { AppModule } from './app.module';
 import { createRootLogger, PinoNestLogger, registerRequestLog } from './logging';
 import { setupOpenApi } from './openapi';
-import { registerSecurityHeaders } from './security-headers';
+import { registerReplyHeaders, replyHeaders, setReplyHeaders } from './security-headers';
 import { PAGE_ROUTES, registerWeb } from './web/web-setup';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -20,6 +22,7 @@ export const BODY_LIMIT = 1024 * 1024;
  * the tests and the benchmarks run exactly the same thing.
  */
 export async function createApp(config: AppConfig, opts: { bufferLogs?: boolean } = {}): Promise<NestFastifyApplication> {
+  const headers = replyHeaders(helmetOptions(config));
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
     // One proxy hop, and only from a loopback/private peer (nginx of docker/compose.yaml, which appends
@@ -33,9 +36,11 @@ export async function createApp(config: AppConfig, opts: { bufferLogs?: boolean 
     },
     // Errors fastify's router answers itself, before Nest (a path parameter over 100 characters, a
     // malformed %-escape in the path): the same Chinese error body as every other refusal.
-    frameworkErrors: (error: Error, _request: unknown, reply: any) => {
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       const mapped = mapError(error);
-      void reply.code(mapped.status).header('content-type', 'application/json; charset=utf-8').send(mapped.body);
+      void reply.code(mapped.status).header('content-type', 'application/json; charset=utf-8');
+      setReplyHeaders(request, reply, headers);
+      void reply.send(mapped.body);
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
@@ -48,11 +53,20 @@ export async function createApp(config: AppConfig, opts: { bufferLogs?: boolean 
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
   registerRequestLog(fastify, log);
-  registerSecurityHeaders(fastify, {
+  registerReplyHeaders(fastify, headers);
+  await app.register(multipart as any, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
+  await registerWeb(app, config);
+
+  setupOpenApi(app, config);
+  await app.init();
+  await fastify.ready();
+  return app;
+}
+
+/** helmet's options: the pages' Content-Security-Policy, same-origin referrers. */
+function helmetOptions(config: AppConfig): HelmetOptions {
+  return {
     // Same-origin requests keep their Origin/Referer (the pages' forms are checked against it); other sites get none.
     referrerPolicy: { policy: 'same-origin' },
     contentSecurityPolicy: {
@@ -65,12 +79,5 @@ export async function createApp(config: AppConfig, opts: { bufferLogs?: boolean 
         upgradeInsecureRequests: config.publicBaseUrl.startsWith('https://') ? [] : null,
       },
     },
-  });
-  await app.register(multipart as any, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
-  await registerWeb(app, config);
-
-  setupOpenApi(app, config);
-  await app.init();
-  await fastify.ready();
-  return app;
+  };
 }

@@ -2,7 +2,7 @@ import { AttendanceRecordDto } from '../dto/attendance.dto';
 import { ATTENDANCE_STATUS_LABELS } from '../statuses';
 import { AttendanceRecord } from './attendance-record.entity';
 
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+const iso = (d: Date | string | null) => (d instanceof Date ? d.toISOString() : d ? new Date(d).toISOString() : null);
 
 export function toRecordDto(r: Pick<AttendanceRecord, 'id' | 'sessionId' | 'enrolmentId' | 'status' | 'source' | 'checkedInAt' | 'reason' | 'updatedAt'>): AttendanceRecordDto {
   return {
