@@ -163,8 +163,16 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       now = cst('2019-07-15T08:51:00');
       expect((await checkIn('B', ids.S1, c0).expect(400)).body.code).toBe('CHECKIN_CODE_INVALID'); // two steps old
       await checkIn('B', ids.S1, 'not-a-code').expect(400);
-      const bad = await as(tokens.B).post(`/api/v1/sessions/${ids.S1}/checkins`, { code: 123 }).expect(400);
-      expect(bad.body.code).toBe('VALIDATION_FAILED');
+      const post = (body: unknown) => as(tokens.B).post(`/api/v1/sessions/${ids.S1}/checkins`, body);
+      const bad = await post({ code: 123 }).expect(400); // not coerced to "123"
+      expect(bad.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: '请求参数有误：code', errors: [{ field: 'code', message: '必须是文本' }] });
+      expect((await post({}).expect(400)).body.errors).toEqual([{ field: 'code', message: '不能为空' }]);
+      expect((await post({ code: c1, extra: 1 }).expect(400)).body.errors).toEqual([{ field: 'extra', message: '不允许的字段' }]); // refused, not dropped
+      expect((await post({ code: 'x'.repeat(65) }).expect(400)).body.errors).toEqual([{ field: 'code', message: '长度不能超过 64 个字符' }]);
+      // The guard still comes first: a stranger learns nothing about the body.
+      expect((await http.post(`/api/v1/sessions/${ids.S1}/checkins`).send({ code: 123 }).expect(401)).body.code).toBe('UNAUTHORIZED');
+      const doc = (await http.get('/api/docs-json').expect(200)).body;
+      expect(doc.paths['/api/v1/sessions/{id}/checkins'].post.requestBody.content['application/json'].schema).toMatchObject({ required: ['code'], properties: { code: { type: 'string', maxLength: 64 } } });
 
       // Repeating the scan changes nothing.
       const again = await checkIn('A', ids.S1, c1).expect(200);

@@ -10,6 +10,7 @@ export * from './http/all-exceptions.filter';
 export * from './http/error-mapping';
 export * from './pagination/page';
 export * from './validation/validation-errors';
+export * from './validation/json-schema-pipe';
 export * from './access/actor';
 export * from './access/access-policy';
 export * from './http/auth-decorators';

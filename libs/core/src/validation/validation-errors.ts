@@ -41,6 +41,11 @@ function num(englishMessage: string): string {
   return englishMessage.match(/-?\d+(\.\d+)?/g)?.pop() ?? '';
 }
 
+/** The Chinese wording of one class-validator constraint (`isString`, `maxLength`…), from its English message's figures. */
+export function constraintMessage(constraint: string, english: string): string {
+  return ZH[constraint]?.(english) ?? '取值无效';
+}
+
 /** Flattens nested class-validator errors into `{field: 'a.b[0].c', message}` in Chinese. */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -48,7 +53,7 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
     const field = prefix ? (/^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`) : e.property;
     for (const [name, english] of Object.entries(e.constraints ?? {})) {
       const custom = /[\u4e00-\u9fff]/.test(english) ? english : undefined;
-      out.push({ field, message: custom ?? ZH[name]?.(english) ?? '取值无效' });
+      out.push({ field, message: custom ?? constraintMessage(name, english) });
     }
     if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
   }
