@@ -163,7 +163,7 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       now = cst('2019-07-15T08:51:00');
       expect((await checkIn('B', ids.S1, c0).expect(400)).body.code).toBe('CHECKIN_CODE_INVALID'); // two steps old
       await checkIn('B', ids.S1, 'not-a-code').expect(400);
-      const post = (body: unknown) => as(tokens.B).post(`/api/v1/sessions/${ids.S1}/checkins`, body);
+      const post = (body: object) => as(tokens.B).post(`/api/v1/sessions/${ids.S1}/checkins`, body);
       const bad = await post({ code: 123 }).expect(400); // not coerced to "123"
       expect(bad.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: '请求参数有误：code', errors: [{ field: 'code', message: '必须是文本' }] });
       expect((await post({}).expect(400)).body.errors).toEqual([{ field: 'code', message: '不能为空' }]);

@@ -29,7 +29,12 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const req = ctx.switchToHttp().getRequest();
     const token = tokenFromRequest(req);
     const known = token ? this.verified.get(token) : undefined;
-    if (known) req.user = { ...known, ip: req.ip, requestId: req.id };
+    // Built field by field in JwtStrategy.validate's order, so every actor has one shape (a spread made
+    // a second one, and the code reading actors downstream saw two).
+    if (known) {
+      const { userId, role, organisationId, countyId, teacherId, mustChangePassword } = known;
+      req.user = { userId, role, organisationId, countyId, teacherId, ip: req.ip, requestId: req.id, mustChangePassword };
+    }
     else {
       await super.canActivate(ctx);
       if (token && req.user) {
