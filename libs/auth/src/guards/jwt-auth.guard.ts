@@ -34,8 +34,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (known) {
       const { userId, role, organisationId, countyId, teacherId, mustChangePassword } = known;
       req.user = { userId, role, organisationId, countyId, teacherId, ip: req.ip, requestId: req.id, mustChangePassword };
-    }
-    else {
+    } else {
       await super.canActivate(ctx);
       if (token && req.user) {
         const { ip: _ip, requestId: _id, ...user } = req.user;
