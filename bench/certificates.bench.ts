@@ -14,7 +14,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { CertificateIssuer, CertificatePrinter, CertificateTemplates, CertificateView, toCertificateView } from '@shipei/certificates';
+import {
+  CertificateIssuer,
+  CertificatePrinter,
+  CertificateTemplates,
+  CertificateView,
+  toCertificateView,
+} from '@shipei/certificates';
 import { Actor, cjkFontFiles } from '@shipei/core';
 import QRCode from 'qrcode';
 import { DataSource } from 'typeorm';
@@ -25,7 +31,13 @@ const BATCH = 400;
 const SINGLES = 200;
 const CHROMIUM_PAGES = 40;
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+];
 
 const CITY: Actor = { userId: 0, role: 'CITY_ADMIN', organisationId: null, countyId: null, teacherId: null };
 
@@ -60,27 +72,95 @@ async function seed(db: DataSource): Promise<{ cohortId: number }> {
     (await db.createQueryBuilder().insert().into(table).values(values).execute()).identifiers.map((i) => Number(i.id));
   const schools = await ins(
     'organisation',
-    ['临沂第一中学', '兰山区第一实验小学', '罗庄区册山街道中心小学', '沂水县第三中学', '费县实验中学', '平邑县地方镇中心幼儿园'].map((name) => ({ type: 'SCHOOL', name, parentId: countyId, countyId, stages: '', povertyVillage: true, receivingSchool: false, createdAt: now })),
+    [
+      '临沂第一中学',
+      '兰山区第一实验小学',
+      '罗庄区册山街道中心小学',
+      '沂水县第三中学',
+      '费县实验中学',
+      '平邑县地方镇中心幼儿园',
+    ].map((name) => ({
+      type: 'SCHOOL',
+      name,
+      parentId: countyId,
+      countyId,
+      stages: '',
+      povertyVillage: true,
+      receivingSchool: false,
+      createdAt: now,
+    })),
   );
   const views = benchCertificates(BATCH);
   const teachers: number[] = [];
   for (let i = 0; i < BATCH; i += 100) {
     const rows = views.slice(i, i + 100).map((v, k) => ({
-      name: v.holderName, idNumber: idNumber(i + k), gender: 'F', birthDate: '1980-01-01', phone: `139${String(i + k).padStart(8, '0')}`,
-      schoolId: schools[(i + k) % schools.length], countyId, backboneLevel: 'NONE', appraisalsQualified: true, onProbation: false, specialPost: false, createdAt: now, updatedAt: now,
+      name: v.holderName,
+      idNumber: idNumber(i + k),
+      gender: 'F',
+      birthDate: '1980-01-01',
+      phone: `139${String(i + k).padStart(8, '0')}`,
+      schoolId: schools[(i + k) % schools.length],
+      countyId,
+      backboneLevel: 'NONE',
+      appraisalsQualified: true,
+      onProbation: false,
+      specialPost: false,
+      createdAt: now,
+      updatedAt: now,
     }));
     teachers.push(...(await ins('teacher', rows)));
   }
   const [programId] = await ins('program', {
-    kind: 'BACKBONE_SUMMER', year: 2019, title: '2019年临沂市中小学骨干教师能力提升培训', ownerOrganisationId: Number(cityId), ownerCountyId: null, seats: BATCH, approvedCount: 0,
-    creditHours: 24, attendanceThreshold: 0.8, lateGraceMinutes: 15, status: 'RUNNING', requirePovertyVillage: true, stages: '', subjects: '', certificatePrefix: 'LYGG',
-    certificateTemplate: null, certificateSeq: 0, startDate: '2019-07-01', endDate: '2019-07-10', createdAt: now, updatedAt: now,
+    kind: 'BACKBONE_SUMMER',
+    year: 2019,
+    title: '2019年临沂市中小学骨干教师能力提升培训',
+    ownerOrganisationId: Number(cityId),
+    ownerCountyId: null,
+    seats: BATCH,
+    approvedCount: 0,
+    creditHours: 24,
+    attendanceThreshold: 0.8,
+    lateGraceMinutes: 15,
+    status: 'RUNNING',
+    requirePovertyVillage: true,
+    stages: '',
+    subjects: '',
+    certificatePrefix: 'LYGG',
+    certificateTemplate: null,
+    certificateSeq: 0,
+    startDate: '2019-07-01',
+    endDate: '2019-07-10',
+    createdAt: now,
+    updatedAt: now,
   });
-  const [cohortId] = await ins('cohort', { programId, name: '第一期', capacity: BATCH, assignedCount: 0, startDate: '2019-07-01', endDate: '2019-07-10', venue: '临沂大学', createdAt: now, updatedAt: now });
+  const [cohortId] = await ins('cohort', {
+    programId,
+    name: '第一期',
+    capacity: BATCH,
+    assignedCount: 0,
+    startDate: '2019-07-01',
+    endDate: '2019-07-10',
+    venue: '临沂大学',
+    createdAt: now,
+    updatedAt: now,
+  });
   for (let i = 0; i < BATCH; i += 100) {
-    await ins('enrolment', teachers.slice(i, i + 100).map((teacherId) => ({
-      programId, teacherId, countyId, status: 'COMPLETED', cohortId, attendedHours: 24, attendanceRate: 1, creditHours: 24, createdAt: now, updatedAt: now, completedAt: now,
-    })));
+    await ins(
+      'enrolment',
+      teachers.slice(i, i + 100).map((teacherId) => ({
+        programId,
+        teacherId,
+        countyId,
+        status: 'COMPLETED',
+        cohortId,
+        attendedHours: 24,
+        attendanceRate: 1,
+        creditHours: 24,
+        createdAt: now,
+        updatedAt: now,
+        completedAt: now,
+      })),
+    );
   }
   return { cohortId };
 }
@@ -94,7 +174,11 @@ interface DomElement {
   innerHTML: string;
   replaceChildren(...nodes: DomElement[]): void;
 }
-declare const document: { getElementById(id: string): DomElement | null; createElement(tag: string): DomElement; fonts: { ready: Promise<unknown> } };
+declare const document: {
+  getElementById(id: string): DomElement | null;
+  createElement(tag: string): DomElement;
+  fonts: { ready: Promise<unknown> };
+};
 
 function chromiumTemplate(): string {
   const fonts = cjkFontFiles();
@@ -134,7 +218,9 @@ async function htmlCertificate(templates: CertificateTemplates, view: Certificat
   return { flow: layout.flow, meta: layout.meta, sign: layout.sign, qr };
 }
 
-async function chromiumRun(views: CertificateView[]): Promise<{ msPerCertificate: number; bytesPerPdf: number; pages: number; version: string } | { skipped: string }> {
+async function chromiumRun(
+  views: CertificateView[],
+): Promise<{ msPerCertificate: number; bytesPerPdf: number; pages: number; version: string } | { skipped: string }> {
   if (!existsSync(CHROMIUM)) return { skipped: `${CHROMIUM} not installed` };
   const { chromium } = await import('playwright-core');
   const dir = mkdtempSync(join(tmpdir(), 'cert-chromium-'));
@@ -148,9 +234,17 @@ async function chromiumRun(views: CertificateView[]): Promise<{ msPerCertificate
     const fill = (c: HtmlCertificate) =>
       page.evaluate((d) => {
         const flow = document.getElementById('flow')!;
-        flow.replaceChildren(...d.flow.filter((l) => l.kind !== 'space').map((l) => Object.assign(document.createElement('div'), { className: l.kind, textContent: l.text })));
-        document.getElementById('meta')!.replaceChildren(...d.meta.map((t) => Object.assign(document.createElement('div'), { textContent: t })));
-        document.getElementById('sign')!.replaceChildren(...d.sign.map((t) => Object.assign(document.createElement('div'), { textContent: t })));
+        flow.replaceChildren(
+          ...d.flow
+            .filter((l) => l.kind !== 'space')
+            .map((l) => Object.assign(document.createElement('div'), { className: l.kind, textContent: l.text })),
+        );
+        document
+          .getElementById('meta')!
+          .replaceChildren(...d.meta.map((t) => Object.assign(document.createElement('div'), { textContent: t })));
+        document
+          .getElementById('sign')!
+          .replaceChildren(...d.sign.map((t) => Object.assign(document.createElement('div'), { textContent: t })));
         document.getElementById('qr')!.innerHTML = d.qr;
         return document.fonts.ready.then(() => undefined);
       }, c);
@@ -163,7 +257,12 @@ async function chromiumRun(views: CertificateView[]): Promise<{ msPerCertificate
     const start = process.hrtime.bigint();
     for (const v of views.slice(0, CHROMIUM_PAGES)) bytes += (await printOne(v)).length;
     const total = ms(start);
-    return { msPerCertificate: total / CHROMIUM_PAGES, bytesPerPdf: bytes / CHROMIUM_PAGES, pages: CHROMIUM_PAGES, version: browser.version() };
+    return {
+      msPerCertificate: total / CHROMIUM_PAGES,
+      bytesPerPdf: bytes / CHROMIUM_PAGES,
+      pages: CHROMIUM_PAGES,
+      version: browser.version(),
+    };
   } finally {
     await browser.close();
     rmSync(dir, { recursive: true, force: true });
@@ -183,7 +282,8 @@ async function main(): Promise<void> {
     let start = process.hrtime.bigint();
     const issued = await issuer.issueForCohort(CITY, cohortId);
     const issueMs = ms(start);
-    if (issued.length !== BATCH || !issued.every((o) => o.created)) throw new Error(`expected ${BATCH} new certificates, got ${issued.length}`);
+    if (issued.length !== BATCH || !issued.every((o) => o.created))
+      throw new Error(`expected ${BATCH} new certificates, got ${issued.length}`);
 
     // Warm: fonts parsed, template compiled, JIT warm (two full batches).
     for (let i = 0; i < 2; i++) await drain((await printer.printCohort(CITY, cohortId)).stream);
@@ -195,7 +295,9 @@ async function main(): Promise<void> {
       const { stream } = await printer.printCohort(CITY, cohortId);
       const bytes = await drain(stream);
       batchRuns.push({ ms: ms(start), cpuMs: cpuMs(cpu), bytes });
-      console.log(`  batch ${i + 1}: ${BATCH} pages in ${round(batchRuns[i].ms)} ms (CPU ${round(batchRuns[i].cpuMs)} ms), ${round(bytes / 1024)} KB`);
+      console.log(
+        `  batch ${i + 1}: ${BATCH} pages in ${round(batchRuns[i].ms)} ms (CPU ${round(batchRuns[i].cpuMs)} ms), ${round(bytes / 1024)} KB`,
+      );
     }
     const batchMs = median(batchRuns.map((r) => r.ms));
     const batchCpuMs = median(batchRuns.map((r) => r.cpuMs));
@@ -211,10 +313,13 @@ async function main(): Promise<void> {
     start = process.hrtime.bigint();
     const singleCpu = process.cpuUsage();
     let singleBytes = 0;
-    for (let i = 0; i < SINGLES; i++) singleBytes += await drain((await printer.printOne(CITY, ids[i % ids.length])).stream);
+    for (let i = 0; i < SINGLES; i++)
+      singleBytes += await drain((await printer.printOne(CITY, ids[i % ids.length])).stream);
     const singleMs = ms(start) / SINGLES;
     const singleCpuMs = cpuMs(singleCpu) / SINGLES;
-    console.log(`  single: ${SINGLES} certificates, ${round(singleMs, 2)} ms each (${round(1000 / singleMs)} /s), ${round(singleBytes / SINGLES / 1024)} KB each`);
+    console.log(
+      `  single: ${SINGLES} certificates, ${round(singleMs, 2)} ms each (${round(1000 / singleMs)} /s), ${round(singleBytes / SINGLES / 1024)} KB each`,
+    );
 
     // The same certificates as the service prints them, for the Chromium side.
     const certificates = await printer.cohortCertificates(cohortId);
@@ -228,34 +333,77 @@ async function main(): Promise<void> {
       db: opts.db,
       issue: { certificates: BATCH, ms: round(issueMs) },
       pdfkit: {
-        batch: { pages: BATCH, ms: round(batchMs), msPerPage: round(perPage, 2), kbPerPage: round(batchBytes / BATCH / 1024, 1), mb: round(batchBytes / 1024 / 1024, 2), cpuMs: round(batchCpuMs), runs: batchRuns.map((r) => round(r.ms)), rendererOnlyMs: round(rendererMs) },
-        single: { count: SINGLES, msPerCertificate: round(singleMs, 2), perSecond: round(1000 / singleMs), cpuMsPerCertificate: round(singleCpuMs, 2), kbPerPdf: round(singleBytes / SINGLES / 1024, 1) },
+        batch: {
+          pages: BATCH,
+          ms: round(batchMs),
+          msPerPage: round(perPage, 2),
+          kbPerPage: round(batchBytes / BATCH / 1024, 1),
+          mb: round(batchBytes / 1024 / 1024, 2),
+          cpuMs: round(batchCpuMs),
+          runs: batchRuns.map((r) => round(r.ms)),
+          rendererOnlyMs: round(rendererMs),
+        },
+        single: {
+          count: SINGLES,
+          msPerCertificate: round(singleMs, 2),
+          perSecond: round(1000 / singleMs),
+          cpuMsPerCertificate: round(singleCpuMs, 2),
+          kbPerPdf: round(singleBytes / SINGLES / 1024, 1),
+        },
       },
-      chromium: 'skipped' in chromium ? chromium : { ...chromium, msPerCertificate: round(chromium.msPerCertificate, 1), kbPerPdf: round(chromium.bytesPerPdf / 1024, 1) },
+      chromium:
+        'skipped' in chromium
+          ? chromium
+          : {
+              ...chromium,
+              msPerCertificate: round(chromium.msPerCertificate, 1),
+              kbPerPdf: round(chromium.bytesPerPdf / 1024, 1),
+            },
       ratio:
         'skipped' in chromium
           ? null
-          : { chromiumSingleVsPdfkitBatchPage: round(chromium.msPerCertificate / perPage, 1), chromiumSingleVsPdfkitSingle: round(chromium.msPerCertificate / singleMs, 1) },
+          : {
+              chromiumSingleVsPdfkitBatchPage: round(chromium.msPerCertificate / perPage, 1),
+              chromiumSingleVsPdfkitSingle: round(chromium.msPerCertificate / singleMs, 1),
+            },
       targets: {
         batchUnder2s: batchMs <= 2000,
         under40kbPerPage: batchBytes / BATCH <= 40 * 1024,
         pdfkit20xFaster: 'skipped' in chromium ? null : chromium.msPerCertificate / perPage >= 20,
       },
-      env: { node: process.version, cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`, loadavg: loadavg().map((n) => round(n, 2)).join(' ') },
+      env: {
+        node: process.version,
+        cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`,
+        loadavg: loadavg()
+          .map((n) => round(n, 2))
+          .join(' '),
+      },
       date: new Date().toISOString(),
     };
 
     console.log('');
-    console.log(`certificates · ${opts.db} — pdfkit through CertificatePrinter vs headless Chromium (${'skipped' in chromium ? chromium.skipped : chromium.version}); load average ${result.env.loadavg} on ${result.env.cpus}`);
+    console.log(
+      `certificates · ${opts.db} — pdfkit through CertificatePrinter vs headless Chromium (${'skipped' in chromium ? chromium.skipped : chromium.version}); load average ${result.env.loadavg} on ${result.env.cpus}`,
+    );
     console.log(`issue ${BATCH} certificates (one transaction, gapless numbers): ${result.issue.ms} ms`);
-    console.log(`pdfkit batch   ${BATCH} pages in one PDF: ${result.pdfkit.batch.ms} ms (median of ${opts.rounds}), ${result.pdfkit.batch.msPerPage} ms/page, CPU ${result.pdfkit.batch.cpuMs} ms, ${result.pdfkit.batch.kbPerPage} KB/page, ${result.pdfkit.batch.mb} MB; renderer alone ${round(rendererMs)} ms`);
-    console.log(`pdfkit single  ${result.pdfkit.single.msPerCertificate} ms/certificate = ${result.pdfkit.single.perSecond} certificates/s (sequential; CPU ${result.pdfkit.single.cpuMsPerCertificate} ms each), ${result.pdfkit.single.kbPerPdf} KB each`);
+    console.log(
+      `pdfkit batch   ${BATCH} pages in one PDF: ${result.pdfkit.batch.ms} ms (median of ${opts.rounds}), ${result.pdfkit.batch.msPerPage} ms/page, CPU ${result.pdfkit.batch.cpuMs} ms, ${result.pdfkit.batch.kbPerPage} KB/page, ${result.pdfkit.batch.mb} MB; renderer alone ${round(rendererMs)} ms`,
+    );
+    console.log(
+      `pdfkit single  ${result.pdfkit.single.msPerCertificate} ms/certificate = ${result.pdfkit.single.perSecond} certificates/s (sequential; CPU ${result.pdfkit.single.cpuMsPerCertificate} ms each), ${result.pdfkit.single.kbPerPdf} KB each`,
+    );
     if (!('skipped' in chromium)) {
-      console.log(`chromium       ${result.chromium && 'msPerCertificate' in result.chromium ? result.chromium.msPerCertificate : '–'} ms/certificate (page reused), ${round(chromium.bytesPerPdf / 1024, 1)} KB each`);
-      console.log(`ratio          chromium/pdfkit: ${result.ratio!.chromiumSingleVsPdfkitBatchPage}× per batch page, ${result.ratio!.chromiumSingleVsPdfkitSingle}× per single certificate`);
+      console.log(
+        `chromium       ${result.chromium && 'msPerCertificate' in result.chromium ? result.chromium.msPerCertificate : '–'} ms/certificate (page reused), ${round(chromium.bytesPerPdf / 1024, 1)} KB each`,
+      );
+      console.log(
+        `ratio          chromium/pdfkit: ${result.ratio!.chromiumSingleVsPdfkitBatchPage}× per batch page, ${result.ratio!.chromiumSingleVsPdfkitSingle}× per single certificate`,
+      );
     } else console.log(`chromium       skipped: ${chromium.skipped}`);
     const mark = (ok: boolean | null) => (ok === null ? '–' : ok ? '✓' : '✗');
-    console.log(`targets        ${mark(result.targets.batchUnder2s)} 400 pages ≤ 2 s   ${mark(result.targets.under40kbPerPage)} ≤ 40 KB/page   ${mark(result.targets.pdfkit20xFaster)} pdfkit ≥ 20× faster`);
+    console.log(
+      `targets        ${mark(result.targets.batchUnder2s)} 400 pages ≤ 2 s   ${mark(result.targets.under40kbPerPage)} ≤ 40 KB/page   ${mark(result.targets.pdfkit20xFaster)} pdfkit ≥ 20× faster`,
+    );
     console.log(JSON.stringify(result));
     const dir = join(__dirname, 'results');
     mkdirSync(dir, { recursive: true });

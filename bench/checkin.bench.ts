@@ -25,7 +25,9 @@ async function ok<T = any>(app: BenchApp, method: string, path: string, token: s
 async function account(app: BenchApp, admin: string, username: string, body: Record<string, unknown>): Promise<string> {
   await ok(app, 'POST', '/api/v1/users', admin, { username, password: 'Init1234x', ...body });
   const first = await app.login(username, 'Init1234x');
-  return (await ok(app, 'POST', '/api/v1/auth/password', first, { currentPassword: 'Init1234x', newPassword: 'Bench12345' })).accessToken;
+  return (
+    await ok(app, 'POST', '/api/v1/auth/password', first, { currentPassword: 'Init1234x', newPassword: 'Bench12345' })
+  ).accessToken;
 }
 
 /** Through the API: a program, a cohort of 50 trainees (one with an account), a session; the trainee checks in once. */
@@ -34,19 +36,49 @@ async function seed(app: BenchApp): Promise<State> {
   const admin = await app.login('admin', app.adminPassword);
   const [county] = await app.dataSource.query(`SELECT id FROM organisation WHERE code = '371302'`);
   const countyToken = await account(app, admin, 'bench_county', { role: 'COUNTY_ADMIN', organisationId: county.id });
-  const school = await ok(app, 'POST', '/api/v1/organisations', countyToken, { type: 'SCHOOL', name: '压测小学', parentId: county.id, povertyVillage: true });
-  const program = await ok(app, 'POST', '/api/v1/programs', admin, { kind: 'BACKBONE_SUMMER', year: 2019, title: '压测骨干教师培训', seats: 100, creditHours: 48, certificatePrefix: 'BNCH' });
+  const school = await ok(app, 'POST', '/api/v1/organisations', countyToken, {
+    type: 'SCHOOL',
+    name: '压测小学',
+    parentId: county.id,
+    povertyVillage: true,
+  });
+  const program = await ok(app, 'POST', '/api/v1/programs', admin, {
+    kind: 'BACKBONE_SUMMER',
+    year: 2019,
+    title: '压测骨干教师培训',
+    seats: 100,
+    creditHours: 48,
+    certificatePrefix: 'BNCH',
+  });
   await ok(app, 'PUT', `/api/v1/programs/${program.id}/quotas`, admin, [{ countyId: county.id, seats: 100 }]);
   await ok(app, 'POST', `/api/v1/programs/${program.id}/open`, admin);
-  const cohort = await ok(app, 'POST', `/api/v1/programs/${program.id}/cohorts`, admin, { name: '压测班', capacity: 60, startDate: '2019-07-15', endDate: '2019-07-15', venue: '压测教室' });
-  const session = await ok(app, 'POST', `/api/v1/cohorts/${cohort.id}/sessions`, admin, { title: '压测课次', startsAt: '2019-07-15T01:00:00.000Z', endsAt: '2019-07-15T03:00:00.000Z', hours: 2 });
+  const cohort = await ok(app, 'POST', `/api/v1/programs/${program.id}/cohorts`, admin, {
+    name: '压测班',
+    capacity: 60,
+    startDate: '2019-07-15',
+    endDate: '2019-07-15',
+    venue: '压测教室',
+  });
+  const session = await ok(app, 'POST', `/api/v1/cohorts/${cohort.id}/sessions`, admin, {
+    title: '压测课次',
+    startsAt: '2019-07-15T01:00:00.000Z',
+    endsAt: '2019-07-15T03:00:00.000Z',
+    hours: 2,
+  });
 
   let teacherToken = '';
   const enrolmentIds: number[] = [];
   for (let i = 0; i < 50; i++) {
     const phone = `137${String(i).padStart(8, '0')}`;
-    const teacher = await ok(app, 'POST', '/api/v1/teachers', countyToken, { name: `压测教师${i}`, idNumber: idNumber(i), phone, schoolId: school.id });
-    const e = await ok(app, 'POST', `/api/v1/programs/${program.id}/enrolments`, countyToken, { teacherId: teacher.id });
+    const teacher = await ok(app, 'POST', '/api/v1/teachers', countyToken, {
+      name: `压测教师${i}`,
+      idNumber: idNumber(i),
+      phone,
+      schoolId: school.id,
+    });
+    const e = await ok(app, 'POST', `/api/v1/programs/${program.id}/enrolments`, countyToken, {
+      teacherId: teacher.id,
+    });
     await ok(app, 'POST', `/api/v1/enrolments/${e.id}/approve`, admin);
     enrolmentIds.push(e.id);
     if (i === 0) {
@@ -57,7 +89,10 @@ async function seed(app: BenchApp): Promise<State> {
   await ok(app, 'POST', `/api/v1/cohorts/${cohort.id}/assignments`, admin, { enrolmentIds });
 
   const { code } = await ok(app, 'GET', `/api/v1/sessions/${session.id}/checkin-code`, admin);
-  const first = await app.request('POST', `/api/v1/sessions/${session.id}/checkins`, { token: teacherToken, body: { code } });
+  const first = await app.request('POST', `/api/v1/sessions/${session.id}/checkins`, {
+    token: teacherToken,
+    body: { code },
+  });
   if (first.status !== 201) throw new Error(`first check-in → ${first.status} ${JSON.stringify(first.body)}`);
   return { token: teacherToken, sessionId: session.id, code, jwtSecret: app.config.jwtSecret };
 }
@@ -99,23 +134,35 @@ function rawCheckin(s: State) {
     if (!user) return { status: 401, body: { statusCode: 401 } };
     if (user.role !== 'TEACHER' || !user.tch) return { status: 403, body: { statusCode: 403 } };
     const { code } = JSON.parse(req.body);
-    if (!verifyCheckinCode(key, s.sessionId, code, NOW)) return { status: 400, body: { statusCode: 400, code: 'CHECKIN_CODE_INVALID' } };
+    if (!verifyCheckinCode(key, s.sessionId, code, NOW))
+      return { status: 400, body: { statusCode: 400, code: 'CHECKIN_CODE_INVALID' } };
     const [row] = await db.query(SELECT, [user.tch, s.sessionId]);
     if (!row) return { status: 404, body: { statusCode: 404 } };
-    if (row.eid === null || Number(row.ecohort) !== Number(row.cohortId)) return { status: 404, body: { statusCode: 404, code: 'NOT_IN_COHORT' } };
-    if (!['CONFIRMED', 'COMPLETED', 'NOT_COMPLETED'].includes(row.estatus)) return { status: 409, body: { statusCode: 409, code: 'NOT_CONFIRMED' } };
+    if (row.eid === null || Number(row.ecohort) !== Number(row.cohortId))
+      return { status: 404, body: { statusCode: 404, code: 'NOT_IN_COHORT' } };
+    if (!['CONFIRMED', 'COMPLETED', 'NOT_COMPLETED'].includes(row.estatus))
+      return { status: 409, body: { statusCode: 409, code: 'NOT_CONFIRMED' } };
     const record = (r: any) => ({
-      id: Number(r.rid), sessionId: s.sessionId, enrolmentId: Number(r.eid), status: r.rstatus, source: r.rsource,
-      checkedInAt: r.rcheckedInAt ? toDate(r.rcheckedInAt).toISOString() : null, reason: r.rreason, updatedAt: toDate(r.rupdatedAt).toISOString(),
+      id: Number(r.rid),
+      sessionId: s.sessionId,
+      enrolmentId: Number(r.eid),
+      status: r.rstatus,
+      source: r.rsource,
+      checkedInAt: r.rcheckedInAt ? toDate(r.rcheckedInAt).toISOString() : null,
+      reason: r.rreason,
+      updatedAt: toDate(r.rupdatedAt).toISOString(),
     });
-    if (row.rid !== null) return { status: 200, body: { ...record(row), alreadyCheckedIn: true, message: '已签到，无需重复扫码' } };
+    if (row.rid !== null)
+      return { status: 200, body: { ...record(row), alreadyCheckedIn: true, message: '已签到，无需重复扫码' } };
     const start = toDate(row.startsAt).getTime();
-    if (NOW.getTime() < start - 30 * 60_000 || NOW.getTime() >= toDate(row.endsAt).getTime()) return { status: 409, body: { statusCode: 409 } };
+    if (NOW.getTime() < start - 30 * 60_000 || NOW.getTime() >= toDate(row.endsAt).getTime())
+      return { status: 409, body: { statusCode: 409 } };
     const status = NOW.getTime() > start + Number(row.grace) * 60_000 ? 'LATE' : 'PRESENT';
     try {
-      await db.query('INSERT INTO attendance_record (sessionId, enrolmentId, cohortId, status, source, checkedInAt, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-        s.sessionId, row.eid, row.cohortId, status, 'SELF', NOW, NOW, NOW,
-      ]);
+      await db.query(
+        'INSERT INTO attendance_record (sessionId, enrolmentId, cohortId, status, source, checkedInAt, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [s.sessionId, row.eid, row.cohortId, status, 'SELF', NOW, NOW, NOW],
+      );
     } catch {
       // duplicate: read it back, as the app does
     }
@@ -125,8 +172,15 @@ function rawCheckin(s: State) {
 }
 
 main<State>({
-  title: 'POST /api/v1/sessions/:id/checkins, a trainee scanning again (JWT, HMAC code of the 30 s step, one SELECT with the existing record) vs node:http + driver doing the same',
+  title:
+    'POST /api/v1/sessions/:id/checkins, a trainee scanning again (JWT, HMAC code of the 30 s step, one SELECT with the existing record) vs node:http + driver doing the same',
   setup: seed,
-  app: (s) => ({ method: 'POST', path: `/api/v1/sessions/${s.sessionId}/checkins`, headers: { authorization: `Bearer ${s.token}` }, body: { code: s.code }, expectStatus: 200 }),
+  app: (s) => ({
+    method: 'POST',
+    path: `/api/v1/sessions/${s.sessionId}/checkins`,
+    headers: { authorization: `Bearer ${s.token}` },
+    body: { code: s.code },
+    expectStatus: 200,
+  }),
   raw: (s) => ({ path: '/checkins', handle: rawCheckin(s), expectStatus: 200 }),
 });

@@ -57,7 +57,10 @@ if (process.env.NOMINATE_LOAD_CHILD) {
           {
             method: 'POST',
             headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' },
-            setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ teacherId: o.from + (next++ % o.count) }) }),
+            setupRequest: (req: Record<string, unknown>) => ({
+              ...req,
+              body: JSON.stringify({ teacherId: o.from + (next++ % o.count) }),
+            }),
           },
         ],
       },
@@ -67,7 +70,8 @@ if (process.env.NOMINATE_LOAD_CHILD) {
           return;
         }
         const sorted = Float64Array.from(latencies).sort();
-        const pct = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
+        const pct = (p: number) =>
+          sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
         const r3 = (n: number) => Number(n.toFixed(3));
         const res: LoadResult & { used: number } = {
           rps: Number((result['2xx'] / result.duration).toFixed(1)),
@@ -79,7 +83,9 @@ if (process.env.NOMINATE_LOAD_CHILD) {
           non2xx: result.non2xx,
           errors: result.errors,
           timeouts: result.timeouts,
-          statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([k, v]: [string, any]) => [k, v.count])),
+          statusCodes: Object.fromEntries(
+            Object.entries(result.statusCodeStats).map(([k, v]: [string, any]) => [k, v.count]),
+          ),
           duration: result.duration,
           used: next,
         };
@@ -97,7 +103,11 @@ if (process.env.NOMINATE_LOAD_CHILD) {
 
 function load(order: ChildOrder): Promise<LoadResult & { used: number }> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['-r', '@swc-node/register'], env: { ...process.env, NOMINATE_LOAD_CHILD: '1' } });
+    const child = fork(__filename, [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: ['-r', '@swc-node/register'],
+      env: { ...process.env, NOMINATE_LOAD_CHILD: '1' },
+    });
     let settled = false;
     child.once('message', (m: { result?: LoadResult & { used: number }; error?: string }) => {
       settled = true;
@@ -127,7 +137,10 @@ interface Floor {
 /** UTC datetimes as TypeORM writes them on SQLite; mysql2 (timezone Z) takes Date objects. */
 const sqliteDate = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 
-function verifyJwt(header: string | string[] | undefined, secret: string): { sub: number; role: string; county?: number } | null {
+function verifyJwt(
+  header: string | string[] | undefined,
+  secret: string,
+): { sub: number; role: string; county?: number } | null {
   const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : '';
   const [h, p, s] = token.split('.');
   if (!h || !p || !s) return null;
@@ -149,27 +162,83 @@ class HttpError extends Error {
 }
 
 /** The nomination on one connection inside a transaction: the same statements as EnrolmentsService.nominate. */
-async function nominate(tx: Tx, user: { sub: number; role: string; county?: number }, programId: number, teacherId: number, now: Date, date: (d: Date) => unknown) {
+async function nominate(
+  tx: Tx,
+  user: { sub: number; role: string; county?: number },
+  programId: number,
+  teacherId: number,
+  now: Date,
+  date: (d: Date) => unknown,
+) {
   if (user.role !== 'COUNTY_ADMIN' || !user.county) throw new HttpError(403, 'COUNTY_ONLY');
-  const p = await tx.one('SELECT id, status, nominationDeadline, ownerCountyId, requirePovertyVillage, minBackboneLevel, stages, subjects FROM program WHERE id = ? AND (ownerCountyId = ? OR (ownerCountyId IS NULL AND status <> ?))', [programId, user.county, 'DRAFT']);
+  const p = await tx.one(
+    'SELECT id, status, nominationDeadline, ownerCountyId, requirePovertyVillage, minBackboneLevel, stages, subjects FROM program WHERE id = ? AND (ownerCountyId = ? OR (ownerCountyId IS NULL AND status <> ?))',
+    [programId, user.county, 'DRAFT'],
+  );
   if (!p) throw new HttpError(404, 'NOT_FOUND');
   if (p.status !== 'OPEN') throw new HttpError(409, 'PROGRAM_NOT_OPEN');
-  if (p.nominationDeadline && now.getTime() > new Date(p.nominationDeadline instanceof Date ? p.nominationDeadline : `${String(p.nominationDeadline).replace(' ', 'T')}Z`).getTime()) throw new HttpError(409, 'DEADLINE_PASSED');
-  const t = await tx.one('SELECT t.id, t.name, t.idNumber, t.countyId, t.schoolId, t.stage, t.subject, t.backboneLevel, s.povertyVillage, s.name AS schoolName FROM teacher t INNER JOIN organisation s ON s.id = t.schoolId WHERE t.id = ? AND t.countyId = ?', [teacherId, user.county]);
+  if (
+    p.nominationDeadline &&
+    now.getTime() >
+      new Date(
+        p.nominationDeadline instanceof Date
+          ? p.nominationDeadline
+          : `${String(p.nominationDeadline).replace(' ', 'T')}Z`,
+      ).getTime()
+  )
+    throw new HttpError(409, 'DEADLINE_PASSED');
+  const t = await tx.one(
+    'SELECT t.id, t.name, t.idNumber, t.countyId, t.schoolId, t.stage, t.subject, t.backboneLevel, s.povertyVillage, s.name AS schoolName FROM teacher t INNER JOIN organisation s ON s.id = t.schoolId WHERE t.id = ? AND t.countyId = ?',
+    [teacherId, user.county],
+  );
   if (!t) throw new HttpError(404, 'NOT_FOUND');
   if (Number(p.requirePovertyVillage) && !Number(t.povertyVillage)) throw new HttpError(409, 'NOT_ELIGIBLE');
   const stages = p.stages ? String(p.stages).split(',') : [];
   const subjects = p.subjects ? String(p.subjects).split(',') : [];
-  if ((stages.length && !stages.includes(t.stage)) || (subjects.length && !subjects.includes(t.subject))) throw new HttpError(409, 'NOT_ELIGIBLE');
-  if (await tx.one('SELECT id FROM enrolment WHERE programId = ? AND teacherId = ?', [programId, teacherId])) throw new HttpError(409, 'ALREADY_ENROLLED');
-  if (!(await tx.one('SELECT id FROM county_quota WHERE programId = ? AND countyId = ?', [programId, t.countyId]))) throw new HttpError(409, 'NO_QUOTA');
-  const seated = (await tx.run('UPDATE county_quota SET nominatedCount = nominatedCount + 1 WHERE programId = ? AND countyId = ? AND nominatedCount < seats', [programId, t.countyId])).changes === 1;
+  if ((stages.length && !stages.includes(t.stage)) || (subjects.length && !subjects.includes(t.subject)))
+    throw new HttpError(409, 'NOT_ELIGIBLE');
+  if (await tx.one('SELECT id FROM enrolment WHERE programId = ? AND teacherId = ?', [programId, teacherId]))
+    throw new HttpError(409, 'ALREADY_ENROLLED');
+  if (!(await tx.one('SELECT id FROM county_quota WHERE programId = ? AND countyId = ?', [programId, t.countyId])))
+    throw new HttpError(409, 'NO_QUOTA');
+  const seated =
+    (
+      await tx.run(
+        'UPDATE county_quota SET nominatedCount = nominatedCount + 1 WHERE programId = ? AND countyId = ? AND nominatedCount < seats',
+        [programId, t.countyId],
+      )
+    ).changes === 1;
   const status = seated ? 'NOMINATED' : 'WAITLISTED';
-  const ins = await tx.run('INSERT INTO enrolment (programId, teacherId, countyId, status, createdAt, updatedAt, nominatedAt, waitlistedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-    programId, teacherId, t.countyId, status, date(now), date(now), seated ? date(now) : null, seated ? null : date(now),
-  ]);
-  await tx.run('INSERT INTO audit_entry (at, actorId, actorRole, action, entity, entityId, fields, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [date(now), user.sub, user.role, 'nominate', 'enrolment', String(ins.insertId), 'teacherId,status', status]);
-  return { id: ins.insertId, programId, teacherId, teacherName: t.name, idNumber: `${String(t.idNumber).slice(0, 6)}********${String(t.idNumber).slice(-4)}`, schoolId: t.schoolId, schoolName: t.schoolName, countyId: t.countyId, status, cohortId: null, createdAt: now.toISOString() };
+  const ins = await tx.run(
+    'INSERT INTO enrolment (programId, teacherId, countyId, status, createdAt, updatedAt, nominatedAt, waitlistedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      programId,
+      teacherId,
+      t.countyId,
+      status,
+      date(now),
+      date(now),
+      seated ? date(now) : null,
+      seated ? null : date(now),
+    ],
+  );
+  await tx.run(
+    'INSERT INTO audit_entry (at, actorId, actorRole, action, entity, entityId, fields, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    [date(now), user.sub, user.role, 'nominate', 'enrolment', String(ins.insertId), 'teacherId,status', status],
+  );
+  return {
+    id: ins.insertId,
+    programId,
+    teacherId,
+    teacherName: t.name,
+    idNumber: `${String(t.idNumber).slice(0, 6)}********${String(t.idNumber).slice(-4)}`,
+    schoolId: t.schoolId,
+    schoolName: t.schoolName,
+    countyId: t.countyId,
+    status,
+    cohortId: null,
+    createdAt: now.toISOString(),
+  };
 }
 
 async function startFloor(databaseUrl: string, jwtSecret: string): Promise<Floor> {
@@ -212,7 +281,17 @@ async function startFloor(databaseUrl: string, jwtSecret: string): Promise<Floor
     closeDb = async () => db.close();
     date = sqliteDate;
   } else {
-    const pool: Pool = createPool({ host: opts.host, port: opts.port, user: opts.username, password: opts.password, database: opts.database, charset: opts.charset, timezone: opts.timezone, supportBigNumbers: opts.supportBigNumbers, ...opts.extra });
+    const pool: Pool = createPool({
+      host: opts.host,
+      port: opts.port,
+      user: opts.username,
+      password: opts.password,
+      database: opts.database,
+      charset: opts.charset,
+      timezone: opts.timezone,
+      supportBigNumbers: opts.supportBigNumbers,
+      ...opts.extra,
+    });
     transact = async <T>(work: (tx: Tx) => Promise<T>): Promise<T> => {
       const conn: PoolConnection = await pool.getConnection();
       const tx: Tx = {
@@ -240,7 +319,10 @@ async function startFloor(databaseUrl: string, jwtSecret: string): Promise<Floor
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const payload = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(payload),
+    });
     res.end(payload);
   };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -257,13 +339,15 @@ async function startFloor(databaseUrl: string, jwtSecret: string): Promise<Floor
       } catch {
         return send(res, 400, { statusCode: 400, code: 'INVALID_JSON' });
       }
-      if (!Number.isSafeInteger(teacherId) || teacherId < 1) return send(res, 400, { statusCode: 400, code: 'VALIDATION_FAILED' });
+      if (!Number.isSafeInteger(teacherId) || teacherId < 1)
+        return send(res, 400, { statusCode: 400, code: 'VALIDATION_FAILED' });
       transact((tx) => nominate(tx, user, Number(m[1]), teacherId, new Date(), date)).then(
         (body) => send(res, 201, body),
         (e: unknown) => {
           if (e instanceof HttpError) return send(res, e.status, { statusCode: e.status, code: e.code });
           const code = (e as { code?: string }).code;
-          if (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return send(res, 409, { statusCode: 409, code: 'ALREADY_ENROLLED' });
+          if (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE')
+            return send(res, 409, { statusCode: 409, code: 'ALREADY_ENROLLED' });
           send(res, 500, { statusCode: 500, message: String((e as Error).message) });
         },
       );
@@ -284,14 +368,25 @@ async function startFloor(databaseUrl: string, jwtSecret: string): Promise<Floor
 
 // ——— setup and the paired runs ———
 
-async function ok<T = any>(app: BenchApp, method: string, path: string, token: string, body?: unknown, status = 200): Promise<T> {
+async function ok<T = any>(
+  app: BenchApp,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  status = 200,
+): Promise<T> {
   const r = await app.request<T>(method, path, { token, body });
-  if (r.status !== status && !(status === 200 && r.status === 201)) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
+  if (r.status !== status && !(status === 200 && r.status === 201))
+    throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
 function idNumber(serial: number): string {
-  const day = new Date(Date.UTC(1960, 0, 1) + Math.floor(serial / 1000) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+  const day = new Date(Date.UTC(1960, 0, 1) + Math.floor(serial / 1000) * 86_400_000)
+    .toISOString()
+    .slice(0, 10)
+    .replace(/-/g, '');
   const body = `371302${day}${String(serial % 1000).padStart(3, '0')}`;
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = body.split('').reduce((s, d, i) => s + Number(d) * w[i], 0);
@@ -303,22 +398,65 @@ async function seed(app: BenchApp, programs: number) {
   const admin = await app.login('admin', app.adminPassword);
   const [county] = await app.dataSource.query(`SELECT id FROM organisation WHERE code = '371302'`);
   const countyId = Number(county.id);
-  await ok(app, 'POST', '/api/v1/users', admin, { username: 'bench_county', password: 'Init1234x', role: 'COUNTY_ADMIN', organisationId: countyId }, 201);
+  await ok(
+    app,
+    'POST',
+    '/api/v1/users',
+    admin,
+    { username: 'bench_county', password: 'Init1234x', role: 'COUNTY_ADMIN', organisationId: countyId },
+    201,
+  );
   const first = await app.login('bench_county', 'Init1234x');
-  const token = (await ok(app, 'POST', '/api/v1/auth/password', first, { currentPassword: 'Init1234x', newPassword: 'Bench12345' })).accessToken as string;
-  const school = await ok(app, 'POST', '/api/v1/organisations', token, { type: 'SCHOOL', name: '压测贫困村小学', parentId: countyId, povertyVillage: true, receivingSchool: false }, 201);
+  const token = (
+    await ok(app, 'POST', '/api/v1/auth/password', first, { currentPassword: 'Init1234x', newPassword: 'Bench12345' })
+  ).accessToken as string;
+  const school = await ok(
+    app,
+    'POST',
+    '/api/v1/organisations',
+    token,
+    { type: 'SCHOOL', name: '压测贫困村小学', parentId: countyId, povertyVillage: true, receivingSchool: false },
+    201,
+  );
   const now = new Date();
   for (let i = 0; i < TEACHERS; i += 400) {
     const rows = Array.from({ length: Math.min(400, TEACHERS - i) }, (_, k) => ({
-      name: `压测教师${i + k}`, idNumber: idNumber(i + k), gender: 'M' as const, birthDate: '1980-01-01', phone: `136${String(i + k).padStart(8, '0')}`,
-      schoolId: school.id, countyId, subject: '语文', backboneLevel: 'NONE' as const, appraisalsQualified: true, onProbation: false, specialPost: false, createdAt: now, updatedAt: now,
+      name: `压测教师${i + k}`,
+      idNumber: idNumber(i + k),
+      gender: 'M' as const,
+      birthDate: '1980-01-01',
+      phone: `136${String(i + k).padStart(8, '0')}`,
+      schoolId: school.id,
+      countyId,
+      subject: '语文',
+      backboneLevel: 'NONE' as const,
+      appraisalsQualified: true,
+      onProbation: false,
+      specialPost: false,
+      createdAt: now,
+      updatedAt: now,
     }));
     await app.dataSource.createQueryBuilder().insert().into(Teacher).values(rows).execute();
   }
   const [{ lo }] = await app.dataSource.query(`SELECT MIN(id) AS lo FROM teacher WHERE schoolId = ?`, [school.id]);
   const ids: number[] = [];
   for (let i = 0; i < programs; i++) {
-    const p = await ok(app, 'POST', '/api/v1/programs', admin, { kind: 'BACKBONE_SUMMER', year: 2019, title: `压测推荐项目${i + 1}`, seats: 100_000, creditHours: 48, nominationDeadline: new Date(Date.now() + 86_400_000).toISOString(), certificatePrefix: 'BNCH' }, 201);
+    const p = await ok(
+      app,
+      'POST',
+      '/api/v1/programs',
+      admin,
+      {
+        kind: 'BACKBONE_SUMMER',
+        year: 2019,
+        title: `压测推荐项目${i + 1}`,
+        seats: 100_000,
+        creditHours: 48,
+        nominationDeadline: new Date(Date.now() + 86_400_000).toISOString(),
+        certificatePrefix: 'BNCH',
+      },
+      201,
+    );
     await ok(app, 'PUT', `/api/v1/programs/${p.id}/quotas`, admin, [{ countyId, seats: 100_000 }]);
     await ok(app, 'POST', `/api/v1/programs/${p.id}/open`, admin);
     ids.push(p.id);
@@ -354,16 +492,28 @@ async function run(): Promise<void> {
     const order = (side: 'app' | 'raw', duration: number): ChildOrder => {
       const programId = programs.shift()!;
       const base = side === 'app' ? `${app.url}/api/v1` : floor.url;
-      return { url: `${base}/programs/${programId}/enrolments`, token: s.token, connections: opts.connections, duration, from: s.firstTeacher, count: TEACHERS };
+      return {
+        url: `${base}/programs/${programId}/enrolments`,
+        token: s.token,
+        connections: opts.connections,
+        duration,
+        from: s.firstTeacher,
+        count: TEACHERS,
+      };
     };
     const measured = async (side: 'app' | 'raw', duration: number) => {
       const r = await withCpu(() => load(order(side, duration)));
-      if (r.used > TEACHERS) console.error(`  ${side}: ${r.used} requests for ${TEACHERS} teachers: ids were reused (raise NOMINATE_TEACHERS)`);
+      if (r.used > TEACHERS)
+        console.error(
+          `  ${side}: ${r.used} requests for ${TEACHERS} teachers: ids were reused (raise NOMINATE_TEACHERS)`,
+        );
       return r;
     };
 
     const warm = Math.min(3, opts.duration);
-    console.log(`nominate · ${opts.db}: warm-up ${warm} s each, then ${opts.rounds} paired rounds of ${opts.duration} s with ${opts.connections} connections…`);
+    console.log(
+      `nominate · ${opts.db}: warm-up ${warm} s each, then ${opts.rounds} paired rounds of ${opts.duration} s with ${opts.connections} connections…`,
+    );
     await measured('app', warm);
     await measured('raw', warm);
     const appRounds: LoadResult[] = [];
@@ -372,15 +522,21 @@ async function run(): Promise<void> {
       for (const side of i % 2 === 0 ? (['app', 'raw'] as const) : (['raw', 'app'] as const)) {
         const r = await measured(side, opts.duration);
         (side === 'app' ? appRounds : rawRounds).push(r);
-        console.log(`  round ${i + 1} ${side}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, cpu ${r.cpuUs} µs/req${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}, ${r.errors} errors` : ''}`);
+        console.log(
+          `  round ${i + 1} ${side}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, cpu ${r.cpuUs} µs/req${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}, ${r.errors} errors` : ''}`,
+        );
       }
     }
 
     for (const side of ['app', 'raw'] as const) {
-      await profileIfAsked(side, join(__dirname, 'results', `nominate-${opts.db}-${side}.cpuprofile`), () => measured(side, opts.duration));
+      await profileIfAsked(side, join(__dirname, 'results', `nominate-${opts.db}-${side}.cpuprofile`), () =>
+        measured(side, opts.duration),
+      );
     }
 
-    const [{ v }] = await app.dataSource.query(opts.db === 'sqlite' ? 'SELECT sqlite_version() AS v' : 'SELECT VERSION() AS v');
+    const [{ v }] = await app.dataSource.query(
+      opts.db === 'sqlite' ? 'SELECT sqlite_version() AS v' : 'SELECT VERSION() AS v',
+    );
     const [{ n }] = await app.dataSource.query(`SELECT COUNT(*) AS n FROM enrolment`);
     const summary = (rounds: LoadResult[]) => ({
       rps: Number(median(rounds.map((r) => r.rps)).toFixed(3)),
@@ -393,7 +549,10 @@ async function run(): Promise<void> {
     });
     let commit = 'unknown';
     try {
-      commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
     } catch {
       /* not a git checkout */
     }
@@ -412,7 +571,12 @@ async function run(): Promise<void> {
       connections: opts.connections,
       duration: opts.duration,
       rounds: opts.rounds,
-      env: { node: process.version, cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`, server: `${opts.db === 'sqlite' ? 'SQLite' : 'MySQL/MariaDB'} ${v}`, commit },
+      env: {
+        node: process.version,
+        cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`,
+        server: `${opts.db === 'sqlite' ? 'SQLite' : 'MySQL/MariaDB'} ${v}`,
+        commit,
+      },
       date: new Date().toISOString(),
     };
     printReport(result);

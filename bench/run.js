@@ -34,7 +34,9 @@ function usage(out) {
   for (const n of names) out(`  ${n.padEnd(width)}  ${describe(n)}`);
   out('');
   out('Options: --db (default sqlite), --duration seconds per round (default 10), --connections (default 10),');
-  out('         --rounds paired rounds (default 4). MySQL server: BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/).');
+  out(
+    '         --rounds paired rounds (default 4). MySQL server: BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/).',
+  );
   out('Results: a table and a JSON line per database, also written to bench/results/<name>-<db>.json.');
 }
 
@@ -53,7 +55,8 @@ function parse(argv) {
     } else if (!a.startsWith('-') && opts.name === undefined) opts.name = a;
     else throw new Error(`unknown argument "${a}"`);
   }
-  if (!['sqlite', 'mysql', 'both'].includes(opts.db)) throw new Error(`--db must be sqlite, mysql or both (got "${opts.db}")`);
+  if (!['sqlite', 'mysql', 'both'].includes(opts.db))
+    throw new Error(`--db must be sqlite, mysql or both (got "${opts.db}")`);
   return opts;
 }
 
@@ -79,11 +82,15 @@ function main() {
   const dbs = opts.db === 'both' ? ['sqlite', 'mysql'] : [opts.db];
   let status = 0;
   for (const db of dbs) {
-    const r = spawnSync(process.execPath, ['-r', '@swc-node/register', join('bench', name + SUFFIX), '--name', name, '--db', db, ...opts.rest], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['-r', '@swc-node/register', join('bench', name + SUFFIX), '--name', name, '--db', db, ...opts.rest],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+        env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+      },
+    );
     if (r.error) throw r.error;
     if (r.status !== 0) {
       console.error(`bench: ${name} on ${db} failed (${r.signal ? `signal ${r.signal}` : `exit ${r.status}`})`);

@@ -11,7 +11,21 @@ import { BenchApp, freshDatabase, resolveOptions, startApp } from './lib';
 const TEACHERS = Number(process.env.BENCH_TEACHERS ?? 10_000);
 const SCHOOLS = 40;
 const TARGET_MS = 5_000;
-const HEADER = ['姓名', '身份证号', '手机号', '学校', '学段', '学科', '职称', '骨干教师', '开始任教年份', '近三年考核合格', '教师资格证号', '试用期', '特岗教师'];
+const HEADER = [
+  '姓名',
+  '身份证号',
+  '手机号',
+  '学校',
+  '学段',
+  '学科',
+  '职称',
+  '骨干教师',
+  '开始任教年份',
+  '近三年考核合格',
+  '教师资格证号',
+  '试用期',
+  '特岗教师',
+];
 const STAGES = ['小学', '初中', '高中'];
 const SUBJECTS = ['语文', '数学', '英语', '物理', '化学', '生物', '历史', '地理'];
 const TITLES = ['高级教师', '一级教师', '二级教师', '未定级'];
@@ -43,8 +57,19 @@ async function writeSheet(file: string, subjectShift = 0): Promise<void> {
   for (let i = 0; i < TEACHERS; i++) {
     const row = ws.getRow(4 + i);
     row.values = [
-      `压测教师${i}`, idNumber(i), `138${String(i).padStart(8, '0')}`, `压测学校${i % SCHOOLS}`, STAGES[i % 3], SUBJECTS[(i + subjectShift) % SUBJECTS.length],
-      TITLES[i % 4], BACKBONE[i % 6], 1990 + (i % 30), i % 7 ? '是' : '否', `Z${String(i).padStart(10, '0')}`, i % 11 ? '否' : '是', i % 13 ? '否' : '是',
+      `压测教师${i}`,
+      idNumber(i),
+      `138${String(i).padStart(8, '0')}`,
+      `压测学校${i % SCHOOLS}`,
+      STAGES[i % 3],
+      SUBJECTS[(i + subjectShift) % SUBJECTS.length],
+      TITLES[i % 4],
+      BACKBONE[i % 6],
+      1990 + (i % 30),
+      i % 7 ? '是' : '否',
+      `Z${String(i).padStart(10, '0')}`,
+      i % 11 ? '否' : '是',
+      i % 13 ? '否' : '是',
     ];
     row.getCell(2).numFmt = '@';
     row.getCell(3).numFmt = '@';
@@ -80,10 +105,20 @@ interface Measure {
 
 const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
 
-async function timedImport(app: BenchApp, token: string, countyId: number, file: string, label: string): Promise<Measure> {
+async function timedImport(
+  app: BenchApp,
+  token: string,
+  countyId: number,
+  file: string,
+  label: string,
+): Promise<Measure> {
   const content = readFileSync(file);
   const form = new FormData();
-  form.append('file', new Blob([content], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), 'teachers.xlsx');
+  form.append(
+    'file',
+    new Blob([content], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+    'teachers.xlsx',
+  );
   gc();
   const before = process.memoryUsage();
   let peakRss = before.rss;
@@ -95,7 +130,11 @@ async function timedImport(app: BenchApp, token: string, countyId: number, file:
   }, 5);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const res = await fetch(`${app.url}/api/v1/teachers/import?countyId=${countyId}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const res = await fetch(`${app.url}/api/v1/teachers/import?countyId=${countyId}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
   const body = await res.json();
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
@@ -104,7 +143,16 @@ async function timedImport(app: BenchApp, token: string, countyId: number, file:
   peakRss = Math.max(peakRss, m.rss);
   peakHeap = Math.max(peakHeap, m.heapUsed);
   if (res.status !== 200) throw new Error(`${label}: ${res.status} ${JSON.stringify(body).slice(0, 1000)}`);
-  return { label, ms: Math.round(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakRssMb: mb(peakRss), rssGrowthMb: mb(peakRss - before.rss), peakHeapMb: mb(peakHeap), heapGrowthMb: mb(peakHeap - before.heapUsed), result: body };
+  return {
+    label,
+    ms: Math.round(ms),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    peakRssMb: mb(peakRss),
+    rssGrowthMb: mb(peakRss - before.rss),
+    peakHeapMb: mb(peakHeap),
+    heapGrowthMb: mb(peakHeap - before.heapUsed),
+    result: body,
+  };
 }
 
 async function run(): Promise<void> {
@@ -117,7 +165,10 @@ async function run(): Promise<void> {
     const token = await app.login('admin', app.adminPassword);
     const [county] = await app.dataSource.query(`SELECT id FROM organisation WHERE code = '371302'`);
     for (let s = 0; s < SCHOOLS; s++) {
-      const r = await app.request('POST', '/api/v1/organisations', { token, body: { type: 'SCHOOL', name: `压测学校${s}`, parentId: county.id } });
+      const r = await app.request('POST', '/api/v1/organisations', {
+        token,
+        body: { type: 'SCHOOL', name: `压测学校${s}`, parentId: county.id },
+      });
       if (r.status !== 201) throw new Error(`school: ${r.status}`);
     }
     const first = join(dir, 'teachers.xlsx');
@@ -125,7 +176,9 @@ async function run(): Promise<void> {
     await writeSheetElsewhere(first, 0);
     await writeSheetElsewhere(changed, 1);
     const size = statSync(first).size;
-    console.log(`teacher-import · ${opts.db}: ${TEACHERS} rows, ${(size / 1024).toFixed(0)} KB .xlsx, ${SCHOOLS} schools`);
+    console.log(
+      `teacher-import · ${opts.db}: ${TEACHERS} rows, ${(size / 1024).toFixed(0)} KB .xlsx, ${SCHOOLS} schools`,
+    );
 
     const runs: Measure[] = [];
     runs.push(await timedImport(app, token, county.id, first, 'create'));
@@ -135,15 +188,53 @@ async function run(): Promise<void> {
     if (Number(n) !== TEACHERS) throw new Error(`expected ${TEACHERS} teachers, found ${n}`);
 
     console.log('');
-    console.log(['run'.padEnd(30), 'ms'.padStart(7), 'CPU ms'.padStart(8), 'peak RSS MB'.padStart(12), 'RSS growth'.padStart(11), 'peak heap MB'.padStart(13), 'heap growth'.padStart(12), '  result'].join(''));
+    console.log(
+      [
+        'run'.padEnd(30),
+        'ms'.padStart(7),
+        'CPU ms'.padStart(8),
+        'peak RSS MB'.padStart(12),
+        'RSS growth'.padStart(11),
+        'peak heap MB'.padStart(13),
+        'heap growth'.padStart(12),
+        '  result',
+      ].join(''),
+    );
     for (const r of runs) {
-      console.log([r.label.padEnd(30), String(r.ms).padStart(7), String(r.cpuMs).padStart(8), String(r.peakRssMb).padStart(12), String(r.rssGrowthMb).padStart(11), String(r.peakHeapMb).padStart(13), String(r.heapGrowthMb).padStart(12), `  ${JSON.stringify(r.result)}`].join(''));
+      console.log(
+        [
+          r.label.padEnd(30),
+          String(r.ms).padStart(7),
+          String(r.cpuMs).padStart(8),
+          String(r.peakRssMb).padStart(12),
+          String(r.rssGrowthMb).padStart(11),
+          String(r.peakHeapMb).padStart(13),
+          String(r.heapGrowthMb).padStart(12),
+          `  ${JSON.stringify(r.result)}`,
+        ].join(''),
+      );
     }
-    console.log('(whole process: the app, its database driver and the HTTP client; growth = over the state just before the upload)');
+    console.log(
+      '(whole process: the app, its database driver and the HTTP client; growth = over the state just before the upload)',
+    );
     const ok = runs[0].ms <= TARGET_MS;
-    console.log(`create: ${runs[0].ms} ms for ${TEACHERS} teachers — target ≤ ${TARGET_MS} ms: ${ok ? 'met' : 'NOT met'}`);
-    const [version] = await app.dataSource.query(opts.db === 'sqlite' ? 'SELECT sqlite_version() AS v' : 'SELECT VERSION() AS v');
-    const result = { bench: 'teacher-import', db: opts.db, teachers: TEACHERS, fileBytes: size, targetMs: TARGET_MS, met: ok, runs, env: { node: process.version, server: String(version.v) }, date: new Date().toISOString() };
+    console.log(
+      `create: ${runs[0].ms} ms for ${TEACHERS} teachers — target ≤ ${TARGET_MS} ms: ${ok ? 'met' : 'NOT met'}`,
+    );
+    const [version] = await app.dataSource.query(
+      opts.db === 'sqlite' ? 'SELECT sqlite_version() AS v' : 'SELECT VERSION() AS v',
+    );
+    const result = {
+      bench: 'teacher-import',
+      db: opts.db,
+      teachers: TEACHERS,
+      fileBytes: size,
+      targetMs: TARGET_MS,
+      met: ok,
+      runs,
+      env: { node: process.version, server: String(version.v) },
+      date: new Date().toISOString(),
+    };
     const json = JSON.stringify(result);
     console.log(json);
     const out = join(__dirname, 'results');

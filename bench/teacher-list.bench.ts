@@ -35,7 +35,25 @@ const SCHOOLS_PER_COUNTY = 10;
 const PAGE_SIZE = 50;
 const INSERT_CHUNK = 500;
 
-const COLUMNS = ['id', 'name', 'idNumber', 'gender', 'birthDate', 'phone', 'schoolId', 'countyId', 'stage', 'subject', 'title', 'backboneLevel', 'teachingStartYear', 'appraisalsQualified', 'onProbation', 'specialPost', 'qualificationCertNo']
+const COLUMNS = [
+  'id',
+  'name',
+  'idNumber',
+  'gender',
+  'birthDate',
+  'phone',
+  'schoolId',
+  'countyId',
+  'stage',
+  'subject',
+  'title',
+  'backboneLevel',
+  'teachingStartYear',
+  'appraisalsQualified',
+  'onProbation',
+  'specialPost',
+  'qualificationCertNo',
+]
   .map((c) => `t.${c} AS t_${c}`)
   .join(', ');
 
@@ -63,21 +81,29 @@ function idNumber(serial: number): string {
 /** Schools through the API; 100,000 teachers by multi-row INSERTs (seeding is not what is measured). */
 async function seed(app: BenchApp): Promise<{ token: string; countyId: number }> {
   const token = await app.login('admin', app.adminPassword);
-  const counties: { id: number; code: string }[] = await app.dataSource.query(`SELECT id, code FROM organisation WHERE type = 'COUNTY' ORDER BY id`);
+  const counties: { id: number; code: string }[] = await app.dataSource.query(
+    `SELECT id, code FROM organisation WHERE type = 'COUNTY' ORDER BY id`,
+  );
   if (counties.length !== COUNTIES) throw new Error(`expected ${COUNTIES} counties, found ${counties.length}`);
   const lanshan = counties.find((c) => c.code === '371302')!;
   const schools = new Map<number, number[]>();
   for (const c of counties) {
     const ids: number[] = [];
     for (let s = 0; s < SCHOOLS_PER_COUNTY; s++) {
-      const r = await app.request('POST', '/api/v1/organisations', { token, body: { type: 'SCHOOL', name: `压测学校${c.id}-${s}`, parentId: c.id } });
+      const r = await app.request('POST', '/api/v1/organisations', {
+        token,
+        body: { type: 'SCHOOL', name: `压测学校${c.id}-${s}`, parentId: c.id },
+      });
       if (r.status !== 201) throw new Error(`school → ${r.status} ${JSON.stringify(r.body)}`);
       ids.push(r.body.id);
     }
     schools.set(c.id, ids);
   }
   const others = counties.filter((c) => c.id !== lanshan.id);
-  const now = app.dataSource.driver.preparePersistentValue(new Date(), app.dataSource.getMetadata('teacher').findColumnWithPropertyName('createdAt')!);
+  const now = app.dataSource.driver.preparePersistentValue(
+    new Date(),
+    app.dataSource.getMetadata('teacher').findColumnWithPropertyName('createdAt')!,
+  );
   const stages = ['小学', '初中', '高中'];
   for (let start = 0; start < TEACHERS; start += INSERT_CHUNK) {
     const params: unknown[] = [];
@@ -87,7 +113,25 @@ async function seed(app: BenchApp): Promise<{ token: string; countyId: number }>
       const county = i % 5 === 0 ? lanshan : others[i % others.length];
       const school = schools.get(county.id)![i % SCHOOLS_PER_COUNTY];
       const id = idNumber(i);
-      params.push(`教师${i}`, id, Number(id[16]) % 2 ? 'M' : 'F', `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`, `13${String(i).padStart(9, '0')}`, school, county.id, stages[i % 3], '语文', '一级教师', 'NONE', 2000 + (i % 20), 1, 0, 0, now, now);
+      params.push(
+        `教师${i}`,
+        id,
+        Number(id[16]) % 2 ? 'M' : 'F',
+        `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
+        `13${String(i).padStart(9, '0')}`,
+        school,
+        county.id,
+        stages[i % 3],
+        '语文',
+        '一级教师',
+        'NONE',
+        2000 + (i % 20),
+        1,
+        0,
+        0,
+        now,
+        now,
+      );
       tuples.push('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     }
     await app.dataSource.query(
@@ -111,7 +155,8 @@ async function assertSameStatements(app: BenchApp, token: string, countyId: numb
   logger.logQuery = (q: string) => seen.push(q);
   try {
     const r = await app.request('GET', `/api/v1/teachers?countyId=${countyId}&page=1&pageSize=${PAGE_SIZE}`, { token });
-    if (r.status !== 200 || r.body.total !== IN_LANSHAN || r.body.items.length !== PAGE_SIZE) throw new Error(`list → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    if (r.status !== 200 || r.body.total !== IN_LANSHAN || r.body.items.length !== PAGE_SIZE)
+      throw new Error(`list → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
   } finally {
     logger.logQuery = original;
   }
@@ -123,7 +168,9 @@ async function assertSameStatements(app: BenchApp, token: string, countyId: numb
   const expected = [shape(floorSql.page), shape(floorSql.count)].sort();
   const actual = selects.map(shape).sort();
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-    throw new Error(`the app runs other statements than the floor:\n  app:   ${actual.join('\n         ')}\n  floor: ${expected.join('\n         ')}`);
+    throw new Error(
+      `the app runs other statements than the floor:\n  app:   ${actual.join('\n         ')}\n  floor: ${expected.join('\n         ')}`,
+    );
   }
 }
 
@@ -141,6 +188,10 @@ async function floor(db: RawDb, countyId: number) {
 main({
   title: `GET /api/v1/teachers?countyId=…&page=1&pageSize=${PAGE_SIZE} (${IN_LANSHAN.toLocaleString('en-US')} of ${TEACHERS.toLocaleString('en-US')} teachers in the county) vs the same page + COUNT through the bare driver`,
   setup: seed,
-  app: (s) => ({ path: `/api/v1/teachers?countyId=${s.countyId}&page=1&pageSize=${PAGE_SIZE}`, headers: { authorization: `Bearer ${s.token}` }, expectStatus: 200 }),
+  app: (s) => ({
+    path: `/api/v1/teachers?countyId=${s.countyId}&page=1&pageSize=${PAGE_SIZE}`,
+    headers: { authorization: `Bearer ${s.token}` },
+    expectStatus: 200,
+  }),
   raw: (s) => ({ path: `/teachers?countyId=${s.countyId}`, handle: (db) => floor(db, s.countyId) }),
 });

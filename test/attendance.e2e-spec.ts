@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { Clock } from '@shipei/attendance';
 import * as ExcelJS from 'exceljs';
 import TestAgent from 'supertest/lib/agent';
-import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, login, makePhone } from './support/fixtures';
+import {
+  adminToken,
+  countyAdmin,
+  countyIdByCode,
+  createSchool,
+  createTeacher,
+  login,
+  makePhone,
+} from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** Shanghai wall-clock time → Date (no daylight saving in Asia/Shanghai). */
@@ -34,22 +42,38 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
 
   const as = (token: string) => ({
     get: (path: string) => http.get(path).auth(token, { type: 'bearer' }),
-    post: (path: string, body?: object) => http.post(path).auth(token, { type: 'bearer' }).send(body ?? {}),
+    post: (path: string, body?: object) =>
+      http
+        .post(path)
+        .auth(token, { type: 'bearer' })
+        .send(body ?? {}),
     put: (path: string, body: object) => http.put(path).auth(token, { type: 'bearer' }).send(body),
   });
   const ok = async (res: Promise<any> | any, status = [200, 201]) => {
     const r = await res;
-    if (!status.includes(r.status)) throw new Error(`${r.req?.method} ${r.req?.path} → ${r.status} ${JSON.stringify(r.body)}`);
+    if (!status.includes(r.status))
+      throw new Error(`${r.req?.method} ${r.req?.path} → ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
-  const code = async (sessionId: number, token = tokens.T1) => (await ok(as(token).get(`/api/v1/sessions/${sessionId}/checkin-code`))).code as string;
-  const checkIn = (who: string, sessionId: number, c: string) => as(tokens[who]).post(`/api/v1/sessions/${sessionId}/checkins`, { code: c });
-  const mark = (sessionId: number, who: string, status: string, reason = '现场核对') => as(tokens.T1).put(`/api/v1/sessions/${sessionId}/attendance/${enrolments[who]}`, { status, reason });
+  const code = async (sessionId: number, token = tokens.T1) =>
+    (await ok(as(token).get(`/api/v1/sessions/${sessionId}/checkin-code`))).code as string;
+  const checkIn = (who: string, sessionId: number, c: string) =>
+    as(tokens[who]).post(`/api/v1/sessions/${sessionId}/checkins`, { code: c });
+  const mark = (sessionId: number, who: string, status: string, reason = '现场核对') =>
+    as(tokens.T1).put(`/api/v1/sessions/${sessionId}/attendance/${enrolments[who]}`, { status, reason });
 
-  async function account(role: 'TRAINER' | 'TEACHER', username: string, teacherId?: number): Promise<{ id: number; token: string }> {
-    const created = await ok(as(admin).post('/api/v1/users', { username, password: 'Once12345', role, ...(teacherId ? { teacherId } : {}) }));
+  async function account(
+    role: 'TRAINER' | 'TEACHER',
+    username: string,
+    teacherId?: number,
+  ): Promise<{ id: number; token: string }> {
+    const created = await ok(
+      as(admin).post('/api/v1/users', { username, password: 'Once12345', role, ...(teacherId ? { teacherId } : {}) }),
+    );
     const first = await login(http, username, 'Once12345');
-    const changed = await ok(as(first).post('/api/v1/auth/password', { currentPassword: 'Once12345', newPassword: 'Secret1234' }));
+    const changed = await ok(
+      as(first).post('/api/v1/auth/password', { currentPassword: 'Once12345', newPassword: 'Secret1234' }),
+    );
     return { id: created.id, token: changed.accessToken };
   }
 
@@ -67,34 +91,73 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
     const school = await createSchool(http, county, lanshan, '兰山区李官小学');
     const school2 = await createSchool(http, county, lanshan, '兰山区白沙埠小学');
 
-    for (const [k, name] of [['T1', 'att_trainer1'], ['T2', 'att_trainer2']] as const) {
+    for (const [k, name] of [
+      ['T1', 'att_trainer1'],
+      ['T2', 'att_trainer2'],
+    ] as const) {
       const a = await account('TRAINER', name);
       ids[k] = a.id;
       tokens[k] = a.token;
     }
 
     const program = await ok(
-      as(admin).post('/api/v1/programs', { kind: 'BACKBONE_SUMMER', year: 2019, title: '2019年全市贫困村学校骨干教师暑期培训', seats: 100, creditHours: 48, attendanceThreshold: 0.8, certificatePrefix: 'LYGG' }),
+      as(admin).post('/api/v1/programs', {
+        kind: 'BACKBONE_SUMMER',
+        year: 2019,
+        title: '2019年全市贫困村学校骨干教师暑期培训',
+        seats: 100,
+        creditHours: 48,
+        attendanceThreshold: 0.8,
+        certificatePrefix: 'LYGG',
+      }),
     );
     ids.program = program.id;
-    if (program.attendanceThreshold !== 0.8 || program.lateGraceMinutes !== 15) throw new Error(`unexpected program defaults ${JSON.stringify(program)}`);
+    if (program.attendanceThreshold !== 0.8 || program.lateGraceMinutes !== 15)
+      throw new Error(`unexpected program defaults ${JSON.stringify(program)}`);
     await ok(as(admin).put(`/api/v1/programs/${program.id}/quotas`, [{ countyId: lanshan, seats: 100 }]));
     await ok(as(admin).post(`/api/v1/programs/${program.id}/open`));
 
     const cohort = async (name: string, trainer: number, start: string, end: string) =>
-      (await ok(as(admin).post(`/api/v1/programs/${program.id}/cohorts`, { name, capacity: 60, startDate: start, endDate: end, venue: '临沂大学', trainerIds: [trainer] }))).id as number;
+      (
+        await ok(
+          as(admin).post(`/api/v1/programs/${program.id}/cohorts`, {
+            name,
+            capacity: 60,
+            startDate: start,
+            endDate: end,
+            venue: '临沂大学',
+            trainerIds: [trainer],
+          }),
+        )
+      ).id as number;
     ids.C1 = await cohort('一班', ids.T1, '2019-07-15', '2019-07-16');
     ids.C2 = await cohort('二班', ids.T2, '2019-07-15', '2019-07-16');
     ids.C3 = await cohort('三班', ids.T1, '2019-07-17', '2019-07-17');
 
     const session = async (cohortId: number, title: string, from: string, to: string, hours: number) =>
-      (await ok(as(admin).post(`/api/v1/cohorts/${cohortId}/sessions`, { title, startsAt: cst(from).toISOString(), endsAt: cst(to).toISOString(), hours, room: '201 教室' }))).id as number;
+      (
+        await ok(
+          as(admin).post(`/api/v1/cohorts/${cohortId}/sessions`, {
+            title,
+            startsAt: cst(from).toISOString(),
+            endsAt: cst(to).toISOString(),
+            hours,
+            room: '201 教室',
+          }),
+        )
+      ).id as number;
     ids.S1 = await session(ids.C1, '新课标解读', '2019-07-15T09:00:00', '2019-07-15T11:00:00', 2);
     ids.S2 = await session(ids.C1, '课堂观察', '2019-07-15T14:00:00', '2019-07-15T16:00:00', 1.99);
     ids.S3 = await session(ids.C1, '信息技术与教学融合', '2019-07-16T09:00:00', '2019-07-16T11:00:00', 2.01);
     ids.S4 = await session(ids.C1, '教学设计工作坊', '2019-07-16T14:00:00', '2019-07-16T18:00:00', 4);
     ids.S5 = await session(ids.C2, '新课标解读', '2019-07-15T09:00:00', '2019-07-15T11:00:00', 2);
-    ids.S6 = await session(ids.C3, '=HYPERLINK("http://evil.example","点我")', '2019-07-17T09:00:00', '2019-07-17T12:00:00', 3);
+    ids.S6 = await session(
+      ids.C3,
+      '=HYPERLINK("http://evil.example","点我")',
+      '2019-07-17T09:00:00',
+      '2019-07-17T12:00:00',
+      3,
+    );
 
     // Trainees: nominated by the county, approved by the city, assigned, and (with accounts) confirmed by themselves.
     const enrol = async (key: string, n: number, schoolId: number, cohortId: number) => {
@@ -132,7 +195,11 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       expect(res.qrSvg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<path[\s\S]*<\/svg>\s*$/);
       expect(res.refreshAt).toBe(cst('2019-07-15T08:50:30').toISOString());
       expect(res.expiresAt).toBe(cst('2019-07-15T08:51:00').toISOString());
-      expect(res).toMatchObject({ opensAt: cst('2019-07-15T08:30:00').toISOString(), closesAt: cst('2019-07-15T11:00:00').toISOString(), open: true });
+      expect(res).toMatchObject({
+        opensAt: cst('2019-07-15T08:30:00').toISOString(),
+        closesAt: cst('2019-07-15T11:00:00').toISOString(),
+        open: true,
+      });
       expect((await ok(as(admin).get(`/api/v1/sessions/${ids.S1}/checkin-code`))).code).toBe(res.code);
 
       const teacher = await as(tokens.A).get(`/api/v1/sessions/${ids.S1}/checkin-code`).expect(403);
@@ -140,7 +207,9 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       expect(JSON.stringify(teacher.body)).not.toContain(res.code);
       await as(tokens.T2).get(`/api/v1/sessions/${ids.S1}/checkin-code`).expect(404);
       // The county reads the city's schedule but does not run it.
-      expect((await as(tokens.countyA).get(`/api/v1/sessions/${ids.S1}/checkin-code`).expect(403)).body.code).toBe('NOT_SESSION_MANAGER');
+      expect((await as(tokens.countyA).get(`/api/v1/sessions/${ids.S1}/checkin-code`).expect(403)).body.code).toBe(
+        'NOT_SESSION_MANAGER',
+      );
       await http.get(`/api/v1/sessions/${ids.S1}/checkin-code`).expect(401);
     });
 
@@ -155,9 +224,21 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       expect(c1).not.toBe(c0);
 
       const other = await checkIn('B', ids.S1, s5).expect(400);
-      expect(other.body).toEqual({ statusCode: 400, code: 'CHECKIN_CODE_INVALID', message: '二维码已过期，请重新扫描' });
+      expect(other.body).toEqual({
+        statusCode: 400,
+        code: 'CHECKIN_CODE_INVALID',
+        message: '二维码已过期，请重新扫描',
+      });
       const fresh = await checkIn('A', ids.S1, c0).expect(201); // previous step: still accepted
-      expect(fresh.body).toMatchObject({ sessionId: ids.S1, enrolmentId: enrolments.A, status: 'PRESENT', statusLabel: '出勤', source: 'SELF', alreadyCheckedIn: false, message: '签到成功' });
+      expect(fresh.body).toMatchObject({
+        sessionId: ids.S1,
+        enrolmentId: enrolments.A,
+        status: 'PRESENT',
+        statusLabel: '出勤',
+        source: 'SELF',
+        alreadyCheckedIn: false,
+        message: '签到成功',
+      });
       expect(fresh.body.checkedInAt).toBe(cst('2019-07-15T08:50:30').toISOString());
 
       now = cst('2019-07-15T08:51:00');
@@ -165,18 +246,36 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       await checkIn('B', ids.S1, 'not-a-code').expect(400);
       const post = (body: object) => as(tokens.B).post(`/api/v1/sessions/${ids.S1}/checkins`, body);
       const bad = await post({ code: 123 }).expect(400); // not coerced to "123"
-      expect(bad.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: '请求参数有误：code', errors: [{ field: 'code', message: '必须是文本' }] });
+      expect(bad.body).toEqual({
+        statusCode: 400,
+        code: 'VALIDATION_FAILED',
+        message: '请求参数有误：code',
+        errors: [{ field: 'code', message: '必须是文本' }],
+      });
       expect((await post({}).expect(400)).body.errors).toEqual([{ field: 'code', message: '不能为空' }]);
-      expect((await post({ code: c1, extra: 1 }).expect(400)).body.errors).toEqual([{ field: 'extra', message: '不允许的字段' }]); // refused, not dropped
-      expect((await post({ code: 'x'.repeat(65) }).expect(400)).body.errors).toEqual([{ field: 'code', message: '长度不能超过 64 个字符' }]);
+      expect((await post({ code: c1, extra: 1 }).expect(400)).body.errors).toEqual([
+        { field: 'extra', message: '不允许的字段' },
+      ]); // refused, not dropped
+      expect((await post({ code: 'x'.repeat(65) }).expect(400)).body.errors).toEqual([
+        { field: 'code', message: '长度不能超过 64 个字符' },
+      ]);
       // The guard still comes first: a stranger learns nothing about the body.
-      expect((await http.post(`/api/v1/sessions/${ids.S1}/checkins`).send({ code: 123 }).expect(401)).body.code).toBe('UNAUTHORIZED');
+      expect((await http.post(`/api/v1/sessions/${ids.S1}/checkins`).send({ code: 123 }).expect(401)).body.code).toBe(
+        'UNAUTHORIZED',
+      );
       const doc = (await http.get('/api/docs-json').expect(200)).body;
-      expect(doc.paths['/api/v1/sessions/{id}/checkins'].post.requestBody.content['application/json'].schema).toMatchObject({ required: ['code'], properties: { code: { type: 'string', maxLength: 64 } } });
+      expect(
+        doc.paths['/api/v1/sessions/{id}/checkins'].post.requestBody.content['application/json'].schema,
+      ).toMatchObject({ required: ['code'], properties: { code: { type: 'string', maxLength: 64 } } });
 
       // Repeating the scan changes nothing.
       const again = await checkIn('A', ids.S1, c1).expect(200);
-      expect(again.body).toMatchObject({ id: fresh.body.id, status: 'PRESENT', alreadyCheckedIn: true, checkedInAt: fresh.body.checkedInAt });
+      expect(again.body).toMatchObject({
+        id: fresh.body.id,
+        status: 'PRESENT',
+        alreadyCheckedIn: true,
+        checkedInAt: fresh.body.checkedInAt,
+      });
       const [{ n }] = await t.db.query(`SELECT COUNT(*) AS n FROM attendance_record WHERE sessionId = ${ids.S1}`);
       expect(Number(n)).toBe(1);
     });
@@ -189,7 +288,9 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s === 200)).toHaveLength(49);
       expect(new Set(replies.map((r) => r.body.id)).size).toBe(1);
-      const rows = await t.db.query(`SELECT status FROM attendance_record WHERE sessionId = ${ids.S1} AND enrolmentId = ${enrolments.C}`);
+      const rows = await t.db.query(
+        `SELECT status FROM attendance_record WHERE sessionId = ${ids.S1} AND enrolmentId = ${enrolments.C}`,
+      );
       expect(rows).toEqual([{ status: 'PRESENT' }]);
     });
 
@@ -205,7 +306,11 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
     it('opens 30 minutes before the start and closes at the end, saying when in Chinese', async () => {
       now = cst('2019-07-15T09:30:00');
       const notYet = await checkIn('A', ids.S2, await code(ids.S2)).expect(409);
-      expect(notYet.body).toEqual({ statusCode: 409, code: 'CHECKIN_NOT_OPEN', message: '签到尚未开始，将于 13:30 开放' });
+      expect(notYet.body).toEqual({
+        statusCode: 409,
+        code: 'CHECKIN_NOT_OPEN',
+        message: '签到尚未开始，将于 13:30 开放',
+      });
       const tomorrow = await checkIn('A', ids.S3, await code(ids.S3)).expect(409);
       expect(tomorrow.body.message).toBe('签到尚未开始，将于 7月16日 08:30 开放');
 
@@ -233,26 +338,52 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       now = cst('2019-07-15T15:00:00');
       const live = await ok(as(tokens.T1).get(`/api/v1/sessions/${ids.S2}/attendance`));
       expect(live.display).toBe('已签到 2 / 3');
-      expect(live.counts).toEqual({ expected: 3, checkedIn: 2, present: 1, late: 1, excused: 0, absent: 0, pending: 1 });
+      expect(live.counts).toEqual({
+        expected: 3,
+        checkedIn: 2,
+        present: 1,
+        late: 1,
+        excused: 0,
+        absent: 0,
+        pending: 1,
+      });
       const c = live.items.find((i: any) => i.enrolmentId === enrolments.C);
-      expect(c).toMatchObject({ name: names.C, school: '兰山区李官小学', status: null, statusLabel: '未签到', recorded: false });
+      expect(c).toMatchObject({
+        name: names.C,
+        school: '兰山区李官小学',
+        status: null,
+        statusLabel: '未签到',
+        recorded: false,
+      });
       expect(live.items.map((i: any) => i.enrolmentId)).not.toContain(enrolments.U);
 
       now = cst('2019-07-15T16:00:00');
       const ended = await ok(as(tokens.T1).get(`/api/v1/sessions/${ids.S2}/attendance`));
-      expect(ended.items.find((i: any) => i.enrolmentId === enrolments.C)).toMatchObject({ status: 'ABSENT', statusLabel: '缺勤', recorded: false });
+      expect(ended.items.find((i: any) => i.enrolmentId === enrolments.C)).toMatchObject({
+        status: 'ABSENT',
+        statusLabel: '缺勤',
+        recorded: false,
+      });
       await as(tokens.T2).get(`/api/v1/sessions/${ids.S2}/attendance`).expect(404);
       await as(tokens.A).get(`/api/v1/sessions/${ids.S2}/attendance`).expect(403);
     });
 
     it('closes an ended session by storing ABSENT for those without a record, once', async () => {
       now = cst('2019-07-15T15:59:59');
-      expect((await as(tokens.T1).post(`/api/v1/sessions/${ids.S2}/close`).expect(409)).body.code).toBe('SESSION_NOT_ENDED');
+      expect((await as(tokens.T1).post(`/api/v1/sessions/${ids.S2}/close`).expect(409)).body.code).toBe(
+        'SESSION_NOT_ENDED',
+      );
       now = cst('2019-07-15T16:05:00');
       const closed = await ok(as(tokens.T1).post(`/api/v1/sessions/${ids.S2}/close`));
-      expect(closed).toMatchObject({ sessionId: ids.S2, absentRecorded: 1, counts: { expected: 3, checkedIn: 2, absent: 1, pending: 0 } });
+      expect(closed).toMatchObject({
+        sessionId: ids.S2,
+        absentRecorded: 1,
+        counts: { expected: 3, checkedIn: 2, absent: 1, pending: 0 },
+      });
       expect((await ok(as(tokens.T1).post(`/api/v1/sessions/${ids.S2}/close`))).absentRecorded).toBe(0);
-      const rows = await t.db.query(`SELECT enrolmentId, status, source FROM attendance_record WHERE sessionId = ${ids.S2} ORDER BY enrolmentId`);
+      const rows = await t.db.query(
+        `SELECT enrolmentId, status, source FROM attendance_record WHERE sessionId = ${ids.S2} ORDER BY enrolmentId`,
+      );
       expect(rows.map((r: any) => [Number(r.enrolmentId), r.status, r.source])).toEqual([
         [enrolments.A, 'PRESENT', 'SELF'],
         [enrolments.B, 'LATE', 'SELF'],
@@ -262,19 +393,40 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
 
     it('marks and corrects with a reason, audited; only trainees of the cohort', async () => {
       now = cst('2019-07-15T16:10:00');
-      const noReason = await as(tokens.T1).put(`/api/v1/sessions/${ids.S1}/attendance/${enrolments.B}`, { status: 'PRESENT' }).expect(400);
+      const noReason = await as(tokens.T1)
+        .put(`/api/v1/sessions/${ids.S1}/attendance/${enrolments.B}`, { status: 'PRESENT' })
+        .expect(400);
       expect(noReason.body.errors.map((e: any) => e.field)).toContain('reason');
-      await as(tokens.T1).put(`/api/v1/sessions/${ids.S1}/attendance/${enrolments.B}`, { status: 'HERE', reason: 'x' }).expect(400);
-      expect((await as(tokens.T1).put(`/api/v1/sessions/${ids.S1}/attendance/${enrolments.U}`, { status: 'PRESENT', reason: '未报到' }).expect(404)).body.code).toBe('NOT_IN_COHORT');
-      await as(tokens.T1).put(`/api/v1/sessions/${ids.S1}/attendance/${enrolments.O}`, { status: 'PRESENT', reason: '别班' }).expect(404);
-      await as(tokens.T2).put(`/api/v1/sessions/${ids.S1}/attendance/${enrolments.B}`, { status: 'PRESENT', reason: 'x' }).expect(404);
+      await as(tokens.T1)
+        .put(`/api/v1/sessions/${ids.S1}/attendance/${enrolments.B}`, { status: 'HERE', reason: 'x' })
+        .expect(400);
+      expect(
+        (
+          await as(tokens.T1)
+            .put(`/api/v1/sessions/${ids.S1}/attendance/${enrolments.U}`, { status: 'PRESENT', reason: '未报到' })
+            .expect(404)
+        ).body.code,
+      ).toBe('NOT_IN_COHORT');
+      await as(tokens.T1)
+        .put(`/api/v1/sessions/${ids.S1}/attendance/${enrolments.O}`, { status: 'PRESENT', reason: '别班' })
+        .expect(404);
+      await as(tokens.T2)
+        .put(`/api/v1/sessions/${ids.S1}/attendance/${enrolments.B}`, { status: 'PRESENT', reason: 'x' })
+        .expect(404);
 
       const marked = await mark(ids.S1, 'B', 'PRESENT', '手机没电，现场确认到课').expect(200);
-      expect(marked.body).toMatchObject({ status: 'PRESENT', source: 'TRAINER', reason: '手机没电，现场确认到课', checkedInAt: null });
+      expect(marked.body).toMatchObject({
+        status: 'PRESENT',
+        source: 'TRAINER',
+        reason: '手机没电，现场确认到课',
+        checkedInAt: null,
+      });
       const corrected = await mark(ids.S2, 'C', 'EXCUSED', '补交病假条').expect(200);
       expect(corrected.body).toMatchObject({ status: 'EXCUSED', source: 'TRAINER' });
 
-      const audit = await t.db.query(`SELECT action, entityId, fields, note, actorId FROM audit_entry WHERE entity = 'attendance' ORDER BY id`);
+      const audit = await t.db.query(
+        `SELECT action, entityId, fields, note, actorId FROM audit_entry WHERE entity = 'attendance' ORDER BY id`,
+      );
       expect(audit.map((a: any) => [a.action, a.note, Number(a.actorId)])).toEqual([
         ['mark', '-→PRESENT', ids.T1],
         ['correct', 'ABSENT→EXCUSED', ids.T1],
@@ -288,19 +440,57 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
 
     it('lets a trainee ask for sessions of their own cohort, with a type and a reason', async () => {
       now = cst('2019-07-15T20:00:00');
-      const res = await ok(as(tokens.C).post('/api/v1/leave-requests', { sessionIds: [ids.S3], type: 'SICK', reason: '发烧就医' }));
+      const res = await ok(
+        as(tokens.C).post('/api/v1/leave-requests', { sessionIds: [ids.S3], type: 'SICK', reason: '发烧就医' }),
+      );
       leaveC = res.id;
-      expect(res).toMatchObject({ enrolmentId: enrolments.C, cohortId: ids.C1, type: 'SICK', typeLabel: '病假', status: 'PENDING', statusLabel: '待审批', teacherName: names.C });
+      expect(res).toMatchObject({
+        enrolmentId: enrolments.C,
+        cohortId: ids.C1,
+        type: 'SICK',
+        typeLabel: '病假',
+        status: 'PENDING',
+        statusLabel: '待审批',
+        teacherName: names.C,
+      });
       expect(res.sessions.map((s: any) => s.id)).toEqual([ids.S3]);
 
-      expect((await as(tokens.C).post('/api/v1/leave-requests', { sessionIds: [ids.S3], type: 'PERSONAL', reason: '再请一次' }).expect(409)).body.code).toBe('LEAVE_EXISTS');
-      expect((await as(tokens.C).post('/api/v1/leave-requests', { sessionIds: [ids.S1], type: 'PERSONAL', reason: '已签到' }).expect(409)).body.code).toBe('ALREADY_ATTENDED');
-      expect((await as(tokens.O).post('/api/v1/leave-requests', { sessionIds: [ids.S3], type: 'SICK', reason: '别班' }).expect(404)).body.code).toBe('NOT_IN_COHORT');
-      expect((await as(tokens.U).post('/api/v1/leave-requests', { sessionIds: [ids.S3], type: 'SICK', reason: '未报到' }).expect(409)).body.code).toBe('NOT_CONFIRMED');
-      const badType = await as(tokens.C).post('/api/v1/leave-requests', { sessionIds: [ids.S4], type: '病假', reason: 'x' }).expect(400);
+      expect(
+        (
+          await as(tokens.C)
+            .post('/api/v1/leave-requests', { sessionIds: [ids.S3], type: 'PERSONAL', reason: '再请一次' })
+            .expect(409)
+        ).body.code,
+      ).toBe('LEAVE_EXISTS');
+      expect(
+        (
+          await as(tokens.C)
+            .post('/api/v1/leave-requests', { sessionIds: [ids.S1], type: 'PERSONAL', reason: '已签到' })
+            .expect(409)
+        ).body.code,
+      ).toBe('ALREADY_ATTENDED');
+      expect(
+        (
+          await as(tokens.O)
+            .post('/api/v1/leave-requests', { sessionIds: [ids.S3], type: 'SICK', reason: '别班' })
+            .expect(404)
+        ).body.code,
+      ).toBe('NOT_IN_COHORT');
+      expect(
+        (
+          await as(tokens.U)
+            .post('/api/v1/leave-requests', { sessionIds: [ids.S3], type: 'SICK', reason: '未报到' })
+            .expect(409)
+        ).body.code,
+      ).toBe('NOT_CONFIRMED');
+      const badType = await as(tokens.C)
+        .post('/api/v1/leave-requests', { sessionIds: [ids.S4], type: '病假', reason: 'x' })
+        .expect(400);
       expect(badType.body.errors[0].field).toBe('type');
       await as(tokens.C).post('/api/v1/leave-requests', { sessionIds: [], type: 'SICK', reason: 'x' }).expect(400);
-      await as(tokens.T1).post('/api/v1/leave-requests', { sessionIds: [ids.S3], type: 'SICK', reason: 'x' }).expect(403);
+      await as(tokens.T1)
+        .post('/api/v1/leave-requests', { sessionIds: [ids.S3], type: 'SICK', reason: 'x' })
+        .expect(403);
     });
 
     it('is approved (→ EXCUSED) or refused by the cohort’s trainer, once', async () => {
@@ -308,15 +498,26 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       await as(tokens.C).post(`/api/v1/leave-requests/${leaveC}/approve`).expect(403);
       const approved = await ok(as(tokens.T1).post(`/api/v1/leave-requests/${leaveC}/approve`, { note: '注意休息' }));
       expect(approved).toMatchObject({ status: 'APPROVED', statusLabel: '已批准', decisionNote: '注意休息' });
-      expect((await as(tokens.T1).post(`/api/v1/leave-requests/${leaveC}/refuse`).expect(409)).body).toMatchObject({ code: 'LEAVE_ALREADY_DECIDED', message: '该请假已处理（已批准），不能再次审批' });
-      const [rec] = await t.db.query(`SELECT status, source, leaveRequestId FROM attendance_record WHERE sessionId = ${ids.S3} AND enrolmentId = ${enrolments.C}`);
+      expect((await as(tokens.T1).post(`/api/v1/leave-requests/${leaveC}/refuse`).expect(409)).body).toMatchObject({
+        code: 'LEAVE_ALREADY_DECIDED',
+        message: '该请假已处理（已批准），不能再次审批',
+      });
+      const [rec] = await t.db.query(
+        `SELECT status, source, leaveRequestId FROM attendance_record WHERE sessionId = ${ids.S3} AND enrolmentId = ${enrolments.C}`,
+      );
       expect([rec.status, rec.source, Number(rec.leaveRequestId)]).toEqual(['EXCUSED', 'LEAVE', leaveC]);
 
-      const leaveB = await ok(as(tokens.B).post('/api/v1/leave-requests', { sessionIds: [ids.S4], type: 'OFFICIAL', reason: '学校公务' }));
+      const leaveB = await ok(
+        as(tokens.B).post('/api/v1/leave-requests', { sessionIds: [ids.S4], type: 'OFFICIAL', reason: '学校公务' }),
+      );
       expect(leaveB.typeLabel).toBe('公假');
-      const refused = await ok(as(tokens.T1).post(`/api/v1/leave-requests/${leaveB.id}/refuse`, { note: '公务可调整' }));
+      const refused = await ok(
+        as(tokens.T1).post(`/api/v1/leave-requests/${leaveB.id}/refuse`, { note: '公务可调整' }),
+      );
       expect(refused).toMatchObject({ status: 'REFUSED', statusLabel: '未批准' });
-      const none = await t.db.query(`SELECT id FROM attendance_record WHERE sessionId = ${ids.S4} AND enrolmentId = ${enrolments.B}`);
+      const none = await t.db.query(
+        `SELECT id FROM attendance_record WHERE sessionId = ${ids.S4} AND enrolmentId = ${enrolments.B}`,
+      );
       expect(none).toHaveLength(0);
     });
 
@@ -330,7 +531,14 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
 
       const mine = await ok(as(tokens.C).get('/api/v1/me/attendance'));
       expect(mine.items).toHaveLength(1);
-      expect(mine.items[0]).toMatchObject({ cohortId: ids.C1, cohortName: '一班', totalHours: 10, attendedHours: 2, attendanceRate: 0.2, threshold: 0.8 });
+      expect(mine.items[0]).toMatchObject({
+        cohortId: ids.C1,
+        cohortName: '一班',
+        totalHours: 10,
+        attendedHours: 2,
+        attendanceRate: 0.2,
+        threshold: 0.8,
+      });
       expect(mine.items[0].sessions.map((s: any) => s.statusLabel)).toEqual(['出勤', '请假', '请假', '未签到']);
       await as(tokens.T1).get('/api/v1/me/attendance').expect(403);
     });
@@ -339,7 +547,9 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
   describe('completion', () => {
     it('waits for the last session to end', async () => {
       now = cst('2019-07-16T17:59:00');
-      expect((await as(tokens.T1).post(`/api/v1/cohorts/${ids.C1}/completion`).expect(409)).body.code).toBe('COHORT_NOT_ENDED');
+      expect((await as(tokens.T1).post(`/api/v1/cohorts/${ids.C1}/completion`).expect(409)).body.code).toBe(
+        'COHORT_NOT_ENDED',
+      );
     });
 
     it('completes at exactly the threshold (8 of 10 h) and not just under it (7.99 h)', async () => {
@@ -353,17 +563,42 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       await as(tokens.A).post(`/api/v1/cohorts/${ids.C1}/completion`).expect(403);
       await as(tokens.T2).post(`/api/v1/cohorts/${ids.C1}/completion`).expect(404);
       const res = await ok(as(tokens.T1).post(`/api/v1/cohorts/${ids.C1}/completion`));
-      expect(res).toMatchObject({ cohortId: ids.C1, totalHours: 10, threshold: 0.8, programCreditHours: 48, completed: 1, notCompleted: 2 });
+      expect(res).toMatchObject({
+        cohortId: ids.C1,
+        totalHours: 10,
+        threshold: 0.8,
+        programCreditHours: 48,
+        completed: 1,
+        notCompleted: 2,
+      });
       const by = (k: string) => res.items.find((i: any) => i.enrolmentId === enrolments[k]);
-      expect(by('A')).toMatchObject({ attendedHours: 8, attendanceRate: 0.8, status: 'COMPLETED', creditHours: 48, changed: true });
-      expect(by('B')).toMatchObject({ attendedHours: 7.99, attendanceRate: 0.799, status: 'NOT_COMPLETED', creditHours: 0 });
+      expect(by('A')).toMatchObject({
+        attendedHours: 8,
+        attendanceRate: 0.8,
+        status: 'COMPLETED',
+        creditHours: 48,
+        changed: true,
+      });
+      expect(by('B')).toMatchObject({
+        attendedHours: 7.99,
+        attendanceRate: 0.799,
+        status: 'NOT_COMPLETED',
+        creditHours: 0,
+      });
       expect(by('C')).toMatchObject({ attendedHours: 2, attendanceRate: 0.2, status: 'NOT_COMPLETED', creditHours: 0 });
       expect(by('U')).toBeUndefined();
 
       const a = await ok(as(admin).get(`/api/v1/enrolments/${enrolments.A}`));
       expect(a.status).toBe('COMPLETED');
-      const [row] = await t.db.query(`SELECT status, attendedHours, attendanceRate, creditHours, completedAt FROM enrolment WHERE id = ${enrolments.A}`);
-      expect([row.status, Number(row.attendedHours), Number(row.attendanceRate), Number(row.creditHours)]).toEqual(['COMPLETED', 8, 0.8, 48]);
+      const [row] = await t.db.query(
+        `SELECT status, attendedHours, attendanceRate, creditHours, completedAt FROM enrolment WHERE id = ${enrolments.A}`,
+      );
+      expect([row.status, Number(row.attendedHours), Number(row.attendanceRate), Number(row.creditHours)]).toEqual([
+        'COMPLETED',
+        8,
+        0.8,
+        48,
+      ]);
       expect(row.completedAt).toBeTruthy();
     });
 
@@ -376,10 +611,24 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       await mark(ids.S4, 'A', 'ABSENT', '核对签到表后更正').expect(200); // A: 4 h
       const after = await ok(as(admin).post(`/api/v1/cohorts/${ids.C1}/completion`));
       const by = (k: string) => after.items.find((i: any) => i.enrolmentId === enrolments[k]);
-      expect(by('A')).toMatchObject({ attendedHours: 4, attendanceRate: 0.4, status: 'NOT_COMPLETED', creditHours: 0, changed: true });
-      expect(by('B')).toMatchObject({ attendedHours: 10, attendanceRate: 1, status: 'COMPLETED', creditHours: 48, changed: true });
+      expect(by('A')).toMatchObject({
+        attendedHours: 4,
+        attendanceRate: 0.4,
+        status: 'NOT_COMPLETED',
+        creditHours: 0,
+        changed: true,
+      });
+      expect(by('B')).toMatchObject({
+        attendedHours: 10,
+        attendanceRate: 1,
+        status: 'COMPLETED',
+        creditHours: 48,
+        changed: true,
+      });
       expect(by('C').changed).toBe(false);
-      const rows = await t.db.query(`SELECT id, status, creditHours FROM enrolment WHERE id IN (${enrolments.A}, ${enrolments.B}) ORDER BY id`);
+      const rows = await t.db.query(
+        `SELECT id, status, creditHours FROM enrolment WHERE id IN (${enrolments.A}, ${enrolments.B}) ORDER BY id`,
+      );
       expect(rows.map((r: any) => [r.status, Number(r.creditHours)])).toEqual([
         ['NOT_COMPLETED', 0],
         ['COMPLETED', 48],
@@ -397,7 +646,12 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
 
     it('still lets a completed trainee’s teacher see their result', async () => {
       const mine = await ok(as(tokens.B).get('/api/v1/me/attendance'));
-      expect(mine.items[0]).toMatchObject({ enrolmentStatus: 'COMPLETED', creditHours: 48, attendedHours: 10, attendanceRate: 1 });
+      expect(mine.items[0]).toMatchObject({
+        enrolmentStatus: 'COMPLETED',
+        creditHours: 48,
+        attendedHours: 10,
+        attendanceRate: 1,
+      });
     });
   });
 
@@ -409,11 +663,14 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     const pdf = async (sessionId: number, token = tokens.T1) => {
-      const res = await as(token).get(`/api/v1/sessions/${sessionId}/sign-in-sheet.pdf`).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const res = await as(token)
+        .get(`/api/v1/sessions/${sessionId}/sign-in-sheet.pdf`)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       return res;
     };
 
@@ -421,14 +678,32 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       const res = await pdf(ids.S1);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/pdf');
-      expect(res.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('签到表-一班-2019-07-15-新课标解读.pdf')}`);
+      expect(res.headers['content-disposition']).toContain(
+        `filename*=UTF-8''${encodeURIComponent('签到表-一班-2019-07-15-新课标解读.pdf')}`,
+      );
       const file = join(dir, 's1.pdf');
       writeFileSync(file, res.body);
       // pdftotext spaces CJK text its own way: compare without whitespace.
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
       for (const k of ['A', 'B', 'C']) expect(text).toContain(names[k]);
       expect(text).not.toContain(names.U);
-      for (const s of ['2019年全市贫困村学校骨干教师暑期培训', '签到表', '序号', '姓名', '学校', '签名', '课次：新课标解读', '班级：一班', '2019年7月15日（星期一）', '时间：09:00–11:00', '学时：2', '地点：临沂大学201教室', '兰山区李官小学', '应到3人', '第1页/共1页']) {
+      for (const s of [
+        '2019年全市贫困村学校骨干教师暑期培训',
+        '签到表',
+        '序号',
+        '姓名',
+        '学校',
+        '签名',
+        '课次：新课标解读',
+        '班级：一班',
+        '2019年7月15日（星期一）',
+        '时间：09:00–11:00',
+        '学时：2',
+        '地点：临沂大学201教室',
+        '兰山区李官小学',
+        '应到3人',
+        '第1页/共1页',
+      ]) {
         expect(text).toContain(s);
       }
       const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).trim().split('\n').slice(2);
@@ -461,11 +736,14 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
     });
 
     async function workbook(cohortId: number) {
-      const res = await as(tokens.T1).get(`/api/v1/cohorts/${cohortId}/attendance.xlsx`).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const res = await as(tokens.T1)
+        .get(`/api/v1/cohorts/${cohortId}/attendance.xlsx`)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       const wb = new ExcelJS.Workbook();

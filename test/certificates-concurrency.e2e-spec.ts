@@ -14,11 +14,34 @@ import { mysqlServerUrl } from './support/test-database';
 
 async function seedProgram(db: DataSource, ownerOrganisationId: number, prefix: string): Promise<number> {
   const now = new Date();
-  const res = await db.createQueryBuilder().insert().into('program').values({
-    kind: 'BACKBONE_SUMMER', year: 2019, title: `${prefix} 并发颁证测试项目`, ownerOrganisationId, ownerCountyId: null, seats: 400, approvedCount: 0,
-    creditHours: 48, attendanceThreshold: 0.8, lateGraceMinutes: 15, status: 'RUNNING', requirePovertyVillage: true, stages: '', subjects: '',
-    certificatePrefix: prefix, certificateTemplate: null, certificateSeq: 0, startDate: '2019-07-01', endDate: '2019-08-15', createdAt: now, updatedAt: now,
-  }).execute();
+  const res = await db
+    .createQueryBuilder()
+    .insert()
+    .into('program')
+    .values({
+      kind: 'BACKBONE_SUMMER',
+      year: 2019,
+      title: `${prefix} 并发颁证测试项目`,
+      ownerOrganisationId,
+      ownerCountyId: null,
+      seats: 400,
+      approvedCount: 0,
+      creditHours: 48,
+      attendanceThreshold: 0.8,
+      lateGraceMinutes: 15,
+      status: 'RUNNING',
+      requirePovertyVillage: true,
+      stages: '',
+      subjects: '',
+      certificatePrefix: prefix,
+      certificateTemplate: null,
+      certificateSeq: 0,
+      startDate: '2019-07-01',
+      endDate: '2019-08-15',
+      createdAt: now,
+      updatedAt: now,
+    })
+    .execute();
   return Number(res.identifiers[0].id);
 }
 
@@ -28,14 +51,44 @@ async function seedCohorts(db: DataSource, programId: number, teachers: number[]
   const cohortIds: number[] = [];
   const enrolmentIds: number[] = [];
   for (let c = 0; c < cohorts; c++) {
-    const res = await db.createQueryBuilder().insert().into('cohort').values({ programId, name: `第${c + 1}期`, capacity: 50, assignedCount: 0, startDate: '2019-07-08', endDate: '2019-07-17', venue: '', createdAt: now, updatedAt: now }).execute();
+    const res = await db
+      .createQueryBuilder()
+      .insert()
+      .into('cohort')
+      .values({
+        programId,
+        name: `第${c + 1}期`,
+        capacity: 50,
+        assignedCount: 0,
+        startDate: '2019-07-08',
+        endDate: '2019-07-17',
+        venue: '',
+        createdAt: now,
+        updatedAt: now,
+      })
+      .execute();
     const cohortId = Number(res.identifiers[0].id);
     cohortIds.push(cohortId);
     for (const teacherId of teachers.slice(c * perCohort, (c + 1) * perCohort)) {
       const [t] = await db.query(`SELECT countyId FROM teacher WHERE id = ?`, [teacherId]);
-      const e = await db.createQueryBuilder().insert().into('enrolment').values({
-        programId, teacherId, countyId: Number(t.countyId), status: 'COMPLETED', cohortId, attendedHours: 48, attendanceRate: 1, creditHours: 48, createdAt: now, updatedAt: now, completedAt: now,
-      }).execute();
+      const e = await db
+        .createQueryBuilder()
+        .insert()
+        .into('enrolment')
+        .values({
+          programId,
+          teacherId,
+          countyId: Number(t.countyId),
+          status: 'COMPLETED',
+          cohortId,
+          attendedHours: 48,
+          attendanceRate: 1,
+          creditHours: 48,
+          createdAt: now,
+          updatedAt: now,
+          completedAt: now,
+        })
+        .execute();
       enrolmentIds.push(Number(e.identifiers[0].id));
     }
   }
@@ -43,16 +96,27 @@ async function seedCohorts(db: DataSource, programId: number, teachers: number[]
 }
 
 /** What the database holds for a program: every number unique, the series 1..n, one valid per enrolment. */
-async function assertGapless(db: DataSource, programId: number, prefix: string, expectedTotal: number, enrolmentIds: number[]) {
+async function assertGapless(
+  db: DataSource,
+  programId: number,
+  prefix: string,
+  expectedTotal: number,
+  enrolmentIds: number[],
+) {
   const rows: { number: string; sequence: number; status: string; enrolmentId: number }[] = await db.query(
     `SELECT number, sequence, status, enrolmentId FROM certificate WHERE programId = ? ORDER BY sequence`,
     [programId],
   );
   expect(rows).toHaveLength(expectedTotal);
   expect(rows.map((r) => Number(r.sequence))).toEqual(Array.from({ length: expectedTotal }, (_, i) => i + 1));
-  expect(rows.map((r) => r.number)).toEqual(Array.from({ length: expectedTotal }, (_, i) => `${prefix}2019-${String(i + 1).padStart(4, '0')}`));
+  expect(rows.map((r) => r.number)).toEqual(
+    Array.from({ length: expectedTotal }, (_, i) => `${prefix}2019-${String(i + 1).padStart(4, '0')}`),
+  );
   expect(new Set(rows.map((r) => r.number)).size).toBe(expectedTotal);
-  const valid = rows.filter((r) => r.status === 'VALID').map((r) => Number(r.enrolmentId)).sort((a, b) => a - b);
+  const valid = rows
+    .filter((r) => r.status === 'VALID')
+    .map((r) => Number(r.enrolmentId))
+    .sort((a, b) => a - b);
   expect(valid).toEqual([...enrolmentIds].sort((a, b) => a - b));
   const [{ seq }] = await db.query(`SELECT certificateSeq AS seq FROM program WHERE id = ?`, [programId]);
   expect(Number(seq)).toBe(expectedTotal);
@@ -100,7 +164,12 @@ describe('certificate numbering under concurrent issuing', () => {
     let apps: SpawnedApp[] = [];
 
     beforeAll(async () => {
-      const env = { DATABASE_URL: t.database.url, JWT_SECRET: TEST_JWT_SECRET, ADMIN_PASSWORD, PUBLIC_BASE_URL: t.config.publicBaseUrl };
+      const env = {
+        DATABASE_URL: t.database.url,
+        JWT_SECRET: TEST_JWT_SECRET,
+        ADMIN_PASSWORD,
+        PUBLIC_BASE_URL: t.config.publicBaseUrl,
+      };
       apps = await Promise.all([spawnApp(env), spawnApp(env)]);
     }, 180_000);
 
@@ -132,8 +201,12 @@ describe('certificate numbering under concurrent issuing', () => {
 
       // Wave 2: revoke 8, then re-issue each from both processes at once (and their cohorts again).
       const revoked = enrolmentIds.filter((_, i) => i % 5 === 0);
-      const ids: { id: number }[] = await t.db.query(`SELECT id FROM certificate WHERE status = 'VALID' AND enrolmentId IN (${revoked.map(() => '?').join(',')})`, revoked);
-      for (const { id } of ids) expect((await post(apps[0], `/api/v1/certificates/${id}/revoke`, { reason: '并发测试撤销' })).status).toBe(200);
+      const ids: { id: number }[] = await t.db.query(
+        `SELECT id FROM certificate WHERE status = 'VALID' AND enrolmentId IN (${revoked.map(() => '?').join(',')})`,
+        revoked,
+      );
+      for (const { id } of ids)
+        expect((await post(apps[0], `/api/v1/certificates/${id}/revoke`, { reason: '并发测试撤销' })).status).toBe(200);
       const wave2 = await Promise.all([
         ...revoked.flatMap((id) => apps.map((app) => post(app, `/api/v1/enrolments/${id}/certificate`))),
         ...cohortIds.map((id, i) => post(apps[i % 2], `/api/v1/cohorts/${id}/certificates`)),

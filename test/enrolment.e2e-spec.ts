@@ -1,5 +1,13 @@
 import { account, binary, createProgram, readXlsx, setQuotas, xlsx } from './support/enrolment-fixtures';
-import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makeIdNumber, makePhone } from './support/fixtures';
+import {
+  adminToken,
+  countyAdmin,
+  countyIdByCode,
+  createSchool,
+  createTeacher,
+  makeIdNumber,
+  makePhone,
+} from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 // testTimeout of a jest project entry is not applied (a global option): room for a busy machine.
@@ -24,7 +32,8 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
     return id;
   };
   /** The teacher's own account (username = phone), password already changed. */
-  const teacherAccount = (teacherId: number) => account(t.http, countyA, { username: phoneOf.get(teacherId)!, role: 'TEACHER', teacherId });
+  const teacherAccount = (teacherId: number) =>
+    account(t.http, countyA, { username: phoneOf.get(teacherId)!, role: 'TEACHER', teacherId });
   const teachers = async (school: number, n: number) => {
     const out: number[] = [];
     for (let i = 0; i < n; i++) out.push(await teacher(school));
@@ -44,18 +53,32 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
   }, 120_000);
   afterAll(async () => t?.close(), 60_000);
 
-  const post = (token: string, path: string, body?: unknown) => t.http.post(path).auth(token, { type: 'bearer' }).send(body as object);
+  const post = (token: string, path: string, body?: unknown) =>
+    t.http
+      .post(path)
+      .auth(token, { type: 'bearer' })
+      .send(body as object);
   const get = (token: string, path: string) => t.http.get(path).auth(token, { type: 'bearer' });
-  const nominate = (token: string, program: number, teacherId: number) => post(token, `/api/v1/programs/${program}/enrolments`, { teacherId });
+  const nominate = (token: string, program: number, teacherId: number) =>
+    post(token, `/api/v1/programs/${program}/enrolments`, { teacherId });
   const enrolmentCount = async () => Number((await t.db.query('SELECT COUNT(*) AS n FROM enrolment'))[0].n);
-  const quotaOf = async (program: number, county: number) => (await t.db.query('SELECT seats, nominatedCount FROM county_quota WHERE programId = ? AND countyId = ?', [program, county]))[0];
+  const quotaOf = async (program: number, county: number) =>
+    (
+      await t.db.query('SELECT seats, nominatedCount FROM county_quota WHERE programId = ? AND countyId = ?', [
+        program,
+        county,
+      ])
+    )[0];
 
   describe('nominating', () => {
     let program: number;
     let a: number[];
     beforeAll(async () => {
       program = await createProgram(t.http, admin, { seats: 10 });
-      await setQuotas(t.http, admin, program, [{ countyId: lanshan, seats: 2 }, { countyId: luozhuang, seats: 2 }]);
+      await setQuotas(t.http, admin, program, [
+        { countyId: lanshan, seats: 2 },
+        { countyId: luozhuang, seats: 2 },
+      ]);
       a = await teachers(schoolA, 4);
     }, 120_000);
 
@@ -69,7 +92,10 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       }
       expect(statuses).toEqual(['NOMINATED', 'NOMINATED', 'WAITLISTED', 'WAITLISTED']);
       expect(await quotaOf(program, lanshan)).toMatchObject({ nominatedCount: 2 });
-      const got = await get(countyA, `/api/v1/enrolments/${(await get(countyA, `/api/v1/programs/${program}/enrolments?status=WAITLISTED`)).body.items[0].id}`).expect(200);
+      const got = await get(
+        countyA,
+        `/api/v1/enrolments/${(await get(countyA, `/api/v1/programs/${program}/enrolments?status=WAITLISTED`)).body.items[0].id}`,
+      ).expect(200);
       expect(got.body.status).toBe('WAITLISTED');
     });
 
@@ -84,7 +110,12 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       const res = await nominate(countyA, program, rich).expect(409);
       expect(res.body.code).toBe('NOT_ELIGIBLE');
       expect(res.body.message).toMatch(/贫困村学校/);
-      const strict = await createProgram(t.http, admin, { minBackboneLevel: 'CITY', stages: ['初中'], subjects: ['数学'], seats: 5 });
+      const strict = await createProgram(t.http, admin, {
+        minBackboneLevel: 'CITY',
+        stages: ['初中'],
+        subjects: ['数学'],
+        seats: 5,
+      });
       await setQuotas(t.http, admin, strict, [{ countyId: lanshan, seats: 5 }]);
       const plain = await teacher(schoolA, { stage: '小学', subject: '语文', backboneLevel: 'COUNTY' });
       const why = await nominate(countyA, strict, plain).expect(409);
@@ -115,7 +146,11 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       expect(closed.body.message).toMatch(/推荐结束/);
       const late = await createProgram(t.http, admin, { seats: 5 });
       await setQuotas(t.http, admin, late, [{ countyId: lanshan, seats: 5 }]);
-      await t.http.patch(`/api/v1/programs/${late}`).auth(admin, { type: 'bearer' }).send({ nominationDeadline: new Date(Date.now() - 60_000).toISOString() }).expect(200);
+      await t.http
+        .patch(`/api/v1/programs/${late}`)
+        .auth(admin, { type: 'bearer' })
+        .send({ nominationDeadline: new Date(Date.now() - 60_000).toISOString() })
+        .expect(200);
       const before = await enrolmentCount();
       const res = await nominate(countyA, late, x).expect(409);
       expect(res.body.code).toBe('DEADLINE_PASSED');
@@ -150,10 +185,14 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       const again = await post(admin, `/api/v1/enrolments/${ids[0]}/approve`).expect(409);
       expect(again.body).toMatchObject({ statusCode: 409, code: 'INVALID_TRANSITION' });
       expect(again.body.message).toMatch(/审核通过/);
-      expect((await post(admin, `/api/v1/enrolments/${ids[3]}/approve`).expect(409)).body.code).toBe('INVALID_TRANSITION');
+      expect((await post(admin, `/api/v1/enrolments/${ids[3]}/approve`).expect(409)).body.code).toBe(
+        'INVALID_TRANSITION',
+      );
       expect((await get(admin, `/api/v1/programs/${program}`)).body.approvedCount).toBe(1);
       // Only the owner approves: the county of the teacher is not the owner of a city program.
-      expect((await post(countyA, `/api/v1/enrolments/${ids[1]}/approve`).expect(403)).body.code).toBe('NOT_PROGRAM_OWNER');
+      expect((await post(countyA, `/api/v1/enrolments/${ids[1]}/approve`).expect(403)).body.code).toBe(
+        'NOT_PROGRAM_OWNER',
+      );
       await post(countyB, `/api/v1/enrolments/${ids[1]}/approve`).expect(404);
       await post(self.token, `/api/v1/enrolments/${ids[1]}/approve`).expect(403);
     });
@@ -169,7 +208,9 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
     it('rejects with a reason; the freed seat goes to the county’s first alternate (FIFO) in the same step', async () => {
       const noReason = await post(admin, `/api/v1/enrolments/${ids[1]}/reject`, {}).expect(400);
       expect(noReason.body.errors[0].field).toBe('reason');
-      const res = await post(admin, `/api/v1/enrolments/${ids[1]}/reject`, { reason: '近三年考核材料不全' }).expect(200);
+      const res = await post(admin, `/api/v1/enrolments/${ids[1]}/reject`, { reason: '近三年考核材料不全' }).expect(
+        200,
+      );
       expect(res.body).toMatchObject({ status: 'REJECTED', reason: '近三年考核材料不全' });
       expect((await get(admin, `/api/v1/enrolments/${ids[3]}`)).body.status).toBe('NOMINATED');
       expect((await get(admin, `/api/v1/enrolments/${ids[4]}`)).body.status).toBe('WAITLISTED');
@@ -235,9 +276,16 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
     let program: number;
     beforeAll(async () => {
       program = await createProgram(t.http, admin, { seats: 20 });
-      await setQuotas(t.http, admin, program, [{ countyId: lanshan, seats: 2 }, { countyId: luozhuang, seats: 5 }]);
+      await setQuotas(t.http, admin, program, [
+        { countyId: lanshan, seats: 2 },
+        { countyId: luozhuang, seats: 5 },
+      ]);
     }, 120_000);
-    const upload = (token: string, content: Buffer, name = '推荐名单.xlsx') => t.http.post(`/api/v1/programs/${program}/enrolments/import`).auth(token, { type: 'bearer' }).attach('file', content, name);
+    const upload = (token: string, content: Buffer, name = '推荐名单.xlsx') =>
+      t.http
+        .post(`/api/v1/programs/${program}/enrolments/import`)
+        .auth(token, { type: 'bearer' })
+        .attach('file', content, name);
 
     it('is all-or-nothing, with row errors [{row, column, message}] in Chinese', async () => {
       await teacher(schoolA); // row 3 (and its duplicate, row 7)
@@ -299,7 +347,10 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       const numeric = await upload(countyA, await xlsx([['身份证号'], [Number('371302197001010011')]])).expect(400);
       expect(numeric.body.errors[0].message).toMatch(/文本格式/);
       await upload(admin, await xlsx([['身份证号'], [makeIdNumber(1)]])).expect(403);
-      const tpl = await get(countyA, `/api/v1/programs/${program}/enrolments/import-template`).buffer(true).parse(binary).expect(200);
+      const tpl = await get(countyA, `/api/v1/programs/${program}/enrolments/import-template`)
+        .buffer(true)
+        .parse(binary)
+        .expect(200);
       const ws = await readXlsx(tpl.body);
       expect(ws.getRow(2).getCell(1).value).toBe('身份证号');
     });
@@ -315,7 +366,11 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       await setQuotas(t.http, admin, p, [{ countyId: lanshan, seats: 2 }]);
       expect((await get(admin, `/api/v1/enrolments/${e[1].id}`)).body.status).toBe('NOMINATED');
       expect((await get(admin, `/api/v1/enrolments/${e[2].id}`)).body.status).toBe('WAITLISTED');
-      const below = await t.http.put(`/api/v1/programs/${p}/quotas`).auth(admin, { type: 'bearer' }).send([{ countyId: lanshan, seats: 1 }]).expect(409);
+      const below = await t.http
+        .put(`/api/v1/programs/${p}/quotas`)
+        .auth(admin, { type: 'bearer' })
+        .send([{ countyId: lanshan, seats: 1 }])
+        .expect(409);
       expect(below.body.code).toBe('QUOTA_BELOW_NOMINATED');
       expect(below.body.message).toMatch(/兰山区已推荐 2 人/);
     });
@@ -329,7 +384,10 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
     let c2: number;
     beforeAll(async () => {
       program = await createProgram(t.http, admin, { seats: 20 });
-      await setQuotas(t.http, admin, program, [{ countyId: lanshan, seats: 10 }, { countyId: luozhuang, seats: 10 }]);
+      await setQuotas(t.http, admin, program, [
+        { countyId: lanshan, seats: 10 },
+        { countyId: luozhuang, seats: 10 },
+      ]);
       approved = [];
       let i = 0;
       for (const school of [schoolA, schoolA, schoolA, schoolA, schoolB, schoolB]) {
@@ -339,18 +397,38 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
         approved.push(e);
       }
       pending = (await nominate(countyA, program, await teacher(schoolA)).expect(201)).body.id;
-      c1 = (await post(admin, `/api/v1/programs/${program}/cohorts`, { name: '一班', capacity: 2, startDate: '2030-07-15', endDate: '2030-07-24' }).expect(201)).body.id;
-      c2 = (await post(admin, `/api/v1/programs/${program}/cohorts`, { name: '二班', capacity: 3, startDate: '2030-08-01', endDate: '2030-08-10' }).expect(201)).body.id;
+      c1 = (
+        await post(admin, `/api/v1/programs/${program}/cohorts`, {
+          name: '一班',
+          capacity: 2,
+          startDate: '2030-07-15',
+          endDate: '2030-07-24',
+        }).expect(201)
+      ).body.id;
+      c2 = (
+        await post(admin, `/api/v1/programs/${program}/cohorts`, {
+          name: '二班',
+          capacity: 3,
+          startDate: '2030-08-01',
+          endDate: '2030-08-10',
+        }).expect(201)
+      ).body.id;
     }, 120_000);
 
     it('assigns by hand within capacity (409 COHORT_FULL beyond it), only approved trainees', async () => {
       const ok = await post(admin, `/api/v1/cohorts/${c1}/assignments`, { enrolmentIds: [approved[0]] }).expect(201);
       expect(ok.body).toMatchObject({ cohortId: c1, assigned: 1, assignedCount: 1, capacity: 2 });
-      const full = await post(admin, `/api/v1/cohorts/${c1}/assignments`, { enrolmentIds: [approved[1], approved[2]] }).expect(409);
+      const full = await post(admin, `/api/v1/cohorts/${c1}/assignments`, {
+        enrolmentIds: [approved[1], approved[2]],
+      }).expect(409);
       expect(full.body.code).toBe('COHORT_FULL');
       expect((await get(admin, `/api/v1/enrolments/${approved[1]}`)).body.cohortId).toBeNull();
-      expect((await post(admin, `/api/v1/cohorts/${c1}/assignments`, { enrolmentIds: [pending] }).expect(409)).body.code).toBe('NOT_APPROVED');
-      expect((await post(admin, `/api/v1/cohorts/${c2}/assignments`, { enrolmentIds: [approved[0]] }).expect(409)).body.code).toBe('ALREADY_ASSIGNED');
+      expect(
+        (await post(admin, `/api/v1/cohorts/${c1}/assignments`, { enrolmentIds: [pending] }).expect(409)).body.code,
+      ).toBe('NOT_APPROVED');
+      expect(
+        (await post(admin, `/api/v1/cohorts/${c2}/assignments`, { enrolmentIds: [approved[0]] }).expect(409)).body.code,
+      ).toBe('ALREADY_ASSIGNED');
       await post(admin, `/api/v1/cohorts/${c1}/assignments`, { enrolmentIds: [] }).expect(400);
       await post(countyA, `/api/v1/cohorts/${c1}/assignments`, { enrolmentIds: [approved[1]] }).expect(403);
     });
@@ -361,11 +439,25 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       const tid = (await get(admin, `/api/v1/enrolments/${approved[0]}`)).body.teacherId;
       const e = (await nominate(countyA, other, tid).expect(201)).body.id;
       await post(admin, `/api/v1/enrolments/${e}/approve`).expect(200);
-      const clash = (await post(admin, `/api/v1/programs/${other}/cohorts`, { name: '重叠班', capacity: 5, startDate: '2030-07-20', endDate: '2030-07-30' }).expect(201)).body.id;
+      const clash = (
+        await post(admin, `/api/v1/programs/${other}/cohorts`, {
+          name: '重叠班',
+          capacity: 5,
+          startDate: '2030-07-20',
+          endDate: '2030-07-30',
+        }).expect(201)
+      ).body.id;
       const res = await post(admin, `/api/v1/cohorts/${clash}/assignments`, { enrolmentIds: [e] }).expect(409);
       expect(res.body.code).toBe('COHORT_OVERLAP');
       expect(res.body.message).toMatch(/一班/);
-      const later = (await post(admin, `/api/v1/programs/${other}/cohorts`, { name: '秋季班', capacity: 5, startDate: '2030-07-25', endDate: '2030-07-30' }).expect(201)).body.id;
+      const later = (
+        await post(admin, `/api/v1/programs/${other}/cohorts`, {
+          name: '秋季班',
+          capacity: 5,
+          startDate: '2030-07-25',
+          endDate: '2030-07-30',
+        }).expect(201)
+      ).body.id;
       await post(admin, `/api/v1/cohorts/${later}/assignments`, { enrolmentIds: [e] }).expect(201);
     });
 
@@ -379,7 +471,9 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       expect(new Set(inC2.map((e: any) => e.countyId))).toEqual(new Set([lanshan, luozhuang]));
       const [{ n }] = await t.db.query('SELECT COUNT(*) AS n FROM enrolment WHERE cohortId IN (?, ?)', [c1, c2]);
       expect(Number(n)).toBe(5);
-      expect((await post(countyA, `/api/v1/programs/${program}/cohort-assignments/auto`).expect(403)).body.code).toBe('NOT_PROGRAM_OWNER');
+      expect((await post(countyA, `/api/v1/programs/${program}/cohort-assignments/auto`).expect(403)).body.code).toBe(
+        'NOT_PROGRAM_OWNER',
+      );
     });
 
     it('a withdrawal frees the cohort place; capacity can then not be cut below the assigned', async () => {
@@ -390,9 +484,16 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
         const c = (await get(admin, `/api/v1/cohorts/${before.cohortId}`)).body;
         expect(c.assignedCount).toBe(before.cohortId === c1 ? 1 : 2);
       }
-      const cut = await t.http.patch(`/api/v1/cohorts/${c2}`).auth(admin, { type: 'bearer' }).send({ capacity: 1 }).expect(409);
+      const cut = await t.http
+        .patch(`/api/v1/cohorts/${c2}`)
+        .auth(admin, { type: 'bearer' })
+        .send({ capacity: 1 })
+        .expect(409);
       expect(cut.body.code).toBe('CAPACITY_BELOW_ASSIGNED');
-      const moved = await t.http.delete(`/api/v1/cohorts/${c1}/assignments/${approved[0]}`).auth(admin, { type: 'bearer' }).expect(200);
+      const moved = await t.http
+        .delete(`/api/v1/cohorts/${c1}/assignments/${approved[0]}`)
+        .auth(admin, { type: 'bearer' })
+        .expect(200);
       expect(moved.body.cohortId).toBe(c1);
     });
 
@@ -402,14 +503,18 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       expect(res.headers['content-disposition']).toMatch(/filename\*=UTF-8''/);
       const ws = await readXlsx(res.body);
       expect(String(ws.getCell(1, 1).value)).toMatch(/花名册/);
-      expect(ws.getRow(2).values).toEqual(expect.arrayContaining(['姓名', '身份证号', '手机号', '县区', '学校', '班级', '状态']));
+      expect(ws.getRow(2).values).toEqual(
+        expect.arrayContaining(['姓名', '身份证号', '手机号', '县区', '学校', '班级', '状态']),
+      );
       const id = ws.getCell(3, 4);
       expect(typeof id.value).toBe('string');
       expect(id.value).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
       expect(id.numFmt).toBe('@');
       expect(ws.rowCount).toBe(2 + 7);
       // A county exports only its own teachers.
-      const mine = await readXlsx((await get(countyB, `/api/v1/programs/${program}/roster`).buffer(true).parse(binary).expect(200)).body);
+      const mine = await readXlsx(
+        (await get(countyB, `/api/v1/programs/${program}/roster`).buffer(true).parse(binary).expect(200)).body,
+      );
       expect(mine.rowCount).toBe(2 + 2);
       expect(mine.getCell(3, 6).value).toBe('罗庄区');
     });
@@ -417,7 +522,15 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
     it('reports per-county figures', async () => {
       const res = await get(admin, `/api/v1/programs/${program}/figures`).expect(200);
       const a = res.body.counties.find((c: any) => c.countyId === lanshan);
-      expect(a).toMatchObject({ countyName: '兰山区', quota: 10, nominated: 5, waitlisted: 0, approved: 4, confirmed: 0, completed: 0 });
+      expect(a).toMatchObject({
+        countyName: '兰山区',
+        quota: 10,
+        nominated: 5,
+        waitlisted: 0,
+        approved: 4,
+        confirmed: 0,
+        completed: 0,
+      });
       const b = res.body.counties.find((c: any) => c.countyId === luozhuang);
       expect(b).toMatchObject({ quota: 10, nominated: 1, approved: 1, withdrawn: 1 });
       expect(res.body.total).toMatchObject({ countyId: 0, countyName: '合计', quota: 20, nominated: 6, approved: 5 });
@@ -431,7 +544,9 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       expect(res.body.items).toHaveLength(2);
       const byStatus = await get(admin, `/api/v1/programs/${program}/enrolments?status=NOMINATED`).expect(200);
       expect(byStatus.body.items.map((e: any) => e.id)).toEqual([pending]);
-      const unassigned = await get(admin, `/api/v1/programs/${program}/enrolments?cohortId=0&status=APPROVED`).expect(200);
+      const unassigned = await get(admin, `/api/v1/programs/${program}/enrolments?cohortId=0&status=APPROVED`).expect(
+        200,
+      );
       expect(unassigned.body.items.every((e: any) => e.cohortId === null)).toBe(true);
       const scoped = await get(countyA, `/api/v1/enrolments?programId=${program}&countyId=${luozhuang}`).expect(200);
       expect(scoped.body.total).toBe(0);

@@ -20,7 +20,16 @@ describe('foundation: boot, health, docs and bad input', () => {
   it('serves the OpenAPI document and UI, with the contract routes in it', async () => {
     const doc = await t.http.get('/api/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/v1/auth/login', '/api/v1/auth/password', '/api/v1/organisations', '/api/v1/teachers', '/api/v1/users']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/health',
+        '/api/v1/auth/login',
+        '/api/v1/auth/password',
+        '/api/v1/organisations',
+        '/api/v1/teachers',
+        '/api/v1/users',
+      ]),
+    );
     await t.http.get('/api/docs').expect(200);
   });
 
@@ -29,7 +38,7 @@ describe('foundation: boot, health, docs and bad input', () => {
     expect(res.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: '请求的资源不存在' });
   });
 
-  it('sends helmet\'s security headers on pages and static files, and the API set on every JSON answer', async () => {
+  it("sends helmet's security headers on pages and static files, and the API set on every JSON answer", async () => {
     const pages = [await t.http.get('/login'), await t.http.get('/assets/app.css')];
     for (const res of pages) {
       expect(res.status).toBe(200);
@@ -39,7 +48,12 @@ describe('foundation: boot, health, docs and bad input', () => {
       expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
       expect(res.headers['referrer-policy']).toBe('same-origin');
     }
-    const json = [await t.http.get('/api/health'), await t.http.get('/api/v1/teachers'), await t.http.get('/api/v1/nothing-here'), await t.http.get('/api/v1/teachers/%E0%A4%A')];
+    const json = [
+      await t.http.get('/api/health'),
+      await t.http.get('/api/v1/teachers'),
+      await t.http.get('/api/v1/nothing-here'),
+      await t.http.get('/api/v1/teachers/%E0%A4%A'),
+    ];
     expect(json.map((r) => r.status)).toEqual([200, 401, 404, 400]);
     for (const res of json) {
       expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -57,12 +71,16 @@ describe('foundation: boot, health, docs and bad input', () => {
     }
   });
 
-  it('answers with the caller\'s own X-Request-Id when it looks like one, on errors too', async () => {
+  it("answers with the caller's own X-Request-Id when it looks like one, on errors too", async () => {
     for (const path of ['/api/health', '/api/v1/nothing-here', '/api/v1/teachers']) {
       const res = await t.http.get(path).set('x-request-id', 'trace-0123456789');
       expect(res.headers['x-request-id']).toBe('trace-0123456789');
     }
-    const bad = await t.http.post('/api/v1/auth/login').set('content-type', 'application/json').set('x-request-id', 'trace-badjson-01').send('{"a":');
+    const bad = await t.http
+      .post('/api/v1/auth/login')
+      .set('content-type', 'application/json')
+      .set('x-request-id', 'trace-badjson-01')
+      .send('{"a":');
     expect(bad.status).toBe(400);
     expect(bad.headers['x-request-id']).toBe('trace-badjson-01');
     const badPath = await t.http.get('/api/v1/teachers/%E0%A4%A').set('x-request-id', 'trace-badpath-01');
@@ -73,12 +91,19 @@ describe('foundation: boot, health, docs and bad input', () => {
   });
 
   it('knows a verified token again, and refuses a tampered copy of it', async () => {
-    const login = await t.http.post('/api/v1/auth/login').send({ username: 'admin', password: 'Admin12345' }).expect(200);
+    const login = await t.http
+      .post('/api/v1/auth/login')
+      .send({ username: 'admin', password: 'Admin12345' })
+      .expect(200);
     const token: string = login.body.accessToken;
-    for (let i = 0; i < 3; i++) await t.http.get('/api/v1/organisations?type=COUNTY').set('authorization', `Bearer ${token}`).expect(200);
+    for (let i = 0; i < 3; i++)
+      await t.http.get('/api/v1/organisations?type=COUNTY').set('authorization', `Bearer ${token}`).expect(200);
     const [h, p, sig] = token.split('.');
     const tampered = `${h}.${p}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`;
-    const res = await t.http.get('/api/v1/organisations?type=COUNTY').set('authorization', `Bearer ${tampered}`).expect(401);
+    const res = await t.http
+      .get('/api/v1/organisations?type=COUNTY')
+      .set('authorization', `Bearer ${tampered}`)
+      .expect(401);
     expect(res.body.code).toBe('INVALID_TOKEN');
   });
 
@@ -105,7 +130,10 @@ describe('foundation: boot, health, docs and bad input', () => {
     it('wrong types and missing fields → 400 listing the fields in Chinese', async () => {
       const res = await login().send({ username: 42 }).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
-      expect([...new Set(res.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['password', 'username']);
+      expect([...new Set(res.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual([
+        'password',
+        'username',
+      ]);
       expect(res.body.errors.every((e: { message: string }) => /[\u4e00-\u9fff]/.test(e.message))).toBe(true);
     });
 

@@ -48,7 +48,9 @@ function entryDates(zip: Buffer): string[] {
     const time = zip.readUInt16LE(p + 12);
     const date = zip.readUInt16LE(p + 14);
     const pad = (n: number) => String(n).padStart(2, '0');
-    out.push(`${(date >> 9) + 1980}-${pad((date >> 5) & 15)}-${pad(date & 31)} ${pad(time >> 11)}:${pad((time >> 5) & 63)}`);
+    out.push(
+      `${(date >> 9) + 1980}-${pad((date >> 5) & 15)}-${pad(date & 31)} ${pad(time >> 11)}:${pad((time >> 5) & 63)}`,
+    );
     p += 46 + zip.readUInt16LE(p + 28) + zip.readUInt16LE(p + 30) + zip.readUInt16LE(p + 32);
   }
   return out;
@@ -71,16 +73,22 @@ describe('records: cohort archive (一期一档)', () => {
 
   const as = (who: string) => ({
     get: (path: string) => http.get(path).auth(tok[who], { type: 'bearer' }),
-    post: (path: string, body?: object) => http.post(path).auth(tok[who], { type: 'bearer' }).send(body ?? {}),
+    post: (path: string, body?: object) =>
+      http
+        .post(path)
+        .auth(tok[who], { type: 'bearer' })
+        .send(body ?? {}),
     put: (path: string, body: object) => http.put(path).auth(tok[who], { type: 'bearer' }).send(body),
     bytes: (path: string) => http.get(path).auth(tok[who], { type: 'bearer' }).buffer(true).parse(binary),
   });
   const ok = async (res: Promise<any> | any, status = [200, 201]) => {
     const r = await res;
-    if (!status.includes(r.status)) throw new Error(`${r.req?.method} ${r.req?.path} → ${r.status} ${JSON.stringify(r.body)}`);
+    if (!status.includes(r.status))
+      throw new Error(`${r.req?.method} ${r.req?.path} → ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
-  const archive = async (who = 'trainer') => (await as(who).bytes(`/api/v1/cohorts/${id.cohort}/archive.zip`).expect(200)).body as Buffer;
+  const archive = async (who = 'trainer') =>
+    (await as(who).bytes(`/api/v1/cohorts/${id.cohort}/archive.zip`).expect(200)).body as Buffer;
   const part = (entries: ZipEntry[], name: string) => {
     const e = entries.find((x) => x.name === `${ROOT}/${name}`);
     if (!e) throw new Error(`no ${name} in ${entries.map((x) => x.name).join(', ')}`);
@@ -100,42 +108,103 @@ describe('records: cohort archive (一期一档)', () => {
     const school = await createSchool(http, tok.countyA, lanshan, '兰山区汪沟镇中心小学');
     const trainer = await account(http, tok.city, { username: 'arc_trainer', role: 'TRAINER', displayName: '刘振华' });
     tok.trainer = trainer.token;
-    tok.otherTrainer = (await account(http, tok.city, { username: 'arc_trainer2', role: 'TRAINER', displayName: '陈老师' })).token;
+    tok.otherTrainer = (
+      await account(http, tok.city, { username: 'arc_trainer2', role: 'TRAINER', displayName: '陈老师' })
+    ).token;
 
-    const program = await ok(as('city').post('/api/v1/programs', { kind: 'BACKBONE_SUMMER', year: 2019, title: '2019年全市贫困村学校骨干教师暑期培训', seats: 20, creditHours: 48, attendanceThreshold: 0.8, certificatePrefix: 'LYGG' }));
+    const program = await ok(
+      as('city').post('/api/v1/programs', {
+        kind: 'BACKBONE_SUMMER',
+        year: 2019,
+        title: '2019年全市贫困村学校骨干教师暑期培训',
+        seats: 20,
+        creditHours: 48,
+        attendanceThreshold: 0.8,
+        certificatePrefix: 'LYGG',
+      }),
+    );
     id.program = program.id;
     await ok(as('city').put(`/api/v1/programs/${program.id}/quotas`, [{ countyId: lanshan, seats: 10 }]));
     await ok(as('city').post(`/api/v1/programs/${program.id}/open`));
-    const cohort = await ok(as('city').post(`/api/v1/programs/${program.id}/cohorts`, { name: '一班', capacity: 50, startDate: '2019-07-15', endDate: '2019-07-16', venue: '临沂大学', trainerIds: [trainer.id], headTrainerId: trainer.id }));
+    const cohort = await ok(
+      as('city').post(`/api/v1/programs/${program.id}/cohorts`, {
+        name: '一班',
+        capacity: 50,
+        startDate: '2019-07-15',
+        endDate: '2019-07-16',
+        venue: '临沂大学',
+        trainerIds: [trainer.id],
+        headTrainerId: trainer.id,
+      }),
+    );
     id.cohort = cohort.id;
-    for (const [key, n, name] of [['wang', 81001, '王晓梅'], ['li', 81002, '李建国'], ['zhao', 81003, '赵丽']] as const) {
+    for (const [key, n, name] of [
+      ['wang', 81001, '王晓梅'],
+      ['li', 81002, '李建国'],
+      ['zhao', 81003, '赵丽'],
+    ] as const) {
       const teacherId = await createTeacher(http, tok.countyA, school, n, { name });
       const e = await ok(as('countyA').post(`/api/v1/programs/${program.id}/enrolments`, { teacherId }));
       await ok(as('city').post(`/api/v1/enrolments/${e.id}/approve`));
       enrolment[key] = e.id;
-      tok[key] = (await account(http, tok.countyA, { username: `1390008100${n % 10}`, role: 'TEACHER', teacherId })).token;
+      tok[key] = (
+        await account(http, tok.countyA, { username: `1390008100${n % 10}`, role: 'TEACHER', teacherId })
+      ).token;
     }
     await ok(as('city').post(`/api/v1/cohorts/${cohort.id}/assignments`, { enrolmentIds: Object.values(enrolment) }));
     for (const key of Object.keys(enrolment)) await ok(as(key).post(`/api/v1/enrolments/${enrolment[key]}/confirm`));
     const session = async (title: string, from: string, to: string) =>
-      (await ok(as('city').post(`/api/v1/cohorts/${cohort.id}/sessions`, { title, startsAt: cst(from).toISOString(), endsAt: cst(to).toISOString(), hours: 3, trainerId: trainer.id, room: '博文楼 201' }))).id as number;
+      (
+        await ok(
+          as('city').post(`/api/v1/cohorts/${cohort.id}/sessions`, {
+            title,
+            startsAt: cst(from).toISOString(),
+            endsAt: cst(to).toISOString(),
+            hours: 3,
+            trainerId: trainer.id,
+            room: '博文楼 201',
+          }),
+        )
+      ).id as number;
     id.s1 = await session('新课标解读', '2019-07-15T09:00:00', '2019-07-15T12:00:00');
     id.s2 = await session('课堂观察与诊断', '2019-07-16T09:00:00', '2019-07-16T12:00:00');
 
     now = cst('2019-07-15T13:00:00');
-    const leave = await ok(as('li').post('/api/v1/leave-requests', { sessionIds: [id.s2], type: 'SICK', reason: '发烧就医' }));
+    const leave = await ok(
+      as('li').post('/api/v1/leave-requests', { sessionIds: [id.s2], type: 'SICK', reason: '发烧就医' }),
+    );
     await ok(as('trainer').post(`/api/v1/leave-requests/${leave.id}/approve`, { note: '同意，注意休息' }));
-    for (const key of ['wang', 'li', 'zhao']) await ok(as('trainer').put(`/api/v1/sessions/${id.s1}/attendance/${enrolment[key]}`, { status: 'PRESENT', reason: '现场核对' }));
+    for (const key of ['wang', 'li', 'zhao'])
+      await ok(
+        as('trainer').put(`/api/v1/sessions/${id.s1}/attendance/${enrolment[key]}`, {
+          status: 'PRESENT',
+          reason: '现场核对',
+        }),
+      );
     now = cst('2019-07-16T12:30:00');
-    await ok(as('trainer').put(`/api/v1/sessions/${id.s2}/attendance/${enrolment.wang}`, { status: 'PRESENT', reason: '现场核对' }));
-    await ok(as('trainer').put(`/api/v1/sessions/${id.s2}/attendance/${enrolment.zhao}`, { status: 'LATE', reason: '迟到 20 分钟' }));
+    await ok(
+      as('trainer').put(`/api/v1/sessions/${id.s2}/attendance/${enrolment.wang}`, {
+        status: 'PRESENT',
+        reason: '现场核对',
+      }),
+    );
+    await ok(
+      as('trainer').put(`/api/v1/sessions/${id.s2}/attendance/${enrolment.zhao}`, {
+        status: 'LATE',
+        reason: '迟到 20 分钟',
+      }),
+    );
   }, 180_000);
   afterAll(async () => t?.close());
 
   it('is refused while the cohort has not ended', async () => {
     now = cst('2019-07-16T20:00:00');
     const res = await as('trainer').get(`/api/v1/cohorts/${id.cohort}/archive.zip`).expect(409);
-    expect(res.body).toEqual({ statusCode: 409, code: 'COHORT_NOT_FINISHED', message: '本班尚未结束（结束日期 2019-07-16），结束后才能生成一期一档' });
+    expect(res.body).toEqual({
+      statusCode: 409,
+      code: 'COHORT_NOT_FINISHED',
+      message: '本班尚未结束（结束日期 2019-07-16），结束后才能生成一期一档',
+    });
 
     const done = await ok(as('trainer').post(`/api/v1/cohorts/${id.cohort}/completion`));
     expect(done).toMatchObject({ completed: 2, notCompleted: 1 });
@@ -150,11 +219,16 @@ describe('records: cohort archive (一期一档)', () => {
     for (const who of ['trainer', 'city']) {
       const res = await as(who).bytes(`/api/v1/cohorts/${id.cohort}/archive.zip`).expect(200);
       expect(res.headers['content-type']).toBe('application/zip');
-      expect(res.headers['content-disposition']).toBe(`attachment; filename="cohort-${id.cohort}-archive.zip"; filename*=UTF-8''${encodeURIComponent(`${ROOT}.zip`)}`);
+      expect(res.headers['content-disposition']).toBe(
+        `attachment; filename="cohort-${id.cohort}-archive.zip"; filename*=UTF-8''${encodeURIComponent(`${ROOT}.zip`)}`,
+      );
       expect(res.body.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
     }
     await as('otherTrainer').get(`/api/v1/cohorts/${id.cohort}/archive.zip`).expect(404);
-    for (const who of ['countyA', 'countyB']) expect((await as(who).get(`/api/v1/cohorts/${id.cohort}/archive.zip`).expect(403)).body.code).toBe('NOT_SESSION_MANAGER');
+    for (const who of ['countyA', 'countyB'])
+      expect((await as(who).get(`/api/v1/cohorts/${id.cohort}/archive.zip`).expect(403)).body.code).toBe(
+        'NOT_SESSION_MANAGER',
+      );
     await as('wang').get(`/api/v1/cohorts/${id.cohort}/archive.zip`).expect(403);
     await as('city').get('/api/v1/cohorts/999999/archive.zip').expect(404);
     await http.get(`/api/v1/cohorts/${id.cohort}/archive.zip`).expect(401);
@@ -180,8 +254,12 @@ describe('records: cohort archive (一期一档)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'archive-zip-'));
     try {
       writeFileSync(join(dir, 'a.zip'), zip);
-      expect(execFileSync('unzip', ['-t', join(dir, 'a.zip')], { encoding: 'utf8' })).toContain('No errors detected in compressed data');
-      expect(execFileSync('unzip', ['-l', join(dir, 'a.zip')], { encoding: 'utf8' })).toContain(`${ROOT}/04-签到表/01-2019-07-15-新课标解读.pdf`);
+      expect(execFileSync('unzip', ['-t', join(dir, 'a.zip')], { encoding: 'utf8' })).toContain(
+        'No errors detected in compressed data',
+      );
+      expect(execFileSync('unzip', ['-l', join(dir, 'a.zip')], { encoding: 'utf8' })).toContain(
+        `${ROOT}/04-签到表/01-2019-07-15-新课标解读.pdf`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -213,14 +291,32 @@ describe('records: cohort archive (一期一档)', () => {
     ]);
 
     const matrix = (await workbook(part(entries, '03-考勤表.xlsx'))).getWorksheet('考勤表')!;
-    expect(rowsOf(matrix, 4).slice(0, 3).map((r) => [r[1], r[3], r[4], r[5], r[7], r[8]])).toEqual([
+    expect(
+      rowsOf(matrix, 4)
+        .slice(0, 3)
+        .map((r) => [r[1], r[3], r[4], r[5], r[7], r[8]]),
+    ).toEqual([
       ['李建国', '出勤', '请假', 3, 0.5, '未结业'],
       ['王晓梅', '出勤', '出勤', 6, 1, '结业'],
       ['赵丽', '出勤', '迟到', 6, 1, '结业'],
     ]);
 
     const leave = (await workbook(part(entries, '05-请假记录.xlsx'))).getWorksheet('请假记录')!;
-    expect(rowsOf(leave, 4)).toEqual([[1, '李建国', '兰山区汪沟镇中心小学', '病假', '2019-07-16 09:00 课堂观察与诊断', '发烧就医', '已批准', '刘振华', '2019-07-15 13:00', '同意，注意休息', '2019-07-15 13:00']]);
+    expect(rowsOf(leave, 4)).toEqual([
+      [
+        1,
+        '李建国',
+        '兰山区汪沟镇中心小学',
+        '病假',
+        '2019-07-16 09:00 课堂观察与诊断',
+        '发烧就医',
+        '已批准',
+        '刘振华',
+        '2019-07-15 13:00',
+        '同意，注意休息',
+        '2019-07-15 13:00',
+      ],
+    ]);
 
     const results = (await workbook(part(entries, '06-结业情况.xlsx'))).getWorksheet('结业情况')!;
     expect(results.getCell(2, 1).value).toBe('学员 3 人，结业 2 人，未结业 1 人；结业要求出勤率不低于 80%');

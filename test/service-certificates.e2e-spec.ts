@@ -13,7 +13,13 @@ import { startTestApp, TestApp } from './support/test-app';
 jest.setTimeout(120_000);
 
 const TERM = { termStart: '2019-09-01', termEnd: '2020-07-15' };
-const ELIGIBLE = { title: '一级教师', teachingStartYear: 2010, appraisalsQualified: true, onProbation: false, specialPost: false };
+const ELIGIBLE = {
+  title: '一级教师',
+  teachingStartYear: 2010,
+  appraisalsQualified: true,
+  onProbation: false,
+  specialPost: false,
+};
 
 describe('service certificates (支教证明) and placement warnings', () => {
   let t: TestApp;
@@ -29,23 +35,36 @@ describe('service certificates (支教证明) and placement warnings', () => {
 
   const as = (token: string) => ({
     get: (path: string) => http.get(path).auth(token, { type: 'bearer' }),
-    post: (path: string, body?: object) => http.post(path).auth(token, { type: 'bearer' }).send(body ?? {}),
+    post: (path: string, body?: object) =>
+      http
+        .post(path)
+        .auth(token, { type: 'bearer' })
+        .send(body ?? {}),
     put: (path: string, body: object) => http.put(path).auth(token, { type: 'bearer' }).send(body),
   });
   const ok = async (res: Promise<any> | any) => {
     const r = await res;
-    if (r.status < 200 || r.status > 299) throw new Error(`${r.req?.method} ${r.req?.path} → ${r.status} ${JSON.stringify(r.body)}`);
+    if (r.status < 200 || r.status > 299)
+      throw new Error(`${r.req?.method} ${r.req?.path} → ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
   const teacher = (name: string) => createTeacher(http, countyA, homeA, serial++, { ...ELIGIBLE, name });
 
   /** A county A placement of a new teacher, driven to IN_SERVICE (arrived 2019-09-02), or COMPLETED. */
-  async function placement(name: string, stage: 'IN_SERVICE' | 'COMPLETED'): Promise<{ id: number; teacherId: number }> {
+  async function placement(
+    name: string,
+    stage: 'IN_SERVICE' | 'COMPLETED',
+  ): Promise<{ id: number; teacherId: number }> {
     const teacherId = await teacher(name);
-    const p = await ok(as(countyA).post(`/api/v1/schemes/${schemeId}/placements`, { teacherId, receivingSchoolId: receiving }));
+    const p = await ok(
+      as(countyA).post(`/api/v1/schemes/${schemeId}/placements`, { teacherId, receivingSchoolId: receiving }),
+    );
     await ok(as(admin).post(`/api/v1/placements/${p.id}/approve`));
     await ok(as(countyA).post(`/api/v1/placements/${p.id}/arrive`, { arrivalDate: '2019-09-02' }));
-    if (stage === 'COMPLETED') await ok(as(countyA).post(`/api/v1/placements/${p.id}/complete`, { assessment: '优秀', comment: '圆满完成支教任务' }));
+    if (stage === 'COMPLETED')
+      await ok(
+        as(countyA).post(`/api/v1/placements/${p.id}/complete`, { assessment: '优秀', comment: '圆满完成支教任务' }),
+      );
     return { id: p.id, teacherId };
   }
 
@@ -67,7 +86,9 @@ describe('service certificates (支教证明) and placement warnings', () => {
     countyB = await countyAdmin(http, admin, luozhuang, 'svc_luozhuang');
     homeA = await createSchool(http, countyA, lanshan, '兰山区白沙埠镇中心小学');
     receiving = await createSchool(http, admin, yinan, '沂南县马牧池乡中心小学', { receivingSchool: true });
-    schemeId = (await ok(as(admin).post('/api/v1/schemes', { kind: 'THREE_DISTRICTS', year: 2019, places: 20, ...TERM }))).id;
+    schemeId = (
+      await ok(as(admin).post('/api/v1/schemes', { kind: 'THREE_DISTRICTS', year: 2019, places: 20, ...TERM }))
+    ).id;
     await ok(as(admin).put(`/api/v1/schemes/${schemeId}/quotas`, [{ countyId: lanshan, places: 10 }]));
   });
   afterAll(async () => {
@@ -80,12 +101,25 @@ describe('service certificates (支教证明) and placement warnings', () => {
     await as(countyB).post(`/api/v1/placements/${p.id}/service-certificate`).expect(404);
 
     const issued = await as(countyA).post(`/api/v1/placements/${p.id}/service-certificate`).expect(201);
-    expect(issued.body).toEqual({ id: expect.any(Number), number: 'ZJ2019-0001', verificationCode: expect.any(String), status: 'VALID' });
+    expect(issued.body).toEqual({
+      id: expect.any(Number),
+      number: 'ZJ2019-0001',
+      verificationCode: expect.any(String),
+      status: 'VALID',
+    });
     const again = await as(admin).post(`/api/v1/placements/${p.id}/service-certificate`).expect(200);
     expect(again.body).toEqual(issued.body);
 
     const record = await ok(as(admin).get(`/api/v1/certificates/${issued.body.id}`));
-    expect(record).toMatchObject({ kind: 'SERVICE', holderName: '司马青云', schoolName: '兰山区白沙埠镇中心小学', startDate: '2019-09-02', endDate: '2020-07-15', creditHours: 0, issuer: '临沂市教育局' });
+    expect(record).toMatchObject({
+      kind: 'SERVICE',
+      holderName: '司马青云',
+      schoolName: '兰山区白沙埠镇中心小学',
+      startDate: '2019-09-02',
+      endDate: '2020-07-15',
+      creditHours: 0,
+      issuer: '临沂市教育局',
+    });
 
     for (const token of [admin, countyA]) {
       const pdf = await as(token)
@@ -108,11 +142,21 @@ describe('service certificates (支教证明) and placement warnings', () => {
     }
 
     const valid = await ok(http.get(`/api/v1/certificates/verify/${issued.body.verificationCode}`));
-    expect(valid).toMatchObject({ number: 'ZJ2019-0001', status: 'VALID', kind: 'SERVICE', kindLabel: '支教证明', titleLabel: '支教计划', holderName: '司马青云', creditHours: 0 });
+    expect(valid).toMatchObject({
+      number: 'ZJ2019-0001',
+      status: 'VALID',
+      kind: 'SERVICE',
+      kindLabel: '支教证明',
+      titleLabel: '支教计划',
+      holderName: '司马青云',
+      creditHours: 0,
+    });
     expect(valid.programTitle).toContain('三区');
 
     await as(countyA).post(`/api/v1/certificates/${issued.body.id}/revoke`, { reason: '服务期材料有误' }).expect(403);
-    const revoked = await ok(as(admin).post(`/api/v1/certificates/${issued.body.id}/revoke`, { reason: '服务期材料有误' }));
+    const revoked = await ok(
+      as(admin).post(`/api/v1/certificates/${issued.body.id}/revoke`, { reason: '服务期材料有误' }),
+    );
     expect(revoked.status).toBe('REVOKED');
     const after = await ok(http.get(`/api/v1/certificates/verify/${issued.body.verificationCode}`));
     expect(after).toMatchObject({ number: 'ZJ2019-0001', status: 'REVOKED', statusLabel: '已撤销' });
@@ -122,25 +166,41 @@ describe('service certificates (支教证明) and placement warnings', () => {
     const reissued = await as(admin).post(`/api/v1/placements/${p.id}/service-certificate`).expect(201);
     expect(reissued.body.number).toBe('ZJ2019-0002');
     const second = await placement('欧阳晓雪', 'COMPLETED');
-    expect((await as(admin).post(`/api/v1/placements/${second.id}/service-certificate`).expect(201)).body.number).toBe('ZJ2019-0003');
+    expect((await as(admin).post(`/api/v1/placements/${second.id}/service-certificate`).expect(201)).body.number).toBe(
+      'ZJ2019-0003',
+    );
   });
 
   it('keeps one certificate per placement and gapless numbers under concurrent requests', async () => {
     const year = 2018;
-    const older = (await ok(as(admin).post('/api/v1/schemes', { kind: 'WESTERN_BELT', year, places: 20, termStart: '2018-09-01', termEnd: '2019-07-15' }))).id;
+    const older = (
+      await ok(
+        as(admin).post('/api/v1/schemes', {
+          kind: 'WESTERN_BELT',
+          year,
+          places: 20,
+          termStart: '2018-09-01',
+          termEnd: '2019-07-15',
+        }),
+      )
+    ).id;
     const lanshan = await countyIdByCode(t.db, '371302');
     await ok(as(admin).put(`/api/v1/schemes/${older}/quotas`, [{ countyId: lanshan, places: 10 }]));
     const ids: number[] = [];
     for (const name of ['公孙一帆', '公孙二帆', '公孙三帆']) {
       const teacherId = await teacher(name);
-      const p = await ok(as(countyA).post(`/api/v1/schemes/${older}/placements`, { teacherId, receivingSchoolId: receiving }));
+      const p = await ok(
+        as(countyA).post(`/api/v1/schemes/${older}/placements`, { teacherId, receivingSchoolId: receiving }),
+      );
       await ok(as(admin).post(`/api/v1/placements/${p.id}/approve`));
       await ok(as(countyA).post(`/api/v1/placements/${p.id}/arrive`, { arrivalDate: '2018-09-03' }));
       await ok(as(countyA).post(`/api/v1/placements/${p.id}/complete`, { assessment: '合格', comment: '完成任务' }));
       ids.push(p.id);
     }
     // Four requests for the first placement and one for each of the others, all at once.
-    const calls = [ids[0], ids[0], ids[0], ids[0], ids[1], ids[2]].map((id, i) => as(i % 2 ? countyA : admin).post(`/api/v1/placements/${id}/service-certificate`));
+    const calls = [ids[0], ids[0], ids[0], ids[0], ids[1], ids[2]].map((id, i) =>
+      as(i % 2 ? countyA : admin).post(`/api/v1/placements/${id}/service-certificate`),
+    );
     const replies = await Promise.all(calls);
     expect(replies.map((r) => r.status).every((s) => s === 200 || s === 201)).toBe(true);
     const first = replies.slice(0, 4);
@@ -148,7 +208,9 @@ describe('service certificates (支教证明) and placement warnings', () => {
     expect(new Set(first.map((r) => r.body.id)).size).toBe(1);
     const numbers = [first[0].body.number, replies[4].body.number, replies[5].body.number].sort();
     expect(numbers).toEqual(['ZJ2018-0001', 'ZJ2018-0002', 'ZJ2018-0003']);
-    const rows = await t.db.query(`SELECT COUNT(*) AS n FROM certificate WHERE sourceType = 'PLACEMENT' AND number LIKE 'ZJ2018-%'`);
+    const rows = await t.db.query(
+      `SELECT COUNT(*) AS n FROM certificate WHERE sourceType = 'PLACEMENT' AND number LIKE 'ZJ2018-%'`,
+    );
     expect(Number(rows[0].n)).toBe(3);
   });
 
@@ -158,7 +220,10 @@ describe('service certificates (支教证明) and placement warnings', () => {
     expect(refused.body.code).toBe('NOT_COMPLETED');
     await as(admin).post(`/api/v1/placements/${p.id}/service-certificate`).expect(409);
     await as(admin).post('/api/v1/placements/999999/service-certificate').expect(404);
-    const count = await t.db.query(`SELECT COUNT(*) AS n FROM certificate WHERE sourceType = 'PLACEMENT' AND sourceId = ?`, [p.id]);
+    const count = await t.db.query(
+      `SELECT COUNT(*) AS n FROM certificate WHERE sourceType = 'PLACEMENT' AND sourceId = ?`,
+      [p.id],
+    );
     expect(Number(count[0].n)).toBe(0);
   });
 
@@ -168,11 +233,37 @@ describe('service certificates (支教证明) and placement warnings', () => {
     const outOfTerm = await placement('慕容秋实', 'IN_SERVICE');
     const free = await teacher('东方晨曦');
 
-    const program = await ok(as(admin).post('/api/v1/programs', { kind: 'BACKBONE_SUMMER', year: 2019, title: '2019年全市骨干教师培训（支教提醒）', seats: 10, creditHours: 24, attendanceThreshold: 0.8, certificatePrefix: 'ZJTX' }));
+    const program = await ok(
+      as(admin).post('/api/v1/programs', {
+        kind: 'BACKBONE_SUMMER',
+        year: 2019,
+        title: '2019年全市骨干教师培训（支教提醒）',
+        seats: 10,
+        creditHours: 24,
+        attendanceThreshold: 0.8,
+        certificatePrefix: 'ZJTX',
+      }),
+    );
     await ok(as(admin).put(`/api/v1/programs/${program.id}/quotas`, [{ countyId: lanshan, seats: 10 }]));
     await ok(as(admin).post(`/api/v1/programs/${program.id}/open`));
-    const autumn = await ok(as(admin).post(`/api/v1/programs/${program.id}/cohorts`, { name: '秋季班', capacity: 10, startDate: '2019-10-10', endDate: '2019-10-12', venue: '临沂大学' }));
-    const summer = await ok(as(admin).post(`/api/v1/programs/${program.id}/cohorts`, { name: '暑期班', capacity: 10, startDate: '2019-07-15', endDate: '2019-07-20', venue: '临沂大学' }));
+    const autumn = await ok(
+      as(admin).post(`/api/v1/programs/${program.id}/cohorts`, {
+        name: '秋季班',
+        capacity: 10,
+        startDate: '2019-10-10',
+        endDate: '2019-10-12',
+        venue: '临沂大学',
+      }),
+    );
+    const summer = await ok(
+      as(admin).post(`/api/v1/programs/${program.id}/cohorts`, {
+        name: '暑期班',
+        capacity: 10,
+        startDate: '2019-07-15',
+        endDate: '2019-07-20',
+        venue: '临沂大学',
+      }),
+    );
 
     const enrol = async (teacherId: number, cohortId: number) => {
       const e = await ok(as(countyA).post(`/api/v1/programs/${program.id}/enrolments`, { teacherId }));
@@ -199,7 +290,9 @@ describe('service certificates (支教证明) and placement warnings', () => {
     ]);
 
     // The program's owner only: a county reads the city program but gets 403; unknown programs 404.
-    expect((await as(countyA).get(`/api/v1/programs/${program.id}/placement-warnings`).expect(403)).body.code).toBe('NOT_PROGRAM_OWNER');
+    expect((await as(countyA).get(`/api/v1/programs/${program.id}/placement-warnings`).expect(403)).body.code).toBe(
+      'NOT_PROGRAM_OWNER',
+    );
     await as(admin).get('/api/v1/programs/999999/placement-warnings').expect(404);
   });
 });

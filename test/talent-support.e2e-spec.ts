@@ -1,14 +1,28 @@
 import * as ExcelJS from 'exceljs';
 import { SYSTEM_ACTOR } from '@shipei/core';
 import { PlacementsService, placementConflicts } from '@shipei/talent-support';
-import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, login, makePhone } from './support/fixtures';
+import {
+  adminToken,
+  countyAdmin,
+  countyIdByCode,
+  createSchool,
+  createTeacher,
+  login,
+  makePhone,
+} from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 // testTimeout in a jest project entry is not applied (it is a global option): give this suite room on a busy machine.
 jest.setTimeout(120_000);
 
 const TERM = { termStart: '2019-09-01', termEnd: '2020-07-15' }; // 319 days, February 2020 has 29
-const ELIGIBLE = { title: '一级教师', teachingStartYear: 2014, appraisalsQualified: true, onProbation: false, specialPost: false };
+const ELIGIBLE = {
+  title: '一级教师',
+  teachingStartYear: 2014,
+  appraisalsQualified: true,
+  onProbation: false,
+  specialPost: false,
+};
 const bearer = { type: 'bearer' as const };
 
 function isoDaysFromToday(days: number): string {
@@ -41,18 +55,28 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
   let plainSchool: number;
   let serial = 100;
 
-  const teacher = (extra: Record<string, unknown> = {}, token = countyA, school = homeA) => createTeacher(t.http, token, school, serial++, { ...ELIGIBLE, ...extra });
+  const teacher = (extra: Record<string, unknown> = {}, token = countyA, school = homeA) =>
+    createTeacher(t.http, token, school, serial++, { ...ELIGIBLE, ...extra });
 
-  async function scheme(body: Record<string, unknown> = {}, quotas: { countyId: number; places: number }[] = []): Promise<number> {
-    const res = await t.http.post('/api/v1/schemes').auth(admin, bearer).send({ kind: 'THREE_DISTRICTS', year: 2019, places: 10, ...TERM, ...body }).expect(201);
-    if (quotas.length) await t.http.put(`/api/v1/schemes/${res.body.id}/quotas`).auth(admin, bearer).send(quotas).expect(200);
+  async function scheme(
+    body: Record<string, unknown> = {},
+    quotas: { countyId: number; places: number }[] = [],
+  ): Promise<number> {
+    const res = await t.http
+      .post('/api/v1/schemes')
+      .auth(admin, bearer)
+      .send({ kind: 'THREE_DISTRICTS', year: 2019, places: 10, ...TERM, ...body })
+      .expect(201);
+    if (quotas.length)
+      await t.http.put(`/api/v1/schemes/${res.body.id}/quotas`).auth(admin, bearer).send(quotas).expect(200);
     return res.body.id;
   }
 
   const nominate = (schemeId: number, teacherId: number, token = countyA, receivingSchoolId = receiving) =>
     t.http.post(`/api/v1/schemes/${schemeId}/placements`).auth(token, bearer).send({ teacherId, receivingSchoolId });
 
-  const act = (id: number, action: string, body: Record<string, unknown> = {}, token = admin) => t.http.post(`/api/v1/placements/${id}/${action}`).auth(token, bearer).send(body);
+  const act = (id: number, action: string, body: Record<string, unknown> = {}, token = admin) =>
+    t.http.post(`/api/v1/placements/${id}/${action}`).auth(token, bearer).send(body);
 
   /** A placement driven to IN_SERVICE from `arrivalDate`. */
   async function inService(schemeId: number, arrivalDate: string, token = countyA): Promise<number> {
@@ -80,7 +104,11 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
 
   describe('schemes and quotas', () => {
     it('creates a scheme with the national defaults, for the city only', async () => {
-      const res = await t.http.post('/api/v1/schemes').auth(admin, bearer).send({ kind: 'WESTERN_BELT', year: 2019, places: 40, ...TERM }).expect(201);
+      const res = await t.http
+        .post('/api/v1/schemes')
+        .auth(admin, bearer)
+        .send({ kind: 'WESTERN_BELT', year: 2019, places: 40, ...TERM })
+        .expect(201);
       expect(res.body).toMatchObject({
         kind: 'WESTERN_BELT',
         kindLabel: '西部经济隆起带和省扶贫开发重点地区人才支持计划',
@@ -89,9 +117,19 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
         allocated: 0,
         daysInTerm: 319,
         stipendPerYearFen: 2_000_000,
-        rules: { minYearsOfService: 5, minTitle: '一级教师', appraisalsQualified: true, notOnProbation: true, notSpecialPost: true },
+        rules: {
+          minYearsOfService: 5,
+          minTitle: '一级教师',
+          appraisalsQualified: true,
+          notOnProbation: true,
+          notSpecialPost: true,
+        },
       });
-      await t.http.post('/api/v1/schemes').auth(countyA, bearer).send({ kind: 'WESTERN_BELT', year: 2019, places: 40, ...TERM }).expect(403);
+      await t.http
+        .post('/api/v1/schemes')
+        .auth(countyA, bearer)
+        .send({ kind: 'WESTERN_BELT', year: 2019, places: 40, ...TERM })
+        .expect(403);
       const seen = await t.http.get(`/api/v1/schemes/${res.body.id}`).auth(countyA, bearer).expect(200);
       expect(seen.body.id).toBe(res.body.id);
       await t.http.patch(`/api/v1/schemes/${res.body.id}`).auth(countyA, bearer).send({ places: 50 }).expect(403);
@@ -100,12 +138,30 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
     });
 
     it('refuses bad input with fields, in Chinese', async () => {
-      const bad = await t.http.post('/api/v1/schemes').auth(admin, bearer).send({ kind: 'OTHER', year: 2019, places: 0, termStart: '2019-02-29', termEnd: 'x', stipendPerYearFen: 1.5 }).expect(400);
+      const bad = await t.http
+        .post('/api/v1/schemes')
+        .auth(admin, bearer)
+        .send({ kind: 'OTHER', year: 2019, places: 0, termStart: '2019-02-29', termEnd: 'x', stipendPerYearFen: 1.5 })
+        .expect(400);
       expect(bad.body.code).toBe('VALIDATION_FAILED');
-      expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual(['kind', 'places', 'stipendPerYearFen', 'termEnd', 'termStart']);
-      const backwards = await t.http.post('/api/v1/schemes').auth(admin, bearer).send({ kind: 'THREE_DISTRICTS', year: 2019, places: 5, termStart: '2020-07-15', termEnd: '2019-09-01' }).expect(400);
+      expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual([
+        'kind',
+        'places',
+        'stipendPerYearFen',
+        'termEnd',
+        'termStart',
+      ]);
+      const backwards = await t.http
+        .post('/api/v1/schemes')
+        .auth(admin, bearer)
+        .send({ kind: 'THREE_DISTRICTS', year: 2019, places: 5, termStart: '2020-07-15', termEnd: '2019-09-01' })
+        .expect(400);
       expect(backwards.body).toMatchObject({ code: 'INVALID_TERM', errors: [{ field: 'termEnd' }] });
-      const tooLong = await t.http.post('/api/v1/schemes').auth(admin, bearer).send({ kind: 'THREE_DISTRICTS', year: 2019, places: 5, termStart: '2019-09-01', termEnd: '2020-09-01' }).expect(400);
+      const tooLong = await t.http
+        .post('/api/v1/schemes')
+        .auth(admin, bearer)
+        .send({ kind: 'THREE_DISTRICTS', year: 2019, places: 5, termStart: '2019-09-01', termEnd: '2020-09-01' })
+        .expect(400);
       expect(tooLong.body.message).toContain('366');
       await t.http.get('/api/v1/schemes/abc').auth(admin, bearer).expect(400);
       await t.http.get('/api/v1/schemes/999999').auth(admin, bearer).expect(404);
@@ -113,22 +169,55 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
 
     it('keeps the quota sum within the places, and a county sees its own quota only', async () => {
       const id = await scheme({ places: 5 });
-      const over = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: 3 }, { countyId: luozhuang, places: 3 }]).expect(409);
+      const over = await t.http
+        .put(`/api/v1/schemes/${id}/quotas`)
+        .auth(admin, bearer)
+        .send([
+          { countyId: lanshan, places: 3 },
+          { countyId: luozhuang, places: 3 },
+        ])
+        .expect(409);
       expect(over.body.code).toBe('QUOTA_EXCEEDS_PLACES');
-      const ok = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: 3 }, { countyId: luozhuang, places: 2 }]).expect(200);
+      const ok = await t.http
+        .put(`/api/v1/schemes/${id}/quotas`)
+        .auth(admin, bearer)
+        .send([
+          { countyId: lanshan, places: 3 },
+          { countyId: luozhuang, places: 2 },
+        ])
+        .expect(200);
       expect(ok.body).toEqual([
         { countyId: lanshan, countyName: '兰山区', places: 3, used: 0 },
         { countyId: luozhuang, countyName: '罗庄区', places: 2, used: 0 },
       ]);
       const own = await t.http.get(`/api/v1/schemes/${id}/quotas`).auth(countyA, bearer).expect(200);
       expect(own.body).toEqual([{ countyId: lanshan, countyName: '兰山区', places: 3, used: 0 }]);
-      await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(countyA, bearer).send([{ countyId: lanshan, places: 5 }]).expect(403);
+      await t.http
+        .put(`/api/v1/schemes/${id}/quotas`)
+        .auth(countyA, bearer)
+        .send([{ countyId: lanshan, places: 5 }])
+        .expect(403);
 
-      const dup = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: 1 }, { countyId: lanshan, places: 1 }]).expect(400);
+      const dup = await t.http
+        .put(`/api/v1/schemes/${id}/quotas`)
+        .auth(admin, bearer)
+        .send([
+          { countyId: lanshan, places: 1 },
+          { countyId: lanshan, places: 1 },
+        ])
+        .expect(400);
       expect(dup.body.code).toBe('DUPLICATE_COUNTY');
-      const notCounty = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: homeA, places: 1 }]).expect(400);
+      const notCounty = await t.http
+        .put(`/api/v1/schemes/${id}/quotas`)
+        .auth(admin, bearer)
+        .send([{ countyId: homeA, places: 1 }])
+        .expect(400);
       expect(notCounty.body.code).toBe('NOT_A_COUNTY');
-      const badItem = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: -1, extra: 1 }]).expect(400);
+      const badItem = await t.http
+        .put(`/api/v1/schemes/${id}/quotas`)
+        .auth(admin, bearer)
+        .send([{ countyId: lanshan, places: -1, extra: 1 }])
+        .expect(400);
       expect(badItem.body.errors.map((e: any) => e.field).sort()).toEqual(['[0].extra', '[0].places']);
       await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send({ countyId: lanshan }).expect(400);
 
@@ -142,22 +231,49 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       const id = await scheme({ places: 5 }, [{ countyId: lanshan, places: 2 }]);
       await nominate(id, await teacher()).expect(201);
       await nominate(id, await teacher()).expect(201);
-      const below = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: 1 }]).expect(409);
+      const below = await t.http
+        .put(`/api/v1/schemes/${id}/quotas`)
+        .auth(admin, bearer)
+        .send([{ countyId: lanshan, places: 1 }])
+        .expect(409);
       expect(below.body.code).toBe('QUOTA_BELOW_USED');
-      const same = await t.http.put(`/api/v1/schemes/${id}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: 2 }, { countyId: luozhuang, places: 3 }]).expect(200);
+      const same = await t.http
+        .put(`/api/v1/schemes/${id}/quotas`)
+        .auth(admin, bearer)
+        .send([
+          { countyId: lanshan, places: 2 },
+          { countyId: luozhuang, places: 3 },
+        ])
+        .expect(200);
       expect(same.body[0]).toMatchObject({ places: 2, used: 2 });
     });
 
     it('makes each selection rule configurable per scheme', async () => {
-      const id = await scheme({ rules: { minYearsOfService: null, minTitle: '高级教师', specialPost: undefined } }, [{ countyId: lanshan, places: 5 }]);
+      const id = await scheme({ rules: { minYearsOfService: null, minTitle: '高级教师', specialPost: undefined } }, [
+        { countyId: lanshan, places: 5 },
+      ]);
       const got = await t.http.get(`/api/v1/schemes/${id}`).auth(admin, bearer).expect(200);
-      expect(got.body.rules).toEqual({ minYearsOfService: null, minTitle: '高级教师', appraisalsQualified: true, notOnProbation: true, notSpecialPost: true });
+      expect(got.body.rules).toEqual({
+        minYearsOfService: null,
+        minTitle: '高级教师',
+        appraisalsQualified: true,
+        notOnProbation: true,
+        notSpecialPost: true,
+      });
       const novice = await teacher({ teachingStartYear: 2018, title: '一级教师' });
       const refused = await nominate(id, novice).expect(409);
       expect(refused.body.reasons).toEqual(['职称须为高级教师及以上（现为一级教师）']);
-      await t.http.patch(`/api/v1/schemes/${id}`).auth(admin, bearer).send({ rules: { minTitle: null, notSpecialPost: false } }).expect(200);
+      await t.http
+        .patch(`/api/v1/schemes/${id}`)
+        .auth(admin, bearer)
+        .send({ rules: { minTitle: null, notSpecialPost: false } })
+        .expect(200);
       await nominate(id, novice).expect(201);
-      const bad = await t.http.patch(`/api/v1/schemes/${id}`).auth(admin, bearer).send({ rules: { minTitle: '特级', minYearsOfService: -1 } }).expect(400);
+      const bad = await t.http
+        .patch(`/api/v1/schemes/${id}`)
+        .auth(admin, bearer)
+        .send({ rules: { minTitle: '特级', minYearsOfService: -1 } })
+        .expect(400);
       expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual(['rules.minTitle', 'rules.minYearsOfService']);
     });
   });
@@ -165,15 +281,31 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
   describe('nomination', () => {
     let id: number;
     beforeAll(async () => {
-      id = await scheme({ places: 30 }, [{ countyId: lanshan, places: 20 }, { countyId: luozhuang, places: 2 }]);
+      id = await scheme({ places: 30 }, [
+        { countyId: lanshan, places: 20 },
+        { countyId: luozhuang, places: 2 },
+      ]);
     });
 
     it('takes exactly five years of service and refuses four (counted to the term start)', async () => {
       const five = await nominate(id, await teacher({ teachingStartYear: 2014 })).expect(201);
-      expect(five.body).toMatchObject({ status: 'NOMINATED', statusLabel: '已推荐', countyId: lanshan, homeSchoolId: homeA, receivingSchoolId: receiving, receivingSchoolName: '沂南县岸堤镇中心小学', receivingCountyName: '沂南县', stipendDueFen: 0 });
+      expect(five.body).toMatchObject({
+        status: 'NOMINATED',
+        statusLabel: '已推荐',
+        countyId: lanshan,
+        homeSchoolId: homeA,
+        receivingSchoolId: receiving,
+        receivingSchoolName: '沂南县岸堤镇中心小学',
+        receivingCountyName: '沂南县',
+        stipendDueFen: 0,
+      });
       expect(five.body.teacherIdNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
       const four = await nominate(id, await teacher({ teachingStartYear: 2015 })).expect(409);
-      expect(four.body).toMatchObject({ statusCode: 409, code: 'NOT_ELIGIBLE', reasons: ['教龄不足 5 年（截至服务期开始为 4 年）'] });
+      expect(four.body).toMatchObject({
+        statusCode: 409,
+        code: 'NOT_ELIGIBLE',
+        reasons: ['教龄不足 5 年（截至服务期开始为 4 年）'],
+      });
       expect(four.body.message).toContain('教龄不足');
     });
 
@@ -190,14 +322,24 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
     });
 
     it('reports every failed rule at once', async () => {
-      const tid = await createTeacher(t.http, countyA, homeA, serial++, { title: '三级教师', teachingStartYear: 2018, appraisalsQualified: false, onProbation: true, specialPost: true });
+      const tid = await createTeacher(t.http, countyA, homeA, serial++, {
+        title: '三级教师',
+        teachingStartYear: 2018,
+        appraisalsQualified: false,
+        onProbation: true,
+        specialPost: true,
+      });
       const res = await nominate(id, tid).expect(409);
       expect(res.body.code).toBe('NOT_ELIGIBLE');
       expect(res.body.reasons).toHaveLength(5);
       for (const r of res.body.reasons) expect(r).toMatch(/[\u4e00-\u9fff]/);
       const unknown = await createTeacher(t.http, countyA, homeA, serial++, {});
       const res2 = await nominate(id, unknown).expect(409);
-      expect(res2.body.reasons).toEqual(['未登记开始任教年份，无法确认教龄满 5 年', '职称须为一级教师及以上（未登记职称）', '近三年年度考核未全部合格']);
+      expect(res2.body.reasons).toEqual([
+        '未登记开始任教年份，无法确认教龄满 5 年',
+        '职称须为一级教师及以上（未登记职称）',
+        '近三年年度考核未全部合格',
+      ]);
     });
 
     it('keeps a county to its own teachers and to receiving schools', async () => {
@@ -206,13 +348,20 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       expect(res.body.code).toBe('NOT_FOUND');
       await nominate(id, await teacher(), admin).expect(403);
       const notReceiving = await nominate(id, await teacher(), countyA, plainSchool).expect(400);
-      expect(notReceiving.body).toMatchObject({ code: 'NOT_RECEIVING_SCHOOL', errors: [{ field: 'receivingSchoolId' }] });
+      expect(notReceiving.body).toMatchObject({
+        code: 'NOT_RECEIVING_SCHOOL',
+        errors: [{ field: 'receivingSchoolId' }],
+      });
       const ownReceiving = await createSchool(t.http, countyA, lanshan, '兰山区受援小学', { receivingSchool: true });
       const same = await nominate(id, await teacher({}, countyA, ownReceiving), countyA, ownReceiving).expect(400);
       expect(same.body.code).toBe('SAME_SCHOOL');
       await nominate(id, await teacher(), countyA, 999999).expect(404);
       await nominate(id, await teacher(), countyA, lanshan).expect(404);
-      const bad = await t.http.post(`/api/v1/schemes/${id}/placements`).auth(countyA, bearer).send({ teacherId: 'x' }).expect(400);
+      const bad = await t.http
+        .post(`/api/v1/schemes/${id}/placements`)
+        .auth(countyA, bearer)
+        .send({ teacherId: 'x' })
+        .expect(400);
       expect([...new Set(bad.body.errors.map((e: any) => e.field))].sort()).toEqual(['receivingSchoolId', 'teacherId']);
       await nominate(999999, await teacher()).expect(404);
     });
@@ -238,12 +387,18 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
 
     it('lets only one of two concurrent nominations of one teacher through (same scheme, and across schemes)', async () => {
       const other = await scheme({ kind: 'WESTERN_BELT' }, [{ countyId: lanshan, places: 5 }]);
-      for (const [s1, s2] of [[id, id], [id, other]]) {
+      for (const [s1, s2] of [
+        [id, id],
+        [id, other],
+      ]) {
         const tid = await teacher();
         const results = await Promise.all([nominate(s1, tid), nominate(s2, tid)]);
         expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
         expect(results.find((r) => r.status === 409)!.body.code).toBe('ALREADY_PLACED');
-        const [{ n }] = await t.db.query(`SELECT COUNT(*) AS n FROM placement WHERE teacherId = ? AND activeKey IS NOT NULL`, [tid]);
+        const [{ n }] = await t.db.query(
+          `SELECT COUNT(*) AS n FROM placement WHERE teacherId = ? AND activeKey IS NOT NULL`,
+          [tid],
+        );
         expect(Number(n)).toBe(1);
       }
       const tid = await teacher();
@@ -277,7 +432,10 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       const s = await scheme({ places: 10 }, [{ countyId: lanshan, places: 6 }]);
       const teachers = [];
       for (let i = 0; i < 6; i++) teachers.push(await teacher());
-      const cut = t.http.put(`/api/v1/schemes/${s}/quotas`).auth(admin, bearer).send([{ countyId: lanshan, places: 2 }]);
+      const cut = t.http
+        .put(`/api/v1/schemes/${s}/quotas`)
+        .auth(admin, bearer)
+        .send([{ countyId: lanshan, places: 2 }]);
       const [put, ...noms] = await Promise.all([cut, ...teachers.map((tid) => nominate(s, tid))]);
       expect([200, 409]).toContain(put.status);
       expect(noms.every((r) => r.status === 201 || (r.status === 409 && r.body.code === 'QUOTA_FULL'))).toBe(true);
@@ -301,7 +459,12 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
 
     it('lists receiving schools across counties for a county admin', async () => {
       const res = await t.http.get('/api/v1/schemes/receiving-schools').auth(countyA, bearer).expect(200);
-      expect(res.body.items).toContainEqual({ id: receiving, name: '沂南县岸堤镇中心小学', countyId: yinan, countyName: '沂南县' });
+      expect(res.body.items).toContainEqual({
+        id: receiving,
+        name: '沂南县岸堤镇中心小学',
+        countyId: yinan,
+        countyName: '沂南县',
+      });
       expect(res.body.items.map((s: any) => s.id)).not.toContain(plainSchool);
     });
   });
@@ -309,7 +472,10 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
   describe('transitions', () => {
     let id: number;
     beforeAll(async () => {
-      id = await scheme({ places: 40 }, [{ countyId: lanshan, places: 30 }, { countyId: luozhuang, places: 10 }]);
+      id = await scheme({ places: 40 }, [
+        { countyId: lanshan, places: 30 },
+        { countyId: luozhuang, places: 10 },
+      ]);
     });
 
     async function inStatus(status: string): Promise<number> {
@@ -320,7 +486,8 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       if (status === 'APPROVED') return p;
       await act(p, 'arrive', { arrivalDate: '2019-09-01' }).expect(200);
       if (status === 'IN_SERVICE') return p;
-      if (status === 'COMPLETED') return (await act(p, 'complete', { assessment: '优秀', comment: '成效明显' }).expect(200), p);
+      if (status === 'COMPLETED')
+        return (await act(p, 'complete', { assessment: '优秀', comment: '成效明显' }).expect(200), p);
       return (await act(p, 'terminate', { date: '2019-12-31', reason: '因病返回' }).expect(200), p);
     }
 
@@ -333,8 +500,19 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       const arrived = await act(p.id, 'arrive', { arrivalDate: '2019-09-16' }, countyA).expect(200);
       expect(arrived.body).toMatchObject({ status: 'IN_SERVICE', arrivalDate: '2019-09-16' });
       const done = await act(p.id, 'complete', { assessment: '合格', comment: '完成教学任务' }, countyA).expect(200);
-      expect(done.body).toMatchObject({ status: 'COMPLETED', statusLabel: '服务期满', endDate: '2020-07-15', assessment: '合格', assessmentComment: '完成教学任务', daysServed: 304, stipendDueFen: 1_905_956 });
-      const audit = await t.http.get(`/api/v1/audit?entity=placement&entityId=${p.id}&pageSize=50`).auth(admin, bearer).expect(200);
+      expect(done.body).toMatchObject({
+        status: 'COMPLETED',
+        statusLabel: '服务期满',
+        endDate: '2020-07-15',
+        assessment: '合格',
+        assessmentComment: '完成教学任务',
+        daysServed: 304,
+        stipendDueFen: 1_905_956,
+      });
+      const audit = await t.http
+        .get(`/api/v1/audit?entity=placement&entityId=${p.id}&pageSize=50`)
+        .auth(admin, bearer)
+        .expect(200);
       expect(audit.body.items.map((a: any) => a.action).sort()).toEqual(['approve', 'arrive', 'complete', 'nominate']);
       expect(JSON.stringify(audit.body)).not.toContain('完成教学任务');
       // The teacher is free again after completion.
@@ -362,7 +540,14 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       expect(before.body).toMatchObject({ code: 'DATE_OUTSIDE_SERVICE', errors: [{ field: 'date' }] });
       await act(p, 'terminate', { date: '2019-12-01' }).expect(400);
       const res = await act(p, 'terminate', { date: '2020-01-10', reason: '家中有事' }, countyA).expect(200);
-      expect(res.body).toMatchObject({ status: 'TERMINATED', statusLabel: '提前结束', endDate: '2020-01-10', terminationReason: '家中有事', daysServed: 132, stipendDueFen: 827_586 });
+      expect(res.body).toMatchObject({
+        status: 'TERMINATED',
+        statusLabel: '提前结束',
+        endDate: '2020-01-10',
+        terminationReason: '家中有事',
+        daysServed: 132,
+        stipendDueFen: 827_586,
+      });
     });
 
     it('checks the arrival date against the term and today, and the assessment', async () => {
@@ -388,7 +573,9 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       const got = await t.http.get(`/api/v1/placements/${p}`).auth(admin, bearer).expect(200);
       expect(got.body.daysServed).toBe(10);
       expect(got.body.stipendDueFen).toBe(Math.floor((2 * 2_000_000 * 10 + 310) / (2 * 310)));
-      const future = await act(await inStatusIn(s, 'APPROVED'), 'arrive', { arrivalDate: isoDaysFromToday(1) }).expect(400);
+      const future = await act(await inStatusIn(s, 'APPROVED'), 'arrive', { arrivalDate: isoDaysFromToday(1) }).expect(
+        400,
+      );
       expect(future.body.code).toBe('DATE_IN_FUTURE');
     });
 
@@ -451,13 +638,18 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       });
       expect(JSON.stringify(data)).not.toMatch(/\d{17}[\dX]/);
       const serving = await inStatus('IN_SERVICE');
-      await expect(service.serviceCertificateData(t.db.manager, SYSTEM_ACTOR, serving)).rejects.toMatchObject({ code: 'NOT_COMPLETED' });
+      await expect(service.serviceCertificateData(t.db.manager, SYSTEM_ACTOR, serving)).rejects.toMatchObject({
+        code: 'NOT_COMPLETED',
+      });
     });
   });
 
   describe('visibility', () => {
     it('shows a county its own placements, a teacher their own, and hides the rest (404)', async () => {
-      const s = await scheme({}, [{ countyId: lanshan, places: 3 }, { countyId: luozhuang, places: 3 }]);
+      const s = await scheme({}, [
+        { countyId: lanshan, places: 3 },
+        { countyId: luozhuang, places: 3 },
+      ]);
       const phone = makePhone(serial);
       const tid = await teacher();
       const mine = (await nominate(s, tid).expect(201)).body.id;
@@ -469,9 +661,17 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       const listCity = await t.http.get(`/api/v1/schemes/${s}/placements?pageSize=1`).auth(admin, bearer).expect(200);
       expect(listCity.body).toMatchObject({ total: 2, page: 1, pageSize: 1 });
 
-      await t.http.post('/api/v1/users').auth(countyA, bearer).send({ username: phone, password: 'Start1234', role: 'TEACHER', teacherId: tid }).expect(201);
+      await t.http
+        .post('/api/v1/users')
+        .auth(countyA, bearer)
+        .send({ username: phone, password: 'Start1234', role: 'TEACHER', teacherId: tid })
+        .expect(201);
       const first = await login(t.http, phone, 'Start1234');
-      const changed = await t.http.post('/api/v1/auth/password').auth(first, bearer).send({ currentPassword: 'Start1234', newPassword: 'Teacher123' }).expect(200);
+      const changed = await t.http
+        .post('/api/v1/auth/password')
+        .auth(first, bearer)
+        .send({ currentPassword: 'Start1234', newPassword: 'Teacher123' })
+        .expect(200);
       const teacherToken = changed.body.accessToken;
       const own = await t.http.get('/api/v1/placements').auth(teacherToken, bearer).expect(200);
       expect(own.body.items.map((p: any) => p.id)).toEqual([mine]);
@@ -490,7 +690,10 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
     let other: number;
 
     beforeAll(async () => {
-      s = await scheme({ places: 10, title: '2019年三区计划（台账）' }, [{ countyId: lanshan, places: 6 }, { countyId: luozhuang, places: 4 }]);
+      s = await scheme({ places: 10, title: '2019年三区计划（台账）' }, [
+        { countyId: lanshan, places: 6 },
+        { countyId: luozhuang, places: 4 },
+      ]);
       full = await inService(s, '2019-09-01');
       await act(full, 'complete', { assessment: '优秀', comment: '成效明显' }).expect(200);
       mid = await inService(s, '2019-09-16');
@@ -505,16 +708,45 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
     it('prorates by days served and sums months exactly (full term, mid-month arrival, early return, leap February)', async () => {
       const res = await t.http.get(`/api/v1/schemes/${s}/ledger`).auth(admin, bearer).expect(200);
       const l = res.body;
-      expect(l).toMatchObject({ daysInTerm: 319, stipendPerYearFen: 2_000_000, months: ['2019-09', '2019-10', '2019-11', '2019-12', '2020-01', '2020-02', '2020-03', '2020-04', '2020-05', '2020-06', '2020-07'] });
+      expect(l).toMatchObject({
+        daysInTerm: 319,
+        stipendPerYearFen: 2_000_000,
+        months: [
+          '2019-09',
+          '2019-10',
+          '2019-11',
+          '2019-12',
+          '2020-01',
+          '2020-02',
+          '2020-03',
+          '2020-04',
+          '2020-05',
+          '2020-06',
+          '2020-07',
+        ],
+      });
       expect(l.rounding).toContain('最大余数法');
       const row = (id: number) => l.rows.find((r: any) => r.placementId === id);
       expect(row(other)).toBeUndefined();
-      expect(row(full)).toMatchObject({ daysServed: 319, totalFen: 2_000_000, servedFrom: '2019-09-01', servedTo: '2020-07-15' });
-      expect(row(full).months.find((m: any) => m.month === '2020-02')).toEqual({ month: '2020-02', days: 29, amountFen: 181_818 });
+      expect(row(full)).toMatchObject({
+        daysServed: 319,
+        totalFen: 2_000_000,
+        servedFrom: '2019-09-01',
+        servedTo: '2020-07-15',
+      });
+      expect(row(full).months.find((m: any) => m.month === '2020-02')).toEqual({
+        month: '2020-02',
+        days: 29,
+        amountFen: 181_818,
+      });
       expect(row(mid)).toMatchObject({ daysServed: 304, totalFen: 1_905_956 });
       expect(row(mid).months[0]).toMatchObject({ month: '2019-09', days: 15 });
       expect(row(early)).toMatchObject({ daysServed: 132, totalFen: 827_586, servedTo: '2020-01-10' });
-      expect(row(feb)).toMatchObject({ daysServed: 29, totalFen: 181_818, months: [{ month: '2020-02', days: 29, amountFen: 181_818 }] });
+      expect(row(feb)).toMatchObject({
+        daysServed: 29,
+        totalFen: 181_818,
+        months: [{ month: '2020-02', days: 29, amountFen: 181_818 }],
+      });
       for (const r of l.rows) expect(r.months.reduce((n: number, m: any) => n + m.amountFen, 0)).toBe(r.totalFen);
 
       const countyA = l.counties.find((c: any) => c.countyId === lanshan);
@@ -525,12 +757,20 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       const own = await t.http.get(`/api/v1/schemes/${s}/ledger`).auth(countyB, bearer).expect(200);
       expect(own.body.rows.map((r: any) => r.placementId)).toEqual([feb]);
       expect(own.body.total.totalFen).toBe(181_818);
-      const filtered = await t.http.get(`/api/v1/schemes/${s}/ledger?countyId=${luozhuang}`).auth(admin, bearer).expect(200);
+      const filtered = await t.http
+        .get(`/api/v1/schemes/${s}/ledger?countyId=${luozhuang}`)
+        .auth(admin, bearer)
+        .expect(200);
       expect(filtered.body.total.totalFen).toBe(181_818);
     });
 
     it('exports the ledger as .xlsx, in yuan, with masked IDs as text', async () => {
-      const res = await t.http.get(`/api/v1/schemes/${s}/ledger/export`).auth(admin, bearer).buffer(true).parse(binary).expect(200);
+      const res = await t.http
+        .get(`/api/v1/schemes/${s}/ledger/export`)
+        .auth(admin, bearer)
+        .buffer(true)
+        .parse(binary)
+        .expect(200);
       expect(res.headers['content-type']).toContain('spreadsheetml');
       expect(res.headers['content-disposition']).toContain("filename*=UTF-8''");
       const wb = await readXlsx(res.body);
@@ -551,10 +791,31 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       const trap = await createSchool(t.http, admin, yinan, '=HYPERLINK("http://x")', { receivingSchool: true });
       const tid = await teacher({}, countyB, homeB);
       await nominate(s, tid, countyB, trap).expect(201);
-      const res = await t.http.get(`/api/v1/schemes/${s}/register/export`).auth(admin, bearer).buffer(true).parse(binary).expect(200);
+      const res = await t.http
+        .get(`/api/v1/schemes/${s}/register/export`)
+        .auth(admin, bearer)
+        .buffer(true)
+        .parse(binary)
+        .expect(200);
       const ws = (await readXlsx(res.body)).getWorksheet('选派台账')!;
       const header = (ws.getRow(1).values as unknown[]).slice(1);
-      expect(header).toEqual(['序号', '派出县区', '姓名', '身份证号', '派出学校', '受援县区', '受援学校', '状态', '到岗日期', '离岗日期', '服务天数', '考核结果', '考核评语', '备注', '应发津贴（元）']);
+      expect(header).toEqual([
+        '序号',
+        '派出县区',
+        '姓名',
+        '身份证号',
+        '派出学校',
+        '受援县区',
+        '受援学校',
+        '状态',
+        '到岗日期',
+        '离岗日期',
+        '服务天数',
+        '考核结果',
+        '考核评语',
+        '备注',
+        '应发津贴（元）',
+      ]);
       expect(ws.rowCount).toBe(7);
       const rows = [];
       for (let i = 2; i <= ws.rowCount; i++) rows.push((ws.getRow(i).values as unknown[]).slice(1));
@@ -562,8 +823,27 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       expect(trapRow[6]).toBe('\'=HYPERLINK("http://x")');
       for (const r of rows) expect(typeof ws.getRow(rows.indexOf(r) + 2).getCell(4).value).toBe('string');
       const fullRow = rows.find((r) => r[11] === '优秀')!;
-      expect(fullRow).toEqual(expect.arrayContaining(['兰山区', '兰山区第三中学', '沂南县', '沂南县岸堤镇中心小学', '服务期满', '2019-09-01', '2020-07-15', 319, '优秀', '成效明显', 20000]));
-      const countyOnly = await t.http.get(`/api/v1/schemes/${s}/register/export`).auth(countyB, bearer).buffer(true).parse(binary).expect(200);
+      expect(fullRow).toEqual(
+        expect.arrayContaining([
+          '兰山区',
+          '兰山区第三中学',
+          '沂南县',
+          '沂南县岸堤镇中心小学',
+          '服务期满',
+          '2019-09-01',
+          '2020-07-15',
+          319,
+          '优秀',
+          '成效明显',
+          20000,
+        ]),
+      );
+      const countyOnly = await t.http
+        .get(`/api/v1/schemes/${s}/register/export`)
+        .auth(countyB, bearer)
+        .buffer(true)
+        .parse(binary)
+        .expect(200);
       expect((await readXlsx(countyOnly.body)).getWorksheet('选派台账')!.rowCount).toBe(3);
       await t.http.get(`/api/v1/schemes/${s}/register/export`).auth('nope', bearer).expect(401);
     });
@@ -571,17 +851,41 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
     it('gives dashboard figures per county and in total, scoped for a county', async () => {
       const res = await t.http.get(`/api/v1/schemes/${s}/dashboard`).auth(admin, bearer).expect(200);
       const a = res.body.counties.find((c: any) => c.countyId === lanshan);
-      expect(a).toEqual({ countyId: lanshan, countyName: '兰山区', places: 6, nominated: 1, approved: 0, inService: 0, completed: 2, terminated: 1, rejected: 0, stipendDueFen: 2_000_000 + 1_905_956 + 827_586 });
+      expect(a).toEqual({
+        countyId: lanshan,
+        countyName: '兰山区',
+        places: 6,
+        nominated: 1,
+        approved: 0,
+        inService: 0,
+        completed: 2,
+        terminated: 1,
+        rejected: 0,
+        stipendDueFen: 2_000_000 + 1_905_956 + 827_586,
+      });
       const b = res.body.counties.find((c: any) => c.countyId === luozhuang);
       expect(b).toMatchObject({ places: 4, nominated: 1, terminated: 1, stipendDueFen: 181_818 });
-      expect(res.body.total).toEqual({ places: 10, nominated: 2, approved: 0, inService: 0, completed: 2, terminated: 2, rejected: 0, stipendDueFen: 2_000_000 + 1_905_956 + 827_586 + 181_818 });
+      expect(res.body.total).toEqual({
+        places: 10,
+        nominated: 2,
+        approved: 0,
+        inService: 0,
+        completed: 2,
+        terminated: 2,
+        rejected: 0,
+        stipendDueFen: 2_000_000 + 1_905_956 + 827_586 + 181_818,
+      });
       const own = await t.http.get(`/api/v1/schemes/${s}/dashboard`).auth(countyB, bearer).expect(200);
       expect(own.body.counties.map((c: any) => c.countyId)).toEqual([luozhuang]);
       expect(own.body.total).toMatchObject({ places: 4, stipendDueFen: 181_818 });
     });
 
     it('refuses to change the term or stipend once teachers have arrived', async () => {
-      const res = await t.http.patch(`/api/v1/schemes/${s}`).auth(admin, bearer).send({ stipendPerYearFen: 3_000_000 }).expect(409);
+      const res = await t.http
+        .patch(`/api/v1/schemes/${s}`)
+        .auth(admin, bearer)
+        .send({ stipendPerYearFen: 3_000_000 })
+        .expect(409);
       expect(res.body.code).toBe('SCHEME_IN_SERVICE');
       await t.http.patch(`/api/v1/schemes/${s}`).auth(admin, bearer).send({ title: '改名后的计划' }).expect(200);
     });
@@ -593,7 +897,8 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       const nominated = await teacher();
       await nominate(s, nominated).expect(201);
       const servingP = await inService(s, '2019-11-01');
-      const serving = (await t.http.get(`/api/v1/placements/${servingP}`).auth(admin, bearer).expect(200)).body.teacherId;
+      const serving = (await t.http.get(`/api/v1/placements/${servingP}`).auth(admin, bearer).expect(200)).body
+        .teacherId;
       const endedP = await inService(s, '2019-09-01');
       await act(endedP, 'terminate', { date: '2019-10-01', reason: '返回' }).expect(200);
       const ended = (await t.http.get(`/api/v1/placements/${endedP}`).auth(admin, bearer).expect(200)).body.teacherId;
@@ -606,8 +911,20 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       expect(october.map((c) => c.teacherId)).toEqual([nominated]);
       const winter = await placementConflicts(t.db.manager, ids, '2020-01-05', '2020-01-09');
       expect(winter).toEqual([
-        expect.objectContaining({ teacherId: nominated, status: 'NOMINATED', serviceFrom: '2019-09-01', serviceTo: '2020-07-15' }),
-        expect.objectContaining({ teacherId: serving, placementId: servingP, status: 'IN_SERVICE', serviceFrom: '2019-11-01', serviceTo: '2020-07-15', schemeId: s }),
+        expect.objectContaining({
+          teacherId: nominated,
+          status: 'NOMINATED',
+          serviceFrom: '2019-09-01',
+          serviceTo: '2020-07-15',
+        }),
+        expect.objectContaining({
+          teacherId: serving,
+          placementId: servingP,
+          status: 'IN_SERVICE',
+          serviceFrom: '2019-11-01',
+          serviceTo: '2020-07-15',
+          schemeId: s,
+        }),
       ]);
       expect(await placementConflicts(t.db.manager, [], '2020-01-01', '2020-01-02')).toEqual([]);
     });

@@ -1,8 +1,30 @@
 import * as ExcelJS from 'exceljs';
-import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makeIdNumber, makePhone } from './support/fixtures';
+import {
+  adminToken,
+  countyAdmin,
+  countyIdByCode,
+  createSchool,
+  createTeacher,
+  makeIdNumber,
+  makePhone,
+} from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
-const HEADER = ['姓名', '身份证号', '手机号', '学校', '学段', '学科', '职称', '骨干教师', '开始任教年份', '近三年考核合格', '教师资格证号', '试用期', '特岗教师'];
+const HEADER = [
+  '姓名',
+  '身份证号',
+  '手机号',
+  '学校',
+  '学段',
+  '学科',
+  '职称',
+  '骨干教师',
+  '开始任教年份',
+  '近三年考核合格',
+  '教师资格证号',
+  '试用期',
+  '特岗教师',
+];
 type CellValue = string | number | boolean | null | { value: string | number; numFmt: string };
 
 /**
@@ -53,11 +75,17 @@ describe('teachers: Excel import, template and export', () => {
   let schoolA: number;
   let schoolB: number;
 
-  const count = async (where = '1 = 1', params: unknown[] = []) => Number((await t.db.query(`SELECT COUNT(*) AS n FROM teacher WHERE ${where}`, params))[0].n);
-  const auditCount = async (action: string) => Number((await t.db.query(`SELECT COUNT(*) AS n FROM audit_entry WHERE action = ?`, [action]))[0].n);
+  const count = async (where = '1 = 1', params: unknown[] = []) =>
+    Number((await t.db.query(`SELECT COUNT(*) AS n FROM teacher WHERE ${where}`, params))[0].n);
+  const auditCount = async (action: string) =>
+    Number((await t.db.query(`SELECT COUNT(*) AS n FROM audit_entry WHERE action = ?`, [action]))[0].n);
   const upload = (token: string, file: Buffer, query = '', name = 'teachers.xlsx') =>
-    t.http.post(`/api/v1/teachers/import${query}`).auth(token, { type: 'bearer' }).attach('file', file, { filename: name, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
-  const download = (token: string, path: string) => t.http.get(path).auth(token, { type: 'bearer' }).buffer(true).parse(binary);
+    t.http.post(`/api/v1/teachers/import${query}`).auth(token, { type: 'bearer' }).attach('file', file, {
+      filename: name,
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    });
+  const download = (token: string, path: string) =>
+    t.http.get(path).auth(token, { type: 'bearer' }).buffer(true).parse(binary);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -90,10 +118,26 @@ describe('teachers: Excel import, template and export', () => {
     it('imports as it comes once rows are filled in below the header', async () => {
       const tpl = await readXlsx((await download(countyA, '/api/v1/teachers/import-template').expect(200)).body);
       const ws = tpl.getWorksheet('教师信息')!;
-      ws.getRow(4).values = ['模板甲', makeIdNumber(310001), makePhone(310001), '兰山区第二实验小学', '小学', '语文', '一级教师', '县级', 2010, '是', '', '否', '否'];
+      ws.getRow(4).values = [
+        '模板甲',
+        makeIdNumber(310001),
+        makePhone(310001),
+        '兰山区第二实验小学',
+        '小学',
+        '语文',
+        '一级教师',
+        '县级',
+        2010,
+        '是',
+        '',
+        '否',
+        '否',
+      ];
       const res = await upload(countyA, Buffer.from(await tpl.xlsx.writeBuffer())).expect(200);
       expect(res.body).toEqual({ created: 1, updated: 0 });
-      const empty = await upload(countyA, (await download(countyA, '/api/v1/teachers/import-template')).body).expect(400);
+      const empty = await upload(countyA, (await download(countyA, '/api/v1/teachers/import-template')).body).expect(
+        400,
+      );
       expect(empty.body.code).toBe('IMPORT_INVALID');
       expect(empty.body.message).toContain('没有教师数据');
     });
@@ -101,13 +145,33 @@ describe('teachers: Excel import, template and export', () => {
 
   describe('import', () => {
     const good = (n: number, extra: Partial<Record<number, CellValue>> = {}): CellValue[] => {
-      const row: CellValue[] = [`导入${n}`, makeIdNumber(n), makePhone(n), '兰山区第二实验小学', '初中', '数学', '高级教师', '省级', 2005, '是', `A${n}0000`, '否', '是'];
+      const row: CellValue[] = [
+        `导入${n}`,
+        makeIdNumber(n),
+        makePhone(n),
+        '兰山区第二实验小学',
+        '初中',
+        '数学',
+        '高级教师',
+        '省级',
+        2005,
+        '是',
+        `A${n}0000`,
+        '否',
+        '是',
+      ];
       for (const [i, v] of Object.entries(extra)) row[Number(i)] = v as CellValue;
       return row;
     };
 
     it('creates teachers from a sheet with a merged title row, number-formatted cells and trailing blank rows', async () => {
-      const coded = (await t.http.post('/api/v1/organisations').auth(countyA, { type: 'bearer' }).send({ type: 'SCHOOL', name: '兰山区代码学校', code: 'LS-0042', parentId: lanshan }).expect(201)).body.id;
+      const coded = (
+        await t.http
+          .post('/api/v1/organisations')
+          .auth(countyA, { type: 'bearer' })
+          .send({ type: 'SCHOOL', name: '兰山区代码学校', code: 'LS-0042', parentId: lanshan })
+          .expect(201)
+      ).body.id;
       const before = await count();
       const file = await xlsx([
         good(320001),
@@ -123,7 +187,18 @@ describe('teachers: Excel import, template and export', () => {
       expect(await count()).toBe(before + 5);
       expect(await count('idNumber = ? AND schoolId = ?', [makeIdNumber(320005), coded])).toBe(1);
       const [row] = await t.db.query(`SELECT * FROM teacher WHERE idNumber = ?`, [makeIdNumber(320001)]);
-      expect(row).toMatchObject({ name: '导入320001', phone: makePhone(320001), schoolId: schoolA, countyId: lanshan, stage: '初中', subject: '数学', title: '高级教师', backboneLevel: 'PROVINCE', teachingStartYear: 2005, qualificationCertNo: 'A3200010000' });
+      expect(row).toMatchObject({
+        name: '导入320001',
+        phone: makePhone(320001),
+        schoolId: schoolA,
+        countyId: lanshan,
+        stage: '初中',
+        subject: '数学',
+        title: '高级教师',
+        backboneLevel: 'PROVINCE',
+        teachingStartYear: 2005,
+        qualificationCertNo: 'A3200010000',
+      });
       expect(Boolean(row.appraisalsQualified)).toBe(true);
       expect(Boolean(row.specialPost)).toBe(true);
       expect(Boolean(row.onProbation)).toBe(false);
@@ -140,18 +215,36 @@ describe('teachers: Excel import, template and export', () => {
       const again = await upload(countyA, await xlsx(rows)).expect(200);
       expect(again.body).toEqual({ created: 0, updated: 3 });
       expect(await count()).toBe(before);
-      const [row] = await t.db.query(`SELECT subject, backboneLevel FROM teacher WHERE idNumber = ?`, [makeIdNumber(330002)]);
+      const [row] = await t.db.query(`SELECT subject, backboneLevel FROM teacher WHERE idNumber = ?`, [
+        makeIdNumber(330002),
+      ]);
       expect(row).toEqual({ subject: '物理', backboneLevel: 'CITY' });
       // Blank optional cells keep what is stored.
       await upload(countyA, await xlsx([good(330002, { 4: null, 5: null, 7: null, 9: null, 12: null })])).expect(200);
-      const [kept] = await t.db.query(`SELECT stage, subject, backboneLevel, appraisalsQualified, specialPost FROM teacher WHERE idNumber = ?`, [makeIdNumber(330002)]);
-      expect({ ...kept, appraisalsQualified: Boolean(kept.appraisalsQualified), specialPost: Boolean(kept.specialPost) }).toEqual({ stage: '初中', subject: '物理', backboneLevel: 'CITY', appraisalsQualified: true, specialPost: true });
+      const [kept] = await t.db.query(
+        `SELECT stage, subject, backboneLevel, appraisalsQualified, specialPost FROM teacher WHERE idNumber = ?`,
+        [makeIdNumber(330002)],
+      );
+      expect({
+        ...kept,
+        appraisalsQualified: Boolean(kept.appraisalsQualified),
+        specialPost: Boolean(kept.specialPost),
+      }).toEqual({
+        stage: '初中',
+        subject: '物理',
+        backboneLevel: 'CITY',
+        appraisalsQualified: true,
+        specialPost: true,
+      });
       const mixed = await upload(countyA, await xlsx([good(330001), good(330004)])).expect(200);
       expect(mixed.body).toEqual({ created: 1, updated: 1 });
     });
 
     it('records one audit line for an import, with counts and no personal data', async () => {
-      const res = await t.http.get('/api/v1/audit?action=import&entity=teacher&pageSize=50').auth(admin, { type: 'bearer' }).expect(200);
+      const res = await t.http
+        .get('/api/v1/audit?action=import&entity=teacher&pageSize=50')
+        .auth(admin, { type: 'bearer' })
+        .expect(200);
       expect(res.body.total).toBeGreaterThanOrEqual(3);
       expect(res.body.items[0].note).toMatch(/^county \d+: created \d+, updated \d+$/);
       expect(JSON.stringify(res.body)).not.toMatch(/\d{17}[\dX]|1[3-9]\d{9}|导入3/);
@@ -191,7 +284,9 @@ describe('teachers: Excel import, template and export', () => {
       expect(at(8)).toEqual(['学校']);
       expect(at(9)).toEqual(['学校']);
       expect(at(10)).toEqual(['学段', '骨干教师', '近三年考核合格']);
-      expect(res.body.errors.find((e: any) => e.row === 10 && e.column === '骨干教师').message).toContain('省级/市级/县级/无');
+      expect(res.body.errors.find((e: any) => e.row === 10 && e.column === '骨干教师').message).toContain(
+        '省级/市级/县级/无',
+      );
       expect(res.body.errors.find((e: any) => e.row === 11).message).toContain('第 4 行');
       expect(at(12)).toEqual(['手机号']);
       expect(at(13)).toEqual(['身份证号']);
@@ -207,7 +302,9 @@ describe('teachers: Excel import, template and export', () => {
 
     it('accepts a number cell for 身份证号 only when it holds the digits exactly (never for 18 digits)', async () => {
       const res = await upload(countyA, await xlsx([good(350001, { 1: 110105194912310 })])).expect(400);
-      expect(res.body.errors).toEqual([{ row: 4, column: '身份证号', message: expect.stringContaining('身份证号无效') }]);
+      expect(res.body.errors).toEqual([
+        { row: 4, column: '身份证号', message: expect.stringContaining('身份证号无效') },
+      ]);
     });
 
     it('finds the header anywhere near the top, by its cells', async () => {
@@ -216,7 +313,10 @@ describe('teachers: Excel import, template and export', () => {
       const noHeader = await upload(countyA, await xlsx([good(360002)], { header: ['名字', '证件'] })).expect(400);
       expect(noHeader.body.code).toBe('IMPORT_INVALID');
       expect(noHeader.body.message).toContain('未找到表头');
-      const missing = await upload(countyA, await xlsx([[`缺列`, makeIdNumber(360003)]], { header: ['姓名', '身份证号'] })).expect(400);
+      const missing = await upload(
+        countyA,
+        await xlsx([[`缺列`, makeIdNumber(360003)]], { header: ['姓名', '身份证号'] }),
+      ).expect(400);
       expect(missing.body.errors.map((e: any) => e.column)).toEqual(['手机号', '学校']);
     });
 
@@ -230,24 +330,39 @@ describe('teachers: Excel import, template and export', () => {
       const other = await upload(countyA, await xlsx(row, header), `?countyId=${luozhuang}`).expect(404);
       expect(other.body.code).toBe('NOT_FOUND');
       const wrongCounty = await upload(countyA, await xlsx(row, header)).expect(400);
-      expect(wrongCounty.body.errors).toEqual([{ row: 4, column: '学校', message: expect.stringContaining('罗庄区第一中学') }]);
+      expect(wrongCounty.body.errors).toEqual([
+        { row: 4, column: '学校', message: expect.stringContaining('罗庄区第一中学') },
+      ]);
       expect(await count('idNumber = ?', [makeIdNumber(370001)])).toBe(0);
       const ok = await upload(admin, await xlsx(row, header), `?countyId=${luozhuang}`).expect(200);
       expect(ok.body).toEqual({ created: 1, updated: 0 });
       expect(await count('idNumber = ? AND countyId = ?', [makeIdNumber(370001), luozhuang])).toBe(1);
       // County A may not take over county B's teacher by importing its 身份证号.
-      const takeover = await upload(countyA, await xlsx([[`抢注`, makeIdNumber(370001), makePhone(370002), '兰山区第二实验小学']], header)).expect(400);
+      const takeover = await upload(
+        countyA,
+        await xlsx([[`抢注`, makeIdNumber(370001), makePhone(370002), '兰山区第二实验小学']], header),
+      ).expect(400);
       expect(takeover.body.errors[0]).toMatchObject({ row: 4, column: '身份证号' });
     });
 
     it('refuses what is not an .xlsx upload', async () => {
       const csv = await upload(countyA, Buffer.from('姓名,身份证号\n'), '', 'teachers.csv').expect(400);
       expect(csv.body.code).toBe('NOT_XLSX');
-      const garbage = await upload(countyA, Buffer.from('this is not a zip file at all'), '', 'teachers.xlsx').expect(400);
+      const garbage = await upload(countyA, Buffer.from('this is not a zip file at all'), '', 'teachers.xlsx').expect(
+        400,
+      );
       expect(garbage.body.code).toBe('IMPORT_UNREADABLE');
-      const json = await t.http.post('/api/v1/teachers/import').auth(countyA, { type: 'bearer' }).send({ file: 'x' }).expect(415);
+      const json = await t.http
+        .post('/api/v1/teachers/import')
+        .auth(countyA, { type: 'bearer' })
+        .send({ file: 'x' })
+        .expect(415);
       expect(json.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-      const wrongField = await t.http.post('/api/v1/teachers/import').auth(countyA, { type: 'bearer' }).attach('upload', Buffer.from('x'), 'teachers.xlsx').expect(400);
+      const wrongField = await t.http
+        .post('/api/v1/teachers/import')
+        .auth(countyA, { type: 'bearer' })
+        .attach('upload', Buffer.from('x'), 'teachers.xlsx')
+        .expect(400);
       expect(wrongField.body.code).toBe('FILE_REQUIRED');
     });
   });
@@ -286,10 +401,14 @@ describe('teachers: Excel import, template and export', () => {
     });
 
     it('applies the list filters, and a county cannot export another county', async () => {
-      const bySchool = await sheetRows((await download(admin, `/api/v1/teachers/export?schoolId=${schoolB}`).expect(200)).body);
+      const bySchool = await sheetRows(
+        (await download(admin, `/api/v1/teachers/export?schoolId=${schoolB}`).expect(200)).body,
+      );
       expect(bySchool.length).toBe(await count('schoolId = ?', [schoolB]));
       expect(bySchool.every((r) => r['学校'].value === '罗庄区第一中学')).toBe(true);
-      const leak = await sheetRows((await download(countyA, `/api/v1/teachers/export?countyId=${luozhuang}`).expect(200)).body);
+      const leak = await sheetRows(
+        (await download(countyA, `/api/v1/teachers/export?countyId=${luozhuang}`).expect(200)).body,
+      );
       expect(leak).toEqual([]);
       await t.http.get('/api/v1/teachers/export?pageSize=5').auth(countyA, { type: 'bearer' }).expect(400);
     });
@@ -299,13 +418,17 @@ describe('teachers: Excel import, template and export', () => {
       const county = await sheetRows((await download(countyA, '/api/v1/teachers/export?full=true').expect(200)).body);
       expect(county.every((r) => String(r['身份证号'].value).includes('*'))).toBe(true);
       expect(await auditCount('reveal')).toBe(before);
-      const full = await sheetRows((await download(admin, `/api/v1/teachers/export?countyId=${lanshan}&full=true`).expect(200)).body);
+      const full = await sheetRows(
+        (await download(admin, `/api/v1/teachers/export?countyId=${lanshan}&full=true`).expect(200)).body,
+      );
       const row = full.find((r) => r['姓名'].value === '教师380001')!;
       expect(row['身份证号'].value).toBe(makeIdNumber(380001));
       expect(row['身份证号'].type).toBe(ExcelJS.ValueType.String);
       expect(row['手机号'].value).toBe(makePhone(380001));
       expect(await auditCount('reveal')).toBe(before + 1);
-      const [entry] = await t.db.query(`SELECT fields, note FROM audit_entry WHERE action = 'reveal' ORDER BY id DESC LIMIT 1`);
+      const [entry] = await t.db.query(
+        `SELECT fields, note FROM audit_entry WHERE action = 'reveal' ORDER BY id DESC LIMIT 1`,
+      );
       expect(entry.fields).toBe('idNumber,phone');
       expect(entry.note).toMatch(/^export of \d+ teachers$/);
     });

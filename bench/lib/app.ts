@@ -82,7 +82,8 @@ export async function startApp(databaseUrl: string, env: Record<string, string> 
     request,
     login: async (username, password) => {
       const r = await request('POST', '/api/v1/auth/login', { body: { username, password } });
-      if (r.status >= 300 || !r.body?.accessToken) throw new Error(`login as ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+      if (r.status >= 300 || !r.body?.accessToken)
+        throw new Error(`login as ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body.accessToken as string;
     },
     close: () => nest.close(),

@@ -28,7 +28,8 @@ process.once('message', (opts) => {
         return;
       }
       const sorted = Float64Array.from(latencies).sort();
-      const pct = (p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
+      const pct = (p) =>
+        sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
       const mean = sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : NaN;
       process.send(
         {

@@ -27,7 +27,11 @@ export async function freshDatabase(db: BenchDb): Promise<BenchDatabase> {
   const suffix = randomBytes(4).toString('hex');
   if (db === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), `shipei-bench-${suffix}-`));
-    return { db, url: `sqlite:${join(dir, 'bench.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      db,
+      url: `sqlite:${join(dir, 'bench.sqlite')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const server = new URL(mysqlServerUrl().replace(/^mariadb:/, 'mysql:'));
   const name = `shipei_bench_${suffix}`;

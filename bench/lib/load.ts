@@ -30,7 +30,10 @@ export interface LoadResult {
 /** Runs autocannon against `target` for `duration` seconds in a child process. */
 export function runLoad(target: LoadTarget, opts: { connections: number; duration: number }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'autocannon-child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    const child = fork(join(__dirname, 'autocannon-child.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [],
+    });
     let settled = false;
     child.once('message', (m: { result?: LoadResult; error?: string }) => {
       settled = true;

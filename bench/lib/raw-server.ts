@@ -100,18 +100,30 @@ export async function startRawServer(databaseUrl: string, handler: RawHandler): 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const request: RawRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request: RawRequest = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       Promise.resolve()
         .then(() => handler(db, request))
         .then(
           (r) => {
             const payload = JSON.stringify(r.body ?? null);
-            res.writeHead(r.status ?? 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), ...r.headers });
+            res.writeHead(r.status ?? 200, {
+              'content-type': 'application/json; charset=utf-8',
+              'content-length': Buffer.byteLength(payload),
+              ...r.headers,
+            });
             res.end(payload);
           },
           (e: unknown) => {
             const payload = JSON.stringify({ statusCode: 500, message: String((e as Error)?.message ?? e) });
-            res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
+            res.writeHead(500, {
+              'content-type': 'application/json; charset=utf-8',
+              'content-length': Buffer.byteLength(payload),
+            });
             res.end(payload);
           },
         );

@@ -45,16 +45,38 @@ const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '–');
 export function printReport(r: BenchResult, resultsDir = join(__dirname, '..', 'results')): string {
   const rows = [
     ['', 'req/s', 'p50 ms', 'p99 ms', 'cpu µs/req', 'non-2xx', 'req/s per round'],
-    ['app', int(r.app.rps), ms(r.app.p50), ms(r.app.p99), int(r.app.cpuUs ?? NaN), String(r.app.non2xx + r.app.errors), r.app.rounds.map((x) => int(x.rps)).join(' ')],
-    ['raw', int(r.raw.rps), ms(r.raw.p50), ms(r.raw.p99), int(r.raw.cpuUs ?? NaN), String(r.raw.non2xx + r.raw.errors), r.raw.rounds.map((x) => int(x.rps)).join(' ')],
+    [
+      'app',
+      int(r.app.rps),
+      ms(r.app.p50),
+      ms(r.app.p99),
+      int(r.app.cpuUs ?? NaN),
+      String(r.app.non2xx + r.app.errors),
+      r.app.rounds.map((x) => int(x.rps)).join(' '),
+    ],
+    [
+      'raw',
+      int(r.raw.rps),
+      ms(r.raw.p50),
+      ms(r.raw.p99),
+      int(r.raw.cpuUs ?? NaN),
+      String(r.raw.non2xx + r.raw.errors),
+      r.raw.rounds.map((x) => int(x.rps)).join(' '),
+    ],
     ['app/raw', x(r.ratio.rps), x(r.ratio.p50), x(r.ratio.p99), x(r.ratio.cpuUs ?? NaN), '', ''],
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  const line = (row: string[]) => row.map((cell, c) => (c === 0 || c === row.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, c) => (c === 0 || c === row.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join('  ')
+      .trimEnd();
   console.log('');
   console.log(`${r.bench} · ${r.db} — ${r.title}`);
   console.log(`app: ${r.app.method} ${r.app.path}   raw: ${r.raw.method} ${r.raw.path}`);
-  console.log(`${r.connections} connections, ${r.rounds} paired rounds × ${r.duration} s (alternating order), medians; ${r.env.node}, ${r.env.cpus}, ${r.env.server}`);
+  console.log(
+    `${r.connections} connections, ${r.rounds} paired rounds × ${r.duration} s (alternating order), medians; ${r.env.node}, ${r.env.cpus}, ${r.env.server}`,
+  );
   for (const row of rows) console.log(line(row));
   const json = JSON.stringify(r);
   console.log(json);

@@ -53,7 +53,8 @@ function toTarget(base: string, spec: Partial<RequestSpec>, path: string): LoadT
   let body: string | undefined;
   if (spec.body !== undefined) {
     body = typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['content-type'] = 'application/json';
   }
   return { url: base + path, method: spec.method ?? 'GET', headers, body };
 }
@@ -62,7 +63,10 @@ async function checkOnce(label: string, t: LoadTarget, expectStatus?: number): P
   const res = await fetch(t.url, { method: t.method, headers: t.headers, body: t.body });
   const text = await res.text();
   const ok = expectStatus ? res.status === expectStatus : res.status >= 200 && res.status < 300;
-  if (!ok) throw new Error(`${label} ${t.method} ${t.url} answered ${res.status} (expected ${expectStatus ?? '2xx'}): ${text.slice(0, 500)}`);
+  if (!ok)
+    throw new Error(
+      `${label} ${t.method} ${t.url} answered ${res.status} (expected ${expectStatus ?? '2xx'}): ${text.slice(0, 500)}`,
+    );
 }
 
 const round3 = (n: number) => (Number.isFinite(n) ? Number(n.toFixed(3)) : n);
@@ -82,12 +86,20 @@ function summarise(rounds: LoadResult[]): SideSummary {
 function describeEnv(serverVersion: string): Record<string, string> {
   let commit = 'unknown';
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     /* not a git checkout */
   }
   const cpu = cpus();
-  return { node: process.version, cpus: `${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}`, server: serverVersion, commit };
+  return {
+    node: process.version,
+    cpus: `${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}`,
+    server: serverVersion,
+    commit,
+  };
 }
 
 /**
@@ -130,16 +142,24 @@ export async function runBench<S = void>(spec: BenchSpec<S>): Promise<BenchResul
     cleanups.push(raw.close);
 
     const appTarget = toTarget(app.url, appSpec, appSpec.path);
-    const rawTarget = toTarget(raw.url, { method: appSpec.method, headers: appSpec.headers, body: appSpec.body, ...rawSpec }, rawSpec.path ?? '/');
+    const rawTarget = toTarget(
+      raw.url,
+      { method: appSpec.method, headers: appSpec.headers, body: appSpec.body, ...rawSpec },
+      rawSpec.path ?? '/',
+    );
     await checkOnce('app', appTarget, appSpec.expectStatus);
     await checkOnce('raw', rawTarget, rawSpec.expectStatus ?? appSpec.expectStatus);
 
-    const [versionRow] = await raw.db.query(raw.db.dialect === 'sqlite' ? 'SELECT sqlite_version() AS v' : 'SELECT VERSION() AS v');
+    const [versionRow] = await raw.db.query(
+      raw.db.dialect === 'sqlite' ? 'SELECT sqlite_version() AS v' : 'SELECT VERSION() AS v',
+    );
     const env = describeEnv(`${raw.db.dialect === 'sqlite' ? 'SQLite' : 'MySQL/MariaDB'} ${versionRow.v}`);
 
     const load = { connections: opts.connections };
     const warm = Math.min(3, opts.duration);
-    console.log(`${opts.name} · ${opts.db}: warm-up ${warm} s each, then ${opts.rounds} paired rounds of ${opts.duration} s with ${opts.connections} connections…`);
+    console.log(
+      `${opts.name} · ${opts.db}: warm-up ${warm} s each, then ${opts.rounds} paired rounds of ${opts.duration} s with ${opts.connections} connections…`,
+    );
     await runLoad(appTarget, { ...load, duration: warm });
     await runLoad(rawTarget, { ...load, duration: warm });
 
@@ -148,14 +168,20 @@ export async function runBench<S = void>(spec: BenchSpec<S>): Promise<BenchResul
     for (let i = 0; i < opts.rounds; i++) {
       const order = i % 2 === 0 ? (['app', 'raw'] as const) : (['raw', 'app'] as const);
       for (const side of order) {
-        const r = await withCpu(() => runLoad(side === 'app' ? appTarget : rawTarget, { ...load, duration: opts.duration }));
+        const r = await withCpu(() =>
+          runLoad(side === 'app' ? appTarget : rawTarget, { ...load, duration: opts.duration }),
+        );
         (side === 'app' ? appRounds : rawRounds).push(r);
-        console.log(`  round ${i + 1} ${side}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, cpu ${r.cpuUs} µs/req${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`);
+        console.log(
+          `  round ${i + 1} ${side}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, cpu ${r.cpuUs} µs/req${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
+        );
       }
     }
 
     for (const side of ['app', 'raw'] as const) {
-      await profileIfAsked(side, join(__dirname, '..', 'results', `${opts.name}-${opts.db}-${side}.cpuprofile`), () => runLoad(side === 'app' ? appTarget : rawTarget, { ...load, duration: opts.duration }));
+      await profileIfAsked(side, join(__dirname, '..', 'results', `${opts.name}-${opts.db}-${side}.cpuprofile`), () =>
+        runLoad(side === 'app' ? appTarget : rawTarget, { ...load, duration: opts.duration }),
+      );
     }
 
     const result: BenchResult = {
@@ -179,7 +205,9 @@ export async function runBench<S = void>(spec: BenchSpec<S>): Promise<BenchResul
     printReport(result);
     const bad = result.app.non2xx + result.app.errors + result.raw.non2xx + result.raw.errors;
     if (bad) {
-      console.error(`${opts.name}: ${bad} responses were not 2xx or failed; the figures above are not valid (throttled? see statusCodes in the JSON)`);
+      console.error(
+        `${opts.name}: ${bad} responses were not 2xx or failed; the figures above are not valid (throttled? see statusCodes in the JSON)`,
+      );
       process.exitCode = 1;
     }
     return result;
@@ -193,7 +221,7 @@ export async function runBench<S = void>(spec: BenchSpec<S>): Promise<BenchResul
 /** Entry point for a `*.bench.ts` file: runs the spec and exits non-zero on failure. */
 export function main<S>(spec: BenchSpec<S>): void {
   runBench(spec).catch((e) => {
-    console.error(e instanceof Error ? e.stack ?? e.message : e);
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
     process.exitCode = 1;
   });
 }

@@ -15,7 +15,15 @@ jest.setTimeout(300_000);
 
 function actorOf(token: string): Actor {
   const p = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
-  return { userId: p.sub, role: p.role, organisationId: p.org ?? null, countyId: p.county ?? null, teacherId: p.tch ?? null, ip: '127.0.0.1', requestId: 'access-load-test' };
+  return {
+    userId: p.sub,
+    role: p.role,
+    organisationId: p.org ?? null,
+    countyId: p.county ?? null,
+    teacherId: p.tch ?? null,
+    ip: '127.0.0.1',
+    requestId: 'access-load-test',
+  };
 }
 
 describe('AccessPolicy.load equals the query builder it replaces', () => {
@@ -25,7 +33,9 @@ describe('AccessPolicy.load equals the query builder it replaces', () => {
   beforeAll(async () => {
     t = await startTestApp();
     ctx = await buildContext(t);
-    for (const f of readdirSync(__dirname).filter((n) => n.endsWith('.routes.ts')).sort()) {
+    for (const f of readdirSync(__dirname)
+      .filter((n) => n.endsWith('.routes.ts'))
+      .sort()) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(join(__dirname, f));
       if (mod.setup) await mod.setup(ctx);
@@ -39,8 +49,12 @@ describe('AccessPolicy.load equals the query builder it replaces', () => {
   it('for every kind, actor, mode and fixture id', async () => {
     const policy = t.app.get(AccessPolicy);
     const em = t.db.manager;
-    const ids = [...new Set(Object.values(ctx.ids).filter((v): v is number => Number.isSafeInteger(v)))].sort((a, b) => a - b);
-    const actors = (['city', 'countyA', 'countyB', 'trainer', 'teacher'] as const).map((a) => [a, actorOf(ctx.tokens[a]!)] as const);
+    const ids = [...new Set(Object.values(ctx.ids).filter((v): v is number => Number.isSafeInteger(v)))].sort(
+      (a, b) => a - b,
+    );
+    const actors = (['city', 'countyA', 'countyB', 'trainer', 'teacher'] as const).map(
+      (a) => [a, actorOf(ctx.tokens[a]!)] as const,
+    );
     let found = 0;
     let compared = 0;
     for (const kind of policy.kinds) {
@@ -48,10 +62,18 @@ describe('AccessPolicy.load equals the query builder it replaces', () => {
         for (const mode of ['read', 'write'] as const) {
           for (const id of ids) {
             const expected = await policy.query(em, actor, kind, 'x', mode).andWhere('x.id = :id', { id }).getOne();
-            const got = await policy.load(em, actor, kind, id, mode).catch((e: unknown) => (e instanceof NotFoundError ? null : Promise.reject(e)));
+            const got = await policy
+              .load(em, actor, kind, id, mode)
+              .catch((e: unknown) => (e instanceof NotFoundError ? null : Promise.reject(e)));
             compared++;
             if (expected) found++;
-            expect([kind, name, mode, id, got === null ? null : got.constructor.name]).toEqual([kind, name, mode, id, expected ? expected.constructor.name : null]);
+            expect([kind, name, mode, id, got === null ? null : got.constructor.name]).toEqual([
+              kind,
+              name,
+              mode,
+              id,
+              expected ? expected.constructor.name : null,
+            ]);
             if (expected) expect(got).toEqual(expected);
           }
         }

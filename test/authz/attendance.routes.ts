@@ -19,27 +19,61 @@ const shanghaiDate = (t: number) => new Date(t + 8 * 3600_000).toISOString().sli
 /** 'YYYY-MM-DD' + 'HH:mm' in Asia/Shanghai → ISO string. */
 const at = (date: string, time: string) => new Date(`${date}T${time}:00+08:00`).toISOString();
 
-const staffOnly = (trainer: number, city: number, countyA = 403, countyB = 403) => ({ anonymous: 401, teacher: 403, trainer, countyB, countyA, city });
+const staffOnly = (trainer: number, city: number, countyA = 403, countyB = 403) => ({
+  anonymous: 401,
+  teacher: 403,
+  trainer,
+  countyB,
+  countyA,
+  city,
+});
 
-async function session(ctx: AuthzContext, actor: 'city' | 'countyA', cohortId: number, title: string, startsAt: string, endsAt: string): Promise<number> {
-  return (await ctx.api(actor, 'POST', `/api/v1/cohorts/${cohortId}/sessions`, { title, startsAt, endsAt, hours: 2 })).id;
+async function session(
+  ctx: AuthzContext,
+  actor: 'city' | 'countyA',
+  cohortId: number,
+  title: string,
+  startsAt: string,
+  endsAt: string,
+): Promise<number> {
+  return (await ctx.api(actor, 'POST', `/api/v1/cohorts/${cohortId}/sessions`, { title, startsAt, endsAt, hours: 2 }))
+    .id;
 }
 
 /** A new session of 考勤矩阵班 on the day after tomorrow, in the next free 30-minute slot. */
 async function futureSession(ctx: AuthzContext): Promise<number> {
   const slot = (ctx.fx.attSlot = (ctx.fx.attSlot ?? 0) + 1);
   const start = new Date(`${ctx.fx.attFutureDay}T07:00:00+08:00`).getTime() + slot * 30 * 60_000;
-  return session(ctx, 'city', ctx.ids.attCohort, `矩阵请假课次${slot}`, new Date(start).toISOString(), new Date(start + 20 * 60_000).toISOString());
+  return session(
+    ctx,
+    'city',
+    ctx.ids.attCohort,
+    `矩阵请假课次${slot}`,
+    new Date(start).toISOString(),
+    new Date(start + 20 * 60_000).toISOString(),
+  );
 }
 
 /** A pending leave request of the teacher actor for a fresh future session. */
 const freshLeave = async ({ ctx }: Omit<Call, 'vars'>) => {
   const sessionId = await futureSession(ctx);
-  return { fresh: (await ctx.api('teacher', 'POST', '/api/v1/leave-requests', { sessionIds: [sessionId], type: 'PERSONAL', reason: '矩阵请假' })).id };
+  return {
+    fresh: (
+      await ctx.api('teacher', 'POST', '/api/v1/leave-requests', {
+        sessionIds: [sessionId],
+        type: 'PERSONAL',
+        reason: '矩阵请假',
+      })
+    ).id,
+  };
 };
 
 /** The current code of a session, fetched by the city (the owner). */
-const currentCode = (key: string) => async ({ ctx }: Omit<Call, 'vars'>) => ({ code: (await ctx.api('city', 'GET', `/api/v1/sessions/${ctx.ids[key]}/checkin-code`)).code });
+const currentCode =
+  (key: string) =>
+  async ({ ctx }: Omit<Call, 'vars'>) => ({
+    code: (await ctx.api('city', 'GET', `/api/v1/sessions/${ctx.ids[key]}/checkin-code`)).code,
+  });
 
 export async function setup(ctx: AuthzContext): Promise<void> {
   const ids = ctx.ids;
@@ -47,33 +81,92 @@ export async function setup(ctx: AuthzContext): Promise<void> {
   const yesterday = shanghaiDate(now - DAY);
   ctx.fx.attFutureDay = shanghaiDate(now + 2 * DAY);
 
-  const program = await ctx.api('city', 'POST', '/api/v1/programs', { kind: 'BACKBONE_SUMMER', year: 2026, title: '矩阵考勤项目', seats: 10, creditHours: 24, certificatePrefix: 'AZAT' });
+  const program = await ctx.api('city', 'POST', '/api/v1/programs', {
+    kind: 'BACKBONE_SUMMER',
+    year: 2026,
+    title: '矩阵考勤项目',
+    seats: 10,
+    creditHours: 24,
+    certificatePrefix: 'AZAT',
+  });
   ids.attProgram = program.id;
   await ctx.api('city', 'PUT', `/api/v1/programs/${program.id}/quotas`, [{ countyId: ids.countyA, seats: 10 }]);
   await ctx.api('city', 'POST', `/api/v1/programs/${program.id}/open`);
-  const enrolment = await ctx.api('countyA', 'POST', `/api/v1/programs/${program.id}/enrolments`, { teacherId: ids.teacherSelf });
+  const enrolment = await ctx.api('countyA', 'POST', `/api/v1/programs/${program.id}/enrolments`, {
+    teacherId: ids.teacherSelf,
+  });
   ids.attEnrolment = enrolment.id;
   await ctx.api('city', 'POST', `/api/v1/enrolments/${enrolment.id}/approve`);
   await ctx.api('teacher', 'POST', `/api/v1/enrolments/${enrolment.id}/confirm`);
 
-  const cohort = (name: string) => ctx.api('city', 'POST', `/api/v1/programs/${program.id}/cohorts`, { name, capacity: 10, startDate: yesterday, endDate: ctx.fx.attFutureDay, venue: '矩阵教室', trainerIds: [ids.userTrainer] });
+  const cohort = (name: string) =>
+    ctx.api('city', 'POST', `/api/v1/programs/${program.id}/cohorts`, {
+      name,
+      capacity: 10,
+      startDate: yesterday,
+      endDate: ctx.fx.attFutureDay,
+      venue: '矩阵教室',
+      trainerIds: [ids.userTrainer],
+    });
   ids.attCohort = (await cohort('考勤矩阵班')).id;
   ids.attCohortDone = (await cohort('考勤矩阵空班')).id;
   await ctx.api('city', 'POST', `/api/v1/cohorts/${ids.attCohort}/assignments`, { enrolmentIds: [enrolment.id] });
 
-  ids.attOpen = await session(ctx, 'city', ids.attCohort, '矩阵进行中课次', new Date(now - 10 * 60_000).toISOString(), new Date(now + 3 * 3600_000).toISOString());
-  ids.attPast = await session(ctx, 'city', ids.attCohort, '矩阵已结束课次', at(yesterday, '09:00'), at(yesterday, '11:00'));
+  ids.attOpen = await session(
+    ctx,
+    'city',
+    ids.attCohort,
+    '矩阵进行中课次',
+    new Date(now - 10 * 60_000).toISOString(),
+    new Date(now + 3 * 3600_000).toISOString(),
+  );
+  ids.attPast = await session(
+    ctx,
+    'city',
+    ids.attCohort,
+    '矩阵已结束课次',
+    at(yesterday, '09:00'),
+    at(yesterday, '11:00'),
+  );
   await session(ctx, 'city', ids.attCohortDone, '矩阵空班课次', at(yesterday, '09:00'), at(yesterday, '11:00'));
   ids.attFuture = await futureSession(ctx);
-  ids.attLeave = (await ctx.api('teacher', 'POST', '/api/v1/leave-requests', { sessionIds: [ids.attFuture], type: 'SICK', reason: '矩阵病假' })).id;
+  ids.attLeave = (
+    await ctx.api('teacher', 'POST', '/api/v1/leave-requests', {
+      sessionIds: [ids.attFuture],
+      type: 'SICK',
+      reason: '矩阵病假',
+    })
+  ).id;
 
-  const county = await ctx.api('countyA', 'POST', '/api/v1/programs', { kind: 'COUNTY_THEMATIC', year: 2026, title: '矩阵兰山区考勤专题', seats: 10, creditHours: 12, certificatePrefix: 'AZLA' });
-  ids.attCountyCohort = (await ctx.api('countyA', 'POST', `/api/v1/programs/${county.id}/cohorts`, { name: '兰山考勤班', capacity: 10, startDate: yesterday, endDate: ctx.fx.attFutureDay })).id;
-  ids.attCountyOpen = await session(ctx, 'countyA', ids.attCountyCohort, '兰山进行中课次', new Date(now - 10 * 60_000).toISOString(), new Date(now + 3 * 3600_000).toISOString());
+  const county = await ctx.api('countyA', 'POST', '/api/v1/programs', {
+    kind: 'COUNTY_THEMATIC',
+    year: 2026,
+    title: '矩阵兰山区考勤专题',
+    seats: 10,
+    creditHours: 12,
+    certificatePrefix: 'AZLA',
+  });
+  ids.attCountyCohort = (
+    await ctx.api('countyA', 'POST', `/api/v1/programs/${county.id}/cohorts`, {
+      name: '兰山考勤班',
+      capacity: 10,
+      startDate: yesterday,
+      endDate: ctx.fx.attFutureDay,
+    })
+  ).id;
+  ids.attCountyOpen = await session(
+    ctx,
+    'countyA',
+    ids.attCountyCohort,
+    '兰山进行中课次',
+    new Date(now - 10 * 60_000).toISOString(),
+    new Date(now + 3 * 3600_000).toISOString(),
+  );
 }
 
 const hasCode = (res: Reply) => {
-  if (!/^[A-Za-z0-9_-]{16}$/.test(res.body?.code) || !String(res.body?.qrSvg).startsWith('<svg')) throw new Error(`no code/QR in ${JSON.stringify(res.body).slice(0, 200)}`);
+  if (!/^[A-Za-z0-9_-]{16}$/.test(res.body?.code) || !String(res.body?.qrSvg).startsWith('<svg'))
+    throw new Error(`no code/QR in ${JSON.stringify(res.body).slice(0, 200)}`);
 };
 const isPdf = (res: Reply) => {
   if (res.raw.subarray(0, 5).toString() !== '%PDF-') throw new Error('not a PDF');
@@ -84,66 +177,156 @@ const isXlsx = (res: Reply) => {
 
 export const routes: RouteRow[] = [
   // ——— check-in code: never a teacher ———
-  { method: 'GET', path: '/api/v1/sessions/{attOpen}/checkin-code', name: 'check-in code of a city session: its trainer and the city; counties read but do not run it', expect: staffOnly(200, 200), check: hasCode },
-  { method: 'GET', path: '/api/v1/sessions/{attCountyOpen}/checkin-code', name: 'check-in code of a county A session: county B and an unassigned trainer do not see it', expect: staffOnly(404, 200, 200, 404), check: hasCode },
+  {
+    method: 'GET',
+    path: '/api/v1/sessions/{attOpen}/checkin-code',
+    name: 'check-in code of a city session: its trainer and the city; counties read but do not run it',
+    expect: staffOnly(200, 200),
+    check: hasCode,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/sessions/{attCountyOpen}/checkin-code',
+    name: 'check-in code of a county A session: county B and an unassigned trainer do not see it',
+    expect: staffOnly(404, 200, 200, 404),
+    check: hasCode,
+  },
 
   // ——— self check-in: the teacher of the cohort only ———
   {
-    method: 'POST', path: '/api/v1/sessions/{attOpen}/checkins', name: 'self check-in with a valid code: the trainee only',
-    setup: currentCode('attOpen'), body: ({ vars }) => ({ code: vars.code }),
+    method: 'POST',
+    path: '/api/v1/sessions/{attOpen}/checkins',
+    name: 'self check-in with a valid code: the trainee only',
+    setup: currentCode('attOpen'),
+    body: ({ vars }) => ({ code: vars.code }),
     expect: { anonymous: 401, teacher: 201, trainer: 403, countyB: 403, countyA: 403, city: 403 },
   },
   {
-    method: 'POST', path: '/api/v1/sessions/{attCountyOpen}/checkins', name: 'self check-in to a cohort the teacher is not in: 404',
-    setup: currentCode('attCountyOpen'), body: ({ vars }) => ({ code: vars.code }),
+    method: 'POST',
+    path: '/api/v1/sessions/{attCountyOpen}/checkins',
+    name: 'self check-in to a cohort the teacher is not in: 404',
+    setup: currentCode('attCountyOpen'),
+    body: ({ vars }) => ({ code: vars.code }),
     expect: { anonymous: 401, teacher: 404, trainer: 403, countyB: 403, countyA: 403, city: 403 },
   },
 
   // ——— the trainer's list, marking, closing, sign-in sheets ———
   { method: 'GET', path: '/api/v1/sessions/{attOpen}/attendance', expect: staffOnly(200, 200) },
-  { method: 'GET', path: '/api/v1/sessions/{attCountyOpen}/attendance', name: 'attendance list of a county A session', expect: staffOnly(404, 200, 200, 404) },
-  { method: 'PUT', path: '/api/v1/sessions/{attPast}/attendance/{attEnrolment}', body: { status: 'LATE', reason: '矩阵更正' }, expect: staffOnly(200, 200) },
-  { method: 'POST', path: '/api/v1/sessions/{attPast}/close', name: 'close an ended session', expect: staffOnly(200, 200) },
-  { method: 'POST', path: '/api/v1/sessions/{attOpen}/close', name: 'close a session that has not ended: 409 for those who may', expect: staffOnly(409, 409) },
+  {
+    method: 'GET',
+    path: '/api/v1/sessions/{attCountyOpen}/attendance',
+    name: 'attendance list of a county A session',
+    expect: staffOnly(404, 200, 200, 404),
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/sessions/{attPast}/attendance/{attEnrolment}',
+    body: { status: 'LATE', reason: '矩阵更正' },
+    expect: staffOnly(200, 200),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sessions/{attPast}/close',
+    name: 'close an ended session',
+    expect: staffOnly(200, 200),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sessions/{attOpen}/close',
+    name: 'close a session that has not ended: 409 for those who may',
+    expect: staffOnly(409, 409),
+  },
   { method: 'GET', path: '/api/v1/sessions/{attOpen}/sign-in-sheet.pdf', expect: staffOnly(200, 200), check: isPdf },
-  { method: 'GET', path: '/api/v1/sessions/{attCountyOpen}/sign-in-sheet.pdf', name: 'sign-in sheet of a county A session', expect: staffOnly(404, 200, 200, 404), check: isPdf },
+  {
+    method: 'GET',
+    path: '/api/v1/sessions/{attCountyOpen}/sign-in-sheet.pdf',
+    name: 'sign-in sheet of a county A session',
+    expect: staffOnly(404, 200, 200, 404),
+    check: isPdf,
+  },
 
   // ——— cohorts: completion and matrices ———
-  { method: 'POST', path: '/api/v1/cohorts/{attCohortDone}/completion', name: 'completion of a cohort whose sessions have ended', expect: staffOnly(200, 200) },
-  { method: 'POST', path: '/api/v1/cohorts/{attCohort}/completion', name: 'completion before the last session ends: 409 for those who may', expect: staffOnly(409, 409) },
-  { method: 'POST', path: '/api/v1/cohorts/{attCountyCohort}/completion', name: 'completion of a county A cohort', expect: staffOnly(404, 409, 409, 404) },
+  {
+    method: 'POST',
+    path: '/api/v1/cohorts/{attCohortDone}/completion',
+    name: 'completion of a cohort whose sessions have ended',
+    expect: staffOnly(200, 200),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/cohorts/{attCohort}/completion',
+    name: 'completion before the last session ends: 409 for those who may',
+    expect: staffOnly(409, 409),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/cohorts/{attCountyCohort}/completion',
+    name: 'completion of a county A cohort',
+    expect: staffOnly(404, 409, 409, 404),
+  },
   { method: 'GET', path: '/api/v1/cohorts/{attCohort}/attendance', expect: staffOnly(200, 200) },
   { method: 'GET', path: '/api/v1/cohorts/{attCohort}/attendance.xlsx', expect: staffOnly(200, 200), check: isXlsx },
-  { method: 'GET', path: '/api/v1/cohorts/{attCountyCohort}/attendance.xlsx', name: 'attendance matrix of a county A cohort', expect: staffOnly(404, 200, 200, 404), check: isXlsx },
+  {
+    method: 'GET',
+    path: '/api/v1/cohorts/{attCountyCohort}/attendance.xlsx',
+    name: 'attendance matrix of a county A cohort',
+    expect: staffOnly(404, 200, 200, 404),
+    check: isXlsx,
+  },
 
   // ——— leave ———
   {
-    method: 'POST', path: '/api/v1/leave-requests', name: 'ask for leave: the trainee only',
-    setup: async ({ ctx }) => ({ sessionId: await futureSession(ctx) }), body: ({ vars }) => ({ sessionIds: [vars.sessionId], type: 'SICK', reason: '矩阵' }),
+    method: 'POST',
+    path: '/api/v1/leave-requests',
+    name: 'ask for leave: the trainee only',
+    setup: async ({ ctx }) => ({ sessionId: await futureSession(ctx) }),
+    body: ({ vars }) => ({ sessionIds: [vars.sessionId], type: 'SICK', reason: '矩阵' }),
     expect: { anonymous: 401, teacher: 201, trainer: 403, countyB: 403, countyA: 403, city: 403 },
   },
   {
-    method: 'POST', path: '/api/v1/leave-requests', name: 'ask for leave from a session of another cohort: 404',
+    method: 'POST',
+    path: '/api/v1/leave-requests',
+    name: 'ask for leave from a session of another cohort: 404',
     body: ({ ctx }) => ({ sessionIds: [ctx.ids.attCountyOpen], type: 'SICK', reason: '矩阵' }),
     expect: { anonymous: 401, teacher: 404, trainer: 403, countyB: 403, countyA: 403, city: 403 },
   },
   {
-    method: 'GET', path: '/api/v1/leave-requests', name: 'leave list, scoped',
+    method: 'GET',
+    path: '/api/v1/leave-requests',
+    name: 'leave list, scoped',
     expect: { anonymous: 401, teacher: 200, trainer: 200, countyB: 200, countyA: 200, city: 200 },
     check: (res, { ctx, actor }) => {
       const teachers = new Set<number>(res.body.items.map((l: any) => l.teacherId));
       const sees = teachers.has(ctx.ids.teacherSelf);
-      if (actor === 'countyB' ? sees || teachers.size : !sees) throw new Error(`${actor} sees teachers ${[...teachers].join(',')}`);
+      if (actor === 'countyB' ? sees || teachers.size : !sees)
+        throw new Error(`${actor} sees teachers ${[...teachers].join(',')}`);
       if (actor === 'teacher' && teachers.size !== 1) throw new Error('a teacher sees others’ requests');
     },
   },
-  { method: 'GET', path: '/api/v1/leave-requests/{attLeave}', expect: { anonymous: 401, teacher: 200, trainer: 200, countyB: 404, countyA: 200, city: 200 } },
-  { method: 'POST', path: '/api/v1/leave-requests/{fresh}/approve', setup: freshLeave, expect: staffOnly(200, 200, 403, 404) },
-  { method: 'POST', path: '/api/v1/leave-requests/{fresh}/refuse', setup: freshLeave, body: { note: '矩阵' }, expect: staffOnly(200, 200, 403, 404) },
+  {
+    method: 'GET',
+    path: '/api/v1/leave-requests/{attLeave}',
+    expect: { anonymous: 401, teacher: 200, trainer: 200, countyB: 404, countyA: 200, city: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/leave-requests/{fresh}/approve',
+    setup: freshLeave,
+    expect: staffOnly(200, 200, 403, 404),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/leave-requests/{fresh}/refuse',
+    setup: freshLeave,
+    body: { note: '矩阵' },
+    expect: staffOnly(200, 200, 403, 404),
+  },
 
   // ——— a teacher's own attendance ———
   {
-    method: 'GET', path: '/api/v1/me/attendance', expect: { anonymous: 401, teacher: 200, trainer: 403, countyB: 403, countyA: 403, city: 403 },
+    method: 'GET',
+    path: '/api/v1/me/attendance',
+    expect: { anonymous: 401, teacher: 200, trainer: 403, countyB: 403, countyA: 403, city: 403 },
     check: (res, { ctx }) => {
       if (!res.body.items.some((i: any) => i.cohortId === ctx.ids.attCohort)) throw new Error('own cohort missing');
     },

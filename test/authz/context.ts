@@ -2,7 +2,15 @@
  * Builds the actors and the base fixtures of the authorisation matrix through the real API.
  * county A = 兰山区 (371302), county B = 罗庄区 (371311).
  */
-import { adminToken, countyAdmin, countyIdByCode, createSchool, login, makeIdNumber, makePhone } from '../support/fixtures';
+import {
+  adminToken,
+  countyAdmin,
+  countyIdByCode,
+  createSchool,
+  login,
+  makeIdNumber,
+  makePhone,
+} from '../support/fixtures';
 import { ADMIN_PASSWORD, TestApp } from '../support/test-app';
 import { AuthzContext, Method, UserActor } from './authz';
 
@@ -22,19 +30,38 @@ export async function buildContext(t: TestApp): Promise<AuthzContext> {
     dialect: t.database.dialect,
     ids: { countyA, countyB, cityOrg: Number(cityOrg) },
     tokens: { anonymous: null, city, countyA: '', countyB: '', trainer: '', teacher: '' },
-    usernames: { city: 'admin', countyA: 'authz_county_a', countyB: 'authz_county_b', trainer: 'authz_trainer', teacher: '' },
-    passwords: { city: ADMIN_PASSWORD, countyA: 'County1234', countyB: 'County1234', trainer: 'Trainer1234', teacher: 'Teacher1234' },
+    usernames: {
+      city: 'admin',
+      countyA: 'authz_county_a',
+      countyB: 'authz_county_b',
+      trainer: 'authz_trainer',
+      teacher: '',
+    },
+    passwords: {
+      city: ADMIN_PASSWORD,
+      countyA: 'County1234',
+      countyB: 'County1234',
+      trainer: 'Trainer1234',
+      teacher: 'Teacher1234',
+    },
     fx: {},
     serial: () => ++serial,
     async api(actor: UserActor, method: Method, path: string, body?: unknown) {
       const req = t.http[method.toLowerCase() as 'get'](path).auth(ctx.tokens[actor]!, { type: 'bearer' });
       const res = body === undefined ? await req : await req.send(body as object);
-      if (res.status < 200 || res.status > 299) throw new Error(`${actor} ${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status < 200 || res.status > 299)
+        throw new Error(`${actor} ${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
     },
     async newTeacher(schoolId: number, extra: Record<string, unknown> = {}) {
       const n = ctx.serial();
-      const res = await ctx.api('city', 'POST', '/api/v1/teachers', { name: `矩阵${n}`, idNumber: makeIdNumber(n), phone: makePhone(n), schoolId, ...extra });
+      const res = await ctx.api('city', 'POST', '/api/v1/teachers', {
+        name: `矩阵${n}`,
+        idNumber: makeIdNumber(n),
+        phone: makePhone(n),
+        schoolId,
+        ...extra,
+      });
       return res.id as number;
     },
   };
@@ -48,11 +75,20 @@ export async function buildContext(t: TestApp): Promise<AuthzContext> {
   ctx.ids.teacherSelf = await ctx.newTeacher(ctx.ids.schoolA);
 
   // The trainer and the teacher: accounts created with a one-time password, changed at first login.
-  const trainer = await ctx.api('city', 'POST', '/api/v1/users', { username: ctx.usernames.trainer, password: 'Once12345', role: 'TRAINER' });
+  const trainer = await ctx.api('city', 'POST', '/api/v1/users', {
+    username: ctx.usernames.trainer,
+    password: 'Once12345',
+    role: 'TRAINER',
+  });
   ctx.tokens.trainer = await changeOneTimePassword(t, ctx.usernames.trainer, 'Once12345', ctx.passwords.trainer);
   const self = await ctx.api('city', 'GET', `/api/v1/teachers/${ctx.ids.teacherSelf}?full=true`);
   ctx.usernames.teacher = self.phone;
-  const teacher = await ctx.api('countyA', 'POST', '/api/v1/users', { username: self.phone, password: 'Once12345', role: 'TEACHER', teacherId: ctx.ids.teacherSelf });
+  const teacher = await ctx.api('countyA', 'POST', '/api/v1/users', {
+    username: self.phone,
+    password: 'Once12345',
+    role: 'TEACHER',
+    teacherId: ctx.ids.teacherSelf,
+  });
   ctx.tokens.teacher = await changeOneTimePassword(t, self.phone, 'Once12345', ctx.passwords.teacher);
 
   const me = async (actor: UserActor) => (await ctx.api(actor, 'GET', '/api/v1/auth/me')).id as number;
@@ -66,8 +102,12 @@ export async function buildContext(t: TestApp): Promise<AuthzContext> {
 
 async function changeOneTimePassword(t: TestApp, username: string, once: string, next: string): Promise<string> {
   const first = await login(t.http, username, once);
-  const res = await t.http.post('/api/v1/auth/password').auth(first, { type: 'bearer' }).send({ currentPassword: once, newPassword: next });
-  if (res.status !== 200 || res.body.user.mustChangePassword) throw new Error(`password change for ${username} → ${res.status}`);
+  const res = await t.http
+    .post('/api/v1/auth/password')
+    .auth(first, { type: 'bearer' })
+    .send({ currentPassword: once, newPassword: next });
+  if (res.status !== 200 || res.body.user.mustChangePassword)
+    throw new Error(`password change for ${username} → ${res.status}`);
   return res.body.accessToken as string;
 }
 
@@ -79,7 +119,13 @@ export async function snapshot(ctx: AuthzContext): Promise<Map<string, string>> 
   const out = new Map<string, string>();
   for (const m of ctx.db.entityMetadatas) {
     const rows: unknown[] = await ctx.db.query(`SELECT * FROM ${ctx.db.driver.escape(m.tableName)}`);
-    out.set(m.tableName, rows.map((r) => JSON.stringify(r)).sort().join('\n'));
+    out.set(
+      m.tableName,
+      rows
+        .map((r) => JSON.stringify(r))
+        .sort()
+        .join('\n'),
+    );
   }
   return out;
 }

@@ -29,7 +29,8 @@ const files: RoutesFile[] = readdirSync(__dirname)
 function fill(template: string, vars: Record<string, any>, ctx: AuthzContext): string {
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {
     const v = key in vars ? vars[key] : ctx.ids[key];
-    if (v === undefined || v === null) throw new Error(`path placeholder {${key}} has no value (not in setup result nor ctx.ids)`);
+    if (v === undefined || v === null)
+      throw new Error(`path placeholder {${key}} has no value (not in setup result nor ctx.ids)`);
     return encodeURIComponent(String(v));
   });
 }
@@ -47,7 +48,10 @@ async function call(row: RouteRow, c: Call): Promise<Reply> {
   });
   if (row.upload) {
     const u = await row.upload(c);
-    req = req.attach(u.field, u.content, { filename: u.filename, contentType: u.contentType ?? 'application/octet-stream' });
+    req = req.attach(u.field, u.content, {
+      filename: u.filename,
+      contentType: u.contentType ?? 'application/octet-stream',
+    });
   } else if (row.body !== undefined) {
     req = req.send((typeof row.body === 'function' ? row.body(c) : row.body) as object);
   }
@@ -70,7 +74,9 @@ describe('authorisation matrix', () => {
 
   afterAll(async () => {
     const rows = files.reduce((n, f) => n + f.routes.length, 0);
-    process.stdout.write(`\nauthz matrix (${t?.database.dialect}): ${checks} checks — ${rows} rows × ${ACTORS.length} actors in ${files.length} files\n`);
+    process.stdout.write(
+      `\nauthz matrix (${t?.database.dialect}): ${checks} checks — ${rows} rows × ${ACTORS.length} actors in ${files.length} files\n`,
+    );
     await t?.close();
   });
 
@@ -93,7 +99,9 @@ describe('authorisation matrix', () => {
             const res = await call(row, c);
             checks++;
             if (res.status !== expected) {
-              failures.push(`${actor}: expected ${expected}, got ${res.status} ${res.body ? JSON.stringify(res.body).slice(0, 300) : ''}`);
+              failures.push(
+                `${actor}: expected ${expected}, got ${res.status} ${res.body ? JSON.stringify(res.body).slice(0, 300) : ''}`,
+              );
               continue;
             }
             if (before) {

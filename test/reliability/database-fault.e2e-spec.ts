@@ -61,17 +61,40 @@ describe('MariaDB stopped and started under load', () => {
     const timed = async (kind: Outcome['kind'], send: () => Promise<{ status: number; body: any }>, name?: string) => {
       const at = Date.now() - t0;
       const res = await send();
-      outcomes.push({ kind, at, ms: Date.now() - t0 - at, status: res.status, code: res.body?.code, message: res.body?.message, name });
+      outcomes.push({
+        kind,
+        at,
+        ms: Date.now() - t0 - at,
+        status: res.status,
+        code: res.body?.code,
+        message: res.body?.message,
+        name,
+      });
       return res;
     };
     const writer = async () => {
       while (!stop) {
         const name = `故障测试学校${++serial}`;
-        await timed('write', () => t.http.post('/api/v1/organisations').auth(admin, { type: 'bearer' }).timeout(30_000).send({ type: 'SCHOOL', name, parentId: countyId, povertyVillage: true, receivingSchool: false }), name);
+        await timed(
+          'write',
+          () =>
+            t.http
+              .post('/api/v1/organisations')
+              .auth(admin, { type: 'bearer' })
+              .timeout(30_000)
+              .send({ type: 'SCHOOL', name, parentId: countyId, povertyVillage: true, receivingSchool: false }),
+          name,
+        );
       }
     };
     const reader = async () => {
-      while (!stop) await timed('read', () => t.http.get(`/api/v1/organisations?parentId=${countyId}&pageSize=5`).auth(admin, { type: 'bearer' }).timeout(30_000));
+      while (!stop)
+        await timed('read', () =>
+          t.http
+            .get(`/api/v1/organisations?parentId=${countyId}&pageSize=5`)
+            .auth(admin, { type: 'bearer' })
+            .timeout(30_000),
+        );
     };
     const health = async () => {
       while (!stop) {
@@ -90,7 +113,7 @@ describe('MariaDB stopped and started under load', () => {
     const up = Date.now() - t0;
     // The app must come back by itself: wait (bounded) for a healthy answer, then keep the load on a little.
     let recovered = -1;
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
       if ((await t.http.get('/api/health')).status === 200) {
         recovered = Date.now() - t0;
         break;
@@ -102,21 +125,33 @@ describe('MariaDB stopped and started under load', () => {
     await load;
 
     const during = outcomes.filter((o) => o.at >= down + 500 && o.at + o.ms <= upStart);
-    const summary = (list: Outcome[]) => Object.entries(list.reduce<Record<string, number>>((acc, o) => ((acc[`${o.kind} ${o.status}`] = (acc[`${o.kind} ${o.status}`] ?? 0) + 1), acc), {})).map(([k, n]) => `${k}×${n}`).join(', ');
+    const summary = (list: Outcome[]) =>
+      Object.entries(
+        list.reduce<Record<string, number>>(
+          (acc, o) => ((acc[`${o.kind} ${o.status}`] = (acc[`${o.kind} ${o.status}`] ?? 0) + 1), acc),
+          {},
+        ),
+      )
+        .map(([k, n]) => `${k}×${n}`)
+        .join(', ');
     report(
       `database fault: ${outcomes.length} requests; stopped at ${down} ms, started at ${upStart}–${up} ms, healthy again at ${recovered} ms; ` +
         `slowest ${Math.max(...outcomes.map((o) => o.ms))} ms; during the outage: ${summary(during)}; overall: ${summary(outcomes)}`,
     );
 
     // Never anything but success or a clean 503, and never a hang.
-    expect(outcomes.filter((o) => !(o.status < 300 || o.status === 503)).map((o) => `${o.kind} ${o.status} ${o.code}`)).toEqual([]);
+    expect(
+      outcomes.filter((o) => !(o.status < 300 || o.status === 503)).map((o) => `${o.kind} ${o.status} ${o.code}`),
+    ).toEqual([]);
     expect(outcomes.filter((o) => o.ms > HANG_MS).map((o) => `${o.kind} took ${o.ms} ms`)).toEqual([]);
     // While the database is away: health says so, requests fail with the Chinese 503.
     expect(during.filter((o) => o.kind === 'health').length).toBeGreaterThan(3);
     expect(during.filter((o) => o.kind === 'health' && o.status !== 503)).toEqual([]);
     const failed = during.filter((o) => o.kind !== 'health');
     expect(failed.length).toBeGreaterThan(10);
-    expect(failed.filter((o) => o.status !== 503 || o.code !== 'DATABASE_UNAVAILABLE' || !CJK.test(o.message ?? ''))).toEqual([]);
+    expect(
+      failed.filter((o) => o.status !== 503 || o.code !== 'DATABASE_UNAVAILABLE' || !CJK.test(o.message ?? '')),
+    ).toEqual([]);
     // Back by itself, serving reads and writes again.
     expect(recovered).toBeGreaterThan(0);
     const after = outcomes.filter((o) => o.at > recovered);
@@ -125,7 +160,12 @@ describe('MariaDB stopped and started under load', () => {
 
     // Every acknowledged write is in the database (read with a connection of our own).
     const acknowledged = outcomes.filter((o) => o.kind === 'write' && o.status === 201).map((o) => o.name!);
-    const conn = await createConnection({ host: '127.0.0.1', port: maria.port, user: 'root', database: 'shipei_fault' });
+    const conn = await createConnection({
+      host: '127.0.0.1',
+      port: maria.port,
+      user: 'root',
+      database: 'shipei_fault',
+    });
     const [rows] = await conn.query(`SELECT name FROM organisation WHERE name LIKE '故障测试学校%'`);
     await conn.end();
     const stored = new Set((rows as { name: string }[]).map((r) => r.name));
@@ -142,7 +182,11 @@ describe('MariaDB stopped and started under load', () => {
       while (!stop) {
         const name = `冻结测试学校${++serial}`;
         const at = Date.now() - t0;
-        const res = await t.http.post('/api/v1/organisations').auth(admin, { type: 'bearer' }).timeout(60_000).send({ type: 'SCHOOL', name, parentId: countyId, povertyVillage: true, receivingSchool: false });
+        const res = await t.http
+          .post('/api/v1/organisations')
+          .auth(admin, { type: 'bearer' })
+          .timeout(60_000)
+          .send({ type: 'SCHOOL', name, parentId: countyId, povertyVillage: true, receivingSchool: false });
         outcomes.push({ kind: 'write', at, ms: Date.now() - t0 - at, status: res.status, code: res.body?.code, name });
       }
     };
@@ -155,12 +199,19 @@ describe('MariaDB stopped and started under load', () => {
     while (Date.now() - frozenAt < 8_000) {
       const at = Date.now() - t0;
       const res = await t.http.get('/api/health').timeout(30_000);
-      health.push({ kind: 'health', at, ms: Date.now() - t0 - at, status: res.status, code: res.body?.code, message: res.body?.message });
+      health.push({
+        kind: 'health',
+        at,
+        ms: Date.now() - t0 - at,
+        status: res.status,
+        code: res.body?.code,
+        message: res.body?.message,
+      });
       await new Promise((r) => setTimeout(r, 300));
     }
     maria.resume();
     let recovered = false;
-    for (const deadline = Date.now() + 30_000; !recovered && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 30_000; !recovered && Date.now() < deadline;) {
       recovered = (await t.http.get('/api/health')).status === 200;
       if (!recovered) await new Promise((r) => setTimeout(r, 200));
     }
@@ -168,13 +219,20 @@ describe('MariaDB stopped and started under load', () => {
     stop = true;
     await load;
 
-    report(`frozen database: health answered ${health.map((h) => `${h.status} in ${h.ms} ms`).join(', ')}; writes: ${outcomes.length}, slowest ${Math.max(...outcomes.map((o) => o.ms))} ms (waiting for the thaw), statuses ${[...new Set(outcomes.map((o) => o.status))].join('/')}`);
+    report(
+      `frozen database: health answered ${health.map((h) => `${h.status} in ${h.ms} ms`).join(', ')}; writes: ${outcomes.length}, slowest ${Math.max(...outcomes.map((o) => o.ms))} ms (waiting for the thaw), statuses ${[...new Set(outcomes.map((o) => o.status))].join('/')}`,
+    );
     expect(health.length).toBeGreaterThan(2);
     expect(health.filter((h) => h.status !== 503 || h.ms > 3_000)).toEqual([]);
     expect(health.every((h) => CJK.test(h.message ?? ''))).toBe(true);
     expect(recovered).toBe(true);
     expect(outcomes.filter((o) => !(o.status === 201 || o.status === 503))).toEqual([]);
-    const conn = await createConnection({ host: '127.0.0.1', port: maria.port, user: 'root', database: 'shipei_fault' });
+    const conn = await createConnection({
+      host: '127.0.0.1',
+      port: maria.port,
+      user: 'root',
+      database: 'shipei_fault',
+    });
     const [rows] = await conn.query(`SELECT name FROM organisation WHERE name LIKE '冻结测试学校%'`);
     await conn.end();
     const stored = new Set((rows as { name: string }[]).map((r) => r.name));

@@ -21,7 +21,10 @@ import { buildWorld, World } from './support/world';
 import { report } from './support/report';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
-const SEED = process.env.FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED ?? 20_190_709);
+const SEED =
+  process.env.FUZZ_SEED === 'random'
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(process.env.FUZZ_SEED ?? 20_190_709);
 const CJK = /[\u4e00-\u9fff]/;
 
 /** Refusals that legitimately write: a failed login counts against the account (and may lock it, audited). */
@@ -40,7 +43,10 @@ describe('fuzzing every route of /api/docs-json', () => {
   beforeAll(async () => {
     t = await startTestApp();
     world = await buildWorld(t.http, t.db, 950_000);
-    if (world.problems.length) console.warn(`fuzz world: some fixtures could not be made (those routes get random ids):\n  ${world.problems.join('\n  ')}`);
+    if (world.problems.length)
+      console.warn(
+        `fuzz world: some fixtures could not be made (those routes get random ids):\n  ${world.problems.join('\n  ')}`,
+      );
     const doc = await t.http.get('/api/docs-json').expect(200);
     ops = operationsOf(doc.body);
   }, 300_000);
@@ -52,16 +58,40 @@ describe('fuzzing every route of /api/docs-json', () => {
   /** Ids that exist right now, per table; `certificate:code` gives verification codes. */
   const ids = new Map<string, (number | string)[]>();
   async function refreshIds(): Promise<void> {
-    for (const table of ['organisation', 'teacher', 'user_account', 'program', 'cohort', 'training_session', 'enrolment', 'certificate', 'scheme', 'placement', 'leave_request']) {
-      const rows: { id: number }[] = await t.db.query(`SELECT id FROM ${t.db.driver.escape(table)} ORDER BY id DESC LIMIT 30`).catch(() => []);
-      ids.set(table, rows.map((r) => Number(r.id)));
+    for (const table of [
+      'organisation',
+      'teacher',
+      'user_account',
+      'program',
+      'cohort',
+      'training_session',
+      'enrolment',
+      'certificate',
+      'scheme',
+      'placement',
+      'leave_request',
+    ]) {
+      const rows: { id: number }[] = await t.db
+        .query(`SELECT id FROM ${t.db.driver.escape(table)} ORDER BY id DESC LIMIT 30`)
+        .catch(() => []);
+      ids.set(
+        table,
+        rows.map((r) => Number(r.id)),
+      );
     }
-    const codes: { code: string }[] = await t.db.query(`SELECT verificationCode AS code FROM certificate LIMIT 10`).catch(() => []);
-    ids.set('certificate:code', codes.map((c) => c.code));
+    const codes: { code: string }[] = await t.db
+      .query(`SELECT verificationCode AS code FROM certificate LIMIT 10`)
+      .catch(() => []);
+    ids.set(
+      'certificate:code',
+      codes.map((c) => c.code),
+    );
   }
 
   async function send(r: FuzzRequest) {
-    const headers: Record<string, string> = { authorization: `Bearer ${r.actor === 'city' ? world.admin : world.county}` };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${r.actor === 'city' ? world.admin : world.county}`,
+    };
     if (r.payload !== undefined) headers['content-type'] = 'application/json';
     const res = await t.app.inject({ method: r.method as 'GET', url: r.url, headers, payload: r.payload });
     sent++;
@@ -90,10 +120,22 @@ describe('fuzzing every route of /api/docs-json', () => {
 
       if (op.multipart) {
         // Upload routes: a JSON body instead of the file is refused, nothing written.
-        const r: FuzzRequest = { method: op.method, url: op.path.replace(/\{[^}]+\}/g, () => String(pool('program')[0] ?? 1)), payload: '{"file":"x.xlsx"}', actor: 'city', note: 'JSON instead of multipart' };
+        const r: FuzzRequest = {
+          method: op.method,
+          url: op.path.replace(/\{[^}]+\}/g, () => String(pool('program')[0] ?? 1)),
+          payload: '{"file":"x.xlsx"}',
+          actor: 'city',
+          note: 'JSON instead of multipart',
+        };
         const res = await send(r);
         const after = await snapshot();
-        if (res.statusCode < 400 || res.statusCode >= 500 || !CJK.test(res.json().message ?? '') || changedTables(before, after).length) failures.push(`${key}: ${describeRequest(r, res.statusCode, res.body)}`);
+        if (
+          res.statusCode < 400 ||
+          res.statusCode >= 500 ||
+          !CJK.test(res.json().message ?? '') ||
+          changedTables(before, after).length
+        )
+          failures.push(`${key}: ${describeRequest(r, res.statusCode, res.body)}`);
         before = after;
         continue;
       }
@@ -118,7 +160,13 @@ describe('fuzzing every route of /api/docs-json', () => {
         } catch {
           fail('refusal is not JSON');
         }
-        if (body?.statusCode !== res.statusCode || typeof body.code !== 'string' || !/^[A-Z][A-Z0-9_]+$/.test(body.code) || typeof body.message !== 'string' || !CJK.test(body.message)) {
+        if (
+          body?.statusCode !== res.statusCode ||
+          typeof body.code !== 'string' ||
+          !/^[A-Z][A-Z0-9_]+$/.test(body.code) ||
+          typeof body.message !== 'string' ||
+          !CJK.test(body.message)
+        ) {
           fail('refusal without the spec error body');
         }
         const allowed = WRITES_WHEN_REFUSED[key] ?? [];
@@ -134,24 +182,47 @@ describe('fuzzing every route of /api/docs-json', () => {
       }
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const statuses = [...byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
-    report(`fuzz (${t.database.dialect}): ${sent} requests over ${ops.length} operations (${RUNS} runs each, seed ${SEED}) in ${seconds} s (${(checking / 1000).toFixed(1)} s of it comparing tables); statuses ${statuses}`);
+    const statuses = [...byStatus.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
+    report(
+      `fuzz (${t.database.dialect}): ${sent} requests over ${ops.length} operations (${RUNS} runs each, seed ${SEED}) in ${seconds} s (${(checking / 1000).toFixed(1)} s of it comparing tables); statuses ${statuses}`,
+    );
     expect(failures).toEqual([]);
   });
 
   describe('known hostile inputs, every run', () => {
     const inject = (method: string, url: string, payload?: string, token = world.admin) =>
-      t.app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${token}`, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) }, payload });
+      t.app.inject({
+        method: method as 'GET',
+        url,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        payload,
+      });
     const expectRefusal = (res: { statusCode: number; json(): any }, status: number, code: string) => {
       expect([res.statusCode, res.json().code]).toEqual([status, code]);
       expect(res.json().message).toMatch(CJK);
     };
     const fullWidth = (s: string) => s.replace(/[0-9X]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
-    const teacher = (n: number, over: Record<string, unknown>) => JSON.stringify({ name: '李明', idNumber: makeIdNumber(n), phone: `1370000${String(n).slice(-4).padStart(4, '0')}`, schoolId: world.schoolA, ...over });
+    const teacher = (n: number, over: Record<string, unknown>) =>
+      JSON.stringify({
+        name: '李明',
+        idNumber: makeIdNumber(n),
+        phone: `1370000${String(n).slice(-4).padStart(4, '0')}`,
+        schoolId: world.schoolA,
+        ...over,
+      });
 
     it('refuses a body nested 5,000 levels deep with 400 (not a stack overflow)', async () => {
       const before = await fingerprint(t.db);
-      for (const payload of [`{"name":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`, `${'['.repeat(5_000)}${']'.repeat(5_000)}`]) {
+      for (const payload of [
+        `{"name":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`,
+        `${'['.repeat(5_000)}${']'.repeat(5_000)}`,
+      ]) {
         expectRefusal(await inject('POST', '/api/v1/teachers', payload), 400, 'TOO_DEEPLY_NESTED');
       }
       expect(changedTables(before, await fingerprint(t.db))).toEqual([]);
@@ -167,19 +238,38 @@ describe('fuzzing every route of /api/docs-json', () => {
     });
 
     it('refuses prototype pollution and numbers JSON cannot hold', async () => {
-      expectRefusal(await inject('POST', '/api/v1/teachers', '{"__proto__":{"role":"CITY_ADMIN"},"name":"李明"}'), 400, 'INVALID_JSON');
-      expectRefusal(await inject('POST', '/api/v1/teachers', teacher(951_001, {}).replace(/"schoolId":\d+/, '"schoolId":1e309')), 400, 'VALIDATION_FAILED');
+      expectRefusal(
+        await inject('POST', '/api/v1/teachers', '{"__proto__":{"role":"CITY_ADMIN"},"name":"李明"}'),
+        400,
+        'INVALID_JSON',
+      );
+      expectRefusal(
+        await inject('POST', '/api/v1/teachers', teacher(951_001, {}).replace(/"schoolId":\d+/, '"schoolId":1e309')),
+        400,
+        'VALIDATION_FAILED',
+      );
       expectRefusal(await inject('GET', '/api/v1/teachers?pageSize=1e400'), 400, 'VALIDATION_FAILED');
       expectRefusal(await inject('GET', '/api/v1/teachers?page=99999999999999999999'), 400, 'VALIDATION_FAILED');
       // Numbers that print in exponent notation (a class-validator maxDecimalPlaces check crashed on them).
-      expectRefusal(await inject('PATCH', `/api/v1/sessions/${world.sessionId}`, '{"hours":1e-7}'), 400, 'VALIDATION_FAILED');
-      expectRefusal(await inject('PATCH', `/api/v1/programs/${world.programId}`, '{"attendanceThreshold":1e-7}'), 400, 'VALIDATION_FAILED');
+      expectRefusal(
+        await inject('PATCH', `/api/v1/sessions/${world.sessionId}`, '{"hours":1e-7}'),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expectRefusal(
+        await inject('PATCH', `/api/v1/programs/${world.programId}`, '{"attendanceThreshold":1e-7}'),
+        400,
+        'VALIDATION_FAILED',
+      );
     });
 
     it('stores a 身份证号 written with full-width digits and Ｘ or a zero-width space in its plain form, or refuses it', async () => {
       const withX = Array.from({ length: 200 }, (_, i) => makeIdNumber(951_100 + i)).find((id) => id.endsWith('X'))!;
       const plain = makeIdNumber(951_400);
-      for (const [i, [given, expected]] of [[fullWidth(withX), withX], [`${plain.slice(0, 6)}\u200b${plain.slice(6)}`, plain]].entries()) {
+      for (const [i, [given, expected]] of [
+        [fullWidth(withX), withX],
+        [`${plain.slice(0, 6)}\u200b${plain.slice(6)}`, plain],
+      ].entries()) {
         const res = await inject('POST', '/api/v1/teachers', teacher(951_600 + i, { idNumber: given }));
         if (res.statusCode === 400) continue;
         expect(res.statusCode).toBe(201);

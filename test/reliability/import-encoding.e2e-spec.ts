@@ -16,14 +16,21 @@ describe('a 10,000-row teacher sheet in Chinese', () => {
   let t: TestApp;
   let admin: string;
   let countyId: number;
-  const schools = Array.from({ length: 20 }, (_, i) => `沂蒙山区第${'一二三四五六七八九十'[i % 10]}${i < 10 ? '' : '分'}校实验小学`);
+  const schools = Array.from(
+    { length: 20 },
+    (_, i) => `沂蒙山区第${'一二三四五六七八九十'[i % 10]}${i < 10 ? '' : '分'}校实验小学`,
+  );
 
   beforeAll(async () => {
     t = await startTestApp();
     admin = await adminToken(t.http);
     countyId = await countyIdByCode(t.db, '371302');
     for (const name of schools) {
-      await t.http.post('/api/v1/organisations').auth(admin, { type: 'bearer' }).send({ type: 'SCHOOL', name, parentId: countyId, povertyVillage: true, receivingSchool: false }).expect(201);
+      await t.http
+        .post('/api/v1/organisations')
+        .auth(admin, { type: 'bearer' })
+        .send({ type: 'SCHOOL', name, parentId: countyId, povertyVillage: true, receivingSchool: false })
+        .expect(201);
     }
   });
 
@@ -31,7 +38,10 @@ describe('a 10,000-row teacher sheet in Chinese', () => {
 
   it('imports every row with its names unchanged (no U+FFFD from a chunk boundary)', async () => {
     const rows = teacherRows(10_000, 4_100_000, schools);
-    const res = await t.http.post(`/api/v1/teachers/import?countyId=${countyId}`).auth(admin, { type: 'bearer' }).attach('file', await teacherSheet(rows), '教师名单.xlsx');
+    const res = await t.http
+      .post(`/api/v1/teachers/import?countyId=${countyId}`)
+      .auth(admin, { type: 'bearer' })
+      .attach('file', await teacherSheet(rows), '教师名单.xlsx');
     const garbled = (res.body.errors ?? []).filter((e: { message: string }) => e.message.includes('\ufffd'));
     expect(garbled).toEqual([]);
     expect([res.status, res.body]).toEqual([200, { created: 10_000, updated: 0 }]);

@@ -27,7 +27,14 @@ const SCRIPT = '<script>alert(1)</script>';
 const HOSTILE: WorldNames = {
   schoolA: `${SCRIPT}沂蒙实验小学`,
   schoolB: '=2+3罗庄册山中学',
-  teachersA: ['=HYPERLINK("http://evil.example","点我")', '@SUM(1+1)王桂英', '+1+1张志强', '-2+3刘建华', '陈海燕', '杨文静'],
+  teachersA: [
+    '=HYPERLINK("http://evil.example","点我")',
+    '@SUM(1+1)王桂英',
+    '+1+1张志强',
+    '-2+3刘建华',
+    '陈海燕',
+    '杨文静',
+  ],
   subject: '=1+2',
   programTitle: '<img src=x onerror=alert(1)>骨干教师&培训',
   cohortName: '"><svg onload=alert(1)>第一期',
@@ -51,7 +58,11 @@ describe('security checks', () => {
   let w: World;
   let ops: Operation[];
 
-  const inject = (method: string, url: string, opts: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) => {
+  const inject = (
+    method: string,
+    url: string,
+    opts: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ) => {
     const headers: Record<string, string> = { ...opts.headers };
     const token = opts.token === undefined ? w.admin : opts.token;
     if (token) headers.authorization = `Bearer ${token}`;
@@ -93,9 +104,18 @@ describe('security checks', () => {
           expect(res.body).not.toContain(HOSTILE.teachersA[0]);
         }
       }
-      expect((await inject('GET', '/api/v1/auth/me', { token: jwt({ ...admin, iat: now - 7200, exp: now - 3600 }, TEST_JWT_SECRET) })).json().code).toBe('TOKEN_EXPIRED');
+      expect(
+        (
+          await inject('GET', '/api/v1/auth/me', {
+            token: jwt({ ...admin, iat: now - 7200, exp: now - 3600 }, TEST_JWT_SECRET),
+          })
+        ).json().code,
+      ).toBe('TOKEN_EXPIRED');
       // A token known from an earlier request (the guard keeps verified tokens) still ends at its exp.
-      const shortLived = jwt({ ...admin, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 2 }, TEST_JWT_SECRET);
+      const shortLived = jwt(
+        { ...admin, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 2 },
+        TEST_JWT_SECRET,
+      );
       expect((await inject('GET', '/api/v1/auth/me', { token: shortLived })).statusCode).toBe(200);
       expect((await inject('GET', '/api/v1/auth/me', { token: shortLived })).statusCode).toBe(200);
       await new Promise((r) => setTimeout(r, Math.max(0, (Math.floor(Date.now() / 1000) + 3) * 1000 - Date.now())));
@@ -110,33 +130,59 @@ describe('security checks', () => {
     const FIELDS = ['role', 'organisationId', 'status', 'countyId', 'id'];
     const idFor = (segment: string): number => {
       const byKind: Record<string, number | undefined> = {
-        organisations: w.schoolA, teachers: w.teachersA[3], programs: w.programId, cohorts: w.cohortId, sessions: w.sessionId,
-        enrolments: w.enrolmentIds[2], certificates: w.certificateIds[0], schemes: w.schemeId, placements: w.placementId, users: undefined,
+        organisations: w.schoolA,
+        teachers: w.teachersA[3],
+        programs: w.programId,
+        cohorts: w.cohortId,
+        sessions: w.sessionId,
+        enrolments: w.enrolmentIds[2],
+        certificates: w.certificateIds[0],
+        schemes: w.schemeId,
+        placements: w.placementId,
+        users: undefined,
       };
       return byKind[segment] ?? 1;
     };
-    const urlOf = (op: Operation) => op.path.replace(/\{(\w+)\}/g, (_, name, at) => String(name === 'enrolmentId' ? w.enrolmentIds[0] : idFor(op.path.slice(0, at).split('/').filter(Boolean).pop()!)));
+    const urlOf = (op: Operation) =>
+      op.path.replace(/\{(\w+)\}/g, (_, name, at) =>
+        String(
+          name === 'enrolmentId' ? w.enrolmentIds[0] : idFor(op.path.slice(0, at).split('/').filter(Boolean).pop()!),
+        ),
+      );
 
     it('refuses role/organisationId/status/countyId/id in every create and update body that does not declare them, writing nothing', async () => {
-      const writes = ops.filter((o) => ['POST', 'PUT', 'PATCH'].includes(o.method) && o.body && !o.path.includes('/auth/login'));
+      const writes = ops.filter(
+        (o) => ['POST', 'PUT', 'PATCH'].includes(o.method) && o.body && !o.path.includes('/auth/login'),
+      );
       expect(writes.length).toBeGreaterThan(20);
       const refused: string[] = [];
       const problems: string[] = [];
       for (const op of writes) {
         const itemSchema = op.body!.type === 'array' ? op.body!.items : op.body!;
         const declared = new Set(Object.keys(itemSchema?.properties ?? {}));
-        const [base] = fc.sample(plausible(op.body!, 'body', () => []), { numRuns: 1, seed: 7 });
+        const [base] = fc.sample(
+          plausible(op.body!, 'body', () => []),
+          { numRuns: 1, seed: 7 },
+        );
         for (const field of FIELDS.filter((f) => !declared.has(f))) {
-          const value = field === 'role' ? 'CITY_ADMIN' : field === 'status' ? 'COMPLETED' : field === 'id' ? 1 : w.countyB;
-          const body = Array.isArray(base) ? [{ ...(base[0] as object), [field]: value }] : { ...(base as object), [field]: value };
+          const value =
+            field === 'role' ? 'CITY_ADMIN' : field === 'status' ? 'COMPLETED' : field === 'id' ? 1 : w.countyB;
+          const body = Array.isArray(base)
+            ? [{ ...(base[0] as object), [field]: value }]
+            : { ...(base as object), [field]: value };
           const before = await fingerprint(t.db);
           let res = await inject(op.method, urlOf(op), { body });
           if (res.statusCode === 403) res = await inject(op.method, urlOf(op), { body, token: w.county });
           const changed = changedTables(before, await fingerprint(t.db));
-          const named = (res.json().errors ?? []).some((e: { field: string; message: string }) => e.field.split('.').pop() === field && e.message === '不允许的字段');
-          if (changed.length) problems.push(`${op.method} ${op.path} +${field} → ${res.statusCode}, wrote ${changed.join(', ')}`);
+          const named = (res.json().errors ?? []).some(
+            (e: { field: string; message: string }) =>
+              e.field.split('.').pop() === field && e.message === '不允许的字段',
+          );
+          if (changed.length)
+            problems.push(`${op.method} ${op.path} +${field} → ${res.statusCode}, wrote ${changed.join(', ')}`);
           else if (res.statusCode === 400 && named) refused.push(`${op.method} ${op.path} +${field}`);
-          else if (res.statusCode === 403 || res.statusCode === 404) refused.push(`${op.method} ${op.path} +${field} (refused before validation: ${res.statusCode})`);
+          else if (res.statusCode === 403 || res.statusCode === 404)
+            refused.push(`${op.method} ${op.path} +${field} (refused before validation: ${res.statusCode})`);
           else problems.push(`${op.method} ${op.path} +${field} → ${res.statusCode} ${res.body.slice(0, 200)}`);
         }
       }
@@ -146,11 +192,15 @@ describe('security checks', () => {
 
     it('ignores a body on routes that take none: transitions set only their own status', async () => {
       const before = await inject('GET', `/api/v1/programs/${w.programId}`);
-      await inject('POST', `/api/v1/programs/${w.programId}/close`, { body: { status: 'FINISHED', seats: 99_999, approvedCount: 0 } });
+      await inject('POST', `/api/v1/programs/${w.programId}/close`, {
+        body: { status: 'FINISHED', seats: 99_999, approvedCount: 0 },
+      });
       const after = (await inject('GET', `/api/v1/programs/${w.programId}`)).json();
       expect(after.status).not.toBe('FINISHED');
       expect(after.seats).toBe(before.json().seats);
-      const res = await inject('POST', `/api/v1/enrolments/${w.enrolmentIds[2]}/approve`, { body: { status: 'COMPLETED', cohortId: w.cohortId, creditHours: 999 } });
+      const res = await inject('POST', `/api/v1/enrolments/${w.enrolmentIds[2]}/approve`, {
+        body: { status: 'COMPLETED', cohortId: w.cohortId, creditHours: 999 },
+      });
       expect([200, 201, 409]).toContain(res.statusCode);
       const e = (await inject('GET', `/api/v1/enrolments/${w.enrolmentIds[2]}`)).json();
       expect(e.status).not.toBe('COMPLETED');
@@ -162,14 +212,37 @@ describe('security checks', () => {
       const county = (method: string, url: string, body: unknown) => inject(method, url, { token: w.county, body });
       const attempts = await Promise.all([
         county('POST', '/api/v1/users', { username: 'sneaky_city', password: 'Sneaky1234', role: 'CITY_ADMIN' }),
-        county('POST', '/api/v1/users', { username: 'sneaky_county', password: 'Sneaky1234', role: 'COUNTY_ADMIN', organisationId: w.countyB }),
-        county('POST', '/api/v1/users', { username: '13700009999', password: 'Sneaky1234', role: 'TEACHER', teacherId: w.teachersB[0] }),
-        county('POST', '/api/v1/organisations', { type: 'SCHOOL', name: '越权学校', parentId: w.countyB, povertyVillage: true, receivingSchool: false }),
+        county('POST', '/api/v1/users', {
+          username: 'sneaky_county',
+          password: 'Sneaky1234',
+          role: 'COUNTY_ADMIN',
+          organisationId: w.countyB,
+        }),
+        county('POST', '/api/v1/users', {
+          username: '13700009999',
+          password: 'Sneaky1234',
+          role: 'TEACHER',
+          teacherId: w.teachersB[0],
+        }),
+        county('POST', '/api/v1/organisations', {
+          type: 'SCHOOL',
+          name: '越权学校',
+          parentId: w.countyB,
+          povertyVillage: true,
+          receivingSchool: false,
+        }),
         county('POST', '/api/v1/organisations', { type: 'COUNTY', name: '越权县区', parentId: w.countyA }),
-        county('POST', '/api/v1/teachers', { name: '越权', idNumber: '371302197001019994', phone: '13700009994', schoolId: w.schoolB }),
+        county('POST', '/api/v1/teachers', {
+          name: '越权',
+          idNumber: '371302197001019994',
+          phone: '13700009994',
+          schoolId: w.schoolB,
+        }),
         county('PATCH', `/api/v1/teachers/${w.teachersA[4]}`, { schoolId: w.schoolB }),
         county('PATCH', `/api/v1/teachers/${w.teachersB[0]}`, { name: '改名' }),
-        inject('POST', '/api/v1/auth/password', { body: { currentPassword: 'x', newPassword: 'Another1234', role: 'CITY_ADMIN' } }),
+        inject('POST', '/api/v1/auth/password', {
+          body: { currentPassword: 'x', newPassword: 'Another1234', role: 'CITY_ADMIN' },
+        }),
       ]);
       expect(attempts.map((r) => r.statusCode).filter((s) => s < 400)).toEqual([]);
       for (const r of attempts) expect(r.json().message).toMatch(CJK);
@@ -179,8 +252,13 @@ describe('security checks', () => {
 
   describe('login brute force', () => {
     it('locks an account after 5 failures in a row (423), even for the right password', async () => {
-      await t.http.post('/api/v1/users').auth(w.admin, { type: 'bearer' }).send({ username: 'brute_target', password: 'Right12345', role: 'TRAINER' }).expect(201);
-      const login = (password: string, ip: string) => t.http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ username: 'brute_target', password });
+      await t.http
+        .post('/api/v1/users')
+        .auth(w.admin, { type: 'bearer' })
+        .send({ username: 'brute_target', password: 'Right12345', role: 'TRAINER' })
+        .expect(201);
+      const login = (password: string, ip: string) =>
+        t.http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ username: 'brute_target', password });
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) statuses.push((await login(`Wrong${i}2345`, `198.51.100.${i}`)).status);
       expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
@@ -192,7 +270,11 @@ describe('security checks', () => {
     });
 
     it('throttles one client address (429), also when it rotates the X-Forwarded-For entry it writes itself', async () => {
-      const attempt = (i: number, xff: string) => t.http.post('/api/v1/auth/login').set('X-Forwarded-For', xff).send({ username: `nobody_${i}`, password: 'Wrong12345' });
+      const attempt = (i: number, xff: string) =>
+        t.http
+          .post('/api/v1/auth/login')
+          .set('X-Forwarded-For', xff)
+          .send({ username: `nobody_${i}`, password: 'Wrong12345' });
       const direct: number[] = [];
       for (let i = 0; i < 22; i++) direct.push((await attempt(i, '203.0.113.10')).status);
       expect(direct.slice(0, 20).every((s) => s === 401)).toBe(true);
@@ -210,8 +292,15 @@ describe('security checks', () => {
   /** Every GET route of the document with its path filled from the world (routes needing other ids are skipped). */
   function getRoutes(): { op: Operation; url: string }[] {
     const ids: Record<string, number | undefined> = {
-      organisations: w.schoolA, teachers: w.teachersA[0], programs: w.programId, cohorts: w.cohortId, sessions: w.sessionId,
-      enrolments: w.enrolmentIds[0], certificates: w.certificateIds[0], schemes: w.schemeId, placements: w.placementId,
+      organisations: w.schoolA,
+      teachers: w.teachersA[0],
+      programs: w.programId,
+      cohorts: w.cohortId,
+      sessions: w.sessionId,
+      enrolments: w.enrolmentIds[0],
+      certificates: w.certificateIds[0],
+      schemes: w.schemeId,
+      placements: w.placementId,
     };
     const out: { op: Operation; url: string }[] = [];
     for (const op of ops.filter((o) => o.method === 'GET')) {
@@ -245,9 +334,19 @@ describe('security checks', () => {
               row.eachCell((cell) => {
                 cells++;
                 const v = cell.value as any;
-                const text = typeof v === 'string' ? v : Array.isArray(v?.richText) ? v.richText.map((r: { text: string }) => r.text).join('') : null;
-                if (cell.type === ExcelJS.ValueType.Formula || (v && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v))) problems.push(`${url}: formula in ${ws.name}!${cell.address}`);
-                else if (text !== null && FORMULA_START.test(text)) problems.push(`${url}: ${ws.name}!${cell.address} starts with "${text.slice(0, 30)}"`);
+                const text =
+                  typeof v === 'string'
+                    ? v
+                    : Array.isArray(v?.richText)
+                      ? v.richText.map((r: { text: string }) => r.text).join('')
+                      : null;
+                if (
+                  cell.type === ExcelJS.ValueType.Formula ||
+                  (v && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v))
+                )
+                  problems.push(`${url}: formula in ${ws.name}!${cell.address}`);
+                else if (text !== null && FORMULA_START.test(text))
+                  problems.push(`${url}: ${ws.name}!${cell.address} starts with "${text.slice(0, 30)}"`);
               }),
             ),
           );
@@ -274,7 +373,11 @@ describe('security checks', () => {
     it('is shown as text on every page reachable from /app', async () => {
       const cookie = `shipei_token=${w.admin}`;
       const seen = new Set<string>();
-      const queue = ['/app', `/app/teachers/${w.teachersA[0]}`, `/verify/${(await inject('GET', `/api/v1/certificates/${w.certificateIds[0]}`)).json().verificationCode}`];
+      const queue = [
+        '/app',
+        `/app/teachers/${w.teachersA[0]}`,
+        `/verify/${(await inject('GET', `/api/v1/certificates/${w.certificateIds[0]}`)).json().verificationCode}`,
+      ];
       const problems: string[] = [];
       let escapedSeen = 0;
       while (queue.length && seen.size < 150) {
@@ -285,8 +388,14 @@ describe('security checks', () => {
         if (res.statusCode >= 500) problems.push(`${url} → ${res.statusCode}`);
         if (!/text\/html/.test(String(res.headers['content-type']))) continue;
         const html = res.body;
-        for (const raw of [SCRIPT, '<img src=x onerror=alert(1)>', '<svg onload=alert(1)>']) if (html.includes(raw)) problems.push(`${url} contains ${raw}`);
-        if (html.includes('&lt;script&gt;alert(1)&lt;/script&gt;') || html.includes('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;') || html.includes('&lt;img src=x onerror=alert(1)&gt;')) escapedSeen++;
+        for (const raw of [SCRIPT, '<img src=x onerror=alert(1)>', '<svg onload=alert(1)>'])
+          if (html.includes(raw)) problems.push(`${url} contains ${raw}`);
+        if (
+          html.includes('&lt;script&gt;alert(1)&lt;/script&gt;') ||
+          html.includes('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;') ||
+          html.includes('&lt;img src=x onerror=alert(1)&gt;')
+        )
+          escapedSeen++;
         for (const [, href] of html.matchAll(/href="(\/(?:app|verify)[^"#]*)"/g)) {
           const next = href.replace(/&amp;/g, '&');
           if (!/\.(xlsx|pdf|zip|csv)(\?|$)|\/export|logout/.test(next) && !seen.has(next)) queue.push(next);
@@ -306,9 +415,12 @@ describe('security checks', () => {
         if (res.statusCode !== 200 || !/application\/pdf/.test(String(res.headers['content-type']))) continue;
         const text = compact(pdfText(res.rawPayload));
         if (/&lt;|&gt;|&amp;|&#x/.test(text)) problems.push(`${url}: HTML entities in the PDF text`);
-        const mentions = [HOSTILE.schoolA, HOSTILE.programTitle, HOSTILE.teachersA[0], HOSTILE.cohortName].filter((n) => text.includes(compact(n)));
+        const mentions = [HOSTILE.schoolA, HOSTILE.programTitle, HOSTILE.teachersA[0], HOSTILE.cohortName].filter((n) =>
+          text.includes(compact(n)),
+        );
         checked.push(`${url} (${text.length} characters; literal: ${mentions.length})`);
-        if (/certificates/.test(url) && !text.includes(compact(HOSTILE.programTitle))) problems.push(`${url}: program title not found literally`);
+        if (/certificates/.test(url) && !text.includes(compact(HOSTILE.programTitle)))
+          problems.push(`${url}: program title not found literally`);
       }
       report(`PDFs checked:\n  ${checked.join('\n  ')}`);
       expect(checked.length).toBeGreaterThan(0);

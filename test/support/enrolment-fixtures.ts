@@ -5,11 +5,22 @@ import { login } from './fixtures';
 /** Fixtures of the programs/enrolment suites (issue 4). */
 
 /** An account of any role that has already changed its one-time password: `{id, token}`. */
-export async function account(http: TestAgent, creator: string, body: { username: string; role: string; organisationId?: number; teacherId?: number; displayName?: string }): Promise<{ id: number; token: string }> {
-  const created = await http.post('/api/v1/users').auth(creator, { type: 'bearer' }).send({ password: 'Init1234x', ...body });
-  if (created.status !== 201) throw new Error(`user ${body.username} → ${created.status} ${JSON.stringify(created.body)}`);
+export async function account(
+  http: TestAgent,
+  creator: string,
+  body: { username: string; role: string; organisationId?: number; teacherId?: number; displayName?: string },
+): Promise<{ id: number; token: string }> {
+  const created = await http
+    .post('/api/v1/users')
+    .auth(creator, { type: 'bearer' })
+    .send({ password: 'Init1234x', ...body });
+  if (created.status !== 201)
+    throw new Error(`user ${body.username} → ${created.status} ${JSON.stringify(created.body)}`);
   const first = await login(http, body.username, 'Init1234x');
-  const changed = await http.post('/api/v1/auth/password').auth(first, { type: 'bearer' }).send({ currentPassword: 'Init1234x', newPassword: 'Changed1234' });
+  const changed = await http
+    .post('/api/v1/auth/password')
+    .auth(first, { type: 'bearer' })
+    .send({ currentPassword: 'Init1234x', newPassword: 'Changed1234' });
   if (changed.status !== 200) throw new Error(`password ${body.username} → ${changed.status}`);
   return { id: created.body.id as number, token: changed.body.accessToken as string };
 }
@@ -27,7 +38,12 @@ export const programBody = (over: Record<string, unknown> = {}) => ({
 });
 
 /** Creates a program (and opens it unless `open: false`); returns its id. */
-export async function createProgram(http: TestAgent, token: string, over: Record<string, unknown> = {}, open = true): Promise<number> {
+export async function createProgram(
+  http: TestAgent,
+  token: string,
+  over: Record<string, unknown> = {},
+  open = true,
+): Promise<number> {
   const res = await http.post('/api/v1/programs').auth(token, { type: 'bearer' }).send(programBody(over));
   if (res.status !== 201) throw new Error(`program → ${res.status} ${JSON.stringify(res.body)}`);
   if (open) {
@@ -37,7 +53,12 @@ export async function createProgram(http: TestAgent, token: string, over: Record
   return res.body.id as number;
 }
 
-export async function setQuotas(http: TestAgent, token: string, programId: number, quotas: { countyId: number; seats: number }[]): Promise<void> {
+export async function setQuotas(
+  http: TestAgent,
+  token: string,
+  programId: number,
+  quotas: { countyId: number; seats: number }[],
+): Promise<void> {
   const res = await http.put(`/api/v1/programs/${programId}/quotas`).auth(token, { type: 'bearer' }).send(quotas);
   if (res.status !== 200) throw new Error(`quotas → ${res.status} ${JSON.stringify(res.body)}`);
 }

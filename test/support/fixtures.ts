@@ -36,22 +36,52 @@ export async function countyIdByCode(db: DataSource, code: string): Promise<numb
  * returns its token. Uses the real API end to end.
  */
 export async function countyAdmin(http: TestAgent, admin: string, countyId: number, username: string): Promise<string> {
-  const created = await http.post('/api/v1/users').auth(admin, { type: 'bearer' }).send({ username, password: 'Init1234x', role: 'COUNTY_ADMIN', organisationId: countyId });
+  const created = await http
+    .post('/api/v1/users')
+    .auth(admin, { type: 'bearer' })
+    .send({ username, password: 'Init1234x', role: 'COUNTY_ADMIN', organisationId: countyId });
   if (created.status !== 201) throw new Error(`create ${username} → ${created.status} ${JSON.stringify(created.body)}`);
   const first = await login(http, username, 'Init1234x');
-  const changed = await http.post('/api/v1/auth/password').auth(first, { type: 'bearer' }).send({ currentPassword: 'Init1234x', newPassword: 'County1234' });
+  const changed = await http
+    .post('/api/v1/auth/password')
+    .auth(first, { type: 'bearer' })
+    .send({ currentPassword: 'Init1234x', newPassword: 'County1234' });
   if (changed.status !== 200) throw new Error(`password ${username} → ${changed.status}`);
   return changed.body.accessToken as string;
 }
 
-export async function createSchool(http: TestAgent, token: string, countyId: number, name: string, flags: { povertyVillage?: boolean; receivingSchool?: boolean } = {}): Promise<number> {
-  const res = await http.post('/api/v1/organisations').auth(token, { type: 'bearer' }).send({ type: 'SCHOOL', name, parentId: countyId, povertyVillage: flags.povertyVillage ?? true, receivingSchool: flags.receivingSchool ?? false });
+export async function createSchool(
+  http: TestAgent,
+  token: string,
+  countyId: number,
+  name: string,
+  flags: { povertyVillage?: boolean; receivingSchool?: boolean } = {},
+): Promise<number> {
+  const res = await http
+    .post('/api/v1/organisations')
+    .auth(token, { type: 'bearer' })
+    .send({
+      type: 'SCHOOL',
+      name,
+      parentId: countyId,
+      povertyVillage: flags.povertyVillage ?? true,
+      receivingSchool: flags.receivingSchool ?? false,
+    });
   if (res.status !== 201) throw new Error(`school ${name} → ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as number;
 }
 
-export async function createTeacher(http: TestAgent, token: string, schoolId: number, n: number, extra: Record<string, unknown> = {}): Promise<number> {
-  const res = await http.post('/api/v1/teachers').auth(token, { type: 'bearer' }).send({ name: `教师${n}`, idNumber: makeIdNumber(n), phone: makePhone(n), schoolId, ...extra });
+export async function createTeacher(
+  http: TestAgent,
+  token: string,
+  schoolId: number,
+  n: number,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
+  const res = await http
+    .post('/api/v1/teachers')
+    .auth(token, { type: 'bearer' })
+    .send({ name: `教师${n}`, idNumber: makeIdNumber(n), phone: makePhone(n), schoolId, ...extra });
   if (res.status !== 201) throw new Error(`teacher ${n} → ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as number;
 }

@@ -14,7 +14,10 @@ const tsOptions = {
   },
   module: { type: 'commonjs' },
 };
-const jsOptions = { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022', keepClassNames: true }, module: { type: 'commonjs', ignoreDynamic: false } };
+const jsOptions = {
+  jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022', keepClassNames: true },
+  module: { type: 'commonjs', ignoreDynamic: false },
+};
 
 const ts = swcJest.createTransformer(tsOptions);
 const js = swcJest.createTransformer(jsOptions);
@@ -29,13 +32,15 @@ function isEsm(src, path) {
 }
 
 function shimImportMeta(src) {
-  return src
-    // CommonJS already has a require(); a module-level `const require = createRequire(...)` would shadow it.
-    .replace(/(const|let|var)\s+require\s*=\s*(\w+\.)?createRequire\(import\.meta\.url\);?/g, '')
-    .replace(/import\.meta\.url/g, "require('node:url').pathToFileURL(__filename).href")
-    .replace(/import\.meta\.resolve\(/g, 'require.resolve(')
-    .replace(/import\.meta\.dirname/g, '__dirname')
-    .replace(/import\.meta\.filename/g, '__filename');
+  return (
+    src
+      // CommonJS already has a require(); a module-level `const require = createRequire(...)` would shadow it.
+      .replace(/(const|let|var)\s+require\s*=\s*(\w+\.)?createRequire\(import\.meta\.url\);?/g, '')
+      .replace(/import\.meta\.url/g, "require('node:url').pathToFileURL(__filename).href")
+      .replace(/import\.meta\.resolve\(/g, 'require.resolve(')
+      .replace(/import\.meta\.dirname/g, '__dirname')
+      .replace(/import\.meta\.filename/g, '__filename')
+  );
 }
 
 module.exports = {
@@ -47,6 +52,11 @@ module.exports = {
     return js.process(shimImportMeta(src), path, options);
   },
   getCacheKey(src, path, options) {
-    return createHash('sha1').update(DYNAMIC_IMPORT_CJS.test(path) ? 'v2-dynamic-import' : 'v2').update(path).update(src).update(String(options?.configString ?? '')).digest('hex');
+    return createHash('sha1')
+      .update(DYNAMIC_IMPORT_CJS.test(path) ? 'v2-dynamic-import' : 'v2')
+      .update(path)
+      .update(src)
+      .update(String(options?.configString ?? ''))
+      .digest('hex');
   },
 };

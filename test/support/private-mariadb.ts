@@ -72,7 +72,17 @@ export async function startPrivateMariaDb(opts: { startTimeoutMs?: number } = {}
   const socket = join(dir, 'm.sock');
   const asRoot = userInfo().uid === 0;
   const user = asRoot ? 'root' : userInfo().username;
-  await run(installDb, ['--no-defaults', `--datadir=${datadir}`, `--user=${user}`, '--auth-root-authentication-method=normal', '--skip-test-db'], { timeout: 120_000 });
+  await run(
+    installDb,
+    [
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      `--user=${user}`,
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+    ],
+    { timeout: 120_000 },
+  );
   const port = await freePort();
   const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
 
@@ -130,7 +140,9 @@ export async function startPrivateMariaDb(opts: { startTimeoutMs?: number } = {}
   const stop = async () => {
     const p = child;
     if (!p) return;
-    const exited = new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+    const exited = new Promise<void>((r) =>
+      p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r()),
+    );
     p.kill('SIGTERM');
     const killer = setTimeout(() => p.kill('SIGKILL'), 60_000);
     await exited;

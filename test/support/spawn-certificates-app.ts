@@ -25,12 +25,22 @@ export interface SpawnedApp {
 export async function spawnApp(env: Record<string, string>, timeoutMs = 90_000): Promise<SpawnedApp> {
   const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', __filename], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env, SHIPEI_SPAWNED_APP: '1' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      ...env,
+      SHIPEI_SPAWNED_APP: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const port = await new Promise<number>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`spawned app did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`spawned app did not start within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = READY.exec(output);

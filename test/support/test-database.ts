@@ -37,7 +37,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const u = new URL(server.replace(/^mariadb:/, 'mysql:'));
   const name = `shipei_t_${tag}`;
   const admin = () =>
-    createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+    createConnection({
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+    });
   const conn = await admin();
   await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await conn.end();

@@ -1,7 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makePhone } from '../support/fixtures';
 import { ADMIN_PASSWORD } from '../support/test-app';
-import { AxeViolation, label, launchBrowser, logIn, newUser, screenshot, seriousA11yViolations, startWebApp, WebApp } from './support/browser';
+import {
+  AxeViolation,
+  label,
+  launchBrowser,
+  logIn,
+  newUser,
+  screenshot,
+  seriousA11yViolations,
+  startWebApp,
+  WebApp,
+} from './support/browser';
 import { checkinCode, controlClock, SEEDED_PASSWORD, seedTraining } from './support/training';
 
 jest.setTimeout(180_000);
@@ -26,10 +36,23 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
     const lanshan = await countyIdByCode(db, '371302');
     const county = await countyAdmin(http, admin, lanshan, 'lanshan');
     schoolId = await createSchool(http, county, lanshan, '兰山区第一实验小学', { povertyVillage: true });
-    teacherId = await createTeacher(http, county, schoolId, 501, { stage: '小学', subject: '语文', title: '一级教师', teachingStartYear: 2006 });
+    teacherId = await createTeacher(http, county, schoolId, 501, {
+      stage: '小学',
+      subject: '语文',
+      title: '一级教师',
+      teachingStartYear: 2006,
+    });
     await createTeacher(http, county, schoolId, 502, { stage: '初中', subject: '数学' });
-    await http.post('/api/v1/users').auth(county, { type: 'bearer' }).send({ username: makePhone(501), password: 'Start1234', role: 'TEACHER', teacherId }).expect(201);
-    await http.post('/api/v1/users').auth(admin, { type: 'bearer' }).send({ username: 'trainer1', password: 'Trainer123', role: 'TRAINER' }).expect(201);
+    await http
+      .post('/api/v1/users')
+      .auth(county, { type: 'bearer' })
+      .send({ username: makePhone(501), password: 'Start1234', role: 'TEACHER', teacherId })
+      .expect(201);
+    await http
+      .post('/api/v1/users')
+      .auth(admin, { type: 'bearer' })
+      .send({ username: 'trainer1', password: 'Trainer123', role: 'TRAINER' })
+      .expect(201);
   });
   afterAll(async () => {
     await browser?.close();
@@ -76,7 +99,11 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
     await expectAccessiblePage(page, 'office-school-new', '/app/schools/new');
     await expectAccessiblePage(page, 'office-school-edit', `/app/schools/${schoolId}/edit`);
     await expectAccessiblePage(page, 'office-teachers', '/app/teachers');
-    await expectAccessiblePage(page, 'office-teachers-county', `/app/teachers?countyId=${await countyIdByCode(web.t.db, '371302')}`);
+    await expectAccessiblePage(
+      page,
+      'office-teachers-county',
+      `/app/teachers?countyId=${await countyIdByCode(web.t.db, '371302')}`,
+    );
     await expectAccessiblePage(page, 'office-teacher-new', '/app/teachers/new');
     await expectAccessiblePage(page, 'office-teacher-detail', `/app/teachers/${teacherId}`);
     await expectAccessiblePage(page, 'office-teacher-edit', `/app/teachers/${teacherId}/edit`);
@@ -146,7 +173,9 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
     }
     // Buttons a thumb can hit: at least 44 px high.
     await page.goto('/app');
-    const heights = (await page.locator('main .btn').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height))) as number[];
+    const heights = (await page
+      .locator('main .btn')
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height))) as number[];
     expect(heights.length).toBeGreaterThan(0);
     expect(Math.min(...heights)).toBeGreaterThanOrEqual(44);
     await context.close();
@@ -160,7 +189,11 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
     await expectAccessiblePage(trainer.page, 'a11y-trainer-cohorts', '/app/trainer');
     await expectAccessiblePage(trainer.page, 'a11y-trainer-cohort', `/app/trainer/cohorts/${w.cohortId}`);
     await expectAccessiblePage(trainer.page, 'a11y-trainer-session', `/app/trainer/sessions/${w.sessions.S1}`);
-    await expectAccessiblePage(trainer.page, 'a11y-trainer-correct', `/app/trainer/sessions/${w.sessions.S1}/attendance/${w.teachers.B.enrolmentId}`);
+    await expectAccessiblePage(
+      trainer.page,
+      'a11y-trainer-correct',
+      `/app/trainer/sessions/${w.sessions.S1}/attendance/${w.teachers.B.enrolmentId}`,
+    );
     await expectAccessiblePage(trainer.page, 'a11y-checkin-display', `/app/trainer/sessions/${w.sessions.S1}/display`);
     // The display's buttons by keyboard: Tab reaches 全屏显示 and 返回考勤名单.
     await trainer.page.keyboard.press('Tab');
@@ -190,20 +223,32 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
     await phone.page.getByLabel(label('请假事由')).fill('外出送考');
     await phone.page.getByRole('button', { name: '提交申请' }).click();
     await expectAccessiblePage(phone.page, 'a11y-teacher-certificates', '/app/me/certificates');
-    for (const path of ['/app/me/programs', '/app/me/attendance', '/app/me/leave', '/app/me/leave/new', '/app/me/certificates']) {
+    for (const path of [
+      '/app/me/programs',
+      '/app/me/attendance',
+      '/app/me/leave',
+      '/app/me/leave/new',
+      '/app/me/certificates',
+    ]) {
       await phone.page.goto(path);
       await expect(phone.page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(360);
     }
     await phone.context.close();
 
-    const [leave] = await web.t.db.query('SELECT id FROM leave_request WHERE enrolmentId = ?', [w.teachers.C.enrolmentId]);
+    const [leave] = await web.t.db.query('SELECT id FROM leave_request WHERE enrolmentId = ?', [
+      w.teachers.C.enrolmentId,
+    ]);
     await expectAccessiblePage(trainer.page, 'a11y-trainer-leave', '/app/trainer/leave');
     await expectAccessiblePage(trainer.page, 'a11y-trainer-leave-detail', `/app/trainer/leave/${leave.id}`);
     await trainer.context.close();
 
     const decline = await newUser(browser, web.url, 'phone');
     await logIn(decline.page, w.teachers.D.phone, SEEDED_PASSWORD);
-    await expectAccessiblePage(decline.page, 'a11y-teacher-decline', `/app/me/programs/${w.teachers.D.enrolmentId}/decline`);
+    await expectAccessiblePage(
+      decline.page,
+      'a11y-teacher-decline',
+      `/app/me/programs/${w.teachers.D.enrolmentId}/decline`,
+    );
     await decline.context.close();
 
     const visitor = await newUser(browser, web.url, 'phone');
@@ -216,10 +261,22 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
   // with real data (quotas, review, cohorts, certificates, placements, ledger) in office-pages and
   // county-pages.e2e-spec.ts, which run the same axe check on each page they open.
   it('passes axe on the program, certificate, scheme and record pages of the office and the county', async () => {
-    for (const [user, password, who] of [['admin', ADMIN_PASSWORD, 'office'], ['lanshan', 'County1234', 'county']]) {
+    for (const [user, password, who] of [
+      ['admin', ADMIN_PASSWORD, 'office'],
+      ['lanshan', 'County1234', 'county'],
+    ]) {
       const { context, page } = await newUser(browser, web.url);
       await logIn(page, user, password);
-      const pages = { programs: '/app/programs', 'program-new': '/app/programs/new', 'certificate-register': '/app/certificate-register', schemes: '/app/schemes', placements: '/app/placements', 'records-teachers': '/app/records/teachers', compliance: '/app/records/compliance', 'teacher-file': `/app/records/teachers/${teacherId}` };
+      const pages = {
+        programs: '/app/programs',
+        'program-new': '/app/programs/new',
+        'certificate-register': '/app/certificate-register',
+        schemes: '/app/schemes',
+        placements: '/app/placements',
+        'records-teachers': '/app/records/teachers',
+        compliance: '/app/records/compliance',
+        'teacher-file': `/app/records/teachers/${teacherId}`,
+      };
       for (const [name, path] of Object.entries(pages)) await expectAccessiblePage(page, `a11y-${who}-${name}`, path);
       await page.goto('/app/programs/new');
       await page.getByRole('button', { name: '保存' }).click();

@@ -3,8 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
-import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makeIdNumber } from '../support/fixtures';
-import { AxeViolation, label, launchBrowser, logIn, newUser, screenshot, seriousA11yViolations, startWebApp, WebApp } from './support/browser';
+import {
+  adminToken,
+  countyAdmin,
+  countyIdByCode,
+  createSchool,
+  createTeacher,
+  makeIdNumber,
+} from '../support/fixtures';
+import {
+  AxeViolation,
+  label,
+  launchBrowser,
+  logIn,
+  newUser,
+  screenshot,
+  seriousA11yViolations,
+  startWebApp,
+  WebApp,
+} from './support/browser';
 
 jest.setTimeout(240_000);
 
@@ -34,10 +51,14 @@ describe('web pages: a county nominates in a real browser', () => {
     await screenshot(page, name);
   };
   const flash = (page: Page) => page.locator('main .alert[role=status]').first().innerText();
-  const tab = (page: Page, name: string) => page.getByRole('navigation', { name: /项目页面|计划页面/ }).getByRole('link', { name });
+  const tab = (page: Page, name: string) =>
+    page.getByRole('navigation', { name: /项目页面|计划页面/ }).getByRole('link', { name });
   const api = () => web.t.http;
   const statusOf = async (teacherId: number) => {
-    const { body } = await api().get(`/api/v1/enrolments?programId=${programId}&teacherId=${teacherId}`).auth(admin, { type: 'bearer' }).expect(200);
+    const { body } = await api()
+      .get(`/api/v1/enrolments?programId=${programId}&teacherId=${teacherId}`)
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
     return body.items[0]?.status as string | undefined;
   };
 
@@ -51,20 +72,58 @@ describe('web pages: a county nominates in a real browser', () => {
     const poor = await createSchool(http, county, lanshan, '兰山区李官镇中心小学', { povertyVillage: true });
     const town = await createSchool(http, county, lanshan, '兰山区第一实验小学', { povertyVillage: false });
     await createSchool(http, admin, luozhuang, '罗庄区褚墩镇中心小学', { povertyVillage: true, receivingSchool: true });
-    const good = { stage: '小学', subject: '语文', title: '一级教师', teachingStartYear: 2006, appraisalsQualified: true };
-    for (let i = 0; i < 5; i++) eligible.push(await createTeacher(http, county, poor, 3001 + i, { name: `李官教师${i + 1}`, ...good }));
+    const good = {
+      stage: '小学',
+      subject: '语文',
+      title: '一级教师',
+      teachingStartYear: 2006,
+      appraisalsQualified: true,
+    };
+    for (let i = 0; i < 5; i++)
+      eligible.push(await createTeacher(http, county, poor, 3001 + i, { name: `李官教师${i + 1}`, ...good }));
     await createTeacher(http, county, town, 3101, { name: '城区教师', ...good });
-    await createTeacher(http, county, poor, 3201, { name: '新任教师', stage: '小学', subject: '语文', title: '二级教师', teachingStartYear: 2018, onProbation: true, appraisalsQualified: false });
+    await createTeacher(http, county, poor, 3201, {
+      name: '新任教师',
+      stage: '小学',
+      subject: '语文',
+      title: '二级教师',
+      teachingStartYear: 2018,
+      onProbation: true,
+      appraisalsQualified: false,
+    });
 
     // The office's program (OPEN, 兰山 2 seats) and scheme (兰山 2 places).
     const auth = { type: 'bearer' as const };
-    const p = await http.post('/api/v1/programs').auth(admin, auth).send({ kind: 'BACKBONE_SUMMER', year: 2019, title: '2019年骨干教师暑期培训', seats: 10, creditHours: 48, certificatePrefix: 'LYGG' }).expect(201);
+    const p = await http
+      .post('/api/v1/programs')
+      .auth(admin, auth)
+      .send({
+        kind: 'BACKBONE_SUMMER',
+        year: 2019,
+        title: '2019年骨干教师暑期培训',
+        seats: 10,
+        creditHours: 48,
+        certificatePrefix: 'LYGG',
+      })
+      .expect(201);
     programId = p.body.id;
-    await http.put(`/api/v1/programs/${programId}/quotas`).auth(admin, auth).send([{ countyId: lanshan, seats: 2 }]).expect(200);
+    await http
+      .put(`/api/v1/programs/${programId}/quotas`)
+      .auth(admin, auth)
+      .send([{ countyId: lanshan, seats: 2 }])
+      .expect(200);
     await http.post(`/api/v1/programs/${programId}/open`).auth(admin, auth).expect(200);
-    const s = await http.post('/api/v1/schemes').auth(admin, auth).send({ kind: 'THREE_DISTRICTS', year: 2019, places: 5, termStart: '2019-09-01', termEnd: '2020-07-15' }).expect(201);
+    const s = await http
+      .post('/api/v1/schemes')
+      .auth(admin, auth)
+      .send({ kind: 'THREE_DISTRICTS', year: 2019, places: 5, termStart: '2019-09-01', termEnd: '2020-07-15' })
+      .expect(201);
     schemeId = s.body.id;
-    await http.put(`/api/v1/schemes/${schemeId}/quotas`).auth(admin, auth).send([{ countyId: lanshan, places: 2 }]).expect(200);
+    await http
+      .put(`/api/v1/schemes/${schemeId}/quotas`)
+      .auth(admin, auth)
+      .send([{ countyId: lanshan, places: 2 }])
+      .expect(200);
   });
   afterAll(async () => {
     await browser?.close();
@@ -81,9 +140,12 @@ describe('web pages: a county nominates in a real browser', () => {
     const names = await page.locator('tbody tr td:nth-child(2)').allInnerTexts();
     expect(names).toEqual(['李官教师1', '李官教师2', '李官教师3', '李官教师4', '李官教师5', '新任教师']);
     await check(page, 'county-nominate');
-    for (const n of ['李官教师1', '李官教师2', '李官教师3']) await page.getByRole('checkbox', { name: `选择 ${n}` }).check();
+    for (const n of ['李官教师1', '李官教师2', '李官教师3'])
+      await page.getByRole('checkbox', { name: `选择 ${n}` }).check();
     await page.getByRole('button', { name: '推荐所选教师' }).click();
-    await expect(page.getByRole('status').first().innerText()).resolves.toBe('名额内推荐 2 人（待审核），超出名额列为候补 1 人。');
+    await expect(page.getByRole('status').first().innerText()).resolves.toBe(
+      '名额内推荐 2 人（待审核），超出名额列为候补 1 人。',
+    );
     const result = await page.locator('section', { hasText: '本次推荐结果' }).locator('tbody').innerText();
     expect(result).toMatch(/李官教师1\s*待审核/);
     expect(result).toMatch(/李官教师2\s*待审核/);
@@ -111,7 +173,9 @@ describe('web pages: a county nominates in a real browser', () => {
     const { context, page } = await newUser(browser, web.url);
     await logIn(page, 'lanshan', 'County1234');
     await page.goto(`/app/programs/${programId}/nominate/import`);
-    const template = await page.request.get((await page.getByRole('link', { name: '下载批量推荐模板（.xlsx）' }).getAttribute('href'))!);
+    const template = await page.request.get(
+      (await page.getByRole('link', { name: '下载批量推荐模板（.xlsx）' }).getAttribute('href'))!,
+    );
     expect(template.status()).toBe(200);
     const dir = mkdtempSync(join(tmpdir(), 'shipei-nominate-'));
     const sheet = async (name: string, ids: string[]) => {
@@ -127,7 +191,9 @@ describe('web pages: a county nominates in a real browser', () => {
     const bad = await sheet('bad.xlsx', [makeIdNumber(3004), makeIdNumber(9999), makeIdNumber(3002)]);
     await page.getByLabel(label('选择 Excel 文件（.xlsx）')).setInputFiles(bad);
     await page.getByRole('button', { name: '检查并推荐' }).click();
-    await expect(page.locator('#form-error').innerText()).resolves.toBe('名单有 2 处错误，未推荐任何人，请修改后重新导入');
+    await expect(page.locator('#form-error').innerText()).resolves.toBe(
+      '名单有 2 处错误，未推荐任何人，请修改后重新导入',
+    );
     const rows = await page.locator('table tbody tr').allInnerTexts();
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatch(/第 4 行\s*身份证号\s*本县区没有身份证号为该值的教师/);
@@ -138,7 +204,9 @@ describe('web pages: a county nominates in a real browser', () => {
     const good = await sheet('good.xlsx', [makeIdNumber(3004)]);
     await page.getByLabel(label('选择 Excel 文件（.xlsx）')).setInputFiles(good);
     await page.getByRole('button', { name: '检查并推荐' }).click();
-    await expect(page.getByRole('status').first().innerText()).resolves.toBe('推荐成功：名额内 0 人（待审核），候补 1 人。');
+    await expect(page.getByRole('status').first().innerText()).resolves.toBe(
+      '推荐成功：名额内 0 人（待审核），候补 1 人。',
+    );
     await expect(statusOf(eligible[3])).resolves.toBe('WAITLISTED');
     await context.close();
   });
@@ -166,7 +234,9 @@ describe('web pages: a county nominates in a real browser', () => {
     await page.getByRole('checkbox', { name: '选择 城区教师' }).check();
     await page.getByRole('button', { name: '推荐所选教师' }).click();
     // This program does not require a 贫困村学校: the town school's teacher is eligible.
-    await expect(page.getByRole('status').first().innerText()).resolves.toBe('名额内推荐 1 人（待审核），超出名额列为候补 0 人。');
+    await expect(page.getByRole('status').first().innerText()).resolves.toBe(
+      '名额内推荐 1 人（待审核），超出名额列为候补 0 人。',
+    );
     await check(page, 'county-thematic-nominate');
     await context.close();
   });
@@ -182,7 +252,12 @@ describe('web pages: a county nominates in a real browser', () => {
     await page.getByLabel(label('受援学校')).selectOption({ label: '罗庄区 · 罗庄区褚墩镇中心小学' });
     await page.getByRole('button', { name: '推荐' }).click();
     const reasons = await page.locator('#form-error li').allInnerTexts();
-    expect(reasons).toEqual(['教龄不足 5 年（截至服务期开始为 1 年）', '职称须为一级教师及以上（现为二级教师）', '近三年年度考核未全部合格', '尚在试用期内']);
+    expect(reasons).toEqual([
+      '教龄不足 5 年（截至服务期开始为 1 年）',
+      '职称须为一级教师及以上（现为二级教师）',
+      '近三年年度考核未全部合格',
+      '尚在试用期内',
+    ]);
     await expect(page.locator('#form-error').innerText()).resolves.toContain('新任教师不符合以下选派条件（共 4 项）');
     // The school picked stays picked.
     await expect(page.getByLabel(label('受援学校')).inputValue()).resolves.not.toBe('');
@@ -203,14 +278,18 @@ describe('web pages: a county nominates in a real browser', () => {
     await page.getByRole('button', { name: '查询' }).click();
     await page.getByRole('link', { name: '查看档案 李官教师3' }).click();
     await expect(page.locator('h1').innerText()).resolves.toBe('培训档案：李官教师3');
-    await expect(page.locator('section', { hasText: '培训经历' }).innerText()).resolves.toMatch(/2019年骨干教师暑期培训[\s\S]*待审核/);
+    await expect(page.locator('section', { hasText: '培训经历' }).innerText()).resolves.toMatch(
+      /2019年骨干教师暑期培训[\s\S]*待审核/,
+    );
     await check(page, 'county-teacher-file');
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '学时达标' }).click();
     await page.getByLabel('年度').fill('2019');
     await page.getByRole('button', { name: '查询' }).click();
     // Nobody trained in 2019 yet: all seven teachers fall short of 48 hours.
     await expect(page.locator('.pager-total').innerText()).resolves.toContain('共 7 条');
-    const xlsx = await page.request.get((await page.getByRole('link', { name: '导出未达标名单' }).getAttribute('href'))!);
+    const xlsx = await page.request.get(
+      (await page.getByRole('link', { name: '导出未达标名单' }).getAttribute('href'))!,
+    );
     expect(xlsx.status()).toBe(200);
     await check(page, 'county-compliance');
     await context.close();
@@ -219,7 +298,10 @@ describe('web pages: a county nominates in a real browser', () => {
   it('shows the other county pages without axe findings', async () => {
     const { context, page } = await newUser(browser, web.url);
     await logIn(page, 'lanshan', 'County1234');
-    const { body } = await api().get(`/api/v1/enrolments?programId=${programId}&status=NOMINATED`).auth(admin, { type: 'bearer' }).expect(200);
+    const { body } = await api()
+      .get(`/api/v1/enrolments?programId=${programId}&status=NOMINATED`)
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
     for (const [name, path] of [
       ['county-programs', '/app/programs'],
       ['county-program', `/app/programs/${programId}`],

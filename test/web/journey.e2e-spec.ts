@@ -34,12 +34,14 @@ describe('web journey: program → nomination → cohort → QR check-in → cer
   });
 
   const status = (page: Page) => page.getByRole('status').first();
-  const tab = (page: Page, name: string) => page.getByRole('navigation', { name: '项目页面' }).getByRole('link', { name });
+  const tab = (page: Page, name: string) =>
+    page.getByRole('navigation', { name: '项目页面' }).getByRole('link', { name });
   /** Waits for an element's text (the pages' CSP forbids playwright's string predicates). */
   const waitForText = async (page: Page, selector: string, text: string, timeout = 15_000) => {
     const until = Date.now() + timeout;
     while ((await page.locator(selector).innerText()) !== text) {
-      if (Date.now() > until) throw new Error(`waited for "${text}", still "${await page.locator(selector).innerText()}"`);
+      if (Date.now() > until)
+        throw new Error(`waited for "${text}", still "${await page.locator(selector).innerText()}"`);
       await new Promise((r) => setTimeout(r, 250));
     }
   };
@@ -82,11 +84,16 @@ describe('web journey: program → nomination → cohort → QR check-in → cer
     const county = await newUser(browser, web.url);
     await logIn(county.page, 'journey_county', 'County1234');
     await county.page.goto('/app/teachers/import');
-    const [download] = await Promise.all([county.page.waitForEvent('download'), county.page.getByRole('link', { name: '下载教师导入模板（.xlsx）' }).click()]);
+    const [download] = await Promise.all([
+      county.page.waitForEvent('download'),
+      county.page.getByRole('link', { name: '下载教师导入模板（.xlsx）' }).click(),
+    ]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(await download.path());
     const ws = wb.getWorksheet('教师信息')!;
-    const header = [1, 2, 3, 4, 5].find((r) => ws.getRow(r).getCell(1).text.startsWith('姓名') && ws.getRow(r).getCell(3).text.startsWith('手机号'))!;
+    const header = [1, 2, 3, 4, 5].find(
+      (r) => ws.getRow(r).getCell(1).text.startsWith('姓名') && ws.getRow(r).getCell(3).text.startsWith('手机号'),
+    )!;
     const rows = [
       ['周晓梅', makeIdNumber(71001, '371302', '19880305'), teacherPhone, '兰山区枣园镇中心小学', '小学', '语文'],
       ['吴志强', makeIdNumber(71002, '371302', '19850611'), makePhone(71002), '兰山区枣园镇中心小学', '小学', '数学'],
@@ -158,7 +165,13 @@ describe('web journey: program → nomination → cohort → QR check-in → cer
     const trainer = await newUser(browser, web.url);
     await logIn(trainer.page, 'journey_trainer', SEEDED_PASSWORD);
     await trainer.page.goto('/app/trainer');
-    const [display] = await Promise.all([trainer.context.waitForEvent('page'), trainer.page.getByRole('link', { name: /签到大屏/ }).first().click()]);
+    const [display] = await Promise.all([
+      trainer.context.waitForEvent('page'),
+      trainer.page
+        .getByRole('link', { name: /签到大屏/ })
+        .first()
+        .click(),
+    ]);
     await display.waitForLoadState();
     await display.setViewportSize({ width: 1280, height: 800 });
     await expect(display.locator('#count').innerText()).resolves.toBe('已签到 0 / 1');
@@ -170,7 +183,10 @@ describe('web journey: program → nomination → cohort → QR check-in → cer
     expect(new URL(phone.page.url()).pathname).toBe('/checkin/login');
     await phone.page.getByLabel(label('手机号')).fill(teacherPhone);
     await phone.page.getByLabel(label('密码')).fill('Zhou2019ok');
-    await Promise.all([phone.page.waitForURL(/\/checkin\?/), phone.page.getByRole('button', { name: '登录并签到' }).click()]);
+    await Promise.all([
+      phone.page.waitForURL(/\/checkin\?/),
+      phone.page.getByRole('button', { name: '登录并签到' }).click(),
+    ]);
     await expect(phone.page.locator('.result').innerText()).resolves.toMatch(/签到成功[\s\S]*签到时间 08:50/);
     await expect(phone.page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(360);
     await screenshot(phone.page, 'journey-6-phone-checked-in');
@@ -203,7 +219,9 @@ describe('web journey: program → nomination → cohort → QR check-in → cer
     const res = await visitor.page.goto(verifyUrl.pathname);
     expect(res?.status()).toBe(200);
     await expect(visitor.page.locator('[data-status]').innerText()).resolves.toBe('有效');
-    await expect(visitor.page.locator('main').innerText()).resolves.toMatch(/LYGG2019-0001[\s\S]*周晓梅[\s\S]*2019年全市贫困村学校骨干教师暑期培训[\s\S]*2 学时/);
+    await expect(visitor.page.locator('main').innerText()).resolves.toMatch(
+      /LYGG2019-0001[\s\S]*周晓梅[\s\S]*2019年全市贫困村学校骨干教师暑期培训[\s\S]*2 学时/,
+    );
     await screenshot(visitor.page, 'journey-9-verified');
     await visitor.context.close();
     await phone.context.close();

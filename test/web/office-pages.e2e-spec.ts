@@ -1,7 +1,26 @@
 import type { Browser, Page } from 'playwright-core';
-import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, login, makePhone } from '../support/fixtures';
+import {
+  adminToken,
+  countyAdmin,
+  countyIdByCode,
+  createSchool,
+  createTeacher,
+  login,
+  makePhone,
+} from '../support/fixtures';
 import { ADMIN_PASSWORD } from '../support/test-app';
-import { AxeViolation, fieldError, label, launchBrowser, logIn, newUser, screenshot, seriousA11yViolations, startWebApp, WebApp } from './support/browser';
+import {
+  AxeViolation,
+  fieldError,
+  label,
+  launchBrowser,
+  logIn,
+  newUser,
+  screenshot,
+  seriousA11yViolations,
+  startWebApp,
+  WebApp,
+} from './support/browser';
 
 jest.setTimeout(240_000);
 
@@ -39,7 +58,8 @@ describe('web pages: the office runs a program in a real browser', () => {
   const flash = (page: Page) => page.locator('main .alert[role=status]').first().innerText();
   const api = () => web.t.http;
   /** A program's (or scheme's) sub-page tab. */
-  const tab = (page: Page, name: string) => page.getByRole('navigation', { name: /项目页面|计划页面/ }).getByRole('link', { name });
+  const tab = (page: Page, name: string) =>
+    page.getByRole('navigation', { name: /项目页面|计划页面/ }).getByRole('link', { name });
 
   beforeAll(async () => {
     [web, browser] = await Promise.all([startWebApp(), launchBrowser()]);
@@ -51,9 +71,24 @@ describe('web pages: the office runs a program in a real browser', () => {
     luozhuangToken = await countyAdmin(http, admin, luozhuang, 'luozhuang');
     const school = await createSchool(http, lanshanToken, lanshan, '兰山区李官镇中心小学', { povertyVillage: true });
     const other = await createSchool(http, luozhuangToken, luozhuang, '罗庄区褚墩镇中心小学', { povertyVillage: true });
-    for (let i = 0; i < 4; i++) lanshanTeachers.push(await createTeacher(http, lanshanToken, school, 1001 + i, { name: `兰山教师${i + 1}`, stage: '小学', subject: i % 2 ? '数学' : '语文' }));
-    luozhuangTeacher = await createTeacher(http, luozhuangToken, other, 2001, { name: '罗庄教师1', stage: '小学', subject: '语文' });
-    await http.post('/api/v1/users').auth(admin, { type: 'bearer' }).send({ username: 'trainer1', password: 'Trainer123', role: 'TRAINER' }).expect(201);
+    for (let i = 0; i < 4; i++)
+      lanshanTeachers.push(
+        await createTeacher(http, lanshanToken, school, 1001 + i, {
+          name: `兰山教师${i + 1}`,
+          stage: '小学',
+          subject: i % 2 ? '数学' : '语文',
+        }),
+      );
+    luozhuangTeacher = await createTeacher(http, luozhuangToken, other, 2001, {
+      name: '罗庄教师1',
+      stage: '小学',
+      subject: '语文',
+    });
+    await http
+      .post('/api/v1/users')
+      .auth(admin, { type: 'bearer' })
+      .send({ username: 'trainer1', password: 'Trainer123', role: 'TRAINER' })
+      .expect(201);
   });
   afterAll(async () => {
     await browser?.close();
@@ -62,9 +97,17 @@ describe('web pages: the office runs a program in a real browser', () => {
 
   /** A teacher's account, past its one-time password; returns the token. */
   async function teacherToken(countyToken: string, teacherId: number, n: number): Promise<string> {
-    await api().post('/api/v1/users').auth(countyToken, { type: 'bearer' }).send({ username: makePhone(n), password: 'Start1234', role: 'TEACHER', teacherId }).expect(201);
+    await api()
+      .post('/api/v1/users')
+      .auth(countyToken, { type: 'bearer' })
+      .send({ username: makePhone(n), password: 'Start1234', role: 'TEACHER', teacherId })
+      .expect(201);
     const first = await login(api(), makePhone(n), 'Start1234');
-    const res = await api().post('/api/v1/auth/password').auth(first, { type: 'bearer' }).send({ currentPassword: 'Start1234', newPassword: 'Teacher123' }).expect(200);
+    const res = await api()
+      .post('/api/v1/auth/password')
+      .auth(first, { type: 'bearer' })
+      .send({ currentPassword: 'Start1234', newPassword: 'Teacher123' })
+      .expect(200);
     return res.body.accessToken as string;
   }
 
@@ -119,8 +162,17 @@ describe('web pages: the office runs a program in a real browser', () => {
     await check(page, 'office-program-detail');
 
     // The counties nominate (their pages are tested in county-pages.e2e-spec.ts).
-    for (const t of lanshanTeachers) await api().post(`/api/v1/programs/${programId}/enrolments`).auth(lanshanToken, { type: 'bearer' }).send({ teacherId: t }).expect(201);
-    await api().post(`/api/v1/programs/${programId}/enrolments`).auth(luozhuangToken, { type: 'bearer' }).send({ teacherId: luozhuangTeacher }).expect(201);
+    for (const t of lanshanTeachers)
+      await api()
+        .post(`/api/v1/programs/${programId}/enrolments`)
+        .auth(lanshanToken, { type: 'bearer' })
+        .send({ teacherId: t })
+        .expect(201);
+    await api()
+      .post(`/api/v1/programs/${programId}/enrolments`)
+      .auth(luozhuangToken, { type: 'bearer' })
+      .send({ teacherId: luozhuangTeacher })
+      .expect(201);
 
     // 推荐审核: one rejected with a reason (asked for on its own page), the others approved in bulk.
     await tab(page, '推荐审核').click();
@@ -133,7 +185,9 @@ describe('web pages: the office runs a program in a real browser', () => {
     await page.getByLabel(label('驳回原因')).fill('不符合学科要求');
     await page.getByRole('button', { name: '确认驳回' }).click();
     await expect(flash(page)).resolves.toBe('已驳回：罗庄教师1。');
-    await expect(page.locator('tbody tr', { hasText: '罗庄教师1' }).innerText()).resolves.toMatch(/未通过[\s\S]*不符合学科要求/);
+    await expect(page.locator('tbody tr', { hasText: '罗庄教师1' }).innerText()).resolves.toMatch(
+      /未通过[\s\S]*不符合学科要求/,
+    );
     await page.getByRole('checkbox', { name: '全选本页推荐记录' }).check();
     await page.getByRole('button', { name: '批量通过' }).click();
     await expect(flash(page)).resolves.toBe('4 条推荐已审核通过。');
@@ -166,7 +220,9 @@ describe('web pages: the office runs a program in a real browser', () => {
     await expect(main(page).locator('.panel').first().innerText()).resolves.toContain('比项目学时少 3 学时');
     // Outside the cohort's dates: the service's 409, in Chinese, above the form.
     await addSession('课堂观察', '2019-07-20', '08:30', '11:30', '3');
-    await expect(page.locator('#form-error').innerText()).resolves.toBe('课次须安排在班级日期（2019-07-15 至 2019-07-16）之内');
+    await expect(page.locator('#form-error').innerText()).resolves.toBe(
+      '课次须安排在班级日期（2019-07-15 至 2019-07-16）之内',
+    );
     await addSession('课堂观察', '2019-07-16', '08:30', '11:30', '3');
     await expect(main(page).locator('.panel').first().innerText()).resolves.toContain('与项目学时一致');
     await check(page, 'office-cohort');
@@ -185,15 +241,25 @@ describe('web pages: the office runs a program in a real browser', () => {
     await check(page, 'office-assign');
 
     // The teachers confirm, the trainer's marks (API): 兰山教师4 misses a session and will not complete.
-    const { body: roster } = await api().get(`/api/v1/enrolments?programId=${programId}&cohortId=${cohortId}`).auth(admin, { type: 'bearer' }).expect(200);
-    const { body: sessions } = await api().get(`/api/v1/cohorts/${cohortId}/sessions`).auth(admin, { type: 'bearer' }).expect(200);
+    const { body: roster } = await api()
+      .get(`/api/v1/enrolments?programId=${programId}&cohortId=${cohortId}`)
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
+    const { body: sessions } = await api()
+      .get(`/api/v1/cohorts/${cohortId}/sessions`)
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
     for (const [i, t] of lanshanTeachers.entries()) {
       const e = roster.items.find((x: { teacherId: number }) => x.teacherId === t);
       const token = await teacherToken(lanshanToken, t, 1001 + i);
       await api().post(`/api/v1/enrolments/${e.id}/confirm`).auth(token, { type: 'bearer' }).expect(200);
       for (const [j, s] of sessions.items.entries()) {
         const status = i === 3 && j === 1 ? 'ABSENT' : 'PRESENT';
-        await api().put(`/api/v1/sessions/${s.id}/attendance/${e.id}`).auth(admin, { type: 'bearer' }).send({ status, reason: '纸质签到表补录' }).expect(200);
+        await api()
+          .put(`/api/v1/sessions/${s.id}/attendance/${e.id}`)
+          .auth(admin, { type: 'bearer' })
+          .send({ status, reason: '纸质签到表补录' })
+          .expect(200);
       }
     }
 
@@ -202,11 +268,15 @@ describe('web pages: the office runs a program in a real browser', () => {
     await page.getByRole('button', { name: '计算结业' }).click();
     await expect(flash(page)).resolves.toBe('结业计算完成：结业 3 人，未结业 1 人。');
     await page.getByRole('link', { name: '结业证书' }).first().click();
-    await expect(main(page).locator('p').first().innerText()).resolves.toContain('本班已结业 3 人，未结业 1 人；有效证书 0 份，尚有 3 名已结业学员未颁发');
+    await expect(main(page).locator('p').first().innerText()).resolves.toContain(
+      '本班已结业 3 人，未结业 1 人；有效证书 0 份，尚有 3 名已结业学员未颁发',
+    );
     await page.getByRole('button', { name: '为已结业学员颁发证书' }).click();
     await expect(flash(page)).resolves.toBe('已颁发 3 份证书（本班共 3 份有效证书）。');
     await expect(page.locator('tbody tr').count()).resolves.toBe(3);
-    await expect(page.locator('tbody tr').first().innerText()).resolves.toMatch(/LYGG2019-0001[\s\S]*兰山教师1[\s\S]*有效/);
+    await expect(page.locator('tbody tr').first().innerText()).resolves.toMatch(
+      /LYGG2019-0001[\s\S]*兰山教师1[\s\S]*有效/,
+    );
     await check(page, 'office-certificates');
 
     // The print link opens the cohort's PDF in a new tab.
@@ -229,13 +299,24 @@ describe('web pages: the office runs a program in a real browser', () => {
     await page.getByRole('button', { name: '确认撤销' }).click();
     expect(new URL(page.url()).pathname).toBe(`/app/programs/${programId}/cohorts/${cohortId}/certificates`);
     await expect(flash(page)).resolves.toContain('已撤销证书 LYGG2019-0002');
-    await expect(page.locator('tbody tr', { hasText: 'LYGG2019-0002' }).innerText()).resolves.toMatch(/已撤销[\s\S]*考勤记录有误/);
-    const { body: revoked } = await api().get('/api/v1/certificates?status=REVOKED').auth(admin, { type: 'bearer' }).expect(200);
+    await expect(page.locator('tbody tr', { hasText: 'LYGG2019-0002' }).innerText()).resolves.toMatch(
+      /已撤销[\s\S]*考勤记录有误/,
+    );
+    const { body: revoked } = await api()
+      .get('/api/v1/certificates?status=REVOKED')
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
     expect(revoked.items.map((c: { number: string }) => c.number)).toEqual(['LYGG2019-0002']);
 
     // Per-county figures: quota, nominated, approved, confirmed, completed, certified.
     await page.goto(`/app/programs/${programId}/dashboard`);
-    const cells = async (county: string) => (await page.locator('tr', { has: page.locator('th', { hasText: county }) }).locator('td').allInnerTexts()).map(Number);
+    const cells = async (county: string) =>
+      (
+        await page
+          .locator('tr', { has: page.locator('th', { hasText: county }) })
+          .locator('td')
+          .allInnerTexts()
+      ).map(Number);
     // quota, nominated, waitlisted, approved, confirmed, completed, certified, rejected, withdrawn, declined
     await expect(cells('兰山区')).resolves.toEqual([8, 4, 0, 4, 4, 3, 2, 0, 0, 0]);
     await expect(cells('罗庄区')).resolves.toEqual([2, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
@@ -246,7 +327,9 @@ describe('web pages: the office runs a program in a real browser', () => {
     await main(page).getByLabel(label('培训项目')).selectOption({ label: '2019 2019年全市贫困村学校骨干教师暑期培训' });
     await page.getByRole('button', { name: '查询' }).click();
     await expect(page.locator('tbody tr').count()).resolves.toBe(3);
-    const register = await page.request.get((await page.getByRole('link', { name: /证书登记册/ }).getAttribute('href'))!);
+    const register = await page.request.get(
+      (await page.getByRole('link', { name: /证书登记册/ }).getAttribute('href'))!,
+    );
     expect(register.status()).toBe(200);
     expect(register.headers()['content-type']).toContain('spreadsheetml');
     await check(page, 'office-certificate-register');
@@ -280,10 +363,21 @@ describe('web pages: the office runs a program in a real browser', () => {
     const schemeId = Number(new URL(page.url()).pathname.split('/').pop());
 
     // 兰山 nominates two teachers (its page is tested in county-pages.e2e-spec.ts); the office approves in bulk.
-    const receiving = await createSchool(api(), admin, luozhuang, '罗庄区高都中心小学', { povertyVillage: true, receivingSchool: true });
+    const receiving = await createSchool(api(), admin, luozhuang, '罗庄区高都中心小学', {
+      povertyVillage: true,
+      receivingSchool: true,
+    });
     for (const t of lanshanTeachers.slice(0, 2)) {
-      await api().patch(`/api/v1/teachers/${t}`).auth(lanshanToken, { type: 'bearer' }).send({ title: '一级教师', teachingStartYear: 2006, appraisalsQualified: true }).expect(200);
-      await api().post(`/api/v1/schemes/${schemeId}/placements`).auth(lanshanToken, { type: 'bearer' }).send({ teacherId: t, receivingSchoolId: receiving }).expect(201);
+      await api()
+        .patch(`/api/v1/teachers/${t}`)
+        .auth(lanshanToken, { type: 'bearer' })
+        .send({ title: '一级教师', teachingStartYear: 2006, appraisalsQualified: true })
+        .expect(200);
+      await api()
+        .post(`/api/v1/schemes/${schemeId}/placements`)
+        .auth(lanshanToken, { type: 'bearer' })
+        .send({ teacherId: t, receivingSchoolId: receiving })
+        .expect(201);
     }
     await tab(page, '选派台账').click();
     await expect(page.locator('tbody tr', { hasText: '已推荐' }).count()).resolves.toBe(2);
@@ -316,10 +410,17 @@ describe('web pages: the office runs a program in a real browser', () => {
     await page.goto(`/app/schemes/${schemeId}/ledger`);
     await expect(page.locator('tfoot tr').last().innerText()).resolves.toContain('¥19,937.30');
     await check(page, 'office-scheme-ledger');
-    const ledger = await page.request.get((await page.getByRole('link', { name: '导出津贴台账' }).getAttribute('href'))!);
+    const ledger = await page.request.get(
+      (await page.getByRole('link', { name: '导出津贴台账' }).getAttribute('href'))!,
+    );
     expect(ledger.headers()['content-type']).toContain('spreadsheetml');
     await page.goto(`/app/schemes/${schemeId}/dashboard`);
-    await expect(page.locator('tr', { has: page.locator('th', { hasText: '兰山区' }) }).locator('td').allInnerTexts()).resolves.toEqual(['4', '0', '0', '0', '1', '0', '1', '¥19,937.30']);
+    await expect(
+      page
+        .locator('tr', { has: page.locator('th', { hasText: '兰山区' }) })
+        .locator('td')
+        .allInnerTexts(),
+    ).resolves.toEqual(['4', '0', '0', '0', '1', '0', '1', '¥19,937.30']);
     await check(page, 'office-scheme-dashboard');
     await page.goto('/app/placements');
     await expect(page.locator('tbody tr').count()).resolves.toBe(2);
@@ -347,7 +448,9 @@ describe('web pages: the office runs a program in a real browser', () => {
       expect(await page.locator('h1').count()).toBe(1);
       await check(page, name);
     }
-    await expect(main(page).locator('section', { hasText: '培训经历' }).innerText()).resolves.toMatch(/2019年全市贫困村学校骨干教师暑期培训[\s\S]*已结业[\s\S]*LYGG2019-0001/);
+    await expect(main(page).locator('section', { hasText: '培训经历' }).innerText()).resolves.toMatch(
+      /2019年全市贫困村学校骨干教师暑期培训[\s\S]*已结业[\s\S]*LYGG2019-0001/,
+    );
     await page.goto(`/app/programs/${programId}/cohorts/new`);
     await page.getByRole('button', { name: '保存' }).click();
     await check(page, 'office-cohort-new-errors');
@@ -364,7 +467,10 @@ describe('web pages: the office runs a program in a real browser', () => {
     await page.getByRole('button', { name: '保存' }).click();
     await expect(flash(page)).resolves.toContain('已保存培训项目');
     await expect(main(page).innerText()).resolves.toMatch(/推荐截止\s*2030-06-30 17:00/);
-    const { body: saved } = await api().get(`/api/v1/programs/${programId}`).auth(admin, { type: 'bearer' }).expect(200);
+    const { body: saved } = await api()
+      .get(`/api/v1/programs/${programId}`)
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
     expect(saved.nominationDeadline).toBe('2030-06-30T09:00:00.000Z');
     await page.getByRole('link', { name: '编辑项目' }).click();
     await page.getByLabel('推荐截止日期').fill('');

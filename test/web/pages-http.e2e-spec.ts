@@ -12,7 +12,8 @@ describe('web pages over HTTP', () => {
   let county: string;
   let otherCountyTeacher: number;
 
-  const cookieOf = (res: { headers: Record<string, unknown> }) => ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []);
+  const cookieOf = (res: { headers: Record<string, unknown> }) =>
+    ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []);
   const sessionCookie = async (username: string, password: string) => {
     const res = await t.http.post('/login').type('form').send({ username, password }).expect(303);
     const cookie = cookieOf(res).find((c) => c.startsWith('shipei_token='));
@@ -27,7 +28,12 @@ describe('web pages over HTTP', () => {
     luozhuang = await countyIdByCode(t.db, '371311');
     county = await countyAdmin(t.http, admin, lanshan, 'lanshan');
     const other = await countyAdmin(t.http, admin, luozhuang, 'luozhuang');
-    otherCountyTeacher = await createTeacher(t.http, other, await createSchool(t.http, other, luozhuang, '罗庄区实验小学'), 7001);
+    otherCountyTeacher = await createTeacher(
+      t.http,
+      other,
+      await createSchool(t.http, other, luozhuang, '罗庄区实验小学'),
+      7001,
+    );
   });
   afterAll(async () => t?.close());
 
@@ -38,13 +44,21 @@ describe('web pages over HTTP', () => {
     await t.http.get('/app').expect(303).expect('location', '/login');
     const post = await t.http.post('/app/schools/new').type('form').send({ name: 'x' }).expect(303);
     expect(post.headers.location).toBe('/login');
-    const login = await t.http.get('/login').expect(200).expect('content-type', /text\/html/);
+    const login = await t.http
+      .get('/login')
+      .expect(200)
+      .expect('content-type', /text\/html/);
     expect(login.text).toContain('<html lang="zh-CN">');
     expect(login.headers['cache-control']).toBe('no-store');
   });
 
   it('sets the token in an HttpOnly, SameSite=Lax cookie the API accepts too, and clears it on logout', async () => {
-    const res = await t.http.post('/login').type('form').send({ username: 'admin', password: ADMIN_PASSWORD }).expect(303).expect('location', '/app');
+    const res = await t.http
+      .post('/login')
+      .type('form')
+      .send({ username: 'admin', password: ADMIN_PASSWORD })
+      .expect(303)
+      .expect('location', '/app');
     const cookie = cookieOf(res).find((c) => c.startsWith('shipei_token='))!;
     expect(cookie).toMatch(/; Max-Age=28800/);
     expect(cookie).toMatch(/; Path=\//);
@@ -53,29 +67,57 @@ describe('web pages over HTTP', () => {
     const session = cookie.split(';')[0];
     await t.http.get('/api/v1/auth/me').set('cookie', session).expect(200);
     const out = await t.http.post('/logout').set('cookie', session).expect(303).expect('location', '/login');
-    expect(cookieOf(out).find((c) => c.startsWith('shipei_token='))).toMatch(/shipei_token=;.*Expires=Thu, 01 Jan 1970/);
+    expect(cookieOf(out).find((c) => c.startsWith('shipei_token='))).toMatch(
+      /shipei_token=;.*Expires=Thu, 01 Jan 1970/,
+    );
   });
 
   it('never redirects to another site after login', async () => {
     for (const next of ['//evil.example/x', 'https://evil.example', '/\\evil.example', '/login?next=/x']) {
-      const res = await t.http.post('/login').type('form').send({ username: 'admin', password: ADMIN_PASSWORD, next }).expect(303);
+      const res = await t.http
+        .post('/login')
+        .type('form')
+        .send({ username: 'admin', password: ADMIN_PASSWORD, next })
+        .expect(303);
       expect(res.headers.location).toBe('/app');
     }
-    const res = await t.http.post('/login').type('form').send({ username: 'admin', password: ADMIN_PASSWORD, next: '/app/audit?entity=teacher' }).expect(303);
+    const res = await t.http
+      .post('/login')
+      .type('form')
+      .send({ username: 'admin', password: ADMIN_PASSWORD, next: '/app/audit?entity=teacher' })
+      .expect(303);
     expect(res.headers.location).toBe('/app/audit?entity=teacher');
   });
 
   it('refuses a form posted from another site, writing nothing', async () => {
     const session = await sessionCookie('lanshan', 'County1234');
     const before = await t.db.query(`SELECT COUNT(*) AS n FROM organisation WHERE type = 'SCHOOL'`);
-    const res = await t.http.post('/app/schools/new').set('cookie', session).set('origin', 'http://evil.example').type('form').send({ name: '跨站学校' }).expect(403);
+    const res = await t.http
+      .post('/app/schools/new')
+      .set('cookie', session)
+      .set('origin', 'http://evil.example')
+      .type('form')
+      .send({ name: '跨站学校' })
+      .expect(403);
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.text).toContain('请求来源无效');
-    await t.http.post('/login').set('origin', 'null').type('form').send({ username: 'admin', password: ADMIN_PASSWORD }).expect(403);
+    await t.http
+      .post('/login')
+      .set('origin', 'null')
+      .type('form')
+      .send({ username: 'admin', password: ADMIN_PASSWORD })
+      .expect(403);
     const after = await t.db.query(`SELECT COUNT(*) AS n FROM organisation WHERE type = 'SCHOOL'`);
     expect(Number(after[0].n)).toBe(Number(before[0].n));
     // The same form from the site itself works.
-    await t.http.post('/app/schools/new').set('cookie', session).set('origin', 'http://127.0.0.1').set('host', '127.0.0.1').type('form').send({ name: '兰山区同站小学' }).expect(303);
+    await t.http
+      .post('/app/schools/new')
+      .set('cookie', session)
+      .set('origin', 'http://127.0.0.1')
+      .set('host', '127.0.0.1')
+      .type('form')
+      .send({ name: '兰山区同站小学' })
+      .expect(303);
   });
 
   it('escapes what users typed', async () => {
@@ -115,7 +157,10 @@ describe('web pages over HTTP', () => {
     let last = 0;
     let text = '';
     for (let i = 0; i < 25 && last !== 429; i++) {
-      const res = await t.http.post('/login').type('form').send({ username: `nobody${i}`, password: 'whatever1' });
+      const res = await t.http
+        .post('/login')
+        .type('form')
+        .send({ username: `nobody${i}`, password: 'whatever1' });
       last = res.status;
       text = res.text;
     }

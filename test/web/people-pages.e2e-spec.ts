@@ -5,7 +5,17 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { makeIdNumber, makePhone } from '../support/fixtures';
 import { ADMIN_PASSWORD } from '../support/test-app';
-import { fieldError, label, launchBrowser, logIn, logOut, newUser, screenshot, startWebApp, WebApp } from './support/browser';
+import {
+  fieldError,
+  label,
+  launchBrowser,
+  logIn,
+  logOut,
+  newUser,
+  screenshot,
+  startWebApp,
+  WebApp,
+} from './support/browser';
 
 /**
  * In Chromium: the office creates a county account with a one-time password, the county changes
@@ -28,7 +38,8 @@ describe('web pages: accounts, schools and teachers in a real browser', () => {
   });
 
   const main = (page: Page) => page.locator('main');
-  const nav = (page: Page, name: string) => page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name });
+  const nav = (page: Page, name: string) =>
+    page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name });
 
   it('sends a visitor to the login page and back, and shows a wrong password in Chinese', async () => {
     const { context, page } = await newUser(browser, web.url);
@@ -50,7 +61,9 @@ describe('web pages: accounts, schools and teachers in a real browser', () => {
   it('lets the office create a county account, and the county must change its one-time password', async () => {
     const office = await newUser(browser, web.url);
     await logIn(office.page, 'admin', ADMIN_PASSWORD);
-    await expect(office.page.locator('.topbar').innerText()).resolves.toMatch(/系统管理员[\s\S]*市级管理员 · 临沂市教育局/);
+    await expect(office.page.locator('.topbar').innerText()).resolves.toMatch(
+      /系统管理员[\s\S]*市级管理员 · 临沂市教育局/,
+    );
     await nav(office.page, '账号管理').click();
     await office.page.getByRole('link', { name: '新建账号' }).click();
     await office.page.getByLabel(label('用户名')).fill('lanshan');
@@ -243,7 +256,9 @@ describe('web pages: accounts, schools and teachers in a real browser', () => {
     await page.getByRole('button', { name: '查询' }).click();
     const rows = main(page).locator('tbody tr');
     await expect(rows.count()).resolves.toBe(1);
-    await expect(rows.first().innerText()).resolves.toMatch(/系统管理员[\s\S]*查看完整信息[\s\S]*教师[\s\S]*身份证号、手机号/);
+    await expect(rows.first().innerText()).resolves.toMatch(
+      /系统管理员[\s\S]*查看完整信息[\s\S]*教师[\s\S]*身份证号、手机号/,
+    );
     // Field names only: the log page never shows the values.
     expect(await main(page).innerText()).not.toContain(makeIdNumber(1234, '371302', '19850312'));
     await page.getByLabel(label('操作人用户名')).fill('lanshan');
@@ -263,13 +278,19 @@ describe('web pages: accounts, schools and teachers in a real browser', () => {
     await page.getByRole('link', { name: '导入教师' }).click();
     await expect(page.locator('.steps [aria-current="step"]').innerText()).resolves.toBe('上传文件');
     // Step 1: the template, downloaded with the page's own session cookie.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载教师导入模板（.xlsx）' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '下载教师导入模板（.xlsx）' }).click(),
+    ]);
     const templatePath = await download.path();
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(templatePath);
     const ws = wb.getWorksheet('教师信息')!;
-    const headerRow = [1, 2, 3, 4, 5].find((r) => ws.getRow(r).getCell(1).text.startsWith('姓名') && ws.getRow(r).getCell(3).text.startsWith('手机号'))!;
-    const put = (n: number, cells: string[]) => cells.forEach((v, i) => (ws.getRow(headerRow + n).getCell(i + 1).value = v));
+    const headerRow = [1, 2, 3, 4, 5].find(
+      (r) => ws.getRow(r).getCell(1).text.startsWith('姓名') && ws.getRow(r).getCell(3).text.startsWith('手机号'),
+    )!;
+    const put = (n: number, cells: string[]) =>
+      cells.forEach((v, i) => (ws.getRow(headerRow + n).getCell(i + 1).value = v));
     const good = makeIdNumber(2001, '371302', '19900101');
     const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
     put(1, ['赵敏', good, makePhone(2001), '兰山区白沙埠镇中心小学', '小学', '数学']);
@@ -286,15 +307,33 @@ describe('web pages: accounts, schools and teachers in a real browser', () => {
     await expect(page.getByRole('alert').innerText()).resolves.toContain('未导入任何数据');
     const errorRows = page.locator('main table tbody tr');
     await expect(errorRows.count()).resolves.toBe(2);
-    await expect(errorRows.nth(0).innerText()).resolves.toMatch(new RegExp(`第 ${headerRow + 2} 行\\s+身份证号\\s+\\S+`));
-    await expect(errorRows.nth(1).innerText()).resolves.toMatch(new RegExp(`第 ${headerRow + 3} 行\\s+学校\\s+.*不存在的学校`));
+    await expect(errorRows.nth(0).innerText()).resolves.toMatch(
+      new RegExp(`第 ${headerRow + 2} 行\\s+身份证号\\s+\\S+`),
+    );
+    await expect(errorRows.nth(1).innerText()).resolves.toMatch(
+      new RegExp(`第 ${headerRow + 3} 行\\s+学校\\s+.*不存在的学校`),
+    );
     await screenshot(page, 'county-teacher-import-errors');
     await page.goto('/app/teachers?q=赵');
     await expect(page.locator('main td.empty').innerText()).resolves.toBe('暂无数据');
 
     // Fixed: all rows written.
-    put(2, ['钱伟', makeIdNumber(2002, '371302', '19910101'), makePhone(2002), '兰山区白沙埠镇中心小学', '初中', '英语']);
-    put(3, ['孙丽', makeIdNumber(2003, '371302', '19920202'), makePhone(2003), '兰山区白沙埠镇中心小学', '小学', '音乐']);
+    put(2, [
+      '钱伟',
+      makeIdNumber(2002, '371302', '19910101'),
+      makePhone(2002),
+      '兰山区白沙埠镇中心小学',
+      '初中',
+      '英语',
+    ]);
+    put(3, [
+      '孙丽',
+      makeIdNumber(2003, '371302', '19920202'),
+      makePhone(2003),
+      '兰山区白沙埠镇中心小学',
+      '小学',
+      '音乐',
+    ]);
     const goodFile = join(dir, '教师.xlsx');
     writeFileSync(goodFile, Buffer.from(await wb.xlsx.writeBuffer()));
     await page.goto('/app/teachers/import');

@@ -1,6 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { makeIdNumber, makePhone } from '../support/fixtures';
-import { AxeViolation, fieldError, label, launchBrowser, logIn, newUser, screenshot, seriousA11yViolations, startWebApp, WebApp } from './support/browser';
+import {
+  AxeViolation,
+  fieldError,
+  label,
+  launchBrowser,
+  logIn,
+  newUser,
+  screenshot,
+  seriousA11yViolations,
+  startWebApp,
+  WebApp,
+} from './support/browser';
 import { checkinCode, controlClock, readQr, SEEDED_PASSWORD, seedTraining, TrainingWorld } from './support/training';
 
 jest.setTimeout(240_000);
@@ -52,18 +63,22 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
   const waitForText = async (locator: ReturnType<Page['locator']>, text: string, timeout = 15_000) => {
     const until = Date.now() + timeout;
     while ((await locator.innerText()) !== text) {
-      if (Date.now() > until) throw new Error(`waited ${timeout} ms for "${text}", still "${await locator.innerText()}"`);
+      if (Date.now() > until)
+        throw new Error(`waited ${timeout} ms for "${text}", still "${await locator.innerText()}"`);
       await new Promise((r) => setTimeout(r, 250));
     }
   };
-  const fitsPhone = async (page: Page) => expect(page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(360);
+  const fitsPhone = async (page: Page) =>
+    expect(page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(360);
 
   it('lets a teacher confirm a place and another decline with a reason, on the phone', async () => {
     const a = await teacherPhone('A');
     await a.page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的培训' }).click();
     await check(a.page, 'teacher-programs-phone');
     const card = a.page.locator('.cards > li', { hasText: '2019年全市贫困村学校骨干教师暑期培训' });
-    await expect(card.innerText()).resolves.toMatch(/审核通过[\s\S]*一班[\s\S]*2019-07-15 至 2019-07-16[\s\S]*临沂大学西校区/);
+    await expect(card.innerText()).resolves.toMatch(
+      /审核通过[\s\S]*一班[\s\S]*2019-07-15 至 2019-07-16[\s\S]*临沂大学西校区/,
+    );
     await card.getByRole('button', { name: '确认报到' }).click();
     await expect(a.page.getByRole('status').first().innerText()).resolves.toContain('已确认报到');
     await expect(a.page.locator('.cards > li').first().innerText()).resolves.toContain('已报到');
@@ -115,7 +130,9 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
     await a.page.getByLabel(label('密码')).fill(SEEDED_PASSWORD);
     await Promise.all([a.page.waitForURL(/\/checkin\?/), a.page.getByRole('button', { name: '登录并签到' }).click()]);
     await expect(result(a.page).getAttribute('data-result')).resolves.toBe('PRESENT');
-    await expect(result(a.page).innerText()).resolves.toMatch(/签到成功[\s\S]*签到时间 08:50[\s\S]*新课标解读[\s\S]*2019-07-15 09:00–11:00/);
+    await expect(result(a.page).innerText()).resolves.toMatch(
+      /签到成功[\s\S]*签到时间 08:50[\s\S]*新课标解读[\s\S]*2019-07-15 09:00–11:00/,
+    );
     await check(a.page, 'checkin-success-phone');
     await fitsPhone(a.page);
     // Scanning again changes nothing.
@@ -173,8 +190,13 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
     await check(x.page, 'checkin-not-in-cohort-phone');
     await x.context.close();
     // Nothing was recorded for the refusals.
-    const rows = await web.t.db.query('SELECT enrolmentId FROM attendance_record WHERE sessionId IN (?, ?)', [w.sessions.S1, w.sessions.S2]);
-    expect(rows.map((r: { enrolmentId: number }) => Number(r.enrolmentId)).sort()).toEqual([w.teachers.A.enrolmentId, w.teachers.B.enrolmentId].sort());
+    const rows = await web.t.db.query('SELECT enrolmentId FROM attendance_record WHERE sessionId IN (?, ?)', [
+      w.sessions.S1,
+      w.sessions.S2,
+    ]);
+    expect(rows.map((r: { enrolmentId: number }) => Number(r.enrolmentId)).sort()).toEqual(
+      [w.teachers.A.enrolmentId, w.teachers.B.enrolmentId].sort(),
+    );
   });
 
   it('takes a leave request on the phone (by keyboard), the trainer approves it, and the session shows 请假', async () => {
@@ -197,7 +219,9 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
     await c.page.getByRole('button', { name: '提交申请' }).focus();
     await Promise.all([c.page.waitForURL(/\/app\/me\/leave$/), c.page.keyboard.press('Enter')]);
     await expect(c.page.getByRole('status').first().innerText()).resolves.toContain('病假申请已提交（1 个课次）');
-    await expect(c.page.locator('.cards > li').first().innerText()).resolves.toMatch(/病假[\s\S]*待审批[\s\S]*课堂观察与评价[\s\S]*发烧，下午去医院就诊/);
+    await expect(c.page.locator('.cards > li').first().innerText()).resolves.toMatch(
+      /病假[\s\S]*待审批[\s\S]*课堂观察与评价[\s\S]*发烧，下午去医院就诊/,
+    );
     await check(c.page, 'teacher-leave-phone');
 
     const trainer = await trainerPage();
@@ -211,14 +235,18 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
     await trainer.page.getByRole('button', { name: '批准', exact: true }).click();
     await expect(trainer.page.getByRole('status').first().innerText()).resolves.toContain('已批准 张丽 的病假');
     await trainer.page.goto(`/app/trainer/sessions/${w.sessions.S2}`);
-    await expect(trainer.page.locator('tbody tr', { hasText: '张丽' }).innerText()).resolves.toMatch(/请假[\s\S]*请假批准[\s\S]*病假（请假批准）/);
+    await expect(trainer.page.locator('tbody tr', { hasText: '张丽' }).innerText()).resolves.toMatch(
+      /请假[\s\S]*请假批准[\s\S]*病假（请假批准）/,
+    );
     await trainer.context.close();
 
     await c.page.reload();
     await expect(c.page.locator('.cards > li').first().innerText()).resolves.toMatch(/已批准[\s\S]*注意休息/);
     await c.page.goto('/app/me/attendance');
     await check(c.page, 'teacher-attendance-phone');
-    await expect(c.page.locator('.session-list li', { hasText: '课堂观察与评价' }).innerText()).resolves.toContain('请假');
+    await expect(c.page.locator('.session-list li', { hasText: '课堂观察与评价' }).innerText()).resolves.toContain(
+      '请假',
+    );
     await fitsPhone(c.page);
     await c.context.close();
   });
@@ -240,7 +268,9 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
     await expect(trainer.page.locator('tbody td.empty').innerText()).resolves.toBe('暂无数据');
     await trainer.context.close();
     await b.page.goto('/app/me/leave');
-    await expect(b.page.locator('.cards > li').first().innerText()).resolves.toMatch(/事假[\s\S]*未批准[\s\S]*该课为必修实践课，请调整安排/);
+    await expect(b.page.locator('.cards > li').first().innerText()).resolves.toMatch(
+      /事假[\s\S]*未批准[\s\S]*该课为必修实践课，请调整安排/,
+    );
     await b.context.close();
   });
 
@@ -258,26 +288,43 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
     await expect(fieldError(trainer.page, '原因')).resolves.toBe('请填写原因');
     await trainer.page.getByLabel(label('原因')).fill('交通管制，经核实按时到课');
     await trainer.page.getByRole('button', { name: '保存' }).click();
-    await expect(trainer.page.getByRole('status').first().innerText()).resolves.toContain('已将 李建国 的考勤更正为「出勤」');
-    await expect(trainer.page.locator('tbody tr', { hasText: '李建国' }).innerText()).resolves.toMatch(/出勤[\s\S]*09:20[\s\S]*培训教师标记[\s\S]*交通管制，经核实按时到课/);
+    await expect(trainer.page.getByRole('status').first().innerText()).resolves.toContain(
+      '已将 李建国 的考勤更正为「出勤」',
+    );
+    await expect(trainer.page.locator('tbody tr', { hasText: '李建国' }).innerText()).resolves.toMatch(
+      /出勤[\s\S]*09:20[\s\S]*培训教师标记[\s\S]*交通管制，经核实按时到课/,
+    );
     await trainer.context.close();
-    const audit = await web.t.db.query(`SELECT actorRole, action, fields, note FROM audit_entry WHERE entity = 'attendance' AND action = 'correct'`);
+    const audit = await web.t.db.query(
+      `SELECT actorRole, action, fields, note FROM audit_entry WHERE entity = 'attendance' AND action = 'correct'`,
+    );
     expect(audit).toEqual([{ actorRole: 'TRAINER', action: 'correct', fields: 'status,reason', note: 'LATE→PRESENT' }]);
   });
 
   it('closes a session, runs completion, issues and prints certificates; the teacher downloads hers and the public page verifies it', async () => {
     // 王秀英 attended the other two sessions too (checked in on time).
-    for (const [at, s] of [['2019-07-15T13:55:00', w.sessions.S2], ['2019-07-16T08:55:00', w.sessions.S3]] as const) {
+    for (const [at, s] of [
+      ['2019-07-15T13:55:00', w.sessions.S2],
+      ['2019-07-16T08:55:00', w.sessions.S3],
+    ] as const) {
       setClock(at);
       const code = await checkinCode(web.t.http, w.trainer.token, s);
-      await web.t.http.post(`/api/v1/sessions/${s}/checkins`).auth(w.teachers.A.token, { type: 'bearer' }).send({ code }).expect(201);
+      await web.t.http
+        .post(`/api/v1/sessions/${s}/checkins`)
+        .auth(w.teachers.A.token, { type: 'bearer' })
+        .send({ code })
+        .expect(201);
     }
     setClock('2019-07-16T12:00:00');
     const trainer = await trainerPage();
     await trainer.page.goto(`/app/trainer/sessions/${w.sessions.S1}`);
     await trainer.page.getByRole('button', { name: '结束签到' }).click();
-    await expect(trainer.page.getByRole('status').first().innerText()).resolves.toContain('已结束签到：1 名未签到的学员记为缺勤');
-    await expect(trainer.page.locator('tbody tr', { hasText: '张丽' }).innerText()).resolves.toMatch(/缺勤[\s\S]*结束签到时记缺勤/);
+    await expect(trainer.page.getByRole('status').first().innerText()).resolves.toContain(
+      '已结束签到：1 名未签到的学员记为缺勤',
+    );
+    await expect(trainer.page.locator('tbody tr', { hasText: '张丽' }).innerText()).resolves.toMatch(
+      /缺勤[\s\S]*结束签到时记缺勤/,
+    );
     // The paper sign-in sheet opens as a PDF in a new tab.
     const sheet = trainer.page.locator(`a[href="/app/trainer/sessions/${w.sessions.S1}/sign-in-sheet.pdf"]`).first();
     await expect(sheet.getAttribute('target')).resolves.toBe('_blank');
@@ -288,11 +335,17 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
 
     await trainer.page.goto(`/app/trainer/cohorts/${w.cohortId}`);
     await trainer.page.getByRole('button', { name: '计算结业' }).click();
-    await expect(trainer.page.getByRole('status').first().innerText()).resolves.toContain('结业计算完成：结业 1 人，未结业 2 人（课次合计 6 学时，出勤率须达 80%）');
+    await expect(trainer.page.getByRole('status').first().innerText()).resolves.toContain(
+      '结业计算完成：结业 1 人，未结业 2 人（课次合计 6 学时，出勤率须达 80%）',
+    );
     await trainer.page.getByRole('button', { name: '颁发结业证书' }).click();
     await expect(trainer.page.getByRole('status').first().innerText()).resolves.toContain('已颁发 1 份结业证书');
-    await expect(trainer.page.locator('tbody tr', { hasText: '王秀英' }).innerText()).resolves.toMatch(/100%[\s\S]*已结业[\s\S]*LYGG2019-0001/);
-    await expect(trainer.page.locator('tbody tr', { hasText: '张丽' }).innerText()).resolves.toMatch(/缺勤[\s\S]*请假[\s\S]*未结业/);
+    await expect(trainer.page.locator('tbody tr', { hasText: '王秀英' }).innerText()).resolves.toMatch(
+      /100%[\s\S]*已结业[\s\S]*LYGG2019-0001/,
+    );
+    await expect(trainer.page.locator('tbody tr', { hasText: '张丽' }).innerText()).resolves.toMatch(
+      /缺勤[\s\S]*请假[\s\S]*未结业/,
+    );
     await check(trainer.page, 'trainer-cohort-completed');
     const print = trainer.page.getByRole('link', { name: /打印本班证书/ });
     await expect(print.getAttribute('target')).resolves.toBe('_blank');
@@ -306,8 +359,12 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
     await a.page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的证书' }).click();
     await check(a.page, 'teacher-certificates-phone');
     const card = a.page.locator('.cards > li').first();
-    await expect(card.innerText()).resolves.toMatch(/2019年全市贫困村学校骨干教师暑期培训[\s\S]*有效[\s\S]*LYGG2019-0001[\s\S]*6 学时/);
-    const own = await a.page.request.get((await card.getByRole('link', { name: '下载证书（PDF）' }).getAttribute('href'))!);
+    await expect(card.innerText()).resolves.toMatch(
+      /2019年全市贫困村学校骨干教师暑期培训[\s\S]*有效[\s\S]*LYGG2019-0001[\s\S]*6 学时/,
+    );
+    const own = await a.page.request.get(
+      (await card.getByRole('link', { name: '下载证书（PDF）' }).getAttribute('href'))!,
+    );
     expect(own.headers()['content-type']).toBe('application/pdf');
     await a.page.goto('/app/me/attendance');
     await expect(a.page.locator('.panel').first().innerText()).resolves.toMatch(/6 \/ 6 学时[\s\S]*100%[\s\S]*已结业/);
@@ -316,7 +373,9 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
     expect(new URL(a.page.url()).pathname).toMatch(/^\/verify\/[A-Za-z0-9_-]+$/);
     await check(a.page, 'verify-valid-phone');
     await expect(a.page.locator('[data-status]').innerText()).resolves.toBe('有效');
-    await expect(a.page.locator('main').innerText()).resolves.toMatch(/LYGG2019-0001[\s\S]*王秀英[\s\S]*2019年全市贫困村学校骨干教师暑期培训[\s\S]*6 学时[\s\S]*临沂市教育局/);
+    await expect(a.page.locator('main').innerText()).resolves.toMatch(
+      /LYGG2019-0001[\s\S]*王秀英[\s\S]*2019年全市贫困村学校骨干教师暑期培训[\s\S]*6 学时[\s\S]*临沂市教育局/,
+    );
     await a.context.close();
 
     // The public, signed out.
@@ -336,10 +395,32 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
 
   it('sends a teacher still on a one-time password through the password change and back to the check-in', async () => {
     const { http } = web.t;
-    const teacherId = (await http.post('/api/v1/teachers').auth(w.county, { type: 'bearer' }).send({ name: '孙悦', idNumber: makeIdNumber(61090), phone: makePhone(61090), schoolId: (await http.get(`/api/v1/teachers/${w.teachers.A.teacherId}`).auth(w.county, { type: 'bearer' })).body.schoolId })).body.id;
-    await http.post('/api/v1/users').auth(w.county, { type: 'bearer' }).send({ username: makePhone(61090), password: 'Once1234x', role: 'TEACHER', teacherId }).expect(201);
-    const login = await http.post('/login').type('form').send({ username: makePhone(61090), password: 'Once1234x' }).expect(303);
-    const cookie = ([] as string[]).concat(login.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('shipei_token='))!.split(';')[0];
+    const teacherId = (
+      await http
+        .post('/api/v1/teachers')
+        .auth(w.county, { type: 'bearer' })
+        .send({
+          name: '孙悦',
+          idNumber: makeIdNumber(61090),
+          phone: makePhone(61090),
+          schoolId: (await http.get(`/api/v1/teachers/${w.teachers.A.teacherId}`).auth(w.county, { type: 'bearer' }))
+            .body.schoolId,
+        })
+    ).body.id;
+    await http
+      .post('/api/v1/users')
+      .auth(w.county, { type: 'bearer' })
+      .send({ username: makePhone(61090), password: 'Once1234x', role: 'TEACHER', teacherId })
+      .expect(201);
+    const login = await http
+      .post('/login')
+      .type('form')
+      .send({ username: makePhone(61090), password: 'Once1234x' })
+      .expect(303);
+    const cookie = ([] as string[])
+      .concat(login.headers['set-cookie'] as unknown as string[])
+      .find((c) => c.startsWith('shipei_token='))!
+      .split(';')[0];
     const scan = checkinPath(w.sessions.S1, 'AAAAAAAAAAAAAAAA');
     const res = await http.get(scan).set('cookie', cookie).expect(303);
     expect(res.headers.location).toBe(`/password?next=${encodeURIComponent(scan)}`);
@@ -347,7 +428,10 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
     const anon = await http.get(scan).expect(303);
     expect(anon.headers.location).toBe(`/checkin/login?next=${encodeURIComponent(scan)}`);
     const page = await http.get(anon.headers.location).expect(200);
-    const next = /name="next" value="([^"]*)"/.exec(page.text)?.[1].replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    const next = /name="next" value="([^"]*)"/
+      .exec(page.text)?.[1]
+      .replace(/&#x3D;/g, '=')
+      .replace(/&amp;/g, '&');
     expect(next).toBe(scan);
     // A next that is not a check-in address is dropped.
     expect((await http.get('/checkin/login?next=%2Fapp%2Fusers').expect(200)).text).toContain('name="next" value=""');

@@ -21,7 +21,10 @@ export const BODY_LIMIT = 1024 * 1024;
  * Builds the whole app (HTTP wiring, docs, migrations) without listening, so main.ts,
  * the tests and the benchmarks run exactly the same thing.
  */
-export async function createApp(config: AppConfig, opts: { bufferLogs?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  opts: { bufferLogs?: boolean } = {},
+): Promise<NestFastifyApplication> {
   const headers = replyHeaders(helmetOptions(config));
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,

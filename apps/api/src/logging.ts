@@ -31,7 +31,12 @@ export function registerRequestLog(fastify: FastifyInstance, log: Logger): void 
       log.info(
         {
           reqId: request.id,
-          req: { method: raw.method, url: maskDigits(raw.url ?? ''), remoteAddress: request.ip, userAgent: raw.headers['user-agent'] },
+          req: {
+            method: raw.method,
+            url: maskDigits(raw.url ?? ''),
+            remoteAddress: request.ip,
+            userAgent: raw.headers['user-agent'],
+          },
           res: { statusCode: reply.statusCode },
           responseTime: Math.round(reply.elapsedTime * 10) / 10,
         },

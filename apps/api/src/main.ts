@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   await app.listen(config.port, '0.0.0.0');
-  console.log(`师培 Shipei 已启动：${config.publicBaseUrl}  （API 文档 ${config.publicBaseUrl}/api/docs，数据库 ${redactDatabaseUrl(config.databaseUrl)}）`);
+  console.log(
+    `师培 Shipei 已启动：${config.publicBaseUrl}  （API 文档 ${config.publicBaseUrl}/api/docs，数据库 ${redactDatabaseUrl(config.databaseUrl)}）`,
+  );
 }
 
 void main();

@@ -1,5 +1,12 @@
 import 'reflect-metadata';
-import { ConfigError, dataSourceOptions, loadAppConfig, migrate, openDataSource, redactDatabaseUrl } from '@shipei/core';
+import {
+  ConfigError,
+  dataSourceOptions,
+  loadAppConfig,
+  migrate,
+  openDataSource,
+  redactDatabaseUrl,
+} from '@shipei/core';
 import { ENTITIES, MIGRATIONS } from './database/schema';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL and exits. */
@@ -8,7 +15,9 @@ async function main(): Promise<void> {
   const ds = await openDataSource(dataSourceOptions({ config, entities: ENTITIES, migrations: MIGRATIONS }));
   try {
     const done = await migrate(ds);
-    console.log(`${redactDatabaseUrl(config.databaseUrl)}: applied ${done.length} migration(s)${done.map((m) => `\n  ${m.name}`).join('')}`);
+    console.log(
+      `${redactDatabaseUrl(config.databaseUrl)}: applied ${done.length} migration(s)${done.map((m) => `\n  ${m.name}`).join('')}`,
+    );
   } finally {
     await ds.destroy();
   }

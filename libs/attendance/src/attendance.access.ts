@@ -17,9 +17,15 @@ export function cohortManagerScope(actor: Actor, cohortExpr: string): Scope | nu
       return null;
     case 'COUNTY_ADMIN':
       if (!actor.countyId) return NOTHING;
-      return { where: `${cohortExpr} IN (SELECT amc.id FROM cohort amc INNER JOIN program amp ON amp.id = amc.programId WHERE amp.ownerCountyId = :amCounty)`, params: { amCounty: actor.countyId } };
+      return {
+        where: `${cohortExpr} IN (SELECT amc.id FROM cohort amc INNER JOIN program amp ON amp.id = amc.programId WHERE amp.ownerCountyId = :amCounty)`,
+        params: { amCounty: actor.countyId },
+      };
     case 'TRAINER':
-      return { where: `${cohortExpr} IN (SELECT amt.cohortId FROM cohort_trainer amt WHERE amt.userId = :amUser)`, params: { amUser: actor.userId } };
+      return {
+        where: `${cohortExpr} IN (SELECT amt.cohortId FROM cohort_trainer amt WHERE amt.userId = :amUser)`,
+        params: { amUser: actor.userId },
+      };
     default:
       return NOTHING;
   }
@@ -44,7 +50,10 @@ export function traineeReaderScope(actor: Actor, a: string, enrolmentExpr: strin
       return managers;
     case 'TEACHER':
       if (!actor.teacherId) return NOTHING;
-      return { where: `${enrolmentExpr} IN (SELECT are.id FROM enrolment are WHERE are.teacherId = :arTeacher)`, params: { arTeacher: actor.teacherId } };
+      return {
+        where: `${enrolmentExpr} IN (SELECT are.id FROM enrolment are WHERE are.teacherId = :arTeacher)`,
+        params: { arTeacher: actor.teacherId },
+      };
     default:
       return NOTHING;
   }
@@ -67,13 +76,30 @@ export interface ManagedSession {
 @Injectable()
 export class AttendanceAccess {
   constructor(private readonly access: AccessPolicy) {
-    access.register<TrainingSession>('attendance-session', { entity: TrainingSession, label: '课次', scope: (actor, a) => cohortManagerScope(actor, `${a}.cohortId`) });
-    access.register<Cohort>('attendance-cohort', { entity: Cohort, label: '班级', scope: (actor, a) => cohortManagerScope(actor, `${a}.id`) });
-    access.register<AttendanceRecord>('attendance', { entity: AttendanceRecord, label: '考勤记录', scope: (actor, a) => traineeReaderScope(actor, a, `${a}.enrolmentId`) });
+    access.register<TrainingSession>('attendance-session', {
+      entity: TrainingSession,
+      label: '课次',
+      scope: (actor, a) => cohortManagerScope(actor, `${a}.cohortId`),
+    });
+    access.register<Cohort>('attendance-cohort', {
+      entity: Cohort,
+      label: '班级',
+      scope: (actor, a) => cohortManagerScope(actor, `${a}.id`),
+    });
+    access.register<AttendanceRecord>('attendance', {
+      entity: AttendanceRecord,
+      label: '考勤记录',
+      scope: (actor, a) => traineeReaderScope(actor, a, `${a}.enrolmentId`),
+    });
     access.register<LeaveRequest>('leave-request', {
       entity: LeaveRequest,
       label: '请假申请',
-      scope: (actor, a) => (actor.role === 'TEACHER' ? (actor.teacherId ? { where: `${a}.teacherId = :lrTeacher`, params: { lrTeacher: actor.teacherId } } : NOTHING) : traineeReaderScope(actor, a, `${a}.enrolmentId`)),
+      scope: (actor, a) =>
+        actor.role === 'TEACHER'
+          ? actor.teacherId
+            ? { where: `${a}.teacherId = :lrTeacher`, params: { lrTeacher: actor.teacherId } }
+            : NOTHING
+          : traineeReaderScope(actor, a, `${a}.enrolmentId`),
     });
   }
 
@@ -95,7 +121,9 @@ export class AttendanceAccess {
 
   /** A cohort the actor runs, with its program; 404 / 403 as for sessions. */
   async cohort(em: EntityManager, actor: Actor, id: number): Promise<{ cohort: Cohort; program: Program }> {
-    const cohort = Number.isSafeInteger(id) ? await this.access.query<Cohort>(em, actor, 'attendance-cohort', 'c').andWhere('c.id = :id', { id }).getOne() : null;
+    const cohort = Number.isSafeInteger(id)
+      ? await this.access.query<Cohort>(em, actor, 'attendance-cohort', 'c').andWhere('c.id = :id', { id }).getOne()
+      : null;
     if (!cohort) {
       await this.access.require(em, actor, 'cohort', id);
       throw AttendanceErrors.notManager();

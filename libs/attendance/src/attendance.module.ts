@@ -9,14 +9,33 @@ import { CompletionService } from './completion/completion.service';
 import { LeaveController } from './leave/leave.controller';
 import { LeaveService } from './leave/leave.service';
 import { AttendanceOutputsService } from './outputs/attendance-outputs.service';
-import { CohortAttendanceController, MyAttendanceController, SessionAttendanceController } from './records/attendance.controller';
+import {
+  CohortAttendanceController,
+  MyAttendanceController,
+  SessionAttendanceController,
+} from './records/attendance.controller';
 import { AttendanceService } from './records/attendance.service';
 
 /** Attendance (spec §5): rotating-QR check-in, trainer marking, leave, completion, sign-in sheets and matrices. */
 @Module({
   imports: [ProgramsModule],
-  controllers: [CheckinController, SessionAttendanceController, CohortAttendanceController, MyAttendanceController, LeaveController],
-  providers: [Clock, AttendanceAccess, CheckinCodes, CheckinService, AttendanceService, CompletionService, LeaveService, AttendanceOutputsService],
+  controllers: [
+    CheckinController,
+    SessionAttendanceController,
+    CohortAttendanceController,
+    MyAttendanceController,
+    LeaveController,
+  ],
+  providers: [
+    Clock,
+    AttendanceAccess,
+    CheckinCodes,
+    CheckinService,
+    AttendanceService,
+    CompletionService,
+    LeaveService,
+    AttendanceOutputsService,
+  ],
   exports: [Clock, AttendanceAccess, AttendanceService, CompletionService, AttendanceOutputsService],
 })
 export class AttendanceModule {}

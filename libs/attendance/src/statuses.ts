@@ -27,7 +27,11 @@ export const LEAVE_TYPE_LABELS: Record<LeaveType, string> = { SICK: '病假', PE
 
 export const LEAVE_STATUSES = ['PENDING', 'APPROVED', 'REFUSED'] as const;
 export type LeaveStatus = (typeof LEAVE_STATUSES)[number];
-export const LEAVE_STATUS_LABELS: Record<LeaveStatus, string> = { PENDING: '待审批', APPROVED: '已批准', REFUSED: '未批准' };
+export const LEAVE_STATUS_LABELS: Record<LeaveStatus, string> = {
+  PENDING: '待审批',
+  APPROVED: '已批准',
+  REFUSED: '未批准',
+};
 
 /**
  * The trainees of a cohort: enrolments that reported (CONFIRMED) and kept their place through

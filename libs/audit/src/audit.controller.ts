@@ -8,9 +8,17 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from './audit.service';
 
 export class AuditQuery extends PageQuery {
-  @ApiPropertyOptional({ description: '对象类型，如 teacher、enrolment' }) @IsOptional() @IsString() @MaxLength(40) entity?: string;
+  @ApiPropertyOptional({ description: '对象类型，如 teacher、enrolment' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  entity?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) entityId?: string;
-  @ApiPropertyOptional({ description: '操作，如 create、update、reveal' }) @IsOptional() @IsString() @MaxLength(40) action?: string;
+  @ApiPropertyOptional({ description: '操作，如 create、update、reveal' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  action?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() actorId?: number;
   @ApiPropertyOptional({ description: '起始时间（含）' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   @ApiPropertyOptional({ description: '截止时间（不含）' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;

@@ -28,18 +28,21 @@ export class AuditService {
   async record(em: EntityManager, actor: Actor, event: AuditEvent): Promise<void> {
     // Plain SQL: every change writes one of these, and TypeORM's insert builder cost more than the
     // statement itself (bench/nominate.bench.ts). The columns are those of AuditEntry.
-    await em.query('INSERT INTO audit_entry (at, actorId, actorRole, action, entity, entityId, fields, note, ip, requestId) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-      sqlDatetime(em, new Date()),
-      actor.userId || null,
-      actor.role ?? null,
-      event.action,
-      event.entity,
-      event.entityId == null ? null : String(event.entityId),
-      event.fields?.length ? event.fields.join(',').slice(0, 500) : null,
-      event.note ? event.note.slice(0, 500) : null,
-      actor.ip?.slice(0, 64) ?? null,
-      actor.requestId?.slice(0, 64) ?? null,
-    ]);
+    await em.query(
+      'INSERT INTO audit_entry (at, actorId, actorRole, action, entity, entityId, fields, note, ip, requestId) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        sqlDatetime(em, new Date()),
+        actor.userId || null,
+        actor.role ?? null,
+        event.action,
+        event.entity,
+        event.entityId == null ? null : String(event.entityId),
+        event.fields?.length ? event.fields.join(',').slice(0, 500) : null,
+        event.note ? event.note.slice(0, 500) : null,
+        actor.ip?.slice(0, 64) ?? null,
+        actor.requestId?.slice(0, 64) ?? null,
+      ],
+    );
   }
 
   async list(em: EntityManager, filter: AuditFilter, page: PageQuery): Promise<Page<AuditEntry>> {

@@ -17,13 +17,28 @@ const DUMMY_HASH = '$argon2id$v=19$m=19456,p=1,t=2$tdgtSJXyq2zroVMMPK00FA$rTlP1Q
 
 export class AccountLockedError extends DomainError {
   constructor(until: Date) {
-    const hhmm = until.toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
-    super(423, 'ACCOUNT_LOCKED', `连续登录失败次数过多，账号已锁定，请于 ${hhmm} 后再试`, { lockedUntil: until.toISOString() });
+    const hhmm = until.toLocaleTimeString('zh-CN', {
+      timeZone: 'Asia/Shanghai',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    });
+    super(423, 'ACCOUNT_LOCKED', `连续登录失败次数过多，账号已锁定，请于 ${hhmm} 后再试`, {
+      lockedUntil: until.toISOString(),
+    });
   }
 }
 
 export function toSessionUser(u: User): SessionUserDto {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, organisationId: u.organisationId, teacherId: u.teacherId, mustChangePassword: u.mustChangePassword };
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    organisationId: u.organisationId,
+    teacherId: u.teacherId,
+    mustChangePassword: u.mustChangePassword,
+  };
 }
 
 @Injectable()
@@ -40,7 +55,11 @@ export class AuthService {
    * locked for {@link LOCK_MINUTES} minutes (等保 failed-login handling). The counter lives
    * in the database, so every app process sees it.
    */
-  async login(username: string, password: string, from: { ip?: string; requestId?: string }): Promise<LoginResponseDto> {
+  async login(
+    username: string,
+    password: string,
+    from: { ip?: string; requestId?: string },
+  ): Promise<LoginResponseDto> {
     const user = await this.tx.run((em) => em.findOne(User, { where: { username } }));
     const now = new Date();
     if (user?.lockedUntil && user.lockedUntil > now) throw new AccountLockedError(user.lockedUntil);
@@ -59,7 +78,12 @@ export class AuthService {
   private async recordFailure(user: User, from: { ip?: string; requestId?: string }): Promise<void> {
     const locked = await this.tx.run(async (em) => {
       // Atomic increment: concurrent failures from several processes all count.
-      await em.createQueryBuilder().update(User).set({ failedLogins: () => 'failedLogins + 1' }).where('id = :id', { id: user.id }).execute();
+      await em
+        .createQueryBuilder()
+        .update(User)
+        .set({ failedLogins: () => 'failedLogins + 1' })
+        .where('id = :id', { id: user.id })
+        .execute();
       const fresh = await em.findOneByOrFail(User, { id: user.id });
       if (fresh.failedLogins < MAX_FAILED_LOGINS) return null;
       const until = new Date(Date.now() + LOCK_MINUTES * 60_000);
@@ -73,16 +97,25 @@ export class AuthService {
   async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<LoginResponseDto> {
     assertPasswordRule(newPassword, 'newPassword');
     if (currentPassword === newPassword) {
-      throw new BadInputError('SAME_PASSWORD', '新密码不能与当前密码相同', { errors: [{ field: 'newPassword', message: '新密码不能与当前密码相同' }] });
+      throw new BadInputError('SAME_PASSWORD', '新密码不能与当前密码相同', {
+        errors: [{ field: 'newPassword', message: '新密码不能与当前密码相同' }],
+      });
     }
     const user = await this.tx.run((em) => em.findOneBy(User, { id: actor.userId }));
     if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
-      throw new BadInputError('WRONG_PASSWORD', '当前密码不正确', { errors: [{ field: 'currentPassword', message: '当前密码不正确' }] });
+      throw new BadInputError('WRONG_PASSWORD', '当前密码不正确', {
+        errors: [{ field: 'currentPassword', message: '当前密码不正确' }],
+      });
     }
     const passwordHash = await hashPassword(newPassword);
     await this.tx.run(async (em) => {
       await em.update(User, { id: user.id }, { passwordHash, mustChangePassword: false });
-      await this.audit.record(em, actor, { action: 'change-password', entity: 'user', entityId: user.id, fields: ['password'] });
+      await this.audit.record(em, actor, {
+        action: 'change-password',
+        entity: 'user',
+        entityId: user.id,
+        fields: ['password'],
+      });
     });
     return this.session({ ...user, mustChangePassword: false });
   }
@@ -94,17 +127,36 @@ export class AuthService {
 
   private async session(user: User): Promise<LoginResponseDto> {
     const county = await this.countyOf(user);
-    const payload: TokenPayload = { sub: user.id, role: user.role, org: user.organisationId, county, tch: user.teacherId, mcp: user.mustChangePassword };
-    const accessToken = await this.jwt.signAsync(payload, { expiresIn: this.config.jwtExpiresIn as any, algorithm: 'HS256' });
+    const payload: TokenPayload = {
+      sub: user.id,
+      role: user.role,
+      org: user.organisationId,
+      county,
+      tch: user.teacherId,
+      mcp: user.mustChangePassword,
+    };
+    const accessToken = await this.jwt.signAsync(payload, {
+      expiresIn: this.config.jwtExpiresIn as any,
+      algorithm: 'HS256',
+    });
     return { accessToken, expiresIn: this.config.jwtExpiresIn, user: toSessionUser(user) };
   }
 
   private async countyOf(user: User): Promise<number | null> {
     if (!user.organisationId) return null;
-    return this.tx.run(async (em: EntityManager) => (await em.findOneBy(Organisation, { id: user.organisationId! }))?.countyId ?? null);
+    return this.tx.run(
+      async (em: EntityManager) => (await em.findOneBy(Organisation, { id: user.organisationId! }))?.countyId ?? null,
+    );
   }
 
   private actorOf(user: User, from: { ip?: string; requestId?: string }): Actor {
-    return { userId: user.id, role: user.role, organisationId: user.organisationId, countyId: null, teacherId: user.teacherId, ...from };
+    return {
+      userId: user.id,
+      role: user.role,
+      organisationId: user.organisationId,
+      countyId: null,
+      teacherId: user.teacherId,
+      ...from,
+    };
   }
 }

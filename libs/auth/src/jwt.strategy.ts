@@ -8,7 +8,10 @@ import { TokenPayload } from './token';
 export const TOKEN_COOKIE = 'shipei_token';
 
 /** The bearer token of a request: the Authorization header, else the pages' session cookie. */
-export const tokenFromRequest: (req: any) => string | null = ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), (req: any) => req?.cookies?.[TOKEN_COOKIE] ?? null]);
+export const tokenFromRequest: (req: any) => string | null = ExtractJwt.fromExtractors([
+  ExtractJwt.fromAuthHeaderAsBearerToken(),
+  (req: any) => req?.cookies?.[TOKEN_COOKIE] ?? null,
+]);
 
 /** passport-jwt: HS256 only, expiry enforced; the token carries the actor, so no database read. */
 @Injectable()

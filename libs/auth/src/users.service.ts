@@ -1,6 +1,17 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { AccessPolicy, Actor, AppConfig, BadInputError, ConflictError, NOTHING, Page, pageOf, SYSTEM_ACTOR, TransactionRunner } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  AppConfig,
+  BadInputError,
+  ConflictError,
+  NOTHING,
+  Page,
+  pageOf,
+  SYSTEM_ACTOR,
+  TransactionRunner,
+} from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { maskPhone, Organisation, Teacher } from '@shipei/people';
 import { EntityManager } from 'typeorm';
@@ -39,7 +50,10 @@ export class UsersService implements OnApplicationBootstrap {
       scope: (actor, a) => {
         if (actor.role === 'CITY_ADMIN') return null;
         if (actor.role === 'COUNTY_ADMIN' && actor.countyId) {
-          return { where: `${a}.teacherId IN (SELECT t.id FROM teacher t WHERE t.countyId = :uCounty) OR ${a}.id = :uSelf`, params: { uCounty: actor.countyId, uSelf: actor.userId } };
+          return {
+            where: `${a}.teacherId IN (SELECT t.id FROM teacher t WHERE t.countyId = :uCounty) OR ${a}.id = :uSelf`,
+            params: { uCounty: actor.countyId, uSelf: actor.userId },
+          };
         }
         return actor.userId ? { where: `${a}.id = :uSelf`, params: { uSelf: actor.userId } } : NOTHING;
       },
@@ -79,8 +93,10 @@ export class UsersService implements OnApplicationBootstrap {
     const passwordHash = await hashPassword(dto.password);
     return this.tx.run(async (em) => {
       const { organisationId, teacherId, displayName } = await this.checkPlacement(em, actor, dto);
-      if (await em.existsBy(User, { username: dto.username })) throw new ConflictError('USERNAME_TAKEN', '该用户名已被使用');
-      if (teacherId && (await em.existsBy(User, { teacherId }))) throw new ConflictError('TEACHER_HAS_ACCOUNT', '该教师已有账号');
+      if (await em.existsBy(User, { username: dto.username }))
+        throw new ConflictError('USERNAME_TAKEN', '该用户名已被使用');
+      if (teacherId && (await em.existsBy(User, { teacherId })))
+        throw new ConflictError('TEACHER_HAS_ACCOUNT', '该教师已有账号');
       const { identifiers } = await em.insert(User, {
         username: dto.username,
         passwordHash,
@@ -92,15 +108,26 @@ export class UsersService implements OnApplicationBootstrap {
         createdAt: new Date(),
       });
       const id = Number(identifiers[0].id);
-      await this.audit.record(em, actor, { action: 'create', entity: 'user', entityId: id, fields: ['username', 'role', 'organisationId', 'teacherId'] });
+      await this.audit.record(em, actor, {
+        action: 'create',
+        entity: 'user',
+        entityId: id,
+        fields: ['username', 'role', 'organisationId', 'teacherId'],
+      });
       return toUserDto(await em.findOneByOrFail(User, { id }));
     });
   }
 
   /** Where an account may sit, by who creates it (spec §10: city any; county only its own teachers). */
-  private async checkPlacement(em: EntityManager, actor: Actor, dto: CreateUserDto): Promise<{ organisationId: number | null; teacherId: number | null; displayName: string }> {
-    const bad = (field: string, message: string) => new BadInputError('INVALID_ACCOUNT', message, { errors: [{ field, message }] });
-    if (actor.role === 'COUNTY_ADMIN' && dto.role !== 'TEACHER') throw bad('role', '县区管理员只能为本县区教师创建账号');
+  private async checkPlacement(
+    em: EntityManager,
+    actor: Actor,
+    dto: CreateUserDto,
+  ): Promise<{ organisationId: number | null; teacherId: number | null; displayName: string }> {
+    const bad = (field: string, message: string) =>
+      new BadInputError('INVALID_ACCOUNT', message, { errors: [{ field, message }] });
+    if (actor.role === 'COUNTY_ADMIN' && dto.role !== 'TEACHER')
+      throw bad('role', '县区管理员只能为本县区教师创建账号');
     if (dto.role === 'TEACHER') {
       if (!dto.teacherId) throw bad('teacherId', '教师账号须指定教师');
       const teacher = await this.access.load<Teacher>(em, actor, 'teacher', dto.teacherId, 'write');

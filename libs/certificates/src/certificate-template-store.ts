@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { BUILTIN_TEMPLATES, BuiltinTemplateName, CertificateRenderer, CertificateTemplateError, CertificateTemplateRef } from './rendering';
+import {
+  BUILTIN_TEMPLATES,
+  BuiltinTemplateName,
+  CertificateRenderer,
+  CertificateTemplateError,
+  CertificateTemplateRef,
+} from './rendering';
 import { CertificateTemplateVersion } from './certificate-template-version.entity';
 import { certificateErrors } from './certificates.errors';
 
@@ -20,19 +26,30 @@ export class CertificateTemplateStore {
    * default; 'default'/'service' → that built-in; other text → its own, checked and stored).
    * 409 CERTIFICATE_TEMPLATE_INVALID when the program's template does not work.
    */
-  async versionFor(em: EntityManager, source: string | null, fallback: BuiltinTemplateName = 'default'): Promise<string> {
+  async versionFor(
+    em: EntityManager,
+    source: string | null,
+    fallback: BuiltinTemplateName = 'default',
+  ): Promise<string> {
     const text = source?.trim();
     if (!text) return fallback;
     if ((BUILTIN_TEMPLATES as readonly string[]).includes(text)) return text;
     try {
       this.renderer.validateTemplate(source!);
     } catch (err) {
-      if (err instanceof CertificateTemplateError) throw certificateErrors.templateInvalid(String(err.details?.reason ?? err.message));
+      if (err instanceof CertificateTemplateError)
+        throw certificateErrors.templateInvalid(String(err.details?.reason ?? err.message));
       throw err;
     }
     const hash = createHash('sha256').update(source!, 'utf8').digest('hex');
     // Two issuers storing the same text at once: the unique hash keeps one row, the other is ignored.
-    await em.createQueryBuilder().insert().into(CertificateTemplateVersion).values({ hash, source: source!, createdAt: new Date() }).orIgnore().execute();
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(CertificateTemplateVersion)
+      .values({ hash, source: source!, createdAt: new Date() })
+      .orIgnore()
+      .execute();
     return CUSTOM + hash;
   }
 

@@ -6,7 +6,10 @@ import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from
 
 export const CERTIFICATE_KINDS = ['TRAINING', 'SERVICE'] as const;
 export type CertificateKind = (typeof CERTIFICATE_KINDS)[number];
-export const CERTIFICATE_KIND_LABELS: Record<CertificateKind, string> = { TRAINING: '培训结业证书', SERVICE: '支教证明' };
+export const CERTIFICATE_KIND_LABELS: Record<CertificateKind, string> = {
+  TRAINING: '培训结业证书',
+  SERVICE: '支教证明',
+};
 
 export const CERTIFICATE_STATUSES = ['VALID', 'REVOKED'] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];

@@ -4,9 +4,11 @@ import { ProgramsAccess } from '@shipei/programs';
 import { Certificate } from './certificate.entity';
 
 /** Certificates of programs the county owns (its COUNTY_THEMATIC programs). */
-const ownedByCounty = (a: string, param: string) => `${a}.programId IN (SELECT cop.id FROM program cop WHERE cop.ownerCountyId = :${param})`;
+const ownedByCounty = (a: string, param: string) =>
+  `${a}.programId IN (SELECT cop.id FROM program cop WHERE cop.ownerCountyId = :${param})`;
 /** Certificates of cohorts the user trains. */
-const trainedBy = (a: string, param: string) => `${a}.cohortId IN (SELECT cct.cohortId FROM cohort_trainer cct WHERE cct.userId = :${param})`;
+const trainedBy = (a: string, param: string) =>
+  `${a}.cohortId IN (SELECT cct.cohortId FROM cohort_trainer cct WHERE cct.userId = :${param})`;
 
 /**
  * Who may see which certificates (mode read), and who may revoke them (mode write): the city all;
@@ -21,11 +23,16 @@ export function certificateScope(actor: Actor, a: string, mode: AccessMode): Sco
       if (!actor.countyId) return NOTHING;
       return mode === 'write'
         ? { where: ownedByCounty(a, 'ctCounty'), params: { ctCounty: actor.countyId } }
-        : { where: `(${a}.countyId = :ctCounty OR ${ownedByCounty(a, 'ctCounty')})`, params: { ctCounty: actor.countyId } };
+        : {
+            where: `(${a}.countyId = :ctCounty OR ${ownedByCounty(a, 'ctCounty')})`,
+            params: { ctCounty: actor.countyId },
+          };
     case 'TRAINER':
       return mode === 'write' ? NOTHING : { where: trainedBy(a, 'ctUser'), params: { ctUser: actor.userId } };
     case 'TEACHER':
-      return mode === 'write' || !actor.teacherId ? NOTHING : { where: `${a}.teacherId = :ctTeacher`, params: { ctTeacher: actor.teacherId } };
+      return mode === 'write' || !actor.teacherId
+        ? NOTHING
+        : { where: `${a}.teacherId = :ctTeacher`, params: { ctTeacher: actor.teacherId } };
     default:
       return NOTHING;
   }
@@ -44,7 +51,10 @@ export function certificatePrintScope(actor: Actor, a: string): Scope | null {
       if (!actor.countyId) return NOTHING;
       // A county also prints the 支教证明 of its own teachers (it may issue them).
       const owned = certificateScope(actor, a, 'write')!;
-      return { where: `(${owned.where} OR (${a}.sourceType = 'PLACEMENT' AND ${a}.countyId = :ctCounty))`, params: owned.params };
+      return {
+        where: `(${owned.where} OR (${a}.sourceType = 'PLACEMENT' AND ${a}.countyId = :ctCounty))`,
+        params: owned.params,
+      };
     }
     default:
       return certificateScope(actor, a, 'read');
@@ -59,6 +69,10 @@ export const CERTIFICATE_PRINT = 'certificate:print';
 export class CertificatesAccess {
   constructor(access: AccessPolicy, _programs: ProgramsAccess) {
     access.register<Certificate>(CERTIFICATE, { entity: Certificate, label: '证书', scope: certificateScope });
-    access.register<Certificate>(CERTIFICATE_PRINT, { entity: Certificate, label: '证书', scope: (actor, a) => certificatePrintScope(actor, a) });
+    access.register<Certificate>(CERTIFICATE_PRINT, {
+      entity: Certificate,
+      label: '证书',
+      scope: (actor, a) => certificatePrintScope(actor, a),
+    });
   }
 }

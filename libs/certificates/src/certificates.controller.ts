@@ -1,5 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Actor, CurrentActor, IdPipe, Roles } from '@shipei/core';
 import type { FastifyReply } from 'fastify';
 import { toIssuedDto } from './certificate-mapping';
@@ -14,11 +24,18 @@ import { ServiceCertificateIssuer } from './service/service-certificate-issuer.s
 const PDF = 'application/pdf';
 
 function pdfFile(download: { filename: string; stream: NodeJS.ReadableStream }): StreamableFile {
-  return new StreamableFile(download.stream as never, { type: PDF, disposition: contentDisposition(download.filename, 'inline') });
+  return new StreamableFile(download.stream as never, {
+    type: PDF,
+    disposition: contentDisposition(download.filename, 'inline'),
+  });
 }
 
 function xlsxFile(file: { filename: string; body: Buffer }): StreamableFile {
-  return new StreamableFile(file.body, { type: XLSX_MIME, length: file.body.length, disposition: contentDisposition(file.filename, 'attachment') });
+  return new StreamableFile(file.body, {
+    type: XLSX_MIME,
+    length: file.body.length,
+    disposition: contentDisposition(file.filename, 'attachment'),
+  });
 }
 
 /** Issuing (owner, trainers), printing and registers of certificates; one service call per route. */
@@ -35,10 +52,17 @@ export class CertificateIssuingController {
 
   @Post('enrolments/:id/certificate')
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER')
-  @ApiOperation({ summary: '为已结业学员颁发证书（项目主办单位、本班培训教师）；已有有效证书则返回该证书（200），新颁发为 201；未结业 → 409 NOT_COMPLETED' })
+  @ApiOperation({
+    summary:
+      '为已结业学员颁发证书（项目主办单位、本班培训教师）；已有有效证书则返回该证书（200），新颁发为 201；未结业 → 409 NOT_COMPLETED',
+  })
   @ApiCreatedResponse({ type: IssuedCertificateDto })
   @ApiConflictResponse({ description: 'NOT_COMPLETED 未结业' })
-  async issueOne(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Res({ passthrough: true }) reply: FastifyReply): Promise<IssuedCertificateDto> {
+  async issueOne(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IssuedCertificateDto> {
     const outcome = await this.issuer.issueForEnrolment(actor, id);
     reply.status(outcome.created ? 201 : 200);
     return toIssuedDto(outcome.certificate);
@@ -46,10 +70,17 @@ export class CertificateIssuingController {
 
   @Post('placements/:id/service-certificate')
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
-  @ApiOperation({ summary: '为已完成服务期的选派出具支教证明（市级、该教师所在县区）；已有有效证明则返回该证明（200），新出具为 201；未完成 → 409 NOT_COMPLETED' })
+  @ApiOperation({
+    summary:
+      '为已完成服务期的选派出具支教证明（市级、该教师所在县区）；已有有效证明则返回该证明（200），新出具为 201；未完成 → 409 NOT_COMPLETED',
+  })
   @ApiCreatedResponse({ type: IssuedCertificateDto })
   @ApiConflictResponse({ description: 'NOT_COMPLETED 选派尚未完成' })
-  async issueService(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Res({ passthrough: true }) reply: FastifyReply): Promise<IssuedCertificateDto> {
+  async issueService(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IssuedCertificateDto> {
     const outcome = await this.serviceIssuer.issueForPlacement(actor, id);
     reply.status(outcome.created ? 201 : 200);
     return toIssuedDto(outcome.certificate);
@@ -59,7 +90,11 @@ export class CertificateIssuingController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER')
   @ApiOperation({ summary: '为本班全部已结业学员颁发证书（已颁发的原样返回）；没有已结业学员 → 409 NOT_COMPLETED' })
   @ApiCreatedResponse({ type: [IssuedCertificateDto] })
-  async issueCohort(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Res({ passthrough: true }) reply: FastifyReply): Promise<IssuedCertificateDto[]> {
+  async issueCohort(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IssuedCertificateDto[]> {
     const outcomes = await this.issuer.issueForCohort(actor, id);
     reply.status(outcomes.some((o) => o.created) ? 201 : 200);
     return outcomes.map((o) => toIssuedDto(o.certificate));
@@ -131,9 +166,15 @@ export class CertificatesController {
   @Post(':id/revoke')
   @HttpCode(200)
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
-  @ApiOperation({ summary: '撤销证书（市级；县区专题培训由主办县区），须填写原因；记录保留，状态为已撤销，可重新颁发（新编号）' })
+  @ApiOperation({
+    summary: '撤销证书（市级；县区专题培训由主办县区），须填写原因；记录保留，状态为已撤销，可重新颁发（新编号）',
+  })
   @ApiOkResponse({ type: CertificateDto })
-  async revoke(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: RevokeCertificateDto): Promise<CertificateDto> {
+  async revoke(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: RevokeCertificateDto,
+  ): Promise<CertificateDto> {
     return this.certificates.toDto(await this.issuer.revoke(actor, id, dto.reason));
   }
 }

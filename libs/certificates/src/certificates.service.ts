@@ -27,8 +27,15 @@ export class CertificatesService {
     if (q.teacherId) qb.andWhere('c.teacherId = :teacherId', { teacherId: q.teacherId });
     if (q.status) qb.andWhere('c.status = :status', { status: q.status });
     if (q.number) qb.andWhere('c.number = :number', { number: q.number });
-    const [rows, total] = await Promise.all([qb.clone().orderBy('c.id', 'ASC').offset(q.offset).limit(q.pageSize).getMany(), qb.getCount()]);
-    return pageOf(rows.map((c) => this.toDto(c)), total, q);
+    const [rows, total] = await Promise.all([
+      qb.clone().orderBy('c.id', 'ASC').offset(q.offset).limit(q.pageSize).getMany(),
+      qb.getCount(),
+    ]);
+    return pageOf(
+      rows.map((c) => this.toDto(c)),
+      total,
+      q,
+    );
   }
 
   toDto(c: Certificate): CertificateDto {

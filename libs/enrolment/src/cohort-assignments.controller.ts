@@ -14,7 +14,11 @@ export class CohortAssignmentsController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '手动分班（主办单位）：不超过班级容量；同一教师不能在日期重叠的两个班' })
   @ApiCreatedResponse({ type: AssignmentResultDto })
-  assign(@CurrentActor() actor: Actor, @Param('id', IdPipe) cohortId: number, @Body() dto: AssignDto): Promise<AssignmentResultDto> {
+  assign(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) cohortId: number,
+    @Body() dto: AssignDto,
+  ): Promise<AssignmentResultDto> {
     return this.assignments.assign(actor, cohortId, dto.enrolmentIds);
   }
 
@@ -22,7 +26,11 @@ export class CohortAssignmentsController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '调出本班（主办单位）' })
   @ApiOkResponse({ type: AssignmentResultDto })
-  unassign(@CurrentActor() actor: Actor, @Param('id', IdPipe) cohortId: number, @Param('enrolmentId', IdPipe) enrolmentId: number): Promise<AssignmentResultDto> {
+  unassign(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) cohortId: number,
+    @Param('enrolmentId', IdPipe) enrolmentId: number,
+  ): Promise<AssignmentResultDto> {
     return this.assignments.unassign(actor, cohortId, enrolmentId);
   }
 }

@@ -15,13 +15,19 @@ export function enrolmentScope(actor: Actor, a: string, mode: AccessMode): Scope
       return null;
     case 'COUNTY_ADMIN':
       if (!actor.countyId) return NOTHING;
-      return { where: `(${a}.countyId = :eCounty OR ${a}.programId IN (SELECT ep.id FROM program ep WHERE ep.ownerCountyId = :eCounty))`, params: { eCounty: actor.countyId } };
+      return {
+        where: `(${a}.countyId = :eCounty OR ${a}.programId IN (SELECT ep.id FROM program ep WHERE ep.ownerCountyId = :eCounty))`,
+        params: { eCounty: actor.countyId },
+      };
     case 'TEACHER':
       if (!actor.teacherId) return NOTHING;
       return { where: `${a}.teacherId = :eTeacher`, params: { eTeacher: actor.teacherId } };
     case 'TRAINER':
       if (mode === 'write') return NOTHING;
-      return { where: `${a}.cohortId IN (SELECT ect.cohortId FROM cohort_trainer ect WHERE ect.userId = :eUser)`, params: { eUser: actor.userId } };
+      return {
+        where: `${a}.cohortId IN (SELECT ect.cohortId FROM cohort_trainer ect WHERE ect.userId = :eUser)`,
+        params: { eUser: actor.userId },
+      };
     default:
       return NOTHING;
   }

@@ -2,7 +2,17 @@ import { Cohort, decimalNumber, Program } from '@shipei/programs';
 import { Organisation, Teacher } from '@shipei/people';
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const ENROLMENT_STATUSES = ['NOMINATED', 'WAITLISTED', 'APPROVED', 'REJECTED', 'CONFIRMED', 'DECLINED', 'WITHDRAWN', 'COMPLETED', 'NOT_COMPLETED'] as const;
+export const ENROLMENT_STATUSES = [
+  'NOMINATED',
+  'WAITLISTED',
+  'APPROVED',
+  'REJECTED',
+  'CONFIRMED',
+  'DECLINED',
+  'WITHDRAWN',
+  'COMPLETED',
+  'NOT_COMPLETED',
+] as const;
 export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
 export const ENROLMENT_STATUS_LABELS: Record<EnrolmentStatus, string> = {
   NOMINATED: '县区推荐',

@@ -15,7 +15,15 @@ import { SeatLedger } from './seats';
 @Module({
   imports: [ProgramsModule],
   controllers: [ProgramEnrolmentsController, EnrolmentsController, CohortAssignmentsController],
-  providers: [EnrolmentAccess, SeatLedger, EnrolmentsService, NominationImportService, QuotasService, AssignmentsService, RosterService],
+  providers: [
+    EnrolmentAccess,
+    SeatLedger,
+    EnrolmentsService,
+    NominationImportService,
+    QuotasService,
+    AssignmentsService,
+    RosterService,
+  ],
   exports: [EnrolmentAccess, SeatLedger, EnrolmentsService, AssignmentsService, RosterService],
 })
 export class EnrolmentModule {}

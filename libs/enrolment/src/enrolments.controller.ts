@@ -61,7 +61,11 @@ export class EnrolmentsController {
   @Roles('TEACHER')
   @ApiOperation({ summary: '本人放弃（培训开始前）；空出的名额给本县区第一位候补' })
   @ApiOkResponse({ type: EnrolmentDto })
-  decline(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: OptionalReasonDto): Promise<EnrolmentDto> {
+  decline(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: OptionalReasonDto,
+  ): Promise<EnrolmentDto> {
     return this.enrolments.decline(actor, id, dto.reason);
   }
 
@@ -70,7 +74,11 @@ export class EnrolmentsController {
   @Roles('COUNTY_ADMIN')
   @ApiOperation({ summary: '县区撤回推荐（培训开始前）；空出的名额给本县区第一位候补' })
   @ApiOkResponse({ type: EnrolmentDto })
-  withdraw(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: OptionalReasonDto): Promise<EnrolmentDto> {
+  withdraw(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: OptionalReasonDto,
+  ): Promise<EnrolmentDto> {
     return this.enrolments.withdraw(actor, id, dto.reason);
   }
 }

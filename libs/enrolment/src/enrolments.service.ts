@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, ForbiddenError, NotFoundError, Page, pageOf, sqlDatetime, TransactionRunner } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  ForbiddenError,
+  NotFoundError,
+  Page,
+  pageOf,
+  sqlDatetime,
+  TransactionRunner,
+} from '@shipei/core';
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
 import { Cohort, eligibilityProblems, Program, ProgramsService, shanghaiDate } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
@@ -12,11 +21,20 @@ import { SeatLedger } from './seats';
 
 type Exit = 'REJECTED' | 'DECLINED' | 'WITHDRAWN';
 
-const EXIT_STAMP: Record<Exit, 'rejectedAt' | 'declinedAt' | 'withdrawnAt'> = { REJECTED: 'rejectedAt', DECLINED: 'declinedAt', WITHDRAWN: 'withdrawnAt' };
+const EXIT_STAMP: Record<Exit, 'rejectedAt' | 'declinedAt' | 'withdrawnAt'> = {
+  REJECTED: 'rejectedAt',
+  DECLINED: 'declinedAt',
+  WITHDRAWN: 'withdrawnAt',
+};
 
 const isDuplicateKey = (e: unknown) => {
-  const code = (e as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (e as { code?: string }).code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(String((e as Error).message));
+  const code =
+    (e as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (e as { code?: string }).code;
+  return (
+    code === 'ER_DUP_ENTRY' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint failed/.test(String((e as Error).message))
+  );
 };
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -42,14 +60,24 @@ export class EnrolmentsService {
 
   async toDtos(em: EntityManager, rows: Enrolment[]): Promise<EnrolmentDto[]> {
     if (!rows.length) return [];
-    const teachers = await em.find(Teacher, { where: { id: In([...new Set(rows.map((r) => r.teacherId))]) }, select: { id: true, name: true, idNumber: true, schoolId: true, subject: true } });
+    const teachers = await em.find(Teacher, {
+      where: { id: In([...new Set(rows.map((r) => r.teacherId))]) },
+      select: { id: true, name: true, idNumber: true, schoolId: true, subject: true },
+    });
     const byId = new Map(teachers.map((t) => [t.id, t]));
-    const schools = await em.find(Organisation, { where: { id: In([...new Set(teachers.map((t) => t.schoolId))]) }, select: { id: true, name: true } });
+    const schools = await em.find(Organisation, {
+      where: { id: In([...new Set(teachers.map((t) => t.schoolId))]) },
+      select: { id: true, name: true },
+    });
     const schoolName = new Map(schools.map((s) => [s.id, s.name]));
     return rows.map((e) => this.dto(e, byId.get(e.teacherId)!, schoolName.get(byId.get(e.teacherId)!.schoolId) ?? ''));
   }
 
-  private dto(e: Enrolment, t: Pick<Teacher, 'name' | 'idNumber' | 'schoolId' | 'subject'>, schoolName: string): EnrolmentDto {
+  private dto(
+    e: Enrolment,
+    t: Pick<Teacher, 'name' | 'idNumber' | 'schoolId' | 'subject'>,
+    schoolName: string,
+  ): EnrolmentDto {
     return {
       id: e.id,
       programId: e.programId,
@@ -89,7 +117,10 @@ export class EnrolmentsService {
     if (q.cohortId === 0) qb.andWhere('e.cohortId IS NULL');
     else if (q.cohortId) qb.andWhere('e.cohortId = :cohortId', { cohortId: q.cohortId });
     if (q.teacherId) qb.andWhere('e.teacherId = :teacherId', { teacherId: q.teacherId });
-    if (q.q) qb.andWhere('e.teacherId IN (SELECT qt.id FROM teacher qt WHERE qt.name LIKE :name)', { name: `${q.q.replace(/[%_\\]/g, '\\$&')}%` });
+    if (q.q)
+      qb.andWhere('e.teacherId IN (SELECT qt.id FROM teacher qt WHERE qt.name LIKE :name)', {
+        name: `${q.q.replace(/[%_\\]/g, '\\$&')}%`,
+      });
     const [rows, total] = await qb.orderBy('e.id', 'ASC').skip(q.offset).take(q.pageSize).getManyAndCount();
     return pageOf(await this.toDtos(em, rows), total, q);
   }
@@ -98,16 +129,23 @@ export class EnrolmentsService {
 
   /** The program as a county admin sees it, open for nominations (status OPEN, deadline not passed). */
   async openProgram(em: EntityManager, actor: Actor, programId: number): Promise<Program> {
-    if (actor.role !== 'COUNTY_ADMIN' || !actor.countyId) throw new ForbiddenError('COUNTY_ONLY', '只有县区管理员可以推荐本县区教师');
+    if (actor.role !== 'COUNTY_ADMIN' || !actor.countyId)
+      throw new ForbiddenError('COUNTY_ONLY', '只有县区管理员可以推荐本县区教师');
     const program = await this.access.load<Program>(em, actor, 'program', programId);
     if (program.status !== 'OPEN') throw EnrolmentErrors.programNotOpen(program.status);
-    if (program.nominationDeadline && Date.now() > new Date(program.nominationDeadline).getTime()) throw EnrolmentErrors.deadlinePassed(new Date(program.nominationDeadline));
+    if (program.nominationDeadline && Date.now() > new Date(program.nominationDeadline).getTime())
+      throw EnrolmentErrors.deadlinePassed(new Date(program.nominationDeadline));
     if (program.ownerCountyId && program.ownerCountyId !== actor.countyId) throw new NotFoundError('培训项目');
     return program;
   }
 
   /** A teacher of the actor's county (another county's teacher → 404), eligible for the program (else 409 NOT_ELIGIBLE), with the school's name. */
-  async eligibleTeacher(em: EntityManager, actor: Actor, program: Program, teacherId: number): Promise<{ teacher: Teacher; schoolName: string }> {
+  async eligibleTeacher(
+    em: EntityManager,
+    actor: Actor,
+    program: Program,
+    teacherId: number,
+  ): Promise<{ teacher: Teacher; schoolName: string }> {
     const teacher = await this.access.load<Teacher>(em, actor, 'teacher', teacherId, 'write');
     if (teacher.countyId !== actor.countyId) throw new NotFoundError('教师');
     const [school] = await em.query('SELECT name, povertyVillage FROM organisation WHERE id = ?', [teacher.schoolId]);
@@ -123,10 +161,16 @@ export class EnrolmentsService {
    * locked (MySQL) until commit, so everything after the update is kept to two plain inserts.
    */
   async enter(em: EntityManager, actor: Actor, program: Program, teacher: Teacher): Promise<Enrolment> {
-    const [existing] = await em.query('SELECT status FROM enrolment WHERE programId = ? AND teacherId = ?', [program.id, teacher.id]);
+    const [existing] = await em.query('SELECT status FROM enrolment WHERE programId = ? AND teacherId = ?', [
+      program.id,
+      teacher.id,
+    ]);
     if (existing) throw EnrolmentErrors.alreadyEnrolled(existing.status);
     // Quota rows are never deleted: checking before taking the row lock is safe.
-    const [quota] = await em.query('SELECT id FROM county_quota WHERE programId = ? AND countyId = ?', [program.id, teacher.countyId]);
+    const [quota] = await em.query('SELECT id FROM county_quota WHERE programId = ? AND countyId = ?', [
+      program.id,
+      teacher.countyId,
+    ]);
     if (!quota) throw EnrolmentErrors.noQuota();
     const seated = await this.seats.takeQuotaSeat(em, program.id, teacher.countyId);
     const now = new Date();
@@ -144,8 +188,30 @@ export class EnrolmentsService {
       if (isDuplicateKey(e)) throw EnrolmentErrors.alreadyEnrolled();
       throw e;
     }
-    await this.audit.record(em, actor, { action: 'nominate', entity: 'enrolment', entityId: id, fields: ['teacherId', 'status'], note: status });
-    return { id, programId: program.id, teacherId: teacher.id, countyId: teacher.countyId, status, cohortId: null, reason: null, attendedHours: null, attendanceRate: null, creditHours: null, createdAt: now, updatedAt: now, nominatedAt: seated ? now : null, approvedAt: null, confirmedAt: null } as Enrolment;
+    await this.audit.record(em, actor, {
+      action: 'nominate',
+      entity: 'enrolment',
+      entityId: id,
+      fields: ['teacherId', 'status'],
+      note: status,
+    });
+    return {
+      id,
+      programId: program.id,
+      teacherId: teacher.id,
+      countyId: teacher.countyId,
+      status,
+      cohortId: null,
+      reason: null,
+      attendedHours: null,
+      attendanceRate: null,
+      creditHours: null,
+      createdAt: now,
+      updatedAt: now,
+      nominatedAt: seated ? now : null,
+      approvedAt: null,
+      confirmedAt: null,
+    } as Enrolment;
   }
 
   async nominate(actor: Actor, programId: number, teacherId: number): Promise<EnrolmentDto> {
@@ -159,7 +225,13 @@ export class EnrolmentsService {
 
   // ——— transitions ———
 
-  private async transition(em: EntityManager, id: number, from: EnrolmentStatus[], to: EnrolmentStatus, patch: Partial<Enrolment>): Promise<void> {
+  private async transition(
+    em: EntityManager,
+    id: number,
+    from: EnrolmentStatus[],
+    to: EnrolmentStatus,
+    patch: Partial<Enrolment>,
+  ): Promise<void> {
     const res = await em
       .createQueryBuilder()
       .update(Enrolment)
@@ -181,11 +253,18 @@ export class EnrolmentsService {
     return this.tx.run(async (em) => {
       const e = await this.access.load<Enrolment>(em, actor, 'enrolment', id);
       const program = await this.programs.owned(em, actor, e.programId);
-      if (program.status !== 'OPEN' && program.status !== 'CLOSED') throw EnrolmentErrors.programStatus(program.status, '审核');
+      if (program.status !== 'OPEN' && program.status !== 'CLOSED')
+        throw EnrolmentErrors.programStatus(program.status, '审核');
       if (e.status !== 'NOMINATED') throw EnrolmentErrors.invalidTransition(e.status, '审核通过', ['NOMINATED']);
       if (!(await this.seats.takeApprovedSeat(em, program.id))) throw EnrolmentErrors.seatsFull(program.seats);
       await this.transition(em, id, ['NOMINATED'], 'APPROVED', { approvedAt: new Date() });
-      await this.audit.record(em, actor, { action: 'approve', entity: 'enrolment', entityId: id, fields: ['status'], note: 'NOMINATED→APPROVED' });
+      await this.audit.record(em, actor, {
+        action: 'approve',
+        entity: 'enrolment',
+        entityId: id,
+        fields: ['status'],
+        note: 'NOMINATED→APPROVED',
+      });
       return this.result(em, id);
     });
   }
@@ -195,7 +274,8 @@ export class EnrolmentsService {
     return this.tx.run(async (em) => {
       const e = await this.access.load<Enrolment>(em, actor, 'enrolment', id);
       const program = await this.programs.owned(em, actor, e.programId);
-      if (program.status !== 'OPEN' && program.status !== 'CLOSED') throw EnrolmentErrors.programStatus(program.status, '审核');
+      if (program.status !== 'OPEN' && program.status !== 'CLOSED')
+        throw EnrolmentErrors.programStatus(program.status, '审核');
       await this.leave(em, actor, e, program, 'REJECTED', ['NOMINATED', 'WAITLISTED'], reason);
       return this.result(em, id);
     });
@@ -206,9 +286,16 @@ export class EnrolmentsService {
     return this.tx.run(async (em) => {
       const e = await this.ownEnrolment(em, actor, id);
       const program = await em.findOneByOrFail(Program, { id: e.programId });
-      if (!['OPEN', 'CLOSED', 'RUNNING'].includes(program.status)) throw EnrolmentErrors.programStatus(program.status, '报到');
+      if (!['OPEN', 'CLOSED', 'RUNNING'].includes(program.status))
+        throw EnrolmentErrors.programStatus(program.status, '报到');
       await this.transition(em, id, ['APPROVED'], 'CONFIRMED', { confirmedAt: new Date() });
-      await this.audit.record(em, actor, { action: 'confirm', entity: 'enrolment', entityId: id, fields: ['status'], note: 'APPROVED→CONFIRMED' });
+      await this.audit.record(em, actor, {
+        action: 'confirm',
+        entity: 'enrolment',
+        entityId: id,
+        fields: ['status'],
+        note: 'APPROVED→CONFIRMED',
+      });
       return this.result(em, id);
     });
   }
@@ -228,17 +315,27 @@ export class EnrolmentsService {
   async withdraw(actor: Actor, id: number, reason?: string): Promise<EnrolmentDto> {
     return this.tx.run(async (em) => {
       const e = await this.access.load<Enrolment>(em, actor, 'enrolment', id, 'write');
-      if (actor.role !== 'COUNTY_ADMIN' || e.countyId !== actor.countyId) throw new ForbiddenError('COUNTY_ONLY', '只有教师所在县区可以撤回推荐');
+      if (actor.role !== 'COUNTY_ADMIN' || e.countyId !== actor.countyId)
+        throw new ForbiddenError('COUNTY_ONLY', '只有教师所在县区可以撤回推荐');
       const program = await em.findOneByOrFail(Program, { id: e.programId });
       await this.assertBeforeStart(em, program, e, '撤回');
-      await this.leave(em, actor, e, program, 'WITHDRAWN', ['NOMINATED', 'WAITLISTED', 'APPROVED', 'CONFIRMED'], reason);
+      await this.leave(
+        em,
+        actor,
+        e,
+        program,
+        'WITHDRAWN',
+        ['NOMINATED', 'WAITLISTED', 'APPROVED', 'CONFIRMED'],
+        reason,
+      );
       return this.result(em, id);
     });
   }
 
   private async ownEnrolment(em: EntityManager, actor: Actor, id: number): Promise<Enrolment> {
     const e = await this.access.load<Enrolment>(em, actor, 'enrolment', id, 'write');
-    if (actor.role !== 'TEACHER' || e.teacherId !== actor.teacherId) throw new ForbiddenError('TEACHER_ONLY', '只有教师本人可以执行此操作');
+    if (actor.role !== 'TEACHER' || e.teacherId !== actor.teacherId)
+      throw new ForbiddenError('TEACHER_ONLY', '只有教师本人可以执行此操作');
     return e;
   }
 
@@ -258,18 +355,41 @@ export class EnrolmentsService {
    * its cohort place, then hands a freed quota seat to the county's first alternate — all in
    * this transaction, locks in the ledger's order (program → quota → enrolment → cohort).
    */
-  private async leave(em: EntityManager, actor: Actor, e: Enrolment, program: Program, to: Exit, from: EnrolmentStatus[], reason?: string): Promise<void> {
+  private async leave(
+    em: EntityManager,
+    actor: Actor,
+    e: Enrolment,
+    program: Program,
+    to: Exit,
+    from: EnrolmentStatus[],
+    reason?: string,
+  ): Promise<void> {
     if (!from.includes(e.status)) throw EnrolmentErrors.invalidTransition(e.status, ACTION_LABEL[to], from);
     const heldApproved = APPROVED_SEAT_HOLDING.includes(e.status);
     const heldQuota = SEAT_HOLDING.includes(e.status);
     if (heldApproved) await this.seats.releaseApprovedSeat(em, program.id);
     if (heldQuota) await this.seats.releaseQuotaSeat(em, program.id, e.countyId);
     // Only from the status we read: a concurrent change makes this a 409 and rolls the seats back.
-    await this.transition(em, e.id, [e.status], to, { [EXIT_STAMP[to]]: new Date(), reason: reason ?? null, cohortId: null });
+    await this.transition(em, e.id, [e.status], to, {
+      [EXIT_STAMP[to]]: new Date(),
+      reason: reason ?? null,
+      cohortId: null,
+    });
     if (e.cohortId) {
-      await em.createQueryBuilder().update(Cohort).set({ assignedCount: () => 'assignedCount - 1' }).where('id = :id AND assignedCount > 0', { id: e.cohortId }).execute();
+      await em
+        .createQueryBuilder()
+        .update(Cohort)
+        .set({ assignedCount: () => 'assignedCount - 1' })
+        .where('id = :id AND assignedCount > 0', { id: e.cohortId })
+        .execute();
     }
-    await this.audit.record(em, actor, { action: ACTION_CODE[to], entity: 'enrolment', entityId: e.id, fields: reason ? ['status', 'reason'] : ['status'], note: `${e.status}→${to}` });
+    await this.audit.record(em, actor, {
+      action: ACTION_CODE[to],
+      entity: 'enrolment',
+      entityId: e.id,
+      fields: reason ? ['status', 'reason'] : ['status'],
+      note: `${e.status}→${to}`,
+    });
     if (heldQuota) await this.seats.promote(em, actor, program.id, e.countyId);
   }
 }

@@ -1,11 +1,33 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, StreamableFile } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Actor, contentDisposition, CurrentActor, IdPipe, Roles, XLSX_MIME, xlsxUpload } from '@shipei/core';
 import type { FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
 import { AssignmentsService } from './assignments/assignments.service';
-import { AutoAssignResultDto, EnrolmentDto, EnrolmentPageDto, EnrolmentQuery, ImportResultDto, NominateDto, ProgramFiguresDto, QuotaDto, QuotaItemDto, QuotaSuggestionDto, RosterQuery } from './dto/enrolment.dto';
+import {
+  AutoAssignResultDto,
+  EnrolmentDto,
+  EnrolmentPageDto,
+  EnrolmentQuery,
+  ImportResultDto,
+  NominateDto,
+  ProgramFiguresDto,
+  QuotaDto,
+  QuotaItemDto,
+  QuotaSuggestionDto,
+  RosterQuery,
+} from './dto/enrolment.dto';
 import { QuotaListPipe } from './dto/quota-list.pipe';
 import { EnrolmentsService } from './enrolments.service';
 import { NominationImportService } from './nominations/nomination-import.service';
@@ -14,7 +36,11 @@ import { QuotasService } from './quotas/quotas.service';
 import { RosterService, XlsxDownload } from './roster/roster.service';
 
 function download(file: XlsxDownload): StreamableFile {
-  return new StreamableFile(file.body, { type: XLSX_MIME, length: file.body.length, disposition: contentDisposition(file.filename) });
+  return new StreamableFile(file.body, {
+    type: XLSX_MIME,
+    length: file.body.length,
+    disposition: contentDisposition(file.filename),
+  });
 }
 
 /** Nominations, quotas, automatic 分班, roster and figures of one program. */
@@ -33,9 +59,16 @@ export class ProgramEnrolmentsController {
 
   @Post(':id/enrolments')
   @Roles('COUNTY_ADMIN')
-  @ApiOperation({ summary: '县区推荐本县区教师：名额内为 NOMINATED，超出为 WAITLISTED（候补）；不符合条件 409 NOT_ELIGIBLE；截止后 409' })
+  @ApiOperation({
+    summary:
+      '县区推荐本县区教师：名额内为 NOMINATED，超出为 WAITLISTED（候补）；不符合条件 409 NOT_ELIGIBLE；截止后 409',
+  })
   @ApiCreatedResponse({ type: EnrolmentDto })
-  nominate(@CurrentActor() actor: Actor, @Param('id', IdPipe) programId: number, @Body() dto: NominateDto): Promise<EnrolmentDto> {
+  nominate(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) programId: number,
+    @Body() dto: NominateDto,
+  ): Promise<EnrolmentDto> {
     return this.enrolments.nominate(actor, programId, dto.teacherId);
   }
 
@@ -48,12 +81,21 @@ export class ProgramEnrolmentsController {
 
   @Post(':id/enrolments/import')
   @Roles('COUNTY_ADMIN')
-  @ApiOperation({ summary: '从 Excel（.xlsx，字段 file）批量推荐：以「身份证号」或「手机号」列识别教师；全部通过才推荐，按行序占用名额' })
+  @ApiOperation({
+    summary:
+      '从 Excel（.xlsx，字段 file）批量推荐：以「身份证号」或「手机号」列识别教师；全部通过才推荐，按行序占用名额',
+  })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiBody({
+    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+  })
   @ApiCreatedResponse({ type: ImportResultDto })
   @ApiBadRequestResponse({ description: 'IMPORT_INVALID：{errors:[{row, column, message}]}，未推荐任何人' })
-  async import(@CurrentActor() actor: Actor, @Param('id', IdPipe) programId: number, @Req() req: FastifyRequest): Promise<ImportResultDto> {
+  async import(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) programId: number,
+    @Req() req: FastifyRequest,
+  ): Promise<ImportResultDto> {
     return this.imports.import(actor, programId, await xlsxUpload(req));
   }
 
@@ -74,10 +116,16 @@ export class ProgramEnrolmentsController {
 
   @Put(':id/quotas')
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
-  @ApiOperation({ summary: '设置各县区名额（主办单位）：合计不超过总名额，否则 409；未列出的县区为 0；增加的名额给候补' })
+  @ApiOperation({
+    summary: '设置各县区名额（主办单位）：合计不超过总名额，否则 409；未列出的县区为 0；增加的名额给候补',
+  })
   @ApiBody({ type: [QuotaItemDto] })
   @ApiOkResponse({ type: [QuotaDto] })
-  setQuotas(@CurrentActor() actor: Actor, @Param('id', IdPipe) programId: number, @Body(QuotaListPipe) items: QuotaItemDto[]): Promise<QuotaDto[]> {
+  setQuotas(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) programId: number,
+    @Body(QuotaListPipe) items: QuotaItemDto[],
+  ): Promise<QuotaDto[]> {
     return this.quotas.replace(actor, programId, items);
   }
 
@@ -102,7 +150,11 @@ export class ProgramEnrolmentsController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER')
   @ApiOperation({ summary: '导出花名册（.xlsx；身份证号、手机号脱敏，文本格式）' })
   @ApiProduces(XLSX_MIME)
-  async roster(@CurrentActor() actor: Actor, @Param('id', IdPipe) programId: number, @Query() q: RosterQuery): Promise<StreamableFile> {
+  async roster(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) programId: number,
+    @Query() q: RosterQuery,
+  ): Promise<StreamableFile> {
     return download(await this.rosters.roster(this.em, actor, programId, q));
   }
 

@@ -29,7 +29,13 @@ export class SeatLedger {
    * Plain SQL (no query builder): this is the statement every nomination queues on.
    */
   async takeQuotaSeat(em: EntityManager, programId: number, countyId: number): Promise<boolean> {
-    return (await affectedRows(em, 'UPDATE county_quota SET nominatedCount = nominatedCount + 1 WHERE programId = ? AND countyId = ? AND nominatedCount < seats', [programId, countyId])) === 1;
+    return (
+      (await affectedRows(
+        em,
+        'UPDATE county_quota SET nominatedCount = nominatedCount + 1 WHERE programId = ? AND countyId = ? AND nominatedCount < seats',
+        [programId, countyId],
+      )) === 1
+    );
   }
 
   async releaseQuotaSeat(em: EntityManager, programId: number, countyId: number): Promise<void> {
@@ -43,12 +49,22 @@ export class SeatLedger {
 
   /** Takes one of the program's approved seats; false when all are taken. */
   async takeApprovedSeat(em: EntityManager, programId: number): Promise<boolean> {
-    const res = await em.createQueryBuilder().update(Program).set({ approvedCount: () => 'approvedCount + 1' }).where('id = :programId AND approvedCount < seats', { programId }).execute();
+    const res = await em
+      .createQueryBuilder()
+      .update(Program)
+      .set({ approvedCount: () => 'approvedCount + 1' })
+      .where('id = :programId AND approvedCount < seats', { programId })
+      .execute();
     return !!res.affected;
   }
 
   async releaseApprovedSeat(em: EntityManager, programId: number): Promise<void> {
-    await em.createQueryBuilder().update(Program).set({ approvedCount: () => 'approvedCount - 1' }).where('id = :programId AND approvedCount > 0', { programId }).execute();
+    await em
+      .createQueryBuilder()
+      .update(Program)
+      .set({ approvedCount: () => 'approvedCount - 1' })
+      .where('id = :programId AND approvedCount > 0', { programId })
+      .execute();
   }
 
   /**
@@ -59,7 +75,15 @@ export class SeatLedger {
    */
   async promote(em: EntityManager, actor: Actor, programId: number, countyId: number): Promise<number | null> {
     for (;;) {
-      const qb = em.createQueryBuilder(Enrolment, 'e').where('e.programId = :programId AND e.countyId = :countyId AND e.status = :w', { programId, countyId, w: 'WAITLISTED' }).orderBy('e.id', 'ASC').limit(1);
+      const qb = em
+        .createQueryBuilder(Enrolment, 'e')
+        .where('e.programId = :programId AND e.countyId = :countyId AND e.status = :w', {
+          programId,
+          countyId,
+          w: 'WAITLISTED',
+        })
+        .orderBy('e.id', 'ASC')
+        .limit(1);
       if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_write');
       const next = await qb.getOne();
       if (!next) return null;
@@ -72,7 +96,13 @@ export class SeatLedger {
         .where('id = :id AND status = :w', { id: next.id, w: 'WAITLISTED' })
         .execute();
       if (res.affected) {
-        await this.audit.record(em, actor, { action: 'promote', entity: 'enrolment', entityId: next.id, fields: ['status'], note: 'WAITLISTED→NOMINATED' });
+        await this.audit.record(em, actor, {
+          action: 'promote',
+          entity: 'enrolment',
+          entityId: next.id,
+          fields: ['status'],
+          note: 'WAITLISTED→NOMINATED',
+        });
         return next.id;
       }
       await this.releaseQuotaSeat(em, programId, countyId);
@@ -82,7 +112,12 @@ export class SeatLedger {
   /** Promotes alternates while the county has free seats (after a quota was raised). */
   async promoteAll(em: EntityManager, actor: Actor, programId: number, countyId: number): Promise<number[]> {
     const promoted: number[] = [];
-    for (let id = await this.promote(em, actor, programId, countyId); id !== null; id = await this.promote(em, actor, programId, countyId)) promoted.push(id);
+    for (
+      let id = await this.promote(em, actor, programId, countyId);
+      id !== null;
+      id = await this.promote(em, actor, programId, countyId)
+    )
+      promoted.push(id);
     return promoted;
   }
 }

@@ -21,13 +21,22 @@ export function programScope(actor: Actor, a: string, mode: AccessMode): Scope |
       if (!actor.countyId) return NOTHING;
       return mode === 'write'
         ? { where: `${a}.ownerCountyId = :pCounty`, params: { pCounty: actor.countyId } }
-        : { where: `(${a}.ownerCountyId = :pCounty OR (${a}.ownerCountyId IS NULL AND ${a}.status <> 'DRAFT'))`, params: { pCounty: actor.countyId } };
+        : {
+            where: `(${a}.ownerCountyId = :pCounty OR (${a}.ownerCountyId IS NULL AND ${a}.status <> 'DRAFT'))`,
+            params: { pCounty: actor.countyId },
+          };
     case 'TRAINER':
       if (mode === 'write') return NOTHING;
-      return { where: `${a}.id IN (SELECT pc.programId FROM cohort pc INNER JOIN cohort_trainer pct ON pct.cohortId = pc.id WHERE pct.userId = :pUser)`, params: { pUser: actor.userId } };
+      return {
+        where: `${a}.id IN (SELECT pc.programId FROM cohort pc INNER JOIN cohort_trainer pct ON pct.cohortId = pc.id WHERE pct.userId = :pUser)`,
+        params: { pUser: actor.userId },
+      };
     case 'TEACHER':
       if (mode === 'write' || !actor.teacherId) return NOTHING;
-      return { where: `${a}.id IN (SELECT pe.programId FROM enrolment pe WHERE pe.teacherId = :pTeacher)`, params: { pTeacher: actor.teacherId } };
+      return {
+        where: `${a}.id IN (SELECT pe.programId FROM enrolment pe WHERE pe.teacherId = :pTeacher)`,
+        params: { pTeacher: actor.teacherId },
+      };
     default:
       return NOTHING;
   }
@@ -44,10 +53,16 @@ export function cohortScope(actor: Actor, a: string, mode: AccessMode): Scope | 
     }
     case 'TRAINER':
       if (mode === 'write') return NOTHING;
-      return { where: `${a}.id IN (SELECT cct.cohortId FROM cohort_trainer cct WHERE cct.userId = :cUser)`, params: { cUser: actor.userId } };
+      return {
+        where: `${a}.id IN (SELECT cct.cohortId FROM cohort_trainer cct WHERE cct.userId = :cUser)`,
+        params: { cUser: actor.userId },
+      };
     case 'TEACHER':
       if (mode === 'write' || !actor.teacherId) return NOTHING;
-      return { where: `${a}.id IN (SELECT ce.cohortId FROM enrolment ce WHERE ce.teacherId = :cTeacher AND ce.cohortId IS NOT NULL)`, params: { cTeacher: actor.teacherId } };
+      return {
+        where: `${a}.id IN (SELECT ce.cohortId FROM enrolment ce WHERE ce.teacherId = :cTeacher AND ce.cohortId IS NOT NULL)`,
+        params: { cTeacher: actor.teacherId },
+      };
     default:
       return NOTHING;
   }

@@ -23,7 +23,13 @@ import { TeacherFileService } from './teacher-file/teacher-file.service';
 @Module({
   imports: [ProgramsModule, EnrolmentModule, AttendanceModule, CertificatesModule, TalentSupportModule],
   controllers: [TeacherFileController, ComplianceController, ExternalCreditsController, CohortArchiveController],
-  providers: [TeacherFileService, ComplianceService, ExternalCreditImportService, ExternalCreditTemplates, CohortArchiveService],
+  providers: [
+    TeacherFileService,
+    ComplianceService,
+    ExternalCreditImportService,
+    ExternalCreditTemplates,
+    CohortArchiveService,
+  ],
   exports: [TeacherFileService, ComplianceService, CohortArchiveService],
 })
 export class RecordsModule {}

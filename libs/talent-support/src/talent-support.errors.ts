@@ -16,18 +16,28 @@ const ACTION_LABELS: Record<string, string> = {
 
 /** 409: the placement is not in a status the action may start from. */
 export function illegalTransition(status: PlacementStatus, action: string): ConflictError {
-  return new ConflictError('ILLEGAL_TRANSITION', `该选派当前为「${PLACEMENT_STATUS_LABELS[status]}」，不能${ACTION_LABELS[action] ?? action}`, { status });
+  return new ConflictError(
+    'ILLEGAL_TRANSITION',
+    `该选派当前为「${PLACEMENT_STATUS_LABELS[status]}」，不能${ACTION_LABELS[action] ?? action}`,
+    { status },
+  );
 }
 
 export const errors = {
-  notEligible: (reasons: string[]) => new ConflictError('NOT_ELIGIBLE', `不符合选派条件：${reasons.join('；')}`, { reasons }),
-  alreadyPlaced: () => new ConflictError('ALREADY_PLACED', '该教师已有进行中的选派（已推荐、已审核通过或在岗服务），不能重复选派'),
+  notEligible: (reasons: string[]) =>
+    new ConflictError('NOT_ELIGIBLE', `不符合选派条件：${reasons.join('；')}`, { reasons }),
+  alreadyPlaced: () =>
+    new ConflictError('ALREADY_PLACED', '该教师已有进行中的选派（已推荐、已审核通过或在岗服务），不能重复选派'),
   quotaFull: (hasQuota: boolean) =>
     new ConflictError('QUOTA_FULL', hasQuota ? '本县区在该计划的名额已用完' : '本县区在该计划中未分配名额'),
-  quotaExceedsPlaces: (sum: number, places: number) => new ConflictError('QUOTA_EXCEEDS_PLACES', `各县区名额合计 ${sum} 超过计划名额 ${places}`),
-  quotaBelowUsed: (county: string, used: number) => new ConflictError('QUOTA_BELOW_USED', `${county}已推荐 ${used} 人，名额不能少于已推荐人数`),
-  placesBelowQuotas: (sum: number) => new ConflictError('PLACES_BELOW_QUOTAS', `计划名额不能少于已分配给各县区的名额合计 ${sum}`),
+  quotaExceedsPlaces: (sum: number, places: number) =>
+    new ConflictError('QUOTA_EXCEEDS_PLACES', `各县区名额合计 ${sum} 超过计划名额 ${places}`),
+  quotaBelowUsed: (county: string, used: number) =>
+    new ConflictError('QUOTA_BELOW_USED', `${county}已推荐 ${used} 人，名额不能少于已推荐人数`),
+  placesBelowQuotas: (sum: number) =>
+    new ConflictError('PLACES_BELOW_QUOTAS', `计划名额不能少于已分配给各县区的名额合计 ${sum}`),
   schemeInService: () => new ConflictError('SCHEME_IN_SERVICE', '已有教师到岗，不能再修改服务期或津贴标准'),
-  termNotEnded: (termEnd: string) => new ConflictError('TERM_NOT_ENDED', `服务期至 ${termEnd} 才结束，期满前不能登记期满考核；提前返回请登记提前结束`),
+  termNotEnded: (termEnd: string) =>
+    new ConflictError('TERM_NOT_ENDED', `服务期至 ${termEnd} 才结束，期满前不能登记期满考核；提前返回请登记提前结束`),
   notCompleted: () => new ConflictError('NOT_COMPLETED', '只有服务期满的选派才能出具支教证明'),
 };

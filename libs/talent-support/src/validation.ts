@@ -14,7 +14,13 @@ export function isCalendarDate(v: unknown): v is string {
 
 /** A real calendar date written 'YYYY-MM-DD' (2019-02-29 is refused). */
 export const IsCalendarDate = (options?: ValidationOptions) =>
-  ValidateBy({ name: 'isCalendarDate', validator: { validate: isCalendarDate, defaultMessage: () => '必须是日期，格式 YYYY-MM-DD' } }, options);
+  ValidateBy(
+    {
+      name: 'isCalendarDate',
+      validator: { validate: isCalendarDate, defaultMessage: () => '必须是日期，格式 YYYY-MM-DD' },
+    },
+    options,
+  );
 
 /**
  * Validates a JSON array body item by item with the same rules as the global pipe
@@ -28,8 +34,14 @@ export class ArrayBodyPipe<T extends object> implements PipeTransform<unknown, P
   ) {}
 
   async transform(value: unknown): Promise<T[]> {
-    if (!Array.isArray(value)) throw new BadInputError('VALIDATION_FAILED', '请求体应为数组', { errors: [{ field: '', message: '请求体应为数组' }] });
-    if (value.length > this.maxItems) throw new BadInputError('VALIDATION_FAILED', `最多 ${this.maxItems} 项`, { errors: [{ field: '', message: `最多 ${this.maxItems} 项` }] });
+    if (!Array.isArray(value))
+      throw new BadInputError('VALIDATION_FAILED', '请求体应为数组', {
+        errors: [{ field: '', message: '请求体应为数组' }],
+      });
+    if (value.length > this.maxItems)
+      throw new BadInputError('VALIDATION_FAILED', `最多 ${this.maxItems} 项`, {
+        errors: [{ field: '', message: `最多 ${this.maxItems} 项` }],
+      });
     const out: T[] = [];
     const fieldErrors = [];
     for (let i = 0; i < value.length; i++) {
@@ -39,7 +51,12 @@ export class ArrayBodyPipe<T extends object> implements PipeTransform<unknown, P
         continue;
       }
       const inst = plainToInstance(this.item, raw);
-      const errs = await validate(inst, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, validationError: { target: false, value: false } });
+      const errs = await validate(inst, {
+        whitelist: true,
+        forbidNonWhitelisted: true,
+        forbidUnknownValues: true,
+        validationError: { target: false, value: false },
+      });
       fieldErrors.push(...flattenValidationErrors(errs, `[${i}]`));
       out.push(inst);
     }

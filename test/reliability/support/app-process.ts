@@ -30,18 +30,32 @@ export interface AppProcess {
  * Starts the app process. `memoryEveryMs`: the child also prints `SHIPEI_MEM {"heapUsed","rss",…}`
  * that often, measured right after a full GC (it runs with --expose-gc), for soak tests.
  */
-export async function startAppProcess(env: Record<string, string>, timeoutMs = 120_000, opts: { memoryEveryMs?: number } = {}): Promise<AppProcess> {
+export async function startAppProcess(
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+  opts: { memoryEveryMs?: number } = {},
+): Promise<AppProcess> {
   const nodeArgs = opts.memoryEveryMs ? ['--expose-gc'] : [];
   const memory = opts.memoryEveryMs ? { SHIPEI_MEM_EVERY_MS: String(opts.memoryEveryMs) } : {};
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', __filename], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env, ...memory, SHIPEI_RELIABILITY_CHILD: '1' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      ...env,
+      ...memory,
+      SHIPEI_RELIABILITY_CHILD: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
   const port = await new Promise<number>((done, fail) => {
     const timer = setInterval(() => {
       const m = READY.exec(output);
@@ -91,7 +105,9 @@ async function runChild(): Promise<void> {
     setInterval(() => {
       gc?.();
       const m = process.memoryUsage();
-      process.stdout.write(`SHIPEI_MEM ${JSON.stringify({ at: Date.now(), heapUsed: m.heapUsed, heapTotal: m.heapTotal, rss: m.rss, external: m.external })}\n`);
+      process.stdout.write(
+        `SHIPEI_MEM ${JSON.stringify({ at: Date.now(), heapUsed: m.heapUsed, heapTotal: m.heapTotal, rss: m.rss, external: m.external })}\n`,
+      );
     }, every).unref();
   }
   const stop = () => void app.close().finally(() => process.exit(0));

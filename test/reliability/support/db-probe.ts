@@ -40,7 +40,10 @@ export async function openProbe(url: string): Promise<DbProbe> {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     // Datetimes as TypeORM stores them in SQLite (UTC text); booleans as 0/1.
-    const bind = (params: unknown[]) => params.map((p) => (p instanceof Date ? p.toISOString().replace('T', ' ').replace('Z', '') : typeof p === 'boolean' ? Number(p) : p));
+    const bind = (params: unknown[]) =>
+      params.map((p) =>
+        p instanceof Date ? p.toISOString().replace('T', ' ').replace('Z', '') : typeof p === 'boolean' ? Number(p) : p,
+      );
     const Database = createRequire(__filename)('better-sqlite3') as SqliteConstructor;
     const lock = new Database(file, { timeout: 0 });
     lock.pragma('busy_timeout = 0');

@@ -11,7 +11,9 @@ export async function fingerprint(db: DataSource): Promise<Map<string, string>> 
   const out = new Map<string, string>();
   const tables = [...new Set(db.entityMetadatas.map((m) => m.tableName))].sort();
   if (db.options.type !== 'better-sqlite3') {
-    const rows: { Table: string; Checksum: string | number | null }[] = await db.query(`CHECKSUM TABLE ${tables.map((t) => db.driver.escape(t)).join(', ')}`);
+    const rows: { Table: string; Checksum: string | number | null }[] = await db.query(
+      `CHECKSUM TABLE ${tables.map((t) => db.driver.escape(t)).join(', ')}`,
+    );
     for (const r of rows) out.set(r.Table.split('.').pop()!, String(r.Checksum));
     return out;
   }
@@ -26,5 +28,7 @@ export async function fingerprint(db: DataSource): Promise<Map<string, string>> 
 /** Tables whose content differs (with their row counts before → after on SQLite). */
 export function changedTables(before: Map<string, string>, after: Map<string, string>): string[] {
   const count = (v?: string) => (v?.includes(' rows:') ? v.split(' rows:')[0] : '?');
-  return [...after.keys()].filter((k) => before.get(k) !== after.get(k)).map((k) => `${k} (rows ${count(before.get(k))} → ${count(after.get(k))})`);
+  return [...after.keys()]
+    .filter((k) => before.get(k) !== after.get(k))
+    .map((k) => `${k} (rows ${count(before.get(k))} → ${count(after.get(k))})`);
 }

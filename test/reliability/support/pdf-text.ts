@@ -54,7 +54,9 @@ function parseCMap(cmap: string): { map: Map<string, string>; bytes: number } {
     }
   }
   for (const block of cmap.match(/beginbfrange([\s\S]*?)endbfrange/g) ?? []) {
-    for (const [, lo, hi, rest] of block.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\[[^\]]*\]|<[0-9a-fA-F]+>)/g)) {
+    for (const [, lo, hi, rest] of block.matchAll(
+      /<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\[[^\]]*\]|<[0-9a-fA-F]+>)/g,
+    )) {
       bytes = lo.length / 2;
       const from = parseInt(lo, 16);
       const to = parseInt(hi, 16);
@@ -97,8 +99,13 @@ export function pdfPages(pdf: Buffer): string[] {
     const resRef = ref(obj.dict, 'Resources');
     if (resRef !== null) resources = objects.get(resRef)?.dict ?? '';
     const fontsDictRef = ref(resources, 'Font');
-    const fontsDict = fontsDictRef !== null ? objects.get(fontsDictRef)?.dict ?? '' : (/\/Font\s*<<([\s\S]*?)>>/.exec(resources)?.[1] ?? '');
-    const fonts = new Map([...fontsDict.matchAll(/\/([A-Za-z0-9_.+-]+)\s+(\d+) 0 R/g)].map((f) => [f[1], Number(f[2])]));
+    const fontsDict =
+      fontsDictRef !== null
+        ? (objects.get(fontsDictRef)?.dict ?? '')
+        : (/\/Font\s*<<([\s\S]*?)>>/.exec(resources)?.[1] ?? '');
+    const fonts = new Map(
+      [...fontsDict.matchAll(/\/([A-Za-z0-9_.+-]+)\s+(\d+) 0 R/g)].map((f) => [f[1], Number(f[2])]),
+    );
     const contentIds = (() => {
       const arr = /\/Contents\s*\[([^\]]*)\]/.exec(obj.dict);
       if (arr) return [...arr[1].matchAll(/(\d+) 0 R/g)].map((x) => Number(x[1]));
@@ -109,13 +116,16 @@ export function pdfPages(pdf: Buffer): string[] {
     for (const cid of contentIds) {
       const content = objects.get(cid)?.stream?.toString('latin1') ?? '';
       let current: { map: Map<string, string>; bytes: number } | null = null;
-      const tokens = /\/([A-Za-z0-9_.+-]+)\s+[\d.]+\s+Tf|<([0-9a-fA-F\s]*)>|\((?:\\.|[^\\)])*\)|(Tj|TJ|'|"|ET|T\*|Td|TD)\b/g;
+      const tokens =
+        /\/([A-Za-z0-9_.+-]+)\s+[\d.]+\s+Tf|<([0-9a-fA-F\s]*)>|\((?:\\.|[^\\)])*\)|(Tj|TJ|'|"|ET|T\*|Td|TD)\b/g;
       let t: RegExpExecArray | null;
       while ((t = tokens.exec(content))) {
         if (t[1]) current = fonts.has(t[1]) ? fontMap(fonts.get(t[1])!) : null;
         else if (t[2] !== undefined) {
           const hex = t[2].replace(/\s+/g, '').toLowerCase();
-          if (current) for (let i = 0; i < hex.length; i += current.bytes * 2) out += current.map.get(hex.slice(i, i + current.bytes * 2)) ?? '';
+          if (current)
+            for (let i = 0; i < hex.length; i += current.bytes * 2)
+              out += current.map.get(hex.slice(i, i + current.bytes * 2)) ?? '';
           else out += Buffer.from(hex, 'hex').toString('latin1');
         } else if (t[0].startsWith('(')) {
           out += t[0].slice(1, -1).replace(/\\([()\\])/g, '$1');

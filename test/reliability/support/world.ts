@@ -49,7 +49,12 @@ export interface World {
   problems: string[];
 }
 
-export async function buildWorld(http: TestAgent, db: DataSource, serialBase: number, names: WorldNames = PLAIN_NAMES): Promise<World> {
+export async function buildWorld(
+  http: TestAgent,
+  db: DataSource,
+  serialBase: number,
+  names: WorldNames = PLAIN_NAMES,
+): Promise<World> {
   const problems: string[] = [];
   const admin = await adminToken(http);
   const countyA = await countyIdByCode(db, '371302');
@@ -60,10 +65,30 @@ export async function buildWorld(http: TestAgent, db: DataSource, serialBase: nu
   const teachersA: number[] = [];
   const teachersB: number[] = [];
   for (let i = 0; i < 6; i++) {
-    teachersA.push(await createTeacher(http, admin, schoolA, serialBase + i, { name: names.teachersA[i], title: '一级教师', teachingStartYear: 2005, appraisalsQualified: true, subject: names.subject }));
+    teachersA.push(
+      await createTeacher(http, admin, schoolA, serialBase + i, {
+        name: names.teachersA[i],
+        title: '一级教师',
+        teachingStartYear: 2005,
+        appraisalsQualified: true,
+        subject: names.subject,
+      }),
+    );
   }
   for (let i = 0; i < 3; i++) teachersB.push(await createTeacher(http, admin, schoolB, serialBase + 10 + i));
-  const world: World = { admin, county, countyA, countyB, schoolA, schoolB, teachersA, teachersB, enrolmentIds: [], certificateIds: [], problems };
+  const world: World = {
+    admin,
+    county,
+    countyA,
+    countyB,
+    schoolA,
+    schoolB,
+    teachersA,
+    teachersB,
+    enrolmentIds: [],
+    certificateIds: [],
+    problems,
+  };
 
   const step = async (name: string, fn: () => Promise<void>) => {
     try {
@@ -75,33 +100,69 @@ export async function buildWorld(http: TestAgent, db: DataSource, serialBase: nu
   const api = async (token: string, method: 'get' | 'post' | 'put' | 'patch', path: string, body?: unknown) => {
     const req = http[method](path).auth(token, { type: 'bearer' });
     const res = body === undefined ? await req : await req.send(body as object);
-    if (res.status >= 300) throw new Error(`${method.toUpperCase()} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    if (res.status >= 300)
+      throw new Error(`${method.toUpperCase()} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     return res.body;
   };
 
   await step('trainer', async () => {
-    world.trainerId = (await api(admin, 'post', '/api/v1/users', { username: `trainer_${serialBase}`, password: 'Trainer1234', role: 'TRAINER' })).id;
+    world.trainerId = (
+      await api(admin, 'post', '/api/v1/users', {
+        username: `trainer_${serialBase}`,
+        password: 'Trainer1234',
+        role: 'TRAINER',
+      })
+    ).id;
   });
   const trainerId = () => world.trainerId;
   await step('program, quotas, nominations, approval', async () => {
     const program = await api(admin, 'post', '/api/v1/programs', {
-      kind: 'BACKBONE_SUMMER', year: 2019, title: names.programTitle, seats: 40, creditHours: 48, attendanceThreshold: 0.8,
-      nominationDeadline: new Date(Date.now() + 30 * 86_400_000).toISOString(), certificatePrefix: 'FUZZ', startDate: '2019-07-08', endDate: '2019-07-17',
+      kind: 'BACKBONE_SUMMER',
+      year: 2019,
+      title: names.programTitle,
+      seats: 40,
+      creditHours: 48,
+      attendanceThreshold: 0.8,
+      nominationDeadline: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      certificatePrefix: 'FUZZ',
+      startDate: '2019-07-08',
+      endDate: '2019-07-17',
     });
     world.programId = program.id;
     await api(admin, 'post', `/api/v1/programs/${program.id}/open`);
-    await api(admin, 'put', `/api/v1/programs/${program.id}/quotas`, [{ countyId: countyA, seats: 4 }, { countyId: countyB, seats: 2 }]);
-    for (const teacherId of teachersA.slice(0, 3)) world.enrolmentIds.push((await api(county, 'post', `/api/v1/programs/${program.id}/enrolments`, { teacherId })).id);
+    await api(admin, 'put', `/api/v1/programs/${program.id}/quotas`, [
+      { countyId: countyA, seats: 4 },
+      { countyId: countyB, seats: 2 },
+    ]);
+    for (const teacherId of teachersA.slice(0, 3))
+      world.enrolmentIds.push(
+        (await api(county, 'post', `/api/v1/programs/${program.id}/enrolments`, { teacherId })).id,
+      );
     await api(admin, 'post', `/api/v1/enrolments/${world.enrolmentIds[0]}/approve`);
     await api(admin, 'post', `/api/v1/enrolments/${world.enrolmentIds[1]}/approve`);
   });
   await step('cohort and session', async () => {
     if (!world.programId) throw new Error('no program');
     const trainers = trainerId() ? [trainerId()] : [];
-    const cohort = await api(admin, 'post', `/api/v1/programs/${world.programId}/cohorts`, { name: names.cohortName, capacity: 50, startDate: '2019-07-08', endDate: '2019-07-17', venue: '临沂大学', trainerIds: trainers });
+    const cohort = await api(admin, 'post', `/api/v1/programs/${world.programId}/cohorts`, {
+      name: names.cohortName,
+      capacity: 50,
+      startDate: '2019-07-08',
+      endDate: '2019-07-17',
+      venue: '临沂大学',
+      trainerIds: trainers,
+    });
     world.cohortId = cohort.id;
-    await api(admin, 'post', `/api/v1/cohorts/${cohort.id}/assignments`, { enrolmentIds: world.enrolmentIds.slice(0, 2) });
-    const session = await api(admin, 'post', `/api/v1/cohorts/${cohort.id}/sessions`, { title: '开班式', startsAt: '2019-07-08T01:00:00.000Z', endsAt: '2019-07-08T03:00:00.000Z', hours: 2, ...(trainers.length ? { trainerId: trainers[0] } : {}) });
+    await api(admin, 'post', `/api/v1/cohorts/${cohort.id}/assignments`, {
+      enrolmentIds: world.enrolmentIds.slice(0, 2),
+    });
+    const session = await api(admin, 'post', `/api/v1/cohorts/${cohort.id}/sessions`, {
+      title: '开班式',
+      startsAt: '2019-07-08T01:00:00.000Z',
+      endsAt: '2019-07-08T03:00:00.000Z',
+      hours: 2,
+      ...(trainers.length ? { trainerId: trainers[0] } : {}),
+    });
     world.sessionId = session.id;
   });
   await step('certificates', async () => {
@@ -109,16 +170,30 @@ export async function buildWorld(http: TestAgent, db: DataSource, serialBase: nu
     const now = new Date();
     // Completion belongs to attendance (sessions must have ended): the two assigned trainees are made COMPLETED directly.
     for (const id of world.enrolmentIds.slice(0, 2)) {
-      await db.query(`UPDATE enrolment SET status = 'COMPLETED', attendedHours = 2, attendanceRate = 1, creditHours = 48, completedAt = ? WHERE id = ? AND cohortId = ?`, [dbTime(db, now), id, world.cohortId]);
+      await db.query(
+        `UPDATE enrolment SET status = 'COMPLETED', attendedHours = 2, attendanceRate = 1, creditHours = 48, completedAt = ? WHERE id = ? AND cohortId = ?`,
+        [dbTime(db, now), id, world.cohortId],
+      );
     }
     const issued = await api(admin, 'post', `/api/v1/cohorts/${world.cohortId}/certificates`);
     world.certificateIds = issued.map((c: { id: number }) => c.id);
   });
   await step('scheme and placement', async () => {
-    const scheme = await api(admin, 'post', '/api/v1/schemes', { kind: 'THREE_DISTRICTS', year: 2019, places: 10, termStart: '2019-09-01', termEnd: '2020-07-15' });
+    const scheme = await api(admin, 'post', '/api/v1/schemes', {
+      kind: 'THREE_DISTRICTS',
+      year: 2019,
+      places: 10,
+      termStart: '2019-09-01',
+      termEnd: '2020-07-15',
+    });
     world.schemeId = scheme.id;
     await api(admin, 'put', `/api/v1/schemes/${scheme.id}/quotas`, [{ countyId: countyA, places: 5 }]);
-    world.placementId = (await api(county, 'post', `/api/v1/schemes/${scheme.id}/placements`, { teacherId: teachersA[5], receivingSchoolId: schoolB })).id;
+    world.placementId = (
+      await api(county, 'post', `/api/v1/schemes/${scheme.id}/placements`, {
+        teacherId: teachersA[5],
+        receivingSchoolId: schoolB,
+      })
+    ).id;
   });
   return world;
 }

@@ -7,7 +7,16 @@ import { startTestApp, TestApp } from '../../support/test-app';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENS_DIR = join(__dirname, '..', '..', '..', 'test-artifacts', 'screens');
 
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LAUNCH_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 360, height: 640 };
@@ -18,7 +27,10 @@ export const PHONE = { width: 360, height: 640 };
  * between runs or users.
  */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run apt-get install -y chromium fonts-noto-cjk (or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: run apt-get install -y chromium fonts-noto-cjk (or set CHROMIUM_PATH)`,
+    );
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS, timeout: 60_000 });
 }
 
@@ -38,7 +50,11 @@ export async function startWebApp(): Promise<WebApp> {
 }
 
 /** A signed-out browser user: own cookies, Chinese locale, Shanghai time, desktop or phone size. */
-export async function newUser(browser: Browser, base: string, size: 'desktop' | 'phone' = 'desktop'): Promise<{ context: BrowserContext; page: Page }> {
+export async function newUser(
+  browser: Browser,
+  base: string,
+  size: 'desktop' | 'phone' = 'desktop',
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     baseURL: base,
     locale: 'zh-CN',
@@ -63,7 +79,12 @@ export function label(text: string): RegExp {
 }
 
 /** Fills the login form (of `path`, or of the page as it is when null) and submits it with the keyboard. */
-export async function logIn(page: Page, username: string, password: string, path: string | null = '/login'): Promise<void> {
+export async function logIn(
+  page: Page,
+  username: string,
+  password: string,
+  path: string | null = '/login',
+): Promise<void> {
   if (path) await page.goto(path);
   await page.getByLabel(label('用户名')).fill(username);
   await page.getByLabel(label('密码')).fill(password);

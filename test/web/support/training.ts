@@ -4,7 +4,14 @@ import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import TestAgent from 'supertest/lib/agent';
 import { account, createProgram, setQuotas } from '../../support/enrolment-fixtures';
-import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makePhone } from '../../support/fixtures';
+import {
+  adminToken,
+  countyAdmin,
+  countyIdByCode,
+  createSchool,
+  createTeacher,
+  makePhone,
+} from '../../support/fixtures';
 import type { TestApp } from '../../support/test-app';
 
 /** Shanghai wall-clock time → Date (no daylight saving in Asia/Shanghai). */
@@ -59,7 +66,11 @@ export async function seedTraining(http: TestAgent, t: TestApp, opts: SeedOption
     return r.body;
   };
   const as = (token: string) => ({
-    post: (path: string, body?: object) => http.post(path).auth(token, { type: 'bearer' }).send(body ?? {}),
+    post: (path: string, body?: object) =>
+      http
+        .post(path)
+        .auth(token, { type: 'bearer' })
+        .send(body ?? {}),
     put: (path: string, body: object) => http.put(path).auth(token, { type: 'bearer' }).send(body),
   });
 
@@ -67,17 +78,51 @@ export async function seedTraining(http: TestAgent, t: TestApp, opts: SeedOption
   const lanshan = await countyIdByCode(t.db, '371302');
   const county = await countyAdmin(http, admin, lanshan, `${opts.prefix}_county`);
   const school = await createSchool(http, county, lanshan, `兰山区${opts.prefix}李官小学`);
-  const trainer = await account(http, admin, { username: `${opts.prefix}_trainer`, role: 'TRAINER', displayName: '张红梅' });
-  const other = await account(http, admin, { username: `${opts.prefix}_trainer2`, role: 'TRAINER', displayName: '赵刚' });
+  const trainer = await account(http, admin, {
+    username: `${opts.prefix}_trainer`,
+    role: 'TRAINER',
+    displayName: '张红梅',
+  });
+  const other = await account(http, admin, {
+    username: `${opts.prefix}_trainer2`,
+    role: 'TRAINER',
+    displayName: '赵刚',
+  });
 
-  const programId = await createProgram(http, admin, { title: '2019年全市贫困村学校骨干教师暑期培训', seats: 100, creditHours: 6, certificatePrefix: 'LYGG' });
+  const programId = await createProgram(http, admin, {
+    title: '2019年全市贫困村学校骨干教师暑期培训',
+    seats: 100,
+    creditHours: 6,
+    certificatePrefix: 'LYGG',
+  });
   await setQuotas(http, admin, programId, [{ countyId: lanshan, seats: 100 }]);
   const cohort = async (name: string, trainerId: number) =>
-    (await ok(as(admin).post(`/api/v1/programs/${programId}/cohorts`, { name, capacity: 50, startDate: '2019-07-15', endDate: '2019-07-16', venue: '临沂大学西校区', trainerIds: [trainerId] }))).id as number;
+    (
+      await ok(
+        as(admin).post(`/api/v1/programs/${programId}/cohorts`, {
+          name,
+          capacity: 50,
+          startDate: '2019-07-15',
+          endDate: '2019-07-16',
+          venue: '临沂大学西校区',
+          trainerIds: [trainerId],
+        }),
+      )
+    ).id as number;
   const cohortId = await cohort('一班', trainer.id);
   const otherCohortId = await cohort('二班', other.id);
   const session = async (cohort: number, title: string, from: string, to: string) =>
-    (await ok(as(admin).post(`/api/v1/cohorts/${cohort}/sessions`, { title, startsAt: cst(from).toISOString(), endsAt: cst(to).toISOString(), hours: 2, room: '201 教室' }))).id as number;
+    (
+      await ok(
+        as(admin).post(`/api/v1/cohorts/${cohort}/sessions`, {
+          title,
+          startsAt: cst(from).toISOString(),
+          endsAt: cst(to).toISOString(),
+          hours: 2,
+          room: '201 教室',
+        }),
+      )
+    ).id as number;
   const sessions = {
     S1: await session(cohortId, '新课标解读', '2019-07-15T09:00:00', '2019-07-15T11:00:00'),
     S2: await session(cohortId, '课堂观察与评价', '2019-07-15T14:00:00', '2019-07-15T16:00:00'),
@@ -101,11 +146,21 @@ export async function seedTraining(http: TestAgent, t: TestApp, opts: SeedOption
     if (assignTo) await ok(as(admin).post(`/api/v1/cohorts/${assignTo}/assignments`, { enrolmentIds: [e.id] }));
     const phone = makePhone(n);
     const { token } = await account(http, county, { username: phone, role: 'TEACHER', teacherId });
-    if (assignTo && !opts.unconfirmed?.includes(key as 'A')) await ok(as(token).post(`/api/v1/enrolments/${e.id}/confirm`));
+    if (assignTo && !opts.unconfirmed?.includes(key as 'A'))
+      await ok(as(token).post(`/api/v1/enrolments/${e.id}/confirm`));
     teachers[key] = { name, teacherId, enrolmentId: e.id, phone, token };
     n++;
   }
-  return { admin, county, programId, cohortId, otherCohortId, sessions, trainer: { id: trainer.id, username: `${opts.prefix}_trainer`, token: trainer.token }, teachers };
+  return {
+    admin,
+    county,
+    programId,
+    cohortId,
+    otherCohortId,
+    sessions,
+    trainer: { id: trainer.id, username: `${opts.prefix}_trainer`, token: trainer.token },
+    teachers,
+  };
 }
 
 /** Sets the attendance clock (check-in window, lateness, codes) of the running app; returns a setter. */

@@ -1,7 +1,13 @@
 import { Attendance1764374420000, AttendanceRecord, LeaveRequest, LeaveRequestSession } from '@shipei/attendance';
 import { Audit1764374400000, AuditEntry } from '@shipei/audit';
 import { Accounts1764374402000, User } from '@shipei/auth';
-import { Certificate, Certificates1764374440000, CertificateSeries, CertificateSeries1764374445000, CertificateTemplateVersion } from '@shipei/certificates';
+import {
+  Certificate,
+  Certificates1764374440000,
+  CertificateSeries,
+  CertificateSeries1764374445000,
+  CertificateTemplateVersion,
+} from '@shipei/certificates';
 import { Organisation, People1764374401000, Teacher } from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
 import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
@@ -12,6 +18,38 @@ import { Placement, Scheme, SchemeQuota, TalentSupport1764374430000 } from '@shi
  * The whole schema of the app: every lib's entities and migrations, in dependency order.
  * Used by the app, `npm run migrate` and the tests, so all three see the same schema.
  */
-export const ENTITIES = [AuditEntry, Organisation, Teacher, User, Program, CountyQuota, Cohort, CohortTrainer, TrainingSession, Enrolment, LeaveRequest, LeaveRequestSession, AttendanceRecord, Scheme, SchemeQuota, Placement, CertificateTemplateVersion, Certificate, CertificateSeries, ExternalCredit];
+export const ENTITIES = [
+  AuditEntry,
+  Organisation,
+  Teacher,
+  User,
+  Program,
+  CountyQuota,
+  Cohort,
+  CohortTrainer,
+  TrainingSession,
+  Enrolment,
+  LeaveRequest,
+  LeaveRequestSession,
+  AttendanceRecord,
+  Scheme,
+  SchemeQuota,
+  Placement,
+  CertificateTemplateVersion,
+  Certificate,
+  CertificateSeries,
+  ExternalCredit,
+];
 
-export const MIGRATIONS = [Audit1764374400000, People1764374401000, Accounts1764374402000, Programs1764374410000, Enrolment1764374411000, Attendance1764374420000, TalentSupport1764374430000, Certificates1764374440000, CertificateSeries1764374445000, Records1764374450000];
+export const MIGRATIONS = [
+  Audit1764374400000,
+  People1764374401000,
+  Accounts1764374402000,
+  Programs1764374410000,
+  Enrolment1764374411000,
+  Attendance1764374420000,
+  TalentSupport1764374430000,
+  Certificates1764374440000,
+  CertificateSeries1764374445000,
+  Records1764374450000,
+];

@@ -2,17 +2,27 @@
 // select-all checkboxes, confirmations before irreversible actions, and focus on form errors.
 (function () {
   'use strict';
-  function all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+  function all(sel, root) {
+    return Array.prototype.slice.call((root || document).querySelectorAll(sel));
+  }
 
   // <input type="checkbox" data-select-all="name">: ticks every checkbox called `name` in its form.
   all('[data-select-all]').forEach(function (master) {
     var form = master.form || document;
-    var boxes = function () { return all('input[type=checkbox][name="' + master.getAttribute('data-select-all') + '"]', form); };
-    master.addEventListener('change', function () { boxes().forEach(function (b) { b.checked = master.checked; }); });
+    var boxes = function () {
+      return all('input[type=checkbox][name="' + master.getAttribute('data-select-all') + '"]', form);
+    };
+    master.addEventListener('change', function () {
+      boxes().forEach(function (b) {
+        b.checked = master.checked;
+      });
+    });
     form.addEventListener('change', function (e) {
       if (e.target === master || e.target.name !== master.getAttribute('data-select-all')) return;
       var list = boxes();
-      var on = list.filter(function (b) { return b.checked; }).length;
+      var on = list.filter(function (b) {
+        return b.checked;
+      }).length;
       master.checked = on > 0 && on === list.length;
       master.indeterminate = on > 0 && on < list.length;
     });
@@ -34,7 +44,9 @@
   all('[data-needs-selection]').forEach(function (btn) {
     var form = btn.form;
     var name = btn.getAttribute('data-needs-selection');
-    var update = function () { btn.disabled = !all('input[type=checkbox][name="' + name + '"]:checked', form).length; };
+    var update = function () {
+      btn.disabled = !all('input[type=checkbox][name="' + name + '"]:checked', form).length;
+    };
     form.addEventListener('change', update);
     update();
   });
@@ -42,7 +54,8 @@
   // After a failed submit, move focus to the first field in error (or the message at the top).
   var firstBad = document.querySelector('[aria-invalid="true"]') || document.getElementById('form-error');
   if (firstBad) {
-    if (!firstBad.hasAttribute('tabindex') && !/^(INPUT|SELECT|TEXTAREA)$/.test(firstBad.tagName)) firstBad.setAttribute('tabindex', '-1');
+    if (!firstBad.hasAttribute('tabindex') && !/^(INPUT|SELECT|TEXTAREA)$/.test(firstBad.tagName))
+      firstBad.setAttribute('tabindex', '-1');
     firstBad.focus();
   }
 })();

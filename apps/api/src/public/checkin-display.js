@@ -12,11 +12,14 @@
   var codeTimer = 0;
 
   function get(url) {
-    return fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } }).then(function (r) {
-      if (r.redirected && /\/login(\?|$)/.test(r.url)) throw { login: true };
-      if (!r.ok || (r.headers.get('content-type') || '').indexOf('application/json') !== 0) throw { status: r.status };
-      return r.json();
-    });
+    return fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } }).then(
+      function (r) {
+        if (r.redirected && /\/login(\?|$)/.test(r.url)) throw { login: true };
+        if (!r.ok || (r.headers.get('content-type') || '').indexOf('application/json') !== 0)
+          throw { status: r.status };
+        return r.json();
+      },
+    );
   }
   function problem(e) {
     conn.textContent = e && e.login ? '登录已失效，请刷新页面并重新登录。' : '网络连接中断，正在重试…';
@@ -30,17 +33,19 @@
     codeTimer = setTimeout(refreshCode, Math.max(1000, Math.min(Number(ms) || 30000, 30000)));
   }
   function refreshCode() {
-    get(root.getAttribute('data-code-url')).then(function (d) {
-      if (img.getAttribute('src') !== d.qr) img.setAttribute('src', d.qr);
-      note.textContent = d.note;
-      note.setAttribute('data-state', d.state);
-      ok();
-      // A little after the step boundary, so the server already issues the next code.
-      scheduleCode(d.refreshInMs + 300);
-    }).catch(function (e) {
-      problem(e);
-      scheduleCode(5000);
-    });
+    get(root.getAttribute('data-code-url'))
+      .then(function (d) {
+        if (img.getAttribute('src') !== d.qr) img.setAttribute('src', d.qr);
+        note.textContent = d.note;
+        note.setAttribute('data-state', d.state);
+        ok();
+        // A little after the step boundary, so the server already issues the next code.
+        scheduleCode(d.refreshInMs + 300);
+      })
+      .catch(function (e) {
+        problem(e);
+        scheduleCode(5000);
+      });
   }
 
   function item(p) {
@@ -64,20 +69,25 @@
     return li;
   }
   function refreshStatus() {
-    get(root.getAttribute('data-status-url')).then(function (d) {
-      if (count.textContent !== d.display) count.textContent = d.display;
-      while (list.firstChild) list.removeChild(list.firstChild);
-      if (!d.latest.length) {
-        var none = document.createElement('li');
-        none.className = 'none';
-        none.textContent = '暂无';
-        list.appendChild(none);
-      }
-      d.latest.forEach(function (p) { list.appendChild(item(p)); });
-      ok();
-    }).catch(problem).then(function () {
-      setTimeout(refreshStatus, 3000);
-    });
+    get(root.getAttribute('data-status-url'))
+      .then(function (d) {
+        if (count.textContent !== d.display) count.textContent = d.display;
+        while (list.firstChild) list.removeChild(list.firstChild);
+        if (!d.latest.length) {
+          var none = document.createElement('li');
+          none.className = 'none';
+          none.textContent = '暂无';
+          list.appendChild(none);
+        }
+        d.latest.forEach(function (p) {
+          list.appendChild(item(p));
+        });
+        ok();
+      })
+      .catch(problem)
+      .then(function () {
+        setTimeout(refreshStatus, 3000);
+      });
   }
 
   // 全屏显示 where the browser can (F11 works everywhere).

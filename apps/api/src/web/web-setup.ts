@@ -34,7 +34,12 @@ function partials(): Record<string, string> {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.hbs')) out[relative(dir, p).replace(/\\/g, '/').replace(/\.hbs$/, '')] = relative(VIEWS_DIR, p);
+      else if (e.name.endsWith('.hbs'))
+        out[
+          relative(dir, p)
+            .replace(/\\/g, '/')
+            .replace(/\.hbs$/, '')
+        ] = relative(VIEWS_DIR, p);
     }
   };
   if (existsSync(dir)) walk(dir);
@@ -66,9 +71,12 @@ export async function registerWeb(app: NestFastifyApplication, config: AppConfig
     defaultContext: { platformName: config.platformName, assetVersion: assetVersion() },
   });
   // The site's root opens the app (which sends visitors who are not signed in to the login page).
-  app.getHttpAdapter().getInstance().get('/', (_req, reply) => {
-    void reply.header('cache-control', 'no-store').redirect('/app', 302);
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/', (_req, reply) => {
+      void reply.header('cache-control', 'no-store').redirect('/app', 302);
+    });
   await app.register(fastifyStatic as any, {
     root: PUBLIC_DIR,
     prefix: ASSETS_PREFIX,

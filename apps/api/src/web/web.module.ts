@@ -26,7 +26,16 @@ import { PageRenderer } from './shared/page-renderer.service';
  * A module's pages go in `web/<area>/` with their views in `views/<area>/`, and are listed here.
  */
 @Module({
-  imports: [AuthModule, PeopleModule, ProgramsModule, EnrolmentModule, AttendanceModule, CertificatesModule, TalentSupportModule, RecordsModule],
+  imports: [
+    AuthModule,
+    PeopleModule,
+    ProgramsModule,
+    EnrolmentModule,
+    AttendanceModule,
+    CertificatesModule,
+    TalentSupportModule,
+    RecordsModule,
+  ],
   controllers: [
     AuthPagesController,
     HomeController,

@@ -29,6 +29,7 @@ describe('check-in codes', () => {
   it('refuses another session’s code, malformed and non-string codes', () => {
     const other = checkinCode(key, 8, checkinStep(t0));
     expect(verifyCheckinCode(key, 7, other, t0)).toBe(false);
-    for (const bad of ['', 'short', `${other}x`, null, 12345, { code: other }]) expect(verifyCheckinCode(key, 7, bad, t0)).toBe(false);
+    for (const bad of ['', 'short', `${other}x`, null, 12345, { code: other }])
+      expect(verifyCheckinCode(key, 7, bad, t0)).toBe(false);
   });
 });

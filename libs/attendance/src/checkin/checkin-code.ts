@@ -22,7 +22,11 @@ export function checkinStep(time: Date | number): number {
 
 /** The code of one session in one step: HMAC-SHA256(key, "<sessionId>.<step>"), truncated. */
 export function checkinCode(key: Buffer, sessionId: number, step: number): string {
-  return createHmac('sha256', key).update(`${sessionId}.${step}`).digest().subarray(0, CODE_BYTES).toString('base64url');
+  return createHmac('sha256', key)
+    .update(`${sessionId}.${step}`)
+    .digest()
+    .subarray(0, CODE_BYTES)
+    .toString('base64url');
 }
 
 /**
@@ -34,5 +38,8 @@ export function verifyCheckinCode(key: Buffer, sessionId: number, code: unknown,
   const given = Buffer.from(code);
   const step = checkinStep(now);
   // Each comparison is constant-time; which of the two steps matched is no secret.
-  return timingSafeEqual(given, Buffer.from(checkinCode(key, sessionId, step))) || timingSafeEqual(given, Buffer.from(checkinCode(key, sessionId, step - 1)));
+  return (
+    timingSafeEqual(given, Buffer.from(checkinCode(key, sessionId, step))) ||
+    timingSafeEqual(given, Buffer.from(checkinCode(key, sessionId, step - 1)))
+  );
 }

@@ -29,7 +29,11 @@ export class CheckinCodes {
 
   issue(sessionId: number): IssuedCode {
     const step = checkinStep(this.clock.now());
-    return { code: checkinCode(this.key, sessionId, step), refreshAt: new Date((step + 1) * CHECKIN_STEP_MS), expiresAt: new Date((step + 2) * CHECKIN_STEP_MS) };
+    return {
+      code: checkinCode(this.key, sessionId, step),
+      refreshAt: new Date((step + 1) * CHECKIN_STEP_MS),
+      expiresAt: new Date((step + 2) * CHECKIN_STEP_MS),
+    };
   }
 
   verify(sessionId: number, code: unknown): boolean {

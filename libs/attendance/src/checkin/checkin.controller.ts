@@ -21,11 +21,19 @@ export class CheckinController {
 
   @Post(':id/checkins')
   @Roles('TEACHER')
-  @ApiOperation({ summary: '教师扫码签到（本人）：开始前 30 分钟开放，开始后超过宽限时间为迟到，结束时关闭；重复签到返回原记录（200）' })
+  @ApiOperation({
+    summary:
+      '教师扫码签到（本人）：开始前 30 分钟开放，开始后超过宽限时间为迟到，结束时关闭；重复签到返回原记录（200）',
+  })
   @ApiBody({ schema: CHECKIN_BODY })
   @ApiCreatedResponse({ type: CheckinResultDto, description: '签到成功' })
   @ApiOkResponse({ type: CheckinResultDto, description: '此前已签到，返回原记录' })
-  async checkIn(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body(new JsonSchemaPipe<CheckinBody>(CHECKIN_BODY)) body: CheckinBody, @Res({ passthrough: true }) reply: FastifyReply): Promise<CheckinResultDto> {
+  async checkIn(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body(new JsonSchemaPipe<CheckinBody>(CHECKIN_BODY)) body: CheckinBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CheckinResultDto> {
     const result = await this.checkin.checkIn(actor, id, body.code);
     reply.status(result.alreadyCheckedIn ? 200 : 201);
     return result;

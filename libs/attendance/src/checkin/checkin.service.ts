@@ -123,7 +123,10 @@ export class CheckinService {
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;
       // A concurrent scan of the same trainee won: answer with its record.
-      return this.result(await this.em.findOneByOrFail(AttendanceRecord, { sessionId: row.sid, enrolmentId: row.eid }), true);
+      return this.result(
+        await this.em.findOneByOrFail(AttendanceRecord, { sessionId: row.sid, enrolmentId: row.eid }),
+        true,
+      );
     }
   }
 

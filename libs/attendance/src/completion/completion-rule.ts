@@ -19,9 +19,18 @@ export function attendanceRate(attendedHours: number, totalHours: number): numbe
   return Math.floor((cents(attendedHours) * 10_000) / total) / 10_000;
 }
 
-export function decideCompletion(attendedHours: number, totalHours: number, threshold: number, programCreditHours: number): CompletionDecision {
+export function decideCompletion(
+  attendedHours: number,
+  totalHours: number,
+  threshold: number,
+  programCreditHours: number,
+): CompletionDecision {
   const total = cents(totalHours);
   const attended = cents(attendedHours);
   const completed = total > 0 && attended * 10_000 >= Math.round(threshold * 10_000) * total;
-  return { completed, rate: attendanceRate(attendedHours, totalHours), creditHours: completed ? programCreditHours : 0 };
+  return {
+    completed,
+    rate: attendanceRate(attendedHours, totalHours),
+    creditHours: completed ? programCreditHours : 0,
+  };
 }

@@ -30,7 +30,12 @@ export class CompletionService {
     return this.tx.run(async (em) => {
       const { cohort, program } = await this.gate.cohort(em, actor, cohortId);
       // One completion at a time per cohort (MySQL; SQLite is serialised).
-      if (this.tx.dialect === 'mysql') await em.createQueryBuilder(Cohort, 'c').setLock('pessimistic_write').where('c.id = :id', { id: cohort.id }).getOne();
+      if (this.tx.dialect === 'mysql')
+        await em
+          .createQueryBuilder(Cohort, 'c')
+          .setLock('pessimistic_write')
+          .where('c.id = :id', { id: cohort.id })
+          .getOne();
       const m = await this.attendance.matrix(em, cohort.id);
       if (!m.sessions.length || m.totalHours <= 0) throw AttendanceErrors.noSessions();
       const last = m.sessions.reduce((a, s) => Math.max(a, new Date(s.endsAt).getTime()), 0);
@@ -38,30 +43,75 @@ export class CompletionService {
 
       const threshold = Number(program.attendanceThreshold);
       const credit = Number(program.creditHours);
-      const current = new Map((await em.createQueryBuilder(Enrolment, 'e').where('e.cohortId = :id', { id: cohort.id }).getMany()).map((e) => [e.id, e]));
+      const current = new Map(
+        (await em.createQueryBuilder(Enrolment, 'e').where('e.cohortId = :id', { id: cohort.id }).getMany()).map(
+          (e) => [e.id, e],
+        ),
+      );
       const items: CompletionRowDto[] = [];
       for (const row of m.rows) {
         const d = decideCompletion(row.attendedHours, m.totalHours, threshold, credit);
         const status = d.completed ? ('COMPLETED' as const) : ('NOT_COMPLETED' as const);
         const before = current.get(row.trainee.enrolmentId)!;
         const changed =
-          before.status !== status || Number(before.attendedHours) !== row.attendedHours || Number(before.attendanceRate) !== d.rate || Number(before.creditHours) !== d.creditHours || before.attendedHours === null;
+          before.status !== status ||
+          Number(before.attendedHours) !== row.attendedHours ||
+          Number(before.attendanceRate) !== d.rate ||
+          Number(before.creditHours) !== d.creditHours ||
+          before.attendedHours === null;
         if (changed) {
           const res = await em
             .createQueryBuilder()
             .update(Enrolment)
-            .set({ status, attendedHours: row.attendedHours, attendanceRate: d.rate, creditHours: d.creditHours, completedAt: m.now, updatedAt: m.now })
+            .set({
+              status,
+              attendedHours: row.attendedHours,
+              attendanceRate: d.rate,
+              creditHours: d.creditHours,
+              completedAt: m.now,
+              updatedAt: m.now,
+            })
             .where('id = :id AND status IN (:...roster)', { id: before.id, roster: ROSTER_STATUSES })
             .execute();
           if (res.affected) {
-            await this.audit.record(em, actor, { action: 'complete', entity: 'enrolment', entityId: before.id, fields: ['status', 'attendedHours', 'attendanceRate', 'creditHours'], note: `${before.status}→${status}` });
+            await this.audit.record(em, actor, {
+              action: 'complete',
+              entity: 'enrolment',
+              entityId: before.id,
+              fields: ['status', 'attendedHours', 'attendanceRate', 'creditHours'],
+              note: `${before.status}→${status}`,
+            });
           }
         }
-        items.push({ enrolmentId: before.id, teacherId: row.trainee.teacherId, name: row.trainee.name, school: row.trainee.school, attendedHours: row.attendedHours, attendanceRate: d.rate, status, creditHours: d.creditHours, changed });
+        items.push({
+          enrolmentId: before.id,
+          teacherId: row.trainee.teacherId,
+          name: row.trainee.name,
+          school: row.trainee.school,
+          attendedHours: row.attendedHours,
+          attendanceRate: d.rate,
+          status,
+          creditHours: d.creditHours,
+          changed,
+        });
       }
       const completed = items.filter((i) => i.status === 'COMPLETED').length;
-      await this.audit.record(em, actor, { action: 'complete', entity: 'cohort', entityId: cohort.id, fields: ['completion'], note: `COMPLETED×${completed} NOT_COMPLETED×${items.length - completed}` });
-      return { cohortId: cohort.id, totalHours: m.totalHours, threshold, programCreditHours: credit, completed, notCompleted: items.length - completed, items };
+      await this.audit.record(em, actor, {
+        action: 'complete',
+        entity: 'cohort',
+        entityId: cohort.id,
+        fields: ['completion'],
+        note: `COMPLETED×${completed} NOT_COMPLETED×${items.length - completed}`,
+      });
+      return {
+        cohortId: cohort.id,
+        totalHours: m.totalHours,
+        threshold,
+        programCreditHours: credit,
+        completed,
+        notCompleted: items.length - completed,
+        items,
+      };
     });
   }
 }

@@ -9,7 +9,8 @@ export class CheckinCodeDto {
   @ApiProperty() sessionId: number;
   @ApiProperty({ description: '当前签到码（每 30 秒更换）', example: 'q3Zr1XbV0nN7sEo2' }) code: string;
   @ApiProperty({ description: '二维码内容：PUBLIC_BASE_URL/checkin?s=<课次>&c=<签到码>' }) url: string;
-  @ApiProperty({ format: 'date-time', description: '此码失效时间（当前与上一个 30 秒周期的码均有效）' }) expiresAt: string;
+  @ApiProperty({ format: 'date-time', description: '此码失效时间（当前与上一个 30 秒周期的码均有效）' })
+  expiresAt: string;
   @ApiProperty({ format: 'date-time', description: '屏幕应换码的时间（下一个 30 秒周期开始）' }) refreshAt: string;
   @ApiProperty({ description: '二维码 SVG' }) qrSvg: string;
   @ApiProperty({ format: 'date-time', description: '签到开放时间（开始前 30 分钟）' }) opensAt: string;
@@ -35,7 +36,11 @@ export class AttendanceRecordDto {
   @ApiProperty() enrolmentId: number;
   @ApiProperty({ enum: ATTENDANCE_STATUSES }) status: AttendanceStatus;
   @ApiProperty({ example: '出勤' }) statusLabel: string;
-  @ApiProperty({ enum: ATTENDANCE_SOURCES, description: 'SELF 扫码签到 / TRAINER 培训教师标记 / LEAVE 请假批准 / CLOSE 结束签到时记缺勤' }) source: AttendanceSource;
+  @ApiProperty({
+    enum: ATTENDANCE_SOURCES,
+    description: 'SELF 扫码签到 / TRAINER 培训教师标记 / LEAVE 请假批准 / CLOSE 结束签到时记缺勤',
+  })
+  source: AttendanceSource;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) checkedInAt: string | null;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
@@ -74,7 +79,12 @@ export class RosterEntryDto {
   @ApiProperty() teacherId: number;
   @ApiProperty() name: string;
   @ApiProperty() school: string;
-  @ApiProperty({ enum: ATTENDANCE_STATUSES, nullable: true, description: '无记录时：课次结束后为 ABSENT，之前为 null（未签到）' }) status: AttendanceStatus | null;
+  @ApiProperty({
+    enum: ATTENDANCE_STATUSES,
+    nullable: true,
+    description: '无记录时：课次结束后为 ABSENT，之前为 null（未签到）',
+  })
+  status: AttendanceStatus | null;
   @ApiProperty({ example: '出勤' }) statusLabel: string;
   @ApiProperty({ description: '状态来自已保存的记录（否则为推算）' }) recorded: boolean;
   @ApiProperty({ enum: ATTENDANCE_SOURCES, nullable: true }) source: AttendanceSource | null;
@@ -129,7 +139,8 @@ export class MyCohortAttendanceDto {
   @ApiProperty({ description: '本班课次学时合计' }) totalHours: number;
   @ApiProperty({ description: '出勤率（0–1）' }) attendanceRate: number;
   @ApiProperty({ description: '项目结业所需出勤率（0–1）' }) threshold: number;
-  @ApiPropertyOptional({ nullable: true, type: Number, description: '已结业计算时获得的学时' }) creditHours: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: '已结业计算时获得的学时' }) creditHours:
+    number | null;
   @ApiProperty({ type: [MySessionDto] }) sessions: MySessionDto[];
 }
 
@@ -142,7 +153,8 @@ export class CohortMatrixRowDto {
   @ApiProperty() teacherId: number;
   @ApiProperty() name: string;
   @ApiProperty() school: string;
-  @ApiProperty({ description: '每个课次的状态（顺序同 sessions；null 为未签到）', type: [String], nullable: true }) statuses: (AttendanceStatus | null)[];
+  @ApiProperty({ description: '每个课次的状态（顺序同 sessions；null 为未签到）', type: [String], nullable: true })
+  statuses: (AttendanceStatus | null)[];
   @ApiProperty() attendedHours: number;
   @ApiProperty() attendanceRate: number;
 }

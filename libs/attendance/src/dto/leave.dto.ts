@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { PageQuery } from '@shipei/core';
 import { LEAVE_STATUSES, LEAVE_TYPES, LeaveStatus, LeaveType } from '../statuses';
 
@@ -17,7 +29,9 @@ export class CreateLeaveRequestDto {
   sessionIds: number[];
 
   @ApiProperty({ enum: LEAVE_TYPES, description: 'SICK 病假 / PERSONAL 事假 / OFFICIAL 公假' })
-  @IsIn(LEAVE_TYPES as unknown as string[], { message: '请假类型须为 SICK（病假）、PERSONAL（事假）或 OFFICIAL（公假）' })
+  @IsIn(LEAVE_TYPES as unknown as string[], {
+    message: '请假类型须为 SICK（病假）、PERSONAL（事假）或 OFFICIAL（公假）',
+  })
   type: LeaveType;
 
   @ApiProperty({ example: '发烧就医' })
@@ -39,7 +53,10 @@ export class DecideLeaveRequestDto {
 
 export class LeaveQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) cohortId?: number;
-  @ApiPropertyOptional({ enum: LEAVE_STATUSES }) @IsOptional() @IsIn(LEAVE_STATUSES as unknown as string[]) status?: LeaveStatus;
+  @ApiPropertyOptional({ enum: LEAVE_STATUSES })
+  @IsOptional()
+  @IsIn(LEAVE_STATUSES as unknown as string[])
+  status?: LeaveStatus;
 }
 
 export class LeaveSessionDto {

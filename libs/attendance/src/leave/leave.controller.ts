@@ -1,7 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor, IdPipe, Roles } from '@shipei/core';
-import { CreateLeaveRequestDto, DecideLeaveRequestDto, LeaveQuery, LeaveRequestDto, LeaveRequestPageDto } from '../dto/leave.dto';
+import {
+  CreateLeaveRequestDto,
+  DecideLeaveRequestDto,
+  LeaveQuery,
+  LeaveRequestDto,
+  LeaveRequestPageDto,
+} from '../dto/leave.dto';
 import { LeaveService } from './leave.service';
 
 @ApiTags('attendance')
@@ -37,7 +43,11 @@ export class LeaveController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER')
   @ApiOperation({ summary: '批准请假（本班培训教师、主办单位）：所请课次记为请假' })
   @ApiOkResponse({ type: LeaveRequestDto })
-  approve(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: DecideLeaveRequestDto): Promise<LeaveRequestDto> {
+  approve(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: DecideLeaveRequestDto,
+  ): Promise<LeaveRequestDto> {
     return this.leave.approve(actor, id, dto);
   }
 
@@ -46,7 +56,11 @@ export class LeaveController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER')
   @ApiOperation({ summary: '不批准请假（本班培训教师、主办单位）' })
   @ApiOkResponse({ type: LeaveRequestDto })
-  refuse(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: DecideLeaveRequestDto): Promise<LeaveRequestDto> {
+  refuse(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: DecideLeaveRequestDto,
+  ): Promise<LeaveRequestDto> {
     return this.leave.refuse(actor, id, dto);
   }
 }

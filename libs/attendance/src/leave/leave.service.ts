@@ -38,7 +38,11 @@ export class LeaveService {
     const teacherId = actor.teacherId;
     return this.tx.run(async (em) => {
       // Only sessions of the teacher's own cohorts are visible; anything else is not found.
-      const sessions = await this.access.query<TrainingSession>(em, actor, 'session', 's').andWhere('s.id IN (:...ids)', { ids: dto.sessionIds }).orderBy('s.startsAt').getMany();
+      const sessions = await this.access
+        .query<TrainingSession>(em, actor, 'session', 's')
+        .andWhere('s.id IN (:...ids)', { ids: dto.sessionIds })
+        .orderBy('s.startsAt')
+        .getMany();
       if (sessions.length !== dto.sessionIds.length) throw AttendanceErrors.notInCohort();
       const cohortIds = new Set(sessions.map((s) => s.cohortId));
       if (cohortIds.size > 1) throw AttendanceErrors.mixedCohorts();
@@ -48,20 +52,47 @@ export class LeaveService {
       if (!ROSTER_STATUSES.includes(enrolment.status)) throw AttendanceErrors.notConfirmed();
 
       const ids = sessions.map((s) => s.id);
-      const attended = await em.find(AttendanceRecord, { where: { enrolmentId: enrolment.id, sessionId: In(ids), status: In([...ATTENDED]) } });
-      if (attended.length) throw AttendanceErrors.alreadyAttended(sessions.find((s) => s.id === attended[0].sessionId)!.title);
+      const attended = await em.find(AttendanceRecord, {
+        where: { enrolmentId: enrolment.id, sessionId: In(ids), status: In([...ATTENDED]) },
+      });
+      if (attended.length)
+        throw AttendanceErrors.alreadyAttended(sessions.find((s) => s.id === attended[0].sessionId)!.title);
       const open = await em
         .createQueryBuilder(LeaveRequestSession, 'ls')
         .innerJoin(LeaveRequest, 'l', 'l.id = ls.leaveRequestId')
-        .where('l.enrolmentId = :eid AND l.status IN (:...st) AND ls.sessionId IN (:...ids)', { eid: enrolment.id, st: ['PENDING', 'APPROVED'], ids })
+        .where('l.enrolmentId = :eid AND l.status IN (:...st) AND ls.sessionId IN (:...ids)', {
+          eid: enrolment.id,
+          st: ['PENDING', 'APPROVED'],
+          ids,
+        })
         .getOne();
       if (open) throw AttendanceErrors.leaveExists(sessions.find((s) => s.id === open.sessionId)!.title);
 
       const now = this.clock.now();
-      const { identifiers } = await em.insert(LeaveRequest, { enrolmentId: enrolment.id, teacherId, cohortId, type: dto.type, reason: dto.reason, status: 'PENDING', decidedById: null, decidedAt: null, decisionNote: null, createdAt: now, updatedAt: now });
+      const { identifiers } = await em.insert(LeaveRequest, {
+        enrolmentId: enrolment.id,
+        teacherId,
+        cohortId,
+        type: dto.type,
+        reason: dto.reason,
+        status: 'PENDING',
+        decidedById: null,
+        decidedAt: null,
+        decisionNote: null,
+        createdAt: now,
+        updatedAt: now,
+      });
       const id = Number(identifiers[0].id);
-      await em.insert(LeaveRequestSession, ids.map((sessionId) => ({ leaveRequestId: id, sessionId })));
-      await this.audit.record(em, actor, { action: 'create', entity: 'leave_request', entityId: id, fields: ['sessionIds', 'type', 'reason'] });
+      await em.insert(
+        LeaveRequestSession,
+        ids.map((sessionId) => ({ leaveRequestId: id, sessionId })),
+      );
+      await this.audit.record(em, actor, {
+        action: 'create',
+        entity: 'leave_request',
+        entityId: id,
+        fields: ['sessionIds', 'type', 'reason'],
+      });
       return this.dto(em, await em.findOneByOrFail(LeaveRequest, { id }));
     });
   }
@@ -94,7 +125,13 @@ export class LeaveService {
       const res = await em
         .createQueryBuilder()
         .update(LeaveRequest)
-        .set({ status: to, decidedById: actor.userId || null, decidedAt: now, decisionNote: note || null, updatedAt: now })
+        .set({
+          status: to,
+          decidedById: actor.userId || null,
+          decidedAt: now,
+          decisionNote: note || null,
+          updatedAt: now,
+        })
         .where('id = :id AND status = :pending', { id, pending: 'PENDING' })
         .execute();
       if (!res.affected) {
@@ -102,30 +139,54 @@ export class LeaveService {
         throw AttendanceErrors.leaveDecided(LEAVE_STATUS_LABELS[current.status]);
       }
       if (to === 'APPROVED') await this.excuse(em, leave, actor, now);
-      await this.audit.record(em, actor, { action: to === 'APPROVED' ? 'approve' : 'refuse', entity: 'leave_request', entityId: id, fields: ['status', ...(note ? ['decisionNote'] : [])] });
+      await this.audit.record(em, actor, {
+        action: to === 'APPROVED' ? 'approve' : 'refuse',
+        entity: 'leave_request',
+        entityId: id,
+        fields: ['status', ...(note ? ['decisionNote'] : [])],
+      });
       return this.dto(em, await em.findOneByOrFail(LeaveRequest, { id }));
     });
   }
 
   /** EXCUSED for each session of an approved leave, unless the trainee was there (PRESENT/LATE). */
   private async excuse(em: EntityManager, leave: LeaveRequest, actor: Actor, now: Date): Promise<void> {
-    const sessionIds = (await em.find(LeaveRequestSession, { where: { leaveRequestId: leave.id } })).map((s) => s.sessionId);
+    const sessionIds = (await em.find(LeaveRequestSession, { where: { leaveRequestId: leave.id } })).map(
+      (s) => s.sessionId,
+    );
     const reason = `${LEAVE_TYPE_LABELS[leave.type]}（请假批准）`;
-    const patch = { status: 'EXCUSED' as const, source: 'LEAVE' as const, reason, leaveRequestId: leave.id, markedById: actor.userId || null, updatedAt: now };
+    const patch = {
+      status: 'EXCUSED' as const,
+      source: 'LEAVE' as const,
+      reason,
+      leaveRequestId: leave.id,
+      markedById: actor.userId || null,
+      updatedAt: now,
+    };
     for (const sessionId of sessionIds) {
-      const qb = em.createQueryBuilder(AttendanceRecord, 'r').where('r.sessionId = :sessionId AND r.enrolmentId = :eid', { sessionId, eid: leave.enrolmentId });
+      const qb = em
+        .createQueryBuilder(AttendanceRecord, 'r')
+        .where('r.sessionId = :sessionId AND r.enrolmentId = :eid', { sessionId, eid: leave.enrolmentId });
       if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_write');
       let existing = await qb.getOne();
       if (!existing) {
         try {
-          await em.insert(AttendanceRecord, { sessionId, enrolmentId: leave.enrolmentId, cohortId: leave.cohortId, checkedInAt: null, createdAt: now, ...patch });
+          await em.insert(AttendanceRecord, {
+            sessionId,
+            enrolmentId: leave.enrolmentId,
+            cohortId: leave.cohortId,
+            checkedInAt: null,
+            createdAt: now,
+            ...patch,
+          });
           continue;
         } catch (e) {
           if (!isDuplicateKey(e)) throw e;
           existing = await qb.getOne();
         }
       }
-      if (existing && !ATTENDED.includes(existing.status)) await em.update(AttendanceRecord, { id: existing.id }, patch);
+      if (existing && !ATTENDED.includes(existing.status))
+        await em.update(AttendanceRecord, { id: existing.id }, patch);
     }
   }
 
@@ -139,11 +200,24 @@ export class LeaveService {
     const links = await em
       .createQueryBuilder(LeaveRequestSession, 'ls')
       .innerJoin(TrainingSession, 's', 's.id = ls.sessionId')
-      .select(['ls.leaveRequestId AS lid', 's.id AS id', 's.title AS title', 's.startsAt AS startsAt', 's.endsAt AS endsAt'])
+      .select([
+        'ls.leaveRequestId AS lid',
+        's.id AS id',
+        's.title AS title',
+        's.startsAt AS startsAt',
+        's.endsAt AS endsAt',
+      ])
       .where('ls.leaveRequestId IN (:...ids)', { ids })
       .orderBy('s.startsAt')
       .getRawMany();
-    const teachers = new Map((await em.find(Teacher, { where: { id: In([...new Set(rows.map((r) => r.teacherId))]) }, select: { id: true, name: true } })).map((t) => [t.id, t.name]));
+    const teachers = new Map(
+      (
+        await em.find(Teacher, {
+          where: { id: In([...new Set(rows.map((r) => r.teacherId))]) },
+          select: { id: true, name: true },
+        })
+      ).map((t) => [t.id, t.name]),
+    );
     return rows.map((l) => ({
       id: l.id,
       enrolmentId: l.enrolmentId,
@@ -155,7 +229,14 @@ export class LeaveService {
       reason: l.reason,
       status: l.status,
       statusLabel: LEAVE_STATUS_LABELS[l.status],
-      sessions: links.filter((s) => Number(s.lid) === l.id).map((s) => ({ id: Number(s.id), title: String(s.title), startsAt: dbDate(s.startsAt).toISOString(), endsAt: dbDate(s.endsAt).toISOString() })),
+      sessions: links
+        .filter((s) => Number(s.lid) === l.id)
+        .map((s) => ({
+          id: Number(s.id),
+          title: String(s.title),
+          startsAt: dbDate(s.startsAt).toISOString(),
+          endsAt: dbDate(s.endsAt).toISOString(),
+        })),
       decidedAt: l.decidedAt ? new Date(l.decidedAt).toISOString() : null,
       decisionNote: l.decisionNote,
       createdAt: new Date(l.createdAt).toISOString(),

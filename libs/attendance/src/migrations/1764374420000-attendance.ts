@@ -22,15 +22,27 @@ export class Attendance1764374420000 implements MigrationInterface {
           col.datetime('createdAt'),
           col.datetime('updatedAt'),
         ],
-        indices: [index('idx_leave_teacher', ['teacherId', 'id']), index('idx_leave_cohort', ['cohortId', 'status']), index('idx_leave_enrolment', ['enrolmentId'])],
-        foreignKeys: [fk(['enrolmentId'], 'enrolment'), fk(['teacherId'], 'teacher'), fk(['cohortId'], 'cohort'), fk(['decidedById'], 'user_account')],
+        indices: [
+          index('idx_leave_teacher', ['teacherId', 'id']),
+          index('idx_leave_cohort', ['cohortId', 'status']),
+          index('idx_leave_enrolment', ['enrolmentId']),
+        ],
+        foreignKeys: [
+          fk(['enrolmentId'], 'enrolment'),
+          fk(['teacherId'], 'teacher'),
+          fk(['cohortId'], 'cohort'),
+          fk(['decidedById'], 'user_account'),
+        ],
       }),
     );
     await q.createTable(
       new Table({
         name: 'leave_request_session',
         columns: [col.id(), col.int('leaveRequestId'), col.int('sessionId')],
-        indices: [index('uq_leave_session', ['leaveRequestId', 'sessionId'], true), index('idx_leave_session_session', ['sessionId'])],
+        indices: [
+          index('uq_leave_session', ['leaveRequestId', 'sessionId'], true),
+          index('idx_leave_session_session', ['sessionId']),
+        ],
         foreignKeys: [fk(['leaveRequestId'], 'leave_request'), fk(['sessionId'], 'training_session')],
       }),
     );

@@ -8,7 +8,14 @@ export interface MatrixView {
   threshold: number;
   totalHours: number;
   sessions: { title: string; startsAt: Date; hours: number }[];
-  rows: { name: string; school: string; statuses: (AttendanceStatus | null)[]; attendedHours: number; rate: number; result: string }[];
+  rows: {
+    name: string;
+    school: string;
+    statuses: (AttendanceStatus | null)[];
+    attendedHours: number;
+    rate: number;
+    result: string;
+  }[];
 }
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -43,9 +50,21 @@ export async function buildAttendanceMatrix(v: MatrixView): Promise<Buffer> {
   ws.getCell(1, 1).value = safeText(`${v.programTitle} ${v.cohortName} 考勤表`);
   ws.getCell(1, 1).font = { bold: true, size: 14 };
   ws.mergeCells(2, 1, 2, lastCol);
-  ws.getCell(2, 1).value = `课次 ${v.sessions.length} 次，共 ${v.totalHours} 学时；结业要求出勤率不低于 ${Math.round(v.threshold * 10000) / 100}%（出勤、迟到计入出勤学时）`;
+  ws.getCell(2, 1).value =
+    `课次 ${v.sessions.length} 次，共 ${v.totalHours} 学时；结业要求出勤率不低于 ${Math.round(v.threshold * 10000) / 100}%（出勤、迟到计入出勤学时）`;
 
-  const header = ['序号', '姓名', '学校', ...v.sessions.map((s) => safeText(`${s.title}\n${shanghaiDate(s.startsAt).slice(5)} ${shanghaiTime(s.startsAt)}\n(${s.hours}学时)`)), '出勤学时', '总学时', '出勤率', '结业结果'];
+  const header = [
+    '序号',
+    '姓名',
+    '学校',
+    ...v.sessions.map((s) =>
+      safeText(`${s.title}\n${shanghaiDate(s.startsAt).slice(5)} ${shanghaiTime(s.startsAt)}\n(${s.hours}学时)`),
+    ),
+    '出勤学时',
+    '总学时',
+    '出勤率',
+    '结业结果',
+  ];
   const head = ws.getRow(3);
   head.values = header;
   head.font = { bold: true };
@@ -54,13 +73,27 @@ export async function buildAttendanceMatrix(v: MatrixView): Promise<Buffer> {
 
   v.rows.forEach((r, i) => {
     const row = ws.getRow(4 + i);
-    row.values = [i + 1, safeText(r.name), safeText(r.school), ...r.statuses.map((s) => (s ? ATTENDANCE_STATUS_LABELS[s] : '')), r.attendedHours, v.totalHours, r.rate, r.result];
+    row.values = [
+      i + 1,
+      safeText(r.name),
+      safeText(r.school),
+      ...r.statuses.map((s) => (s ? ATTENDANCE_STATUS_LABELS[s] : '')),
+      r.attendedHours,
+      v.totalHours,
+      r.rate,
+      r.result,
+    ];
     row.getCell(rateCol).numFmt = '0.00%';
     for (let c = FIXED + 1; c <= FIXED + v.sessions.length; c++) row.getCell(c).alignment = { horizontal: 'center' };
   });
 
   const totals = ws.getRow(4 + v.rows.length);
-  totals.values = ['', '出勤人数', '', ...v.sessions.map((_, c) => v.rows.filter((r) => r.statuses[c] === 'PRESENT' || r.statuses[c] === 'LATE').length)];
+  totals.values = [
+    '',
+    '出勤人数',
+    '',
+    ...v.sessions.map((_, c) => v.rows.filter((r) => r.statuses[c] === 'PRESENT' || r.statuses[c] === 'LATE').length),
+  ];
   totals.font = { bold: true };
 
   ws.getColumn(1).width = 6;

@@ -48,7 +48,14 @@ export class AttendanceOutputsService {
       },
       await loadCjkFonts(),
     );
-    return { body, type: 'application/pdf', disposition: attachment(`sign-in-sheet-${session.id}.pdf`, `签到表-${cohort.name}-${shanghaiDate(startsAt)}-${session.title}.pdf`) };
+    return {
+      body,
+      type: 'application/pdf',
+      disposition: attachment(
+        `sign-in-sheet-${session.id}.pdf`,
+        `签到表-${cohort.name}-${shanghaiDate(startsAt)}-${session.title}.pdf`,
+      ),
+    };
   }
 
   async matrix(actor: Actor, cohortId: number): Promise<FileDownload> {
@@ -67,9 +74,15 @@ export class AttendanceOutputsService {
         statuses: r.statuses,
         attendedHours: r.attendedHours,
         rate: r.rate,
-        result: decided.includes(r.trainee.enrolmentStatus as EnrolmentStatus) ? ENROLMENT_STATUS_LABELS[r.trainee.enrolmentStatus as EnrolmentStatus] : '',
+        result: decided.includes(r.trainee.enrolmentStatus as EnrolmentStatus)
+          ? ENROLMENT_STATUS_LABELS[r.trainee.enrolmentStatus as EnrolmentStatus]
+          : '',
       })),
     });
-    return { body, type: XLSX_MIME, disposition: attachment(`attendance-cohort-${cohort.id}.xlsx`, `考勤表-${cohort.name}.xlsx`) };
+    return {
+      body,
+      type: XLSX_MIME,
+      disposition: attachment(`attendance-cohort-${cohort.id}.xlsx`, `考勤表-${cohort.name}.xlsx`),
+    };
   }
 }

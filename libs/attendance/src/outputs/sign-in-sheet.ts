@@ -50,7 +50,12 @@ export async function renderSignInSheet(view: SignInSheetView, fonts: CjkFonts):
     pdfVersion: '1.4',
     lang: 'zh-CN',
     font: null as unknown as string, // no Helvetica: only the embedded CJK font
-    info: { Title: `${view.sessionTitle} 签到表`, Creator: '师培 Shipei', Producer: 'PDFKit', CreationDate: view.startsAt },
+    info: {
+      Title: `${view.sessionTitle} 签到表`,
+      Creator: '师培 Shipei',
+      Producer: 'PDFKit',
+      CreationDate: view.startsAt,
+    },
   });
   doc.registerFont(REGULAR, fonts.regular as unknown as Buffer);
   doc.registerFont(BOLD, fonts.bold as unknown as Buffer);
@@ -72,7 +77,12 @@ export async function renderSignInSheet(view: SignInSheetView, fonts: CjkFonts):
   const contentWidth = A4.width - 2 * MARGIN;
   const day = new Date(view.startsAt.getTime() + 8 * 3600_000).getUTCDay();
   const date = `${shanghaiDateZh(view.startsAt)}（星期${WEEKDAYS[day]}）`;
-  const info = [`班级：${view.cohortName}`, `课次：${view.sessionTitle}`, `日期：${date}    时间：${shanghaiTime(view.startsAt)}–${shanghaiTime(view.endsAt)}    学时：${view.hours}`, `地点：${view.venue || '—'}`];
+  const info = [
+    `班级：${view.cohortName}`,
+    `课次：${view.sessionTitle}`,
+    `日期：${date}    时间：${shanghaiTime(view.startsAt)}–${shanghaiTime(view.endsAt)}    学时：${view.hours}`,
+    `地点：${view.venue || '—'}`,
+  ];
 
   // The heading is the same on every page: measure it once to know how many rows fit.
   doc.font(BOLD).fontSize(15);
@@ -85,7 +95,11 @@ export async function renderSignInSheet(view: SignInSheetView, fonts: CjkFonts):
   for (let page = 0; page < pages; page++) {
     doc.addPage({ size: 'A4', margin: 0 });
     let y = MARGIN;
-    doc.font(BOLD).fontSize(15).fillColor('#000000').text(view.programTitle, MARGIN, y, { width: contentWidth, align: 'center' });
+    doc
+      .font(BOLD)
+      .fontSize(15)
+      .fillColor('#000000')
+      .text(view.programTitle, MARGIN, y, { width: contentWidth, align: 'center' });
     y += titleHeight + 6;
     doc.font(BOLD).fontSize(20).text('签 到 表', MARGIN, y, { width: contentWidth, align: 'center', lineBreak: false });
     y += 26 + 8;
@@ -112,14 +126,20 @@ export async function renderSignInSheet(view: SignInSheetView, fonts: CjkFonts):
       let cx = MARGIN;
       cells.forEach((text, c) => {
         const w = COLUMNS[c].width;
-        if (text) doc.text(fit(doc, text, w - 10), cx + 5, top + 7.5, { width: w - 10, align: c === 2 ? 'left' : 'center', lineBreak: false });
+        if (text)
+          doc.text(fit(doc, text, w - 10), cx + 5, top + 7.5, {
+            width: w - 10,
+            align: c === 2 ? 'left' : 'center',
+            lineBreak: false,
+          });
         cx += w;
       });
     });
     // Grid lines over the header and the rows.
     const bottom = y + ROW * (rows.length + 1);
     doc.lineWidth(0.6).strokeColor('#000000');
-    for (let r = 0; r <= rows.length + 1; r++) doc.moveTo(MARGIN, y + r * ROW).lineTo(MARGIN + contentWidth, y + r * ROW);
+    for (let r = 0; r <= rows.length + 1; r++)
+      doc.moveTo(MARGIN, y + r * ROW).lineTo(MARGIN + contentWidth, y + r * ROW);
     x = MARGIN;
     for (let c = 0; c <= COLUMNS.length; c++) {
       doc.moveTo(x, y).lineTo(x, bottom);
@@ -130,9 +150,18 @@ export async function renderSignInSheet(view: SignInSheetView, fonts: CjkFonts):
     doc.font(REGULAR).fontSize(10.5);
     if (page === pages - 1) {
       // Right under the table: the rows leave at least FOOTER points free on every page.
-      doc.text(`应到 ${view.trainees.length} 人    实到 ______ 人    培训教师（签字）：________________`, MARGIN, bottom + 18, { width: contentWidth, lineBreak: false });
+      doc.text(
+        `应到 ${view.trainees.length} 人    实到 ______ 人    培训教师（签字）：________________`,
+        MARGIN,
+        bottom + 18,
+        { width: contentWidth, lineBreak: false },
+      );
     }
-    doc.fontSize(9).text(`第 ${page + 1} 页 / 共 ${pages} 页`, MARGIN, A4.height - MARGIN - 10, { width: contentWidth, align: 'center', lineBreak: false });
+    doc.fontSize(9).text(`第 ${page + 1} 页 / 共 ${pages} 页`, MARGIN, A4.height - MARGIN - 10, {
+      width: contentWidth,
+      align: 'center',
+      lineBreak: false,
+    });
   }
   doc.end();
   await finished;

@@ -3,12 +3,20 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import { Actor, CurrentActor, IdPipe, PageQuery, Roles } from '@shipei/core';
 import { CompletionService } from '../completion/completion.service';
 import { CompletionResultDto } from '../dto/completion.dto';
-import { AttendanceRecordDto, CloseSessionResultDto, CohortAttendanceDto, MarkAttendanceDto, MyAttendanceDto, SessionAttendanceDto } from '../dto/attendance.dto';
+import {
+  AttendanceRecordDto,
+  CloseSessionResultDto,
+  CohortAttendanceDto,
+  MarkAttendanceDto,
+  MyAttendanceDto,
+  SessionAttendanceDto,
+} from '../dto/attendance.dto';
 import { AttendanceOutputsService, FileDownload } from '../outputs/attendance-outputs.service';
 import { XLSX_MIME } from '../outputs/attendance-matrix';
 import { AttendanceService } from './attendance.service';
 
-const download = (f: FileDownload) => new StreamableFile(f.body, { type: f.type, disposition: f.disposition, length: f.body.length });
+const download = (f: FileDownload) =>
+  new StreamableFile(f.body, { type: f.type, disposition: f.disposition, length: f.body.length });
 
 @ApiTags('attendance')
 @ApiBearerAuth()
@@ -23,7 +31,11 @@ export class SessionAttendanceController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER')
   @ApiOperation({ summary: '课次考勤名单（培训教师屏幕）：每位学员的状态与「已签到 n / m」' })
   @ApiOkResponse({ type: SessionAttendanceDto })
-  list(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() q: PageQuery): Promise<SessionAttendanceDto> {
+  list(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query() q: PageQuery,
+  ): Promise<SessionAttendanceDto> {
     return this.attendance.sessionList(actor, id, q);
   }
 
@@ -31,7 +43,12 @@ export class SessionAttendanceController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER')
   @ApiOperation({ summary: '培训教师标记或更正考勤（出勤/迟到/请假/缺勤），须填写原因，记入审计' })
   @ApiOkResponse({ type: AttendanceRecordDto })
-  mark(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Param('enrolmentId', IdPipe) enrolmentId: number, @Body() dto: MarkAttendanceDto): Promise<AttendanceRecordDto> {
+  mark(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Param('enrolmentId', IdPipe) enrolmentId: number,
+    @Body() dto: MarkAttendanceDto,
+  ): Promise<AttendanceRecordDto> {
     return this.attendance.mark(actor, id, enrolmentId, dto);
   }
 
@@ -66,7 +83,10 @@ export class CohortAttendanceController {
   @Post(':id/completion')
   @HttpCode(200)
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER')
-  @ApiOperation({ summary: '结业计算（主办单位、本班培训教师）：出勤学时 ÷ 总学时 ≥ 项目要求 → 结业并获得学时，否则未结业；可在更正后重算' })
+  @ApiOperation({
+    summary:
+      '结业计算（主办单位、本班培训教师）：出勤学时 ÷ 总学时 ≥ 项目要求 → 结业并获得学时，否则未结业；可在更正后重算',
+  })
   @ApiOkResponse({ type: CompletionResultDto })
   complete(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<CompletionResultDto> {
     return this.completion.complete(actor, id);

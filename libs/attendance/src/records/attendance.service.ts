@@ -27,7 +27,14 @@ import { isDuplicateKey, toRecordDto } from './record-dto';
 import { cohortRoster, cohortSessions, effectiveStatus, recordMap, Trainee } from './roster';
 
 export function toSessionBrief(s: TrainingSession): SessionBriefDto {
-  return { id: s.id, cohortId: s.cohortId, title: s.title, startsAt: new Date(s.startsAt).toISOString(), endsAt: new Date(s.endsAt).toISOString(), hours: Number(s.hours) };
+  return {
+    id: s.id,
+    cohortId: s.cohortId,
+    title: s.title,
+    startsAt: new Date(s.startsAt).toISOString(),
+    endsAt: new Date(s.endsAt).toISOString(),
+    hours: Number(s.hours),
+  };
 }
 
 export const statusLabel = (s: AttendanceStatus | null) => (s ? ATTENDANCE_STATUS_LABELS[s] : PENDING_LABEL);
@@ -39,7 +46,15 @@ function countStatuses(statuses: (AttendanceStatus | null)[]): AttendanceCountsD
   const n = (s: AttendanceStatus | null) => statuses.filter((x) => x === s).length;
   const present = n('PRESENT');
   const late = n('LATE');
-  return { expected: statuses.length, checkedIn: present + late, present, late, excused: n('EXCUSED'), absent: n('ABSENT'), pending: n(null) };
+  return {
+    expected: statuses.length,
+    checkedIn: present + late,
+    present,
+    late,
+    excused: n('EXCUSED'),
+    absent: n('ABSENT'),
+    pending: n(null),
+  };
 }
 
 /**
@@ -57,17 +72,36 @@ export class AttendanceService {
   ) {}
 
   /** A trainer (or the owner) marks or corrects one trainee's status in a session, with a reason (audited). */
-  async mark(actor: Actor, sessionId: number, enrolmentId: number, dto: MarkAttendanceDto): Promise<AttendanceRecordDto> {
+  async mark(
+    actor: Actor,
+    sessionId: number,
+    enrolmentId: number,
+    dto: MarkAttendanceDto,
+  ): Promise<AttendanceRecordDto> {
     return this.tx.run(async (em) => {
       const { session } = await this.gate.session(em, actor, sessionId);
       const [trainee] = await cohortRoster(em, session.cohortId, [enrolmentId]);
       if (!trainee) throw AttendanceErrors.notOnRoster();
       const now = this.clock.now();
-      const patch = { status: dto.status, source: 'TRAINER' as const, reason: dto.reason, markedById: actor.userId || null, leaveRequestId: null, updatedAt: now };
+      const patch = {
+        status: dto.status,
+        source: 'TRAINER' as const,
+        reason: dto.reason,
+        markedById: actor.userId || null,
+        leaveRequestId: null,
+        updatedAt: now,
+      };
       let before = await this.lockRecord(em, sessionId, enrolmentId);
       if (!before) {
         try {
-          await em.insert(AttendanceRecord, { sessionId, enrolmentId, cohortId: session.cohortId, checkedInAt: null, createdAt: now, ...patch });
+          await em.insert(AttendanceRecord, {
+            sessionId,
+            enrolmentId,
+            cohortId: session.cohortId,
+            checkedInAt: null,
+            createdAt: now,
+            ...patch,
+          });
         } catch (e) {
           // MySQL only (SQLite is serialised): the trainee's scan landed in between; correct that record.
           if (!isDuplicateKey(e)) throw e;
@@ -76,13 +110,21 @@ export class AttendanceService {
       }
       if (before) await em.update(AttendanceRecord, { id: before.id }, patch);
       const after = await em.findOneByOrFail(AttendanceRecord, { sessionId, enrolmentId });
-      await this.audit.record(em, actor, { action: before ? 'correct' : 'mark', entity: 'attendance', entityId: after.id, fields: ['status', 'reason'], note: `${before?.status ?? '-'}→${dto.status}` });
+      await this.audit.record(em, actor, {
+        action: before ? 'correct' : 'mark',
+        entity: 'attendance',
+        entityId: after.id,
+        fields: ['status', 'reason'],
+        note: `${before?.status ?? '-'}→${dto.status}`,
+      });
       return toRecordDto(after);
     });
   }
 
   private lockRecord(em: EntityManager, sessionId: number, enrolmentId: number): Promise<AttendanceRecord | null> {
-    const qb = em.createQueryBuilder(AttendanceRecord, 'r').where('r.sessionId = :sessionId AND r.enrolmentId = :enrolmentId', { sessionId, enrolmentId });
+    const qb = em
+      .createQueryBuilder(AttendanceRecord, 'r')
+      .where('r.sessionId = :sessionId AND r.enrolmentId = :enrolmentId', { sessionId, enrolmentId });
     if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_write');
     return qb.getOne();
   }
@@ -92,18 +134,46 @@ export class AttendanceService {
     return this.tx.run(async (em) => {
       const { session } = await this.gate.session(em, actor, sessionId);
       const now = this.clock.now();
-      if (new Date(session.endsAt).getTime() > now.getTime()) throw AttendanceErrors.sessionNotEnded(shanghaiWhen(new Date(session.endsAt), now));
+      if (new Date(session.endsAt).getTime() > now.getTime())
+        throw AttendanceErrors.sessionNotEnded(shanghaiWhen(new Date(session.endsAt), now));
       const roster = await cohortRoster(em, session.cohortId);
       const records = await recordMap(em, { sessionIds: [sessionId] });
       const missing = roster.filter((t) => !records.has(`${sessionId}:${t.enrolmentId}`));
       if (missing.length) {
-        const rows = missing.map((t) => ({ sessionId, enrolmentId: t.enrolmentId, cohortId: session.cohortId, status: 'ABSENT' as const, source: 'CLOSE' as const, checkedInAt: null, reason: null, leaveRequestId: null, markedById: actor.userId || null, createdAt: now, updatedAt: now }));
+        const rows = missing.map((t) => ({
+          sessionId,
+          enrolmentId: t.enrolmentId,
+          cohortId: session.cohortId,
+          status: 'ABSENT' as const,
+          source: 'CLOSE' as const,
+          checkedInAt: null,
+          reason: null,
+          leaveRequestId: null,
+          markedById: actor.userId || null,
+          createdAt: now,
+          updatedAt: now,
+        }));
         // A row written meanwhile (a late correction) wins: ignore duplicates.
-        for (let i = 0; i < rows.length; i += 500) await em.createQueryBuilder().insert().into(AttendanceRecord).values(rows.slice(i, i + 500)).orIgnore().execute();
-        await this.audit.record(em, actor, { action: 'close', entity: 'session', entityId: sessionId, fields: ['attendance'], note: `ABSENT×${missing.length}` });
+        for (let i = 0; i < rows.length; i += 500)
+          await em
+            .createQueryBuilder()
+            .insert()
+            .into(AttendanceRecord)
+            .values(rows.slice(i, i + 500))
+            .orIgnore()
+            .execute();
+        await this.audit.record(em, actor, {
+          action: 'close',
+          entity: 'session',
+          entityId: sessionId,
+          fields: ['attendance'],
+          note: `ABSENT×${missing.length}`,
+        });
       }
       const after = await recordMap(em, { sessionIds: [sessionId] });
-      const counts = countStatuses(roster.map((t) => effectiveStatus(after.get(`${sessionId}:${t.enrolmentId}`), session, now)));
+      const counts = countStatuses(
+        roster.map((t) => effectiveStatus(after.get(`${sessionId}:${t.enrolmentId}`), session, now)),
+      );
       return { sessionId, absentRecorded: missing.length, counts };
     });
   }
@@ -151,19 +221,33 @@ export class AttendanceService {
       sessions: m.sessions.map(toSessionBrief),
       totalHours: m.totalHours,
       threshold: Number(program.attendanceThreshold),
-      items: m.rows.map((r) => ({ enrolmentId: r.trainee.enrolmentId, teacherId: r.trainee.teacherId, name: r.trainee.name, school: r.trainee.school, statuses: r.statuses, attendedHours: r.attendedHours, attendanceRate: r.rate })),
+      items: m.rows.map((r) => ({
+        enrolmentId: r.trainee.enrolmentId,
+        teacherId: r.trainee.teacherId,
+        name: r.trainee.name,
+        school: r.trainee.school,
+        statuses: r.statuses,
+        attendedHours: r.attendedHours,
+        attendanceRate: r.rate,
+      })),
     };
   }
 
   /** Trainees × sessions of a cohort at the clock's now (also used by the .xlsx and completion). */
   async matrix(em: EntityManager, cohortId: number, enrolmentIds?: number[]): Promise<CohortMatrix> {
     const now = this.clock.now();
-    const [roster, sessions, records] = await Promise.all([cohortRoster(em, cohortId, enrolmentIds), cohortSessions(em, cohortId), recordMap(em, { cohortId })]);
+    const [roster, sessions, records] = await Promise.all([
+      cohortRoster(em, cohortId, enrolmentIds),
+      cohortSessions(em, cohortId),
+      recordMap(em, { cohortId }),
+    ]);
     const totalHours = sumHours(sessions.map((s) => s.hours));
     const rows = roster.map((trainee) => {
       const own = sessions.map((s) => records.get(`${s.id}:${trainee.enrolmentId}`));
       const statuses = sessions.map((s, i) => effectiveStatus(own[i], s, now));
-      const attendedHours = sumHours(sessions.filter((_, i) => ATTENDED.includes(statuses[i] as AttendanceStatus)).map((s) => s.hours));
+      const attendedHours = sumHours(
+        sessions.filter((_, i) => ATTENDED.includes(statuses[i] as AttendanceStatus)).map((s) => s.hours),
+      );
       return { trainee, records: own, statuses, attendedHours, rate: attendanceRate(attendedHours, totalHours) };
     });
     return { sessions, totalHours, rows, now };
@@ -174,7 +258,10 @@ export class AttendanceService {
     if (actor.role !== 'TEACHER' || !actor.teacherId) throw AttendanceErrors.notTeacher();
     const enrolments = await this.em
       .createQueryBuilder(Enrolment, 'e')
-      .where('e.teacherId = :teacherId AND e.cohortId IS NOT NULL AND e.status IN (:...statuses)', { teacherId: actor.teacherId, statuses: ROSTER_STATUSES })
+      .where('e.teacherId = :teacherId AND e.cohortId IS NOT NULL AND e.status IN (:...statuses)', {
+        teacherId: actor.teacherId,
+        statuses: ROSTER_STATUSES,
+      })
       .orderBy('e.id', 'DESC')
       .getMany();
     const items = [];
@@ -215,6 +302,12 @@ export class AttendanceService {
 export interface CohortMatrix {
   sessions: TrainingSession[];
   totalHours: number;
-  rows: { trainee: Trainee; records: (AttendanceRecord | undefined)[]; statuses: (AttendanceStatus | null)[]; attendedHours: number; rate: number }[];
+  rows: {
+    trainee: Trainee;
+    records: (AttendanceRecord | undefined)[];
+    statuses: (AttendanceStatus | null)[];
+    attendedHours: number;
+    rate: number;
+  }[];
   now: Date;
 }

@@ -4,7 +4,12 @@ import { AttendanceRecord } from './attendance-record.entity';
 
 const iso = (d: Date | string | null) => (d instanceof Date ? d.toISOString() : d ? new Date(d).toISOString() : null);
 
-export function toRecordDto(r: Pick<AttendanceRecord, 'id' | 'sessionId' | 'enrolmentId' | 'status' | 'source' | 'checkedInAt' | 'reason' | 'updatedAt'>): AttendanceRecordDto {
+export function toRecordDto(
+  r: Pick<
+    AttendanceRecord,
+    'id' | 'sessionId' | 'enrolmentId' | 'status' | 'source' | 'checkedInAt' | 'reason' | 'updatedAt'
+  >,
+): AttendanceRecordDto {
   return {
     id: r.id,
     sessionId: r.sessionId,

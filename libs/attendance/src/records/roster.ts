@@ -26,21 +26,41 @@ export async function cohortRoster(em: EntityManager, cohortId: number, enrolmen
     .createQueryBuilder(Enrolment, 'e')
     .innerJoin(Teacher, 't', 't.id = e.teacherId')
     .innerJoin(Organisation, 'o', 'o.id = t.schoolId')
-    .select(['e.id AS enrolmentId', 'e.teacherId AS teacherId', 'e.status AS status', 't.name AS name', 'o.name AS school'])
+    .select([
+      'e.id AS enrolmentId',
+      'e.teacherId AS teacherId',
+      'e.status AS status',
+      't.name AS name',
+      'o.name AS school',
+    ])
     .where('e.cohortId = :cohortId AND e.status IN (:...statuses)', { cohortId, statuses: ROSTER_STATUSES });
   if (enrolmentIds) qb.andWhere('e.id IN (:...ids)', { ids: enrolmentIds.length ? enrolmentIds : [0] });
   const rows = await qb.getRawMany();
   return rows
-    .map((r) => ({ enrolmentId: Number(r.enrolmentId), teacherId: Number(r.teacherId), name: String(r.name), school: String(r.school), enrolmentStatus: String(r.status) }))
+    .map((r) => ({
+      enrolmentId: Number(r.enrolmentId),
+      teacherId: Number(r.teacherId),
+      name: String(r.name),
+      school: String(r.school),
+      enrolmentStatus: String(r.status),
+    }))
     .sort(byRosterOrder);
 }
 
 export function cohortSessions(em: EntityManager, cohortId: number): Promise<TrainingSession[]> {
-  return em.createQueryBuilder(TrainingSession, 's').where('s.cohortId = :cohortId', { cohortId }).orderBy('s.startsAt').addOrderBy('s.id').getMany();
+  return em
+    .createQueryBuilder(TrainingSession, 's')
+    .where('s.cohortId = :cohortId', { cohortId })
+    .orderBy('s.startsAt')
+    .addOrderBy('s.id')
+    .getMany();
 }
 
 /** Records of a cohort (or of some sessions), keyed "sessionId:enrolmentId". */
-export async function recordMap(em: EntityManager, where: { cohortId?: number; sessionIds?: number[]; enrolmentIds?: number[] }): Promise<Map<string, AttendanceRecord>> {
+export async function recordMap(
+  em: EntityManager,
+  where: { cohortId?: number; sessionIds?: number[]; enrolmentIds?: number[] },
+): Promise<Map<string, AttendanceRecord>> {
   const filter: Record<string, unknown> = {};
   if (where.cohortId !== undefined) filter.cohortId = where.cohortId;
   if (where.sessionIds) filter.sessionId = In(where.sessionIds);
@@ -53,7 +73,11 @@ export async function recordMap(em: EntityManager, where: { cohortId?: number; s
  * The status a trainee has in a session at `now`: the stored one, else ABSENT once the session
  * has ended (derived until the trainer closes it), else null (not checked in yet).
  */
-export function effectiveStatus(record: Pick<AttendanceRecord, 'status'> | undefined, session: Pick<TrainingSession, 'endsAt'>, now: Date): AttendanceStatus | null {
+export function effectiveStatus(
+  record: Pick<AttendanceRecord, 'status'> | undefined,
+  session: Pick<TrainingSession, 'endsAt'>,
+  now: Date,
+): AttendanceStatus | null {
   if (record) return record.status;
   return new Date(session.endsAt).getTime() <= now.getTime() ? 'ABSENT' : null;
 }

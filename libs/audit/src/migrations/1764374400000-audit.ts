@@ -21,7 +21,11 @@ export class Audit1764374400000 implements MigrationInterface {
           col.str('ip', 64, { isNullable: true }),
           col.str('requestId', 64, { isNullable: true }),
         ],
-        indices: [index('idx_audit_at', ['at']), index('idx_audit_entity', ['entity', 'entityId']), index('idx_audit_actor', ['actorId', 'at'])],
+        indices: [
+          index('idx_audit_at', ['at']),
+          index('idx_audit_entity', ['entity', 'entityId']),
+          index('idx_audit_actor', ['actorId', 'at']),
+        ],
       }),
     );
   }

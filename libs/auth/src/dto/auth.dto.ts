@@ -4,19 +4,29 @@ import { ROLES, type Role } from '@shipei/core';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin', description: '用户名；教师为手机号' })
-  @IsString() @MinLength(1) @MaxLength(50)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
   username: string;
 
   @ApiProperty({ example: 'Admin12345' })
-  @IsString() @MinLength(1) @MaxLength(128)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
   password: string;
 }
 
 export class ChangePasswordDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(128)
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
   currentPassword: string;
 
-  @ApiProperty({ description: '至少 8 位，须含字母和数字' }) @IsString() @MinLength(8, { message: '密码长度至少 8 位' }) @MaxLength(128)
+  @ApiProperty({ description: '至少 8 位，须含字母和数字' })
+  @IsString()
+  @MinLength(8, { message: '密码长度至少 8 位' })
+  @MaxLength(128)
   newPassword: string;
 }
 

@@ -5,23 +5,35 @@ import { PageQuery, ROLES, type Role } from '@shipei/core';
 
 export class CreateUserDto {
   @ApiProperty({ description: '用户名（字母、数字、下划线）；教师账号为其手机号' })
-  @IsString() @Matches(/^[A-Za-z0-9_.@-]{3,50}$/, { message: '用户名为 3–50 位字母、数字或 _ . @ -' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.@-]{3,50}$/, { message: '用户名为 3–50 位字母、数字或 _ . @ -' })
   username: string;
 
   @ApiProperty({ description: '一次性初始密码，至少 8 位，含字母和数字；首次登录须修改' })
-  @IsString() @MinLength(8, { message: '密码长度至少 8 位' }) @MaxLength(128)
+  @IsString()
+  @MinLength(8, { message: '密码长度至少 8 位' })
+  @MaxLength(128)
   password: string;
 
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES as unknown as string[]) role: Role;
 
   @ApiPropertyOptional({ description: '所属单位（县区管理员为县区；培训教师可为承训机构）' })
-  @IsOptional() @Type(() => Number) @IsInt() organisationId?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  organisationId?: number;
 
   @ApiPropertyOptional({ description: '教师账号对应的教师' })
-  @IsOptional() @Type(() => Number) @IsInt() teacherId?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  teacherId?: number;
 
   @ApiPropertyOptional({ description: '显示名' })
-  @IsOptional() @IsString() @MaxLength(50) displayName?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  displayName?: string;
 }
 
 export class UserQuery extends PageQuery {

@@ -1,7 +1,16 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { Actor, ALLOW_PASSWORD_CHANGE_PENDING, ForbiddenError, IS_PUBLIC, Role, ROLES, ROLES_KEY, UnauthorizedError } from '@shipei/core';
+import {
+  Actor,
+  ALLOW_PASSWORD_CHANGE_PENDING,
+  ForbiddenError,
+  IS_PUBLIC,
+  Role,
+  ROLES,
+  ROLES_KEY,
+  UnauthorizedError,
+} from '@shipei/core';
 import { tokenFromRequest } from '../jwt.strategy';
 import { expiryOf, VerifiedTokens } from './verified-tokens';
 
@@ -33,7 +42,16 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     // a second one, and the code reading actors downstream saw two).
     if (known) {
       const { userId, role, organisationId, countyId, teacherId, mustChangePassword } = known;
-      req.user = { userId, role, organisationId, countyId, teacherId, ip: req.ip, requestId: req.id, mustChangePassword };
+      req.user = {
+        userId,
+        role,
+        organisationId,
+        countyId,
+        teacherId,
+        ip: req.ip,
+        requestId: req.id,
+        mustChangePassword,
+      };
     } else {
       await super.canActivate(ctx);
       if (token && req.user) {
@@ -42,7 +60,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       }
     }
     const user = req.user;
-    if (!Number.isSafeInteger(user?.userId) || !ROLES.includes(user.role)) throw new UnauthorizedError('INVALID_TOKEN', '登录已失效，请重新登录');
+    if (!Number.isSafeInteger(user?.userId) || !ROLES.includes(user.role))
+      throw new UnauthorizedError('INVALID_TOKEN', '登录已失效，请重新登录');
     if (user.mustChangePassword && !route.allowPasswordChangePending) {
       throw new ForbiddenError('PASSWORD_CHANGE_REQUIRED', '首次登录请先修改密码');
     }
@@ -77,7 +96,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       const expired = (info as Error | undefined)?.name === 'TokenExpiredError';
       const missing = (info as Error | undefined)?.message === 'No auth token';
       if (missing) throw new UnauthorizedError('UNAUTHORIZED', '请先登录');
-      throw new UnauthorizedError(expired ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', expired ? '登录已过期，请重新登录' : '登录已失效，请重新登录');
+      throw new UnauthorizedError(
+        expired ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN',
+        expired ? '登录已过期，请重新登录' : '登录已失效，请重新登录',
+      );
     }
     return user;
   }

@@ -23,7 +23,11 @@ export class Accounts1764374402000 implements MigrationInterface {
           col.datetime('lastLoginAt', { isNullable: true }),
           col.datetime('createdAt'),
         ],
-        indices: [index('uq_user_username', ['username'], true), index('uq_user_teacher', ['teacherId'], true), index('idx_user_org', ['organisationId'])],
+        indices: [
+          index('uq_user_username', ['username'], true),
+          index('uq_user_teacher', ['teacherId'], true),
+          index('idx_user_org', ['organisationId']),
+        ],
         foreignKeys: [fk(['organisationId'], 'organisation'), fk(['teacherId'], 'teacher')],
       }),
     );

@@ -2,7 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQuery } from '@shipei/core';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
-import { CERTIFICATE_KINDS, CERTIFICATE_STATUSES, type CertificateKind, type CertificateStatus } from '../certificate.entity';
+import {
+  CERTIFICATE_KINDS,
+  CERTIFICATE_STATUSES,
+  type CertificateKind,
+  type CertificateStatus,
+} from '../certificate.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -10,7 +15,8 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export class IssuedCertificateDto {
   @ApiProperty() id: number;
   @ApiProperty({ example: 'LYGG2019-0001' }) number: string;
-  @ApiProperty({ example: 'q3Zp2xT9mW4rB7kLm2Xc1A', description: '公开验证码（128 位随机，URL 安全）' }) verificationCode: string;
+  @ApiProperty({ example: 'q3Zp2xT9mW4rB7kLm2Xc1A', description: '公开验证码（128 位随机，URL 安全）' })
+  verificationCode: string;
   @ApiProperty({ enum: CERTIFICATE_STATUSES }) status: CertificateStatus;
 }
 
@@ -43,7 +49,8 @@ export class CertificateVerificationDto {
   @ApiProperty({ example: '有效' }) statusLabel: string;
   @ApiProperty({ example: '培训结业证书' }) kindLabel: string;
   @ApiPropertyOptional({ enum: CERTIFICATE_KINDS, description: '仅支教证明返回（SERVICE）' }) kind?: CertificateKind;
-  @ApiPropertyOptional({ example: '支教计划', description: '仅支教证明返回：“programTitle”的名称（支教计划）' }) titleLabel?: string;
+  @ApiPropertyOptional({ example: '支教计划', description: '仅支教证明返回：“programTitle”的名称（支教计划）' })
+  titleLabel?: string;
   @ApiProperty({ example: '张三' }) holderName: string;
   @ApiProperty() programTitle: string;
   @ApiProperty({ example: 48 }) creditHours: number;
@@ -66,6 +73,14 @@ export class CertificateQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) programId?: number;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) cohortId?: number;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) teacherId?: number;
-  @ApiPropertyOptional({ enum: CERTIFICATE_STATUSES }) @IsOptional() @IsIn([...CERTIFICATE_STATUSES], { message: '状态须为 VALID 或 REVOKED' }) status?: CertificateStatus;
-  @ApiPropertyOptional({ description: '证书编号（完整）' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(40) number?: string;
+  @ApiPropertyOptional({ enum: CERTIFICATE_STATUSES })
+  @IsOptional()
+  @IsIn([...CERTIFICATE_STATUSES], { message: '状态须为 VALID 或 REVOKED' })
+  status?: CertificateStatus;
+  @ApiPropertyOptional({ description: '证书编号（完整）' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(40)
+  number?: string;
 }

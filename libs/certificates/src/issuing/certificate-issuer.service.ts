@@ -63,7 +63,14 @@ export class CertificateIssuer {
         .select('e.id', 'id')
         .where('e.cohortId = :cohortId AND e.status = :status', { cohortId: cohort.id, status: 'COMPLETED' })
         .getRawMany<{ id: number }>();
-      const outcomes = ids.length ? await this.issue(em, actor, cohort.programId, ids.map((r) => Number(r.id))) : [];
+      const outcomes = ids.length
+        ? await this.issue(
+            em,
+            actor,
+            cohort.programId,
+            ids.map((r) => Number(r.id)),
+          )
+        : [];
       if (!outcomes.length) throw certificateErrors.cohortNotCompleted();
       return outcomes;
     });
@@ -81,20 +88,37 @@ export class CertificateIssuer {
       const result = await em
         .createQueryBuilder()
         .update(Certificate)
-        .set({ status: 'REVOKED', activeKey: null, revokedAt: now, revokedBy: actor.userId || null, revokeReason: reason })
+        .set({
+          status: 'REVOKED',
+          activeKey: null,
+          revokedAt: now,
+          revokedBy: actor.userId || null,
+          revokeReason: reason,
+        })
         .where('id = :id AND status = :valid', { id, valid: 'VALID' })
         .execute();
       if (result.affected !== 1) throw certificateErrors.alreadyRevoked();
       // The reason is free text and may name people: the audit line records only which fields changed.
-      await this.audit.record(em, actor, { action: 'revoke', entity: 'certificate', entityId: id, fields: ['status', 'revokeReason'] });
+      await this.audit.record(em, actor, {
+        action: 'revoke',
+        entity: 'certificate',
+        entityId: id,
+        fields: ['status', 'revokeReason'],
+      });
       return em.findOneByOrFail(Certificate, { id });
     });
   }
 
   /** Issuing is for the program's owner and the trainers of the enrolment's cohort; other readers get 403. */
-  private async requireIssuer(em: EntityManager, actor: Actor, programId: number, cohortId: number | null): Promise<void> {
+  private async requireIssuer(
+    em: EntityManager,
+    actor: Actor,
+    programId: number,
+    cohortId: number | null,
+  ): Promise<void> {
     if ((await this.access.allowed(em, actor, 'program', [programId], 'write')).has(programId)) return;
-    if (actor.role === 'TRAINER' && cohortId && (await em.countBy(CohortTrainer, { cohortId, userId: actor.userId }))) return;
+    if (actor.role === 'TRAINER' && cohortId && (await em.countBy(CohortTrainer, { cohortId, userId: actor.userId })))
+      return;
     throw certificateErrors.notIssuer();
   }
 
@@ -108,7 +132,12 @@ export class CertificateIssuer {
    *    transaction: a failure rolls back the counter too, so the series has no gaps.
    * The unique indexes on number, code and active key stay as the last line of defence.
    */
-  private async issue(em: EntityManager, actor: Actor, programId: number, enrolmentIds: number[]): Promise<IssueOutcome[]> {
+  private async issue(
+    em: EntityManager,
+    actor: Actor,
+    programId: number,
+    enrolmentIds: number[],
+  ): Promise<IssueOutcome[]> {
     const mysql = this.tx.dialect === 'mysql';
     const pq = em.createQueryBuilder(Program, 'p').where('p.id = :programId', { programId });
     if (mysql) pq.setLock('pessimistic_write');
@@ -116,13 +145,19 @@ export class CertificateIssuer {
 
     const eq = em
       .createQueryBuilder(Enrolment, 'e')
-      .where('e.id IN (:...ids) AND e.programId = :programId AND e.status = :status', { ids: enrolmentIds, programId, status: 'COMPLETED' })
+      .where('e.id IN (:...ids) AND e.programId = :programId AND e.status = :status', {
+        ids: enrolmentIds,
+        programId,
+        status: 'COMPLETED',
+      })
       .orderBy('e.id', 'ASC');
     if (mysql) eq.setLock('pessimistic_read');
     const completed = await eq.getMany();
     if (!completed.length) return [];
 
-    const cq = em.createQueryBuilder(Certificate, 'c').where('c.activeKey IN (:...keys)', { keys: completed.map((e) => activeKeyOf('ENROLMENT', e.id)) });
+    const cq = em
+      .createQueryBuilder(Certificate, 'c')
+      .where('c.activeKey IN (:...keys)', { keys: completed.map((e) => activeKeyOf('ENROLMENT', e.id)) });
     if (mysql) cq.setLock('pessimistic_write');
     const existing = new Map((await cq.getMany()).map((c) => [c.enrolmentId!, c]));
     const todo = completed.filter((e) => !existing.has(e.id));
@@ -131,13 +166,33 @@ export class CertificateIssuer {
     if (todo.length) {
       for (const c of await this.create(em, actor, program, todo)) created.set(c.enrolmentId!, c);
     }
-    return completed.map((e) => (existing.has(e.id) ? { certificate: existing.get(e.id)!, created: false } : { certificate: created.get(e.id)!, created: true }));
+    return completed.map((e) =>
+      existing.has(e.id)
+        ? { certificate: existing.get(e.id)!, created: false }
+        : { certificate: created.get(e.id)!, created: true },
+    );
   }
 
-  private async create(em: EntityManager, actor: Actor, program: Program, enrolments: Enrolment[]): Promise<Certificate[]> {
-    const teachers = await byId(em, Teacher, enrolments.map((e) => e.teacherId));
-    const cohorts = await byId(em, Cohort, enrolments.map((e) => e.cohortId ?? 0));
-    const orgs = await byId(em, Organisation, [...[...teachers.values()].map((t) => t.schoolId), program.ownerOrganisationId]);
+  private async create(
+    em: EntityManager,
+    actor: Actor,
+    program: Program,
+    enrolments: Enrolment[],
+  ): Promise<Certificate[]> {
+    const teachers = await byId(
+      em,
+      Teacher,
+      enrolments.map((e) => e.teacherId),
+    );
+    const cohorts = await byId(
+      em,
+      Cohort,
+      enrolments.map((e) => e.cohortId ?? 0),
+    );
+    const orgs = await byId(em, Organisation, [
+      ...[...teachers.values()].map((t) => t.schoolId),
+      program.ownerOrganisationId,
+    ]);
     const owner = orgs.get(program.ownerOrganisationId);
     if (!owner) throw new Error(`owner organisation ${program.ownerOrganisationId} of program ${program.id} not found`);
     const template = await this.templates.versionFor(em, program.certificateTemplate);
@@ -190,7 +245,12 @@ export class CertificateIssuer {
 
     const inserted = await em.find(Certificate, { where: { number: In(numbers) }, order: { sequence: 'ASC' } });
     for (const c of inserted) {
-      await this.audit.record(em, actor, { action: 'issue', entity: 'certificate', entityId: c.id, fields: ['number', 'status'] });
+      await this.audit.record(em, actor, {
+        action: 'issue',
+        entity: 'certificate',
+        entityId: c.id,
+        fields: ['number', 'status'],
+      });
     }
     return inserted;
   }

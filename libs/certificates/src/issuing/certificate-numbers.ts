@@ -30,7 +30,12 @@ export async function allocateSequence(em: EntityManager, programId: number, cou
     .where('id = :programId', { programId })
     .setParameter('count', count)
     .execute();
-  if (result.affected !== 1) throw new Error(`certificate sequence of program ${programId} not advanced (affected ${result.affected})`);
-  const row = await em.createQueryBuilder(Program, 'p').select('p.certificateSeq', 'seq').where('p.id = :programId', { programId }).getRawOne<{ seq: number | string }>();
+  if (result.affected !== 1)
+    throw new Error(`certificate sequence of program ${programId} not advanced (affected ${result.affected})`);
+  const row = await em
+    .createQueryBuilder(Program, 'p')
+    .select('p.certificateSeq', 'seq')
+    .where('p.id = :programId', { programId })
+    .getRawOne<{ seq: number | string }>();
   return Number(row!.seq) - count + 1;
 }

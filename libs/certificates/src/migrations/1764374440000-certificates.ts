@@ -80,7 +80,9 @@ export class Certificates1764374440000 implements MigrationInterface {
       }),
     );
     if (isMysql(q)) {
-      await q.query(`ALTER TABLE \`certificate\` ADD CONSTRAINT \`${ACTIVE_CHECK.name}\` CHECK (${CERTIFICATE_ACTIVE_CHECK.replace(/"/g, '`')})`);
+      await q.query(
+        `ALTER TABLE \`certificate\` ADD CONSTRAINT \`${ACTIVE_CHECK.name}\` CHECK (${CERTIFICATE_ACTIVE_CHECK.replace(/"/g, '`')})`,
+      );
     }
   }
 

@@ -40,7 +40,10 @@ export class CertificatePrinter {
     }
     const certificate = await this.em.findOneByOrFail(Certificate, { id });
     if (certificate.status !== 'VALID') throw certificateErrors.revoked();
-    return { filename: `${certificate.kind === 'SERVICE' ? CERTIFICATE_KIND_LABELS.SERVICE : '结业证书'}-${certificate.number}.pdf`, stream: await this.stream([certificate]) };
+    return {
+      filename: `${certificate.kind === 'SERVICE' ? CERTIFICATE_KIND_LABELS.SERVICE : '结业证书'}-${certificate.number}.pdf`,
+      stream: await this.stream([certificate]),
+    };
   }
 
   /** Every valid certificate of a cohort, in number order, as one PDF for printing. */
@@ -53,7 +56,10 @@ export class CertificatePrinter {
 
   /** The cohort's valid certificates, in number order. */
   cohortCertificates(cohortId: number): Promise<Certificate[]> {
-    return this.em.find(Certificate, { where: { cohortId, status: 'VALID' }, order: { programId: 'ASC', sequence: 'ASC' } });
+    return this.em.find(Certificate, {
+      where: { cohortId, status: 'VALID' },
+      order: { programId: 'ASC', sequence: 'ASC' },
+    });
   }
 
   /** Renders certificates into `out` (e.g. a file or a zip entry of the cohort archive). */
@@ -65,13 +71,21 @@ export class CertificatePrinter {
   private async printableCohort(actor: Actor, cohortId: number): Promise<{ cohort: Cohort; program: Program }> {
     const cohort = await this.access.load<Cohort>(this.em, actor, 'cohort', cohortId);
     const program = await this.em.findOneByOrFail(Program, { id: cohort.programId });
-    if ((await this.access.allowed(this.em, actor, 'program', [program.id], 'write')).has(program.id)) return { cohort, program };
-    if (actor.role === 'TRAINER' && (await this.em.countBy(CohortTrainer, { cohortId: cohort.id, userId: actor.userId }))) return { cohort, program };
+    if ((await this.access.allowed(this.em, actor, 'program', [program.id], 'write')).has(program.id))
+      return { cohort, program };
+    if (
+      actor.role === 'TRAINER' &&
+      (await this.em.countBy(CohortTrainer, { cohortId: cohort.id, userId: actor.userId }))
+    )
+      return { cohort, program };
     throw certificateErrors.notPrinter();
   }
 
   private async prepare(certificates: Certificate[]) {
-    const refs = await this.templates.resolve(this.em, certificates.map((c) => c.template));
+    const refs = await this.templates.resolve(
+      this.em,
+      certificates.map((c) => c.template),
+    );
     const byView = new Map<CertificateView, string>();
     const views = certificates.map((c) => {
       const view = toCertificateView(c, this.config.publicBaseUrl);

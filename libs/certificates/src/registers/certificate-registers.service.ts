@@ -65,7 +65,13 @@ export class CertificateRegisters {
       shanghaiDay(c.revokedAt),
       c.revokeReason ?? '',
     ]);
-    const body = await buildWorkbook({ name: '证书登记册', title: `${program.title} 证书登记册`, columns, rows, date: dataDate(certificates) });
+    const body = await buildWorkbook({
+      name: '证书登记册',
+      title: `${program.title} 证书登记册`,
+      columns,
+      rows,
+      date: dataDate(certificates),
+    });
     return { filename: `${program.title}-证书登记册.xlsx`, body };
   }
 
@@ -95,18 +101,42 @@ export class CertificateRegisters {
       Number(c.creditHours),
       c.number,
     ]);
-    const body = await buildWorkbook({ name: '学分登记', title: `${program.title} 学分登记表`, columns, rows, date: dataDate(certificates) });
+    const body = await buildWorkbook({
+      name: '学分登记',
+      title: `${program.title} 学分登记表`,
+      columns,
+      rows,
+      date: dataDate(certificates),
+    });
     return { filename: `${program.title}-学分登记表.xlsx`, body };
   }
 
   private async load(actor: Actor, programId: number, validOnly: boolean) {
     const program = await this.access.load<Program>(this.em, actor, 'program', programId);
-    const qb = this.access.query<Certificate>(this.em, actor, CERTIFICATE, 'c').andWhere('c.programId = :programId', { programId }).orderBy('c.sequence', 'ASC');
+    const qb = this.access
+      .query<Certificate>(this.em, actor, CERTIFICATE, 'c')
+      .andWhere('c.programId = :programId', { programId })
+      .orderBy('c.sequence', 'ASC');
     if (validOnly) qb.andWhere('c.status = :valid', { valid: 'VALID' });
     const certificates = await qb.getMany();
-    const teachers = await byId(this.em, Teacher, certificates.map((c) => c.teacherId), { id: true, idNumber: true });
-    const orgs = await byId(this.em, Organisation, certificates.map((c) => c.countyId), { id: true, name: true });
-    const cohorts = await byId(this.em, Cohort, certificates.map((c) => c.cohortId ?? 0), { id: true, name: true });
+    const teachers = await byId(
+      this.em,
+      Teacher,
+      certificates.map((c) => c.teacherId),
+      { id: true, idNumber: true },
+    );
+    const orgs = await byId(
+      this.em,
+      Organisation,
+      certificates.map((c) => c.countyId),
+      { id: true, name: true },
+    );
+    const cohorts = await byId(
+      this.em,
+      Cohort,
+      certificates.map((c) => c.cohortId ?? 0),
+      { id: true, name: true },
+    );
     return { program, certificates, teachers, orgs, cohorts };
   }
 }

@@ -18,7 +18,10 @@ describe('register spreadsheets', () => {
         { header: '身份证号', width: 20, kind: 'text' },
         { header: '学时', width: 8, kind: 'number' },
       ],
-      rows: [['371302********1234', 48], ['=cmd', 24.5]],
+      rows: [
+        ['371302********1234', 48],
+        ['=cmd', 24.5],
+      ],
     });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(body as never);
@@ -31,6 +34,8 @@ describe('register spreadsheets', () => {
   });
 
   it('sends Chinese file names in RFC 5987 form with an ASCII fallback', () => {
-    expect(contentDisposition('证书-"x".pdf', 'inline')).toBe(`inline; filename="__-_x_.pdf"; filename*=UTF-8''${encodeURIComponent('证书-"x".pdf')}`);
+    expect(contentDisposition('证书-"x".pdf', 'inline')).toBe(
+      `inline; filename="__-_x_.pdf"; filename*=UTF-8''${encodeURIComponent('证书-"x".pdf')}`,
+    );
   });
 });

@@ -4,7 +4,16 @@ import { CertificateTemplateError } from './certificate-rendering.errors';
 describe('parseCertificateLayout', () => {
   it('splits flow lines from the meta and signature blocks, keeping order', () => {
     const layout = parseCertificateLayout(
-      ['# a comment', 'title|培训结业证书', '', 'space|12', '  lead|张三 同志：  ', 'meta|证书编号：X', 'body|a|b', 'sign|临沂市教育局'].join('\n'),
+      [
+        '# a comment',
+        'title|培训结业证书',
+        '',
+        'space|12',
+        '  lead|张三 同志：  ',
+        'meta|证书编号：X',
+        'body|a|b',
+        'sign|临沂市教育局',
+      ].join('\n'),
     );
     expect(layout.flow).toEqual([
       { kind: 'title', text: '培训结业证书' },

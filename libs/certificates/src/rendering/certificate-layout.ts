@@ -62,14 +62,18 @@ export function parseCertificateLayout(text: string): CertificateLayout {
     const kind = (bar < 0 ? line : line.slice(0, bar)).trim();
     const lineNo = i + 1;
     if (bar < 0 || !KINDS.has(kind)) {
-      throw new CertificateTemplateError(`第 ${lineNo} 行不是“类型|文字”格式（类型可为 ${[...KINDS].join('、')}）`, { line: lineNo, text: line.slice(0, 80) });
+      throw new CertificateTemplateError(`第 ${lineNo} 行不是“类型|文字”格式（类型可为 ${[...KINDS].join('、')}）`, {
+        line: lineNo,
+        text: line.slice(0, 80),
+      });
     }
     const body = line.slice(bar + 1).trim();
     switch (kind as LayoutKind) {
       case 'meta':
       case 'sign': {
         const block = layout[kind as BlockKind];
-        if (block.length >= MAX_BLOCK_LINES) throw new CertificateTemplateError(`${kind} 最多 ${MAX_BLOCK_LINES} 行`, { line: lineNo });
+        if (block.length >= MAX_BLOCK_LINES)
+          throw new CertificateTemplateError(`${kind} 最多 ${MAX_BLOCK_LINES} 行`, { line: lineNo });
         block.push(body);
         return;
       }
@@ -86,7 +90,8 @@ export function parseCertificateLayout(text: string): CertificateLayout {
       default:
         break;
     }
-    if (layout.flow.length >= MAX_FLOW_LINES) throw new CertificateTemplateError(`正文最多 ${MAX_FLOW_LINES} 行`, { line: lineNo });
+    if (layout.flow.length >= MAX_FLOW_LINES)
+      throw new CertificateTemplateError(`正文最多 ${MAX_FLOW_LINES} 行`, { line: lineNo });
     layout.flow.push({ kind: kind as FlowKind, text: body });
   });
   if (!layout.flow.some((l) => l.kind !== 'space' && l.text !== '')) {

@@ -99,8 +99,14 @@ export function drawCertificatePage(doc: PDFKit.PDFDocument, layout: Certificate
 
 function drawFrame(doc: PDFKit.PDFDocument): void {
   doc.save();
-  doc.lineWidth(2.4).rect(22, 22, PAGE_WIDTH - 44, PAGE_HEIGHT - 44).stroke(RED);
-  doc.lineWidth(0.8).rect(30, 30, PAGE_WIDTH - 60, PAGE_HEIGHT - 60).stroke(GOLD);
+  doc
+    .lineWidth(2.4)
+    .rect(22, 22, PAGE_WIDTH - 44, PAGE_HEIGHT - 44)
+    .stroke(RED);
+  doc
+    .lineWidth(0.8)
+    .rect(30, 30, PAGE_WIDTH - 60, PAGE_HEIGHT - 60)
+    .stroke(GOLD);
   // Corner brackets inside the inner frame.
   const inset = 38;
   const arm = 28;
@@ -111,7 +117,10 @@ function drawFrame(doc: PDFKit.PDFDocument): void {
     [inset, PAGE_HEIGHT - inset, 1, -1],
     [PAGE_WIDTH - inset, PAGE_HEIGHT - inset, -1, -1],
   ]) {
-    doc.moveTo(x, y + dy * arm).lineTo(x, y).lineTo(x + dx * arm, y);
+    doc
+      .moveTo(x, y + dy * arm)
+      .lineTo(x, y)
+      .lineTo(x + dx * arm, y);
   }
   doc.stroke(GOLD);
   doc.restore();
@@ -148,7 +157,11 @@ function drawFlowLine(doc: PDFKit.PDFDocument, line: LayoutLine, y: number, scal
   const width = FLOW_RIGHT - FLOW_LEFT;
   if (style.wrap) {
     // `height` cuts the paragraph off (with an ellipsis) at the bottom instead of opening a new page.
-    doc.text(line.text, FLOW_LEFT, y, { ...textOptions(style, style.size * scale, scale), height: bottom - y, ellipsis: true });
+    doc.text(line.text, FLOW_LEFT, y, {
+      ...textOptions(style, style.size * scale, scale),
+      height: bottom - y,
+      ellipsis: true,
+    });
   } else {
     const spacingEm = style.characterSpacingEm ?? 0;
     const fitted = fitLine(doc, line.text, style.size * scale, width, spacingEm);
@@ -173,7 +186,13 @@ function textOptions(style: TextStyle, size: number, scale: number): PDFKit.Mixi
  * Sets the largest font size ≤ `size` at which `text` fits `maxWidth` on one line (current font) and
  * returns it with the text and its width. Below a legible minimum the text is cut with an ellipsis.
  */
-function fitLine(doc: PDFKit.PDFDocument, text: string, size: number, maxWidth: number, spacingEm = 0): { text: string; size: number; width: number } {
+function fitLine(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  size: number,
+  maxWidth: number,
+  spacingEm = 0,
+): { text: string; size: number; width: number } {
   const widthAt = (t: string, s: number) => doc.fontSize(s).widthOfString(t, { characterSpacing: spacingEm * s });
   const full = widthAt(text, size);
   if (full <= maxWidth) return { text, size, width: full };

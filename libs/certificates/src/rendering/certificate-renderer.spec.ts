@@ -6,7 +6,11 @@ import { Writable } from 'node:stream';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { CertificateRenderer } from './certificate-renderer';
-import { CertificateTemplateError, CertificateViewError, EmptyCertificateBatchError } from './certificate-rendering.errors';
+import {
+  CertificateTemplateError,
+  CertificateViewError,
+  EmptyCertificateBatchError,
+} from './certificate-rendering.errors';
 import { CertificateView } from './certificate-view';
 
 // These tests read the PDFs back with poppler-utils (pdftotext, pdffonts, pdftoppm). They are not
@@ -34,7 +38,10 @@ describe('CertificateRenderer', () => {
       try {
         execFileSync(tool, ['-v'], { stdio: 'pipe' });
       } catch (err) {
-        throw new Error(`${tool} is required by these tests (apt-get install poppler-utils): ${(err as Error).message}`, { cause: err });
+        throw new Error(
+          `${tool} is required by these tests (apt-get install poppler-utils): ${(err as Error).message}`,
+          { cause: err },
+        );
       }
     }
     dir = mkdtempSync(join(tmpdir(), 'certificates-'));
@@ -92,7 +99,23 @@ describe('CertificateRenderer', () => {
     const prefix = join(dir, 'qr');
     // A4 landscape at 150 dpi is 1754 × 1241 px; render only its bottom-right quarter, which must
     // hold the whole code (pngjs is slow on a full page under jest).
-    execFileSync('pdftoppm', ['-r', '150', '-png', '-gray', '-x', '877', '-y', '620', '-W', '877', '-H', '621', '-singlefile', file, prefix]);
+    execFileSync('pdftoppm', [
+      '-r',
+      '150',
+      '-png',
+      '-gray',
+      '-x',
+      '877',
+      '-y',
+      '620',
+      '-W',
+      '877',
+      '-H',
+      '621',
+      '-singlefile',
+      file,
+      prefix,
+    ]);
     const png = PNG.sync.read(readFileSync(`${prefix}.png`));
     expect([png.width, png.height]).toEqual([877, 621]);
     const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height, { inversionAttempts: 'dontInvert' });
@@ -113,7 +136,10 @@ describe('CertificateRenderer', () => {
   });
 
   it('draws the service certificate from its template', async () => {
-    const pdf = await renderer.renderOne({ ...view, extra: { hostSchool: '平邑县地方镇中心小学', assessment: '优秀' } }, { template: 'service' });
+    const pdf = await renderer.renderOne(
+      { ...view, extra: { hostSchool: '平邑县地方镇中心小学', assessment: '优秀' } },
+      { template: 'service' },
+    );
     const text = textOf(save(pdf, 'service'));
     expect(text).toContain('支教证明');
     expect(text).toContain('考核等次为“优秀”');
@@ -124,7 +150,9 @@ describe('CertificateRenderer', () => {
     const pdf = await renderer.renderOne({ ...view, extra: { level: '一级教师' } }, { template: { source } });
     expect(textOf(save(pdf, 'custom'))).toContain('欧阳明远（一级教师）');
 
-    await expect(renderer.renderOne(view, { template: { source: 'title|{{#each}}' } })).rejects.toThrow(CertificateTemplateError);
+    await expect(renderer.renderOne(view, { template: { source: 'title|{{#each}}' } })).rejects.toThrow(
+      CertificateTemplateError,
+    );
     expect(() => renderer.validateTemplate('body|{{holderName}')).toThrow(CertificateTemplateError);
     expect(() => renderer.validateTemplate('free text, not a layout')).toThrow(/证书模板有误/);
   });
@@ -136,7 +164,10 @@ describe('CertificateRenderer', () => {
   });
 
   it('renders documents concurrently with the shared parsed fonts', async () => {
-    const a = [{ ...view, holderName: '甲乙丙' }, { ...view, holderName: '丁戊己' }];
+    const a = [
+      { ...view, holderName: '甲乙丙' },
+      { ...view, holderName: '丁戊己' },
+    ];
     const b = [{ ...view, holderName: '庚辛壬癸' }];
     const [pa, pb] = await Promise.all([renderer.renderToBuffer(a), renderer.renderToBuffer(b)]);
     expect(pa.equals(await renderer.renderToBuffer(a))).toBe(true);
@@ -144,7 +175,12 @@ describe('CertificateRenderer', () => {
   });
 
   it('shrinks an overlong text to fit one page', async () => {
-    const long = { ...view, programTitle: '很长的培训项目名称'.repeat(22), holderName: '名'.repeat(60), issuer: '临沂市兰山区教育和体育局'.repeat(3) };
+    const long = {
+      ...view,
+      programTitle: '很长的培训项目名称'.repeat(22),
+      holderName: '名'.repeat(60),
+      issuer: '临沂市兰山区教育和体育局'.repeat(3),
+    };
     expect(pageCount(save(await renderer.renderOne(long), 'long'))).toBe(1);
     // Even a template that writes far too much stays on its page (cut off, not spilled onto another).
     const source = 'title|{{programTitle}}\n' + 'body|{{programTitle}}\n'.repeat(30) + 'sign|{{issuer}}';
@@ -154,7 +190,9 @@ describe('CertificateRenderer', () => {
   it('checks a whole array before writing anything', async () => {
     const written: Buffer[] = [];
     const out = new Writable({ write: (chunk: Buffer, _e, done) => (written.push(chunk), done()) });
-    await expect(renderer.renderToStream([view, { ...view, endDate: '2019-06-01' }], out)).rejects.toThrow(CertificateViewError);
+    await expect(renderer.renderToStream([view, { ...view, endDate: '2019-06-01' }], out)).rejects.toThrow(
+      CertificateViewError,
+    );
     await expect(renderer.renderToStream([], out)).rejects.toThrow(EmptyCertificateBatchError);
     expect(written).toHaveLength(0);
     expect(out.destroyed).toBe(false);

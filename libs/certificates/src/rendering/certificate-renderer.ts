@@ -68,7 +68,11 @@ export class CertificateRenderer {
    * bad data fails cleanly (`CertificateViewError`, `CertificateTemplateError`). With another
    * iterable, items are validated as they come; an error then destroys `out` mid-file.
    */
-  async renderToStream(certificates: CertificateSource, out: Writable, options: RenderOptions = {}): Promise<RenderSummary> {
+  async renderToStream(
+    certificates: CertificateSource,
+    out: Writable,
+    options: RenderOptions = {},
+  ): Promise<RenderSummary> {
     const pages = this.prepare(certificates, options);
     const first = await pages.next();
     if (first.done) throw new EmptyCertificateBatchError();

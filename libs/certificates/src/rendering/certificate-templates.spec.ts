@@ -34,7 +34,9 @@ describe('CertificateTemplates', () => {
   });
 
   it('renders the service template (支教证明) with its extras', () => {
-    const layout = templates.builtin('service').render({ ...view, creditHours: 0, extra: { hostSchool: '平邑县地方镇中心小学', assessment: '优秀' } });
+    const layout = templates
+      .builtin('service')
+      .render({ ...view, creditHours: 0, extra: { hostSchool: '平邑县地方镇中心小学', assessment: '优秀' } });
     expect(layout.flow[0].text).toBe('支教证明');
     const body = layout.flow.map((l) => l.text).join('');
     expect(body).toContain('在平邑县地方镇中心小学支教服务期满，考核等次为“优秀”。');

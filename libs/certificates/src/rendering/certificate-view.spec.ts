@@ -1,5 +1,11 @@
 import { CertificateViewError } from './certificate-rendering.errors';
-import { assertCertificateView, CertificateView, containsResidentIdNumber, singleLine, toTemplateContext } from './certificate-view';
+import {
+  assertCertificateView,
+  CertificateView,
+  containsResidentIdNumber,
+  singleLine,
+  toTemplateContext,
+} from './certificate-view';
 
 const view: CertificateView = {
   holderName: '张三',
@@ -30,12 +36,17 @@ describe('assertCertificateView', () => {
     ['extra.nested', { extra: { nested: {} as unknown as string } }],
   ])('rejects a bad %s', (field, patch) => {
     expect(() => assertCertificateView({ ...view, ...patch }, 7)).toThrow(
-      expect.objectContaining({ code: 'CERTIFICATE_DATA_INVALID', details: expect.objectContaining({ field, index: 7 }) }),
+      expect.objectContaining({
+        code: 'CERTIFICATE_DATA_INVALID',
+        details: expect.objectContaining({ field, index: 7 }),
+      }),
     );
   });
 
   it('refuses a full resident ID number anywhere, extra included', () => {
-    expect(() => assertCertificateView({ ...view, extra: { note: '身份证 11010519491231002X' } })).toThrow(CertificateViewError);
+    expect(() => assertCertificateView({ ...view, extra: { note: '身份证 11010519491231002X' } })).toThrow(
+      CertificateViewError,
+    );
     expect(() => assertCertificateView({ ...view, holderName: '张三 11010519491231002x' })).toThrow(/身份证号/);
   });
 });
@@ -53,7 +64,11 @@ describe('containsResidentIdNumber', () => {
 
 describe('toTemplateContext', () => {
   it('folds every value onto one line so data cannot add layout instructions', () => {
-    const ctx = toTemplateContext({ ...view, holderName: '张三\nsign|伪造', extra: { hostSchool: 'a\r\nb', skipped: null, n: 3 } });
+    const ctx = toTemplateContext({
+      ...view,
+      holderName: '张三\nsign|伪造',
+      extra: { hostSchool: 'a\r\nb', skipped: null, n: 3 },
+    });
     expect(ctx.holderName).toBe('张三 sign|伪造');
     expect(ctx.extra).toEqual({ hostSchool: 'a b', n: 3 });
   });

@@ -56,21 +56,33 @@ export function assertCertificateView(view: CertificateView, index = 0): void {
     if (typeof value !== 'string' || value.trim() === '') fail(field, '不能为空');
     if ((value as string).length > (field === 'verifyUrl' ? MAX_URL : MAX_TEXT)) fail(field, '过长');
   }
-  if (view.kind != null && (typeof view.kind !== 'string' || view.kind.length > MAX_TEXT)) fail('kind', '应为不超过 200 字的文字');
+  if (view.kind != null && (typeof view.kind !== 'string' || view.kind.length > MAX_TEXT))
+    fail('kind', '应为不超过 200 字的文字');
   for (const field of DATES) {
     if (!isIsoDate(view[field])) fail(field, '应为有效日期 YYYY-MM-DD');
   }
   if (view.startDate > view.endDate) fail('endDate', '结束日期早于开始日期');
-  if (typeof view.creditHours !== 'number' || !Number.isFinite(view.creditHours) || view.creditHours < 0 || view.creditHours > 10000) {
+  if (
+    typeof view.creditHours !== 'number' ||
+    !Number.isFinite(view.creditHours) ||
+    view.creditHours < 0 ||
+    view.creditHours > 10000
+  ) {
     fail('creditHours', '应为 0 到 10000 之间的数');
   }
-  if (!/^https?:\/\/[^\s]+$/i.test(view.verifyUrl) || !URL.canParse(view.verifyUrl)) fail('verifyUrl', '应为 http(s) 网址');
+  if (!/^https?:\/\/[^\s]+$/i.test(view.verifyUrl) || !URL.canParse(view.verifyUrl))
+    fail('verifyUrl', '应为 http(s) 网址');
   if (view.extra != null) {
     if (typeof view.extra !== 'object' || Array.isArray(view.extra)) fail('extra', '应为键值对');
     const entries = Object.entries(view.extra);
     if (entries.length > MAX_EXTRA_KEYS) fail('extra', `最多 ${MAX_EXTRA_KEYS} 项`);
     for (const [key, value] of entries) {
-      const ok = value === null || value === undefined || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= MAX_TEXT);
+      const ok =
+        value === null ||
+        value === undefined ||
+        typeof value === 'boolean' ||
+        (typeof value === 'number' && Number.isFinite(value)) ||
+        (typeof value === 'string' && value.length <= MAX_TEXT);
       if (!ok) fail(`extra.${key}`, '应为不超过 200 字的文字、数字或布尔值');
     }
   }
@@ -107,8 +119,13 @@ export function toTemplateContext(view: CertificateView): CertificateTemplateCon
  * line, so every value is folded onto one line before the template sees it.
  */
 export function singleLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+      .replace(/ {2,}/g, ' ')
+      .trim()
+  );
 }
 
 export function isIsoDate(value: unknown): value is string {

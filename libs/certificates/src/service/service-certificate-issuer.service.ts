@@ -17,7 +17,8 @@ export const SERVICE_NUMBER_PREFIX = 'ZJ';
 
 export const serviceCertificateErrors = {
   notIssuer: () => new ForbiddenError('NOT_CERTIFICATE_ISSUER', '只有市级管理员或该教师所在县区可以出具支教证明'),
-  numberTaken: (number: string) => new ConflictError('CERTIFICATE_NUMBER_TAKEN', `证明编号 ${number} 已被占用，请联系市级管理员`, { number }),
+  numberTaken: (number: string) =>
+    new ConflictError('CERTIFICATE_NUMBER_TAKEN', `证明编号 ${number} 已被占用，请联系市级管理员`, { number }),
 };
 
 /**
@@ -34,7 +35,13 @@ export async function lockSeries(em: EntityManager, series: string, mysql: boole
   };
   const found = await read();
   if (found) return found;
-  await em.createQueryBuilder().insert().into(CertificateSeries).values({ series, lastSequence: 0 }).orIgnore().execute();
+  await em
+    .createQueryBuilder()
+    .insert()
+    .into(CertificateSeries)
+    .values({ series, lastSequence: 0 })
+    .orIgnore()
+    .execute();
   const created = await read();
   if (!created) throw new Error(`certificate series ${series} not created`);
   return created;
@@ -103,7 +110,11 @@ export class ServiceCertificateIssuer {
         creditHours: 0,
         issuer: city ? issuerName(city) : '临沂市教育局',
         issueDate: shanghaiDate(now),
-        extra: JSON.stringify({ hostSchool: data.receivingSchoolName, hostCounty: data.receivingCountyName, assessment: data.assessment }),
+        extra: JSON.stringify({
+          hostSchool: data.receivingSchoolName,
+          hostCounty: data.receivingCountyName,
+          assessment: data.assessment,
+        }),
         issuedAt: now,
         issuedBy: actor.userId || null,
       };
@@ -118,7 +129,12 @@ export class ServiceCertificateIssuer {
       if (advanced.affected !== 1) throw new Error(`certificate series ${seriesName} moved while locked`);
       await em.insert(Certificate, row);
       const certificate = await em.findOneByOrFail(Certificate, { number });
-      await this.audit.record(em, actor, { action: 'issue', entity: 'certificate', entityId: certificate.id, fields: ['number', 'status'] });
+      await this.audit.record(em, actor, {
+        action: 'issue',
+        entity: 'certificate',
+        entityId: certificate.id,
+        fields: ['number', 'status'],
+      });
       return { certificate, created: true };
     });
   }

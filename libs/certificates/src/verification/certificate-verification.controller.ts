@@ -16,7 +16,10 @@ export class CertificateVerificationController {
   @Public()
   @RateLimit(VERIFY_LIMIT)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: '公开验证证书：姓名、项目、学时、起止日期、发证单位、编号、状态（VALID 有效 / REVOKED 已撤销）；每 IP 每分钟 30 次' })
+  @ApiOperation({
+    summary:
+      '公开验证证书：姓名、项目、学时、起止日期、发证单位、编号、状态（VALID 有效 / REVOKED 已撤销）；每 IP 每分钟 30 次',
+  })
   @ApiOkResponse({ type: CertificateVerificationDto })
   @ApiNotFoundResponse({ description: '验证码不存在' })
   @ApiTooManyRequestsResponse({ description: '请求过于频繁' })

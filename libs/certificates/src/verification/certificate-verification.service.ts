@@ -18,7 +18,9 @@ export class CertificateVerification {
 
   /** 404 for an unknown or malformed code (malformed ones without touching the database). */
   async verify(code: string): Promise<CertificateVerificationDto> {
-    const certificate = VERIFICATION_CODE_PATTERN.test(code) ? await this.em.findOneBy(Certificate, { verificationCode: code }) : null;
+    const certificate = VERIFICATION_CODE_PATTERN.test(code)
+      ? await this.em.findOneBy(Certificate, { verificationCode: code })
+      : null;
     if (!certificate) throw new NotFoundError('证书');
     return toVerificationDto(certificate);
   }

@@ -49,7 +49,13 @@ export class AccessPolicy {
   }
 
   /** A query builder over `kind`, already restricted to what the actor may see. */
-  query<T extends ObjectLiteral>(em: EntityManager, actor: Actor, kind: string, alias: string, mode: AccessMode = 'read'): SelectQueryBuilder<T> {
+  query<T extends ObjectLiteral>(
+    em: EntityManager,
+    actor: Actor,
+    kind: string,
+    alias: string,
+    mode: AccessMode = 'read',
+  ): SelectQueryBuilder<T> {
     const rule = this.rule(kind);
     const qb = em.createQueryBuilder(rule.entity as EntityTarget<T>, alias);
     const scope = rule.scope(actor, alias, mode);
@@ -58,15 +64,30 @@ export class AccessPolicy {
   }
 
   /** The subset of ids the actor may touch. */
-  async allowed(em: EntityManager, actor: Actor, kind: string, ids: number[], mode: AccessMode = 'read'): Promise<Set<number>> {
+  async allowed(
+    em: EntityManager,
+    actor: Actor,
+    kind: string,
+    ids: number[],
+    mode: AccessMode = 'read',
+  ): Promise<Set<number>> {
     const unique = [...new Set(ids.filter((id) => Number.isSafeInteger(id)))];
     if (!unique.length) return new Set();
-    const rows = await this.query(em, actor, kind, 'x', mode).select('x.id', 'id').andWhere('x.id IN (:...ids)', { ids: unique }).getRawMany();
+    const rows = await this.query(em, actor, kind, 'x', mode)
+      .select('x.id', 'id')
+      .andWhere('x.id IN (:...ids)', { ids: unique })
+      .getRawMany();
     return new Set(rows.map((r) => Number(r.id)));
   }
 
   /** Throws 404 unless the actor may touch every id. */
-  async require(em: EntityManager, actor: Actor, kind: string, ids: number | number[], mode: AccessMode = 'read'): Promise<void> {
+  async require(
+    em: EntityManager,
+    actor: Actor,
+    kind: string,
+    ids: number | number[],
+    mode: AccessMode = 'read',
+  ): Promise<void> {
     const list = Array.isArray(ids) ? ids : [ids];
     const ok = await this.allowed(em, actor, kind, list, mode);
     if (list.some((id) => !ok.has(id))) throw new NotFoundError(this.rule(kind).label);
@@ -82,12 +103,20 @@ export class AccessPolicy {
    * turns the columns into the entity. Building it cost more than running it (~80 µs a call,
    * bench/nominate.bench.ts profile).
    */
-  async load<T extends ObjectLiteral>(em: EntityManager, actor: Actor, kind: string, id: number, mode: AccessMode = 'read'): Promise<T> {
+  async load<T extends ObjectLiteral>(
+    em: EntityManager,
+    actor: Actor,
+    kind: string,
+    id: number,
+    mode: AccessMode = 'read',
+  ): Promise<T> {
     const rule = this.rule(kind);
     if (!Number.isSafeInteger(id)) throw new NotFoundError(rule.label);
     const scope = rule.scope(actor, 'x', mode);
     const key = `${kind}\u0000${mode}\u0000${scope?.where ?? ''}`;
-    const sql = this.loadSql.text(key, () => this.query<T>(em, actor, kind, 'x', mode).andWhere('x.id = :accessLoadId', { accessLoadId: id }).getQuery());
+    const sql = this.loadSql.text(key, () =>
+      this.query<T>(em, actor, kind, 'x', mode).andWhere('x.id = :accessLoadId', { accessLoadId: id }).getQuery(),
+    );
     const [row] = await runStatement(em, sql, { ...scope?.params, accessLoadId: id });
     if (!row) throw new NotFoundError(rule.label);
     return hydrate<T>(em, rule.entity, row, 'x');

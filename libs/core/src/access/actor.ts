@@ -24,4 +24,10 @@ export interface Actor {
 }
 
 /** The actor of work done by the system itself (migrations, seeds, jobs). */
-export const SYSTEM_ACTOR: Actor = { userId: 0, role: 'CITY_ADMIN', organisationId: null, countyId: null, teacherId: null };
+export const SYSTEM_ACTOR: Actor = {
+  userId: 0,
+  role: 'CITY_ADMIN',
+  organisationId: null,
+  countyId: null,
+  teacherId: null,
+};

@@ -32,7 +32,10 @@ describe('loadAppConfig', () => {
   });
 
   it('accepts a MySQL URL and trims the public base URL', () => {
-    const cfg = loadAppConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/test', PUBLIC_BASE_URL: 'https://px.example.cn/' });
+    const cfg = loadAppConfig({
+      DATABASE_URL: 'mysql://root@127.0.0.1:3306/test',
+      PUBLIC_BASE_URL: 'https://px.example.cn/',
+    });
     expect(cfg.databaseUrl).toMatch(/^mysql:/);
     expect(cfg.publicBaseUrl).toBe('https://px.example.cn');
   });

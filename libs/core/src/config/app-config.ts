@@ -65,15 +65,22 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
   }
 
   const jwtExpiresIn = env.JWT_EXPIRES_IN ?? '8h';
-  if (!/^\d+[smhd]$/.test(jwtExpiresIn)) problems.push(`JWT_EXPIRES_IN must look like 30m, 8h or 1d (got "${jwtExpiresIn}")`);
+  if (!/^\d+[smhd]$/.test(jwtExpiresIn))
+    problems.push(`JWT_EXPIRES_IN must look like 30m, 8h or 1d (got "${jwtExpiresIn}")`);
 
-  const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${Number.isFinite(port) ? port : 3000}`).replace(/\/+$/, '');
+  const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${Number.isFinite(port) ? port : 3000}`).replace(
+    /\/+$/,
+    '',
+  );
   if (!/^https?:\/\/[^\s]+$/.test(publicBaseUrl)) {
     problems.push(`PUBLIC_BASE_URL must be an http(s) URL (got "${env.PUBLIC_BASE_URL}")`);
   }
 
   const adminPassword = env.ADMIN_PASSWORD || undefined;
-  if (adminPassword !== undefined && !(adminPassword.length >= 8 && /[A-Za-z]/.test(adminPassword) && /\d/.test(adminPassword))) {
+  if (
+    adminPassword !== undefined &&
+    !(adminPassword.length >= 8 && /[A-Za-z]/.test(adminPassword) && /\d/.test(adminPassword))
+  ) {
     problems.push('ADMIN_PASSWORD must have at least 8 characters with letters and digits');
   }
 

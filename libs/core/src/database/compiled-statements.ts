@@ -18,17 +18,28 @@ export class CompiledStatements {
 
 /** A key for the shape of a builder's WHERE list: its conditions' text, not their values. */
 export function whereShape(qb: SelectQueryBuilder<ObjectLiteral>): string {
-  return qb.expressionMap.wheres.map((w) => `${w.type} ${typeof w.condition === 'string' ? w.condition : JSON.stringify(w.condition)}`).join('\n');
+  return qb.expressionMap.wheres
+    .map((w) => `${w.type} ${typeof w.condition === 'string' ? w.condition : JSON.stringify(w.condition)}`)
+    .join('\n');
 }
 
 /** Runs compiled text with this call's named parameters. */
-export function runStatement<T = Record<string, unknown>>(em: EntityManager, sql: string, params: ObjectLiteral): Promise<T[]> {
+export function runStatement<T = Record<string, unknown>>(
+  em: EntityManager,
+  sql: string,
+  params: ObjectLiteral,
+): Promise<T[]> {
   const [text, values] = em.dataSource.driver.escapeQueryWithParameters(sql, params);
   return em.query(text, values);
 }
 
 /** A raw row of `SELECT a.col AS a_col, …` as the entity, with the driver's value conversions (as getOne/getMany do). */
-export function hydrate<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<ObjectLiteral>, row: Record<string, unknown>, alias: string): T {
+export function hydrate<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<ObjectLiteral>,
+  row: Record<string, unknown>,
+  alias: string,
+): T {
   const metadata = em.dataSource.getMetadata(target);
   const driver = em.dataSource.driver;
   const entity = metadata.create(undefined, { fromDeserializer: true }) as T;

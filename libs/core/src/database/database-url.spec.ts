@@ -10,7 +10,14 @@ describe('connectionOptions', () => {
 
   it('reads a mysql URL with an encoded password', () => {
     const o = connectionOptions('mysql://app:p%40ss@db.local:3307/shipei') as any;
-    expect(o).toMatchObject({ type: 'mysql', host: 'db.local', port: 3307, username: 'app', password: 'p@ss', database: 'shipei' });
+    expect(o).toMatchObject({
+      type: 'mysql',
+      host: 'db.local',
+      port: 3307,
+      username: 'app',
+      password: 'p@ss',
+      database: 'shipei',
+    });
     expect(o.charset).toMatch(/^utf8mb4/);
   });
 

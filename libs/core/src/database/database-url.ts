@@ -45,7 +45,13 @@ export function connectionOptions(url: string): DataSourceOptions {
     // trace: false — mysql2 otherwise captures a stack trace for every query (Error.captureStackTrace,
     // ~20 µs each, 4 % of a nomination's CPU) only to decorate errors; TypeORM's QueryFailedError
     // already names the statement.
-    extra: { connectionLimit: Number(u.searchParams.get('connectionLimit') ?? 20), waitForConnections: true, queueLimit: 500, enableKeepAlive: true, trace: false },
+    extra: {
+      connectionLimit: Number(u.searchParams.get('connectionLimit') ?? 20),
+      waitForConnections: true,
+      queueLimit: 500,
+      enableKeepAlive: true,
+      trace: false,
+    },
   };
 }
 

@@ -5,7 +5,8 @@ import type { DataSource, Migration } from 'typeorm';
  * so the run holds a named lock (GET_LOCK) and the others wait, then find nothing to do.
  */
 export async function migrate(dataSource: DataSource): Promise<Migration[]> {
-  if (dataSource.options.type !== 'mysql' && dataSource.options.type !== 'mariadb') return dataSource.runMigrations({ transaction: 'each' });
+  if (dataSource.options.type !== 'mysql' && dataSource.options.type !== 'mariadb')
+    return dataSource.runMigrations({ transaction: 'each' });
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

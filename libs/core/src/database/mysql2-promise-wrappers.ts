@@ -10,7 +10,9 @@ const MEMOISED = Symbol('shipei.memoisedPromiseWrapper');
  */
 export function reusePromiseWrappers(): void {
   // Resolved the way TypeORM's driver loads it, so the patched class is the one in use.
-  const mysql2 = createRequire(require.resolve('typeorm'))('mysql2') as { PoolConnection: { prototype: Record<string | symbol, unknown> } };
+  const mysql2 = createRequire(require.resolve('typeorm'))('mysql2') as {
+    PoolConnection: { prototype: Record<string | symbol, unknown> };
+  };
   const proto = mysql2.PoolConnection.prototype as { promise: (impl?: unknown) => unknown; [MEMOISED]?: true };
   if (proto[MEMOISED]) return;
   const create = proto.promise;

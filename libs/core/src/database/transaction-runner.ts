@@ -35,7 +35,8 @@ export class TransactionRunner {
       try {
         return await this.once(work);
       } catch (e) {
-        const code = (e as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (e as { code?: string }).code;
+        const code =
+          (e as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (e as { code?: string }).code;
         if (attempt >= 5 || !code || !RETRYABLE_MYSQL.has(code)) throw e;
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
       }

@@ -13,7 +13,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const mapped = mapError(exception);
     if (mapped.unexpected) {
       const e = exception as Error;
-      this.logger.error({ reqId: request?.id, err: { name: e?.name, message: e?.message, stack: e?.stack } }, 'Unhandled error');
+      this.logger.error(
+        { reqId: request?.id, err: { name: e?.name, message: e?.message, stack: e?.stack } },
+        'Unhandled error',
+      );
     }
     if (reply.sent) return;
     reply.status(mapped.status).header('content-type', 'application/json; charset=utf-8').send(mapped.body);

@@ -27,11 +27,32 @@ const FASTIFY: Record<string, [number, string, string]> = {
 
 const DUPLICATE = new Set(['ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 const REFERENCE = new Set(['ER_NO_REFERENCED_ROW_2', 'ER_ROW_IS_REFERENCED_2', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
-const BAD_VALUE = new Set(['ER_DATA_TOO_LONG', 'ER_TRUNCATED_WRONG_VALUE', 'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD', 'ER_WARN_DATA_OUT_OF_RANGE', 'ER_TRUNCATED_WRONG_VALUE', 'ER_INVALID_CHARACTER_STRING']);
+const BAD_VALUE = new Set([
+  'ER_DATA_TOO_LONG',
+  'ER_TRUNCATED_WRONG_VALUE',
+  'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD',
+  'ER_WARN_DATA_OUT_OF_RANGE',
+  'ER_TRUNCATED_WRONG_VALUE',
+  'ER_INVALID_CHARACTER_STRING',
+]);
 const CHECK = new Set(['ER_CHECK_CONSTRAINT_VIOLATED', 'SQLITE_CONSTRAINT_CHECK']);
 // A null that validation let through (an optional DTO field sent as null) into a NOT NULL column.
 const NOT_NULL = new Set(['ER_BAD_NULL_ERROR', 'SQLITE_CONSTRAINT_NOTNULL']);
-const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'PROTOCOL_SEQUENCE_TIMEOUT', 'POOL_CLOSED', 'ER_SERVER_SHUTDOWN', 'ENOTFOUND', 'SQLITE_BUSY', 'ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK']);
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'POOL_CLOSED',
+  'ER_SERVER_SHUTDOWN',
+  'ENOTFOUND',
+  'SQLITE_BUSY',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_LOCK_DEADLOCK',
+]);
 
 function body(status: number, code: string, message: string, extra?: Record<string, unknown>): ErrorBody {
   return { statusCode: status, code, message, ...(extra ?? {}) };
@@ -54,7 +75,10 @@ export function mapError(err: unknown): MappedError {
     const res = err.getResponse() as any;
     const d = defaultError(status);
     const code = typeof res === 'object' && typeof res?.code === 'string' ? res.code : d.code;
-    const message = typeof res === 'object' && typeof res?.message === 'string' && /[\u4e00-\u9fff]/.test(res.message) ? res.message : d.message;
+    const message =
+      typeof res === 'object' && typeof res?.message === 'string' && /[\u4e00-\u9fff]/.test(res.message)
+        ? res.message
+        : d.message;
     return { status, body: body(status, code, message), unexpected: status >= 500 };
   }
   const e = err as any;
@@ -67,13 +91,23 @@ export function mapError(err: unknown): MappedError {
     return { status: 400, body: body(400, 'INVALID_JSON', '请求体不是有效的 JSON'), unexpected: false };
   }
   if (err instanceof QueryFailedError || code?.startsWith?.('ER_') || code?.startsWith?.('SQLITE_')) {
-    if (code && DUPLICATE.has(code)) return { status: 409, body: body(409, 'DUPLICATE', '记录已存在，不能重复创建'), unexpected: false };
-    if (code && REFERENCE.has(code)) return { status: 409, body: body(409, 'REFERENCE_CONFLICT', '关联的记录不存在或仍被引用'), unexpected: false };
-    if (code && BAD_VALUE.has(code)) return { status: 400, body: body(400, 'VALUE_OUT_OF_RANGE', '输入的值超出允许范围'), unexpected: false };
-    if (code && CHECK.has(code)) return { status: 409, body: body(409, 'CONSTRAINT_VIOLATED', '操作违反数据规则'), unexpected: false };
-    if (code && NOT_NULL.has(code)) return { status: 400, body: body(400, 'VALUE_REQUIRED', '必填的内容不能为空（null）'), unexpected: false };
+    if (code && DUPLICATE.has(code))
+      return { status: 409, body: body(409, 'DUPLICATE', '记录已存在，不能重复创建'), unexpected: false };
+    if (code && REFERENCE.has(code))
+      return { status: 409, body: body(409, 'REFERENCE_CONFLICT', '关联的记录不存在或仍被引用'), unexpected: false };
+    if (code && BAD_VALUE.has(code))
+      return { status: 400, body: body(400, 'VALUE_OUT_OF_RANGE', '输入的值超出允许范围'), unexpected: false };
+    if (code && CHECK.has(code))
+      return { status: 409, body: body(409, 'CONSTRAINT_VIOLATED', '操作违反数据规则'), unexpected: false };
+    if (code && NOT_NULL.has(code))
+      return { status: 400, body: body(400, 'VALUE_REQUIRED', '必填的内容不能为空（null）'), unexpected: false };
   }
-  if ((code && UNAVAILABLE.has(code)) || /Pool is closed|connect ECONNREFUSED|Connection lost|Can't add new command when connection is in closed state/i.test(String(e?.message))) {
+  if (
+    (code && UNAVAILABLE.has(code)) ||
+    /Pool is closed|connect ECONNREFUSED|Connection lost|Can't add new command when connection is in closed state/i.test(
+      String(e?.message),
+    )
+  ) {
     return { status: 503, body: body(503, 'DATABASE_UNAVAILABLE', '数据库暂时不可用，请稍后再试'), unexpected: false };
   }
   const status = typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;

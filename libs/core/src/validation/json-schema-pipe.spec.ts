@@ -5,7 +5,11 @@ const pipe = new JsonSchemaPipe<{ code: string; n?: number; tags?: string[] }>({
   type: 'object',
   required: ['code'],
   additionalProperties: false,
-  properties: { code: { type: 'string', maxLength: 4 }, n: { type: 'integer', minimum: 1 }, tags: { type: 'array', items: { type: 'string' } } },
+  properties: {
+    code: { type: 'string', maxLength: 4 },
+    n: { type: 'integer', minimum: 1 },
+    tags: { type: 'array', items: { type: 'string' } },
+  },
 });
 
 function refusal(value: unknown): { message: string; errors: { field: string; message: string }[] } {

@@ -9,14 +9,37 @@ import { constraintMessage, FieldError, validationFailed } from './validation-er
 const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: false, removeAdditional: false, useDefaults: false });
 
 /** ajv's keywords as the class-validator constraints whose Chinese wording they share. */
-const TYPE_CONSTRAINT: Record<string, string> = { string: 'isString', integer: 'isInt', number: 'isNumber', boolean: 'isBoolean', array: 'isArray', object: 'isObject' };
-const KEYWORD_CONSTRAINT: Record<string, string> = { maxLength: 'maxLength', minLength: 'minLength', minimum: 'min', maximum: 'max', enum: 'isIn', pattern: 'matches', maxItems: 'arrayMaxSize', minItems: 'arrayMinSize' };
+const TYPE_CONSTRAINT: Record<string, string> = {
+  string: 'isString',
+  integer: 'isInt',
+  number: 'isNumber',
+  boolean: 'isBoolean',
+  array: 'isArray',
+  object: 'isObject',
+};
+const KEYWORD_CONSTRAINT: Record<string, string> = {
+  maxLength: 'maxLength',
+  minLength: 'minLength',
+  minimum: 'min',
+  maximum: 'max',
+  enum: 'isIn',
+  pattern: 'matches',
+  maxItems: 'arrayMaxSize',
+  minItems: 'arrayMinSize',
+};
 
 function fieldError(e: ErrorObject): FieldError {
-  const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+  const path = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '');
   const at = (name: string) => (path ? `${path}.${name}` : name);
-  if (e.keyword === 'required') return { field: at(e.params.missingProperty), message: constraintMessage('isDefined', '') };
-  if (e.keyword === 'additionalProperties') return { field: at(e.params.additionalProperty), message: constraintMessage('whitelistValidation', '') };
+  if (e.keyword === 'required')
+    return { field: at(e.params.missingProperty), message: constraintMessage('isDefined', '') };
+  if (e.keyword === 'additionalProperties')
+    return { field: at(e.params.additionalProperty), message: constraintMessage('whitelistValidation', '') };
   const constraint = e.keyword === 'type' ? TYPE_CONSTRAINT[String(e.params.type)] : KEYWORD_CONSTRAINT[e.keyword];
   return { field: path || 'body', message: constraintMessage(constraint ?? '', String(e.params.limit ?? '')) };
 }

@@ -50,7 +50,11 @@ export function constraintMessage(constraint: string, english: string): string {
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
-    const field = prefix ? (/^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`) : e.property;
+    const field = prefix
+      ? /^\d+$/.test(e.property)
+        ? `${prefix}[${e.property}]`
+        : `${prefix}.${e.property}`
+      : e.property;
     for (const [name, english] of Object.entries(e.constraints ?? {})) {
       const custom = /[\u4e00-\u9fff]/.test(english) ? english : undefined;
       out.push({ field, message: custom ?? constraintMessage(name, english) });
@@ -62,7 +66,11 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
 
 export function validationFailed(errors: FieldError[]): BadInputError {
   const fields = [...new Set(errors.map((e) => e.field))];
-  return new BadInputError('VALIDATION_FAILED', `请求参数有误：${fields.slice(0, 5).join('、')}${fields.length > 5 ? ' 等' : ''}`, { errors });
+  return new BadInputError(
+    'VALIDATION_FAILED',
+    `请求参数有误：${fields.slice(0, 5).join('、')}${fields.length > 5 ? ' 等' : ''}`,
+    { errors },
+  );
 }
 
 /**
@@ -87,7 +95,9 @@ class DepthCheckedValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const field = metadata.data ?? metadata.type;
     if (metadata.type !== 'custom' && nestedDeeperThan(value, MAX_INPUT_DEPTH)) {
-      throw new BadInputError('TOO_DEEPLY_NESTED', `请求内容嵌套层级过深（最多 ${MAX_INPUT_DEPTH} 层）`, { errors: [{ field, message: `嵌套不能超过 ${MAX_INPUT_DEPTH} 层` }] });
+      throw new BadInputError('TOO_DEEPLY_NESTED', `请求内容嵌套层级过深（最多 ${MAX_INPUT_DEPTH} 层）`, {
+        errors: [{ field, message: `嵌套不能超过 ${MAX_INPUT_DEPTH} 层` }],
+      });
     }
     try {
       return await super.transform(value, metadata);
@@ -95,7 +105,9 @@ class DepthCheckedValidationPipe extends ValidationPipe {
       // A validator that crashes on a strange value is still bad input, not a 500: class-validator's
       // IsNumber({ maxDecimalPlaces }) throws a TypeError on 1e-7 (no '.' in "1e-7").
       if (e instanceof TypeError || e instanceof RangeError) {
-        throw new BadInputError('VALIDATION_FAILED', '请求参数有误：含有无法识别的取值', { errors: [{ field, message: '取值无效' }] });
+        throw new BadInputError('VALIDATION_FAILED', '请求参数有误：含有无法识别的取值', {
+          errors: [{ field, message: '取值无效' }],
+        });
       }
       throw e;
     }

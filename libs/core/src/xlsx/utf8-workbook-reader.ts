@@ -14,7 +14,10 @@ interface ReaderInternals {
   _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>;
 }
 
-const Base = ExcelJS.stream.xlsx.WorkbookReader as unknown as new (input: Readable, options?: WorkbookReaderOptions) => ReaderInternals & AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>;
+const Base = ExcelJS.stream.xlsx.WorkbookReader as unknown as new (
+  input: Readable,
+  options?: WorkbookReaderOptions,
+) => ReaderInternals & AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>;
 
 /** UTF-8 text of a byte stream, chunk by chunk, a character split between two chunks kept whole. */
 async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {

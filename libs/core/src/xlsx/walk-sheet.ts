@@ -79,8 +79,10 @@ export interface SheetWalk<K extends string, R> {
 /** A data row as parsed: the value, or the reasons it is not one (neither: the row is passed over). */
 export type ParsedRow<R> = { row?: R; errors: RowError[] };
 
-export const invalidSheet = (message: string, errors: RowError[] = []) => new BadInputError('IMPORT_INVALID', message, { errors });
-const unreadable = () => new BadInputError('IMPORT_UNREADABLE', '无法读取该文件，请上传 Excel 2007 及以上版本的 .xlsx 文件');
+export const invalidSheet = (message: string, errors: RowError[] = []) =>
+  new BadInputError('IMPORT_INVALID', message, { errors });
+const unreadable = () =>
+  new BadInputError('IMPORT_UNREADABLE', '无法读取该文件，请上传 Excel 2007 及以上版本的 .xlsx 文件');
 const tooLarge = () => new DomainError(413, 'FILE_TOO_LARGE', '上传的文件过大（上限 20 MB）');
 
 /** Reads the rest of an upload (unread, or read in part), so the request completes. */
@@ -100,9 +102,21 @@ export function drainUpload(source: Readable): void {
  * its number as Excel shows it. The upload is read to its end whatever happens.
  * Throws IMPORT_UNREADABLE (not an .xlsx), IMPORT_INVALID (layout) or 413 FILE_TOO_LARGE (truncated upload).
  */
-export async function walkSheet<K extends string, R>(source: Readable, layout: SheetLayout<K>, parseRow: (row: number, cells: Partial<Record<K, SheetCell>>) => ParsedRow<R>): Promise<SheetWalk<K, R>> {
-  const headers = new Map<string, K>(layout.columns.flatMap((c) => [c.label, ...(c.aliases ?? [])].map((h) => [headerKey(h), c.key] as [string, K])));
-  const reader = new Utf8WorkbookReader(source, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: layout.dates ? 'cache' : 'ignore', entries: 'ignore' });
+export async function walkSheet<K extends string, R>(
+  source: Readable,
+  layout: SheetLayout<K>,
+  parseRow: (row: number, cells: Partial<Record<K, SheetCell>>) => ParsedRow<R>,
+): Promise<SheetWalk<K, R>> {
+  const headers = new Map<string, K>(
+    layout.columns.flatMap((c) => [c.label, ...(c.aliases ?? [])].map((h) => [headerKey(h), c.key] as [string, K])),
+  );
+  const reader = new Utf8WorkbookReader(source, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: layout.dates ? 'cache' : 'ignore',
+    entries: 'ignore',
+  });
   const result: SheetWalk<K, R> = { rows: [], errors: [], header: null };
   const truncated = () => (source as { truncated?: boolean }).truncated === true;
   let sheets = 0;
@@ -124,7 +138,11 @@ export async function walkSheet<K extends string, R>(source: Readable, layout: S
           if (!layout.isHeader(found)) continue;
           if (result.header) throw invalidSheet(layout.otherSheet!);
           const missing = layout.columns.filter((c) => c.required && !found.has(c.key));
-          if (missing.length) throw invalidSheet(`表头缺少必填列：${missing.map((c) => c.label).join('、')}`, missing.map((c) => ({ row: row.number, column: c.label, message: `缺少「${c.label}」列` })));
+          if (missing.length)
+            throw invalidSheet(
+              `表头缺少必填列：${missing.map((c) => c.label).join('、')}`,
+              missing.map((c) => ({ row: row.number, column: c.label, message: `缺少「${c.label}」列` })),
+            );
           columns = header;
           result.header = { row: row.number, keys: found };
           continue;

@@ -13,7 +13,11 @@ export function safeCellText(v: string | null | undefined): string {
 }
 
 /** Content-Disposition with the UTF-8 name in RFC 5987 form and an ASCII fallback (RFC 6266). */
-export function contentDisposition(utf8Name: string, type: 'inline' | 'attachment' = 'attachment', asciiName = utf8Name): string {
+export function contentDisposition(
+  utf8Name: string,
+  type: 'inline' | 'attachment' = 'attachment',
+  asciiName = utf8Name,
+): string {
   const ascii = asciiName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(utf8Name)}`;
 }
@@ -54,7 +58,13 @@ export function tableCell(v: TableCell | undefined, column: TableColumn | undefi
  * One sheet: an optional bold merged title row and note row, then a bold frozen header and the rows.
  * Text columns are stored as text; strings are escaped against formula injection.
  */
-export function addTableSheet(wb: ExcelJS.Workbook, name: string, columns: readonly TableColumn[], rows: readonly (readonly TableCell[])[], banner: { title?: string; note?: string } = {}): ExcelJS.Worksheet {
+export function addTableSheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  columns: readonly TableColumn[],
+  rows: readonly (readonly TableCell[])[],
+  banner: { title?: string; note?: string } = {},
+): ExcelJS.Worksheet {
   const top = 1 + (banner.title ? 1 : 0) + (banner.note ? 1 : 0);
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: top }] });
   columns.forEach((c, i) => {

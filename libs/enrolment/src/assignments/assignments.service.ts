@@ -12,7 +12,8 @@ import { balance, Slot, Trainee } from './balance';
 const ASSIGNABLE: EnrolmentStatus[] = ['APPROVED', 'CONFIRMED'];
 const CHUNK = 400;
 
-const chunks = <T>(xs: T[], n = CHUNK): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+const chunks = <T>(xs: T[], n = CHUNK): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 /**
  * 分班, by hand and automatically. Invariants held by the database: a cohort's assignedCount
@@ -34,7 +35,14 @@ export class AssignmentsService {
   private async lockTeachers(em: EntityManager, teacherIds: number[]): Promise<void> {
     if (this.tx.dialect !== 'mysql') return;
     const sorted = [...new Set(teacherIds)].sort((a, b) => a - b);
-    for (const part of chunks(sorted)) await em.createQueryBuilder(Teacher, 't').select('t.id').where('t.id IN (:...ids)', { ids: part }).orderBy('t.id').setLock('pessimistic_write').getMany();
+    for (const part of chunks(sorted))
+      await em
+        .createQueryBuilder(Teacher, 't')
+        .select('t.id')
+        .where('t.id IN (:...ids)', { ids: part })
+        .orderBy('t.id')
+        .setLock('pessimistic_write')
+        .getMany();
   }
 
   /**
@@ -42,16 +50,25 @@ export class AssignmentsService {
    * are read with a locking read (MySQL), the cohorts' dates plainly — a cohort's dates cannot
    * change once it has trainees, and locking cohort rows here would cross the lock order.
    */
-  private async busy(em: EntityManager, teacherIds: number[], exceptCohortIds: number[]): Promise<{ teacherId: number; cohortId: number; name: string; startDate: string; endDate: string }[]> {
+  private async busy(
+    em: EntityManager,
+    teacherIds: number[],
+    exceptCohortIds: number[],
+  ): Promise<{ teacherId: number; cohortId: number; name: string; startDate: string; endDate: string }[]> {
     const placed: { teacherId: number; cohortId: number }[] = [];
     for (const part of chunks([...new Set(teacherIds)])) {
-      const qb = em.createQueryBuilder(Enrolment, 'e').select(['e.id', 'e.teacherId', 'e.cohortId']).where('e.teacherId IN (:...ids) AND e.cohortId IS NOT NULL', { ids: part });
+      const qb = em
+        .createQueryBuilder(Enrolment, 'e')
+        .select(['e.id', 'e.teacherId', 'e.cohortId'])
+        .where('e.teacherId IN (:...ids) AND e.cohortId IS NOT NULL', { ids: part });
       if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_read');
-      for (const e of await qb.getMany()) if (!exceptCohortIds.includes(e.cohortId!)) placed.push({ teacherId: e.teacherId, cohortId: e.cohortId! });
+      for (const e of await qb.getMany())
+        if (!exceptCohortIds.includes(e.cohortId!)) placed.push({ teacherId: e.teacherId, cohortId: e.cohortId! });
     }
     if (!placed.length) return [];
     const cohorts = new Map<number, Cohort>();
-    for (const part of chunks([...new Set(placed.map((p) => p.cohortId))])) for (const c of await em.find(Cohort, { where: { id: In(part) } })) cohorts.set(c.id, c);
+    for (const part of chunks([...new Set(placed.map((p) => p.cohortId))]))
+      for (const c of await em.find(Cohort, { where: { id: In(part) } })) cohorts.set(c.id, c);
     return placed.map((p) => {
       const c = cohorts.get(p.cohortId)!;
       return { teacherId: p.teacherId, cohortId: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate };
@@ -59,7 +76,11 @@ export class AssignmentsService {
   }
 
   private assertProgramOpen(program: Program): void {
-    if (program.status === 'FINISHED') throw new ConflictError('PROGRAM_STATUS', `项目当前状态为「${PROGRAM_STATUS_LABELS[program.status]}」，不能再分班`);
+    if (program.status === 'FINISHED')
+      throw new ConflictError(
+        'PROGRAM_STATUS',
+        `项目当前状态为「${PROGRAM_STATUS_LABELS[program.status]}」，不能再分班`,
+      );
   }
 
   /** Places these enrolments (of the cohort's program, APPROVED or CONFIRMED, not yet placed) in the cohort. */
@@ -71,21 +92,53 @@ export class AssignmentsService {
       const rows = await em.find(Enrolment, { where: { id: In(ids), programId: program.id } });
       const found = new Map(rows.map((r) => [r.id, r]));
       const missing = ids.filter((id) => !found.has(id));
-      if (missing.length) throw new BadInputError('INVALID_ENROLMENTS', `以下报名记录不属于本项目：${missing.slice(0, 20).join('、')}`, { errors: [{ field: 'enrolmentIds', message: `不属于本项目：${missing.join('、')}` }] });
+      if (missing.length)
+        throw new BadInputError('INVALID_ENROLMENTS', `以下报名记录不属于本项目：${missing.slice(0, 20).join('、')}`, {
+          errors: [{ field: 'enrolmentIds', message: `不属于本项目：${missing.join('、')}` }],
+        });
       const wrong = rows.filter((r) => !ASSIGNABLE.includes(r.status));
-      if (wrong.length) throw new ConflictError('NOT_APPROVED', `只有审核通过或已报到的学员可以分班（报名 ${wrong[0].id} 当前为「${ENROLMENT_STATUS_LABELS[wrong[0].status]}」）`);
+      if (wrong.length)
+        throw new ConflictError(
+          'NOT_APPROVED',
+          `只有审核通过或已报到的学员可以分班（报名 ${wrong[0].id} 当前为「${ENROLMENT_STATUS_LABELS[wrong[0].status]}」）`,
+        );
       const elsewhere = rows.filter((r) => r.cohortId !== null && r.cohortId !== cohortId);
-      if (elsewhere.length) throw new ConflictError('ALREADY_ASSIGNED', `报名 ${elsewhere.map((r) => r.id).slice(0, 10).join('、')} 已分入其他班级，请先调出`);
+      if (elsewhere.length)
+        throw new ConflictError(
+          'ALREADY_ASSIGNED',
+          `报名 ${elsewhere
+            .map((r) => r.id)
+            .slice(0, 10)
+            .join('、')} 已分入其他班级，请先调出`,
+        );
       const todo = rows.filter((r) => r.cohortId === null);
-      if (!todo.length) return { cohortId, assigned: 0, assignedCount: cohort.assignedCount, capacity: cohort.capacity };
+      if (!todo.length)
+        return { cohortId, assigned: 0, assignedCount: cohort.assignedCount, capacity: cohort.capacity };
 
-      await this.lockTeachers(em, todo.map((r) => r.teacherId));
-      const clashes = (await this.busy(em, todo.map((r) => r.teacherId), [cohortId])).filter((b) => b.startDate <= cohort.endDate && cohort.startDate <= b.endDate);
+      await this.lockTeachers(
+        em,
+        todo.map((r) => r.teacherId),
+      );
+      const clashes = (
+        await this.busy(
+          em,
+          todo.map((r) => r.teacherId),
+          [cohortId],
+        )
+      ).filter((b) => b.startDate <= cohort.endDate && cohort.startDate <= b.endDate);
       if (clashes.length) {
         const t = await em.findOne(Teacher, { where: { id: clashes[0].teacherId }, select: { id: true, name: true } });
-        throw new ConflictError('COHORT_OVERLAP', `${t?.name ?? '教师'}已在「${clashes[0].name}」（${clashes[0].startDate} 至 ${clashes[0].endDate}），与本班日期重叠`);
+        throw new ConflictError(
+          'COHORT_OVERLAP',
+          `${t?.name ?? '教师'}已在「${clashes[0].name}」（${clashes[0].startDate} 至 ${clashes[0].endDate}），与本班日期重叠`,
+        );
       }
-      await this.place(em, actor, cohort, todo.map((r) => r.id));
+      await this.place(
+        em,
+        actor,
+        cohort,
+        todo.map((r) => r.id),
+      );
       const after = await em.findOneByOrFail(Cohort, { id: cohortId });
       return { cohortId, assigned: todo.length, assignedCount: after.assignedCount, capacity: after.capacity };
     });
@@ -104,7 +157,8 @@ export class AssignmentsService {
         .execute();
       placed += res.affected ?? 0;
     }
-    if (placed !== enrolmentIds.length) throw new ConflictError('CONCURRENT_CHANGE', '部分学员的状态刚刚发生变化，请刷新后重试');
+    if (placed !== enrolmentIds.length)
+      throw new ConflictError('CONCURRENT_CHANGE', '部分学员的状态刚刚发生变化，请刷新后重试');
     const res = await em
       .createQueryBuilder()
       .update(Cohort)
@@ -113,9 +167,13 @@ export class AssignmentsService {
       .execute();
     if (!res.affected) {
       const now2 = await em.findOneByOrFail(Cohort, { id: cohort.id });
-      throw new ConflictError('COHORT_FULL', `班级容量 ${now2.capacity} 人，已分入 ${now2.assignedCount} 人，不能再分入 ${placed} 人`);
+      throw new ConflictError(
+        'COHORT_FULL',
+        `班级容量 ${now2.capacity} 人，已分入 ${now2.assignedCount} 人，不能再分入 ${placed} 人`,
+      );
     }
-    for (const id of enrolmentIds) await this.audit.record(em, actor, { action: 'assign', entity: 'enrolment', entityId: id, fields: ['cohortId'] });
+    for (const id of enrolmentIds)
+      await this.audit.record(em, actor, { action: 'assign', entity: 'enrolment', entityId: id, fields: ['cohortId'] });
   }
 
   /** Takes an enrolment out of its cohort (owner), freeing the place. */
@@ -123,10 +181,25 @@ export class AssignmentsService {
     return this.tx.run(async (em) => {
       const { program } = await this.cohorts.owned(em, actor, cohortId, true);
       this.assertProgramOpen(program);
-      const res = await em.createQueryBuilder().update(Enrolment).set({ cohortId: null, assignedAt: null, updatedAt: new Date() }).where('id = :id AND cohortId = :cohortId', { id: enrolmentId, cohortId }).execute();
+      const res = await em
+        .createQueryBuilder()
+        .update(Enrolment)
+        .set({ cohortId: null, assignedAt: null, updatedAt: new Date() })
+        .where('id = :id AND cohortId = :cohortId', { id: enrolmentId, cohortId })
+        .execute();
       if (!res.affected) throw new ConflictError('NOT_IN_COHORT', '该学员不在本班');
-      await em.createQueryBuilder().update(Cohort).set({ assignedCount: () => 'assignedCount - 1' }).where('id = :id AND assignedCount > 0', { id: cohortId }).execute();
-      await this.audit.record(em, actor, { action: 'unassign', entity: 'enrolment', entityId: enrolmentId, fields: ['cohortId'] });
+      await em
+        .createQueryBuilder()
+        .update(Cohort)
+        .set({ assignedCount: () => 'assignedCount - 1' })
+        .where('id = :id AND assignedCount > 0', { id: cohortId })
+        .execute();
+      await this.audit.record(em, actor, {
+        action: 'unassign',
+        entity: 'enrolment',
+        entityId: enrolmentId,
+        fields: ['cohortId'],
+      });
       const after = await em.findOneByOrFail(Cohort, { id: cohortId });
       return { cohortId, assigned: -1, assignedCount: after.assignedCount, capacity: after.capacity };
     });
@@ -141,14 +214,30 @@ export class AssignmentsService {
       if (this.tx.dialect === 'mysql') cq.setLock('pessimistic_write');
       const cohorts = await cq.getMany();
       if (!cohorts.length) throw new ConflictError('NO_COHORTS', '项目还没有班级，请先建班');
-      const pendingReal = await em.find(Enrolment, { where: { programId, status: In(ASSIGNABLE), cohortId: IsNull() }, order: { id: 'ASC' } });
-      await this.lockTeachers(em, pendingReal.map((e) => e.teacherId));
+      const pendingReal = await em.find(Enrolment, {
+        where: { programId, status: In(ASSIGNABLE), cohortId: IsNull() },
+        order: { id: 'ASC' },
+      });
+      await this.lockTeachers(
+        em,
+        pendingReal.map((e) => e.teacherId),
+      );
       const teachers = new Map<number, Teacher>();
       for (const part of chunks(pendingReal.map((e) => e.teacherId))) {
-        for (const t of await em.find(Teacher, { where: { id: In(part) }, select: { id: true, subject: true } })) teachers.set(t.id, t);
+        for (const t of await em.find(Teacher, { where: { id: In(part) }, select: { id: true, subject: true } }))
+          teachers.set(t.id, t);
       }
-      const counties = new Map((await em.find(Organisation, { where: { type: 'COUNTY' }, select: { id: true, code: true } })).map((c) => [c.id, c.code ?? `~${c.id}`]));
-      const busy = await this.busy(em, pendingReal.map((e) => e.teacherId), cohorts.map((c) => c.id));
+      const counties = new Map(
+        (await em.find(Organisation, { where: { type: 'COUNTY' }, select: { id: true, code: true } })).map((c) => [
+          c.id,
+          c.code ?? `~${c.id}`,
+        ]),
+      );
+      const busy = await this.busy(
+        em,
+        pendingReal.map((e) => e.teacherId),
+        cohorts.map((c) => c.id),
+      );
       const busyOf = new Map<number, [string, string][]>();
       for (const b of busy) busyOf.set(b.teacherId, [...(busyOf.get(b.teacherId) ?? []), [b.startDate, b.endDate]]);
 
@@ -162,7 +251,15 @@ export class AssignmentsService {
         .addGroupBy('e.countyId')
         .addGroupBy('t.subject')
         .getRawMany();
-      const slots: Slot[] = cohorts.map((c) => ({ cohortId: c.id, capacity: c.capacity, assigned: c.assignedCount, startDate: c.startDate, endDate: c.endDate, byCounty: new Map(), bySubject: new Map() }));
+      const slots: Slot[] = cohorts.map((c) => ({
+        cohortId: c.id,
+        capacity: c.capacity,
+        assigned: c.assignedCount,
+        startDate: c.startDate,
+        endDate: c.endDate,
+        byCounty: new Map(),
+        bySubject: new Map(),
+      }));
       const slotOf = new Map(slots.map((s) => [s.cohortId, s]));
       for (const r of placed) {
         const s = slotOf.get(Number(r.cohortId));
@@ -172,16 +269,37 @@ export class AssignmentsService {
         s.byCounty.set(county, (s.byCounty.get(county) ?? 0) + Number(r.n));
         s.bySubject.set(subject, (s.bySubject.get(subject) ?? 0) + Number(r.n));
       }
-      const trainees: Trainee[] = pendingReal.map((e) => ({ enrolmentId: e.id, county: counties.get(e.countyId) ?? '', subject: teachers.get(e.teacherId)?.subject ?? '', busy: busyOf.get(e.teacherId) ?? [] }));
+      const trainees: Trainee[] = pendingReal.map((e) => ({
+        enrolmentId: e.id,
+        county: counties.get(e.countyId) ?? '',
+        subject: teachers.get(e.teacherId)?.subject ?? '',
+        busy: busyOf.get(e.teacherId) ?? [],
+      }));
       const plan = balance(trainees, slots);
 
-      const result: AutoAssignResultDto = { assigned: plan.size, unassigned: pendingReal.length - plan.size, cohorts: [] };
+      const result: AutoAssignResultDto = {
+        assigned: plan.size,
+        unassigned: pendingReal.length - plan.size,
+        cohorts: [],
+      };
       for (const c of cohorts) {
         const ids = [...plan.entries()].filter(([, cid]) => cid === c.id).map(([eid]) => eid);
         if (ids.length) await this.place(em, actor, c, ids);
-        result.cohorts.push({ cohortId: c.id, name: c.name, assigned: ids.length, assignedCount: c.assignedCount + ids.length, capacity: c.capacity });
+        result.cohorts.push({
+          cohortId: c.id,
+          name: c.name,
+          assigned: ids.length,
+          assignedCount: c.assignedCount + ids.length,
+          capacity: c.capacity,
+        });
       }
-      await this.audit.record(em, actor, { action: 'auto-assign', entity: 'program', entityId: programId, fields: ['cohortId'], note: `${plan.size}` });
+      await this.audit.record(em, actor, {
+        action: 'auto-assign',
+        entity: 'program',
+        entityId: programId,
+        fields: ['cohortId'],
+        note: `${plan.size}`,
+      });
       return result;
     });
   }

@@ -32,7 +32,17 @@ const less = (a: number, b: number, c: number, d: number) => a * d < c * b;
  */
 export function balance(trainees: Trainee[], slots: Slot[]): Map<number, number> {
   const out = new Map<number, number>();
-  const order = [...trainees].sort((a, b) => (a.county === b.county ? (a.subject === b.subject ? a.enrolmentId - b.enrolmentId : a.subject < b.subject ? -1 : 1) : a.county < b.county ? -1 : 1));
+  const order = [...trainees].sort((a, b) =>
+    a.county === b.county
+      ? a.subject === b.subject
+        ? a.enrolmentId - b.enrolmentId
+        : a.subject < b.subject
+          ? -1
+          : 1
+      : a.county < b.county
+        ? -1
+        : 1,
+  );
   for (const t of order) {
     let best: Slot | null = null;
     for (const s of slots) {

@@ -1,31 +1,65 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { PageQuery } from '@shipei/core';
 import { ENROLMENT_STATUSES, type EnrolmentStatus } from '../enrolment.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class NominateDto {
-  @ApiProperty({ description: '被推荐的教师（本县区）' }) @IsInt({ message: '教师编号须为整数' }) @Min(1) teacherId: number;
+  @ApiProperty({ description: '被推荐的教师（本县区）' })
+  @IsInt({ message: '教师编号须为整数' })
+  @Min(1)
+  teacherId: number;
 }
 
 export class ReasonDto {
-  @ApiProperty({ example: '不符合学科要求' }) @Transform(trim) @IsString() @MinLength(2, { message: '请填写原因（至少 2 个字）' }) @MaxLength(500) reason: string;
+  @ApiProperty({ example: '不符合学科要求' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(2, { message: '请填写原因（至少 2 个字）' })
+  @MaxLength(500)
+  reason: string;
 }
 
 export class OptionalReasonDto {
-  @ApiPropertyOptional({ example: '工作冲突' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional({ example: '工作冲突' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
 }
 
 export class AssignDto {
   @ApiProperty({ type: [Number], description: '分入本班的报名记录（审核通过或已报到）' })
-  @IsArray() @ArrayMinSize(1, { message: '请选择要分班的学员' }) @ArrayMaxSize(2000) @ArrayUnique() @IsInt({ each: true }) enrolmentIds: number[];
+  @IsArray()
+  @ArrayMinSize(1, { message: '请选择要分班的学员' })
+  @ArrayMaxSize(2000)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  enrolmentIds: number[];
 }
 
 export class QuotaItemDto {
   @ApiProperty() @IsInt({ message: '县区编号须为整数' }) @Min(1) countyId: number;
-  @ApiProperty({ example: 30 }) @IsInt({ message: '名额须为整数' }) @Min(0, { message: '名额不能为负数' }) seats: number;
+  @ApiProperty({ example: 30 })
+  @IsInt({ message: '名额须为整数' })
+  @Min(0, { message: '名额不能为负数' })
+  seats: number;
 }
 
 /** The body of PUT …/quotas: a JSON array, validated element by element. */
@@ -36,16 +70,37 @@ export class QuotaListDto {
 export class EnrolmentQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() programId?: number;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() countyId?: number;
-  @ApiPropertyOptional({ enum: ENROLMENT_STATUSES }) @IsOptional() @IsIn(ENROLMENT_STATUSES as unknown as string[]) status?: EnrolmentStatus;
-  @ApiPropertyOptional({ description: '班级；0 = 未分班' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) cohortId?: number;
+  @ApiPropertyOptional({ enum: ENROLMENT_STATUSES })
+  @IsOptional()
+  @IsIn(ENROLMENT_STATUSES as unknown as string[])
+  status?: EnrolmentStatus;
+  @ApiPropertyOptional({ description: '班级；0 = 未分班' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  cohortId?: number;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() teacherId?: number;
-  @ApiPropertyOptional({ description: '教师姓名（前缀）' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(50) q?: string;
+  @ApiPropertyOptional({ description: '教师姓名（前缀）' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(50)
+  q?: string;
 }
 
 export class RosterQuery {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() countyId?: number;
-  @ApiPropertyOptional({ enum: ENROLMENT_STATUSES }) @IsOptional() @IsIn(ENROLMENT_STATUSES as unknown as string[]) status?: EnrolmentStatus;
-  @ApiPropertyOptional({ description: '班级；0 = 未分班' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) cohortId?: number;
+  @ApiPropertyOptional({ enum: ENROLMENT_STATUSES })
+  @IsOptional()
+  @IsIn(ENROLMENT_STATUSES as unknown as string[])
+  status?: EnrolmentStatus;
+  @ApiPropertyOptional({ description: '班级；0 = 未分班' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  cohortId?: number;
 }
 
 export class EnrolmentDto {

@@ -8,7 +8,8 @@ export class QuotaListPipe implements PipeTransform<unknown, Promise<QuotaItemDt
   private readonly pipe = createValidationPipe();
 
   async transform(value: unknown): Promise<QuotaItemDto[]> {
-    if (!Array.isArray(value)) throw validationFailed([{ field: 'body', message: '请求体须为数组：[{countyId, seats}]' }]);
+    if (!Array.isArray(value))
+      throw validationFailed([{ field: 'body', message: '请求体须为数组：[{countyId, seats}]' }]);
     const dto = (await this.pipe.transform({ items: value }, { type: 'body', metatype: QuotaListDto })) as QuotaListDto;
     return dto.items;
   }

@@ -38,7 +38,12 @@ export class Enrolment1764374411000 implements MigrationInterface {
           index('idx_enrolment_teacher', ['teacherId']),
           index('idx_enrolment_county', ['countyId', 'status']),
         ],
-        foreignKeys: [fk(['programId'], 'program'), fk(['teacherId'], 'teacher'), fk(['countyId'], 'organisation'), fk(['cohortId'], 'cohort')],
+        foreignKeys: [
+          fk(['programId'], 'program'),
+          fk(['teacherId'], 'teacher'),
+          fk(['countyId'], 'organisation'),
+          fk(['cohortId'], 'cohort'),
+        ],
       }),
     );
   }

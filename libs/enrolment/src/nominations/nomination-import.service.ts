@@ -10,7 +10,8 @@ import { EnrolmentsService } from '../enrolments.service';
 import { readNominationSheet, RowError } from './nomination-sheet';
 
 const CHUNK = 400;
-const chunks = <T>(xs: T[]): T[][] => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, i * CHUNK + CHUNK));
+const chunks = <T>(xs: T[]): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, i * CHUNK + CHUNK));
 
 /**
  * Bulk nomination from an .xlsx list (spec §4): all or nothing. Every row is checked first
@@ -35,13 +36,18 @@ export class NominationImportService {
       const byPhone = new Map<string, Teacher>();
       const ids = sheet.rows.filter((r) => r.idNumber).map((r) => r.idNumber!);
       const phones = sheet.rows.filter((r) => r.phone).map((r) => r.phone!);
-      for (const part of chunks(ids)) for (const t of await em.find(Teacher, { where: { idNumber: In(part), countyId } })) byId.set(t.idNumber, t);
-      for (const part of chunks(phones)) for (const t of await em.find(Teacher, { where: { phone: In(part), countyId } })) byPhone.set(t.phone, t);
+      for (const part of chunks(ids))
+        for (const t of await em.find(Teacher, { where: { idNumber: In(part), countyId } })) byId.set(t.idNumber, t);
+      for (const part of chunks(phones))
+        for (const t of await em.find(Teacher, { where: { phone: In(part), countyId } })) byPhone.set(t.phone, t);
       const teachers = [...byId.values(), ...byPhone.values()];
       const schools = new Map<number, Organisation>();
-      for (const part of chunks([...new Set(teachers.map((t) => t.schoolId))])) for (const s of await em.find(Organisation, { where: { id: In(part) } })) schools.set(s.id, s);
+      for (const part of chunks([...new Set(teachers.map((t) => t.schoolId))]))
+        for (const s of await em.find(Organisation, { where: { id: In(part) } })) schools.set(s.id, s);
       const enrolled = new Map<number, Enrolment>();
-      for (const part of chunks(teachers.map((t) => t.id))) for (const e of await em.find(Enrolment, { where: { programId, teacherId: In(part) } })) enrolled.set(e.teacherId, e);
+      for (const part of chunks(teachers.map((t) => t.id)))
+        for (const e of await em.find(Enrolment, { where: { programId, teacherId: In(part) } }))
+          enrolled.set(e.teacherId, e);
 
       const accepted: Teacher[] = [];
       const seenTeacher = new Map<number, number>();
@@ -59,7 +65,11 @@ export class NominationImportService {
         seenTeacher.set(t.id, r.row);
         const e = enrolled.get(t.id);
         if (e) {
-          errors.push({ row: r.row, column: r.column, message: `${t.name}已报名本项目（${ENROLMENT_STATUS_LABELS[e.status]}）` });
+          errors.push({
+            row: r.row,
+            column: r.column,
+            message: `${t.name}已报名本项目（${ENROLMENT_STATUS_LABELS[e.status]}）`,
+          });
           continue;
         }
         const problems = eligibilityProblems(program, t, schools.get(t.schoolId) ?? { povertyVillage: false });
@@ -71,7 +81,9 @@ export class NominationImportService {
       }
       if (errors.length) {
         errors.sort((a, b) => a.row - b.row);
-        throw new BadInputError('IMPORT_INVALID', `名单有 ${errors.length} 处错误，未推荐任何人，请修改后重新导入`, { errors });
+        throw new BadInputError('IMPORT_INVALID', `名单有 ${errors.length} 处错误，未推荐任何人，请修改后重新导入`, {
+          errors,
+        });
       }
       const result: ImportResultDto = { nominated: 0, waitlisted: 0, enrolmentIds: [] };
       for (const t of accepted) {

@@ -57,12 +57,23 @@ export async function readNominationSheet(source: Readable): Promise<{ rows: Nom
     let parsed: NominationRow;
     if (id.text) {
       const idNumber = normaliseIdNumber(id.text);
-      if (id.numeric) return { errors: [{ row: r, column: '身份证号', message: '身份证号须为文本格式（数字格式会丢失末几位），请将该列设为文本后重新填写' }] };
-      if (!parseResidentId(idNumber)) return { errors: [{ row: r, column: '身份证号', message: '身份证号格式或校验码不正确' }] };
+      if (id.numeric)
+        return {
+          errors: [
+            {
+              row: r,
+              column: '身份证号',
+              message: '身份证号须为文本格式（数字格式会丢失末几位），请将该列设为文本后重新填写',
+            },
+          ],
+        };
+      if (!parseResidentId(idNumber))
+        return { errors: [{ row: r, column: '身份证号', message: '身份证号格式或校验码不正确' }] };
       parsed = { row: r, idNumber, column: '身份证号' };
     } else if (phone.text) {
       const p = phone.text.replace(/[\s-]/g, '');
-      if (!MOBILE.test(p)) return { errors: [{ row: r, column: '手机号', message: '手机号应为 11 位，以 13–19 开头' }] };
+      if (!MOBILE.test(p))
+        return { errors: [{ row: r, column: '手机号', message: '手机号应为 11 位，以 13–19 开头' }] };
       parsed = { row: r, phone: p, column: '手机号' };
     } else {
       return { errors: [] };
@@ -77,6 +88,11 @@ export async function readNominationSheet(source: Readable): Promise<{ rows: Nom
     const message = '未找到表头：名单须有「身份证号」或「手机号」列';
     throw invalidSheet(message, [{ row: 1, column: '身份证号', message }]);
   }
-  if (!rows.length && !errors.length) errors.push({ row: header.row + 1, column: header.keys.has('idNumber') ? '身份证号' : '手机号', message: '名单中没有教师' });
+  if (!rows.length && !errors.length)
+    errors.push({
+      row: header.row + 1,
+      column: header.keys.has('idNumber') ? '身份证号' : '手机号',
+      message: '名单中没有教师',
+    });
   return { rows, errors };
 }

@@ -23,7 +23,9 @@ export function largestRemainder(seats: number, shares: Share[]): Map<number, nu
   });
   let left = seats - rows.reduce((s, r) => s + r.base, 0);
   for (const r of rows) out.set(r.key, r.base);
-  const order = [...rows].sort((a, b) => (a.rem === b.rem ? (a.code === b.code ? a.key - b.key : a.code < b.code ? -1 : 1) : a.rem > b.rem ? -1 : 1));
+  const order = [...rows].sort((a, b) =>
+    a.rem === b.rem ? (a.code === b.code ? a.key - b.key : a.code < b.code ? -1 : 1) : a.rem > b.rem ? -1 : 1,
+  );
   for (const r of order) {
     if (left <= 0) break;
     out.set(r.key, out.get(r.key)! + 1);

@@ -21,15 +21,31 @@ export class QuotasService {
 
   /** Counties in code order (the local code of 蒙山 sorts with the rest). */
   private async counties(em: EntityManager, ids?: number[]): Promise<Organisation[]> {
-    return em.find(Organisation, { where: { type: 'COUNTY', ...(ids ? { id: In(ids) } : {}) }, order: { code: 'ASC', id: 'ASC' } });
+    return em.find(Organisation, {
+      where: { type: 'COUNTY', ...(ids ? { id: In(ids) } : {}) },
+      order: { code: 'ASC', id: 'ASC' },
+    });
   }
 
   async list(em: EntityManager, actor: Actor, programId: number): Promise<QuotaDto[]> {
     await this.access.require(em, actor, 'program', programId);
     const rows = await em.find(CountyQuota, { where: { programId } });
-    const counties = new Map((await this.counties(em, rows.map((r) => r.countyId))).map((c) => [c.id, c]));
+    const counties = new Map(
+      (
+        await this.counties(
+          em,
+          rows.map((r) => r.countyId),
+        )
+      ).map((c) => [c.id, c]),
+    );
     return rows
-      .map((r) => ({ countyId: r.countyId, countyCode: counties.get(r.countyId)?.code ?? null, countyName: counties.get(r.countyId)?.name ?? '', seats: r.seats, nominatedCount: r.nominatedCount }))
+      .map((r) => ({
+        countyId: r.countyId,
+        countyCode: counties.get(r.countyId)?.code ?? null,
+        countyName: counties.get(r.countyId)?.name ?? '',
+        seats: r.seats,
+        nominatedCount: r.nominatedCount,
+      }))
       .sort((a, b) => (a.countyCode ?? '').localeCompare(b.countyCode ?? '') || a.countyId - b.countyId);
   }
 
@@ -40,20 +56,49 @@ export class QuotasService {
    */
   async replace(actor: Actor, programId: number, items: QuotaItemDto[]): Promise<QuotaDto[]> {
     const seen = new Set<number>();
-    const dupes = items.map((it, i) => ({ it, i })).filter(({ it }) => (seen.has(it.countyId) ? true : (seen.add(it.countyId), false)));
-    if (dupes.length) throw new BadInputError('VALIDATION_FAILED', '县区重复', { errors: dupes.map(({ i }) => ({ field: `[${i}].countyId`, message: '县区重复' })) });
+    const dupes = items
+      .map((it, i) => ({ it, i }))
+      .filter(({ it }) => (seen.has(it.countyId) ? true : (seen.add(it.countyId), false)));
+    if (dupes.length)
+      throw new BadInputError('VALIDATION_FAILED', '县区重复', {
+        errors: dupes.map(({ i }) => ({ field: `[${i}].countyId`, message: '县区重复' })),
+      });
     return this.tx.run(async (em) => {
       const program = await this.programs.owned(em, actor, programId, true);
-      if (program.status === 'RUNNING' || program.status === 'FINISHED') throw new ConflictError('PROGRAM_STATUS', `项目当前状态为「${PROGRAM_STATUS_LABELS[program.status]}」，不能再调整名额`);
-      const counties = new Map((await this.counties(em, items.map((i) => i.countyId))).map((c) => [c.id, c]));
-      const bad = items.map((it, i) => ({ it, i })).filter(({ it }) => !counties.has(it.countyId) || (program.ownerCountyId !== null && it.countyId !== program.ownerCountyId));
+      if (program.status === 'RUNNING' || program.status === 'FINISHED')
+        throw new ConflictError(
+          'PROGRAM_STATUS',
+          `项目当前状态为「${PROGRAM_STATUS_LABELS[program.status]}」，不能再调整名额`,
+        );
+      const counties = new Map(
+        (
+          await this.counties(
+            em,
+            items.map((i) => i.countyId),
+          )
+        ).map((c) => [c.id, c]),
+      );
+      const bad = items
+        .map((it, i) => ({ it, i }))
+        .filter(
+          ({ it }) =>
+            !counties.has(it.countyId) || (program.ownerCountyId !== null && it.countyId !== program.ownerCountyId),
+        );
       if (bad.length) {
-        throw new BadInputError('VALIDATION_FAILED', program.ownerCountyId ? '县区专题培训只能给本县区分配名额' : '县区不存在', {
-          errors: bad.map(({ i }) => ({ field: `[${i}].countyId`, message: program.ownerCountyId ? '只能是本县区' : '县区不存在' })),
-        });
+        throw new BadInputError(
+          'VALIDATION_FAILED',
+          program.ownerCountyId ? '县区专题培训只能给本县区分配名额' : '县区不存在',
+          {
+            errors: bad.map(({ i }) => ({
+              field: `[${i}].countyId`,
+              message: program.ownerCountyId ? '只能是本县区' : '县区不存在',
+            })),
+          },
+        );
       }
       const sum = items.reduce((s, it) => s + it.seats, 0);
-      if (sum > program.seats) throw new ConflictError('QUOTA_EXCEEDS_SEATS', `各县区名额合计 ${sum} 超过项目总名额 ${program.seats}`);
+      if (sum > program.seats)
+        throw new ConflictError('QUOTA_EXCEEDS_SEATS', `各县区名额合计 ${sum} 超过项目总名额 ${program.seats}`);
       const existing = new Map((await em.find(CountyQuota, { where: { programId } })).map((q) => [q.countyId, q]));
       const wanted = new Map(items.map((it) => [it.countyId, it.seats]));
       for (const q of existing.values()) if (!wanted.has(q.countyId)) wanted.set(q.countyId, 0);
@@ -67,15 +112,28 @@ export class QuotasService {
           continue;
         }
         if (q.seats === seats) continue;
-        const res = await em.createQueryBuilder().update(CountyQuota).set({ seats, updatedAt: now }).where('id = :id AND nominatedCount <= :seats', { id: q.id, seats }).execute();
+        const res = await em
+          .createQueryBuilder()
+          .update(CountyQuota)
+          .set({ seats, updatedAt: now })
+          .where('id = :id AND nominatedCount <= :seats', { id: q.id, seats })
+          .execute();
         if (!res.affected) {
           const c = counties.get(countyId) ?? (await em.findOneBy(Organisation, { id: countyId }));
-          throw new ConflictError('QUOTA_BELOW_NOMINATED', `${c?.name ?? '该县区'}已推荐 ${q.nominatedCount} 人，名额不能少于此数`);
+          throw new ConflictError(
+            'QUOTA_BELOW_NOMINATED',
+            `${c?.name ?? '该县区'}已推荐 ${q.nominatedCount} 人，名额不能少于此数`,
+          );
         }
         if (seats > q.seats) raised.push(countyId);
       }
       for (const countyId of raised) await this.seats.promoteAll(em, actor, programId, countyId);
-      await this.audit.record(em, actor, { action: 'set-quotas', entity: 'program', entityId: programId, fields: ['quotas'] });
+      await this.audit.record(em, actor, {
+        action: 'set-quotas',
+        entity: 'program',
+        entityId: programId,
+        fields: ['quotas'],
+      });
       return this.list(em, actor, programId);
     });
   }
@@ -94,8 +152,17 @@ export class QuotasService {
       .groupBy('t.countyId')
       .getRawMany<{ countyId: number; n: number | string }>();
     const eligible = new Map(counts.map((r) => [Number(r.countyId), Number(r.n)]));
-    const split = largestRemainder(program.seats, counties.map((c) => ({ key: c.id, code: c.code ?? `~${c.id}`, weight: eligible.get(c.id) ?? 0 })));
-    const items = counties.map((c) => ({ countyId: c.id, countyCode: c.code, countyName: c.name, eligibleTeachers: eligible.get(c.id) ?? 0, seats: split.get(c.id) ?? 0 }));
+    const split = largestRemainder(
+      program.seats,
+      counties.map((c) => ({ key: c.id, code: c.code ?? `~${c.id}`, weight: eligible.get(c.id) ?? 0 })),
+    );
+    const items = counties.map((c) => ({
+      countyId: c.id,
+      countyCode: c.code,
+      countyName: c.name,
+      eligibleTeachers: eligible.get(c.id) ?? 0,
+      seats: split.get(c.id) ?? 0,
+    }));
     return { seats: program.seats, eligibleTeachers: items.reduce((s, i) => s + i.eligibleTeachers, 0), items };
   }
 }

@@ -5,10 +5,17 @@ import { BACKBONE_LABELS, BackboneLevel, maskIdNumber, maskPhone, Organisation, 
 import { Cohort, CountyQuota, Program } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { CountyFiguresDto, ProgramFiguresDto, RosterQuery } from '../dto/enrolment.dto';
-import { APPROVED_SEAT_HOLDING, Enrolment, ENROLMENT_STATUS_LABELS, EnrolmentStatus, SEAT_HOLDING } from '../enrolment.entity';
+import {
+  APPROVED_SEAT_HOLDING,
+  Enrolment,
+  ENROLMENT_STATUS_LABELS,
+  EnrolmentStatus,
+  SEAT_HOLDING,
+} from '../enrolment.entity';
 
 const CHUNK = 400;
-const chunks = <T>(xs: T[]): T[][] => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, i * CHUNK + CHUNK));
+const chunks = <T>(xs: T[]): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, i * CHUNK + CHUNK));
 /** A cell that Excel would run as a formula is written as plain text. */
 const safe = (s: string | null | undefined) => (s && /^[=+\-@\t\r]/.test(s) ? `'${s}` : (s ?? ''));
 
@@ -30,7 +37,9 @@ export class RosterService {
    */
   async roster(em: EntityManager, actor: Actor, programId: number, q: RosterQuery): Promise<XlsxDownload> {
     const program = await this.access.load<Program>(em, actor, 'program', programId);
-    const qb = this.access.query<Enrolment>(em, actor, 'enrolment', 'e').andWhere('e.programId = :programId', { programId });
+    const qb = this.access
+      .query<Enrolment>(em, actor, 'enrolment', 'e')
+      .andWhere('e.programId = :programId', { programId });
     if (q.countyId) qb.andWhere('e.countyId = :countyId', { countyId: q.countyId });
     if (q.status) qb.andWhere('e.status = :status', { status: q.status });
     if (q.cohortId === 0) qb.andWhere('e.cohortId IS NULL');
@@ -38,16 +47,32 @@ export class RosterService {
     const rows = await qb.orderBy('e.countyId').addOrderBy('e.id').getMany();
 
     const teachers = new Map<number, Teacher>();
-    for (const part of chunks(rows.map((r) => r.teacherId))) for (const t of await em.find(Teacher, { where: { id: In(part) } })) teachers.set(t.id, t);
+    for (const part of chunks(rows.map((r) => r.teacherId)))
+      for (const t of await em.find(Teacher, { where: { id: In(part) } })) teachers.set(t.id, t);
     const orgIds = [...new Set([...teachers.values()].flatMap((t) => [t.schoolId, t.countyId]))];
     const orgs = new Map<number, Organisation>();
-    for (const part of chunks(orgIds)) for (const o of await em.find(Organisation, { where: { id: In(part) } })) orgs.set(o.id, o);
+    for (const part of chunks(orgIds))
+      for (const o of await em.find(Organisation, { where: { id: In(part) } })) orgs.set(o.id, o);
     const cohorts = new Map((await em.find(Cohort, { where: { programId } })).map((c) => [c.id, c]));
 
     const wb = new ExcelJS.Workbook();
     wb.creator = '师培';
     const ws = wb.addWorksheet('花名册', { views: [{ state: 'frozen', ySplit: 2 }] });
-    const headers = ['序号', '姓名', '性别', '身份证号', '手机号', '县区', '学校', '学段', '学科', '职称', '骨干教师', '班级', '状态'];
+    const headers = [
+      '序号',
+      '姓名',
+      '性别',
+      '身份证号',
+      '手机号',
+      '县区',
+      '学校',
+      '学段',
+      '学科',
+      '职称',
+      '骨干教师',
+      '班级',
+      '状态',
+    ];
     ws.mergeCells(1, 1, 1, headers.length);
     ws.getCell(1, 1).value = `${program.title} 花名册`;
     ws.getCell(1, 1).font = { bold: true, size: 14 };
@@ -94,11 +119,14 @@ export class RosterService {
       .addGroupBy('e.status')
       .getRawMany<{ countyId: number; status: EnrolmentStatus; n: number | string }>();
     const quotaQb = em.createQueryBuilder(CountyQuota, 'q').where('q.programId = :programId', { programId });
-    const seesAll = actor.role === 'CITY_ADMIN' || (actor.role === 'COUNTY_ADMIN' && program.ownerCountyId === actor.countyId);
+    const seesAll =
+      actor.role === 'CITY_ADMIN' || (actor.role === 'COUNTY_ADMIN' && program.ownerCountyId === actor.countyId);
     if (!seesAll) quotaQb.andWhere('q.countyId = :own', { own: actor.role === 'COUNTY_ADMIN' ? actor.countyId : -1 });
     const quotas = await quotaQb.getMany();
     const countyIds = [...new Set([...quotas.map((q) => q.countyId), ...counts.map((c) => Number(c.countyId))])];
-    const counties = new Map((countyIds.length ? await em.find(Organisation, { where: { id: In(countyIds) } }) : []).map((c) => [c.id, c]));
+    const counties = new Map(
+      (countyIds.length ? await em.find(Organisation, { where: { id: In(countyIds) } }) : []).map((c) => [c.id, c]),
+    );
 
     const blank = (countyId: number): CountyFiguresDto => ({
       countyId,
@@ -128,10 +156,24 @@ export class RosterService {
       if (c.status === 'WITHDRAWN') f.withdrawn += n;
       if (c.status === 'DECLINED') f.declined += n;
     }
-    const list = [...by.values()].sort((a, b) => (a.countyCode ?? '').localeCompare(b.countyCode ?? '') || a.countyId - b.countyId);
+    const list = [...by.values()].sort(
+      (a, b) => (a.countyCode ?? '').localeCompare(b.countyCode ?? '') || a.countyId - b.countyId,
+    );
     const total = blank(0);
     total.countyName = '合计';
-    for (const f of list) for (const k of ['quota', 'nominated', 'waitlisted', 'approved', 'confirmed', 'completed', 'rejected', 'withdrawn', 'declined'] as const) total[k] += f[k];
+    for (const f of list)
+      for (const k of [
+        'quota',
+        'nominated',
+        'waitlisted',
+        'approved',
+        'confirmed',
+        'completed',
+        'rejected',
+        'withdrawn',
+        'declined',
+      ] as const)
+        total[k] += f[k];
     return { programId, seats: program.seats, approvedCount: program.approvedCount, counties: list, total };
   }
 }

@@ -2,11 +2,21 @@ import { maskIdNumber, maskPhone } from './mask';
 import { isResidentId, normaliseIdNumber, parseResidentId } from './resident-id';
 
 describe('resident ID (GB 11643)', () => {
-  it.each(['11010519491231002X', '320124198808240056', '110108196711301862', '120223198902021249'])('accepts %s', (id) => {
-    expect(isResidentId(id)).toBe(true);
-  });
+  it.each(['11010519491231002X', '320124198808240056', '110108196711301862', '120223198902021249'])(
+    'accepts %s',
+    (id) => {
+      expect(isResidentId(id)).toBe(true);
+    },
+  );
 
-  it.each(['110108196711301866', '130402198207290622', '11010519491231002', '1101051949123100XX', '110105194913310020', ''])('refuses %s', (id) => {
+  it.each([
+    '110108196711301866',
+    '130402198207290622',
+    '11010519491231002',
+    '1101051949123100XX',
+    '110105194913310020',
+    '',
+  ])('refuses %s', (id) => {
     expect(isResidentId(id)).toBe(false);
   });
 

@@ -7,5 +7,7 @@ export function maskIdNumber(id: string | null | undefined): string {
 /** 139****5678 */
 export function maskPhone(phone: string | null | undefined): string {
   if (!phone) return '';
-  return phone.length < 7 ? '*'.repeat(phone.length) : phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
+  return phone.length < 7
+    ? '*'.repeat(phone.length)
+    : phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
 }

@@ -30,8 +30,18 @@ export function parseResidentId(value: string): ResidentIdInfo | null {
   const m = Number(value.slice(10, 12));
   const d = Number(value.slice(12, 14));
   const date = new Date(Date.UTC(y, m - 1, d));
-  if (y < 1900 || date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d || date.getTime() > Date.now()) return null;
-  return { gender: Number(value[16]) % 2 === 1 ? 'M' : 'F', birthDate: value.slice(6, 10) + '-' + value.slice(10, 12) + '-' + value.slice(12, 14) };
+  if (
+    y < 1900 ||
+    date.getUTCFullYear() !== y ||
+    date.getUTCMonth() !== m - 1 ||
+    date.getUTCDate() !== d ||
+    date.getTime() > Date.now()
+  )
+    return null;
+  return {
+    gender: Number(value[16]) % 2 === 1 ? 'M' : 'F',
+    birthDate: value.slice(6, 10) + '-' + value.slice(10, 12) + '-' + value.slice(12, 14),
+  };
 }
 
 export function isResidentId(value: unknown): boolean {
@@ -60,6 +70,9 @@ export function IsPersonName(options?: ValidationOptions) {
       target: object.constructor,
       propertyName,
       options: { message: '姓名含有不允许的字符', ...options },
-      validator: { validate: (v: unknown) => typeof v === 'string' && ![...v].some((c) => c.charCodeAt(0) < 32 || c === '<' || c === '>') },
+      validator: {
+        validate: (v: unknown) =>
+          typeof v === 'string' && ![...v].some((c) => c.charCodeAt(0) < 32 || c === '<' || c === '>'),
+      },
     });
 }

@@ -21,7 +21,11 @@ export class People1764374401000 implements MigrationInterface {
           col.bool('receivingSchool', false),
           col.datetime('createdAt'),
         ],
-        indices: [index('uq_org_code', ['code'], true), index('idx_org_parent', ['parentId']), index('idx_org_county_type', ['countyId', 'type'])],
+        indices: [
+          index('uq_org_code', ['code'], true),
+          index('idx_org_parent', ['parentId']),
+          index('idx_org_county_type', ['countyId', 'type']),
+        ],
         foreignKeys: [fk(['parentId'], 'organisation'), fk(['countyId'], 'organisation')],
       }),
     );
@@ -62,10 +66,30 @@ export class People1764374401000 implements MigrationInterface {
 
     // The Linyi seed (spec §2): the city bureau and its 16 county-level units.
     const now = new Date();
-    await q.manager.insert('organisation', { type: 'CITY', code: LINYI_CITY.code, name: LINYI_CITY.name, parentId: null, countyId: null, stages: '', povertyVillage: false, receivingSchool: false, createdAt: now });
+    await q.manager.insert('organisation', {
+      type: 'CITY',
+      code: LINYI_CITY.code,
+      name: LINYI_CITY.name,
+      parentId: null,
+      countyId: null,
+      stages: '',
+      povertyVillage: false,
+      receivingSchool: false,
+      createdAt: now,
+    });
     const [city] = await q.manager.query(`SELECT id FROM organisation WHERE code = ?`, [LINYI_CITY.code]);
     for (const c of LINYI_COUNTIES) {
-      await q.manager.insert('organisation', { type: 'COUNTY', code: c.code, name: c.name, parentId: city.id, countyId: null, stages: '', povertyVillage: false, receivingSchool: false, createdAt: now });
+      await q.manager.insert('organisation', {
+        type: 'COUNTY',
+        code: c.code,
+        name: c.name,
+        parentId: city.id,
+        countyId: null,
+        stages: '',
+        povertyVillage: false,
+        receivingSchool: false,
+        createdAt: now,
+      });
     }
     await q.manager.query(`UPDATE organisation SET countyId = id WHERE type = 'COUNTY'`);
   }

@@ -3,7 +3,12 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Actor, CurrentActor, IdPipe, Roles } from '@shipei/core';
 import { EntityManager } from 'typeorm';
-import { CreateOrganisationDto, OrganisationDto, OrganisationQuery, UpdateOrganisationDto } from './dto/organisation.dto';
+import {
+  CreateOrganisationDto,
+  OrganisationDto,
+  OrganisationQuery,
+  UpdateOrganisationDto,
+} from './dto/organisation.dto';
 import { OrganisationsService } from './organisations.service';
 
 @ApiTags('organisations')
@@ -39,7 +44,11 @@ export class OrganisationsController {
   @Patch(':id')
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOkResponse({ type: OrganisationDto })
-  update(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: UpdateOrganisationDto): Promise<OrganisationDto> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: UpdateOrganisationDto,
+  ): Promise<OrganisationDto> {
     return this.organisations.update(actor, id, dto);
   }
 }

@@ -1,8 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, Actor, BadInputError, ForbiddenError, NOTHING, Page, pageOf, TransactionRunner } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  BadInputError,
+  ForbiddenError,
+  NOTHING,
+  Page,
+  pageOf,
+  TransactionRunner,
+} from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { EntityManager } from 'typeorm';
-import { CreateOrganisationDto, OrganisationDto, OrganisationQuery, UpdateOrganisationDto } from './dto/organisation.dto';
+import {
+  CreateOrganisationDto,
+  OrganisationDto,
+  OrganisationQuery,
+  UpdateOrganisationDto,
+} from './dto/organisation.dto';
 import { Organisation } from './organisation.entity';
 
 export function toOrganisationDto(o: Organisation): OrganisationDto {
@@ -66,16 +80,29 @@ export class OrganisationsService {
       let parentId: number | null;
       let countyId: number | null = null;
       if (dto.type === 'SCHOOL') {
-        if (!dto.parentId) throw new BadInputError('VALIDATION_FAILED', '学校须指定所属县区', { errors: [{ field: 'parentId', message: '学校须指定所属县区' }] });
+        if (!dto.parentId)
+          throw new BadInputError('VALIDATION_FAILED', '学校须指定所属县区', {
+            errors: [{ field: 'parentId', message: '学校须指定所属县区' }],
+          });
         const parent = await this.access.load<Organisation>(em, actor, 'organisation', dto.parentId);
-        if (parent.type !== 'COUNTY') throw new BadInputError('INVALID_PARENT', '学校的上级单位须为县区', { errors: [{ field: 'parentId', message: '学校的上级单位须为县区' }] });
+        if (parent.type !== 'COUNTY')
+          throw new BadInputError('INVALID_PARENT', '学校的上级单位须为县区', {
+            errors: [{ field: 'parentId', message: '学校的上级单位须为县区' }],
+          });
         // Another county's unit is public knowledge (its id is visible), so this is a 403, not a 404.
-        if (actor.role !== 'CITY_ADMIN' && actor.countyId !== parent.id) throw new ForbiddenError('NOT_OWN_COUNTY', '只能在本县区下建立学校');
+        if (actor.role !== 'CITY_ADMIN' && actor.countyId !== parent.id)
+          throw new ForbiddenError('NOT_OWN_COUNTY', '只能在本县区下建立学校');
         parentId = parent.id;
         countyId = parent.id;
       } else {
-        if (actor.role !== 'CITY_ADMIN') throw new BadInputError('INVALID_TYPE', '县区只能建立学校', { errors: [{ field: 'type', message: '县区只能建立学校' }] });
-        parentId = dto.parentId ?? (await em.findOne(Organisation, { where: { type: 'CITY' }, order: { id: 'ASC' } }))?.id ?? null;
+        if (actor.role !== 'CITY_ADMIN')
+          throw new BadInputError('INVALID_TYPE', '县区只能建立学校', {
+            errors: [{ field: 'type', message: '县区只能建立学校' }],
+          });
+        parentId =
+          dto.parentId ??
+          (await em.findOne(Organisation, { where: { type: 'CITY' }, order: { id: 'ASC' } }))?.id ??
+          null;
       }
       const { identifiers } = await em.insert(Organisation, {
         type: dto.type,
@@ -89,7 +116,12 @@ export class OrganisationsService {
         createdAt: new Date(),
       });
       const id = Number(identifiers[0].id);
-      await this.audit.record(em, actor, { action: 'create', entity: 'organisation', entityId: id, fields: Object.keys(dto) });
+      await this.audit.record(em, actor, {
+        action: 'create',
+        entity: 'organisation',
+        entityId: id,
+        fields: Object.keys(dto),
+      });
       return toOrganisationDto(await em.findOneByOrFail(Organisation, { id }));
     });
   }
@@ -104,7 +136,12 @@ export class OrganisationsService {
       if (dto.receivingSchool !== undefined) patch.receivingSchool = dto.receivingSchool;
       if (Object.keys(patch).length) {
         await em.update(Organisation, { id: org.id }, patch);
-        await this.audit.record(em, actor, { action: 'update', entity: 'organisation', entityId: org.id, fields: Object.keys(patch) });
+        await this.audit.record(em, actor, {
+          action: 'update',
+          entity: 'organisation',
+          entityId: org.id,
+          fields: Object.keys(patch),
+        });
       }
       return toOrganisationDto(await em.findOneByOrFail(Organisation, { id: org.id }));
     });

@@ -6,7 +6,12 @@ export type Title = (typeof TITLES)[number];
 
 export const BACKBONE_LEVELS = ['NONE', 'COUNTY', 'CITY', 'PROVINCE'] as const;
 export type BackboneLevel = (typeof BACKBONE_LEVELS)[number];
-export const BACKBONE_LABELS: Record<BackboneLevel, string> = { NONE: '无', COUNTY: '县级', CITY: '市级', PROVINCE: '省级' };
+export const BACKBONE_LABELS: Record<BackboneLevel, string> = {
+  NONE: '无',
+  COUNTY: '县级',
+  CITY: '市级',
+  PROVINCE: '省级',
+};
 
 /**
  * 教师. One row per 身份证号. `countyId` is copied from the school so that the county

@@ -1,11 +1,26 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, StreamableFile } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Actor, CurrentActor, IdPipe, Roles, XLSX_MIME, xlsxUpload } from '@shipei/core';
 import type { FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
 import { CreateTeacherDto, TeacherDetailQuery, TeacherDto, TeacherQuery, UpdateTeacherDto } from './dto/teacher.dto';
-import { ImportInvalidDto, TeacherExportQuery, TeacherImportQuery, TeacherImportResultDto } from './excel/teacher-excel.dto';
+import {
+  ImportInvalidDto,
+  TeacherExportQuery,
+  TeacherImportQuery,
+  TeacherImportResultDto,
+} from './excel/teacher-excel.dto';
 import { TeacherExportService } from './excel/teacher-export.service';
 import { TeacherImportService } from './excel/teacher-import.service';
 import { TeachersService } from './teachers.service';
@@ -39,12 +54,20 @@ export class TeachersController {
   @Post('import')
   @HttpCode(200)
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
-  @ApiOperation({ summary: '从 Excel（.xlsx，字段 file）导入教师：全部行通过才写入；同一身份证号更新；市级须指定 countyId' })
+  @ApiOperation({
+    summary: '从 Excel（.xlsx，字段 file）导入教师：全部行通过才写入；同一身份证号更新；市级须指定 countyId',
+  })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiBody({
+    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+  })
   @ApiOkResponse({ type: TeacherImportResultDto })
   @ApiBadRequestResponse({ type: ImportInvalidDto, description: 'IMPORT_INVALID：逐行列出错误，未写入任何数据' })
-  async import(@CurrentActor() actor: Actor, @Query() q: TeacherImportQuery, @Req() req: FastifyRequest): Promise<TeacherImportResultDto> {
+  async import(
+    @CurrentActor() actor: Actor,
+    @Query() q: TeacherImportQuery,
+    @Req() req: FastifyRequest,
+  ): Promise<TeacherImportResultDto> {
     return this.imports.import(this.em, actor, q.countyId, await xlsxUpload(req));
   }
 
@@ -69,14 +92,22 @@ export class TeachersController {
   @Get(':id')
   @ApiOperation({ summary: '教师详情（本人、本县区、市级）；市级 ?full=true 查看完整信息（审计）' })
   @ApiOkResponse({ type: TeacherDto })
-  get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() q: TeacherDetailQuery): Promise<TeacherDto> {
+  get(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query() q: TeacherDetailQuery,
+  ): Promise<TeacherDto> {
     return this.teachers.get(this.em, actor, id, q.full);
   }
 
   @Patch(':id')
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOkResponse({ type: TeacherDto })
-  update(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: UpdateTeacherDto): Promise<TeacherDto> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: UpdateTeacherDto,
+  ): Promise<TeacherDto> {
     return this.teachers.update(actor, id, dto);
   }
 }

@@ -1,5 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, Actor, BadInputError, CompiledStatements, ConflictError, hydrate, NOTHING, Page, pageOf, runStatement, TransactionRunner, whereShape } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  BadInputError,
+  CompiledStatements,
+  ConflictError,
+  hydrate,
+  NOTHING,
+  Page,
+  pageOf,
+  runStatement,
+  TransactionRunner,
+  whereShape,
+} from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { maskIdNumber, maskPhone } from '../identity/mask';
@@ -31,9 +44,37 @@ export function toTeacherDto(t: Teacher, full = false): TeacherDto {
 }
 
 /** The columns a list row needs (not the timestamps): less to read and hydrate per page. */
-const LIST_COLUMNS = ['id', 'name', 'idNumber', 'gender', 'birthDate', 'phone', 'schoolId', 'countyId', 'stage', 'subject', 'title', 'backboneLevel', 'teachingStartYear', 'appraisalsQualified', 'onProbation', 'specialPost', 'qualificationCertNo'].map((c) => `t.${c}`);
+const LIST_COLUMNS = [
+  'id',
+  'name',
+  'idNumber',
+  'gender',
+  'birthDate',
+  'phone',
+  'schoolId',
+  'countyId',
+  'stage',
+  'subject',
+  'title',
+  'backboneLevel',
+  'teachingStartYear',
+  'appraisalsQualified',
+  'onProbation',
+  'specialPost',
+  'qualificationCertNo',
+].map((c) => `t.${c}`);
 
-const OPTIONAL_FIELDS: (keyof TeacherFieldsDto)[] = ['stage', 'subject', 'title', 'backboneLevel', 'teachingStartYear', 'appraisalsQualified', 'onProbation', 'specialPost', 'qualificationCertNo'];
+const OPTIONAL_FIELDS: (keyof TeacherFieldsDto)[] = [
+  'stage',
+  'subject',
+  'title',
+  'backboneLevel',
+  'teachingStartYear',
+  'appraisalsQualified',
+  'onProbation',
+  'specialPost',
+  'qualificationCertNo',
+];
 
 @Injectable()
 export class TeachersService {
@@ -49,8 +90,10 @@ export class TeachersService {
       label: '教师',
       scope: (actor, a, mode) => {
         if (actor.role === 'CITY_ADMIN') return null;
-        if (actor.role === 'COUNTY_ADMIN' && actor.countyId) return { where: `${a}.countyId = :tCounty`, params: { tCounty: actor.countyId } };
-        if (actor.role === 'TEACHER' && actor.teacherId && mode === 'read') return { where: `${a}.id = :tSelf`, params: { tSelf: actor.teacherId } };
+        if (actor.role === 'COUNTY_ADMIN' && actor.countyId)
+          return { where: `${a}.countyId = :tCounty`, params: { tCounty: actor.countyId } };
+        if (actor.role === 'TEACHER' && actor.teacherId && mode === 'read')
+          return { where: `${a}.id = :tSelf`, params: { tSelf: actor.teacherId } };
         return NOTHING;
       },
     });
@@ -60,16 +103,25 @@ export class TeachersService {
   async schoolFor(em: EntityManager, actor: Actor, schoolId: number): Promise<Organisation> {
     const school = await this.access.load<Organisation>(em, actor, 'organisation', schoolId);
     if (school.type !== 'SCHOOL' || !school.countyId) {
-      throw new BadInputError('NOT_A_SCHOOL', '任职单位须为学校', { errors: [{ field: 'schoolId', message: '任职单位须为学校' }] });
+      throw new BadInputError('NOT_A_SCHOOL', '任职单位须为学校', {
+        errors: [{ field: 'schoolId', message: '任职单位须为学校' }],
+      });
     }
     if (actor.role !== 'CITY_ADMIN' && school.countyId !== actor.countyId) {
-      throw new BadInputError('NOT_A_SCHOOL', '只能选择本县区的学校', { errors: [{ field: 'schoolId', message: '只能选择本县区的学校' }] });
+      throw new BadInputError('NOT_A_SCHOOL', '只能选择本县区的学校', {
+        errors: [{ field: 'schoolId', message: '只能选择本县区的学校' }],
+      });
     }
     return school;
   }
 
   /** 409 naming where the 身份证号 or phone is already registered (the school, never the person). */
-  async assertUnique(em: EntityManager, idNumber: string | null, phone: string | null, exceptId?: number): Promise<void> {
+  async assertUnique(
+    em: EntityManager,
+    idNumber: string | null,
+    phone: string | null,
+    exceptId?: number,
+  ): Promise<void> {
     if (idNumber) {
       const other = await em.findOne(Teacher, { where: { idNumber }, select: { id: true, schoolId: true } });
       if (other && other.id !== exceptId) {
@@ -93,11 +145,27 @@ export class TeachersService {
       const school = await this.schoolFor(em, actor, dto.schoolId);
       await this.assertUnique(em, idNumber, dto.phone);
       const now = new Date();
-      const row: Partial<Teacher> = { name: dto.name, idNumber, phone: dto.phone, gender: info.gender, birthDate: info.birthDate, schoolId: school.id, countyId: school.countyId!, backboneLevel: 'NONE', createdAt: now, updatedAt: now };
+      const row: Partial<Teacher> = {
+        name: dto.name,
+        idNumber,
+        phone: dto.phone,
+        gender: info.gender,
+        birthDate: info.birthDate,
+        schoolId: school.id,
+        countyId: school.countyId!,
+        backboneLevel: 'NONE',
+        createdAt: now,
+        updatedAt: now,
+      };
       for (const f of OPTIONAL_FIELDS) if (dto[f] !== undefined) (row as any)[f] = dto[f];
       const { identifiers } = await em.insert(Teacher, row);
       const id = Number(identifiers[0].id);
-      await this.audit.record(em, actor, { action: 'create', entity: 'teacher', entityId: id, fields: Object.keys(dto) });
+      await this.audit.record(em, actor, {
+        action: 'create',
+        entity: 'teacher',
+        entityId: id,
+        fields: Object.keys(dto),
+      });
       return toTeacherDto(await em.findOneByOrFail(Teacher, { id }));
     });
   }
@@ -119,7 +187,12 @@ export class TeachersService {
       for (const f of OPTIONAL_FIELDS) if (dto[f] !== undefined) (patch as any)[f] = dto[f];
       if (Object.keys(patch).length) {
         await em.update(Teacher, { id: teacher.id }, { ...patch, updatedAt: new Date() });
-        await this.audit.record(em, actor, { action: 'update', entity: 'teacher', entityId: teacher.id, fields: Object.keys(patch) });
+        await this.audit.record(em, actor, {
+          action: 'update',
+          entity: 'teacher',
+          entityId: teacher.id,
+          fields: Object.keys(patch),
+        });
       }
       return toTeacherDto(await em.findOneByOrFail(Teacher, { id: teacher.id }));
     });
@@ -129,12 +202,24 @@ export class TeachersService {
   async get(em: EntityManager, actor: Actor, id: number, full = false): Promise<TeacherDto> {
     const teacher = await this.access.load<Teacher>(em, actor, 'teacher', id);
     const reveal = full && actor.role === 'CITY_ADMIN';
-    if (reveal) await this.tx.run((wem) => this.audit.record(wem, actor, { action: 'reveal', entity: 'teacher', entityId: id, fields: ['idNumber', 'phone'] }));
+    if (reveal)
+      await this.tx.run((wem) =>
+        this.audit.record(wem, actor, {
+          action: 'reveal',
+          entity: 'teacher',
+          entityId: id,
+          fields: ['idNumber', 'phone'],
+        }),
+      );
     return toTeacherDto(teacher, reveal);
   }
 
   /** The scoped, filtered query behind the list and the export. Served by idx_teacher_county / idx_teacher_school. */
-  filtered(em: EntityManager, actor: Actor, q: Omit<TeacherQuery, 'page' | 'pageSize' | 'offset'>): SelectQueryBuilder<Teacher> {
+  filtered(
+    em: EntityManager,
+    actor: Actor,
+    q: Omit<TeacherQuery, 'page' | 'pageSize' | 'offset'>,
+  ): SelectQueryBuilder<Teacher> {
     const qb = this.access.query<Teacher>(em, actor, 'teacher', 't');
     if (q.countyId) qb.andWhere('t.countyId = :countyId', { countyId: q.countyId });
     if (q.schoolId) qb.andWhere('t.schoolId = :schoolId', { schoolId: q.schoolId });
@@ -166,13 +251,19 @@ export class TeachersService {
     const qb = this.filtered(em, actor, q);
     // The filters' shape fixes the SQL: built once per shape, bound per call (see CompiledStatements).
     const shape = whereShape(qb);
-    const pageSql = this.statements.text(`page\n${shape}`, () => qb.clone().select(LIST_COLUMNS).orderBy('t.id', 'ASC').getQuery());
+    const pageSql = this.statements.text(`page\n${shape}`, () =>
+      qb.clone().select(LIST_COLUMNS).orderBy('t.id', 'ASC').getQuery(),
+    );
     const countSql = this.statements.text(`count\n${shape}`, () => qb.clone().select('COUNT(*)', 'cnt').getQuery());
     const params = qb.getParameters();
     const [rows, [count]] = await Promise.all([
       runStatement(em, `${pageSql} LIMIT ${Number(q.pageSize)} OFFSET ${Number(q.offset)}`, params),
       runStatement<{ cnt: number | string }>(em, countSql, params),
     ]);
-    return pageOf(rows.map((r) => toTeacherDto(hydrate<Teacher>(em, Teacher, r, 't'))), Number(count?.cnt ?? 0), q);
+    return pageOf(
+      rows.map((r) => toTeacherDto(hydrate<Teacher>(em, Teacher, r, 't'))),
+      Number(count?.cnt ?? 0),
+      q,
+    );
   }
 }

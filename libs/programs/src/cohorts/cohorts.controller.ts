@@ -22,7 +22,11 @@ export class CohortsController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '建班（主办单位）：名称、容量、日期、地点、培训教师' })
   @ApiCreatedResponse({ type: CohortDto })
-  create(@CurrentActor() actor: Actor, @Param('id', IdPipe) programId: number, @Body() dto: CreateCohortDto): Promise<CohortDto> {
+  create(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) programId: number,
+    @Body() dto: CreateCohortDto,
+  ): Promise<CohortDto> {
     return this.cohorts.create(actor, programId, dto);
   }
 
@@ -44,7 +48,11 @@ export class CohortsController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '修改班级（容量不少于已分入人数；有学员时不能改日期）' })
   @ApiOkResponse({ type: CohortDto })
-  update(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: UpdateCohortDto): Promise<CohortDto> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: UpdateCohortDto,
+  ): Promise<CohortDto> {
     return this.cohorts.update(actor, id, dto);
   }
 
@@ -52,7 +60,11 @@ export class CohortsController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '设置班级培训教师与班主任' })
   @ApiOkResponse({ type: CohortDto })
-  setTrainers(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: SetTrainersDto): Promise<CohortDto> {
+  setTrainers(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: SetTrainersDto,
+  ): Promise<CohortDto> {
     return this.cohorts.setTrainers(actor, id, dto);
   }
 
@@ -60,14 +72,22 @@ export class CohortsController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '排课（主办单位）：同一班级的课次不得重叠' })
   @ApiCreatedResponse({ type: SessionDto })
-  createSession(@CurrentActor() actor: Actor, @Param('id', IdPipe) cohortId: number, @Body() dto: CreateSessionDto): Promise<SessionDto> {
+  createSession(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) cohortId: number,
+    @Body() dto: CreateSessionDto,
+  ): Promise<SessionDto> {
     return this.sessions.create(actor, cohortId, dto);
   }
 
   @Get('cohorts/:id/sessions')
   @ApiOperation({ summary: '班级课表（含学时合计）' })
   @ApiOkResponse({ type: SessionListDto })
-  listSessions(@CurrentActor() actor: Actor, @Param('id', IdPipe) cohortId: number, @Query() q: PageQuery): Promise<SessionListDto> {
+  listSessions(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) cohortId: number,
+    @Query() q: PageQuery,
+  ): Promise<SessionListDto> {
     return this.sessions.list(this.em, actor, cohortId, q);
   }
 }

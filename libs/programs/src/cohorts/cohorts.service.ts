@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
 import { User } from '@shipei/auth';
-import { AccessPolicy, Actor, BadInputError, ConflictError, Page, PageQuery, pageOf, TransactionRunner } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  BadInputError,
+  ConflictError,
+  Page,
+  PageQuery,
+  pageOf,
+  TransactionRunner,
+} from '@shipei/core';
 import { EntityManager, In } from 'typeorm';
 import { rejectNulls } from '../eligibility';
 import { Program } from '../programs/program.entity';
@@ -11,7 +20,10 @@ import { CohortTrainer } from './cohort-trainer.entity';
 import { Cohort } from './cohort.entity';
 import { CohortDto, CreateCohortDto, SetTrainersDto, UpdateCohortDto } from './dto/cohort.dto';
 
-const badDates = () => new BadInputError('VALIDATION_FAILED', '结束日期不能早于开始日期', { errors: [{ field: 'endDate', message: '结束日期不能早于开始日期' }] });
+const badDates = () =>
+  new BadInputError('VALIDATION_FAILED', '结束日期不能早于开始日期', {
+    errors: [{ field: 'endDate', message: '结束日期不能早于开始日期' }],
+  });
 
 @Injectable()
 export class CohortsService {
@@ -23,11 +35,20 @@ export class CohortsService {
   ) {}
 
   /** A cohort whose program the actor owns, or 404/403; locked with `lock` (MySQL). */
-  async owned(em: EntityManager, actor: Actor, id: number, lock = false): Promise<{ cohort: Cohort; program: Program }> {
+  async owned(
+    em: EntityManager,
+    actor: Actor,
+    id: number,
+    lock = false,
+  ): Promise<{ cohort: Cohort; program: Program }> {
     const cohort = await this.access.load<Cohort>(em, actor, 'cohort', id);
     const program = await this.programs.owned(em, actor, cohort.programId);
     if (!lock || this.tx.dialect !== 'mysql') return { cohort, program };
-    const locked = await em.createQueryBuilder(Cohort, 'c').setLock('pessimistic_write').where('c.id = :id', { id }).getOneOrFail();
+    const locked = await em
+      .createQueryBuilder(Cohort, 'c')
+      .setLock('pessimistic_write')
+      .where('c.id = :id', { id })
+      .getOneOrFail();
     return { cohort: locked, program };
   }
 
@@ -37,24 +58,50 @@ export class CohortsService {
     const users = await em.find(User, { where: { id: In(ids) } });
     const ok = new Map(users.filter((u) => u.role === 'TRAINER' && u.active).map((u) => [u.id, u]));
     const missing = ids.filter((id) => !ok.has(id));
-    if (missing.length) throw new BadInputError('INVALID_TRAINER', `培训教师账号无效：${missing.join('、')}`, { errors: [{ field, message: '须为有效的培训教师（TRAINER）账号' }] });
+    if (missing.length)
+      throw new BadInputError('INVALID_TRAINER', `培训教师账号无效：${missing.join('、')}`, {
+        errors: [{ field, message: '须为有效的培训教师（TRAINER）账号' }],
+      });
     return ids.map((id) => ok.get(id)!);
   }
 
-  private async replaceTrainers(em: EntityManager, cohortId: number, trainerIds: number[], headTrainerId?: number): Promise<void> {
+  private async replaceTrainers(
+    em: EntityManager,
+    cohortId: number,
+    trainerIds: number[],
+    headTrainerId?: number,
+  ): Promise<void> {
     if (headTrainerId !== undefined && !trainerIds.includes(headTrainerId)) {
-      throw new BadInputError('VALIDATION_FAILED', '班主任须为本班培训教师之一', { errors: [{ field: 'headTrainerId', message: '班主任须为本班培训教师之一' }] });
+      throw new BadInputError('VALIDATION_FAILED', '班主任须为本班培训教师之一', {
+        errors: [{ field: 'headTrainerId', message: '班主任须为本班培训教师之一' }],
+      });
     }
     await this.requireTrainers(em, trainerIds);
     await em.delete(CohortTrainer, { cohortId });
-    if (trainerIds.length) await em.insert(CohortTrainer, trainerIds.map((userId) => ({ cohortId, userId, head: userId === headTrainerId })));
+    if (trainerIds.length)
+      await em.insert(
+        CohortTrainer,
+        trainerIds.map((userId) => ({ cohortId, userId, head: userId === headTrainerId })),
+      );
   }
 
   async toDto(em: EntityManager, cohort: Cohort, program?: Pick<Program, 'creditHours'>): Promise<CohortDto> {
     const [trainers, hours, prog] = await Promise.all([
-      em.createQueryBuilder(CohortTrainer, 'ct').innerJoin(User, 'u', 'u.id = ct.userId').select(['ct.userId AS userId', 'u.displayName AS displayName', 'u.username AS username', 'ct.head AS head']).where('ct.cohortId = :id', { id: cohort.id }).orderBy('ct.id').getRawMany(),
-      em.createQueryBuilder(TrainingSession, 's').select('COALESCE(SUM(s.hours), 0)', 'h').where('s.cohortId = :id', { id: cohort.id }).getRawOne(),
-      program ? Promise.resolve(program) : em.findOneOrFail(Program, { where: { id: cohort.programId }, select: { id: true, creditHours: true } }),
+      em
+        .createQueryBuilder(CohortTrainer, 'ct')
+        .innerJoin(User, 'u', 'u.id = ct.userId')
+        .select(['ct.userId AS userId', 'u.displayName AS displayName', 'u.username AS username', 'ct.head AS head'])
+        .where('ct.cohortId = :id', { id: cohort.id })
+        .orderBy('ct.id')
+        .getRawMany(),
+      em
+        .createQueryBuilder(TrainingSession, 's')
+        .select('COALESCE(SUM(s.hours), 0)', 'h')
+        .where('s.cohortId = :id', { id: cohort.id })
+        .getRawOne(),
+      program
+        ? Promise.resolve(program)
+        : em.findOneOrFail(Program, { where: { id: cohort.programId }, select: { id: true, creditHours: true } }),
     ]);
     return {
       id: cohort.id,
@@ -65,7 +112,11 @@ export class CohortsService {
       startDate: cohort.startDate,
       endDate: cohort.endDate,
       venue: cohort.venue,
-      trainers: trainers.map((t) => ({ userId: Number(t.userId), name: t.displayName || t.username, head: !!Number(t.head) })),
+      trainers: trainers.map((t) => ({
+        userId: Number(t.userId),
+        name: t.displayName || t.username,
+        head: !!Number(t.head),
+      })),
       sessionHours: Number(hours?.h ?? 0),
       programCreditHours: Number(prog.creditHours),
     };
@@ -77,17 +128,39 @@ export class CohortsService {
       const program = await this.programs.owned(em, actor, programId);
       if (program.status === 'FINISHED') throw new ConflictError('PROGRAM_FINISHED', '项目已结束，不能再建班');
       const now = new Date();
-      const { identifiers } = await em.insert(Cohort, { programId, name: dto.name, capacity: dto.capacity, assignedCount: 0, startDate: dto.startDate, endDate: dto.endDate, venue: dto.venue ?? '', createdAt: now, updatedAt: now });
+      const { identifiers } = await em.insert(Cohort, {
+        programId,
+        name: dto.name,
+        capacity: dto.capacity,
+        assignedCount: 0,
+        startDate: dto.startDate,
+        endDate: dto.endDate,
+        venue: dto.venue ?? '',
+        createdAt: now,
+        updatedAt: now,
+      });
       const id = Number(identifiers[0].id);
       await this.replaceTrainers(em, id, dto.trainerIds ?? [], dto.headTrainerId);
-      await this.audit.record(em, actor, { action: 'create', entity: 'cohort', entityId: id, fields: Object.keys(dto) });
+      await this.audit.record(em, actor, {
+        action: 'create',
+        entity: 'cohort',
+        entityId: id,
+        fields: Object.keys(dto),
+      });
       return this.toDto(em, await em.findOneByOrFail(Cohort, { id }), program);
     });
   }
 
   async list(em: EntityManager, actor: Actor, programId: number, q: PageQuery): Promise<Page<CohortDto>> {
     const program = await this.access.load<Program>(em, actor, 'program', programId);
-    const [rows, total] = await this.access.query<Cohort>(em, actor, 'cohort', 'c').andWhere('c.programId = :programId', { programId }).orderBy('c.startDate').addOrderBy('c.id').skip(q.offset).take(q.pageSize).getManyAndCount();
+    const [rows, total] = await this.access
+      .query<Cohort>(em, actor, 'cohort', 'c')
+      .andWhere('c.programId = :programId', { programId })
+      .orderBy('c.startDate')
+      .addOrderBy('c.id')
+      .skip(q.offset)
+      .take(q.pageSize)
+      .getManyAndCount();
     return pageOf(await Promise.all(rows.map((c) => this.toDto(em, c, program))), total, q);
   }
 
@@ -109,18 +182,33 @@ export class CohortsService {
         // Moving the dates could put trainees into overlapping cohorts: only an empty cohort moves.
         if (cohort.assignedCount > 0) throw new ConflictError('COHORT_HAS_TRAINEES', '班级已有学员，不能修改日期');
         const outside = await em.createQueryBuilder(TrainingSession, 's').where('s.cohortId = :id', { id }).getMany();
-        if (outside.some((s) => !withinDates(s, start, end))) throw new ConflictError('SESSIONS_OUTSIDE_DATES', '已有课次不在新的日期范围内');
+        if (outside.some((s) => !withinDates(s, start, end)))
+          throw new ConflictError('SESSIONS_OUTSIDE_DATES', '已有课次不在新的日期范围内');
         patch.startDate = start;
         patch.endDate = end;
       }
       if (dto.capacity !== undefined && dto.capacity !== cohort.capacity) {
-        const res = await em.createQueryBuilder().update(Cohort).set({ capacity: dto.capacity }).where('id = :id AND assignedCount <= :cap', { id, cap: dto.capacity }).execute();
-        if (!res.affected) throw new ConflictError('CAPACITY_BELOW_ASSIGNED', `班级已有 ${cohort.assignedCount} 名学员，容量不能少于此数`);
+        const res = await em
+          .createQueryBuilder()
+          .update(Cohort)
+          .set({ capacity: dto.capacity })
+          .where('id = :id AND assignedCount <= :cap', { id, cap: dto.capacity })
+          .execute();
+        if (!res.affected)
+          throw new ConflictError(
+            'CAPACITY_BELOW_ASSIGNED',
+            `班级已有 ${cohort.assignedCount} 名学员，容量不能少于此数`,
+          );
         patch.capacity = dto.capacity;
       }
       if (Object.keys(patch).length) {
         await em.update(Cohort, { id }, { ...patch, updatedAt: new Date() });
-        await this.audit.record(em, actor, { action: 'update', entity: 'cohort', entityId: id, fields: Object.keys(patch) });
+        await this.audit.record(em, actor, {
+          action: 'update',
+          entity: 'cohort',
+          entityId: id,
+          fields: Object.keys(patch),
+        });
       }
       return this.toDto(em, await em.findOneByOrFail(Cohort, { id }), program);
     });
@@ -130,7 +218,12 @@ export class CohortsService {
     return this.tx.run(async (em) => {
       const { program } = await this.owned(em, actor, id, true);
       await this.replaceTrainers(em, id, dto.trainerIds, dto.headTrainerId);
-      await this.audit.record(em, actor, { action: 'set-trainers', entity: 'cohort', entityId: id, fields: ['trainerIds'] });
+      await this.audit.record(em, actor, {
+        action: 'set-trainers',
+        entity: 'cohort',
+        entityId: id,
+        fields: ['trainerIds'],
+      });
       return this.toDto(em, await em.findOneByOrFail(Cohort, { id }), program);
     });
   }

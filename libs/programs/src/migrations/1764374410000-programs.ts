@@ -61,8 +61,18 @@ export class Programs1764374410000 implements MigrationInterface {
       new Table({
         name: 'county_quota',
         checks: checksFor(q, 'county_quota'),
-        columns: [col.id(), col.int('programId'), col.int('countyId'), col.int('seats'), col.int('nominatedCount', { default: 0 }), col.datetime('updatedAt')],
-        indices: [index('uq_quota_program_county', ['programId', 'countyId'], true), index('idx_quota_county', ['countyId'])],
+        columns: [
+          col.id(),
+          col.int('programId'),
+          col.int('countyId'),
+          col.int('seats'),
+          col.int('nominatedCount', { default: 0 }),
+          col.datetime('updatedAt'),
+        ],
+        indices: [
+          index('uq_quota_program_county', ['programId', 'countyId'], true),
+          index('idx_quota_county', ['countyId']),
+        ],
         foreignKeys: [fk(['programId'], 'program'), fk(['countyId'], 'organisation')],
       }),
     );
@@ -90,7 +100,10 @@ export class Programs1764374410000 implements MigrationInterface {
       new Table({
         name: 'cohort_trainer',
         columns: [col.id(), col.int('cohortId'), col.int('userId'), col.bool('head', false)],
-        indices: [index('uq_cohort_trainer', ['cohortId', 'userId'], true), index('idx_cohort_trainer_user', ['userId'])],
+        indices: [
+          index('uq_cohort_trainer', ['cohortId', 'userId'], true),
+          index('idx_cohort_trainer_user', ['userId']),
+        ],
         foreignKeys: [fk(['cohortId'], 'cohort'), fk(['userId'], 'user_account')],
       }),
     );
@@ -108,13 +121,18 @@ export class Programs1764374410000 implements MigrationInterface {
           col.str('room', 100, { default: "''" }),
           col.datetime('createdAt'),
         ],
-        indices: [index('idx_session_cohort', ['cohortId', 'startsAt']), index('idx_session_trainer', ['trainerId', 'startsAt'])],
+        indices: [
+          index('idx_session_cohort', ['cohortId', 'startsAt']),
+          index('idx_session_trainer', ['trainerId', 'startsAt']),
+        ],
         foreignKeys: [fk(['cohortId'], 'cohort'), fk(['trainerId'], 'user_account')],
       }),
     );
     if (isMysql(q)) {
       for (const [table, check] of Object.entries(CHECKS)) {
-        await q.query(`ALTER TABLE \`${table}\` ADD CONSTRAINT \`${check.name}\` CHECK (${check.expression!.replace(/"/g, '`')})`);
+        await q.query(
+          `ALTER TABLE \`${table}\` ADD CONSTRAINT \`${check.name}\` CHECK (${check.expression!.replace(/"/g, '`')})`,
+        );
       }
     }
   }

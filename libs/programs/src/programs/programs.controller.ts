@@ -41,7 +41,11 @@ export class ProgramsController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '修改培训项目（主办单位；开始培训前）' })
   @ApiOkResponse({ type: ProgramDto })
-  update(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: UpdateProgramDto): Promise<ProgramDto> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: UpdateProgramDto,
+  ): Promise<ProgramDto> {
     return this.programs.update(actor, id, dto);
   }
 

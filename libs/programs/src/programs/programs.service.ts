@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, BadInputError, ConflictError, ForbiddenError, Page, pageOf, TransactionRunner } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  BadInputError,
+  ConflictError,
+  ForbiddenError,
+  Page,
+  pageOf,
+  TransactionRunner,
+} from '@shipei/core';
 import { Organisation } from '@shipei/people';
 import { EntityManager } from 'typeorm';
 import { rejectNulls, splitList } from '../eligibility';
@@ -45,7 +54,10 @@ export const PROGRAM_TRANSITIONS: Record<ProgramAction, { from: ProgramStatus; t
   finish: { from: 'RUNNING', to: 'FINISHED', label: '结束培训' },
 };
 
-const dateRangeError = () => new BadInputError('VALIDATION_FAILED', '结束日期不能早于开始日期', { errors: [{ field: 'endDate', message: '结束日期不能早于开始日期' }] });
+const dateRangeError = () =>
+  new BadInputError('VALIDATION_FAILED', '结束日期不能早于开始日期', {
+    errors: [{ field: 'endDate', message: '结束日期不能早于开始日期' }],
+  });
 
 @Injectable()
 export class ProgramsService {
@@ -70,8 +82,10 @@ export class ProgramsService {
   }
 
   async create(actor: Actor, dto: CreateProgramDto): Promise<ProgramDto> {
-    if (actor.role === 'COUNTY_ADMIN' && dto.kind !== 'COUNTY_THEMATIC') throw new ForbiddenError('KIND_NOT_ALLOWED', '县区只能创建县区专题培训项目');
-    if (actor.role === 'CITY_ADMIN' && dto.kind === 'COUNTY_THEMATIC') throw new ForbiddenError('KIND_NOT_ALLOWED', '县区专题培训项目由县区创建');
+    if (actor.role === 'COUNTY_ADMIN' && dto.kind !== 'COUNTY_THEMATIC')
+      throw new ForbiddenError('KIND_NOT_ALLOWED', '县区只能创建县区专题培训项目');
+    if (actor.role === 'CITY_ADMIN' && dto.kind === 'COUNTY_THEMATIC')
+      throw new ForbiddenError('KIND_NOT_ALLOWED', '县区专题培训项目由县区创建');
     if (actor.role !== 'CITY_ADMIN' && actor.role !== 'COUNTY_ADMIN') throw new ForbiddenError();
     if (dto.startDate && dto.endDate && dto.endDate < dto.startDate) throw dateRangeError();
     return this.tx.run(async (em) => {
@@ -81,7 +95,9 @@ export class ProgramsService {
         if (!actor.countyId) throw new ForbiddenError();
         ownerOrganisationId = ownerCountyId = actor.countyId;
       } else {
-        const city = actor.organisationId ?? (await em.findOne(Organisation, { where: { type: 'CITY' }, order: { id: 'ASC' } }))?.id;
+        const city =
+          actor.organisationId ??
+          (await em.findOne(Organisation, { where: { type: 'CITY' }, order: { id: 'ASC' } }))?.id;
         if (!city) throw new ConflictError('NO_CITY', '尚未登记市级教育局');
         ownerOrganisationId = city;
       }
@@ -113,8 +129,20 @@ export class ProgramsService {
       });
       const id = Number(identifiers[0].id);
       // A county's own thematic program: all its seats are the county's quota.
-      if (ownerCountyId) await em.insert(CountyQuota, { programId: id, countyId: ownerCountyId, seats: dto.seats, nominatedCount: 0, updatedAt: now });
-      await this.audit.record(em, actor, { action: 'create', entity: 'program', entityId: id, fields: Object.keys(dto) });
+      if (ownerCountyId)
+        await em.insert(CountyQuota, {
+          programId: id,
+          countyId: ownerCountyId,
+          seats: dto.seats,
+          nominatedCount: 0,
+          updatedAt: now,
+        });
+      await this.audit.record(em, actor, {
+        action: 'create',
+        entity: 'program',
+        entityId: id,
+        fields: Object.keys(dto),
+      });
       return toProgramDto(await em.findOneByOrFail(Program, { id }));
     });
   }
@@ -128,7 +156,12 @@ export class ProgramsService {
     if (q.year) qb.andWhere('p.year = :year', { year: q.year });
     if (q.kind) qb.andWhere('p.kind = :kind', { kind: q.kind });
     if (q.status) qb.andWhere('p.status = :status', { status: q.status });
-    const [rows, total] = await qb.orderBy('p.year', 'DESC').addOrderBy('p.id', 'DESC').skip(q.offset).take(q.pageSize).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('p.year', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .skip(q.offset)
+      .take(q.pageSize)
+      .getManyAndCount();
     return pageOf(rows.map(toProgramDto), total, q);
   }
 
@@ -141,10 +174,21 @@ export class ProgramsService {
         throw new ConflictError('PROGRAM_STARTED', `项目${PROGRAM_STATUS_LABELS[program.status]}，不能再修改`);
       }
       const patch: Partial<Program> = {};
-      const simple = ['title', 'year', 'creditHours', 'attendanceThreshold', 'lateGraceMinutes', 'requirePovertyVillage', 'certificateTemplate', 'startDate', 'endDate'] as const;
+      const simple = [
+        'title',
+        'year',
+        'creditHours',
+        'attendanceThreshold',
+        'lateGraceMinutes',
+        'requirePovertyVillage',
+        'certificateTemplate',
+        'startDate',
+        'endDate',
+      ] as const;
       for (const f of simple) if (dto[f] !== undefined) (patch as Record<string, unknown>)[f] = dto[f];
       if (dto.minBackboneLevel !== undefined) patch.minBackboneLevel = dto.minBackboneLevel;
-      if (dto.nominationDeadline !== undefined) patch.nominationDeadline = dto.nominationDeadline === null ? null : new Date(dto.nominationDeadline);
+      if (dto.nominationDeadline !== undefined)
+        patch.nominationDeadline = dto.nominationDeadline === null ? null : new Date(dto.nominationDeadline);
       if (dto.stages !== undefined) patch.stages = dto.stages.join(',');
       if (dto.subjects !== undefined) patch.subjects = dto.subjects.map((s) => s.trim()).join(',');
       if (dto.certificatePrefix !== undefined) patch.certificatePrefix = dto.certificatePrefix.toUpperCase();
@@ -152,21 +196,37 @@ export class ProgramsService {
       const end = patch.endDate ?? program.endDate;
       if (start && end && end < start) throw dateRangeError();
       if (dto.seats !== undefined && dto.seats !== program.seats) {
-        const { sum } = (await em.createQueryBuilder(CountyQuota, 'q').select('COALESCE(SUM(q.seats), 0)', 'sum').where('q.programId = :id', { id }).getRawOne()) ?? { sum: 0 };
+        const { sum } = (await em
+          .createQueryBuilder(CountyQuota, 'q')
+          .select('COALESCE(SUM(q.seats), 0)', 'sum')
+          .where('q.programId = :id', { id })
+          .getRawOne()) ?? { sum: 0 };
         if (program.ownerCountyId) {
           const quota = await em.findOneByOrFail(CountyQuota, { programId: id, countyId: program.ownerCountyId });
-          if (dto.seats < quota.nominatedCount) throw new ConflictError('SEATS_BELOW_TAKEN', `已有 ${quota.nominatedCount} 人占用名额，总名额不能少于此数`);
+          if (dto.seats < quota.nominatedCount)
+            throw new ConflictError('SEATS_BELOW_TAKEN', `已有 ${quota.nominatedCount} 人占用名额，总名额不能少于此数`);
           await em.update(CountyQuota, { id: quota.id }, { seats: dto.seats, updatedAt: new Date() });
         } else if (dto.seats < Number(sum)) {
           throw new ConflictError('SEATS_BELOW_QUOTAS', `各县区名额合计 ${Number(sum)}，总名额不能少于此数`);
         }
-        const res = await em.createQueryBuilder().update(Program).set({ seats: dto.seats }).where('id = :id AND approvedCount <= :seats', { id, seats: dto.seats }).execute();
-        if (!res.affected) throw new ConflictError('SEATS_BELOW_TAKEN', `已审核通过 ${program.approvedCount} 人，总名额不能少于此数`);
+        const res = await em
+          .createQueryBuilder()
+          .update(Program)
+          .set({ seats: dto.seats })
+          .where('id = :id AND approvedCount <= :seats', { id, seats: dto.seats })
+          .execute();
+        if (!res.affected)
+          throw new ConflictError('SEATS_BELOW_TAKEN', `已审核通过 ${program.approvedCount} 人，总名额不能少于此数`);
         patch.seats = dto.seats;
       }
       if (Object.keys(patch).length) {
         await em.update(Program, { id }, { ...patch, updatedAt: new Date() });
-        await this.audit.record(em, actor, { action: 'update', entity: 'program', entityId: id, fields: Object.keys(patch) });
+        await this.audit.record(em, actor, {
+          action: 'update',
+          entity: 'program',
+          entityId: id,
+          fields: Object.keys(patch),
+        });
       }
       return toProgramDto(await em.findOneByOrFail(Program, { id }));
     });
@@ -177,12 +237,26 @@ export class ProgramsService {
     const t = PROGRAM_TRANSITIONS[action];
     return this.tx.run(async (em) => {
       const program = await this.owned(em, actor, id);
-      const res = await em.createQueryBuilder().update(Program).set({ status: t.to, updatedAt: new Date() }).where('id = :id AND status = :from', { id, from: t.from }).execute();
+      const res = await em
+        .createQueryBuilder()
+        .update(Program)
+        .set({ status: t.to, updatedAt: new Date() })
+        .where('id = :id AND status = :from', { id, from: t.from })
+        .execute();
       if (!res.affected) {
         const now = (await em.findOneByOrFail(Program, { id: program.id })).status;
-        throw new ConflictError('INVALID_PROGRAM_TRANSITION', `项目当前状态为「${PROGRAM_STATUS_LABELS[now]}」，不能${t.label}（须为「${PROGRAM_STATUS_LABELS[t.from]}」）`);
+        throw new ConflictError(
+          'INVALID_PROGRAM_TRANSITION',
+          `项目当前状态为「${PROGRAM_STATUS_LABELS[now]}」，不能${t.label}（须为「${PROGRAM_STATUS_LABELS[t.from]}」）`,
+        );
       }
-      await this.audit.record(em, actor, { action, entity: 'program', entityId: id, fields: ['status'], note: `${t.from}→${t.to}` });
+      await this.audit.record(em, actor, {
+        action,
+        entity: 'program',
+        entityId: id,
+        fields: ['status'],
+        note: `${t.from}→${t.to}`,
+      });
       return toProgramDto(await em.findOneByOrFail(Program, { id }));
     });
   }

@@ -26,7 +26,11 @@ export class SessionsController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '调整课次（主办单位）' })
   @ApiOkResponse({ type: SessionDto })
-  update(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: UpdateSessionDto): Promise<SessionDto> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: UpdateSessionDto,
+  ): Promise<SessionDto> {
     return this.sessions.update(actor, id, dto);
   }
 }

@@ -12,7 +12,16 @@ import { CreateSessionDto, SessionDto, SessionListDto, UpdateSessionDto } from '
 import { TrainingSession } from './training-session.entity';
 
 export function toSessionDto(s: TrainingSession): SessionDto {
-  return { id: s.id, cohortId: s.cohortId, title: s.title, startsAt: new Date(s.startsAt).toISOString(), endsAt: new Date(s.endsAt).toISOString(), hours: Number(s.hours), trainerId: s.trainerId, room: s.room };
+  return {
+    id: s.id,
+    cohortId: s.cohortId,
+    title: s.title,
+    startsAt: new Date(s.startsAt).toISOString(),
+    endsAt: new Date(s.endsAt).toISOString(),
+    hours: Number(s.hours),
+    trainerId: s.trainerId,
+    room: s.room,
+  };
 }
 
 @Injectable()
@@ -29,17 +38,37 @@ export class SessionsService {
    * a TRAINER account); the caller holds the cohort's row lock, so two concurrent sessions
    * cannot both pass the overlap check.
    */
-  private async check(em: EntityManager, cohort: Cohort, s: { startsAt: Date; endsAt: Date; trainerId: number | null }, exceptId?: number): Promise<void> {
+  private async check(
+    em: EntityManager,
+    cohort: Cohort,
+    s: { startsAt: Date; endsAt: Date; trainerId: number | null },
+    exceptId?: number,
+  ): Promise<void> {
     if (!(s.endsAt.getTime() > s.startsAt.getTime())) {
-      throw new BadInputError('VALIDATION_FAILED', '结束时间须晚于开始时间', { errors: [{ field: 'endsAt', message: '结束时间须晚于开始时间' }] });
+      throw new BadInputError('VALIDATION_FAILED', '结束时间须晚于开始时间', {
+        errors: [{ field: 'endsAt', message: '结束时间须晚于开始时间' }],
+      });
     }
     if (!withinDates(s, cohort.startDate, cohort.endDate)) {
-      throw new ConflictError('SESSION_OUTSIDE_COHORT', `课次须安排在班级日期（${cohort.startDate} 至 ${cohort.endDate}）之内`);
+      throw new ConflictError(
+        'SESSION_OUTSIDE_COHORT',
+        `课次须安排在班级日期（${cohort.startDate} 至 ${cohort.endDate}）之内`,
+      );
     }
-    const qb = em.createQueryBuilder(TrainingSession, 's').where('s.cohortId = :cid AND s.startsAt < :end AND s.endsAt > :start', { cid: cohort.id, start: s.startsAt, end: s.endsAt });
+    const qb = em
+      .createQueryBuilder(TrainingSession, 's')
+      .where('s.cohortId = :cid AND s.startsAt < :end AND s.endsAt > :start', {
+        cid: cohort.id,
+        start: s.startsAt,
+        end: s.endsAt,
+      });
     if (exceptId) qb.andWhere('s.id <> :except', { except: exceptId });
     const clash = await qb.orderBy('s.startsAt').getOne();
-    if (clash) throw new ConflictError('SESSION_OVERLAP', `与本班课次「${clash.title}」（${shanghaiDateTime(clash.startsAt)} 起）时间重叠`);
+    if (clash)
+      throw new ConflictError(
+        'SESSION_OVERLAP',
+        `与本班课次「${clash.title}」（${shanghaiDateTime(clash.startsAt)} 起）时间重叠`,
+      );
     if (s.trainerId) {
       await this.cohorts.requireTrainers(em, [s.trainerId], 'trainerId');
       const member = await em.findOne(CohortTrainer, { where: { cohortId: cohort.id, userId: s.trainerId } });
@@ -52,9 +81,21 @@ export class SessionsService {
       const { cohort } = await this.cohorts.owned(em, actor, cohortId, true);
       const row = { startsAt: new Date(dto.startsAt), endsAt: new Date(dto.endsAt), trainerId: dto.trainerId ?? null };
       await this.check(em, cohort, row);
-      const { identifiers } = await em.insert(TrainingSession, { cohortId, title: dto.title, ...row, hours: dto.hours, room: dto.room ?? '', createdAt: new Date() });
+      const { identifiers } = await em.insert(TrainingSession, {
+        cohortId,
+        title: dto.title,
+        ...row,
+        hours: dto.hours,
+        room: dto.room ?? '',
+        createdAt: new Date(),
+      });
       const id = Number(identifiers[0].id);
-      await this.audit.record(em, actor, { action: 'create', entity: 'session', entityId: id, fields: Object.keys(dto) });
+      await this.audit.record(em, actor, {
+        action: 'create',
+        entity: 'session',
+        entityId: id,
+        fields: Object.keys(dto),
+      });
       return toSessionDto(await em.findOneByOrFail(TrainingSession, { id }));
     });
   }
@@ -75,7 +116,12 @@ export class SessionsService {
       if (dto.hours !== undefined) patch.hours = dto.hours;
       if (dto.room !== undefined) patch.room = dto.room;
       await em.update(TrainingSession, { id }, patch);
-      await this.audit.record(em, actor, { action: 'update', entity: 'session', entityId: id, fields: Object.keys(dto) });
+      await this.audit.record(em, actor, {
+        action: 'update',
+        entity: 'session',
+        entityId: id,
+        fields: Object.keys(dto),
+      });
       return toSessionDto(await em.findOneByOrFail(TrainingSession, { id }));
     });
   }
@@ -88,10 +134,25 @@ export class SessionsService {
   async list(em: EntityManager, actor: Actor, cohortId: number, q: PageQuery): Promise<SessionListDto> {
     const cohort = await this.access.load<Cohort>(em, actor, 'cohort', cohortId);
     const [[rows, total], sum, program] = await Promise.all([
-      em.createQueryBuilder(TrainingSession, 's').where('s.cohortId = :cohortId', { cohortId }).orderBy('s.startsAt').addOrderBy('s.id').skip(q.offset).take(q.pageSize).getManyAndCount(),
-      em.createQueryBuilder(TrainingSession, 's').select('COALESCE(SUM(s.hours), 0)', 'h').where('s.cohortId = :cohortId', { cohortId }).getRawOne(),
+      em
+        .createQueryBuilder(TrainingSession, 's')
+        .where('s.cohortId = :cohortId', { cohortId })
+        .orderBy('s.startsAt')
+        .addOrderBy('s.id')
+        .skip(q.offset)
+        .take(q.pageSize)
+        .getManyAndCount(),
+      em
+        .createQueryBuilder(TrainingSession, 's')
+        .select('COALESCE(SUM(s.hours), 0)', 'h')
+        .where('s.cohortId = :cohortId', { cohortId })
+        .getRawOne(),
       em.findOneOrFail(Program, { where: { id: cohort.programId }, select: { id: true, creditHours: true } }),
     ]);
-    return { ...pageOf(rows.map(toSessionDto), total, q), totalHours: Number(sum?.h ?? 0), programCreditHours: Number(program.creditHours) };
+    return {
+      ...pageOf(rows.map(toSessionDto), total, q),
+      totalHours: Number(sum?.h ?? 0),
+      programCreditHours: Number(program.creditHours),
+    };
   }
 }

@@ -75,7 +75,19 @@ export async function leaveWorkbook(h: ArchiveHeader, rows: LeaveRow[]): Promise
       { header: '审批意见', width: 24 },
       { header: '申请时间', width: 18, text: true },
     ],
-    rows.map((r, i) => [i + 1, r.name, r.school, r.type, r.sessions, r.reason, r.status, r.decidedBy, r.decidedAt, r.note, r.askedAt]),
+    rows.map((r, i) => [
+      i + 1,
+      r.name,
+      r.school,
+      r.type,
+      r.sessions,
+      r.reason,
+      r.status,
+      r.decidedBy,
+      r.decidedAt,
+      r.note,
+      r.askedAt,
+    ]),
     rows.length ? `共 ${rows.length} 条请假申请（时间为北京时间）` : '本班没有请假申请',
   );
   return workbookBuffer(wb);
@@ -91,7 +103,12 @@ export interface ResultRow {
   certificate: string;
 }
 
-export async function resultsWorkbook(h: ArchiveHeader, totalHours: number, threshold: number, rows: ResultRow[]): Promise<Buffer> {
+export async function resultsWorkbook(
+  h: ArchiveHeader,
+  totalHours: number,
+  threshold: number,
+  rows: ResultRow[],
+): Promise<Buffer> {
   const wb = newWorkbook(h.date, `${h.cohortName} 结业情况`);
   const completed = rows.filter((r) => r.result === '结业').length;
   addTableSheet(
@@ -109,7 +126,17 @@ export async function resultsWorkbook(h: ArchiveHeader, totalHours: number, thre
       { header: '获得学时', width: 10, numFmt: '0.0' },
       { header: '证书编号', width: 18, text: true },
     ],
-    rows.map((r, i) => [i + 1, r.name, r.school, r.attendedHours, totalHours, r.rate, r.result, r.creditHours, r.certificate]),
+    rows.map((r, i) => [
+      i + 1,
+      r.name,
+      r.school,
+      r.attendedHours,
+      totalHours,
+      r.rate,
+      r.result,
+      r.creditHours,
+      r.certificate,
+    ]),
     `学员 ${rows.length} 人，结业 ${completed} 人，未结业 ${rows.length - completed} 人；结业要求出勤率不低于 ${Math.round(threshold * 10000) / 100}%`,
   );
   return workbookBuffer(wb);
@@ -151,7 +178,21 @@ export async function registerWorkbook(h: ArchiveHeader, rows: RegisterRow[]): P
       { header: '撤销日期', width: 12, text: true },
       { header: '撤销原因', width: 30 },
     ],
-    rows.map((r, i) => [i + 1, r.number, r.name, r.idNumber, r.school, r.startDate, r.endDate, r.creditHours, r.issuer, r.issueDate, r.status, r.revokedAt, r.revokeReason]),
+    rows.map((r, i) => [
+      i + 1,
+      r.number,
+      r.name,
+      r.idNumber,
+      r.school,
+      r.startDate,
+      r.endDate,
+      r.creditHours,
+      r.issuer,
+      r.issueDate,
+      r.status,
+      r.revokedAt,
+      r.revokeReason,
+    ]),
     rows.length ? `共 ${rows.length} 张证书` : '本班未颁发证书',
   );
   return workbookBuffer(wb);

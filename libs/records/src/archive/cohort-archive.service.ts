@@ -1,7 +1,19 @@
 import { PassThrough, Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { AttendanceAccess, AttendanceOutputsService, Clock, cohortRoster, cohortSessions, LeaveRequest, LeaveRequestSession, LEAVE_STATUS_LABELS, LEAVE_TYPE_LABELS, renderSignInSheet, Trainee } from '@shipei/attendance';
+import {
+  AttendanceAccess,
+  AttendanceOutputsService,
+  Clock,
+  cohortRoster,
+  cohortSessions,
+  LeaveRequest,
+  LeaveRequestSession,
+  LEAVE_STATUS_LABELS,
+  LEAVE_TYPE_LABELS,
+  renderSignInSheet,
+  Trainee,
+} from '@shipei/attendance';
 import { User } from '@shipei/auth';
 import { Certificate, CERTIFICATE_STATUS_LABELS, CertificatePrinter } from '@shipei/certificates';
 import { AccessPolicy, Actor, loadCjkFonts } from '@shipei/core';
@@ -11,7 +23,16 @@ import { Cohort, CohortTrainer, Program, TrainingSession } from '@shipei/program
 import { ZipArchive } from 'archiver';
 import { EntityManager, In } from 'typeorm';
 import { RecordsErrors } from '../records.errors';
-import { attachment, chunks, Download, safeFileName, shanghaiDate, shanghaiDateTime, shanghaiTime, ZIP_MIME } from '../shared/files';
+import {
+  attachment,
+  chunks,
+  Download,
+  safeFileName,
+  shanghaiDate,
+  shanghaiDateTime,
+  shanghaiTime,
+  ZIP_MIME,
+} from '../shared/files';
 import { normaliseXlsx } from '../shared/zip';
 import { ArchiveHeader, leaveWorkbook, registerWorkbook, resultsWorkbook, scheduleWorkbook } from './archive-documents';
 
@@ -52,7 +73,8 @@ export class CohortArchiveService {
 
   async archive(actor: Actor, cohortId: number): Promise<Download<Readable>> {
     const { cohort, program } = await this.gate.cohort(this.em, actor, cohortId);
-    if (program.status !== 'FINISHED' && cohort.endDate >= shanghaiDate(this.clock.now())) throw RecordsErrors.cohortNotFinished(cohort.endDate);
+    if (program.status !== 'FINISHED' && cohort.endDate >= shanghaiDate(this.clock.now()))
+      throw RecordsErrors.cohortNotFinished(cohort.endDate);
     const parts = await this.plan(actor, cohort, program);
     const date = new Date(`${cohort.endDate}T00:00:00Z`);
 
@@ -111,17 +133,41 @@ export class CohortArchiveService {
     let trainees: Promise<Trainee[]> | undefined; // read once for all the sign-in sheets
 
     const parts: Part[] = [
-      { name: `${root}/01-花名册.xlsx`, describe: '花名册（身份证号、手机号脱敏）', make: xlsx(async () => (await this.rosters.roster(em, actor, program.id, { cohortId: cohort.id })).body) },
-      { name: `${root}/02-课程安排.xlsx`, describe: `课程安排（${sessions.length} 次课）`, make: xlsx(() => this.schedule(header, sessions)) },
-      { name: `${root}/03-考勤表.xlsx`, describe: '考勤表（学员 × 课次）', make: xlsx(async () => (await this.outputs.matrix(actor, cohort.id)).body) },
+      {
+        name: `${root}/01-花名册.xlsx`,
+        describe: '花名册（身份证号、手机号脱敏）',
+        make: xlsx(async () => (await this.rosters.roster(em, actor, program.id, { cohortId: cohort.id })).body),
+      },
+      {
+        name: `${root}/02-课程安排.xlsx`,
+        describe: `课程安排（${sessions.length} 次课）`,
+        make: xlsx(() => this.schedule(header, sessions)),
+      },
+      {
+        name: `${root}/03-考勤表.xlsx`,
+        describe: '考勤表（学员 × 课次）',
+        make: xlsx(async () => (await this.outputs.matrix(actor, cohort.id)).body),
+      },
       ...sessions.map((s, i) => ({
         name: `${root}/04-签到表/${String(i + 1).padStart(digits, '0')}-${shanghaiDate(new Date(s.startsAt))}-${safeFileName(s.title, 40)}.pdf`,
         describe: `签到表：${s.title}`,
         make: () => this.signInSheet(cohort, program, s, (trainees ??= cohortRoster(em, cohort.id))),
       })),
-      { name: `${root}/05-请假记录.xlsx`, describe: '请假记录', make: xlsx(() => this.leave(actor, header, cohort, sessions)) },
-      { name: `${root}/06-结业情况.xlsx`, describe: '结业情况（出勤学时、出勤率、结业结果、学时、证书编号）', make: xlsx(() => this.results(header, cohort, program, sessions, certificates)) },
-      { name: `${root}/07-证书登记册.xlsx`, describe: '证书登记册（含已撤销证书）', make: xlsx(() => this.register(header, cohort)) },
+      {
+        name: `${root}/05-请假记录.xlsx`,
+        describe: '请假记录',
+        make: xlsx(() => this.leave(actor, header, cohort, sessions)),
+      },
+      {
+        name: `${root}/06-结业情况.xlsx`,
+        describe: '结业情况（出勤学时、出勤率、结业结果、学时、证书编号）',
+        make: xlsx(() => this.results(header, cohort, program, sessions, certificates)),
+      },
+      {
+        name: `${root}/07-证书登记册.xlsx`,
+        describe: '证书登记册（含已撤销证书）',
+        make: xlsx(() => this.register(header, cohort)),
+      },
     ];
     if (certificates.length) {
       parts.push({
@@ -142,7 +188,12 @@ export class CohortArchiveService {
    * `GET /sessions/:id/sign-in-sheet.pdf` does (same view), from one roster read for the whole
    * archive rather than one per session; the caller has already been checked as the cohort's manager.
    */
-  private async signInSheet(cohort: Cohort, program: Program, session: TrainingSession, trainees: Promise<Trainee[]>): Promise<Buffer> {
+  private async signInSheet(
+    cohort: Cohort,
+    program: Program,
+    session: TrainingSession,
+    trainees: Promise<Trainee[]>,
+  ): Promise<Buffer> {
     return renderSignInSheet(
       {
         programTitle: program.title,
@@ -158,7 +209,13 @@ export class CohortArchiveService {
     );
   }
 
-  private async readme(cohort: Cohort, program: Program, sessions: TrainingSession[], parts: Part[], certificates: number): Promise<Buffer> {
+  private async readme(
+    cohort: Cohort,
+    program: Program,
+    sessions: TrainingSession[],
+    parts: Part[],
+    certificates: number,
+  ): Promise<Buffer> {
     const trainers = await this.em
       .createQueryBuilder(CohortTrainer, 'ct')
       .innerJoin(User, 'u', 'u.id = ct.userId')
@@ -206,10 +263,24 @@ export class CohortArchiveService {
     );
   }
 
-  private async leave(actor: Actor, header: ArchiveHeader, cohort: Cohort, sessions: TrainingSession[]): Promise<Buffer> {
+  private async leave(
+    actor: Actor,
+    header: ArchiveHeader,
+    cohort: Cohort,
+    sessions: TrainingSession[],
+  ): Promise<Buffer> {
     const em = this.em;
-    const requests = await this.access.query<LeaveRequest>(em, actor, 'leave-request', 'l').andWhere('l.cohortId = :cohortId', { cohortId: cohort.id }).orderBy('l.id', 'ASC').getMany();
-    const links = requests.length ? await em.find(LeaveRequestSession, { where: { leaveRequestId: In(requests.map((r) => r.id)) }, order: { id: 'ASC' } }) : [];
+    const requests = await this.access
+      .query<LeaveRequest>(em, actor, 'leave-request', 'l')
+      .andWhere('l.cohortId = :cohortId', { cohortId: cohort.id })
+      .orderBy('l.id', 'ASC')
+      .getMany();
+    const links = requests.length
+      ? await em.find(LeaveRequestSession, {
+          where: { leaveRequestId: In(requests.map((r) => r.id)) },
+          order: { id: 'ASC' },
+        })
+      : [];
     const sessionById = new Map(sessions.map((s) => [s.id, s]));
     const teachers = await this.teachers(requests.map((r) => r.teacherId));
     const users = await this.users(requests.map((r) => r.decidedById ?? 0));
@@ -238,10 +309,17 @@ export class CohortArchiveService {
     );
   }
 
-  private async results(header: ArchiveHeader, cohort: Cohort, program: Program, sessions: TrainingSession[], certificates: Certificate[]): Promise<Buffer> {
+  private async results(
+    header: ArchiveHeader,
+    cohort: Cohort,
+    program: Program,
+    sessions: TrainingSession[],
+    certificates: Certificate[],
+  ): Promise<Buffer> {
     const trainees = await cohortRoster(this.em, cohort.id);
     const enrolments = new Map<number, Enrolment>();
-    for (const part of chunks(trainees.map((t) => t.enrolmentId))) for (const e of await this.em.find(Enrolment, { where: { id: In(part) } })) enrolments.set(e.id, e);
+    for (const part of chunks(trainees.map((t) => t.enrolmentId)))
+      for (const e of await this.em.find(Enrolment, { where: { id: In(part) } })) enrolments.set(e.id, e);
     const numbers = new Map(certificates.filter((c) => c.enrolmentId).map((c) => [c.enrolmentId!, c.number]));
     const totalHours = sessions.reduce((s, x) => s + hundredths(x.hours), 0) / 100;
     return resultsWorkbook(
@@ -266,9 +344,14 @@ export class CohortArchiveService {
   }
 
   private async register(header: ArchiveHeader, cohort: Cohort): Promise<Buffer> {
-    const all = await this.em.find(Certificate, { where: { cohortId: cohort.id }, order: { programId: 'ASC', sequence: 'ASC' } });
+    const all = await this.em.find(Certificate, {
+      where: { cohortId: cohort.id },
+      order: { programId: 'ASC', sequence: 'ASC' },
+    });
     const ids = new Map<number, string>();
-    for (const part of chunks([...new Set(all.map((c) => c.teacherId))])) for (const t of await this.em.find(Teacher, { where: { id: In(part) }, select: { id: true, idNumber: true } })) ids.set(t.id, t.idNumber);
+    for (const part of chunks([...new Set(all.map((c) => c.teacherId))]))
+      for (const t of await this.em.find(Teacher, { where: { id: In(part) }, select: { id: true, idNumber: true } }))
+        ids.set(t.id, t.idNumber);
     return registerWorkbook(
       header,
       all.map((c) => ({
@@ -291,7 +374,12 @@ export class CohortArchiveService {
   private async users(ids: number[]): Promise<Map<number, string>> {
     const out = new Map<number, string>();
     const unique = [...new Set(ids.filter((id) => id > 0))];
-    for (const part of chunks(unique)) for (const u of await this.em.find(User, { where: { id: In(part) }, select: { id: true, displayName: true, username: true } })) out.set(u.id, u.displayName || u.username);
+    for (const part of chunks(unique))
+      for (const u of await this.em.find(User, {
+        where: { id: In(part) },
+        select: { id: true, displayName: true, username: true },
+      }))
+        out.set(u.id, u.displayName || u.username);
     return out;
   }
 

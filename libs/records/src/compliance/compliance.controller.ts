@@ -13,7 +13,10 @@ export class ComplianceController {
 
   @Get()
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
-  @ApiOperation({ summary: '学时未达标教师名单：某年度（≥ 48 学时）或五年周期（≥ 360 学时）学时不足的教师及所差学时，可按县区、学校筛选，分页；县区管理员仅本县区' })
+  @ApiOperation({
+    summary:
+      '学时未达标教师名单：某年度（≥ 48 学时）或五年周期（≥ 360 学时）学时不足的教师及所差学时，可按县区、学校筛选，分页；县区管理员仅本县区',
+  })
   @ApiOkResponse({ type: ComplianceListDto })
   @ApiNotFoundResponse({ description: '县区或学校不存在或无权查看' })
   list(@CurrentActor() actor: Actor, @Query() q: ComplianceQuery): Promise<ComplianceListDto> {

@@ -10,8 +10,25 @@ import * as ExcelJS from 'exceljs';
 import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { cycleStartOf, cyclePeriod, Period, REQUIREMENT_NOTE, yearPeriod } from '../credits/credit-rules';
 import { ExternalCredit } from '../external-credits/external-credit.entity';
-import { attachment, chunks, decimalValue, Download, round1, safeCellText, shanghaiDate, XLSX_MIME } from '../shared/files';
-import { ComplianceExportQuery, ComplianceListDto, CompliancePeriodDto, ComplianceQuery, ComplianceSummaryDto, ComplianceSummaryRowDto, ShortfallDto } from './dto/compliance.dto';
+import {
+  attachment,
+  chunks,
+  decimalValue,
+  Download,
+  round1,
+  safeCellText,
+  shanghaiDate,
+  XLSX_MIME,
+} from '../shared/files';
+import {
+  ComplianceExportQuery,
+  ComplianceListDto,
+  CompliancePeriodDto,
+  ComplianceQuery,
+  ComplianceSummaryDto,
+  ComplianceSummaryRowDto,
+  ShortfallDto,
+} from './dto/compliance.dto';
 
 type Filters = Omit<ComplianceQuery, 'page' | 'pageSize' | 'offset'>;
 type Raw = Record<string, unknown>;
@@ -54,7 +71,9 @@ export class ComplianceService {
   /** The year or cycle asked for (default: the current year), checked against the configured cycles. */
   period(q: Pick<Filters, 'year' | 'cycle'>): CompliancePeriodDto & Period {
     if (q.year !== undefined && q.cycle !== undefined) {
-      throw new BadInputError('PERIOD_AMBIGUOUS', '年度（year）与周期（cycle）只能指定一个', { errors: [{ field: 'cycle', message: '年度与周期只能指定一个' }] });
+      throw new BadInputError('PERIOD_AMBIGUOUS', '年度（year）与周期（cycle）只能指定一个', {
+        errors: [{ field: 'cycle', message: '年度与周期只能指定一个' }],
+      });
     }
     const start = this.config.creditCycleStartYear;
     if (q.cycle !== undefined) {
@@ -71,12 +90,19 @@ export class ComplianceService {
   /** The teachers the actor may list, narrowed to the county / school asked for (404 outside the actor's reach). */
   private async teachers(em: EntityManager, actor: Actor, q: Filters): Promise<SelectQueryBuilder<Teacher>> {
     if (q.countyId !== undefined) {
-      const county = await em.findOne(Organisation, { where: { id: q.countyId, type: 'COUNTY' }, select: { id: true } });
+      const county = await em.findOne(Organisation, {
+        where: { id: q.countyId, type: 'COUNTY' },
+        select: { id: true },
+      });
       if (!county || (actor.role !== 'CITY_ADMIN' && county.id !== actor.countyId)) throw new NotFoundError('县区');
     }
     if (q.schoolId !== undefined) {
-      const school = await em.findOne(Organisation, { where: { id: q.schoolId, type: 'SCHOOL' }, select: { id: true, countyId: true } });
-      if (!school || (actor.role !== 'CITY_ADMIN' && school.countyId !== actor.countyId)) throw new NotFoundError('学校');
+      const school = await em.findOne(Organisation, {
+        where: { id: q.schoolId, type: 'SCHOOL' },
+        select: { id: true, countyId: true },
+      });
+      if (!school || (actor.role !== 'CITY_ADMIN' && school.countyId !== actor.countyId))
+        throw new NotFoundError('学校');
     }
     const qb = this.access.query<Teacher>(em, actor, 'teacher', 't');
     if (q.countyId !== undefined) qb.andWhere('t.countyId = :countyId', { countyId: q.countyId });
@@ -98,7 +124,12 @@ export class ComplianceService {
 
   /** Completed enrolments' credit hours per teacher, for cohorts that ended in the period. */
   private internalCredits(sub: SelectQueryBuilder<any>, period: Period): SelectQueryBuilder<any> {
-    const cohorts = sub.subQuery().select('c.id').from(Cohort, 'c').where('c.endDate BETWEEN :pFrom AND :pTo').getQuery();
+    const cohorts = sub
+      .subQuery()
+      .select('c.id')
+      .from(Cohort, 'c')
+      .where('c.endDate BETWEEN :pFrom AND :pTo')
+      .getQuery();
     return sub
       .select('e.teacherId', 'teacherId')
       .addSelect('SUM(e.creditHours)', 'h')
@@ -110,7 +141,12 @@ export class ComplianceService {
 
   /** External credit hours per teacher dated in the period. */
   private externalCredits(sub: SelectQueryBuilder<any>, period: Period): SelectQueryBuilder<any> {
-    return sub.select('x.teacherId', 'teacherId').addSelect('SUM(x.hours)', 'h').from(ExternalCredit, 'x').where('x.creditDate BETWEEN :pFrom AND :pTo', { pFrom: period.from, pTo: period.to }).groupBy('x.teacherId');
+    return sub
+      .select('x.teacherId', 'teacherId')
+      .addSelect('SUM(x.hours)', 'h')
+      .from(ExternalCredit, 'x')
+      .where('x.creditDate BETWEEN :pFrom AND :pTo', { pFrom: period.from, pTo: period.to })
+      .groupBy('x.teacherId');
   }
 
   /**
@@ -131,17 +167,33 @@ export class ComplianceService {
       scoped
         .clone()
         .andWhere(`t.id NOT IN (${MET_SQL})`, params)
-        .select(['t.id AS id', 't.name AS name', 't.idNumber AS idNumber', 't.countyId AS countyId', 't.schoolId AS schoolId'])
+        .select([
+          't.id AS id',
+          't.name AS name',
+          't.idNumber AS idNumber',
+          't.countyId AS countyId',
+          't.schoolId AS schoolId',
+        ])
         .orderBy('t.id', 'ASC')
         .offset(q.offset)
         .limit(q.pageSize)
         .getRawMany<Raw>(),
       scoped.clone().select('COUNT(*)', 'n').getRawOne<{ n: number | string }>(),
-      scoped.clone().andWhere(`t.id IN (${MET_SQL})`, params).select('COUNT(*)', 'n').getRawOne<{ n: number | string }>(),
+      scoped
+        .clone()
+        .andWhere(`t.id IN (${MET_SQL})`, params)
+        .select('COUNT(*)', 'n')
+        .getRawOne<{ n: number | string }>(),
     ]);
     const total = Number(all?.n ?? 0) - Number(met?.n ?? 0);
     const ids = rows.map((r) => Number(r.id));
-    const [credits, names] = await Promise.all([this.creditsOf(em, ids, period), this.names(em, rows.flatMap((r) => [Number(r.countyId), Number(r.schoolId)]))]);
+    const [credits, names] = await Promise.all([
+      this.creditsOf(em, ids, period),
+      this.names(
+        em,
+        rows.flatMap((r) => [Number(r.countyId), Number(r.schoolId)]),
+      ),
+    ]);
     const items = rows.map((r) => this.shortfall({ ...r, credits: credits.get(Number(r.id)) ?? 0 }, period, names));
     return { period: this.periodDto(period), ...pageOf(items, total, q) };
   }
@@ -150,7 +202,11 @@ export class ComplianceService {
   private async creditsOf(em: EntityManager, ids: number[], period: Period): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     if (!ids.length) return out;
-    const [sql, parameters] = em.connection.driver.escapeQueryWithParameters(PAGE_CREDITS_SQL, { pFrom: period.from, pTo: period.to, ids });
+    const [sql, parameters] = em.connection.driver.escapeQueryWithParameters(PAGE_CREDITS_SQL, {
+      pFrom: period.from,
+      pTo: period.to,
+      ids,
+    });
     for (const r of await em.query<Raw[]>(sql, parameters)) out.set(Number(r.teacherId), decimalValue(r.h) ?? 0);
     return out;
   }
@@ -159,7 +215,8 @@ export class ComplianceService {
   async summary(actor: Actor, q: ComplianceExportQuery): Promise<ComplianceSummaryDto> {
     const em = this.em;
     const period = this.period(q);
-    const by = actor.role === 'CITY_ADMIN' && q.countyId === undefined && q.schoolId === undefined ? 'COUNTY' : 'SCHOOL';
+    const by =
+      actor.role === 'CITY_ADMIN' && q.countyId === undefined && q.schoolId === undefined ? 'COUNTY' : 'SCHOOL';
     const column = by === 'COUNTY' ? 't.countyId' : 't.schoolId';
     const rows = await this.withCredits(await this.teachers(em, actor, q), period)
       .select(column, 'orgId')
@@ -169,9 +226,18 @@ export class ComplianceService {
       .setParameter('required', period.required)
       .groupBy(column)
       .getRawMany<Raw>();
-    const names = await this.names(em, rows.map((r) => Number(r.orgId)));
+    const names = await this.names(
+      em,
+      rows.map((r) => Number(r.orgId)),
+    );
     const out: ComplianceSummaryRowDto[] = rows
-      .map((r) => ({ organisationId: Number(r.orgId), name: names.get(Number(r.orgId)) ?? '', teachers: Number(r.teachers), short: Number(r.short ?? 0), shortfallHours: round1(decimalValue(r.missing) ?? 0) }))
+      .map((r) => ({
+        organisationId: Number(r.orgId),
+        name: names.get(Number(r.orgId)) ?? '',
+        teachers: Number(r.teachers),
+        short: Number(r.short ?? 0),
+        shortfallHours: round1(decimalValue(r.missing) ?? 0),
+      }))
       .sort((a, b) => a.organisationId - b.organisationId);
     return { period: this.periodDto(period), by, rows: out };
   }
@@ -199,7 +265,8 @@ export class ComplianceService {
       ws.getCell(1, 1).font = { bold: true, size: 14 };
       ws.getRow(1).commit();
       ws.mergeCells(2, 1, 2, headers.length);
-      ws.getCell(2, 1).value = `${REQUIREMENT_NOTE}。统计期间 ${period.from} 至 ${period.to}；系统内培训按班级结束日期计入，校外培训按培训日期计入。`;
+      ws.getCell(2, 1).value =
+        `${REQUIREMENT_NOTE}。统计期间 ${period.from} 至 ${period.to}；系统内培训按班级结束日期计入，校外培训按培训日期计入。`;
       ws.getRow(2).commit();
       const head = ws.getRow(3);
       head.values = headers;
@@ -212,10 +279,16 @@ export class ComplianceService {
       let after: { schoolId: number; id: number } | null = null;
       for (;;) {
         const qb = base.clone().select(['t.id', 't.name', 't.idNumber', 't.countyId', 't.schoolId']);
-        if (after) qb.andWhere('(t.schoolId > :aSchool OR (t.schoolId = :aSchool AND t.id > :aId))', { aSchool: after.schoolId, aId: after.id });
+        if (after)
+          qb.andWhere('(t.schoolId > :aSchool OR (t.schoolId = :aSchool AND t.id > :aId))', {
+            aSchool: after.schoolId,
+            aId: after.id,
+          });
         const batch = await qb.orderBy('t.schoolId', 'ASC').addOrderBy('t.id', 'ASC').limit(EXPORT_BATCH).getMany();
         if (!batch.length) break;
-        const missingNames = [...new Set(batch.flatMap((t) => [t.countyId, t.schoolId]))].filter((id) => !names.has(id));
+        const missingNames = [...new Set(batch.flatMap((t) => [t.countyId, t.schoolId]))].filter(
+          (id) => !names.has(id),
+        );
         for (const [id, name] of await this.names(em, missingNames)) names.set(id, name);
         for (const t of batch) {
           const got = round1(credits.get(t.id) ?? 0);
@@ -224,7 +297,16 @@ export class ComplianceService {
           if (got < period.required) {
             s.short++;
             s.missing += period.required - got;
-            ws.addRow([++n, safeCellText(t.name), maskIdNumber(t.idNumber), safeCellText(names.get(t.countyId)), safeCellText(names.get(t.schoolId)), got, period.required, round1(period.required - got)]).commit();
+            ws.addRow([
+              ++n,
+              safeCellText(t.name),
+              maskIdNumber(t.idNumber),
+              safeCellText(names.get(t.countyId)),
+              safeCellText(names.get(t.schoolId)),
+              got,
+              period.required,
+              round1(period.required - got),
+            ]).commit();
           }
           perSchool.set(t.schoolId, s);
         }
@@ -240,7 +322,14 @@ export class ComplianceService {
       sum.getRow(1).font = { bold: true };
       sum.getRow(1).commit();
       for (const [schoolId, s] of perSchool) {
-        const row = sum.addRow([safeCellText(names.get(s.countyId)), safeCellText(names.get(schoolId)), s.teachers, s.short, s.teachers ? s.short / s.teachers : 0, round1(s.missing)]);
+        const row = sum.addRow([
+          safeCellText(names.get(s.countyId)),
+          safeCellText(names.get(schoolId)),
+          s.teachers,
+          s.short,
+          s.teachers ? s.short / s.teachers : 0,
+          round1(s.missing),
+        ]);
         row.getCell(5).numFmt = '0.00%';
         row.commit();
       }
@@ -251,8 +340,13 @@ export class ComplianceService {
       this.logger.error({ err: { message: (e as Error).message } }, 'Compliance export failed');
       out.destroy(e as Error);
     });
-    const tag = period.kind === 'YEAR' ? period.from.slice(0, 4) : `${period.from.slice(0, 4)}-${period.to.slice(0, 4)}`;
-    return { body: out, type: XLSX_MIME, disposition: attachment(`credit-compliance-${tag}.xlsx`, `学时未达标名单-${period.label}.xlsx`) };
+    const tag =
+      period.kind === 'YEAR' ? period.from.slice(0, 4) : `${period.from.slice(0, 4)}-${period.to.slice(0, 4)}`;
+    return {
+      body: out,
+      type: XLSX_MIME,
+      disposition: attachment(`credit-compliance-${tag}.xlsx`, `学时未达标名单-${period.label}.xlsx`),
+    };
   }
 
   /** Every teacher's credits in the period (only teachers with any), summed once for the export. */
@@ -262,14 +356,16 @@ export class ComplianceService {
       this.externalCredits(em.createQueryBuilder(), period).getRawMany<Raw>(),
     ]);
     const credits = new Map<number, number>();
-    for (const r of [...internal, ...external]) credits.set(Number(r.teacherId), (credits.get(Number(r.teacherId)) ?? 0) + (decimalValue(r.h) ?? 0));
+    for (const r of [...internal, ...external])
+      credits.set(Number(r.teacherId), (credits.get(Number(r.teacherId)) ?? 0) + (decimalValue(r.h) ?? 0));
     return credits;
   }
 
   private async names(em: EntityManager, ids: number[]): Promise<Map<number, string>> {
     const names = new Map<number, string>();
     for (const part of chunks([...new Set(ids)])) {
-      for (const o of await em.find(Organisation, { where: { id: In(part) }, select: { id: true, name: true } })) names.set(o.id, o.name);
+      for (const o of await em.find(Organisation, { where: { id: In(part) }, select: { id: true, name: true } }))
+        names.set(o.id, o.name);
     }
     return names;
   }

@@ -10,7 +10,12 @@ describe('credit cycles and totals', () => {
     expect(cycleStartOf(2015, 2016)).toBe(2011);
     expect(cycleStartOf(2019, 2018)).toBe(2018);
     expect(cycleStartOf(2023, 2018)).toBe(2023);
-    expect(cyclePeriod(2021)).toEqual({ from: '2021-01-01', to: '2025-12-31', required: 360, label: '2021–2025年周期' });
+    expect(cyclePeriod(2021)).toEqual({
+      from: '2021-01-01',
+      to: '2025-12-31',
+      required: 360,
+      label: '2021–2025年周期',
+    });
     expect(yearPeriod(2019)).toEqual({ from: '2019-01-01', to: '2019-12-31', required: 48, label: '2019年' });
   });
 
@@ -37,8 +42,28 @@ describe('credit cycles and totals', () => {
     expect(years.find((y) => y.year === 2019)).toMatchObject({ internalHours: 40, externalHours: 8.5 });
     expect(years.find((y) => y.year === 2022)!.inProgress).toBe(true);
     expect(cycles).toEqual([
-      { startYear: 2016, endYear: 2020, label: '2016–2020', totalHours: 96.4, required: 360, shortfall: 263.6, met: false, inProgress: false, yearsMet: 1 },
-      { startYear: 2021, endYear: 2025, label: '2021–2025', totalHours: 50, required: 360, shortfall: 310, met: false, inProgress: true, yearsMet: 1 },
+      {
+        startYear: 2016,
+        endYear: 2020,
+        label: '2016–2020',
+        totalHours: 96.4,
+        required: 360,
+        shortfall: 263.6,
+        met: false,
+        inProgress: false,
+        yearsMet: 1,
+      },
+      {
+        startYear: 2021,
+        endYear: 2025,
+        label: '2021–2025',
+        totalHours: 50,
+        required: 360,
+        shortfall: 310,
+        met: false,
+        inProgress: true,
+        yearsMet: 1,
+      },
     ]);
   });
 
@@ -46,7 +71,11 @@ describe('credit cycles and totals', () => {
     const empty = summariseCredits([], 2026, 2016);
     expect(empty.cycles.map((c) => c.label)).toEqual(['2026–2030']);
     expect(empty.years.map((y) => y.year)).toEqual([2026]);
-    const tenths = summariseCredits(Array.from({ length: 10 }, () => ({ year: 2026, hours: 4.8, external: false })), 2026, 2016);
+    const tenths = summariseCredits(
+      Array.from({ length: 10 }, () => ({ year: 2026, hours: 4.8, external: false })),
+      2026,
+      2016,
+    );
     expect(tenths.years[0]).toMatchObject({ totalHours: 48, met: true, shortfall: 0 });
   });
 

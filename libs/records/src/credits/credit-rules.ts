@@ -8,7 +8,8 @@ import { round1 } from '../shared/files';
 export const YEARLY_REQUIREMENT = 48;
 export const CYCLE_REQUIREMENT = 360;
 export const CYCLE_YEARS = 5;
-export const REQUIREMENT_NOTE = '山东省中小学教师继续教育：每年不少于 48 学时，每五年周期不少于 360 学时；1 学时 = 1 学分';
+export const REQUIREMENT_NOTE =
+  '山东省中小学教师继续教育：每年不少于 48 学时，每五年周期不少于 360 学时；1 学时 = 1 学分';
 
 export interface Period {
   /** First day, 'YYYY-MM-DD'. */
@@ -30,7 +31,12 @@ export function yearPeriod(year: number): Period {
 
 export function cyclePeriod(startYear: number): Period {
   const end = startYear + CYCLE_YEARS - 1;
-  return { from: `${startYear}-01-01`, to: `${end}-12-31`, required: CYCLE_REQUIREMENT, label: `${startYear}–${end}年周期` };
+  return {
+    from: `${startYear}-01-01`,
+    to: `${end}-12-31`,
+    required: CYCLE_REQUIREMENT,
+    label: `${startYear}–${end}年周期`,
+  };
 }
 
 /** One credit of a teacher: its calendar year, hours, and whether it was earned outside the system. */
@@ -71,7 +77,11 @@ export interface CycleSummary {
  * training shows as short rather than missing; years run from the first listed cycle's start to the
  * current year (or a later credit's year).
  */
-export function summariseCredits(items: CreditItem[], currentYear: number, cycleStartYear: number): { years: YearSummary[]; cycles: CycleSummary[] } {
+export function summariseCredits(
+  items: CreditItem[],
+  currentYear: number,
+  cycleStartYear: number,
+): { years: YearSummary[]; cycles: CycleSummary[] } {
   const firstYear = items.reduce((min, i) => Math.min(min, i.year), currentYear);
   const lastYear = items.reduce((max, i) => Math.max(max, i.year), currentYear);
   const firstCycle = cycleStartOf(firstYear, cycleStartYear);
@@ -89,7 +99,16 @@ export function summariseCredits(items: CreditItem[], currentYear: number, cycle
     const internalHours = round1(internal.get(year) ?? 0);
     const externalHours = round1(external.get(year) ?? 0);
     const totalHours = round1(internalHours + externalHours);
-    years.push({ year, internalHours, externalHours, totalHours, required: YEARLY_REQUIREMENT, shortfall: round1(Math.max(0, YEARLY_REQUIREMENT - totalHours)), met: totalHours >= YEARLY_REQUIREMENT, inProgress: year === currentYear });
+    years.push({
+      year,
+      internalHours,
+      externalHours,
+      totalHours,
+      required: YEARLY_REQUIREMENT,
+      shortfall: round1(Math.max(0, YEARLY_REQUIREMENT - totalHours)),
+      met: totalHours >= YEARLY_REQUIREMENT,
+      inProgress: year === currentYear,
+    });
   }
 
   const cycles: CycleSummary[] = [];

@@ -38,19 +38,35 @@ export class ExternalCreditImportService {
       if (errors.length) {
         errors.sort((a, b) => a.row - b.row || COLUMN_ORDER.indexOf(a.column) - COLUMN_ORDER.indexOf(b.column));
         const rows = new Set(errors.map((e) => e.row)).size;
-        throw new BadInputError('IMPORT_INVALID', `导入失败：${rows} 行数据有误，未导入任何数据。请按提示修改后重新导入。`, { errors });
+        throw new BadInputError(
+          'IMPORT_INVALID',
+          `导入失败：${rows} 行数据有误，未导入任何数据。请按提示修改后重新导入。`,
+          { errors },
+        );
       }
       const result = await this.write(em, actor, sheet.rows, teachers);
-      await this.audit.record(em, actor, { action: 'import', entity: 'external_credit', note: `created ${result.created}, updated ${result.updated}, unchanged ${result.unchanged}` });
+      await this.audit.record(em, actor, {
+        action: 'import',
+        entity: 'external_credit',
+        note: `created ${result.created}, updated ${result.updated}, unchanged ${result.unchanged}`,
+      });
       return result;
     });
   }
 
   /** The teachers the sheet names that the actor may record credits for (city: all; county: its own). */
-  private async teachersOf(em: EntityManager, actor: Actor, rows: CreditRow[]): Promise<Map<string, { id: number; name: string }>> {
+  private async teachersOf(
+    em: EntityManager,
+    actor: Actor,
+    rows: CreditRow[],
+  ): Promise<Map<string, { id: number; name: string }>> {
     const byIdNumber = new Map<string, { id: number; name: string }>();
     for (const part of chunks([...new Set(rows.map((r) => r.idNumber))])) {
-      const found = await this.access.query<Teacher>(em, actor, 'teacher', 't', 'write').select(['t.id', 't.name', 't.idNumber']).andWhere('t.idNumber IN (:...ids)', { ids: part }).getMany();
+      const found = await this.access
+        .query<Teacher>(em, actor, 'teacher', 't', 'write')
+        .select(['t.id', 't.name', 't.idNumber'])
+        .andWhere('t.idNumber IN (:...ids)', { ids: part })
+        .getMany();
       for (const t of found) byIdNumber.set(t.idNumber, { id: t.id, name: t.name });
     }
     return byIdNumber;
@@ -62,23 +78,40 @@ export class ExternalCreditImportService {
     for (const r of rows) {
       const t = teachers.get(r.idNumber);
       if (!t) {
-        errors.push({ row: r.row, column: CREDIT_LABEL.idNumber, message: '系统中没有该身份证号的教师，或该教师不属于本县区（请先登记教师）' });
+        errors.push({
+          row: r.row,
+          column: CREDIT_LABEL.idNumber,
+          message: '系统中没有该身份证号的教师，或该教师不属于本县区（请先登记教师）',
+        });
         continue;
       }
       if (r.name !== undefined && r.name.replace(/\s+/g, '') !== t.name.replace(/\s+/g, '')) {
-        errors.push({ row: r.row, column: CREDIT_LABEL.name, message: `姓名与该身份证号登记的教师姓名「${t.name}」不一致` });
+        errors.push({
+          row: r.row,
+          column: CREDIT_LABEL.name,
+          message: `姓名与该身份证号登记的教师姓名「${t.name}」不一致`,
+        });
       }
       const key = `${t.id}:${r.dedupeKey}`;
       const earlier = first.get(key);
       if (earlier !== undefined) {
         const what = r.certificateNumber ? `证书编号 ${r.certificateNumber}` : `${r.programName}（${r.date}）`;
-        errors.push({ row: r.row, column: r.certificateNumber ? CREDIT_LABEL.certificateNumber : CREDIT_LABEL.programName, message: `与第 ${earlier} 行是同一教师的同一培训（${what}），请删除重复行` });
+        errors.push({
+          row: r.row,
+          column: r.certificateNumber ? CREDIT_LABEL.certificateNumber : CREDIT_LABEL.programName,
+          message: `与第 ${earlier} 行是同一教师的同一培训（${what}），请删除重复行`,
+        });
       } else first.set(key, r.row);
     }
     return errors;
   }
 
-  private async write(em: EntityManager, actor: Actor, rows: CreditRow[], teachers: Map<string, { id: number; name: string }>): Promise<ExternalCreditImportResultDto> {
+  private async write(
+    em: EntityManager,
+    actor: Actor,
+    rows: CreditRow[],
+    teachers: Map<string, { id: number; name: string }>,
+  ): Promise<ExternalCreditImportResultDto> {
     const now = new Date();
     const wanted = rows.map((r) => ({ ...r, teacherId: teachers.get(r.idNumber)!.id }));
     const existing = new Map<string, ExternalCredit>();
@@ -91,15 +124,37 @@ export class ExternalCreditImportService {
     const fresh: Partial<ExternalCredit>[] = [];
     for (const r of wanted) {
       const old = existing.get(`${r.teacherId}:${r.dedupeKey}`);
-      const fields = { programName: r.programName, organiser: r.organiser, hours: r.hours, creditDate: r.date, certificateNumber: r.certificateNumber };
+      const fields = {
+        programName: r.programName,
+        organiser: r.organiser,
+        hours: r.hours,
+        creditDate: r.date,
+        certificateNumber: r.certificateNumber,
+      };
       if (!old) {
-        fresh.push({ teacherId: r.teacherId, dedupeKey: r.dedupeKey, ...fields, importedById: actor.userId || null, createdAt: now, updatedAt: now });
+        fresh.push({
+          teacherId: r.teacherId,
+          dedupeKey: r.dedupeKey,
+          ...fields,
+          importedById: actor.userId || null,
+          createdAt: now,
+          updatedAt: now,
+        });
         continue;
       }
-      const same = sameText(old.programName, fields.programName) && sameText(old.organiser, fields.organiser) && Number(old.hours) === fields.hours && sameText(old.creditDate, fields.creditDate) && sameText(old.certificateNumber, fields.certificateNumber);
+      const same =
+        sameText(old.programName, fields.programName) &&
+        sameText(old.organiser, fields.organiser) &&
+        Number(old.hours) === fields.hours &&
+        sameText(old.creditDate, fields.creditDate) &&
+        sameText(old.certificateNumber, fields.certificateNumber);
       if (same) unchanged++;
       else {
-        await em.update(ExternalCredit, { id: old.id }, { ...fields, importedById: actor.userId || null, updatedAt: now });
+        await em.update(
+          ExternalCredit,
+          { id: old.id },
+          { ...fields, importedById: actor.userId || null, updatedAt: now },
+        );
         updated++;
       }
     }

@@ -21,16 +21,69 @@ export interface CreditColumn extends ImportColumn<CreditKey> {
 
 /** The import template's columns, in order. */
 export const CREDIT_COLUMNS: readonly CreditColumn[] = [
-  { key: 'name', label: '姓名', aliases: ['教师姓名'], required: false, width: 12, hint: '选填；填写时须与身份证号登记的教师姓名一致' },
-  { key: 'idNumber', label: '身份证号', aliases: ['身份证号码', '公民身份号码'], required: true, text: true, width: 22, hint: '18 位，须为系统中已登记的教师（县区只能导入本县区教师）；请以文本格式填写' },
-  { key: 'programName', label: '培训项目名称', aliases: ['培训项目', '项目名称', '培训名称'], required: true, width: 36, hint: '不超过 200 个字' },
-  { key: 'organiser', label: '主办单位', aliases: ['组织单位', '培训机构', '主办机构', '培训单位'], required: true, width: 24, hint: '不超过 100 个字' },
-  { key: 'hours', label: '学时', aliases: ['学分', '学时（学分）', '学时(学分)', '培训学时'], required: true, width: 8, hint: '大于 0、不超过 1000 的数，最多一位小数；1 学时 = 1 学分' },
-  { key: 'date', label: '培训日期', aliases: ['日期', '结业日期', '培训结束日期', '完成日期'], required: true, width: 14, hint: '培训结束的日期，如 2020-10-20；学时计入该日期所在年度；不能晚于今天' },
-  { key: 'certificateNumber', label: '证书编号', aliases: ['证书号', '结业证书编号'], required: false, text: true, width: 22, hint: '选填，不超过 60 个字；同一教师同一证书编号再次导入时更新原记录' },
+  {
+    key: 'name',
+    label: '姓名',
+    aliases: ['教师姓名'],
+    required: false,
+    width: 12,
+    hint: '选填；填写时须与身份证号登记的教师姓名一致',
+  },
+  {
+    key: 'idNumber',
+    label: '身份证号',
+    aliases: ['身份证号码', '公民身份号码'],
+    required: true,
+    text: true,
+    width: 22,
+    hint: '18 位，须为系统中已登记的教师（县区只能导入本县区教师）；请以文本格式填写',
+  },
+  {
+    key: 'programName',
+    label: '培训项目名称',
+    aliases: ['培训项目', '项目名称', '培训名称'],
+    required: true,
+    width: 36,
+    hint: '不超过 200 个字',
+  },
+  {
+    key: 'organiser',
+    label: '主办单位',
+    aliases: ['组织单位', '培训机构', '主办机构', '培训单位'],
+    required: true,
+    width: 24,
+    hint: '不超过 100 个字',
+  },
+  {
+    key: 'hours',
+    label: '学时',
+    aliases: ['学分', '学时（学分）', '学时(学分)', '培训学时'],
+    required: true,
+    width: 8,
+    hint: '大于 0、不超过 1000 的数，最多一位小数；1 学时 = 1 学分',
+  },
+  {
+    key: 'date',
+    label: '培训日期',
+    aliases: ['日期', '结业日期', '培训结束日期', '完成日期'],
+    required: true,
+    width: 14,
+    hint: '培训结束的日期，如 2020-10-20；学时计入该日期所在年度；不能晚于今天',
+  },
+  {
+    key: 'certificateNumber',
+    label: '证书编号',
+    aliases: ['证书号', '结业证书编号'],
+    required: false,
+    text: true,
+    width: 22,
+    hint: '选填，不超过 60 个字；同一教师同一证书编号再次导入时更新原记录',
+  },
 ];
 
-export const CREDIT_LABEL: Record<CreditKey, string> = Object.fromEntries(CREDIT_COLUMNS.map((c) => [c.key, c.label])) as Record<CreditKey, string>;
+export const CREDIT_LABEL: Record<CreditKey, string> = Object.fromEntries(
+  CREDIT_COLUMNS.map((c) => [c.key, c.label]),
+) as Record<CreditKey, string>;
 
 /** A valid row: who (by 身份证号), what, when, how many hours, and its dedupe key. */
 export interface CreditRow {
@@ -71,7 +124,8 @@ function isoDate(y: number, m: number, d: number): string | null {
 export function parseDateCell(c: SheetCell): string | null {
   if (c.kind === 'date') return isoDate(c.d.getUTCFullYear(), c.d.getUTCMonth() + 1, c.d.getUTCDate());
   if (c.kind === 'number') {
-    if (Number.isInteger(c.n) && c.n >= 19000101 && c.n <= 21001231) return isoDate(Math.floor(c.n / 10000), Math.floor(c.n / 100) % 100, c.n % 100);
+    if (Number.isInteger(c.n) && c.n >= 19000101 && c.n <= 21001231)
+      return isoDate(Math.floor(c.n / 10000), Math.floor(c.n / 100) % 100, c.n % 100);
     if (Number.isInteger(c.n) && c.n > 0 && c.n < 80000) {
       const d = new Date(Date.UTC(1899, 11, 30) + c.n * 86_400_000);
       return isoDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
@@ -93,7 +147,11 @@ export function dedupeKeyOf(certificateNumber: string | null, programName: strin
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Turns the cells of one data row into a credit, or the reasons it cannot be one. */
-export function parseCreditRow(rowNo: number, cells: Partial<Record<CreditKey, SheetCell>>, today: string): { row?: CreditRow; errors: RowError[] } {
+export function parseCreditRow(
+  rowNo: number,
+  cells: Partial<Record<CreditKey, SheetCell>>,
+  today: string,
+): { row?: CreditRow; errors: RowError[] } {
   const errors: RowError[] = [];
   const fail = (key: CreditKey, message: string) => {
     errors.push({ row: rowNo, column: CREDIT_LABEL[key], message });
@@ -108,7 +166,11 @@ export function parseCreditRow(rowNo: number, cells: Partial<Record<CreditKey, S
     if (c.kind === 'blank') return required ? fail(key, `${CREDIT_LABEL[key]}不能为空`) : undefined;
     if (c.kind === 'error') return fail(key, `${CREDIT_LABEL[key]}单元格是错误值（如 #N/A），请改为实际内容`);
     if (c.kind === 'date') return fail(key, `${CREDIT_LABEL[key]}应填写文本，不能是日期`);
-    if (c.kind === 'number' && !Number.isSafeInteger(c.n) && Number.isInteger(c.n)) return fail(key, `${CREDIT_LABEL[key]}被保存为数字，超过 15 位的数字会丢失末尾几位；请将该列设置为文本格式后重新填写`);
+    if (c.kind === 'number' && !Number.isSafeInteger(c.n) && Number.isInteger(c.n))
+      return fail(
+        key,
+        `${CREDIT_LABEL[key]}被保存为数字，超过 15 位的数字会丢失末尾几位；请将该列设置为文本格式后重新填写`,
+      );
     const t = c.kind === 'number' ? String(c.n) : c.text;
     if (CONTROL.test(t)) return fail(key, `${CREDIT_LABEL[key]}含有不允许的字符`);
     if ([...t].length > max) return fail(key, `${CREDIT_LABEL[key]}不能超过 ${max} 个字`);
@@ -155,7 +217,17 @@ export function parseCreditRow(rowNo: number, cells: Partial<Record<CreditKey, S
   if (errors.length) return { errors };
   return {
     errors,
-    row: { row: rowNo, name, idNumber: idNumber!, programName: programName!, organiser: organiser!, hours: hours!, date: date!, certificateNumber, dedupeKey: dedupeKeyOf(certificateNumber, programName!, date!) },
+    row: {
+      row: rowNo,
+      name,
+      idNumber: idNumber!,
+      programName: programName!,
+      organiser: organiser!,
+      hours: hours!,
+      date: date!,
+      certificateNumber,
+      dedupeKey: dedupeKeyOf(certificateNumber, programName!, date!),
+    },
   };
 }
 
@@ -164,9 +236,17 @@ export function parseCreditRow(rowNo: number, cells: Partial<Record<CreditKey, S
  * by its cells within the first 20 rows, blank rows skipped, rows numbered as Excel shows them;
  * later sheets are ignored). Styles are read so that date cells arrive as dates.
  */
-export async function readCreditSheet(source: Readable, today: string): Promise<{ rows: CreditRow[]; errors: RowError[] }> {
-  const { rows, errors, header } = await walkSheet(source, LAYOUT, (rowNo, cells) => parseCreditRow(rowNo, cells, today));
-  if (!header) throw invalidSheet(`未找到表头：表格前 ${HEADER_SEARCH_ROWS} 行中须有一行包含「身份证号」「培训项目名称」「主办单位」「学时」「培训日期」等列名（可下载导入模板）`);
+export async function readCreditSheet(
+  source: Readable,
+  today: string,
+): Promise<{ rows: CreditRow[]; errors: RowError[] }> {
+  const { rows, errors, header } = await walkSheet(source, LAYOUT, (rowNo, cells) =>
+    parseCreditRow(rowNo, cells, today),
+  );
+  if (!header)
+    throw invalidSheet(
+      `未找到表头：表格前 ${HEADER_SEARCH_ROWS} 行中须有一行包含「身份证号」「培训项目名称」「主办单位」「学时」「培训日期」等列名（可下载导入模板）`,
+    );
   if (!rows.length && !errors.length) throw invalidSheet('表格中没有学时数据');
   return { rows, errors };
 }

@@ -25,7 +25,8 @@ export async function buildCreditTemplate(): Promise<Buffer> {
   ws.getCell(1, 1).font = { bold: true, size: 16 };
   ws.getCell(1, 1).alignment = { horizontal: 'center' };
   ws.mergeCells(2, 1, 2, last);
-  ws.getCell(2, 1).value = '说明：身份证号、培训项目名称、主办单位、学时、培训日期为必填；身份证号请按文本填写；同一教师的同一证书编号（无证书编号时为同一项目名称和日期）再次导入时更新原记录，不会重复计入。详见「填写说明」工作表。';
+  ws.getCell(2, 1).value =
+    '说明：身份证号、培训项目名称、主办单位、学时、培训日期为必填；身份证号请按文本填写；同一教师的同一证书编号（无证书编号时为同一项目名称和日期）再次导入时更新原记录，不会重复计入。详见「填写说明」工作表。';
   ws.getCell(2, 1).alignment = { wrapText: true, vertical: 'top' };
   ws.getCell(2, 1).font = { color: { argb: 'FFC00000' } };
   ws.getRow(2).height = 36;
@@ -48,6 +49,7 @@ export async function buildCreditTemplate(): Promise<Buffer> {
     '2. 县区只能导入本县区教师的学时；市级可导入全市教师的学时。',
     '3. 全部行校验通过才会导入；任何一行有误都不会导入，并列出所有出错的行号、列名和原因。',
     '4. 表头可以在第 1–20 行中的任意一行，表头上方可以有标题行。',
-  ]) help.addRow([note]);
+  ])
+    help.addRow([note]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

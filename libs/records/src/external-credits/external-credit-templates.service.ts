@@ -9,6 +9,10 @@ export class ExternalCreditTemplates {
 
   async template(): Promise<Download<Buffer>> {
     this.bytes ??= buildCreditTemplate();
-    return { body: await this.bytes, type: XLSX_MIME, disposition: attachment('external-credit-template.xlsx', '校外学时导入模板.xlsx') };
+    return {
+      body: await this.bytes,
+      type: XLSX_MIME,
+      disposition: attachment('external-credit-template.xlsx', '校外学时导入模板.xlsx'),
+    };
   }
 }

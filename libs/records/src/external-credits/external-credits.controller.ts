@@ -1,5 +1,14 @@
 import { Controller, Get, HttpCode, Post, Req, StreamableFile } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Actor, CurrentActor, Roles, XLSX_MIME, xlsxUpload } from '@shipei/core';
 import type { FastifyRequest } from 'fastify';
 import { CreditImportInvalidDto, ExternalCreditImportResultDto } from './dto/external-credit.dto';
@@ -18,9 +27,14 @@ export class ExternalCreditsController {
   @Post('import')
   @HttpCode(200)
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
-  @ApiOperation({ summary: '从 Excel（.xlsx，字段 file）导入校外培训学时：全部行通过才写入；同一教师同一证书编号（或同一项目与日期）再次导入时更新，不重复计入；县区仅本县区教师' })
+  @ApiOperation({
+    summary:
+      '从 Excel（.xlsx，字段 file）导入校外培训学时：全部行通过才写入；同一教师同一证书编号（或同一项目与日期）再次导入时更新，不重复计入；县区仅本县区教师',
+  })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiBody({
+    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+  })
   @ApiOkResponse({ type: ExternalCreditImportResultDto })
   @ApiBadRequestResponse({ type: CreditImportInvalidDto, description: 'IMPORT_INVALID：逐行列出错误，未写入任何数据' })
   async import(@CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<ExternalCreditImportResultDto> {

@@ -39,7 +39,8 @@ export class Records1764374450000 implements MigrationInterface {
         foreignKeys: [fk(['teacherId'], 'teacher'), fk(['importedById'], 'user_account')],
       }),
     );
-    if (isMysql(q)) await q.query(`ALTER TABLE \`external_credit\` ADD CONSTRAINT \`${HOURS_CHECK.name}\` CHECK (\`hours\` > 0)`);
+    if (isMysql(q))
+      await q.query(`ALTER TABLE \`external_credit\` ADD CONSTRAINT \`${HOURS_CHECK.name}\` CHECK (\`hours\` > 0)`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -23,8 +23,12 @@ export function attachment(asciiName: string, utf8Name: string): string {
  * characters or control characters, not starting with a dot, at most `max` characters.
  */
 export function safeFileName(name: string, max = 80): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = name.replace(/[\\/:*?"<>|\u0000-\u001f\u007f]/g, '_').replace(/\s+/g, ' ').trim().replace(/^\.+/, '_');
+  const cleaned = name
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\\/:*?"<>|\u0000-\u001f\u007f]/g, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\.+/, '_');
   const chars = [...cleaned];
   return (chars.length > max ? chars.slice(0, max).join('') : cleaned) || '_';
 }

@@ -83,7 +83,11 @@ export class ReportPdf {
     this.y += h + 6;
     if (subtitle) {
       this.doc.font(REGULAR).fontSize(10).fillColor('#444444');
-      this.doc.text(this.fit(subtitle, CONTENT_WIDTH), MARGIN, this.y, { width: CONTENT_WIDTH, align: 'center', lineBreak: false });
+      this.doc.text(this.fit(subtitle, CONTENT_WIDTH), MARGIN, this.y, {
+        width: CONTENT_WIDTH,
+        align: 'center',
+        lineBreak: false,
+      });
       this.y += 18;
     }
     this.doc.fillColor('#000000');
@@ -132,7 +136,11 @@ export class ReportPdf {
       this.doc.fillColor('#000000').font(BOLD).fontSize(9);
       let x = MARGIN;
       columns.forEach((c, i) => {
-        this.doc.text(this.fit(c.header, widths[i] - 6), x + 3, this.y + 5, { width: widths[i] - 6, align: 'center', lineBreak: false });
+        this.doc.text(this.fit(c.header, widths[i] - 6), x + 3, this.y + 5, {
+          width: widths[i] - 6,
+          align: 'center',
+          lineBreak: false,
+        });
         x += widths[i];
       });
       this.line(this.y);
@@ -145,7 +153,10 @@ export class ReportPdf {
     this.doc.font(REGULAR).fontSize(9);
     for (const row of rows) {
       // Cells wrap within their column; the row is as tall as its tallest cell.
-      const height = Math.max(headerHeight, ...row.map((text, i) => (text ? this.doc.heightOfString(text, { width: widths[i] - 6 }) + 9 : 0)));
+      const height = Math.max(
+        headerHeight,
+        ...row.map((text, i) => (text ? this.doc.heightOfString(text, { width: widths[i] - 6 }) + 9 : 0)),
+      );
       if (this.ensure(height)) {
         header();
         this.doc.font(REGULAR).fontSize(9);
@@ -163,7 +174,12 @@ export class ReportPdf {
   }
 
   private line(y: number): void {
-    this.doc.lineWidth(0.5).strokeColor('#999999').moveTo(MARGIN, y).lineTo(MARGIN + CONTENT_WIDTH, y).stroke();
+    this.doc
+      .lineWidth(0.5)
+      .strokeColor('#999999')
+      .moveTo(MARGIN, y)
+      .lineTo(MARGIN + CONTENT_WIDTH, y)
+      .stroke();
   }
 
   /** Numbers the pages ("第 n 页 / 共 m 页" and an optional left footer) and returns the PDF. */
@@ -174,7 +190,11 @@ export class ReportPdf {
       this.doc.font(REGULAR).fontSize(8.5).fillColor('#555555');
       const y = A4.height - MARGIN - 8;
       if (footer) this.doc.text(this.fit(footer, CONTENT_WIDTH / 2), MARGIN, y, { lineBreak: false });
-      this.doc.text(`第 ${i + 1} 页 / 共 ${range.count} 页`, MARGIN, y, { width: CONTENT_WIDTH, align: 'right', lineBreak: false });
+      this.doc.text(`第 ${i + 1} 页 / 共 ${range.count} 页`, MARGIN, y, {
+        width: CONTENT_WIDTH,
+        align: 'right',
+        lineBreak: false,
+      });
     }
     this.doc.end();
     await this.finished;

@@ -29,7 +29,9 @@ describe('reproducible zip and xlsx', () => {
     const date = new Date('2019-07-16T00:00:00Z');
     const [x, y] = await Promise.all([normaliseXlsx(first, date), normaliseXlsx(second, date)]);
     expect(x.equals(y)).toBe(true);
-    const core = readZipEntries(x).find((e) => e.name === 'docProps/core.xml')!.data.toString();
+    const core = readZipEntries(x)
+      .find((e) => e.name === 'docProps/core.xml')!
+      .data.toString();
     expect(core).toContain('>2019-07-16T00:00:00Z</dcterms:created>');
     expect(core).toContain('>2019-07-16T00:00:00Z</dcterms:modified>');
     const wb = new ExcelJS.Workbook();

@@ -9,7 +9,8 @@ const GENDER = { M: '男', F: '女' } as const;
 const yesNo = (met: boolean, inProgress: boolean) => (met ? '达标' : inProgress ? '未达标（进行中）' : '未达标');
 const percent = (rate: number | null) => (rate === null ? '' : `${(Math.round(rate * 10000) / 100).toFixed(2)}%`);
 const hours = (h: number | null) => (h === null ? '' : String(h));
-const certificates = (list: FileCertificateDto[]) => list.map((c) => (c.status === 'VALID' ? c.number : `${c.number}（${c.statusLabel}）`)).join('、');
+const certificates = (list: FileCertificateDto[]) =>
+  list.map((c) => (c.status === 'VALID' ? c.number : `${c.number}（${c.statusLabel}）`)).join('、');
 
 function facts(f: TeacherFileDto): [string, string][] {
   const t = f.teacher;
@@ -48,14 +49,43 @@ export async function teacherFileWorkbook(f: TeacherFileDto): Promise<Buffer> {
   const wb = newWorkbook(generated, `${f.teacher.name} 教师培训档案`);
   const name = f.teacher.name;
 
-  addTableSheet(wb, '基本信息', `${name} 教师培训档案（一人一档）`, [{ header: '项目', width: 16 }, { header: '内容', width: 48 }], [...facts(f), ['学时要求', f.requirement.note], ['学时周期起始年', String(f.requirement.cycleStartYear)], ['生成时间', shanghaiDateTime(generated)]]);
+  addTableSheet(
+    wb,
+    '基本信息',
+    `${name} 教师培训档案（一人一档）`,
+    [
+      { header: '项目', width: 16 },
+      { header: '内容', width: 48 },
+    ],
+    [
+      ...facts(f),
+      ['学时要求', f.requirement.note],
+      ['学时周期起始年', String(f.requirement.cycleStartYear)],
+      ['生成时间', shanghaiDateTime(generated)],
+    ],
+  );
 
   addTableSheet(
     wb,
     '培训记录',
     `${name} 培训记录`,
     TRAINING_COLUMNS,
-    f.trainings.map((t, i) => [i + 1, t.programYear, t.programTitle, t.programKindLabel, t.cohortName ?? '', t.startDate ?? '', t.endDate ?? '', t.statusLabel, t.attendedHours, percent(t.attendanceRate), t.resultLabel ?? '', t.creditHours, t.creditYear, certificates(t.certificates)]),
+    f.trainings.map((t, i) => [
+      i + 1,
+      t.programYear,
+      t.programTitle,
+      t.programKindLabel,
+      t.cohortName ?? '',
+      t.startDate ?? '',
+      t.endDate ?? '',
+      t.statusLabel,
+      t.attendedHours,
+      percent(t.attendanceRate),
+      t.resultLabel ?? '',
+      t.creditHours,
+      t.creditYear,
+      certificates(t.certificates),
+    ]),
   );
 
   const ws = addTableSheet(
@@ -71,12 +101,21 @@ export async function teacherFileWorkbook(f: TeacherFileDto): Promise<Buffer> {
       { header: '差额', width: 10, numFmt: '0.0' },
       { header: '是否达标', width: 18 },
     ],
-    f.years.map((y) => [y.year, y.internalHours, y.externalHours, y.totalHours, y.required, y.shortfall, yesNo(y.met, y.inProgress)]),
+    f.years.map((y) => [
+      y.year,
+      y.internalHours,
+      y.externalHours,
+      y.totalHours,
+      y.required,
+      y.shortfall,
+      yesNo(y.met, y.inProgress),
+    ]),
     `${f.requirement.note}。学时计入班级结束日期（校外培训为培训日期）所在年度。`,
   );
   ws.addRow([]);
   ws.addRow(['五年周期', '合计学时', '要求学时', '差额', '是否达标', '达到年度要求的年数']).font = { bold: true };
-  for (const c of f.cycles) ws.addRow([c.label, c.totalHours, c.required, c.shortfall, yesNo(c.met, c.inProgress), c.yearsMet]);
+  for (const c of f.cycles)
+    ws.addRow([c.label, c.totalHours, c.required, c.shortfall, yesNo(c.met, c.inProgress), c.yearsMet]);
 
   addTableSheet(
     wb,
@@ -94,7 +133,18 @@ export async function teacherFileWorkbook(f: TeacherFileDto): Promise<Buffer> {
       { header: '考核等次', width: 10 },
       { header: '支教证明', width: 20 },
     ],
-    f.placements.map((p) => [p.schemeTitle, p.schemeKindLabel, p.schemeYear, `${p.termStart} 至 ${p.termEnd}`, p.receivingSchoolName, p.statusLabel, p.arrivalDate ?? '', p.endDate ?? '', p.assessment ?? '', certificates(p.certificates)]),
+    f.placements.map((p) => [
+      p.schemeTitle,
+      p.schemeKindLabel,
+      p.schemeYear,
+      `${p.termStart} 至 ${p.termEnd}`,
+      p.receivingSchoolName,
+      p.statusLabel,
+      p.arrivalDate ?? '',
+      p.endDate ?? '',
+      p.assessment ?? '',
+      certificates(p.certificates),
+    ]),
   );
 
   addTableSheet(
@@ -110,7 +160,15 @@ export async function teacherFileWorkbook(f: TeacherFileDto): Promise<Buffer> {
       { header: '证书编号', width: 22, text: true },
       { header: '来源', width: 8 },
     ],
-    f.externalCredits.map((x, i) => [i + 1, x.programName, x.organiser, x.hours, x.date, x.certificateNumber ?? '', '校外']),
+    f.externalCredits.map((x, i) => [
+      i + 1,
+      x.programName,
+      x.organiser,
+      x.hours,
+      x.date,
+      x.certificateNumber ?? '',
+      '校外',
+    ]),
   );
   return workbookBuffer(wb);
 }
@@ -134,7 +192,15 @@ export async function teacherFilePdf(f: TeacherFileDto, fonts: CjkFonts): Promis
       { header: '差额', weight: 1, align: 'right' },
       { header: '是否达标', weight: 1.6, align: 'center' },
     ],
-    f.years.map((y) => [String(y.year), String(y.internalHours), String(y.externalHours), String(y.totalHours), String(y.required), String(y.shortfall), yesNo(y.met, y.inProgress)]),
+    f.years.map((y) => [
+      String(y.year),
+      String(y.internalHours),
+      String(y.externalHours),
+      String(y.totalHours),
+      String(y.required),
+      String(y.shortfall),
+      yesNo(y.met, y.inProgress),
+    ]),
   );
   pdf.table(
     [
@@ -145,7 +211,14 @@ export async function teacherFilePdf(f: TeacherFileDto, fonts: CjkFonts): Promis
       { header: '是否达标', weight: 1.6, align: 'center' },
       { header: '年度达标年数', weight: 1.2, align: 'center' },
     ],
-    f.cycles.map((c) => [c.label, String(c.totalHours), String(c.required), String(c.shortfall), yesNo(c.met, c.inProgress), String(c.yearsMet)]),
+    f.cycles.map((c) => [
+      c.label,
+      String(c.totalHours),
+      String(c.required),
+      String(c.shortfall),
+      yesNo(c.met, c.inProgress),
+      String(c.yearsMet),
+    ]),
   );
 
   pdf.heading('二、培训记录');
@@ -160,7 +233,16 @@ export async function teacherFilePdf(f: TeacherFileDto, fonts: CjkFonts): Promis
       { header: '学时', weight: 0.7, align: 'right' },
       { header: '证书', weight: 1.8 },
     ],
-    f.trainings.map((t) => [String(t.programYear), t.programTitle, t.cohortName ?? '', t.startDate ? `${t.startDate}—${t.endDate ?? ''}` : '', t.resultLabel ?? t.statusLabel, percent(t.attendanceRate), hours(t.creditHours), certificates(t.certificates)]),
+    f.trainings.map((t) => [
+      String(t.programYear),
+      t.programTitle,
+      t.cohortName ?? '',
+      t.startDate ? `${t.startDate}—${t.endDate ?? ''}` : '',
+      t.resultLabel ?? t.statusLabel,
+      percent(t.attendanceRate),
+      hours(t.creditHours),
+      certificates(t.certificates),
+    ]),
   );
 
   pdf.heading('三、人才支持计划');
@@ -173,7 +255,14 @@ export async function teacherFilePdf(f: TeacherFileDto, fonts: CjkFonts): Promis
       { header: '考核', weight: 0.8, align: 'center' },
       { header: '支教证明', weight: 1.4 },
     ],
-    f.placements.map((p) => [p.schemeTitle, `${p.arrivalDate ?? p.termStart}—${p.endDate ?? p.termEnd}`, p.receivingSchoolName, p.statusLabel, p.assessment ?? '', certificates(p.certificates)]),
+    f.placements.map((p) => [
+      p.schemeTitle,
+      `${p.arrivalDate ?? p.termStart}—${p.endDate ?? p.termEnd}`,
+      p.receivingSchoolName,
+      p.statusLabel,
+      p.assessment ?? '',
+      certificates(p.certificates),
+    ]),
   );
 
   pdf.heading('四、校外培训学时（导入）');

@@ -12,7 +12,10 @@ export class TeacherFileController {
   constructor(private readonly files: TeacherFileService) {}
 
   @Get(':id/file')
-  @ApiOperation({ summary: '教师培训档案（一人一档）：历年培训、出勤、结业、学时、证书、支教、校外学时，及年度与五年周期学时达标情况（本人、本县区、市级可见）' })
+  @ApiOperation({
+    summary:
+      '教师培训档案（一人一档）：历年培训、出勤、结业、学时、证书、支教、校外学时，及年度与五年周期学时达标情况（本人、本县区、市级可见）',
+  })
   @ApiOkResponse({ type: TeacherFileDto })
   @ApiNotFoundResponse({ description: '教师不存在或无权查看' })
   file(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<TeacherFileDto> {

@@ -8,9 +8,31 @@ import { maskIdNumber, Teacher } from '@shipei/people';
 import { PROGRAM_KIND_LABELS, ProgramKind } from '@shipei/programs';
 import { PLACEMENT_STATUS_LABELS, PlacementStatus, SCHEME_KIND_LABELS, SchemeKind } from '@shipei/talent-support';
 import { EntityManager } from 'typeorm';
-import { CreditItem, CYCLE_REQUIREMENT, CYCLE_YEARS, REQUIREMENT_NOTE, summariseCredits, YEARLY_REQUIREMENT } from '../credits/credit-rules';
-import { attachment, dateText, decimalValue, Download, PDF_MIME, round1, shanghaiDate, XLSX_MIME } from '../shared/files';
-import { FileCertificateDto, FileExternalCreditDto, FilePlacementDto, FileTrainingDto, TeacherFileDto } from './dto/teacher-file.dto';
+import {
+  CreditItem,
+  CYCLE_REQUIREMENT,
+  CYCLE_YEARS,
+  REQUIREMENT_NOTE,
+  summariseCredits,
+  YEARLY_REQUIREMENT,
+} from '../credits/credit-rules';
+import {
+  attachment,
+  dateText,
+  decimalValue,
+  Download,
+  PDF_MIME,
+  round1,
+  shanghaiDate,
+  XLSX_MIME,
+} from '../shared/files';
+import {
+  FileCertificateDto,
+  FileExternalCreditDto,
+  FilePlacementDto,
+  FileTrainingDto,
+  TeacherFileDto,
+} from './dto/teacher-file.dto';
 import { teacherFilePdf, teacherFileWorkbook } from './teacher-file-documents';
 
 type Raw = Record<string, unknown>;
@@ -28,17 +50,26 @@ export const FILE_SQL = {
     'SELECT e.id AS id, e.programId AS programId, e.cohortId AS cohortId, e.status AS status, e.attendedHours AS attendedHours, e.attendanceRate AS attendanceRate, e.creditHours AS creditHours, ' +
     'p.title AS programTitle, p.kind AS programKind, p.year AS programYear, p.startDate AS programStart, p.endDate AS programEnd, c.name AS cohortName, c.startDate AS cohortStart, c.endDate AS cohortEnd ' +
     'FROM enrolment e INNER JOIN program p ON p.id = e.programId LEFT JOIN cohort c ON c.id = e.cohortId WHERE e.teacherId = ?',
-  certificates: 'SELECT x.id AS id, x.number AS number, x.status AS status, x.kind AS kind, x.sourceType AS sourceType, x.sourceId AS sourceId, x.issueDate AS issueDate FROM certificate x WHERE x.teacherId = ? ORDER BY x.id',
+  certificates:
+    'SELECT x.id AS id, x.number AS number, x.status AS status, x.kind AS kind, x.sourceType AS sourceType, x.sourceId AS sourceId, x.issueDate AS issueDate FROM certificate x WHERE x.teacherId = ? ORDER BY x.id',
   placements:
     'SELECT pl.id AS id, pl.schemeId AS schemeId, pl.status AS status, pl.arrivalDate AS arrivalDate, pl.endDate AS endDate, pl.assessment AS assessment, s.title AS schemeTitle, s.kind AS schemeKind, s.year AS schemeYear, ' +
     's.termStart AS termStart, s.termEnd AS termEnd, rs.name AS receivingSchoolName FROM placement pl INNER JOIN scheme s ON s.id = pl.schemeId INNER JOIN organisation rs ON rs.id = pl.receivingSchoolId WHERE pl.teacherId = ?',
   organisations: 'SELECT o.id AS id, o.name AS name FROM organisation o WHERE o.id IN (?, ?)',
-  externalCredits: 'SELECT xc.id AS id, xc.programName AS programName, xc.organiser AS organiser, xc.hours AS hours, xc.creditDate AS creditDate, xc.certificateNumber AS certificateNumber FROM external_credit xc WHERE xc.teacherId = ? ORDER BY xc.creditDate, xc.id',
+  externalCredits:
+    'SELECT xc.id AS id, xc.programName AS programName, xc.organiser AS organiser, xc.hours AS hours, xc.creditDate AS creditDate, xc.certificateNumber AS certificateNumber FROM external_credit xc WHERE xc.teacherId = ? ORDER BY xc.creditDate, xc.id',
 };
 
 function certificateDto(r: Raw): FileCertificateDto {
   const status = String(r.status) as CertificateStatus;
-  return { id: Number(r.id), number: String(r.number), status, statusLabel: CERTIFICATE_STATUS_LABELS[status] ?? status, kind: String(r.kind), issueDate: dateText(r.issueDate) ?? '' };
+  return {
+    id: Number(r.id),
+    number: String(r.number),
+    status,
+    statusLabel: CERTIFICATE_STATUS_LABELS[status] ?? status,
+    kind: String(r.kind),
+    issueDate: dateText(r.issueDate) ?? '',
+  };
 }
 
 /**
@@ -75,7 +106,8 @@ export class TeacherFileService {
     const teacher: Raw = { ...t, schoolName: orgName(t.schoolId), countyName: orgName(t.countyId) };
     const id = t.id;
 
-    const certsOf = (sourceType: string, sourceId: number) => certificates.filter((c) => c.sourceType === sourceType && Number(c.sourceId) === sourceId).map(certificateDto);
+    const certsOf = (sourceType: string, sourceId: number) =>
+      certificates.filter((c) => c.sourceType === sourceType && Number(c.sourceId) === sourceId).map(certificateDto);
 
     const trainings: (FileTrainingDto & { sortKey: string })[] = enrolments.map((r) => {
       const status = String(r.status) as EnrolmentStatus;
@@ -144,11 +176,17 @@ export class TeacherFileService {
     }));
 
     const items: CreditItem[] = [
-      ...trainings.filter((t) => t.creditYear !== null && t.creditHours > 0).map((t) => ({ year: t.creditYear!, hours: t.creditHours, external: false })),
+      ...trainings
+        .filter((t) => t.creditYear !== null && t.creditHours > 0)
+        .map((t) => ({ year: t.creditYear!, hours: t.creditHours, external: false })),
       ...externalCredits.map((x) => ({ year: Number(x.date.slice(0, 4)), hours: x.hours, external: true })),
     ];
     const now = this.clock.now();
-    const { years, cycles } = summariseCredits(items, Number(shanghaiDate(now).slice(0, 4)), this.config.creditCycleStartYear);
+    const { years, cycles } = summariseCredits(
+      items,
+      Number(shanghaiDate(now).slice(0, 4)),
+      this.config.creditCycleStartYear,
+    );
 
     return {
       teacher: {
@@ -164,7 +202,13 @@ export class TeacherFileService {
         subject: (teacher.subject as string | null) ?? null,
         title: (teacher.title as string | null) ?? null,
       },
-      requirement: { yearly: YEARLY_REQUIREMENT, cycle: CYCLE_REQUIREMENT, cycleYears: CYCLE_YEARS, cycleStartYear: this.config.creditCycleStartYear, note: REQUIREMENT_NOTE },
+      requirement: {
+        yearly: YEARLY_REQUIREMENT,
+        cycle: CYCLE_REQUIREMENT,
+        cycleYears: CYCLE_YEARS,
+        cycleStartYear: this.config.creditCycleStartYear,
+        note: REQUIREMENT_NOTE,
+      },
       trainings: trainings.map(({ sortKey: _sortKey, ...t }) => t),
       placements: placementDtos,
       externalCredits,
@@ -178,13 +222,21 @@ export class TeacherFileService {
   async workbook(actor: Actor, teacherId: number): Promise<Download<Buffer>> {
     const f = await this.file(actor, teacherId);
     const day = f.generatedAt.slice(0, 10).replace(/-/g, '');
-    return { body: await teacherFileWorkbook(f), type: XLSX_MIME, disposition: attachment(`teacher-file-${f.teacher.id}-${day}.xlsx`, `教师培训档案-${f.teacher.name}-${day}.xlsx`) };
+    return {
+      body: await teacherFileWorkbook(f),
+      type: XLSX_MIME,
+      disposition: attachment(`teacher-file-${f.teacher.id}-${day}.xlsx`, `教师培训档案-${f.teacher.name}-${day}.xlsx`),
+    };
   }
 
   /** The file as PDF (same scope as {@link file}). */
   async pdf(actor: Actor, teacherId: number): Promise<Download<Buffer>> {
     const f = await this.file(actor, teacherId);
     const day = f.generatedAt.slice(0, 10).replace(/-/g, '');
-    return { body: await teacherFilePdf(f, await loadCjkFonts()), type: PDF_MIME, disposition: attachment(`teacher-file-${f.teacher.id}-${day}.pdf`, `教师培训档案-${f.teacher.name}-${day}.pdf`) };
+    return {
+      body: await teacherFilePdf(f, await loadCjkFonts()),
+      type: PDF_MIME,
+      disposition: attachment(`teacher-file-${f.teacher.id}-${day}.pdf`, `教师培训档案-${f.teacher.name}-${day}.pdf`),
+    };
   }
 }

@@ -31,8 +31,17 @@ export class TalentSupport1764374430000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'scheme_quota',
-        columns: [col.id(), col.int('schemeId'), col.int('countyId'), col.int('places'), col.int('used', { default: 0 })],
-        indices: [index('uq_scheme_quota_county', ['schemeId', 'countyId'], true), index('idx_scheme_quota_county', ['countyId'])],
+        columns: [
+          col.id(),
+          col.int('schemeId'),
+          col.int('countyId'),
+          col.int('places'),
+          col.int('used', { default: 0 }),
+        ],
+        indices: [
+          index('uq_scheme_quota_county', ['schemeId', 'countyId'], true),
+          index('idx_scheme_quota_county', ['countyId']),
+        ],
         foreignKeys: [fk(['schemeId'], 'scheme'), fk(['countyId'], 'organisation')],
       }),
     );

@@ -24,7 +24,12 @@ function asDate(d: string | Date): string {
  * Asia/Shanghai). For enrolment: a teacher away on a placement should not be put in a training
  * cohort during their service term, so it warns the office. No actor: the caller scopes.
  */
-export async function placementConflicts(em: EntityManager, teacherIds: number[], from: string | Date, to: string | Date): Promise<PlacementConflict[]> {
+export async function placementConflicts(
+  em: EntityManager,
+  teacherIds: number[],
+  from: string | Date,
+  to: string | Date,
+): Promise<PlacementConflict[]> {
   const f = asDate(from);
   const t = asDate(to);
   const ids = [...new Set(teacherIds.filter((id) => Number.isSafeInteger(id)))];
@@ -39,12 +44,22 @@ export async function placementConflicts(em: EntityManager, teacherIds: number[]
       .andWhere('s.termStart <= :to AND s.termEnd >= :from', { from: f, to: t })
       .getMany();
     if (!rows.length) continue;
-    const schemes = new Map((await em.find(Scheme, { where: { id: In([...new Set(rows.map((r) => r.schemeId))]) } })).map((s) => [s.id, s]));
+    const schemes = new Map(
+      (await em.find(Scheme, { where: { id: In([...new Set(rows.map((r) => r.schemeId))]) } })).map((s) => [s.id, s]),
+    );
     for (const p of rows) {
       const s = schemes.get(p.schemeId)!;
       const serviceFrom = p.arrivalDate && p.arrivalDate > s.termStart ? p.arrivalDate : s.termStart;
       if (serviceFrom > t || s.termEnd < f) continue;
-      out.push({ teacherId: p.teacherId, placementId: p.id, schemeId: s.id, schemeTitle: s.title, status: p.status, serviceFrom, serviceTo: s.termEnd });
+      out.push({
+        teacherId: p.teacherId,
+        placementId: p.id,
+        schemeId: s.id,
+        schemeTitle: s.title,
+        status: p.status,
+        serviceFrom,
+        serviceTo: s.termEnd,
+      });
     }
   }
   return out.sort((a, b) => a.teacherId - b.teacherId);

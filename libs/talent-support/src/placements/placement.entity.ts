@@ -2,7 +2,14 @@ import { Organisation, Teacher } from '@shipei/people';
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Scheme } from '../schemes/scheme.entity';
 
-export const PLACEMENT_STATUSES = ['NOMINATED', 'APPROVED', 'REJECTED', 'IN_SERVICE', 'COMPLETED', 'TERMINATED'] as const;
+export const PLACEMENT_STATUSES = [
+  'NOMINATED',
+  'APPROVED',
+  'REJECTED',
+  'IN_SERVICE',
+  'COMPLETED',
+  'TERMINATED',
+] as const;
 export type PlacementStatus = (typeof PLACEMENT_STATUSES)[number];
 export const PLACEMENT_STATUS_LABELS: Record<PlacementStatus, string> = {
   NOMINATED: '已推荐',

@@ -3,7 +3,14 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Actor, CurrentActor, IdPipe, Page, Roles } from '@shipei/core';
 import { EntityManager } from 'typeorm';
-import { AllPlacementsQuery, ArrivePlacementDto, CompletePlacementDto, PlacementDto, RejectPlacementDto, TerminatePlacementDto } from './dto/placement.dto';
+import {
+  AllPlacementsQuery,
+  ArrivePlacementDto,
+  CompletePlacementDto,
+  PlacementDto,
+  RejectPlacementDto,
+  TerminatePlacementDto,
+} from './dto/placement.dto';
 import { PlacementsService } from './placements.service';
 
 const ILLEGAL = '当前状态不允许此操作 → 409 ILLEGAL_TRANSITION。';
@@ -46,7 +53,11 @@ export class PlacementsController {
   @Roles('CITY_ADMIN')
   @ApiOperation({ summary: '市级审核不通过（须填原因；名额退回县区）', description: ILLEGAL })
   @ApiOkResponse({ type: PlacementDto })
-  reject(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: RejectPlacementDto): Promise<PlacementDto> {
+  reject(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: RejectPlacementDto,
+  ): Promise<PlacementDto> {
     return this.placements.reject(actor, id, dto);
   }
 
@@ -55,25 +66,44 @@ export class PlacementsController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '登记到岗（已审核通过 → 在岗服务）：到岗日期在服务期内且不晚于今天', description: ILLEGAL })
   @ApiOkResponse({ type: PlacementDto })
-  arrive(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: ArrivePlacementDto): Promise<PlacementDto> {
+  arrive(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: ArrivePlacementDto,
+  ): Promise<PlacementDto> {
     return this.placements.arrive(actor, id, dto);
   }
 
   @Post(':id/complete')
   @HttpCode(200)
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
-  @ApiOperation({ summary: '服务期满考核（在岗服务 → 服务期满）：优秀/合格/基本合格/不合格与评语；服务期结束后才能登记（409 TERM_NOT_ENDED）', description: ILLEGAL })
+  @ApiOperation({
+    summary:
+      '服务期满考核（在岗服务 → 服务期满）：优秀/合格/基本合格/不合格与评语；服务期结束后才能登记（409 TERM_NOT_ENDED）',
+    description: ILLEGAL,
+  })
   @ApiOkResponse({ type: PlacementDto })
-  complete(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: CompletePlacementDto): Promise<PlacementDto> {
+  complete(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: CompletePlacementDto,
+  ): Promise<PlacementDto> {
     return this.placements.complete(actor, id, dto);
   }
 
   @Post(':id/terminate')
   @HttpCode(200)
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
-  @ApiOperation({ summary: '提前结束（在岗服务 → 提前结束）：原因与最后在岗日；津贴按实际服务天数折算', description: ILLEGAL })
+  @ApiOperation({
+    summary: '提前结束（在岗服务 → 提前结束）：原因与最后在岗日；津贴按实际服务天数折算',
+    description: ILLEGAL,
+  })
   @ApiOkResponse({ type: PlacementDto })
-  terminate(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: TerminatePlacementDto): Promise<PlacementDto> {
+  terminate(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: TerminatePlacementDto,
+  ): Promise<PlacementDto> {
     return this.placements.terminate(actor, id, dto);
   }
 }

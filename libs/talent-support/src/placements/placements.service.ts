@@ -1,5 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, Actor, ForbiddenError, NOTHING, NotFoundError, Page, PageQuery, pageOf, TransactionRunner } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  ForbiddenError,
+  NOTHING,
+  NotFoundError,
+  Page,
+  PageQuery,
+  pageOf,
+  TransactionRunner,
+} from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { Organisation, Teacher } from '@shipei/people';
 import { EntityManager, QueryFailedError } from 'typeorm';
@@ -9,12 +19,24 @@ import { organisationNames, rulesOf } from '../schemes/schemes.service';
 import { failedRules } from '../selection/selection-rules';
 import { todayInShanghai } from '../stipend/proration';
 import { errors, fieldError, illegalTransition } from '../talent-support.errors';
-import { AllPlacementsQuery, ArrivePlacementDto, CompletePlacementDto, NominatePlacementDto, PlacementDto, PlacementQuery, ReceivingSchoolDto, RejectPlacementDto, ServiceCertificateData, TerminatePlacementDto } from './dto/placement.dto';
+import {
+  AllPlacementsQuery,
+  ArrivePlacementDto,
+  CompletePlacementDto,
+  NominatePlacementDto,
+  PlacementDto,
+  PlacementQuery,
+  ReceivingSchoolDto,
+  RejectPlacementDto,
+  ServiceCertificateData,
+  TerminatePlacementDto,
+} from './dto/placement.dto';
 import { loadContext, placementDtos, stipendOf } from './placement-view';
 import { ACTIVE_STATUSES, Placement, PlacementStatus } from './placement.entity';
 
 function isDuplicateKey(e: unknown): boolean {
-  const code = (e as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (e as { code?: string })?.code;
+  const code =
+    (e as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (e as { code?: string })?.code;
   return e instanceof QueryFailedError && (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE');
 }
 
@@ -36,8 +58,10 @@ export class PlacementsService {
       label: '选派记录',
       scope: (actor, a, mode) => {
         if (actor.role === 'CITY_ADMIN') return null;
-        if (actor.role === 'COUNTY_ADMIN' && actor.countyId) return { where: `${a}.countyId = :pCounty`, params: { pCounty: actor.countyId } };
-        if (actor.role === 'TEACHER' && actor.teacherId && mode === 'read') return { where: `${a}.teacherId = :pSelf`, params: { pSelf: actor.teacherId } };
+        if (actor.role === 'COUNTY_ADMIN' && actor.countyId)
+          return { where: `${a}.countyId = :pCounty`, params: { pCounty: actor.countyId } };
+        if (actor.role === 'TEACHER' && actor.teacherId && mode === 'read')
+          return { where: `${a}.teacherId = :pSelf`, params: { pSelf: actor.teacherId } };
         return NOTHING;
       },
     });
@@ -55,22 +79,43 @@ export class PlacementsService {
     return this.tx.run(async (em) => {
       const scheme = await this.lockSchemeShared(em, actor, schemeId);
       const teacher = await this.access.load<Teacher>(em, actor, 'teacher', dto.teacherId, 'write');
-      const school = await em.findOne(Organisation, { where: { id: dto.receivingSchoolId }, select: { id: true, type: true, receivingSchool: true } });
+      const school = await em.findOne(Organisation, {
+        where: { id: dto.receivingSchoolId },
+        select: { id: true, type: true, receivingSchool: true },
+      });
       if (!school || school.type !== 'SCHOOL') throw new NotFoundError('受援学校');
-      if (!school.receivingSchool) throw fieldError('NOT_RECEIVING_SCHOOL', 'receivingSchoolId', '所选学校不是受援学校');
-      if (school.id === teacher.schoolId) throw fieldError('SAME_SCHOOL', 'receivingSchoolId', '受援学校不能是教师本人所在学校');
+      if (!school.receivingSchool)
+        throw fieldError('NOT_RECEIVING_SCHOOL', 'receivingSchoolId', '所选学校不是受援学校');
+      if (school.id === teacher.schoolId)
+        throw fieldError('SAME_SCHOOL', 'receivingSchoolId', '受援学校不能是教师本人所在学校');
 
-      const reasons = failedRules(rulesOf(scheme), { ...teacher, appraisalsQualified: !!teacher.appraisalsQualified, onProbation: !!teacher.onProbation, specialPost: !!teacher.specialPost }, scheme.termStart);
+      const reasons = failedRules(
+        rulesOf(scheme),
+        {
+          ...teacher,
+          appraisalsQualified: !!teacher.appraisalsQualified,
+          onProbation: !!teacher.onProbation,
+          specialPost: !!teacher.specialPost,
+        },
+        scheme.termStart,
+      );
       if (reasons.length) throw errors.notEligible(reasons);
-      if (await em.findOne(Placement, { where: { activeKey: teacher.id }, select: { id: true } })) throw errors.alreadyPlaced();
+      if (await em.findOne(Placement, { where: { activeKey: teacher.id }, select: { id: true } }))
+        throw errors.alreadyPlaced();
 
       const taken = await em
         .createQueryBuilder()
         .update(SchemeQuota)
         .set({ used: () => 'used + 1' })
-        .where('schemeId = :schemeId AND countyId = :countyId AND used < places', { schemeId, countyId: teacher.countyId })
+        .where('schemeId = :schemeId AND countyId = :countyId AND used < places', {
+          schemeId,
+          countyId: teacher.countyId,
+        })
         .execute();
-      if (!taken.affected) throw errors.quotaFull(!!(await em.findOne(SchemeQuota, { where: { schemeId, countyId: teacher.countyId }, select: { id: true } })));
+      if (!taken.affected)
+        throw errors.quotaFull(
+          !!(await em.findOne(SchemeQuota, { where: { schemeId, countyId: teacher.countyId }, select: { id: true } })),
+        );
 
       const now = new Date();
       let placementId: number;
@@ -92,7 +137,12 @@ export class PlacementsService {
         if (isDuplicateKey(e)) throw errors.alreadyPlaced();
         throw e;
       }
-      await this.audit.record(em, actor, { action: 'nominate', entity: 'placement', entityId: placementId, fields: ['schemeId', 'teacherId', 'receivingSchoolId'] });
+      await this.audit.record(em, actor, {
+        action: 'nominate',
+        entity: 'placement',
+        entityId: placementId,
+        fields: ['schemeId', 'teacherId', 'receivingSchoolId'],
+      });
       return this.get(em, actor, placementId);
     });
   }
@@ -112,7 +162,14 @@ export class PlacementsService {
   }
 
   /** Moves a placement from one of `from` to `to` with `patch`, atomically and audited. */
-  private async transition(actor: Actor, id: number, action: string, from: PlacementStatus[], to: PlacementStatus, build: (p: Placement, s: Scheme, em: EntityManager) => Promise<Partial<Placement>> | Partial<Placement>): Promise<PlacementDto> {
+  private async transition(
+    actor: Actor,
+    id: number,
+    action: string,
+    from: PlacementStatus[],
+    to: PlacementStatus,
+    build: (p: Placement, s: Scheme, em: EntityManager) => Promise<Partial<Placement>> | Partial<Placement>,
+  ): Promise<PlacementDto> {
     return this.tx.run(async (em) => {
       const p = await this.access.load<Placement>(em, actor, 'placement', id, 'write');
       if (!from.includes(p.status)) throw illegalTransition(p.status, action);
@@ -121,14 +178,24 @@ export class PlacementsService {
       const res = await em
         .createQueryBuilder()
         .update(Placement)
-        .set({ ...patch, status: to, activeKey: ACTIVE_STATUSES.includes(to) ? p.teacherId : null, updatedAt: new Date() })
+        .set({
+          ...patch,
+          status: to,
+          activeKey: ACTIVE_STATUSES.includes(to) ? p.teacherId : null,
+          updatedAt: new Date(),
+        })
         .where('id = :id AND status = :status', { id, status: p.status })
         .execute();
       if (!res.affected) {
         const now = await em.findOneByOrFail(Placement, { id });
         throw illegalTransition(now.status, action);
       }
-      await this.audit.record(em, actor, { action, entity: 'placement', entityId: id, fields: ['status', ...Object.keys(patch)] });
+      await this.audit.record(em, actor, {
+        action,
+        entity: 'placement',
+        entityId: id,
+        fields: ['status', ...Object.keys(patch)],
+      });
       return this.get(em, actor, id);
     });
   }
@@ -146,7 +213,12 @@ export class PlacementsService {
   async reject(actor: Actor, id: number, dto: RejectPlacementDto): Promise<PlacementDto> {
     this.requireCity(actor);
     return this.transition(actor, id, 'reject', ['NOMINATED'], 'REJECTED', async (p, _s, em) => {
-      await em.createQueryBuilder().update(SchemeQuota).set({ used: () => 'used - 1' }).where('schemeId = :s AND countyId = :c AND used > 0', { s: p.schemeId, c: p.countyId }).execute();
+      await em
+        .createQueryBuilder()
+        .update(SchemeQuota)
+        .set({ used: () => 'used - 1' })
+        .where('schemeId = :s AND countyId = :c AND used > 0', { s: p.schemeId, c: p.countyId })
+        .execute();
       return { decidedAt: new Date(), rejectionReason: dto.reason };
     });
   }
@@ -154,14 +226,20 @@ export class PlacementsService {
   /** Arrival at the receiving school: a date within the term and not in the future. */
   async arrive(actor: Actor, id: number, dto: ArrivePlacementDto, today = todayInShanghai()): Promise<PlacementDto> {
     return this.transition(actor, id, 'arrive', ['APPROVED'], 'IN_SERVICE', (_p, s) => {
-      if (dto.arrivalDate < s.termStart || dto.arrivalDate > s.termEnd) throw fieldError('DATE_OUTSIDE_TERM', 'arrivalDate', `到岗日期须在服务期内（${s.termStart} 至 ${s.termEnd}）`);
+      if (dto.arrivalDate < s.termStart || dto.arrivalDate > s.termEnd)
+        throw fieldError('DATE_OUTSIDE_TERM', 'arrivalDate', `到岗日期须在服务期内（${s.termStart} 至 ${s.termEnd}）`);
       if (dto.arrivalDate > today) throw fieldError('DATE_IN_FUTURE', 'arrivalDate', '到岗日期不能晚于今天');
       return { arrivalDate: dto.arrivalDate };
     });
   }
 
   /** Completion of the term with an assessment; only once the term has ended. Service runs to the term's end. */
-  async complete(actor: Actor, id: number, dto: CompletePlacementDto, today = todayInShanghai()): Promise<PlacementDto> {
+  async complete(
+    actor: Actor,
+    id: number,
+    dto: CompletePlacementDto,
+    today = todayInShanghai(),
+  ): Promise<PlacementDto> {
     return this.transition(actor, id, 'complete', ['IN_SERVICE'], 'COMPLETED', (_p, s) => {
       if (today < s.termEnd) throw errors.termNotEnded(s.termEnd);
       return { endDate: s.termEnd, assessment: dto.assessment, assessmentComment: dto.comment };
@@ -169,9 +247,19 @@ export class PlacementsService {
   }
 
   /** Early return: `date` is the last day in service (inclusive). */
-  async terminate(actor: Actor, id: number, dto: TerminatePlacementDto, today = todayInShanghai()): Promise<PlacementDto> {
+  async terminate(
+    actor: Actor,
+    id: number,
+    dto: TerminatePlacementDto,
+    today = todayInShanghai(),
+  ): Promise<PlacementDto> {
     return this.transition(actor, id, 'terminate', ['IN_SERVICE'], 'TERMINATED', (p, s) => {
-      if (dto.date < p.arrivalDate! || dto.date > s.termEnd) throw fieldError('DATE_OUTSIDE_SERVICE', 'date', `最后在岗日须在到岗日期（${p.arrivalDate}）与服务期末（${s.termEnd}）之间`);
+      if (dto.date < p.arrivalDate! || dto.date > s.termEnd)
+        throw fieldError(
+          'DATE_OUTSIDE_SERVICE',
+          'date',
+          `最后在岗日须在到岗日期（${p.arrivalDate}）与服务期末（${s.termEnd}）之间`,
+        );
       if (dto.date > today) throw fieldError('DATE_IN_FUTURE', 'date', '最后在岗日不能晚于今天');
       return { endDate: dto.date, terminationReason: dto.reason };
     });
@@ -194,8 +282,24 @@ export class PlacementsService {
     return pageOf(await placementDtos(em, rows), total, q);
   }
 
-  async listForScheme(em: EntityManager, actor: Actor, schemeId: number, q: PlacementQuery): Promise<Page<PlacementDto>> {
-    return this.list(em, actor, Object.assign(new AllPlacementsQuery(), { page: q.page, pageSize: q.pageSize, countyId: q.countyId, status: q.status, teacherId: q.teacherId, schemeId }));
+  async listForScheme(
+    em: EntityManager,
+    actor: Actor,
+    schemeId: number,
+    q: PlacementQuery,
+  ): Promise<Page<PlacementDto>> {
+    return this.list(
+      em,
+      actor,
+      Object.assign(new AllPlacementsQuery(), {
+        page: q.page,
+        pageSize: q.pageSize,
+        countyId: q.countyId,
+        status: q.status,
+        teacherId: q.teacherId,
+        schemeId,
+      }),
+    );
   }
 
   /**
@@ -210,8 +314,20 @@ export class PlacementsService {
       skip: q.offset,
       take: q.pageSize,
     });
-    const names = await organisationNames(em, rows.map((r) => r.countyId ?? 0));
-    return pageOf(rows.map((r) => ({ id: r.id, name: r.name, countyId: r.countyId ?? 0, countyName: names.get(r.countyId ?? 0) ?? '' })), total, q);
+    const names = await organisationNames(
+      em,
+      rows.map((r) => r.countyId ?? 0),
+    );
+    return pageOf(
+      rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        countyId: r.countyId ?? 0,
+        countyName: names.get(r.countyId ?? 0) ?? '',
+      })),
+      total,
+      q,
+    );
   }
 
   /**

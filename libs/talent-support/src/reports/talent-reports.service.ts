@@ -8,7 +8,14 @@ import { SchemeQuota } from '../schemes/scheme-quota.entity';
 import { Scheme, SCHEME_KIND_LABELS } from '../schemes/scheme.entity';
 import { organisationNames } from '../schemes/schemes.service';
 import { inclusiveDays, prorate, termMonths, todayInShanghai } from '../stipend/proration';
-import { SchemeDashboardCountyDto, SchemeDashboardDto, SchemeDashboardFiguresDto, StipendLedgerCountyDto, StipendLedgerDto, StipendLedgerRowDto } from './dto/report.dto';
+import {
+  SchemeDashboardCountyDto,
+  SchemeDashboardDto,
+  SchemeDashboardFiguresDto,
+  StipendLedgerCountyDto,
+  StipendLedgerDto,
+  StipendLedgerRowDto,
+} from './dto/report.dto';
 import { buildWorkbook, SheetColumn } from './xlsx';
 
 export interface ExportFile {
@@ -26,7 +33,16 @@ const STATUS_FIELD: Partial<Record<PlacementStatus, keyof SchemeDashboardFigures
 };
 
 function emptyFigures(places: number): SchemeDashboardFiguresDto {
-  return { places, nominated: 0, approved: 0, inService: 0, completed: 0, terminated: 0, rejected: 0, stipendDueFen: 0 };
+  return {
+    places,
+    nominated: 0,
+    approved: 0,
+    inService: 0,
+    completed: 0,
+    terminated: 0,
+    rejected: 0,
+    stipendDueFen: 0,
+  };
 }
 
 /**
@@ -38,8 +54,16 @@ export class TalentReportsService {
   constructor(private readonly access: AccessPolicy) {}
 
   /** The scheme's placements the actor may see, optionally of one county, in id order. */
-  private async placements(em: EntityManager, actor: Actor, schemeId: number, countyId?: number, statuses?: PlacementStatus[]): Promise<Placement[]> {
-    const qb = this.access.query<Placement>(em, actor, 'placement', 'p').andWhere('p.schemeId = :schemeId', { schemeId });
+  private async placements(
+    em: EntityManager,
+    actor: Actor,
+    schemeId: number,
+    countyId?: number,
+    statuses?: PlacementStatus[],
+  ): Promise<Placement[]> {
+    const qb = this.access
+      .query<Placement>(em, actor, 'placement', 'p')
+      .andWhere('p.schemeId = :schemeId', { schemeId });
     if (countyId) qb.andWhere('p.countyId = :countyId', { countyId });
     if (statuses) qb.andWhere('p.status IN (:...statuses)', { statuses });
     return qb.orderBy('p.countyId', 'ASC').addOrderBy('p.id', 'ASC').getMany();
@@ -49,7 +73,13 @@ export class TalentReportsService {
    * Stipend due, month by month, for every placement that has served (IN_SERVICE, COMPLETED,
    * TERMINATED), with totals per county and for the scheme. Rounding: see ROUNDING_NOTE.
    */
-  async ledger(em: EntityManager, actor: Actor, schemeId: number, countyId?: number, today = todayInShanghai()): Promise<StipendLedgerDto> {
+  async ledger(
+    em: EntityManager,
+    actor: Actor,
+    schemeId: number,
+    countyId?: number,
+    today = todayInShanghai(),
+  ): Promise<StipendLedgerDto> {
     const scheme = await this.access.load<Scheme>(em, actor, 'scheme', schemeId);
     const rows = await this.placements(em, actor, schemeId, countyId, SERVING_STATUSES);
     const ctx = await loadContext(em, rows);
@@ -81,7 +111,11 @@ export class TalentReportsService {
         totalFen: due.totalFen,
       });
       let c = counties.get(p.countyId);
-      if (!c) counties.set(p.countyId, (c = { countyId: p.countyId, countyName: view.countyName, monthsFen: zero(), placements: 0, totalFen: 0 }));
+      if (!c)
+        counties.set(
+          p.countyId,
+          (c = { countyId: p.countyId, countyName: view.countyName, monthsFen: zero(), placements: 0, totalFen: 0 }),
+        );
       for (const m of due.months) {
         const i = monthIndex.get(m.month)!;
         c.monthsFen[i] += m.amountFen;
@@ -109,7 +143,11 @@ export class TalentReportsService {
 
   async ledgerWorkbook(em: EntityManager, actor: Actor, schemeId: number, countyId?: number): Promise<ExportFile> {
     const l = await this.ledger(em, actor, schemeId, countyId);
-    const monthCols: SheetColumn[] = l.months.map((m) => ({ header: `${m.slice(0, 4)}年${Number(m.slice(5))}月（元）`, width: 14, kind: 'money' }));
+    const monthCols: SheetColumn[] = l.months.map((m) => ({
+      header: `${m.slice(0, 4)}年${Number(m.slice(5))}月（元）`,
+      width: 14,
+      kind: 'money',
+    }));
     const detail = {
       name: '津贴明细',
       columns: [
@@ -126,20 +164,56 @@ export class TalentReportsService {
       ] as SheetColumn[],
       rows: l.rows.map((r, i) => {
         const byMonth = new Map(r.months.map((m) => [m.month, m.amountFen]));
-        return [i + 1, r.countyName, r.teacherName, r.teacherIdNumber, r.statusLabel, r.servedFrom, r.servedTo, r.daysServed, ...l.months.map((m) => byMonth.get(m) ?? 0), r.totalFen];
+        return [
+          i + 1,
+          r.countyName,
+          r.teacherName,
+          r.teacherIdNumber,
+          r.statusLabel,
+          r.servedFrom,
+          r.servedTo,
+          r.daysServed,
+          ...l.months.map((m) => byMonth.get(m) ?? 0),
+          r.totalFen,
+        ];
       }),
     };
     const summary = {
       name: '县区汇总',
-      columns: [{ header: '县区', width: 18, kind: 'text' }, { header: '人数', width: 8, kind: 'int' }, ...monthCols, { header: '应发合计（元）', width: 16, kind: 'money' }] as SheetColumn[],
-      rows: [...l.counties.map((c) => [c.countyName, c.placements, ...c.monthsFen, c.totalFen]), ['合计', l.total.placements, ...l.total.monthsFen, l.total.totalFen]],
+      columns: [
+        { header: '县区', width: 18, kind: 'text' },
+        { header: '人数', width: 8, kind: 'int' },
+        ...monthCols,
+        { header: '应发合计（元）', width: 16, kind: 'money' },
+      ] as SheetColumn[],
+      rows: [
+        ...l.counties.map((c) => [c.countyName, c.placements, ...c.monthsFen, c.totalFen]),
+        ['合计', l.total.placements, ...l.total.monthsFen, l.total.totalFen],
+      ],
     };
-    const note = { name: '说明', columns: [{ header: '津贴折算规则', width: 120, kind: 'text' }] as SheetColumn[], rows: [[l.schemeTitle], [`服务期 ${l.termStart} 至 ${l.termEnd}，共 ${l.daysInTerm} 天；每人每年津贴 ${l.stipendPerYearFen / 100} 元`], [l.rounding]] };
-    return { filename: `津贴台账-${l.schemeTitle}.xlsx`, body: await buildWorkbook([detail, summary, note], `${l.schemeTitle} 津贴台账`) };
+    const note = {
+      name: '说明',
+      columns: [{ header: '津贴折算规则', width: 120, kind: 'text' }] as SheetColumn[],
+      rows: [
+        [l.schemeTitle],
+        [`服务期 ${l.termStart} 至 ${l.termEnd}，共 ${l.daysInTerm} 天；每人每年津贴 ${l.stipendPerYearFen / 100} 元`],
+        [l.rounding],
+      ],
+    };
+    return {
+      filename: `津贴台账-${l.schemeTitle}.xlsx`,
+      body: await buildWorkbook([detail, summary, note], `${l.schemeTitle} 津贴台账`),
+    };
   }
 
   /** The placement register (选派台账) of a scheme as .xlsx: every placement the actor may see. */
-  async registerWorkbook(em: EntityManager, actor: Actor, schemeId: number, countyId?: number, today = todayInShanghai()): Promise<ExportFile> {
+  async registerWorkbook(
+    em: EntityManager,
+    actor: Actor,
+    schemeId: number,
+    countyId?: number,
+    today = todayInShanghai(),
+  ): Promise<ExportFile> {
     const scheme = await this.access.load<Scheme>(em, actor, 'scheme', schemeId);
     const rows = await this.placements(em, actor, schemeId, countyId);
     const ctx = await loadContext(em, rows);
@@ -181,14 +255,22 @@ export class TalentReportsService {
         v.stipendDueFen,
       ]),
     };
-    return { filename: `选派台账-${scheme.title}.xlsx`, body: await buildWorkbook([sheet], `${scheme.title} 选派台账`) };
+    return {
+      filename: `选派台账-${scheme.title}.xlsx`,
+      body: await buildWorkbook([sheet], `${scheme.title} 选派台账`),
+    };
   }
 
   /**
    * Figures per county and in total: places, placements by current status, stipend due.
    * The city sees every county with a quota or a placement; a county only itself.
    */
-  async dashboard(em: EntityManager, actor: Actor, schemeId: number, today = todayInShanghai()): Promise<SchemeDashboardDto> {
+  async dashboard(
+    em: EntityManager,
+    actor: Actor,
+    schemeId: number,
+    today = todayInShanghai(),
+  ): Promise<SchemeDashboardDto> {
     const scheme = await this.access.load<Scheme>(em, actor, 'scheme', schemeId);
     const own = actor.role === 'CITY_ADMIN' ? undefined : (actor.countyId ?? -1);
     const quotas = await em.find(SchemeQuota, { where: own ? { schemeId, countyId: own } : { schemeId } });
@@ -216,13 +298,23 @@ export class TalentReportsService {
     }
     for (const p of serving) county(p.countyId).stipendDueFen += stipendOf(scheme, p, today).totalFen;
     const names = await organisationNames(em, [...byCounty.keys()]);
-    const counties = [...byCounty.values()].map((c) => ({ ...c, countyName: names.get(c.countyId) ?? '' })).sort((a, b) => a.countyId - b.countyId);
+    const counties = [...byCounty.values()]
+      .map((c) => ({ ...c, countyName: names.get(c.countyId) ?? '' }))
+      .sort((a, b) => a.countyId - b.countyId);
 
     const total = emptyFigures(own ? counties.reduce((n, c) => n + c.places, 0) : scheme.places);
     for (const c of counties) {
-      for (const k of ['nominated', 'approved', 'inService', 'completed', 'terminated', 'rejected', 'stipendDueFen'] as const) total[k] += c[k];
+      for (const k of [
+        'nominated',
+        'approved',
+        'inService',
+        'completed',
+        'terminated',
+        'rejected',
+        'stipendDueFen',
+      ] as const)
+        total[k] += c[k];
     }
     return { schemeId: scheme.id, schemeTitle: scheme.title || SCHEME_KIND_LABELS[scheme.kind], counties, total };
   }
 }
-

@@ -1,15 +1,36 @@
 import { Body, Controller, Get, Param, Patch, Post, Put, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Actor, CurrentActor, IdPipe, Page, PageQuery, Roles } from '@shipei/core';
 import { EntityManager } from 'typeorm';
-import { SchemeCountyFilter, NominatePlacementDto, PlacementDto, PlacementQuery } from '../placements/dto/placement.dto';
+import {
+  SchemeCountyFilter,
+  NominatePlacementDto,
+  PlacementDto,
+  PlacementQuery,
+} from '../placements/dto/placement.dto';
 import { ReceivingSchoolDto } from '../placements/dto/placement.dto';
 import { PlacementsService } from '../placements/placements.service';
 import { SchemeDashboardDto, StipendLedgerDto } from '../reports/dto/report.dto';
 import { TalentReportsService } from '../reports/talent-reports.service';
 import { XLSX_MIME, xlsxFile } from '../reports/xlsx';
-import { CreateSchemeDto, SchemeQuotaDto, SchemeQuotaItemDto, ROUNDING_NOTE, SchemeDto, SchemeQuery, UpdateSchemeDto } from './dto/scheme.dto';
+import {
+  CreateSchemeDto,
+  SchemeQuotaDto,
+  SchemeQuotaItemDto,
+  ROUNDING_NOTE,
+  SchemeDto,
+  SchemeQuery,
+  UpdateSchemeDto,
+} from './dto/scheme.dto';
 import { SchemesService } from './schemes.service';
 import { ArrayBodyPipe } from '../validation';
 
@@ -26,7 +47,9 @@ export class SchemesController {
 
   @Post()
   @Roles('CITY_ADMIN')
-  @ApiOperation({ summary: '新建人才支持计划（三区 / 西部隆起带）：名额、服务期、津贴标准（分）、选派条件（默认国家标准）' })
+  @ApiOperation({
+    summary: '新建人才支持计划（三区 / 西部隆起带）：名额、服务期、津贴标准（分）、选派条件（默认国家标准）',
+  })
   @ApiCreatedResponse({ type: SchemeDto })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateSchemeDto): Promise<SchemeDto> {
     return this.schemes.create(actor, dto);
@@ -56,9 +79,15 @@ export class SchemesController {
 
   @Patch(':id')
   @Roles('CITY_ADMIN')
-  @ApiOperation({ summary: '修改计划：名额不少于已分配合计；已有教师到岗后不能改服务期与津贴标准；选派条件只影响此后的推荐' })
+  @ApiOperation({
+    summary: '修改计划：名额不少于已分配合计；已有教师到岗后不能改服务期与津贴标准；选派条件只影响此后的推荐',
+  })
   @ApiOkResponse({ type: SchemeDto })
-  update(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: UpdateSchemeDto): Promise<SchemeDto> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: UpdateSchemeDto,
+  ): Promise<SchemeDto> {
     return this.schemes.update(actor, id, dto);
   }
 
@@ -72,10 +101,17 @@ export class SchemesController {
 
   @Put(':id/quotas')
   @Roles('CITY_ADMIN')
-  @ApiOperation({ summary: '设定县区名额（整体替换；未列出的县区为 0）：合计超过计划名额 → 409 QUOTA_EXCEEDS_PLACES；少于已推荐人数 → 409 QUOTA_BELOW_USED' })
+  @ApiOperation({
+    summary:
+      '设定县区名额（整体替换；未列出的县区为 0）：合计超过计划名额 → 409 QUOTA_EXCEEDS_PLACES；少于已推荐人数 → 409 QUOTA_BELOW_USED',
+  })
   @ApiBody({ type: SchemeQuotaItemDto, isArray: true })
   @ApiOkResponse({ type: [SchemeQuotaDto] })
-  setQuotas(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body(new ArrayBodyPipe(SchemeQuotaItemDto)) items: SchemeQuotaItemDto[]): Promise<SchemeQuotaDto[]> {
+  setQuotas(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body(new ArrayBodyPipe(SchemeQuotaItemDto)) items: SchemeQuotaItemDto[],
+  ): Promise<SchemeQuotaDto[]> {
     return this.schemes.setQuotas(actor, id, items);
   }
 
@@ -88,14 +124,22 @@ export class SchemesController {
       '本县区名额已满 → 409 QUOTA_FULL；其他县区的教师 → 404；所选学校不是受援学校 → 400 NOT_RECEIVING_SCHOOL。',
   })
   @ApiCreatedResponse({ type: PlacementDto })
-  nominate(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() dto: NominatePlacementDto): Promise<PlacementDto> {
+  nominate(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: NominatePlacementDto,
+  ): Promise<PlacementDto> {
     return this.placements.nominate(actor, id, dto);
   }
 
   @Get(':id/placements')
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '选派台账（本计划；县区管理员只看本县区）' })
-  listPlacements(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() q: PlacementQuery): Promise<Page<PlacementDto>> {
+  listPlacements(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query() q: PlacementQuery,
+  ): Promise<Page<PlacementDto>> {
     return this.placements.listForScheme(this.em, actor, id, q);
   }
 
@@ -103,7 +147,11 @@ export class SchemesController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '导出选派台账（.xlsx，身份证号脱敏，文本单元格）' })
   @ApiProduces(XLSX_MIME)
-  async registerExport(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() q: SchemeCountyFilter): Promise<StreamableFile> {
+  async registerExport(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query() q: SchemeCountyFilter,
+  ): Promise<StreamableFile> {
     return xlsxFile(await this.reports.registerWorkbook(this.em, actor, id, q.countyId));
   }
 
@@ -111,7 +159,11 @@ export class SchemesController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '津贴台账：逐月应发、县区与计划合计（金额单位：分）', description: ROUNDING_NOTE })
   @ApiOkResponse({ type: StipendLedgerDto })
-  ledger(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() q: SchemeCountyFilter): Promise<StipendLedgerDto> {
+  ledger(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query() q: SchemeCountyFilter,
+  ): Promise<StipendLedgerDto> {
     return this.reports.ledger(this.em, actor, id, q.countyId);
   }
 
@@ -119,7 +171,11 @@ export class SchemesController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({ summary: '导出津贴台账（.xlsx，金额单位：元）', description: ROUNDING_NOTE })
   @ApiProduces(XLSX_MIME)
-  async ledgerExport(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() q: SchemeCountyFilter): Promise<StreamableFile> {
+  async ledgerExport(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query() q: SchemeCountyFilter,
+  ): Promise<StreamableFile> {
     return xlsxFile(await this.reports.ledgerWorkbook(this.em, actor, id, q.countyId));
   }
 

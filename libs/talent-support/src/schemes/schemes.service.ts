@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, Actor, ForbiddenError, NOTHING, NotFoundError, Page, pageOf, TransactionRunner } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  ForbiddenError,
+  NOTHING,
+  NotFoundError,
+  Page,
+  pageOf,
+  TransactionRunner,
+} from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { Organisation, type Title } from '@shipei/people';
 import { EntityManager, In } from 'typeorm';
@@ -7,7 +16,15 @@ import { Placement, SERVING_STATUSES } from '../placements/placement.entity';
 import { DEFAULT_RULES, SelectionRules } from '../selection/selection-rules';
 import { inclusiveDays } from '../stipend/proration';
 import { errors, fieldError } from '../talent-support.errors';
-import { CreateSchemeDto, SchemeQuotaDto, SchemeQuotaItemDto, SchemeDto, SchemeQuery, SelectionRulesDto, UpdateSchemeDto } from './dto/scheme.dto';
+import {
+  CreateSchemeDto,
+  SchemeQuotaDto,
+  SchemeQuotaItemDto,
+  SchemeDto,
+  SchemeQuery,
+  SelectionRulesDto,
+  UpdateSchemeDto,
+} from './dto/scheme.dto';
 import { SchemeQuota } from './scheme-quota.entity';
 import { DEFAULT_STIPEND_FEN, Scheme, SCHEME_KIND_LABELS } from './scheme.entity';
 
@@ -50,12 +67,19 @@ function ruleColumns(base: SelectionRules, dto: SelectionRulesDto | undefined): 
     if (dto.notOnProbation !== undefined) r.notOnProbation = dto.notOnProbation;
     if (dto.notSpecialPost !== undefined) r.notSpecialPost = dto.notSpecialPost;
   }
-  return { ruleMinYears: r.minYearsOfService, ruleMinTitle: r.minTitle, ruleAppraisals: r.appraisalsQualified, ruleNoProbation: r.notOnProbation, ruleNoSpecialPost: r.notSpecialPost };
+  return {
+    ruleMinYears: r.minYearsOfService,
+    ruleMinTitle: r.minTitle,
+    ruleAppraisals: r.appraisalsQualified,
+    ruleNoProbation: r.notOnProbation,
+    ruleNoSpecialPost: r.notSpecialPost,
+  };
 }
 
 function checkTerm(termStart: string, termEnd: string): void {
   if (termEnd < termStart) throw fieldError('INVALID_TERM', 'termEnd', '服务期结束日期不能早于开始日期');
-  if (inclusiveDays(termStart, termEnd) > MAX_TERM_DAYS) throw fieldError('INVALID_TERM', 'termEnd', `服务期为一个学年，不能超过 ${MAX_TERM_DAYS} 天`);
+  if (inclusiveDays(termStart, termEnd) > MAX_TERM_DAYS)
+    throw fieldError('INVALID_TERM', 'termEnd', `服务期为一个学年，不能超过 ${MAX_TERM_DAYS} 天`);
 }
 
 /** Schemes and their county quotas (CITY_ADMIN manages; county admins read). */
@@ -83,7 +107,13 @@ export class SchemesService {
 
   private async allocated(em: EntityManager, schemeIds: number[]): Promise<Map<number, number>> {
     if (!schemeIds.length) return new Map();
-    const rows = await em.createQueryBuilder(SchemeQuota, 'q').select('q.schemeId', 'schemeId').addSelect('SUM(q.places)', 'n').where('q.schemeId IN (:...ids)', { ids: schemeIds }).groupBy('q.schemeId').getRawMany();
+    const rows = await em
+      .createQueryBuilder(SchemeQuota, 'q')
+      .select('q.schemeId', 'schemeId')
+      .addSelect('SUM(q.places)', 'n')
+      .where('q.schemeId IN (:...ids)', { ids: schemeIds })
+      .groupBy('q.schemeId')
+      .getRawMany();
     return new Map(rows.map((r) => [Number(r.schemeId), Number(r.n)]));
   }
 
@@ -109,7 +139,12 @@ export class SchemesService {
         updatedAt: now,
       });
       const id = Number(identifiers[0].id);
-      await this.audit.record(em, actor, { action: 'create', entity: 'scheme', entityId: id, fields: Object.keys(dto) });
+      await this.audit.record(em, actor, {
+        action: 'create',
+        entity: 'scheme',
+        entityId: id,
+        fields: Object.keys(dto),
+      });
       return this.dto(em, await em.findOneByOrFail(Scheme, { id }));
     });
   }
@@ -118,9 +153,21 @@ export class SchemesService {
     const qb = this.access.query<Scheme>(em, actor, 'scheme', 's');
     if (q.year) qb.andWhere('s.year = :year', { year: q.year });
     if (q.kind) qb.andWhere('s.kind = :kind', { kind: q.kind });
-    const [rows, total] = await qb.orderBy('s.year', 'DESC').addOrderBy('s.id', 'DESC').skip(q.offset).take(q.pageSize).getManyAndCount();
-    const alloc = await this.allocated(em, rows.map((s) => s.id));
-    return pageOf(rows.map((s) => toSchemeDto(s, alloc.get(s.id) ?? 0)), total, q);
+    const [rows, total] = await qb
+      .orderBy('s.year', 'DESC')
+      .addOrderBy('s.id', 'DESC')
+      .skip(q.offset)
+      .take(q.pageSize)
+      .getManyAndCount();
+    const alloc = await this.allocated(
+      em,
+      rows.map((s) => s.id),
+    );
+    return pageOf(
+      rows.map((s) => toSchemeDto(s, alloc.get(s.id) ?? 0)),
+      total,
+      q,
+    );
   }
 
   async get(em: EntityManager, actor: Actor, id: number): Promise<SchemeDto> {
@@ -151,7 +198,10 @@ export class SchemesService {
       }
       const termStart = dto.termStart ?? s.termStart;
       const termEnd = dto.termEnd ?? s.termEnd;
-      const moneyChanged = termStart !== s.termStart || termEnd !== s.termEnd || (dto.stipendPerYearFen !== undefined && dto.stipendPerYearFen !== s.stipendPerYearFen);
+      const moneyChanged =
+        termStart !== s.termStart ||
+        termEnd !== s.termEnd ||
+        (dto.stipendPerYearFen !== undefined && dto.stipendPerYearFen !== s.stipendPerYearFen);
       if (moneyChanged) {
         checkTerm(termStart, termEnd);
         const serving = await em.count(Placement, { where: { schemeId: id, status: In(SERVING_STATUSES) } });
@@ -162,7 +212,12 @@ export class SchemesService {
       if (dto.rules) Object.assign(patch, ruleColumns(rulesOf(s), dto.rules));
       if (Object.keys(patch).length) {
         await em.update(Scheme, { id }, { ...patch, updatedAt: new Date() });
-        await this.audit.record(em, actor, { action: 'update', entity: 'scheme', entityId: id, fields: Object.keys(patch) });
+        await this.audit.record(em, actor, {
+          action: 'update',
+          entity: 'scheme',
+          entityId: id,
+          fields: Object.keys(patch),
+        });
       }
       return this.dto(em, await em.findOneByOrFail(Scheme, { id }));
     });
@@ -176,8 +231,16 @@ export class SchemesService {
   }
 
   private async quotaDtos(em: EntityManager, rows: SchemeQuota[]): Promise<SchemeQuotaDto[]> {
-    const names = await organisationNames(em, rows.map((r) => r.countyId));
-    return rows.map((r) => ({ countyId: r.countyId, countyName: names.get(r.countyId) ?? '', places: r.places, used: r.used }));
+    const names = await organisationNames(
+      em,
+      rows.map((r) => r.countyId),
+    );
+    return rows.map((r) => ({
+      countyId: r.countyId,
+      countyName: names.get(r.countyId) ?? '',
+      places: r.places,
+      used: r.used,
+    }));
   }
 
   /**
@@ -195,7 +258,12 @@ export class SchemesService {
     });
     return this.tx.run(async (em) => {
       const s = await this.lockScheme(em, actor, id);
-      const counties = items.length ? await em.find(Organisation, { where: { id: In(items.map((i) => i.countyId)), type: 'COUNTY' }, select: { id: true, name: true } }) : [];
+      const counties = items.length
+        ? await em.find(Organisation, {
+            where: { id: In(items.map((i) => i.countyId)), type: 'COUNTY' },
+            select: { id: true, name: true },
+          })
+        : [];
       const countyName = new Map(counties.map((c) => [c.id, c.name]));
       items.forEach((it, i) => {
         if (!countyName.has(it.countyId)) throw fieldError('NOT_A_COUNTY', `[${i}].countyId`, '县区不存在');
@@ -208,15 +276,27 @@ export class SchemesService {
       for (const q of existing) {
         const places = wanted.get(q.countyId) ?? 0;
         if (places === q.places) continue;
-        const res = await em.createQueryBuilder().update(SchemeQuota).set({ places }).where('id = :qid AND used <= :places', { qid: q.id, places }).execute();
+        const res = await em
+          .createQueryBuilder()
+          .update(SchemeQuota)
+          .set({ places })
+          .where('id = :qid AND used <= :places', { qid: q.id, places })
+          .execute();
         if (!res.affected) {
           const fresh = await em.findOneByOrFail(SchemeQuota, { id: q.id });
-          throw errors.quotaBelowUsed((await organisationNames(em, [q.countyId])).get(q.countyId) ?? '该县区', fresh.used);
+          throw errors.quotaBelowUsed(
+            (await organisationNames(em, [q.countyId])).get(q.countyId) ?? '该县区',
+            fresh.used,
+          );
         }
       }
       const have = new Set(existing.map((q) => q.countyId));
       const fresh = items.filter((it) => !have.has(it.countyId));
-      if (fresh.length) await em.insert(SchemeQuota, fresh.map((it) => ({ schemeId: id, countyId: it.countyId, places: it.places, used: 0 })));
+      if (fresh.length)
+        await em.insert(
+          SchemeQuota,
+          fresh.map((it) => ({ schemeId: id, countyId: it.countyId, places: it.places, used: 0 })),
+        );
       await this.audit.record(em, actor, { action: 'set-quotas', entity: 'scheme', entityId: id, fields: ['quotas'] });
       return this.quotaDtos(em, await em.find(SchemeQuota, { where: { schemeId: id }, order: { countyId: 'ASC' } }));
     });
@@ -228,7 +308,10 @@ export async function organisationNames(em: EntityManager, ids: number[]): Promi
   const unique = [...new Set(ids)];
   const out = new Map<number, string>();
   for (let i = 0; i < unique.length; i += 1000) {
-    const rows = await em.find(Organisation, { where: { id: In(unique.slice(i, i + 1000)) }, select: { id: true, name: true } });
+    const rows = await em.find(Organisation, {
+      where: { id: In(unique.slice(i, i + 1000)) },
+      select: { id: true, name: true },
+    });
     for (const r of rows) out.set(r.id, r.name);
   }
   return out;

@@ -57,10 +57,13 @@ export function failedRules(rules: SelectionRules, t: CandidateFacts, termStart:
   if (rules.minYearsOfService != null) {
     const years = yearsOfService(t.teachingStartYear, termStart);
     if (years == null) reasons.push(`未登记开始任教年份，无法确认教龄满 ${rules.minYearsOfService} 年`);
-    else if (years < rules.minYearsOfService) reasons.push(`教龄不足 ${rules.minYearsOfService} 年（截至服务期开始为 ${Math.max(0, years)} 年）`);
+    else if (years < rules.minYearsOfService)
+      reasons.push(`教龄不足 ${rules.minYearsOfService} 年（截至服务期开始为 ${Math.max(0, years)} 年）`);
   }
   if (rules.minTitle != null && titleRank(t.title) > titleRank(rules.minTitle)) {
-    reasons.push(t.title ? `职称须为${rules.minTitle}及以上（现为${t.title}）` : `职称须为${rules.minTitle}及以上（未登记职称）`);
+    reasons.push(
+      t.title ? `职称须为${rules.minTitle}及以上（现为${t.title}）` : `职称须为${rules.minTitle}及以上（未登记职称）`,
+    );
   }
   if (rules.appraisalsQualified && !t.appraisalsQualified) reasons.push('近三年年度考核未全部合格');
   if (rules.notOnProbation && t.onProbation) reasons.push('尚在试用期内');

@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { dayNumber, inclusiveDays, largestRemainder, prorate, roundedShare, termMonths, todayInShanghai, yuan } from './proration';
+import {
+  dayNumber,
+  inclusiveDays,
+  largestRemainder,
+  prorate,
+  roundedShare,
+  termMonths,
+  todayInShanghai,
+  yuan,
+} from './proration';
 
 const STIPEND = 2_000_000; // ¥20,000 in fen
 const TERM: [string, string] = ['2019-09-01', '2020-07-15']; // 319 days, with a February 2020 of 29 days
@@ -56,7 +65,11 @@ describe('stipend proration', () => {
   it('gives a leap-year February its 29 days', () => {
     // Only February 2020 served: 2,000,000 × 29 ÷ 319 = 181,818.18 → 181,818
     const feb = prorate(STIPEND, ...TERM, '2020-02-01', '2020-02-29');
-    expect(feb).toMatchObject({ daysServed: 29, totalFen: 181_818, months: [{ month: '2020-02', days: 29, amountFen: 181_818 }] });
+    expect(feb).toMatchObject({
+      daysServed: 29,
+      totalFen: 181_818,
+      months: [{ month: '2020-02', days: 29, amountFen: 181_818 }],
+    });
     // The same term a year later has 318 days and a February of 28.
     const next = prorate(STIPEND, '2020-09-01', '2021-07-15', '2021-02-01', '2021-02-28');
     expect(next).toMatchObject({ daysInTerm: 318, daysServed: 28, totalFen: 176_101 });
@@ -64,7 +77,11 @@ describe('stipend proration', () => {
 
   it('clips service to the term and owes nothing for no days', () => {
     expect(prorate(STIPEND, ...TERM, '2019-08-01', '2020-08-31').totalFen).toBe(STIPEND);
-    expect(prorate(STIPEND, ...TERM, '2020-07-16', '2020-08-01')).toMatchObject({ daysServed: 0, totalFen: 0, months: [] });
+    expect(prorate(STIPEND, ...TERM, '2020-07-16', '2020-08-01')).toMatchObject({
+      daysServed: 0,
+      totalFen: 0,
+      months: [],
+    });
     expect(prorate(0, ...TERM, ...TERM).totalFen).toBe(0);
   });
 
@@ -84,19 +101,27 @@ describe('stipend proration', () => {
   it('always sums the months to the total, each within one fen of its exact share (property)', () => {
     const date = fc.integer({ min: dayNumber('2015-01-01'), max: dayNumber('2030-12-31') });
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000 }), date, fc.integer({ min: 0, max: 365 }), fc.integer({ min: 0, max: 365 }), fc.integer({ min: 0, max: 365 }), (stipend, start, len, a, b) => {
-        const iso = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
-        const termStart = iso(start);
-        const termEnd = iso(start + len);
-        const from = iso(start + Math.min(a, b));
-        const to = iso(start + Math.max(a, b));
-        const p = prorate(stipend, termStart, termEnd, from, to);
-        expect(sum(p.months.map((m) => m.amountFen))).toBe(p.totalFen);
-        expect(p.totalFen).toBeLessThanOrEqual(stipend);
-        expect(Math.abs(p.totalFen - (stipend * p.daysServed) / p.daysInTerm)).toBeLessThanOrEqual(0.5);
-        for (const m of p.months) expect(Math.abs(m.amountFen - (p.totalFen * m.days) / p.daysServed)).toBeLessThan(1);
-        expect(sum(p.months.map((m) => m.days))).toBe(p.daysServed);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        date,
+        fc.integer({ min: 0, max: 365 }),
+        fc.integer({ min: 0, max: 365 }),
+        fc.integer({ min: 0, max: 365 }),
+        (stipend, start, len, a, b) => {
+          const iso = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
+          const termStart = iso(start);
+          const termEnd = iso(start + len);
+          const from = iso(start + Math.min(a, b));
+          const to = iso(start + Math.max(a, b));
+          const p = prorate(stipend, termStart, termEnd, from, to);
+          expect(sum(p.months.map((m) => m.amountFen))).toBe(p.totalFen);
+          expect(p.totalFen).toBeLessThanOrEqual(stipend);
+          expect(Math.abs(p.totalFen - (stipend * p.daysServed) / p.daysInTerm)).toBeLessThanOrEqual(0.5);
+          for (const m of p.months)
+            expect(Math.abs(m.amountFen - (p.totalFen * m.days) / p.daysServed)).toBeLessThan(1);
+          expect(sum(p.months.map((m) => m.days))).toBe(p.daysServed);
+        },
+      ),
     );
   });
 

@@ -28,7 +28,8 @@ export function dayNumber(date: string): number {
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1])) throw new Error(`Not a calendar date: ${date}`);
+  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1]))
+    throw new Error(`Not a calendar date: ${date}`);
   const n = Date.UTC(y, mo - 1, d) / DAY_MS;
   // Ledgers ask for the same few dates (term ends, arrivals) over and over.
   if (cache.size > 50_000) cache.clear();
@@ -89,8 +90,15 @@ export function largestRemainder(total: number, weights: number[]): number[] {
  * What is due for service from `servedFrom` to `servedTo` (inclusive) in a term
  * `termStart`..`termEnd`, for a yearly stipend of `stipendPerYearFen`.
  */
-export function prorate(stipendPerYearFen: number, termStart: string, termEnd: string, servedFrom: string, servedTo: string): Proration {
-  if (!Number.isSafeInteger(stipendPerYearFen) || stipendPerYearFen < 0) throw new Error('The stipend must be a non-negative integer of fen');
+export function prorate(
+  stipendPerYearFen: number,
+  termStart: string,
+  termEnd: string,
+  servedFrom: string,
+  servedTo: string,
+): Proration {
+  if (!Number.isSafeInteger(stipendPerYearFen) || stipendPerYearFen < 0)
+    throw new Error('The stipend must be a non-negative integer of fen');
   const t0 = dayNumber(termStart);
   const t1 = dayNumber(termEnd);
   if (t1 < t0) throw new Error('The term ends before it starts');
@@ -117,7 +125,10 @@ export function prorate(stipendPerYearFen: number, termStart: string, termEnd: s
       y += 1;
     }
   }
-  const amounts = largestRemainder(totalFen, months.map((m) => m.days));
+  const amounts = largestRemainder(
+    totalFen,
+    months.map((m) => m.days),
+  );
   return { daysInTerm, daysServed, totalFen, months: months.map((m, i) => ({ ...m, amountFen: amounts[i] })) };
 }
 

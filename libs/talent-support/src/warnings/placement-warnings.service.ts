@@ -14,11 +14,15 @@ export class PlacementWarningDto {
   @ApiProperty() enrolmentId: number;
   @ApiProperty() teacherId: number;
   @ApiProperty({ example: '张三' }) teacherName: string;
-  @ApiProperty({ nullable: true, type: Number, description: '未分班时为空（按项目起止日期比对）' }) cohortId: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: '未分班时为空（按项目起止日期比对）' }) cohortId:
+    number | null;
   @ApiProperty({ example: '2019年国家“三区”人才支持计划教师专项计划' }) schemeTitle: string;
   @ApiProperty({ example: '2019-09-02' }) serviceFrom: string;
   @ApiProperty({ example: '2020-07-15' }) serviceTo: string;
-  @ApiProperty({ example: '该教师2019-09-02至2020-07-15在“…”支教服务期内，培训日期2019-10-10至2019-10-12与服务期重叠，请核实' }) message: string;
+  @ApiProperty({
+    example: '该教师2019-09-02至2020-07-15在“…”支教服务期内，培训日期2019-10-10至2019-10-12与服务期重叠，请核实',
+  })
+  message: string;
 }
 
 /**
@@ -48,7 +52,16 @@ export class PlacementWarningsService {
     if (!enrolments.length) return [];
 
     const cohortIds = [...new Set(enrolments.map((e) => e.cohortId).filter((id): id is number => id != null))];
-    const cohorts = new Map(cohortIds.length ? (await em.find(Cohort, { where: { id: In(cohortIds) }, select: { id: true, startDate: true, endDate: true } })).map((c) => [c.id, c]) : []);
+    const cohorts = new Map(
+      cohortIds.length
+        ? (
+            await em.find(Cohort, {
+              where: { id: In(cohortIds) },
+              select: { id: true, startDate: true, endDate: true },
+            })
+          ).map((c) => [c.id, c])
+        : [],
+    );
 
     // One conflict query per distinct date range (a cohort, or the program before 分班).
     const byRange = new Map<string, { from: string; to: string; enrolments: Enrolment[] }>();
@@ -63,17 +76,41 @@ export class PlacementWarningsService {
       byRange.set(key, group);
     }
 
-    const found: { e: Enrolment; from: string; to: string; schemeTitle: string; serviceFrom: string; serviceTo: string }[] = [];
+    const found: {
+      e: Enrolment;
+      from: string;
+      to: string;
+      schemeTitle: string;
+      serviceFrom: string;
+      serviceTo: string;
+    }[] = [];
     for (const { from, to, enrolments: group } of byRange.values()) {
-      const conflicts = new Map((await placementConflicts(em, group.map((e) => e.teacherId), from, to)).map((c) => [c.teacherId, c]));
+      const conflicts = new Map(
+        (
+          await placementConflicts(
+            em,
+            group.map((e) => e.teacherId),
+            from,
+            to,
+          )
+        ).map((c) => [c.teacherId, c]),
+      );
       for (const e of group) {
         const c = conflicts.get(e.teacherId);
-        if (c) found.push({ e, from, to, schemeTitle: c.schemeTitle, serviceFrom: c.serviceFrom, serviceTo: c.serviceTo });
+        if (c)
+          found.push({ e, from, to, schemeTitle: c.schemeTitle, serviceFrom: c.serviceFrom, serviceTo: c.serviceTo });
       }
     }
     if (!found.length) return [];
 
-    const teachers = new Map((await em.find(Teacher, { where: { id: In([...new Set(found.map((f) => f.e.teacherId))]) }, select: { id: true, name: true } })).map((t) => [t.id, t.name]));
+    const teachers = new Map(
+      (
+        await em.find(Teacher, {
+          where: { id: In([...new Set(found.map((f) => f.e.teacherId))]) },
+          select: { id: true, name: true },
+        })
+      ).map((t) => [t.id, t.name]),
+    );
     return found
       .sort((a, b) => a.e.id - b.e.id)
       .map(({ e, from, to, schemeTitle, serviceFrom, serviceTo }) => ({

@@ -28,7 +28,12 @@ export class AuditPagesController {
   ) {}
 
   @Get()
-  async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() _actor: Actor, @Query() query: Record<string, string>): Promise<void> {
+  async list(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() _actor: Actor,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
     const filters = pickFilters(query, FILTERS);
     const problems: string[] = [];
     const from = filters.from ? shanghaiDayStart(filters.from) : null;
@@ -68,16 +73,27 @@ export class AuditPagesController {
     const users = await this.names.users(page.items.map((a) => a.actorId));
     const rows = page.items.map((a) => {
       const u = a.actorId ? users.get(a.actorId) : undefined;
-      return { ...a, actorName: a.actorId ? (u?.displayName ?? `#${a.actorId}`) : '系统', actorUsername: u?.username ?? '', actorRoleLabel: roleLabel(a.actorRole) };
+      return {
+        ...a,
+        actorName: a.actorId ? (u?.displayName ?? `#${a.actorId}`) : '系统',
+        actorUsername: u?.username ?? '',
+        actorRoleLabel: roleLabel(a.actorRole),
+      };
     });
     const { page: _p, ...keep } = filters;
-    return this.pages.render(req, reply, 'audit/list', { title: '审计日志', crumbs: [{ label: '首页', href: '/app' }] }, {
-      filters,
-      error: problems.join('；') || null,
-      entities: Object.entries(AUDIT_ENTITIES).map(([value, label]) => ({ value, label })),
-      actions: Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label })),
-      rows,
-      pager: pager('/app/audit', page, keep),
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'audit/list',
+      { title: '审计日志', crumbs: [{ label: '首页', href: '/app' }] },
+      {
+        filters,
+        error: problems.join('；') || null,
+        entities: Object.entries(AUDIT_ENTITIES).map(([value, label]) => ({ value, label })),
+        actions: Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label })),
+        rows,
+        pager: pager('/app/audit', page, keep),
+      },
+    );
   }
 }

@@ -30,27 +30,46 @@ export class UsersPagesController {
   ) {}
 
   @Get()
-  async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Query() query: Record<string, string>): Promise<void> {
+  async list(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
     const filters = pickFilters(query, ['role', 'page']);
     let error: string | null = null;
     let page = { items: [] as Awaited<ReturnType<UsersService['list']>>['items'], total: 0, page: 1, pageSize: 20 };
     try {
-      page = await this.users.list(this.em, actor, await validateInput(UserQuery, { ...filters, pageSize: 20 }, 'query'));
+      page = await this.users.list(
+        this.em,
+        actor,
+        await validateInput(UserQuery, { ...filters, pageSize: 20 }, 'query'),
+      );
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
       error = errors.summary;
     }
     const names = await this.names.organisations(page.items.map((u) => u.organisationId));
-    const rows = page.items.map((u) => ({ ...u, roleLabel: roleLabel(u.role), unitName: names.get(u.organisationId ?? 0) ?? '' }));
+    const rows = page.items.map((u) => ({
+      ...u,
+      roleLabel: roleLabel(u.role),
+      unitName: names.get(u.organisationId ?? 0) ?? '',
+    }));
     const { page: _p, ...keep } = filters;
-    return this.pages.render(req, reply, 'users/list', { title: '账号管理', crumbs: [{ label: '首页', href: '/app' }] }, {
-      filters,
-      error,
-      roles: ROLES.map((r) => ({ value: r, label: roleLabel(r) })),
-      rows,
-      pager: pager('/app/users', page, keep),
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'users/list',
+      { title: '账号管理', crumbs: [{ label: '首页', href: '/app' }] },
+      {
+        filters,
+        error,
+        roles: ROLES.map((r) => ({ value: r, label: roleLabel(r) })),
+        rows,
+        pager: pager('/app/users', page, keep),
+      },
+    );
   }
 
   @Get('new')
@@ -60,12 +79,20 @@ export class UsersPagesController {
 
   @Post('new')
   @HttpCode(200)
-  async create(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Body() body: FormBody): Promise<void> {
+  async create(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const form = readForm(body, { username: 'text', role: 'text', organisationId: 'int', displayName: 'text' });
     form.password = typeof body?.password === 'string' ? body.password : '';
     try {
       const user = await this.users.create(actor, await validateInput(CreateUserDto, form));
-      return this.pages.redirect(reply, '/app/users', { tone: 'success', text: `已创建账号「${user.username}」。请将初始密码告知使用人，首次登录须修改密码。` });
+      return this.pages.redirect(reply, '/app/users', {
+        tone: 'success',
+        text: `已创建账号「${user.username}」。请将初始密码告知使用人，首次登录须修改密码。`,
+      });
     } catch (e) {
       const errors = formErrors(e, FORM_FIELDS, { USERNAME_TAKEN: 'username' });
       if (!errors) throw e;
@@ -73,7 +100,13 @@ export class UsersPagesController {
     }
   }
 
-  private async showForm(req: FastifyRequest, reply: FastifyReply, actor: Actor, form: Record<string, unknown>, errors?: FormErrors): Promise<void> {
+  private async showForm(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    form: Record<string, unknown>,
+    errors?: FormErrors,
+  ): Promise<void> {
     const group = async (type: string) => {
       const q = Object.assign(await validateInput(OrganisationQuery, { type }, 'query'), { pageSize: 500 });
       return (await this.organisations.list(this.em, actor, q)).items.map((o) => ({ value: o.id, label: o.name }));
@@ -88,7 +121,14 @@ export class UsersPagesController {
       req,
       reply,
       'users/form',
-      { title: '新建账号', status: errors ? 400 : 200, crumbs: [{ label: '首页', href: '/app' }, { label: '账号管理', href: '/app/users' }] },
+      {
+        title: '新建账号',
+        status: errors ? 400 : 200,
+        crumbs: [
+          { label: '首页', href: '/app' },
+          { label: '账号管理', href: '/app/users' },
+        ],
+      },
       { roles: STAFF_ROLES, units, form, errors },
     );
   }

@@ -36,13 +36,22 @@ export class AuthPagesController {
     if (!username) missing.username = '请输入用户名';
     if (!password) missing.password = '请输入密码';
     if (Object.keys(missing).length) {
-      return this.showLogin(req, reply, { next: next ?? '', username }, { summary: '请输入用户名和密码。', fields: missing }, 400);
+      return this.showLogin(
+        req,
+        reply,
+        { next: next ?? '', username },
+        { summary: '请输入用户名和密码。', fields: missing },
+        400,
+      );
     }
     try {
       const session = await this.auth.login(username, password, { ip: req.ip, requestId: req.id });
       setSessionCookie(reply, this.config, session.accessToken);
       if (session.user.mustChangePassword) {
-        return this.pages.redirect(reply, next && next !== HOME_PATH ? `/password?next=${encodeURIComponent(next)}` : '/password');
+        return this.pages.redirect(
+          reply,
+          next && next !== HOME_PATH ? `/password?next=${encodeURIComponent(next)}` : '/password',
+        );
       }
       return this.pages.redirect(reply, next ?? HOME_PATH);
     } catch (e) {
@@ -52,7 +61,13 @@ export class AuthPagesController {
     }
   }
 
-  private showLogin(req: FastifyRequest, reply: FastifyReply, form: { next: string; username: string }, errors?: FormErrors, status = 200): Promise<void> {
+  private showLogin(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    form: { next: string; username: string },
+    errors?: FormErrors,
+    status = 200,
+  ): Promise<void> {
     // The login page is for signed-out visitors: render it without the frame even if a cookie is present.
     return this.pages.render(req, reply, 'auth/login', { title: '用户登录', layout: 'bare', status }, { form, errors });
   }
@@ -73,7 +88,12 @@ export class AuthPagesController {
   @Post('password')
   @HttpCode(200)
   @AllowPasswordChangePending()
-  async changePassword(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Body() body: FormBody): Promise<void> {
+  async changePassword(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const current = typeof body?.currentPassword === 'string' ? body.currentPassword : '';
     const fresh = typeof body?.newPassword === 'string' ? body.newPassword : '';
     const confirm = typeof body?.confirmPassword === 'string' ? body.confirmPassword : '';
@@ -82,7 +102,14 @@ export class AuthPagesController {
     if (!current) missing.currentPassword = '请输入当前密码';
     if (!fresh) missing.newPassword = '请输入新密码';
     if (fresh && confirm !== fresh) missing.confirmPassword = '两次输入的新密码不一致';
-    if (Object.keys(missing).length) return this.showPassword(req, reply, next, { summary: '提交未成功，请按提示修改标红的项目。', fields: missing }, 400);
+    if (Object.keys(missing).length)
+      return this.showPassword(
+        req,
+        reply,
+        next,
+        { summary: '提交未成功，请按提示修改标红的项目。', fields: missing },
+        400,
+      );
     try {
       const session = await this.auth.changePassword(actor, current, fresh);
       setSessionCookie(reply, this.config, session.accessToken);
@@ -94,13 +121,24 @@ export class AuthPagesController {
     }
   }
 
-  private showPassword(req: FastifyRequest, reply: FastifyReply, next: string, errors?: FormErrors, status = 200): Promise<void> {
+  private showPassword(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    next: string,
+    errors?: FormErrors,
+    status = 200,
+  ): Promise<void> {
     const forced = !!this.pages.actorOf(req)?.mustChangePassword;
     return this.pages.render(
       req,
       reply,
       'auth/password',
-      { title: forced ? '首次登录，请修改初始密码' : '修改密码', layout: forced ? 'bare' : 'app', status, crumbs: forced ? [] : [{ label: '首页', href: HOME_PATH }] },
+      {
+        title: forced ? '首次登录，请修改初始密码' : '修改密码',
+        layout: forced ? 'bare' : 'app',
+        status,
+        crumbs: forced ? [] : [{ label: '首页', href: HOME_PATH }],
+      },
       { forced, next, errors },
     );
   }

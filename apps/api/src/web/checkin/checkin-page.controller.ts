@@ -46,7 +46,10 @@ export class CheckinLoginFilter implements ExceptionFilter {
     if (mapError(exception).status !== 401 || reply.sent) return this.fallback.catch(exception, host);
     if (hasSessionCookie(req)) clearSessionCookie(reply, this.config);
     const back = safeNext(req.url);
-    return this.pages.redirect(reply, back && CHECKIN_PATH.test(back) ? `/checkin/login?next=${encodeURIComponent(back)}` : '/login');
+    return this.pages.redirect(
+      reply,
+      back && CHECKIN_PATH.test(back) ? `/checkin/login?next=${encodeURIComponent(back)}` : '/login',
+    );
   }
 }
 
@@ -72,10 +75,22 @@ export class CheckinPageController {
 
   @Get()
   @UseFilters(CheckinLoginFilter)
-  async checkIn(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Query('s') s?: string, @Query('c') c?: string): Promise<void> {
+  async checkIn(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Query('s') s?: string,
+    @Query('c') c?: string,
+  ): Promise<void> {
     const sessionId = typeof s === 'string' && /^\d{1,12}$/.test(s) ? Number(s) : null;
     const code = typeof c === 'string' ? c.slice(0, 64) : '';
-    if (!sessionId || !code) return this.show(req, reply, { ok: false, head: HEADLINES.NOT_FOUND, detail: '扫描的地址不完整，请对准培训教师屏幕上的二维码重新扫描。', code: 'BAD_ADDRESS' });
+    if (!sessionId || !code)
+      return this.show(req, reply, {
+        ok: false,
+        head: HEADLINES.NOT_FOUND,
+        detail: '扫描的地址不完整，请对准培训教师屏幕上的二维码重新扫描。',
+        code: 'BAD_ADDRESS',
+      });
     let result: CheckinResultDto;
     try {
       result = await this.checkin.checkIn(actor, sessionId, code);
@@ -84,7 +99,12 @@ export class CheckinPageController {
       if (mapped.status >= 500 || mapped.status === 401) throw e;
       const head = HEADLINES[mapped.body.code] ?? '签到未成功';
       // A refusal is an answer, shown as a normal page (200): some in-app browsers replace 4xx pages with their own.
-      return this.show(req, reply, { ok: false, head, detail: head === mapped.body.message ? '' : mapped.body.message, code: mapped.body.code });
+      return this.show(req, reply, {
+        ok: false,
+        head,
+        detail: head === mapped.body.message ? '' : mapped.body.message,
+        code: mapped.body.code,
+      });
     }
     // The session's title and time: the teacher, now on its roster, may read it.
     const session = await this.sessions.get(this.em, actor, sessionId).catch(() => null);
@@ -93,14 +113,24 @@ export class CheckinPageController {
       ok: true,
       late,
       head: result.alreadyCheckedIn ? '您已签到' : late ? '迟到' : '签到成功',
-      detail: result.alreadyCheckedIn ? `无需重复扫码（记为${result.statusLabel}）` : late ? '已签到，超过开课时间记为迟到' : '',
+      detail: result.alreadyCheckedIn
+        ? `无需重复扫码（记为${result.statusLabel}）`
+        : late
+          ? '已签到，超过开课时间记为迟到'
+          : '',
       time: result.checkedInAt ? formatTime(result.checkedInAt) : '',
       session: session ? { title: session.title, when: sessionWhen(session.startsAt, session.endsAt) } : null,
     });
   }
 
   private show(req: FastifyRequest, reply: FastifyReply, result: Record<string, unknown>): Promise<void> {
-    return this.pages.render(req, reply, 'checkin/result', { title: '扫码签到', layout: 'bare', phone: true }, { result });
+    return this.pages.render(
+      req,
+      reply,
+      'checkin/result',
+      { title: '扫码签到', layout: 'bare', phone: true },
+      { result },
+    );
   }
 
   /** The phone login of the check-in: posts to the usual login, which returns to the QR address. */
@@ -108,6 +138,12 @@ export class CheckinPageController {
   @Public()
   login(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('next') next?: string): Promise<void> {
     const back = safeNext(next);
-    return this.pages.render(req, reply, 'checkin/login', { title: '扫码签到', layout: 'bare', phone: true }, { next: back && CHECKIN_PATH.test(back) ? back : '' });
+    return this.pages.render(
+      req,
+      reply,
+      'checkin/login',
+      { title: '扫码签到', layout: 'bare', phone: true },
+      { next: back && CHECKIN_PATH.test(back) ? back : '' },
+    );
   }
 }

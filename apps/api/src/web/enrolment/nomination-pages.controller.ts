@@ -70,22 +70,54 @@ export class NominationPagesController {
    */
   private async candidates(actor: Actor, program: ProgramDto, filters: Record<string, string>) {
     const q = await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query');
-    const rule = { requirePovertyVillage: program.requirePovertyVillage, minBackboneLevel: program.minBackboneLevel, stages: program.stages.join(','), subjects: program.subjects.join(',') } as Program;
-    const qb = whereEligible(this.teachers.filtered(this.em, actor, q), rule, 't').andWhere('t.id NOT IN (SELECT ne.teacherId FROM enrolment ne WHERE ne.programId = :nProgram)', { nProgram: program.id });
-    const [rows, total] = await Promise.all([qb.clone().orderBy('t.id', 'ASC').offset(q.offset).limit(q.pageSize).getMany(), qb.clone().getCount()]);
-    return pageOf(rows.map((t) => toTeacherDto(t)), total, q);
+    const rule = {
+      requirePovertyVillage: program.requirePovertyVillage,
+      minBackboneLevel: program.minBackboneLevel,
+      stages: program.stages.join(','),
+      subjects: program.subjects.join(','),
+    } as Program;
+    const qb = whereEligible(this.teachers.filtered(this.em, actor, q), rule, 't').andWhere(
+      't.id NOT IN (SELECT ne.teacherId FROM enrolment ne WHERE ne.programId = :nProgram)',
+      { nProgram: program.id },
+    );
+    const [rows, total] = await Promise.all([
+      qb.clone().orderBy('t.id', 'ASC').offset(q.offset).limit(q.pageSize).getMany(),
+      qb.clone().getCount(),
+    ]);
+    return pageOf(
+      rows.map((t) => toTeacherDto(t)),
+      total,
+      q,
+    );
   }
 
   @Get(':id/nominate')
-  async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() query: Record<string, string>): Promise<void> {
+  async page(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
     return this.show(req, reply, actor, id, pickFilters(query, FILTERS));
   }
 
   @Post(':id/nominate')
   @HttpCode(200)
-  async nominate(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: FormBody, @Query() query: Record<string, string>): Promise<void> {
+  async nominate(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
     const ids = tickedIds(body, 'ids', 200);
-    if (!ids.length) return this.pages.redirect(reply, `/app/programs/${id}/nominate`, { tone: 'error', text: '请先勾选要推荐的教师。' });
+    if (!ids.length)
+      return this.pages.redirect(reply, `/app/programs/${id}/nominate`, {
+        tone: 'error',
+        text: '请先勾选要推荐的教师。',
+      });
     const outcomes: NominationOutcome[] = [];
     // One at a time, in the order shown: each takes a quota seat if one is free, else joins the waitlist.
     for (const teacherId of ids) {
@@ -102,7 +134,14 @@ export class NominationPagesController {
     return this.show(req, reply, actor, id, pickFilters(query, FILTERS), outcomes);
   }
 
-  private async show(req: FastifyRequest, reply: FastifyReply, actor: Actor, id: number, filters: Record<string, string>, outcomes?: NominationOutcome[]): Promise<void> {
+  private async show(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    id: number,
+    filters: Record<string, string>,
+    outcomes?: NominationOutcome[],
+  ): Promise<void> {
     const program = await this.programs.get(this.em, actor, id);
     const quota = await this.quotaOf(actor, id);
     let error: string | null = null;
@@ -117,61 +156,107 @@ export class NominationPagesController {
     const names = await this.names.organisations(page.items.flatMap((t) => [t.schoolId, t.countyId]));
     const { page: _p, ...keep } = filters;
     const open = program.status === 'OPEN';
-    return this.pages.render(req, reply, 'enrolment/nominate', { title: '推荐教师', crumbs: programCrumbs(program) }, {
-      program,
-      tabs: programTabs(actor, program, 'nominate'),
-      open,
-      quota: quota ? { ...quota, free: Math.max(0, quota.seats - quota.nominatedCount) } : null,
-      rules: {
-        povertyVillage: program.requirePovertyVillage,
-        backbone: MIN_BACKBONE_OPTIONS.find((o) => o.value === program.minBackboneLevel)?.label ?? '',
-        stages: program.stages,
-        subjects: program.subjects,
+    return this.pages.render(
+      req,
+      reply,
+      'enrolment/nominate',
+      { title: '推荐教师', crumbs: programCrumbs(program) },
+      {
+        program,
+        tabs: programTabs(actor, program, 'nominate'),
+        open,
+        quota: quota ? { ...quota, free: Math.max(0, quota.seats - quota.nominatedCount) } : null,
+        rules: {
+          povertyVillage: program.requirePovertyVillage,
+          backbone: MIN_BACKBONE_OPTIONS.find((o) => o.value === program.minBackboneLevel)?.label ?? '',
+          stages: program.stages,
+          subjects: program.subjects,
+        },
+        outcomes: outcomes?.map((o) => ({
+          ...o,
+          label: o.status ? ENROLMENT_STATUS_LABELS[o.status as keyof typeof ENROLMENT_STATUS_LABELS] : '',
+        })),
+        nominated: outcomes?.filter((o) => o.status === 'NOMINATED').length ?? 0,
+        waitlisted: outcomes?.filter((o) => o.status === 'WAITLISTED').length ?? 0,
+        failed: outcomes?.filter((o) => o.error).length ?? 0,
+        filters,
+        error,
+        schools: await schoolOptions(this.organisations, this.em, actor, actor.countyId),
+        stageOptions: STAGE_CHOICES,
+        rows: page.items.map((t) => teacherRow(t, names)),
+        pager: pager(`/app/programs/${id}/nominate`, page, keep),
+        action: `/app/programs/${id}/nominate${queryString(filters)}`,
       },
-      outcomes: outcomes?.map((o) => ({ ...o, label: o.status ? ENROLMENT_STATUS_LABELS[o.status as keyof typeof ENROLMENT_STATUS_LABELS] : '' })),
-      nominated: outcomes?.filter((o) => o.status === 'NOMINATED').length ?? 0,
-      waitlisted: outcomes?.filter((o) => o.status === 'WAITLISTED').length ?? 0,
-      failed: outcomes?.filter((o) => o.error).length ?? 0,
-      filters,
-      error,
-      schools: await schoolOptions(this.organisations, this.em, actor, actor.countyId),
-      stageOptions: STAGE_CHOICES,
-      rows: page.items.map((t) => teacherRow(t, names)),
-      pager: pager(`/app/programs/${id}/nominate`, page, keep),
-      action: `/app/programs/${id}/nominate${queryString(filters)}`,
-    });
+    );
   }
 
   // ——— 批量推荐 ———
 
   @Get(':id/nominate/import')
-  async importPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async importPage(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     return this.showImport(req, reply, actor, id, {});
   }
 
   @Post(':id/nominate/import')
   @HttpCode(200)
-  async upload(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async upload(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     try {
       const result = await this.imports.import(actor, id, await xlsxUpload(req));
       return this.showImport(req, reply, actor, id, { result });
     } catch (e) {
-      const rows = e instanceof DomainError && e.code === 'IMPORT_INVALID' && Array.isArray(e.details?.errors) ? (e.details.errors as RowError[]) : null;
+      const rows =
+        e instanceof DomainError && e.code === 'IMPORT_INVALID' && Array.isArray(e.details?.errors)
+          ? (e.details.errors as RowError[])
+          : null;
       const errors = formErrors(e, []);
       if (!errors) throw e;
-      return this.showImport(req, reply, actor, id, { message: rows ? (e as Error).message : errors.summary, rows }, 400);
+      return this.showImport(
+        req,
+        reply,
+        actor,
+        id,
+        { message: rows ? (e as Error).message : errors.summary, rows },
+        400,
+      );
     }
   }
 
-  private async showImport(req: FastifyRequest, reply: FastifyReply, actor: Actor, id: number, outcome: { result?: { nominated: number; waitlisted: number }; message?: string; rows?: RowError[] | null }, status = 200): Promise<void> {
+  private async showImport(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    id: number,
+    outcome: { result?: { nominated: number; waitlisted: number }; message?: string; rows?: RowError[] | null },
+    status = 200,
+  ): Promise<void> {
     const program = await this.programs.get(this.em, actor, id);
     const quota = await this.quotaOf(actor, id);
-    return this.pages.render(req, reply, 'enrolment/import', { title: '批量推荐', status, crumbs: programCrumbs(program, [{ label: '推荐教师', href: `/app/programs/${id}/nominate` }]) }, {
-      program,
-      open: program.status === 'OPEN',
-      quota: quota ? { ...quota, free: Math.max(0, quota.seats - quota.nominatedCount) } : null,
-      step: outcome.result || outcome.rows || outcome.message ? 3 : 2,
-      ...outcome,
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'enrolment/import',
+      {
+        title: '批量推荐',
+        status,
+        crumbs: programCrumbs(program, [{ label: '推荐教师', href: `/app/programs/${id}/nominate` }]),
+      },
+      {
+        program,
+        open: program.status === 'OPEN',
+        quota: quota ? { ...quota, free: Math.max(0, quota.seats - quota.nominatedCount) } : null,
+        step: outcome.result || outcome.rows || outcome.message ? 3 : 2,
+        ...outcome,
+      },
+    );
   }
 }

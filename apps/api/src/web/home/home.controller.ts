@@ -46,25 +46,46 @@ export class HomeController {
     throw new NotFoundError('页面');
   }
 
-  private async count<T extends object>(dto: new () => T, list: (q: T) => Promise<{ total: number }>, filters: Record<string, unknown>): Promise<number> {
+  private async count<T extends object>(
+    dto: new () => T,
+    list: (q: T) => Promise<{ total: number }>,
+    filters: Record<string, unknown>,
+  ): Promise<number> {
     return (await list(await validateInput(dto, { ...filters, pageSize: 1 }, 'query'))).total;
   }
 
   private async staffHome(req: FastifyRequest, reply: FastifyReply, actor: Actor): Promise<void> {
     const city = actor.role === 'CITY_ADMIN';
     const [counties, schools, teachers, users] = await Promise.all([
-      city ? this.count(OrganisationQuery, (q) => this.organisations.list(this.em, actor, q), { type: 'COUNTY' }) : Promise.resolve(null),
-      this.count(OrganisationQuery, (q) => this.organisations.list(this.em, actor, q), { type: 'SCHOOL', countyId: city ? undefined : actor.countyId }),
+      city
+        ? this.count(OrganisationQuery, (q) => this.organisations.list(this.em, actor, q), { type: 'COUNTY' })
+        : Promise.resolve(null),
+      this.count(OrganisationQuery, (q) => this.organisations.list(this.em, actor, q), {
+        type: 'SCHOOL',
+        countyId: city ? undefined : actor.countyId,
+      }),
       this.count(TeacherQuery, (q) => this.teachers.list(this.em, actor, q), {}),
       city ? this.count(UserQuery, (q) => this.users.list(this.em, actor, q), {}) : Promise.resolve(null),
     ]);
     const countyName = city ? '' : await this.names.organisation(actor.countyId);
-    return this.pages.render(req, reply, 'home/staff', { title: '工作台' }, { city, countyName, counts: { counties, schools, teachers, users } });
+    return this.pages.render(
+      req,
+      reply,
+      'home/staff',
+      { title: '工作台' },
+      { city, countyName, counts: { counties, schools, teachers, users } },
+    );
   }
 
   private async teacherHome(req: FastifyRequest, reply: FastifyReply, actor: Actor): Promise<void> {
     const teacher = actor.teacherId ? await this.teachers.get(this.em, actor, actor.teacherId) : null;
     const names = teacher ? await this.names.organisations([teacher.schoolId, teacher.countyId]) : new Map();
-    return this.pages.render(req, reply, 'home/teacher', { title: '我的首页', phone: true }, { teacher: teacher ? teacherRow(teacher, names) : null });
+    return this.pages.render(
+      req,
+      reply,
+      'home/teacher',
+      { title: '我的首页', phone: true },
+      { teacher: teacher ? teacherRow(teacher, names) : null },
+    );
   }
 }

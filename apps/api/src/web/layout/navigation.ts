@@ -17,10 +17,22 @@ const STAFF: Role[] = ['CITY_ADMIN', 'COUNTY_ADMIN'];
  * user would look for them); the frame shows each user the entries of their role, in this order.
  */
 export const NAV_ITEMS: NavItem[] = [
-  { group: '首页', label: '工作台', href: '/app', roles: ['CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER'], match: /^\/app\/?$/ },
+  {
+    group: '首页',
+    label: '工作台',
+    href: '/app',
+    roles: ['CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER'],
+    match: /^\/app\/?$/,
+  },
   { group: '首页', label: '我的首页', href: '/app', roles: ['TEACHER'], match: /^\/app\/?$/ },
   // Trainer pages (/app/trainer/…) and the teacher's own pages (/app/me/…).
-  { group: '培训教学', label: '我的班级', href: '/app/trainer', roles: ['TRAINER'], match: /^\/app\/trainer(\/(cohorts|sessions)(\/.*)?)?\/?$/ },
+  {
+    group: '培训教学',
+    label: '我的班级',
+    href: '/app/trainer',
+    roles: ['TRAINER'],
+    match: /^\/app\/trainer(\/(cohorts|sessions)(\/.*)?)?\/?$/,
+  },
   { group: '培训教学', label: '请假审批', href: '/app/trainer/leave', roles: ['TRAINER'] },
   { group: '我的培训', label: '我的培训', href: '/app/me/programs', roles: ['TEACHER'] },
   { group: '我的培训', label: '我的考勤', href: '/app/me/attendance', roles: ['TEACHER'] },

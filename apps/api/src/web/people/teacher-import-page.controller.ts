@@ -39,22 +39,42 @@ export class TeacherImportPageController {
   }
 
   @Get()
-  async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Query('countyId') countyId?: string): Promise<void> {
+  async page(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Query('countyId') countyId?: string,
+  ): Promise<void> {
     return this.show(req, reply, actor, this.countyOf(actor, countyId), {});
   }
 
   @Post()
   @HttpCode(200)
-  async upload(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Query('countyId') countyId?: string): Promise<void> {
+  async upload(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Query('countyId') countyId?: string,
+  ): Promise<void> {
     const county = this.countyOf(actor, countyId);
     try {
       const result = await this.imports.import(this.em, actor, county ?? undefined, await xlsxUpload(req));
       return this.show(req, reply, actor, county, { result });
     } catch (e) {
-      const rows = e instanceof DomainError && e.code === 'IMPORT_INVALID' && Array.isArray(e.details?.errors) ? (e.details.errors as RowError[]) : null;
+      const rows =
+        e instanceof DomainError && e.code === 'IMPORT_INVALID' && Array.isArray(e.details?.errors)
+          ? (e.details.errors as RowError[])
+          : null;
       const errors = formErrors(e, []);
       if (!errors) throw e;
-      return this.show(req, reply, actor, county, { message: rows ? e instanceof Error && e.message : errors.summary, rows }, 400);
+      return this.show(
+        req,
+        reply,
+        actor,
+        county,
+        { message: rows ? e instanceof Error && e.message : errors.summary, rows },
+        400,
+      );
     }
   }
 
@@ -62,18 +82,46 @@ export class TeacherImportPageController {
     return actor.role === 'CITY_ADMIN' ? Number(countyId) || null : actor.countyId;
   }
 
-  private async show(req: FastifyRequest, reply: FastifyReply, actor: Actor, county: number | null, outcome: { result?: { created: number; updated: number }; message?: string | false; rows?: RowError[] | null }, status = 200): Promise<void> {
+  private async show(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    county: number | null,
+    outcome: { result?: { created: number; updated: number }; message?: string | false; rows?: RowError[] | null },
+    status = 200,
+  ): Promise<void> {
     const city = actor.role === 'CITY_ADMIN';
-    const counties = city ? (await this.organisations.list(this.em, actor, await validateInput(OrganisationQuery, { type: 'COUNTY', pageSize: 100 }, 'query'))).items.map((c) => ({ value: c.id, label: c.name })) : [];
+    const counties = city
+      ? (
+          await this.organisations.list(
+            this.em,
+            actor,
+            await validateInput(OrganisationQuery, { type: 'COUNTY', pageSize: 100 }, 'query'),
+          )
+        ).items.map((c) => ({ value: c.id, label: c.name }))
+      : [];
     const step = outcome.result || outcome.rows || outcome.message ? 3 : 2;
-    return this.pages.render(req, reply, 'teachers/import', { title: '导入教师', status, crumbs: [{ label: '首页', href: '/app' }, { label: '教师管理', href: '/app/teachers' }] }, {
-      city,
-      counties,
-      countyId: county,
-      countyName: county ? await this.names.organisation(county) : '',
-      action: `/app/teachers/import${city && county ? `?countyId=${county}` : ''}`,
-      step,
-      ...outcome,
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'teachers/import',
+      {
+        title: '导入教师',
+        status,
+        crumbs: [
+          { label: '首页', href: '/app' },
+          { label: '教师管理', href: '/app/teachers' },
+        ],
+      },
+      {
+        city,
+        counties,
+        countyId: county,
+        countyName: county ? await this.names.organisation(county) : '',
+        action: `/app/teachers/import${city && county ? `?countyId=${county}` : ''}`,
+        step,
+        ...outcome,
+      },
+    );
   }
 }

@@ -3,7 +3,10 @@ import { GENDER_LABELS } from '../shared/labels';
 
 export const STAGE_OPTIONS = STAGES.map((s) => ({ value: s, label: s }));
 export const TITLE_OPTIONS = TITLES.map((s) => ({ value: s, label: s }));
-export const BACKBONE_OPTIONS = Object.entries(BACKBONE_LABELS).map(([value, label]) => ({ value, label: value === 'NONE' ? '非骨干教师' : `${label}骨干教师` }));
+export const BACKBONE_OPTIONS = Object.entries(BACKBONE_LABELS).map(([value, label]) => ({
+  value,
+  label: value === 'NONE' ? '非骨干教师' : `${label}骨干教师`,
+}));
 export const YES_NO_OPTIONS = [
   { value: 'true', label: '是' },
   { value: 'false', label: '否' },

@@ -2,7 +2,15 @@ import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/commo
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { UsersService } from '@shipei/auth';
 import { Actor, CurrentActor, IdPipe, Roles } from '@shipei/core';
-import { CreateTeacherDto, OrganisationQuery, OrganisationsService, TeacherDto, TeacherQuery, TeachersService, UpdateTeacherDto } from '@shipei/people';
+import {
+  CreateTeacherDto,
+  OrganisationQuery,
+  OrganisationsService,
+  TeacherDto,
+  TeacherQuery,
+  TeachersService,
+  UpdateTeacherDto,
+} from '@shipei/people';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
 import { field, FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
@@ -13,7 +21,18 @@ import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
 import { BACKBONE_OPTIONS, STAGE_OPTIONS, teacherRow, TITLE_OPTIONS, YES_NO_OPTIONS } from './teacher-view';
 
-const FILTERS = ['q', 'countyId', 'schoolId', 'stage', 'subject', 'title', 'backboneLevel', 'povertyVillage', 'receivingSchool', 'page'];
+const FILTERS = [
+  'q',
+  'countyId',
+  'schoolId',
+  'stage',
+  'subject',
+  'title',
+  'backboneLevel',
+  'povertyVillage',
+  'receivingSchool',
+  'page',
+];
 
 /** Form fields → the JSON types of CreateTeacherDto / UpdateTeacherDto. */
 const SPEC = {
@@ -54,7 +73,11 @@ export class TeachersPagesController {
 
   private async counties(actor: Actor): Promise<Option[]> {
     if (actor.role !== 'CITY_ADMIN') return [];
-    const page = await this.organisations.list(this.em, actor, await validateInput(OrganisationQuery, { type: 'COUNTY', pageSize: 100 }, 'query'));
+    const page = await this.organisations.list(
+      this.em,
+      actor,
+      await validateInput(OrganisationQuery, { type: 'COUNTY', pageSize: 100 }, 'query'),
+    );
     return page.items.map((c) => ({ value: c.id, label: c.name }));
   }
 
@@ -73,14 +96,23 @@ export class TeachersPagesController {
   }
 
   @Get()
-  async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Query() query: Record<string, string>): Promise<void> {
+  async list(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
     const city = actor.role === 'CITY_ADMIN';
     const filters = pickFilters(query, FILTERS);
     if (!city) delete filters.countyId;
     let error: string | null = null;
     let page = { items: [] as TeacherDto[], total: 0, page: 1, pageSize: 20 };
     try {
-      page = await this.teachers.list(this.em, actor, await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query'));
+      page = await this.teachers.list(
+        this.em,
+        actor,
+        await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query'),
+      );
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
@@ -88,65 +120,125 @@ export class TeachersPagesController {
     }
     const names = await this.names.organisations(page.items.flatMap((t) => [t.schoolId, t.countyId]));
     const { page: _p, ...keep } = filters;
-    return this.pages.render(req, reply, 'teachers/list', { title: '教师管理', crumbs: [{ label: '首页', href: '/app' }] }, {
-      city,
-      filters,
-      error,
-      counties: await this.counties(actor),
-      schools: await this.schools(actor, Number(filters.countyId) || null),
-      stageOptions: STAGE_OPTIONS,
-      titleOptions: TITLE_OPTIONS,
-      backboneOptions: BACKBONE_OPTIONS,
-      yesNo: YES_NO_OPTIONS,
-      rows: page.items.map((t) => teacherRow(t, names)),
-      pager: pager('/app/teachers', page, keep),
-      exportHref: `/api/v1/teachers/export${queryString(keep)}`,
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'teachers/list',
+      { title: '教师管理', crumbs: [{ label: '首页', href: '/app' }] },
+      {
+        city,
+        filters,
+        error,
+        counties: await this.counties(actor),
+        schools: await this.schools(actor, Number(filters.countyId) || null),
+        stageOptions: STAGE_OPTIONS,
+        titleOptions: TITLE_OPTIONS,
+        backboneOptions: BACKBONE_OPTIONS,
+        yesNo: YES_NO_OPTIONS,
+        rows: page.items.map((t) => teacherRow(t, names)),
+        pager: pager('/app/teachers', page, keep),
+        exportHref: `/api/v1/teachers/export${queryString(keep)}`,
+      },
+    );
   }
 
   @Get('new')
-  async newForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Query('countyId') countyId?: string): Promise<void> {
-    return this.showForm(req, reply, actor, null, { countyId: actor.role === 'CITY_ADMIN' ? Number(countyId) || null : actor.countyId, backboneLevel: 'NONE' });
+  async newForm(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Query('countyId') countyId?: string,
+  ): Promise<void> {
+    return this.showForm(req, reply, actor, null, {
+      countyId: actor.role === 'CITY_ADMIN' ? Number(countyId) || null : actor.countyId,
+      backboneLevel: 'NONE',
+    });
   }
 
   @Post('new')
   @HttpCode(200)
-  async create(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Body() body: FormBody): Promise<void> {
+  async create(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const form = readForm(body, SPEC);
     try {
       const teacher = await this.teachers.create(actor, await validateInput(CreateTeacherDto, form));
-      return this.pages.redirect(reply, `/app/teachers/${teacher.id}`, { tone: 'success', text: `已添加教师「${teacher.name}」。` });
+      return this.pages.redirect(reply, `/app/teachers/${teacher.id}`, {
+        tone: 'success',
+        text: `已添加教师「${teacher.name}」。`,
+      });
     } catch (e) {
       const errors = formErrors(e, FORM_FIELDS, FIELD_OF_CODE);
       if (!errors) throw e;
-      return this.showForm(req, reply, actor, null, { ...form, countyId: Number(field(body, 'countyId')) || actor.countyId }, errors);
+      return this.showForm(
+        req,
+        reply,
+        actor,
+        null,
+        { ...form, countyId: Number(field(body, 'countyId')) || actor.countyId },
+        errors,
+      );
     }
   }
 
   @Get(':id')
-  async detail(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query('full') full?: string): Promise<void> {
+  async detail(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query('full') full?: string,
+  ): Promise<void> {
     return this.showDetail(req, reply, actor, id, full === 'true');
   }
 
-  private async showDetail(req: FastifyRequest, reply: FastifyReply, actor: Actor, id: number, full: boolean, account?: { form: Record<string, unknown>; errors: FormErrors }): Promise<void> {
+  private async showDetail(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    id: number,
+    full: boolean,
+    account?: { form: Record<string, unknown>; errors: FormErrors },
+  ): Promise<void> {
     const teacher = await this.teachers.get(this.em, actor, id, full);
     const names = await this.names.organisations([teacher.schoolId, teacher.countyId]);
-    return this.pages.render(req, reply, 'teachers/detail', { title: teacher.name, crumbs: this.crumbs(), status: account ? 400 : 200 }, {
-      teacher: teacherRow(teacher, names),
-      city: actor.role === 'CITY_ADMIN',
-      revealed: full && actor.role === 'CITY_ADMIN',
-      account: account ?? { form: {}, errors: null },
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'teachers/detail',
+      { title: teacher.name, crumbs: this.crumbs(), status: account ? 400 : 200 },
+      {
+        teacher: teacherRow(teacher, names),
+        city: actor.role === 'CITY_ADMIN',
+        revealed: full && actor.role === 'CITY_ADMIN',
+        account: account ?? { form: {}, errors: null },
+      },
+    );
   }
 
   @Post(':id/account')
   @HttpCode(200)
-  async openAccount(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: FormBody): Promise<void> {
-    const form = { username: field(body, 'username'), password: typeof body?.password === 'string' ? body.password : '' };
+  async openAccount(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+  ): Promise<void> {
+    const form = {
+      username: field(body, 'username'),
+      password: typeof body?.password === 'string' ? body.password : '',
+    };
     try {
       const dto = await validateInput(CreateUserDto, { ...form, role: 'TEACHER', teacherId: id });
       await this.users.create(actor, dto);
-      return this.pages.redirect(reply, `/app/teachers/${id}`, { tone: 'success', text: '已开通登录账号。请将手机号和初始密码告知本人，首次登录须修改密码。' });
+      return this.pages.redirect(reply, `/app/teachers/${id}`, {
+        tone: 'success',
+        text: '已开通登录账号。请将手机号和初始密码告知本人，首次登录须修改密码。',
+      });
     } catch (e) {
       const errors = formErrors(e, ['username', 'password'], { USERNAME_TAKEN: 'username' });
       if (!errors) throw e;
@@ -155,48 +247,94 @@ export class TeachersPagesController {
   }
 
   @Get(':id/edit')
-  async editForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query('countyId') countyId?: string): Promise<void> {
+  async editForm(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query('countyId') countyId?: string,
+  ): Promise<void> {
     const teacher = await this.teachers.get(this.em, actor, id);
     const county = actor.role === 'CITY_ADMIN' && Number(countyId) ? Number(countyId) : teacher.countyId;
     // The phone is shown masked; left blank it stays as it is.
-    return this.showForm(req, reply, actor, teacher, { ...teacher, phone: '', countyId: county, schoolId: county === teacher.countyId ? teacher.schoolId : null });
+    return this.showForm(req, reply, actor, teacher, {
+      ...teacher,
+      phone: '',
+      countyId: county,
+      schoolId: county === teacher.countyId ? teacher.schoolId : null,
+    });
   }
 
   @Post(':id/edit')
   @HttpCode(200)
-  async update(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: FormBody): Promise<void> {
+  async update(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const teacher = await this.teachers.get(this.em, actor, id);
     const { idNumber: _ignored, ...form } = readForm(body, SPEC, { emptyAsNull: CLEARABLE });
     try {
       const saved = await this.teachers.update(actor, id, await validateInput(UpdateTeacherDto, form));
-      return this.pages.redirect(reply, `/app/teachers/${id}`, { tone: 'success', text: `已保存教师「${saved.name}」的信息。` });
+      return this.pages.redirect(reply, `/app/teachers/${id}`, {
+        tone: 'success',
+        text: `已保存教师「${saved.name}」的信息。`,
+      });
     } catch (e) {
       const errors = formErrors(e, FORM_FIELDS, FIELD_OF_CODE);
       if (!errors) throw e;
-      return this.showForm(req, reply, actor, teacher, { ...form, countyId: Number(field(body, 'countyId')) || teacher.countyId }, errors);
+      return this.showForm(
+        req,
+        reply,
+        actor,
+        teacher,
+        { ...form, countyId: Number(field(body, 'countyId')) || teacher.countyId },
+        errors,
+      );
     }
   }
 
-  private async showForm(req: FastifyRequest, reply: FastifyReply, actor: Actor, teacher: TeacherDto | null, form: Record<string, unknown>, errors?: FormErrors): Promise<void> {
+  private async showForm(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    teacher: TeacherDto | null,
+    form: Record<string, unknown>,
+    errors?: FormErrors,
+  ): Promise<void> {
     const city = actor.role === 'CITY_ADMIN';
     const countyId = (form.countyId as number | null) ?? null;
     const counties = await this.counties(actor);
     const title = teacher ? `编辑教师：${teacher.name}` : '添加教师';
     const base = teacher ? `/app/teachers/${teacher.id}/edit` : '/app/teachers/new';
-    return this.pages.render(req, reply, 'teachers/form', { title, status: errors ? 400 : 200, crumbs: this.crumbs(teacher ? [{ label: teacher.name, href: `/app/teachers/${teacher.id}` }] : []) }, {
-      teacher,
-      action: base,
-      cancel: teacher ? `/app/teachers/${teacher.id}` : '/app/teachers',
-      city,
-      countyId,
-      countyName: city ? (counties.find((c) => c.value === countyId)?.label ?? '') : await this.names.organisation(actor.countyId),
-      counties,
-      schools: await this.schools(actor, countyId),
-      stageOptions: STAGE_OPTIONS,
-      titleOptions: TITLE_OPTIONS,
-      backboneOptions: BACKBONE_OPTIONS,
-      form,
-      errors,
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'teachers/form',
+      {
+        title,
+        status: errors ? 400 : 200,
+        crumbs: this.crumbs(teacher ? [{ label: teacher.name, href: `/app/teachers/${teacher.id}` }] : []),
+      },
+      {
+        teacher,
+        action: base,
+        cancel: teacher ? `/app/teachers/${teacher.id}` : '/app/teachers',
+        city,
+        countyId,
+        countyName: city
+          ? (counties.find((c) => c.value === countyId)?.label ?? '')
+          : await this.names.organisation(actor.countyId),
+        counties,
+        schools: await this.schools(actor, countyId),
+        stageOptions: STAGE_OPTIONS,
+        titleOptions: TITLE_OPTIONS,
+        backboneOptions: BACKBONE_OPTIONS,
+        form,
+        errors,
+      },
+    );
   }
 }

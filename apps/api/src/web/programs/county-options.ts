@@ -5,14 +5,28 @@ import { validateInput } from '../shared/forms';
 import type { Option } from './program-view';
 
 /** The counties a list may be filtered by: every county for the city, none for a county (its own is implied). */
-export async function countyOptions(organisations: OrganisationsService, em: EntityManager, actor: Actor): Promise<Option[]> {
+export async function countyOptions(
+  organisations: OrganisationsService,
+  em: EntityManager,
+  actor: Actor,
+): Promise<Option[]> {
   if (actor.role !== 'CITY_ADMIN') return [];
-  const page = await organisations.list(em, actor, await validateInput(OrganisationQuery, { type: 'COUNTY', pageSize: 100 }, 'query'));
+  const page = await organisations.list(
+    em,
+    actor,
+    await validateInput(OrganisationQuery, { type: 'COUNTY', pageSize: 100 }, 'query'),
+  );
   return page.items.map((c) => ({ value: c.id, label: c.name }));
 }
 
 /** The schools of one county (a county admin: its own), for school filters. */
-export async function schoolOptions(organisations: OrganisationsService, em: EntityManager, actor: Actor, countyId: number | null | undefined, flags: { receivingSchool?: boolean } = {}): Promise<Option[]> {
+export async function schoolOptions(
+  organisations: OrganisationsService,
+  em: EntityManager,
+  actor: Actor,
+  countyId: number | null | undefined,
+  flags: { receivingSchool?: boolean } = {},
+): Promise<Option[]> {
   const county = actor.role === 'CITY_ADMIN' ? countyId : actor.countyId;
   if (!county) return [];
   const q = await validateInput(OrganisationQuery, { type: 'SCHOOL', countyId: county, ...flags }, 'query');

@@ -1,4 +1,7 @@
-import { CertificateRegisterPagesController, CohortCertificatesPagesController } from '../certificates/certificates-pages.controller';
+import {
+  CertificateRegisterPagesController,
+  CohortCertificatesPagesController,
+} from '../certificates/certificates-pages.controller';
 import { AssignmentPagesController } from '../enrolment/assignment-pages.controller';
 import { EnrolmentsPagesController } from '../enrolment/enrolments-pages.controller';
 import { NominationPagesController } from '../enrolment/nomination-pages.controller';

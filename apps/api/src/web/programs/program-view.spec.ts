@@ -1,8 +1,19 @@
 import type { Actor } from '@shipei/core';
 import { hoursCheck } from './cohorts-pages.controller';
-import { creatableKinds, decimal, mayNominate, ownsProgram, percent, safeBack, shanghaiInstant, splitShanghai, tickedIds } from './program-view';
+import {
+  creatableKinds,
+  decimal,
+  mayNominate,
+  ownsProgram,
+  percent,
+  safeBack,
+  shanghaiInstant,
+  splitShanghai,
+  tickedIds,
+} from './program-view';
 
-const actor = (role: Actor['role'], countyId: number | null = null) => ({ userId: 1, role, organisationId: countyId, countyId, teacherId: null }) as unknown as Actor;
+const actor = (role: Actor['role'], countyId: number | null = null) =>
+  ({ userId: 1, role, organisationId: countyId, countyId, teacherId: null }) as unknown as Actor;
 
 describe('program pages: view helpers', () => {
   it('turns a Shanghai date and time into an instant and back', () => {
@@ -48,7 +59,9 @@ describe('program pages: view helpers', () => {
   });
 
   it('only goes back to pages of this site', () => {
-    expect(safeBack('/app/programs/1/enrolments?status=NOMINATED', '/app/programs/1/enrolments', '/x')).toBe('/app/programs/1/enrolments?status=NOMINATED');
+    expect(safeBack('/app/programs/1/enrolments?status=NOMINATED', '/app/programs/1/enrolments', '/x')).toBe(
+      '/app/programs/1/enrolments?status=NOMINATED',
+    );
     expect(safeBack('https://evil.example/app', '/app/', '/x')).toBe('/x');
     expect(safeBack('//evil.example', '/', '/x')).toBe('/x');
     expect(safeBack(undefined, '/app/', '/x')).toBe('/x');

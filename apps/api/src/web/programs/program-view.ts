@@ -1,6 +1,12 @@
 import type { Actor } from '@shipei/core';
 import { BACKBONE_LABELS, STAGES } from '@shipei/people';
-import { PROGRAM_KIND_LABELS, PROGRAM_KINDS, PROGRAM_STATUSES, type ProgramDto, type ProgramKind } from '@shipei/programs';
+import {
+  PROGRAM_KIND_LABELS,
+  PROGRAM_KINDS,
+  PROGRAM_STATUSES,
+  type ProgramDto,
+  type ProgramKind,
+} from '@shipei/programs';
 import type { FormBody } from '../shared/forms';
 import type { Crumb } from '../shared/page-renderer.service';
 import { STATUS_TAGS } from '../shared/labels';
@@ -8,13 +14,21 @@ import { STATUS_TAGS } from '../shared/labels';
 export type Option = { value: string | number; label: string };
 
 export const KIND_OPTIONS: Option[] = PROGRAM_KINDS.map((k) => ({ value: k, label: PROGRAM_KIND_LABELS[k] }));
-export const STATUS_OPTIONS: Option[] = PROGRAM_STATUSES.map((s) => ({ value: s, label: STATUS_TAGS.program[s]?.[0] ?? s }));
+export const STATUS_OPTIONS: Option[] = PROGRAM_STATUSES.map((s) => ({
+  value: s,
+  label: STATUS_TAGS.program[s]?.[0] ?? s,
+}));
 export const STAGE_CHOICES: Option[] = STAGES.map((s) => ({ value: s, label: s }));
-export const MIN_BACKBONE_OPTIONS: Option[] = (['COUNTY', 'CITY', 'PROVINCE'] as const).map((l) => ({ value: l, label: `${BACKBONE_LABELS[l]}及以上骨干教师` }));
+export const MIN_BACKBONE_OPTIONS: Option[] = (['COUNTY', 'CITY', 'PROVINCE'] as const).map((l) => ({
+  value: l,
+  label: `${BACKBONE_LABELS[l]}及以上骨干教师`,
+}));
 
 /** Kinds a role may create: the city its programs, a county only its thematic training (the service enforces it). */
 export function creatableKinds(actor: Actor): Option[] {
-  return actor.role === 'COUNTY_ADMIN' ? KIND_OPTIONS.filter((k) => k.value === 'COUNTY_THEMATIC') : KIND_OPTIONS.filter((k) => k.value !== 'COUNTY_THEMATIC');
+  return actor.role === 'COUNTY_ADMIN'
+    ? KIND_OPTIONS.filter((k) => k.value === 'COUNTY_THEMATIC')
+    : KIND_OPTIONS.filter((k) => k.value !== 'COUNTY_THEMATIC');
 }
 
 export function kindLabel(kind: ProgramKind | string): string {
@@ -33,11 +47,20 @@ export function ownsProgram(actor: Actor, p: Pick<ProgramDto, 'ownerCountyId'>):
 
 /** A county nominates its teachers into open programs: the city's, or its own thematic ones. */
 export function mayNominate(actor: Actor, p: Pick<ProgramDto, 'ownerCountyId' | 'status'>): boolean {
-  return actor.role === 'COUNTY_ADMIN' && p.status === 'OPEN' && (p.ownerCountyId === null || p.ownerCountyId === actor.countyId);
+  return (
+    actor.role === 'COUNTY_ADMIN' &&
+    p.status === 'OPEN' &&
+    (p.ownerCountyId === null || p.ownerCountyId === actor.countyId)
+  );
 }
 
 export function programCrumbs(p?: Pick<ProgramDto, 'id' | 'title'>, extra: Crumb[] = []): Crumb[] {
-  return [{ label: '首页', href: '/app' }, { label: '培训项目', href: '/app/programs' }, ...(p ? [{ label: p.title, href: `/app/programs/${p.id}` }] : []), ...extra];
+  return [
+    { label: '首页', href: '/app' },
+    { label: '培训项目', href: '/app/programs' },
+    ...(p ? [{ label: p.title, href: `/app/programs/${p.id}` }] : []),
+    ...extra,
+  ];
 }
 
 export interface Tab {
@@ -53,12 +76,18 @@ export function programTabs(actor: Actor, p: ProgramDto, current: string): Tab[]
   const tabs: [string, string, boolean][] = [
     ['overview', '概况', true],
     ['quotas', '名额分配', owner],
-    ['nominate', '推荐教师', actor.role === 'COUNTY_ADMIN' && (p.ownerCountyId === null || p.ownerCountyId === actor.countyId)],
+    [
+      'nominate',
+      '推荐教师',
+      actor.role === 'COUNTY_ADMIN' && (p.ownerCountyId === null || p.ownerCountyId === actor.countyId),
+    ],
     ['enrolments', owner ? '推荐审核' : '推荐名单', true],
     ['cohorts', '班级与分班', owner],
     ['dashboard', '分县区统计', true],
   ];
-  return tabs.filter(([, , show]) => show).map(([key, label]) => ({ label, href: key === 'overview' ? base : `${base}/${key}`, current: key === current }));
+  return tabs
+    .filter(([, , show]) => show)
+    .map(([key, label]) => ({ label, href: key === 'overview' ? base : `${base}/${key}`, current: key === current }));
 }
 
 /** Ids ticked in a list (`name` repeated), as positive integers, at most `max`. */
@@ -102,5 +131,7 @@ export function hours(n: number | null | undefined): string {
 
 /** Where a "back" link posted by a form may go: only a page of this area. */
 export function safeBack(value: unknown, prefix: string, fallback: string): string {
-  return typeof value === 'string' && value.startsWith(prefix) && !value.startsWith('//') && value.length < 500 ? value : fallback;
+  return typeof value === 'string' && value.startsWith(prefix) && !value.startsWith('//') && value.length < 500
+    ? value
+    : fallback;
 }

@@ -3,7 +3,15 @@ import { ModuleRef } from '@nestjs/core';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Actor, CurrentActor, IdPipe, mapError, Roles } from '@shipei/core';
 import { QuotaItemDto, QuotaListDto, QuotasService } from '@shipei/enrolment';
-import { CreateProgramDto, PROGRAM_TRANSITIONS, ProgramAction, ProgramDto, ProgramQuery, ProgramsService, UpdateProgramDto } from '@shipei/programs';
+import {
+  CreateProgramDto,
+  PROGRAM_TRANSITIONS,
+  ProgramAction,
+  ProgramDto,
+  ProgramQuery,
+  ProgramsService,
+  UpdateProgramDto,
+} from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
 import { field, FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
@@ -30,7 +38,22 @@ import {
 } from './program-view';
 
 const FILTERS = ['year', 'kind', 'status', 'page'];
-const FORM_FIELDS = ['kind', 'year', 'title', 'seats', 'creditHours', 'attendanceThreshold', 'lateGraceMinutes', 'nominationDeadline', 'certificatePrefix', 'minBackboneLevel', 'stages', 'subjects', 'startDate', 'endDate'];
+const FORM_FIELDS = [
+  'kind',
+  'year',
+  'title',
+  'seats',
+  'creditHours',
+  'attendanceThreshold',
+  'lateGraceMinutes',
+  'nominationDeadline',
+  'certificatePrefix',
+  'minBackboneLevel',
+  'stages',
+  'subjects',
+  'startDate',
+  'endDate',
+];
 
 /** What each status change asks before it is made (none can be undone). */
 const CONFIRM: Record<ProgramAction, string> = {
@@ -41,11 +64,43 @@ const CONFIRM: Record<ProgramAction, string> = {
 };
 
 /** The program form as typed (strings), and the DTO shape built from it. */
-function readProgramForm(body: FormBody | undefined, editing = false): { form: Record<string, unknown>; data: Record<string, unknown> } {
+function readProgramForm(
+  body: FormBody | undefined,
+  editing = false,
+): { form: Record<string, unknown>; data: Record<string, unknown> } {
   // Editing: a field left empty is sent as null, which clears what may be cleared (deadline, dates,
   // backbone level) and is refused under its field for what may not (title, seats…).
-  const spec = { kind: 'text', year: 'int', title: 'text', seats: 'int', lateGraceMinutes: 'int', certificatePrefix: 'text', requirePovertyVillage: 'bool', minBackboneLevel: 'text', stages: 'list', startDate: 'text', endDate: 'text' } as const;
-  const base = readForm(body, spec, editing ? { emptyAsNull: ['year', 'title', 'seats', 'lateGraceMinutes', 'certificatePrefix', 'minBackboneLevel', 'startDate', 'endDate'] } : {});
+  const spec = {
+    kind: 'text',
+    year: 'int',
+    title: 'text',
+    seats: 'int',
+    lateGraceMinutes: 'int',
+    certificatePrefix: 'text',
+    requirePovertyVillage: 'bool',
+    minBackboneLevel: 'text',
+    stages: 'list',
+    startDate: 'text',
+    endDate: 'text',
+  } as const;
+  const base = readForm(
+    body,
+    spec,
+    editing
+      ? {
+          emptyAsNull: [
+            'year',
+            'title',
+            'seats',
+            'lateGraceMinutes',
+            'certificatePrefix',
+            'minBackboneLevel',
+            'startDate',
+            'endDate',
+          ],
+        }
+      : {},
+  );
   const orNull = (v: unknown) => (v === undefined && editing ? null : v);
   const form: Record<string, unknown> = {
     ...base,
@@ -61,7 +116,9 @@ function readProgramForm(body: FormBody | undefined, editing = false): { form: R
     creditHours: orNull(decimal(form.creditHours as string)),
     // Typed as a percentage (80), stored as a fraction (0.8).
     attendanceThreshold: orNull(typeof pct === 'number' ? Math.round(pct * 100) / 10000 : pct),
-    nominationDeadline: orNull(shanghaiInstant(form.nominationDeadline as string, form.nominationDeadlineTime as string)),
+    nominationDeadline: orNull(
+      shanghaiInstant(form.nominationDeadline as string, form.nominationDeadlineTime as string),
+    ),
     subjects: (form.subjects as string)
       .split(/[,，、;；\s]+/)
       .map((s) => s.trim())
@@ -89,12 +146,21 @@ export class ProgramsPagesController {
   }
 
   @Get()
-  async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Query() query: Record<string, string>): Promise<void> {
+  async list(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
     const filters = pickFilters(query, FILTERS);
     let error: string | null = null;
     let page = { items: [] as ProgramDto[], total: 0, page: 1, pageSize: 20 };
     try {
-      page = await this.programs.list(this.em, actor, await validateInput(ProgramQuery, { ...filters, pageSize: 20 }, 'query'));
+      page = await this.programs.list(
+        this.em,
+        actor,
+        await validateInput(ProgramQuery, { ...filters, pageSize: 20 }, 'query'),
+      );
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
@@ -111,65 +177,108 @@ export class ProgramsPagesController {
       creditHoursText: hours(p.creditHours),
     }));
     const { page: _p, ...keep } = filters;
-    return this.pages.render(req, reply, 'programs/list', { title: '培训项目', crumbs: [{ label: '首页', href: '/app' }] }, {
-      filters,
-      error,
-      kinds: KIND_OPTIONS,
-      statuses: STATUS_OPTIONS,
-      county: actor.role === 'COUNTY_ADMIN',
-      rows,
-      pager: pager('/app/programs', page, keep),
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'programs/list',
+      { title: '培训项目', crumbs: [{ label: '首页', href: '/app' }] },
+      {
+        filters,
+        error,
+        kinds: KIND_OPTIONS,
+        statuses: STATUS_OPTIONS,
+        county: actor.role === 'COUNTY_ADMIN',
+        rows,
+        pager: pager('/app/programs', page, keep),
+      },
+    );
   }
 
   @Get('new')
   newForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor): Promise<void> {
     const kinds = creatableKinds(actor);
-    return this.showForm(req, reply, actor, null, { kind: kinds[0]?.value, year: new Date().getFullYear(), attendanceThreshold: '80', lateGraceMinutes: 15, requirePovertyVillage: true, stages: [] });
+    return this.showForm(req, reply, actor, null, {
+      kind: kinds[0]?.value,
+      year: new Date().getFullYear(),
+      attendanceThreshold: '80',
+      lateGraceMinutes: 15,
+      requirePovertyVillage: true,
+      stages: [],
+    });
   }
 
   @Post('new')
   @HttpCode(200)
-  async create(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Body() body: FormBody): Promise<void> {
+  async create(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const { form, data } = readProgramForm(body);
     if (actor.role === 'COUNTY_ADMIN') data.kind = form.kind = 'COUNTY_THEMATIC';
     try {
       const program = await this.programs.create(actor, await validateInput(CreateProgramDto, data));
-      return this.pages.redirect(reply, `/app/programs/${program.id}`, { tone: 'success', text: `已创建培训项目「${program.title}」（草稿）。请分配名额后开始推荐。` });
+      return this.pages.redirect(reply, `/app/programs/${program.id}`, {
+        tone: 'success',
+        text: `已创建培训项目「${program.title}」（草稿）。请分配名额后开始推荐。`,
+      });
     } catch (e) {
       return this.formFailed(req, reply, actor, null, form, e);
     }
   }
 
   @Get(':id')
-  async detail(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async detail(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     const p = await this.programs.get(this.em, actor, id);
     const owner = ownsProgram(actor, p);
-    const next = (Object.entries(PROGRAM_TRANSITIONS) as [ProgramAction, (typeof PROGRAM_TRANSITIONS)[ProgramAction]][]).find(([, t]) => t.from === p.status);
-    return this.pages.render(req, reply, 'programs/detail', { title: p.title, crumbs: programCrumbs() }, {
-      program: {
-        ...p,
-        kindLabel: kindLabel(p.kind),
-        ownerName: await this.names.organisation(p.ownerOrganisationId),
-        thresholdText: percent(p.attendanceThreshold),
-        creditHoursText: hours(p.creditHours),
-        backboneText: MIN_BACKBONE_OPTIONS.find((o) => o.value === p.minBackboneLevel)?.label ?? '不限',
+    const next = (
+      Object.entries(PROGRAM_TRANSITIONS) as [ProgramAction, (typeof PROGRAM_TRANSITIONS)[ProgramAction]][]
+    ).find(([, t]) => t.from === p.status);
+    return this.pages.render(
+      req,
+      reply,
+      'programs/detail',
+      { title: p.title, crumbs: programCrumbs() },
+      {
+        program: {
+          ...p,
+          kindLabel: kindLabel(p.kind),
+          ownerName: await this.names.organisation(p.ownerOrganisationId),
+          thresholdText: percent(p.attendanceThreshold),
+          creditHoursText: hours(p.creditHours),
+          backboneText: MIN_BACKBONE_OPTIONS.find((o) => o.value === p.minBackboneLevel)?.label ?? '不限',
+        },
+        tabs: programTabs(actor, p, 'overview'),
+        owner,
+        editable: owner && p.status !== 'RUNNING' && p.status !== 'FINISHED',
+        next: owner && next ? { action: next[0], label: next[1].label, confirm: CONFIRM[next[0]] } : null,
+        nominate: mayNominate(actor, p),
       },
-      tabs: programTabs(actor, p, 'overview'),
-      owner,
-      editable: owner && p.status !== 'RUNNING' && p.status !== 'FINISHED',
-      next: owner && next ? { action: next[0], label: next[1].label, confirm: CONFIRM[next[0]] } : null,
-      nominate: mayNominate(actor, p),
-    });
+    );
   }
 
   @Post(':id/status')
-  async transition(@Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: FormBody): Promise<void> {
+  async transition(
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const action = field(body, 'action') as ProgramAction;
-    if (!PROGRAM_TRANSITIONS[action]) return this.pages.redirect(reply, `/app/programs/${id}`, { tone: 'error', text: '未知的操作。' });
+    if (!PROGRAM_TRANSITIONS[action])
+      return this.pages.redirect(reply, `/app/programs/${id}`, { tone: 'error', text: '未知的操作。' });
     try {
       const p = await this.programs.transition(actor, id, action);
-      return this.pages.redirect(reply, `/app/programs/${id}`, { tone: 'success', text: `已${PROGRAM_TRANSITIONS[action].label}：项目「${p.title}」。` });
+      return this.pages.redirect(reply, `/app/programs/${id}`, {
+        tone: 'success',
+        text: `已${PROGRAM_TRANSITIONS[action].label}：项目「${p.title}」。`,
+      });
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
@@ -178,7 +287,12 @@ export class ProgramsPagesController {
   }
 
   @Get(':id/edit')
-  async editForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async editForm(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     const p = await this.programs.get(this.em, actor, id);
     const deadline = splitShanghai(p.nominationDeadline);
     return this.showForm(req, reply, actor, p, {
@@ -193,52 +307,103 @@ export class ProgramsPagesController {
 
   @Post(':id/edit')
   @HttpCode(200)
-  async update(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: FormBody): Promise<void> {
+  async update(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const p = await this.programs.get(this.em, actor, id);
     const { form, data } = readProgramForm(body, true);
     const { kind: _kind, ...patch } = data;
     form.kind = p.kind;
     try {
       const saved = await this.programs.update(actor, id, await validateInput(UpdateProgramDto, patch));
-      return this.pages.redirect(reply, `/app/programs/${id}`, { tone: 'success', text: `已保存培训项目「${saved.title}」。` });
+      return this.pages.redirect(reply, `/app/programs/${id}`, {
+        tone: 'success',
+        text: `已保存培训项目「${saved.title}」。`,
+      });
     } catch (e) {
       return this.formFailed(req, reply, actor, p, form, e);
     }
   }
 
-  private async formFailed(req: FastifyRequest, reply: FastifyReply, actor: Actor, p: ProgramDto | null, form: Record<string, unknown>, e: unknown): Promise<void> {
-    const errors = formErrors(e, FORM_FIELDS, { SEATS_BELOW_QUOTAS: 'seats', SEATS_BELOW_TAKEN: 'seats', KIND_NOT_ALLOWED: 'kind' });
+  private async formFailed(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    p: ProgramDto | null,
+    form: Record<string, unknown>,
+    e: unknown,
+  ): Promise<void> {
+    const errors = formErrors(e, FORM_FIELDS, {
+      SEATS_BELOW_QUOTAS: 'seats',
+      SEATS_BELOW_TAKEN: 'seats',
+      KIND_NOT_ALLOWED: 'kind',
+    });
     if (!errors) throw e;
     // The DTO speaks of a fraction; the form asks for a percentage.
-    if (errors.fields.attendanceThreshold) errors.fields.attendanceThreshold = '出勤率要求须为 0–100 之间的数（百分比，最多 2 位小数）';
+    if (errors.fields.attendanceThreshold)
+      errors.fields.attendanceThreshold = '出勤率要求须为 0–100 之间的数（百分比，最多 2 位小数）';
     return this.showForm(req, reply, actor, p, form, errors, mapError(e).status);
   }
 
-  private showForm(req: FastifyRequest, reply: FastifyReply, actor: Actor, p: ProgramDto | null, form: Record<string, unknown>, errors?: FormErrors, status = 400): Promise<void> {
+  private showForm(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    p: ProgramDto | null,
+    form: Record<string, unknown>,
+    errors?: FormErrors,
+    status = 400,
+  ): Promise<void> {
     const kinds = creatableKinds(actor);
-    return this.pages.render(req, reply, 'programs/form', { title: p ? `编辑项目：${p.title}` : '新建培训项目', status: errors ? status : 200, crumbs: programCrumbs(p ?? undefined) }, {
-      editing: !!p,
-      action: p ? `/app/programs/${p.id}/edit` : '/app/programs/new',
-      cancel: p ? `/app/programs/${p.id}` : '/app/programs',
-      kinds,
-      kindFixed: p ? kindLabel(p.kind) : kinds.length === 1 ? kinds[0].label : null,
-      stageOptions: STAGE_CHOICES,
-      backboneOptions: MIN_BACKBONE_OPTIONS,
-      form,
-      errors,
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'programs/form',
+      {
+        title: p ? `编辑项目：${p.title}` : '新建培训项目',
+        status: errors ? status : 200,
+        crumbs: programCrumbs(p ?? undefined),
+      },
+      {
+        editing: !!p,
+        action: p ? `/app/programs/${p.id}/edit` : '/app/programs/new',
+        cancel: p ? `/app/programs/${p.id}` : '/app/programs',
+        kinds,
+        kindFixed: p ? kindLabel(p.kind) : kinds.length === 1 ? kinds[0].label : null,
+        stageOptions: STAGE_CHOICES,
+        backboneOptions: MIN_BACKBONE_OPTIONS,
+        form,
+        errors,
+      },
+    );
   }
 
   // ——— 名额分配 ———
 
   @Get(':id/quotas')
-  async quotaPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query('use') use?: string): Promise<void> {
+  async quotaPage(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query('use') use?: string,
+  ): Promise<void> {
     return this.showQuotas(req, reply, actor, id, use === 'suggestion' ? 'suggestion' : 'current');
   }
 
   @Post(':id/quotas')
   @HttpCode(200)
-  async saveQuotas(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: FormBody): Promise<void> {
+  async saveQuotas(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const suggestion = await this.quotas.suggestion(this.em, actor, id);
     const typed: Record<number, string> = {};
     const fields: Record<string, string> = {};
@@ -250,12 +415,24 @@ export class ProgramsPagesController {
       else if (/^\d{1,6}$/.test(text)) items.push({ countyId: c.countyId, seats: Number(text) });
       else fields[`c${c.countyId}`] = '名额须为不小于 0 的整数';
     }
-    if (Object.keys(fields).length) return this.showQuotas(req, reply, actor, id, typed, { summary: '提交未成功，请按提示修改标红的项目。', fields }, 400);
+    if (Object.keys(fields).length)
+      return this.showQuotas(
+        req,
+        reply,
+        actor,
+        id,
+        typed,
+        { summary: '提交未成功，请按提示修改标红的项目。', fields },
+        400,
+      );
     try {
       const dto = await validateInput(QuotaListDto, { items });
       await this.quotas.replace(actor, id, dto.items);
       const sum = dto.items.reduce((s, i) => s + i.seats, 0);
-      return this.pages.redirect(reply, `/app/programs/${id}/quotas`, { tone: 'success', text: `已保存各县区名额，合计 ${sum} 人（总名额 ${suggestion.seats} 人）。` });
+      return this.pages.redirect(reply, `/app/programs/${id}/quotas`, {
+        tone: 'success',
+        text: `已保存各县区名额，合计 ${sum} 人（总名额 ${suggestion.seats} 人）。`,
+      });
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
@@ -268,31 +445,56 @@ export class ProgramsPagesController {
    * set now and what it holds; the inputs hold the current quotas, or the suggestion when asked
    * for (or when nothing is set yet), or what was typed after a failed save.
    */
-  private async showQuotas(req: FastifyRequest, reply: FastifyReply, actor: Actor, id: number, values: 'current' | 'suggestion' | Record<number, string>, errors?: FormErrors, status = 200): Promise<void> {
+  private async showQuotas(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    id: number,
+    values: 'current' | 'suggestion' | Record<number, string>,
+    errors?: FormErrors,
+    status = 200,
+  ): Promise<void> {
     const p = await this.programs.get(this.em, actor, id);
-    const [suggestion, current] = await Promise.all([this.quotas.suggestion(this.em, actor, id), this.quotas.list(this.em, actor, id)]);
+    const [suggestion, current] = await Promise.all([
+      this.quotas.suggestion(this.em, actor, id),
+      this.quotas.list(this.em, actor, id),
+    ]);
     const now = new Map(current.map((q) => [q.countyId, q]));
     const fromSuggestion = values === 'suggestion' || (values === 'current' && current.length === 0);
     const rows = suggestion.items.map((c) => {
       const q = now.get(c.countyId);
-      const value = typeof values === 'object' ? values[c.countyId] : fromSuggestion ? String(c.seats) : String(q?.seats ?? 0);
-      return { ...c, current: q?.seats ?? 0, nominated: q?.nominatedCount ?? 0, value, name: `c${c.countyId}`, error: errors?.fields[`c${c.countyId}`] };
+      const value =
+        typeof values === 'object' ? values[c.countyId] : fromSuggestion ? String(c.seats) : String(q?.seats ?? 0);
+      return {
+        ...c,
+        current: q?.seats ?? 0,
+        nominated: q?.nominatedCount ?? 0,
+        value,
+        name: `c${c.countyId}`,
+        error: errors?.fields[`c${c.countyId}`],
+      };
     });
     const typedSum = rows.reduce((s, r) => s + (/^\d+$/.test(r.value) ? Number(r.value) : 0), 0);
-    return this.pages.render(req, reply, 'programs/quotas', { title: '名额分配', status, crumbs: programCrumbs(p) }, {
-      program: p,
-      tabs: programTabs(actor, p, 'quotas'),
-      rows,
-      errors,
-      fromSuggestion,
-      editable: p.status !== 'RUNNING' && p.status !== 'FINISHED',
-      seats: suggestion.seats,
-      eligibleTeachers: suggestion.eligibleTeachers,
-      suggestedSum: rows.reduce((s, r) => s + r.seats, 0),
-      currentSum: rows.reduce((s, r) => s + r.current, 0),
-      nominatedSum: rows.reduce((s, r) => s + r.nominated, 0),
-      typedSum,
-      over: typedSum > suggestion.seats,
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'programs/quotas',
+      { title: '名额分配', status, crumbs: programCrumbs(p) },
+      {
+        program: p,
+        tabs: programTabs(actor, p, 'quotas'),
+        rows,
+        errors,
+        fromSuggestion,
+        editable: p.status !== 'RUNNING' && p.status !== 'FINISHED',
+        seats: suggestion.seats,
+        eligibleTeachers: suggestion.eligibleTeachers,
+        suggestedSum: rows.reduce((s, r) => s + r.seats, 0),
+        currentSum: rows.reduce((s, r) => s + r.current, 0),
+        nominatedSum: rows.reduce((s, r) => s + r.nominated, 0),
+        typedSum,
+        over: typedSum > suggestion.seats,
+      },
+    );
   }
 }

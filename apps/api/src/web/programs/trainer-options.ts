@@ -9,6 +9,14 @@ import type { Option } from './program-view';
  * running its thematic program needs them too, though the accounts list is the city's.
  */
 export async function trainerOptions(em: EntityManager): Promise<Option[]> {
-  const rows = await em.find(User, { where: { role: 'TRAINER', active: true }, select: { id: true, displayName: true, username: true }, order: { id: 'ASC' }, take: 500 });
-  return rows.map((u) => ({ value: u.id, label: u.displayName && u.displayName !== u.username ? `${u.displayName}（${u.username}）` : u.username }));
+  const rows = await em.find(User, {
+    where: { role: 'TRAINER', active: true },
+    select: { id: true, displayName: true, username: true },
+    order: { id: 'ASC' },
+    take: 500,
+  });
+  return rows.map((u) => ({
+    value: u.id,
+    label: u.displayName && u.displayName !== u.username ? `${u.displayName}（${u.username}）` : u.username,
+  }));
 }

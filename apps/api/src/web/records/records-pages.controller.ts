@@ -2,7 +2,14 @@ import { Get, Param, Query, Req, Res } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Actor, AppConfig, CurrentActor, IdPipe, Roles } from '@shipei/core';
 import { OrganisationsService, TeacherDto, TeacherQuery, TeachersService } from '@shipei/people';
-import { ComplianceListDto, ComplianceQuery, ComplianceService, ComplianceSummaryDto, ComplianceExportQuery, TeacherFileService } from '@shipei/records';
+import {
+  ComplianceListDto,
+  ComplianceQuery,
+  ComplianceService,
+  ComplianceSummaryDto,
+  ComplianceExportQuery,
+  TeacherFileService,
+} from '@shipei/records';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
 import { teacherRow } from '../people/teacher-view';
@@ -45,19 +52,29 @@ export class RecordsPagesController {
   }
 
   @Get('compliance')
-  async complianceList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Query() query: Record<string, string>): Promise<void> {
+  async complianceList(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
     const city = actor.role === 'CITY_ADMIN';
     const filters = pickFilters(query, ['period', 'year', 'cycle', 'countyId', 'schoolId', 'page']);
     if (!city) delete filters.countyId;
     const byCycle = filters.period === 'cycle';
-    const periodQuery = byCycle ? { cycle: filters.cycle ?? String(this.cycles()[0]?.value ?? '') } : { year: filters.year };
+    const periodQuery = byCycle
+      ? { cycle: filters.cycle ?? String(this.cycles()[0]?.value ?? '') }
+      : { year: filters.year };
     const scope = { ...periodQuery, countyId: filters.countyId, schoolId: filters.schoolId };
     let error: string | null = null;
     let list: ComplianceListDto | null = null;
     let summary: ComplianceSummaryDto | null = null;
     try {
       [list, summary] = await Promise.all([
-        this.compliance.list(actor, await validateInput(ComplianceQuery, { ...scope, page: filters.page, pageSize: 20 }, 'query')),
+        this.compliance.list(
+          actor,
+          await validateInput(ComplianceQuery, { ...scope, page: filters.page, pageSize: 20 }, 'query'),
+        ),
         this.compliance.summary(actor, await validateInput(ComplianceExportQuery, scope, 'query')),
       ]);
     } catch (e) {
@@ -67,30 +84,51 @@ export class RecordsPagesController {
     }
     const { page: _p, ...keep } = filters;
     const page = list ?? { items: [], total: 0, page: 1, pageSize: 20 };
-    return this.pages.render(req, reply, 'records/compliance', { title: '学时达标', crumbs: CRUMBS }, {
-      city,
-      filters: { ...filters, period: byCycle ? 'cycle' : 'year', cycle: byCycle ? periodQuery.cycle : filters.cycle },
-      error,
-      period: list?.period ?? summary?.period ?? null,
-      cycles: this.cycles(),
-      counties: await countyOptions(this.organisations, this.em, actor),
-      schools: await schoolOptions(this.organisations, this.em, actor, Number(filters.countyId) || null),
-      summary: summary ? { ...summary, byCounty: summary.by === 'COUNTY', rows: summary.rows.map((r) => ({ ...r, shortfallText: hours(r.shortfallHours) })) } : null,
-      rows: page.items.map((r) => ({ ...r, creditsText: hours(r.credits), shortfallText: hours(r.shortfall) })),
-      pager: pager('/app/records/compliance', page, keep),
-      exportHref: `/api/v1/credit-compliance/export${queryString(scope)}`,
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'records/compliance',
+      { title: '学时达标', crumbs: CRUMBS },
+      {
+        city,
+        filters: { ...filters, period: byCycle ? 'cycle' : 'year', cycle: byCycle ? periodQuery.cycle : filters.cycle },
+        error,
+        period: list?.period ?? summary?.period ?? null,
+        cycles: this.cycles(),
+        counties: await countyOptions(this.organisations, this.em, actor),
+        schools: await schoolOptions(this.organisations, this.em, actor, Number(filters.countyId) || null),
+        summary: summary
+          ? {
+              ...summary,
+              byCounty: summary.by === 'COUNTY',
+              rows: summary.rows.map((r) => ({ ...r, shortfallText: hours(r.shortfallHours) })),
+            }
+          : null,
+        rows: page.items.map((r) => ({ ...r, creditsText: hours(r.credits), shortfallText: hours(r.shortfall) })),
+        pager: pager('/app/records/compliance', page, keep),
+        exportHref: `/api/v1/credit-compliance/export${queryString(scope)}`,
+      },
+    );
   }
 
   @Get('teachers')
-  async teacherSearch(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Query() query: Record<string, string>): Promise<void> {
+  async teacherSearch(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
     const city = actor.role === 'CITY_ADMIN';
     const filters = pickFilters(query, ['q', 'countyId', 'schoolId', 'page']);
     if (!city) delete filters.countyId;
     let error: string | null = null;
     let page = { items: [] as TeacherDto[], total: 0, page: 1, pageSize: 20 };
     try {
-      page = await this.teachers.list(this.em, actor, await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query'));
+      page = await this.teachers.list(
+        this.em,
+        actor,
+        await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query'),
+      );
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
@@ -98,29 +136,60 @@ export class RecordsPagesController {
     }
     const names = await this.names.organisations(page.items.flatMap((t) => [t.schoolId, t.countyId]));
     const { page: _p, ...keep } = filters;
-    return this.pages.render(req, reply, 'records/teachers', { title: '教师培训档案', crumbs: CRUMBS }, {
-      city,
-      filters,
-      error,
-      counties: await countyOptions(this.organisations, this.em, actor),
-      schools: await schoolOptions(this.organisations, this.em, actor, Number(filters.countyId) || null),
-      rows: page.items.map((t) => teacherRow(t, names)),
-      pager: pager('/app/records/teachers', page, keep),
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'records/teachers',
+      { title: '教师培训档案', crumbs: CRUMBS },
+      {
+        city,
+        filters,
+        error,
+        counties: await countyOptions(this.organisations, this.em, actor),
+        schools: await schoolOptions(this.organisations, this.em, actor, Number(filters.countyId) || null),
+        rows: page.items.map((t) => teacherRow(t, names)),
+        pager: pager('/app/records/teachers', page, keep),
+      },
+    );
   }
 
   @Get('teachers/:id')
-  async teacherFile(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async teacherFile(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     const f = await this.files.file(actor, id);
-    return this.pages.render(req, reply, 'records/file', { title: `培训档案：${f.teacher.name}`, crumbs: [...CRUMBS, { label: '教师培训档案', href: '/app/records/teachers' }] }, {
-      f: {
-        ...f,
-        trainings: f.trainings.map((t) => ({ ...t, rateText: percent(t.attendanceRate), attendedText: hours(t.attendedHours), creditText: hours(t.creditHours) })),
-        years: f.years.map((y) => ({ ...y, internalText: hours(y.internalHours), externalText: hours(y.externalHours), totalText: hours(y.totalHours), shortfallText: hours(y.shortfall) })),
-        cycles: f.cycles.map((c) => ({ ...c, totalText: hours(c.totalHours), shortfallText: hours(c.shortfall) })),
-        externalCredits: f.externalCredits.map((x) => ({ ...x, hoursText: hours(x.hours) })),
+    return this.pages.render(
+      req,
+      reply,
+      'records/file',
+      {
+        title: `培训档案：${f.teacher.name}`,
+        crumbs: [...CRUMBS, { label: '教师培训档案', href: '/app/records/teachers' }],
       },
-      genderLabel: f.teacher.gender === 'F' ? '女' : '男',
-    });
+      {
+        f: {
+          ...f,
+          trainings: f.trainings.map((t) => ({
+            ...t,
+            rateText: percent(t.attendanceRate),
+            attendedText: hours(t.attendedHours),
+            creditText: hours(t.creditHours),
+          })),
+          years: f.years.map((y) => ({
+            ...y,
+            internalText: hours(y.internalHours),
+            externalText: hours(y.externalHours),
+            totalText: hours(y.totalHours),
+            shortfallText: hours(y.shortfall),
+          })),
+          cycles: f.cycles.map((c) => ({ ...c, totalText: hours(c.totalHours), shortfallText: hours(c.shortfall) })),
+          externalCredits: f.externalCredits.map((x) => ({ ...x, hoursText: hours(x.hours) })),
+        },
+        genderLabel: f.teacher.gender === 'F' ? '女' : '男',
+      },
+    );
   }
 }

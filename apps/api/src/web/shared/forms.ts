@@ -19,7 +19,11 @@ const pipe = createValidationPipe();
  * Chinese messages) on data built from a form, and returns the DTO instance. Throws the same
  * BadInputError the API would answer with.
  */
-export async function validateInput<T extends object>(dto: Type<T>, data: Record<string, unknown>, type: 'body' | 'query' = 'body'): Promise<T> {
+export async function validateInput<T extends object>(
+  dto: Type<T>,
+  data: Record<string, unknown>,
+  type: 'body' | 'query' = 'body',
+): Promise<T> {
   // An undefined key would override the DTO's defaults (page = 1): leave it out, as a JSON body would.
   const given = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
   return (await pipe.transform(given, { type, metatype: dto, data: '' })) as T;
@@ -32,7 +36,11 @@ export type FieldKind = 'text' | 'int' | 'bool' | 'list';
  * checkbox (present = true, absent = false), `list` from repeated checkboxes. Empty text is left
  * out (the API's "not given"), or null with `emptyAsNull` (clearing an optional field on edit).
  */
-export function readForm(body: FormBody | undefined, spec: Record<string, FieldKind>, opts: { emptyAsNull?: string[] } = {}): Record<string, unknown> {
+export function readForm(
+  body: FormBody | undefined,
+  spec: Record<string, FieldKind>,
+  opts: { emptyAsNull?: string[] } = {},
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const b = body ?? {};
   for (const [name, kind] of Object.entries(spec)) {
@@ -43,7 +51,9 @@ export function readForm(body: FormBody | undefined, spec: Record<string, FieldK
       continue;
     }
     if (kind === 'list') {
-      out[name] = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => String(v).trim()).filter(Boolean);
+      out[name] = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
+        .map((v) => String(v).trim())
+        .filter(Boolean);
       continue;
     }
     const text = typeof first === 'string' ? first.trim() : '';
@@ -69,13 +79,21 @@ export function field(body: FormBody | undefined, name: string): string {
  * conflict whose code names a field (`fieldOfCode`) under that field, the rest at the top.
  * Returns null for errors that are not the user's (those go to the page error filter).
  */
-export function formErrors(err: unknown, formFields: string[], fieldOfCode: Record<string, string> = {}, opts: { loginForm?: boolean } = {}): FormErrors | null {
+export function formErrors(
+  err: unknown,
+  formFields: string[],
+  fieldOfCode: Record<string, string> = {},
+  opts: { loginForm?: boolean } = {},
+): FormErrors | null {
   const mapped = mapError(err);
   // 401 means the session ended (the filter sends the user to log in), except on the login form itself.
   if (mapped.status >= 500 || (mapped.status === 401 && !opts.loginForm)) return null;
   const fields: Record<string, string> = {};
   const loose: string[] = [];
-  const list = (err instanceof DomainError && Array.isArray(err.details?.errors) ? err.details.errors : []) as { field?: string; message?: string }[];
+  const list = (err instanceof DomainError && Array.isArray(err.details?.errors) ? err.details.errors : []) as {
+    field?: string;
+    message?: string;
+  }[];
   for (const e of list) {
     if (!e?.message) continue;
     const name = String(e.field ?? '').split(/[.[]/)[0];
@@ -85,6 +103,11 @@ export function formErrors(err: unknown, formFields: string[], fieldOfCode: Reco
   const codeField = fieldOfCode[mapped.body.code];
   if (codeField && formFields.includes(codeField)) fields[codeField] ??= mapped.body.message;
   const hasFields = Object.keys(fields).length > 0;
-  const summary = hasFields && !loose.length ? '提交未成功，请按提示修改标红的项目。' : loose.length ? loose.join('；') : mapped.body.message;
+  const summary =
+    hasFields && !loose.length
+      ? '提交未成功，请按提示修改标红的项目。'
+      : loose.length
+        ? loose.join('；')
+        : mapped.body.message;
   return { summary, fields };
 }

@@ -26,12 +26,22 @@ export class NameLookup {
   }
 
   /** Staff display names with their username (audit log authors). */
-  async users(ids: (number | null | undefined)[]): Promise<Map<number, { displayName: string; username: string; role: string }>> {
+  async users(
+    ids: (number | null | undefined)[],
+  ): Promise<Map<number, { displayName: string; username: string; role: string }>> {
     const unique = [...new Set(ids.filter((id): id is number => Number.isSafeInteger(id)))];
     if (!unique.length) return new Map();
-    const rows = await this.em.find(User, { where: { id: In(unique) }, select: { id: true, displayName: true, username: true, role: true } });
+    const rows = await this.em.find(User, {
+      where: { id: In(unique) },
+      select: { id: true, displayName: true, username: true, role: true },
+    });
     // A teacher's username is their phone number: never shown here.
-    return new Map(rows.map((r) => [r.id, { displayName: r.displayName, username: r.role === 'TEACHER' ? '' : r.username, role: r.role }]));
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        { displayName: r.displayName, username: r.role === 'TEACHER' ? '' : r.username, role: r.role },
+      ]),
+    );
   }
 
   /** The id of a staff account by its username (the audit log's 操作人 filter), or null. */

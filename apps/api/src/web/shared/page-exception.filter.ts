@@ -39,26 +39,45 @@ export class PageExceptionFilter implements ExceptionFilter {
     if (mapped.status === 401) {
       if (hasSessionCookie(req)) {
         clearSessionCookie(reply, this.config);
-        setFlash(reply, this.config, { tone: 'info', text: mapped.body.code === 'TOKEN_EXPIRED' ? '登录已过期，请重新登录' : '请重新登录' });
+        setFlash(reply, this.config, {
+          tone: 'info',
+          text: mapped.body.code === 'TOKEN_EXPIRED' ? '登录已过期，请重新登录' : '请重新登录',
+        });
       }
       return this.pages.redirect(reply, loginUrl(back));
     }
     if (mapped.status === 403 && mapped.body.code === 'PASSWORD_CHANGE_REQUIRED') {
-      return this.pages.redirect(reply, back && back !== HOME_PATH ? `/password?next=${encodeURIComponent(back)}` : '/password');
+      return this.pages.redirect(
+        reply,
+        back && back !== HOME_PATH ? `/password?next=${encodeURIComponent(back)}` : '/password',
+      );
     }
     if (mapped.unexpected) {
       const e = exception as Error;
-      this.logger.error({ reqId: req.id, err: { name: e?.name, message: e?.message, stack: e?.stack } }, 'Unhandled error on a page');
+      this.logger.error(
+        { reqId: req.id, err: { name: e?.name, message: e?.message, stack: e?.stack } },
+        'Unhandled error on a page',
+      );
     }
     try {
       const titles: Record<number, string> = { 403: '无权访问', 404: '页面不存在', 429: '操作过于频繁' };
       const title = titles[mapped.status] ?? (mapped.status >= 500 ? '系统繁忙' : '无法完成操作');
       const phone = this.pages.actorOf(req)?.role === 'TEACHER';
-      await this.pages.render(req, reply, 'errors/error', { title, status: mapped.status, phone }, { message: mapped.body.message, status: mapped.status });
+      await this.pages.render(
+        req,
+        reply,
+        'errors/error',
+        { title, status: mapped.status, phone },
+        { message: mapped.body.message, status: mapped.status },
+      );
     } catch (e) {
       // The error page itself failed (e.g. the database is down): plain text, still Chinese.
-      this.logger.error({ reqId: req.id, err: { name: (e as Error)?.name, message: (e as Error)?.message } }, 'Error page failed');
-      if (!reply.sent) reply.code(mapped.status).header('content-type', 'text/plain; charset=utf-8').send(`${mapped.body.message}`);
+      this.logger.error(
+        { reqId: req.id, err: { name: (e as Error)?.name, message: (e as Error)?.message } },
+        'Error page failed',
+      );
+      if (!reply.sent)
+        reply.code(mapped.status).header('content-type', 'text/plain; charset=utf-8').send(`${mapped.body.message}`);
     }
   }
 }

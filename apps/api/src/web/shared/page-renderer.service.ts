@@ -53,10 +53,20 @@ export class PageRenderer {
 
   async frameUser(actor: Actor): Promise<FrameUser> {
     const me = await this.auth.me(actor);
-    return { displayName: me.displayName || me.username, roleLabel: roleLabel(me.role), unitName: await this.names.organisation(me.organisationId) };
+    return {
+      displayName: me.displayName || me.username,
+      roleLabel: roleLabel(me.role),
+      unitName: await this.names.organisation(me.organisationId),
+    };
   }
 
-  async render(req: FastifyRequest, reply: FastifyReply, view: string, opts: PageOptions, data: Record<string, unknown> = {}): Promise<void> {
+  async render(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    view: string,
+    opts: PageOptions,
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
     const html = await this.html(req, reply, view, opts, data);
     reply
       .code(opts.status ?? 200)
@@ -66,13 +76,23 @@ export class PageRenderer {
       .send(html);
   }
 
-  async html(req: FastifyRequest, reply: FastifyReply, view: string, opts: PageOptions, data: Record<string, unknown> = {}): Promise<string> {
+  async html(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    view: string,
+    opts: PageOptions,
+    data: Record<string, unknown> = {},
+  ): Promise<string> {
     const actor = this.actorOf(req);
     const path = req.url.split('?')[0];
     const layout = opts.layout ?? (actor ? 'app' : 'bare');
     let frame: { user: FrameUser; nav: ReturnType<typeof navigationFor>; role: string } | null = null;
     if (actor && layout === 'app') {
-      frame = { user: await this.frameUser(actor), nav: actor.mustChangePassword ? [] : navigationFor(actor.role, path), role: actor.role };
+      frame = {
+        user: await this.frameUser(actor),
+        nav: actor.mustChangePassword ? [] : navigationFor(actor.role, path),
+        role: actor.role,
+      };
     }
     const flash = takeFlash(req, reply, this.config);
     const context = {

@@ -27,7 +27,9 @@ export class SameOriginGuard implements CanActivate {
     if (origin === 'null') throw new ForbiddenError('CROSS_SITE_FORM', '请求来源无效，请从本系统页面提交');
     if (source === null) return true;
     const forwarded = req.headers['x-forwarded-host'];
-    const host = String((Array.isArray(forwarded) ? forwarded[0] : forwarded?.split(',')[0]) ?? req.headers.host ?? '').trim().toLowerCase();
+    const host = String((Array.isArray(forwarded) ? forwarded[0] : forwarded?.split(',')[0]) ?? req.headers.host ?? '')
+      .trim()
+      .toLowerCase();
     if (source !== host) throw new ForbiddenError('CROSS_SITE_FORM', '请求来源无效，请从本系统页面提交');
     return true;
   }

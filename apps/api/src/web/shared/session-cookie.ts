@@ -25,7 +25,10 @@ function base(config: AppConfig) {
 
 /** The login token in an HttpOnly, SameSite=Lax cookie, as long-lived as the token itself. */
 export function setSessionCookie(reply: FastifyReply, config: AppConfig, token: string): void {
-  (reply as CookieReply).setCookie(TOKEN_COOKIE, token, { ...base(config), maxAge: lifetimeSeconds(config.jwtExpiresIn) });
+  (reply as CookieReply).setCookie(TOKEN_COOKIE, token, {
+    ...base(config),
+    maxAge: lifetimeSeconds(config.jwtExpiresIn),
+  });
 }
 
 export function clearSessionCookie(reply: FastifyReply, config: AppConfig): void {

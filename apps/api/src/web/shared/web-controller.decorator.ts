@@ -9,5 +9,10 @@ import { SameOriginGuard } from './same-origin.guard';
  * PAGE_ROUTES (web-setup.ts) so they are served outside the `/api` prefix.
  */
 export function WebController(path = ''): ClassDecorator {
-  return applyDecorators(Controller(path), ApiExcludeController(), UseFilters(PageExceptionFilter), UseGuards(SameOriginGuard));
+  return applyDecorators(
+    Controller(path),
+    ApiExcludeController(),
+    UseFilters(PageExceptionFilter),
+    UseGuards(SameOriginGuard),
+  );
 }

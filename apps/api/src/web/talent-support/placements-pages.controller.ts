@@ -52,44 +52,73 @@ export class PlacementsPagesController {
   ) {}
 
   @Get()
-  async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Query() query: Record<string, string>): Promise<void> {
+  async list(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
     const city = actor.role === 'CITY_ADMIN';
     const filters = pickFilters(query, ['schemeId', 'countyId', 'status', 'page']);
     if (!city) delete filters.countyId;
     let error: string | null = null;
     let page = pageOf([] as PlacementDto[], 0, { page: 1, pageSize: 20 });
     try {
-      page = await this.placements.list(this.em, actor, await validateInput(AllPlacementsQuery, { ...filters, pageSize: 20 }, 'query'));
+      page = await this.placements.list(
+        this.em,
+        actor,
+        await validateInput(AllPlacementsQuery, { ...filters, pageSize: 20 }, 'query'),
+      );
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
       error = errors.summary;
     }
-    const schemes = (await this.schemes.list(this.em, actor, await validateInput(SchemeQuery, { pageSize: 200 }, 'query'))).items;
+    const schemes = (
+      await this.schemes.list(this.em, actor, await validateInput(SchemeQuery, { pageSize: 200 }, 'query'))
+    ).items;
     const { page: _p, ...keep } = filters;
-    return this.pages.render(req, reply, 'talent-support/all-placements', { title: '选派管理', crumbs: [{ label: '首页', href: '/app' }] }, {
-      city,
-      filters,
-      error,
-      schemes: schemes.map((s) => ({ value: s.id, label: s.title })),
-      counties: await countyOptions(this.organisations, this.em, actor),
-      statuses: PLACEMENT_STATUS_OPTIONS,
-      rows: page.items.map((p) => ({ ...p, stipendText: yuan(p.stipendDueFen) })),
-      pager: pager('/app/placements', page, keep),
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'talent-support/all-placements',
+      { title: '选派管理', crumbs: [{ label: '首页', href: '/app' }] },
+      {
+        city,
+        filters,
+        error,
+        schemes: schemes.map((s) => ({ value: s.id, label: s.title })),
+        counties: await countyOptions(this.organisations, this.em, actor),
+        statuses: PLACEMENT_STATUS_OPTIONS,
+        rows: page.items.map((p) => ({ ...p, stipendText: yuan(p.stipendDueFen) })),
+        pager: pager('/app/placements', page, keep),
+      },
+    );
   }
 
   @Get(':id')
-  async detail(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async detail(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     return this.show(req, reply, actor, id);
   }
 
   @Post(':id/approve')
   @Roles('CITY_ADMIN')
-  async approve(@Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async approve(
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     try {
       const p = await this.placements.approve(actor, id);
-      return this.pages.redirect(reply, `/app/placements/${id}`, { tone: 'success', text: `${p.teacherName}：${DONE.approve}。` });
+      return this.pages.redirect(reply, `/app/placements/${id}`, {
+        tone: 'success',
+        text: `${p.teacherName}：${DONE.approve}。`,
+      });
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
@@ -99,17 +128,50 @@ export class PlacementsPagesController {
 
   @Post(':id/:step')
   @HttpCode(200)
-  async step(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Param('step') step: string, @Body() body: FormBody): Promise<void> {
-    if (!(step in STEP_FIELDS)) return this.pages.redirect(reply, `/app/placements/${id}`, { tone: 'error', text: '未知的操作。' });
+  async step(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Param('step') step: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
+    if (!(step in STEP_FIELDS))
+      return this.pages.redirect(reply, `/app/placements/${id}`, { tone: 'error', text: '未知的操作。' });
     const s = step as Step;
-    const form = readForm(body, { reason: 'text', arrivalDate: 'text', assessment: 'text', comment: 'text', date: 'text' });
+    const form = readForm(body, {
+      reason: 'text',
+      arrivalDate: 'text',
+      assessment: 'text',
+      comment: 'text',
+      date: 'text',
+    });
     try {
       let p: PlacementDto;
-      if (s === 'reject') p = await this.placements.reject(actor, id, await validateInput(RejectPlacementDto, { reason: form.reason }));
-      else if (s === 'arrive') p = await this.placements.arrive(actor, id, await validateInput(ArrivePlacementDto, { arrivalDate: form.arrivalDate }));
-      else if (s === 'complete') p = await this.placements.complete(actor, id, await validateInput(CompletePlacementDto, { assessment: form.assessment, comment: form.comment }));
-      else p = await this.placements.terminate(actor, id, await validateInput(TerminatePlacementDto, { date: form.date, reason: form.reason }));
-      return this.pages.redirect(reply, `/app/placements/${id}`, { tone: 'success', text: `${p.teacherName}：${DONE[s]}。` });
+      if (s === 'reject')
+        p = await this.placements.reject(actor, id, await validateInput(RejectPlacementDto, { reason: form.reason }));
+      else if (s === 'arrive')
+        p = await this.placements.arrive(
+          actor,
+          id,
+          await validateInput(ArrivePlacementDto, { arrivalDate: form.arrivalDate }),
+        );
+      else if (s === 'complete')
+        p = await this.placements.complete(
+          actor,
+          id,
+          await validateInput(CompletePlacementDto, { assessment: form.assessment, comment: form.comment }),
+        );
+      else
+        p = await this.placements.terminate(
+          actor,
+          id,
+          await validateInput(TerminatePlacementDto, { date: form.date, reason: form.reason }),
+        );
+      return this.pages.redirect(reply, `/app/placements/${id}`, {
+        tone: 'success',
+        text: `${p.teacherName}：${DONE[s]}。`,
+      });
     } catch (e) {
       const errors = formErrors(e, STEP_FIELDS[s]);
       if (!errors) throw e;
@@ -117,20 +179,41 @@ export class PlacementsPagesController {
     }
   }
 
-  private async show(req: FastifyRequest, reply: FastifyReply, actor: Actor, id: number, failed?: { step: Step; form: Record<string, unknown>; errors: FormErrors }, status = 200): Promise<void> {
+  private async show(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    id: number,
+    failed?: { step: Step; form: Record<string, unknown>; errors: FormErrors },
+    status = 200,
+  ): Promise<void> {
     const p = await this.placements.get(this.em, actor, id);
     const city = actor.role === 'CITY_ADMIN';
-    const forms = (step: Step) => (failed?.step === step ? { form: failed.form, errors: failed.errors } : { form: {}, errors: null });
-    return this.pages.render(req, reply, 'talent-support/placement', { title: `选派：${p.teacherName}`, status, crumbs: [{ label: '首页', href: '/app' }, { label: '选派管理', href: '/app/placements' }] }, {
-      p: { ...p, stipendText: yuan(p.stipendDueFen) },
-      review: city && p.status === 'NOMINATED',
-      arrive: p.status === 'APPROVED',
-      serving: p.status === 'IN_SERVICE',
-      reject: forms('reject'),
-      arrival: forms('arrive'),
-      completion: forms('complete'),
-      termination: forms('terminate'),
-      assessments: ASSESSMENT_OPTIONS,
-    });
+    const forms = (step: Step) =>
+      failed?.step === step ? { form: failed.form, errors: failed.errors } : { form: {}, errors: null };
+    return this.pages.render(
+      req,
+      reply,
+      'talent-support/placement',
+      {
+        title: `选派：${p.teacherName}`,
+        status,
+        crumbs: [
+          { label: '首页', href: '/app' },
+          { label: '选派管理', href: '/app/placements' },
+        ],
+      },
+      {
+        p: { ...p, stipendText: yuan(p.stipendDueFen) },
+        review: city && p.status === 'NOMINATED',
+        arrive: p.status === 'APPROVED',
+        serving: p.status === 'IN_SERVICE',
+        reject: forms('reject'),
+        arrival: forms('arrive'),
+        completion: forms('complete'),
+        termination: forms('terminate'),
+        assessments: ASSESSMENT_OPTIONS,
+      },
+    );
   }
 }

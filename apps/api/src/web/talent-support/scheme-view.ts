@@ -1,14 +1,26 @@
 import type { Actor } from '@shipei/core';
 import { TITLES } from '@shipei/people';
-import { ASSESSMENTS, PLACEMENT_STATUSES, SCHEME_KIND_LABELS, SCHEME_KINDS, type SchemeDto } from '@shipei/talent-support';
+import {
+  ASSESSMENTS,
+  PLACEMENT_STATUSES,
+  SCHEME_KIND_LABELS,
+  SCHEME_KINDS,
+  type SchemeDto,
+} from '@shipei/talent-support';
 import { formatMoney } from '../shared/format';
 import { STATUS_TAGS } from '../shared/labels';
 import type { Option, Tab } from '../programs/program-view';
 import type { Crumb } from '../shared/page-renderer.service';
 
 export const SCHEME_KIND_OPTIONS: Option[] = SCHEME_KINDS.map((k) => ({ value: k, label: SCHEME_KIND_LABELS[k] }));
-export const TITLE_MIN_OPTIONS: Option[] = TITLES.filter((t) => t !== '未定级').map((t) => ({ value: t, label: `${t}及以上` }));
-export const PLACEMENT_STATUS_OPTIONS: Option[] = PLACEMENT_STATUSES.map((s) => ({ value: s, label: STATUS_TAGS.placement[s]?.[0] ?? s }));
+export const TITLE_MIN_OPTIONS: Option[] = TITLES.filter((t) => t !== '未定级').map((t) => ({
+  value: t,
+  label: `${t}及以上`,
+}));
+export const PLACEMENT_STATUS_OPTIONS: Option[] = PLACEMENT_STATUSES.map((s) => ({
+  value: s,
+  label: STATUS_TAGS.placement[s]?.[0] ?? s,
+}));
 export const ASSESSMENT_OPTIONS: Option[] = ASSESSMENTS.map((a) => ({ value: a, label: a }));
 
 /** Fen (the ledger's unit) as ¥20,000.00. */
@@ -29,7 +41,12 @@ export function rulesText(s: SchemeDto): string[] {
 }
 
 export function schemeCrumbs(s?: Pick<SchemeDto, 'id' | 'title'>, extra: Crumb[] = []): Crumb[] {
-  return [{ label: '首页', href: '/app' }, { label: '支持计划', href: '/app/schemes' }, ...(s ? [{ label: s.title, href: `/app/schemes/${s.id}` }] : []), ...extra];
+  return [
+    { label: '首页', href: '/app' },
+    { label: '支持计划', href: '/app/schemes' },
+    ...(s ? [{ label: s.title, href: `/app/schemes/${s.id}` }] : []),
+    ...extra,
+  ];
 }
 
 export function schemeTabs(actor: Actor, s: SchemeDto, current: string): Tab[] {
@@ -41,5 +58,7 @@ export function schemeTabs(actor: Actor, s: SchemeDto, current: string): Tab[] {
     ['ledger', '津贴台账', true],
     ['dashboard', '统计', true],
   ];
-  return tabs.filter(([, , show]) => show).map(([key, label]) => ({ label, href: key === 'overview' ? base : `${base}/${key}`, current: key === current }));
+  return tabs
+    .filter(([, , show]) => show)
+    .map(([key, label]) => ({ label, href: key === 'overview' ? base : `${base}/${key}`, current: key === current }));
 }

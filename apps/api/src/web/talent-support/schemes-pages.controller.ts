@@ -26,7 +26,15 @@ import { pager, pickFilters, queryString } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
-import { PLACEMENT_STATUS_OPTIONS, rulesText, SCHEME_KIND_OPTIONS, schemeCrumbs, schemeTabs, TITLE_MIN_OPTIONS, yuan } from './scheme-view';
+import {
+  PLACEMENT_STATUS_OPTIONS,
+  rulesText,
+  SCHEME_KIND_OPTIONS,
+  schemeCrumbs,
+  schemeTabs,
+  TITLE_MIN_OPTIONS,
+  yuan,
+} from './scheme-view';
 
 const SCHEME_FIELDS = ['kind', 'year', 'title', 'places', 'termStart', 'termEnd', 'stipendPerYearFen', 'rules'];
 const TEACHER_FILTERS = ['q', 'schoolId', 'subject', 'title', 'page'];
@@ -55,26 +63,41 @@ export class SchemesPagesController {
   ) {}
 
   @Get()
-  async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Query() query: Record<string, string>): Promise<void> {
+  async list(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
     const filters = pickFilters(query, ['year', 'kind', 'page']);
     let error: string | null = null;
     let page = pageOf([] as SchemeDto[], 0, { page: 1, pageSize: 20 });
     try {
-      page = await this.schemes.list(this.em, actor, await validateInput(SchemeQuery, { ...filters, pageSize: 20 }, 'query'));
+      page = await this.schemes.list(
+        this.em,
+        actor,
+        await validateInput(SchemeQuery, { ...filters, pageSize: 20 }, 'query'),
+      );
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
       error = errors.summary;
     }
     const { page: _p, ...keep } = filters;
-    return this.pages.render(req, reply, 'talent-support/list', { title: '人才支持计划', crumbs: [{ label: '首页', href: '/app' }] }, {
-      filters,
-      error,
-      city: actor.role === 'CITY_ADMIN',
-      kinds: SCHEME_KIND_OPTIONS,
-      rows: page.items.map(schemeView),
-      pager: pager('/app/schemes', page, keep),
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'talent-support/list',
+      { title: '人才支持计划', crumbs: [{ label: '首页', href: '/app' }] },
+      {
+        filters,
+        error,
+        city: actor.role === 'CITY_ADMIN',
+        kinds: SCHEME_KIND_OPTIONS,
+        rows: page.items.map(schemeView),
+        pager: pager('/app/schemes', page, keep),
+      },
+    );
   }
 
   @Get('new')
@@ -98,16 +121,33 @@ export class SchemesPagesController {
   @Post('new')
   @Roles('CITY_ADMIN')
   @HttpCode(200)
-  async create(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Body() body: FormBody): Promise<void> {
+  async create(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const form: Record<string, unknown> & { stipendYuan: string; minYearsOfService: string } = {
-      ...readForm(body, { kind: 'text', year: 'int', title: 'text', places: 'int', termStart: 'text', termEnd: 'text', minTitle: 'text', appraisalsQualified: 'bool', notOnProbation: 'bool', notSpecialPost: 'bool' }),
+      ...readForm(body, {
+        kind: 'text',
+        year: 'int',
+        title: 'text',
+        places: 'int',
+        termStart: 'text',
+        termEnd: 'text',
+        minTitle: 'text',
+        appraisalsQualified: 'bool',
+        notOnProbation: 'bool',
+        notSpecialPost: 'bool',
+      }),
       stipendYuan: field(body, 'stipendYuan'),
       minYearsOfService: field(body, 'minYearsOfService'),
     };
     const fields: Record<string, string> = {};
     let stipendPerYearFen: number | undefined;
     if (form.stipendYuan !== '') {
-      if (/^\d{1,7}(\.\d{1,2})?$/.test(form.stipendYuan)) stipendPerYearFen = Math.round(Number(form.stipendYuan) * 100);
+      if (/^\d{1,7}(\.\d{1,2})?$/.test(form.stipendYuan))
+        stipendPerYearFen = Math.round(Number(form.stipendYuan) * 100);
       else fields.stipendPerYearFen = '津贴标准须为金额（元，最多 2 位小数）';
     }
     let minYears: number | null = null;
@@ -115,7 +155,8 @@ export class SchemesPagesController {
       if (/^\d{1,2}$/.test(form.minYearsOfService)) minYears = Number(form.minYearsOfService);
       else fields.rules = '最低教龄须为 0–50 之间的整数（不限请留空）';
     }
-    if (Object.keys(fields).length) return this.showForm(req, reply, form, { summary: '提交未成功，请按提示修改标红的项目。', fields });
+    if (Object.keys(fields).length)
+      return this.showForm(req, reply, form, { summary: '提交未成功，请按提示修改标红的项目。', fields });
     const data = {
       kind: form.kind,
       year: form.year,
@@ -124,11 +165,20 @@ export class SchemesPagesController {
       termStart: form.termStart,
       termEnd: form.termEnd,
       stipendPerYearFen,
-      rules: { minYearsOfService: minYears, minTitle: form.minTitle ?? null, appraisalsQualified: form.appraisalsQualified, notOnProbation: form.notOnProbation, notSpecialPost: form.notSpecialPost },
+      rules: {
+        minYearsOfService: minYears,
+        minTitle: form.minTitle ?? null,
+        appraisalsQualified: form.appraisalsQualified,
+        notOnProbation: form.notOnProbation,
+        notSpecialPost: form.notSpecialPost,
+      },
     };
     try {
       const s = await this.schemes.create(actor, await validateInput(CreateSchemeDto, data));
-      return this.pages.redirect(reply, `/app/schemes/${s.id}`, { tone: 'success', text: `已新建「${s.title}」。请给各县区分配名额。` });
+      return this.pages.redirect(reply, `/app/schemes/${s.id}`, {
+        tone: 'success',
+        text: `已新建「${s.title}」。请给各县区分配名额。`,
+      });
     } catch (e) {
       const errors = formErrors(e, SCHEME_FIELDS, { TERM_INVALID: 'termEnd' });
       if (!errors) throw e;
@@ -136,24 +186,47 @@ export class SchemesPagesController {
     }
   }
 
-  private showForm(req: FastifyRequest, reply: FastifyReply, form: Record<string, unknown>, errors?: FormErrors, status = 400): Promise<void> {
-    return this.pages.render(req, reply, 'talent-support/form', { title: '新建人才支持计划', status: errors ? status : 200, crumbs: schemeCrumbs() }, {
-      kinds: SCHEME_KIND_OPTIONS,
-      titles: TITLE_MIN_OPTIONS,
-      form,
-      errors,
-    });
+  private showForm(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    form: Record<string, unknown>,
+    errors?: FormErrors,
+    status = 400,
+  ): Promise<void> {
+    return this.pages.render(
+      req,
+      reply,
+      'talent-support/form',
+      { title: '新建人才支持计划', status: errors ? status : 200, crumbs: schemeCrumbs() },
+      {
+        kinds: SCHEME_KIND_OPTIONS,
+        titles: TITLE_MIN_OPTIONS,
+        form,
+        errors,
+      },
+    );
   }
 
   @Get(':id')
-  async detail(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async detail(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     return this.showDetail(req, reply, actor, id);
   }
 
   @Post(':id/quotas')
   @Roles('CITY_ADMIN')
   @HttpCode(200)
-  async saveQuotas(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: FormBody): Promise<void> {
+  async saveQuotas(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const counties = await countyOptions(this.organisations, this.em, actor);
     const typed: Record<number, string> = {};
     const fields: Record<string, string> = {};
@@ -163,14 +236,26 @@ export class SchemesPagesController {
       const text = field(body, `c${countyId}`);
       typed[countyId] = text;
       if (text === '') items.push(Object.assign(new SchemeQuotaItemDto(), { countyId, places: 0 }));
-      else if (/^\d{1,6}$/.test(text)) items.push(Object.assign(new SchemeQuotaItemDto(), { countyId, places: Number(text) }));
+      else if (/^\d{1,6}$/.test(text))
+        items.push(Object.assign(new SchemeQuotaItemDto(), { countyId, places: Number(text) }));
       else fields[`c${countyId}`] = '名额须为不小于 0 的整数';
     }
-    if (Object.keys(fields).length) return this.showDetail(req, reply, actor, id, { typed, errors: { summary: '提交未成功，请按提示修改标红的项目。', fields } }, 400);
+    if (Object.keys(fields).length)
+      return this.showDetail(
+        req,
+        reply,
+        actor,
+        id,
+        { typed, errors: { summary: '提交未成功，请按提示修改标红的项目。', fields } },
+        400,
+      );
     try {
       for (const it of items) await validateInput(SchemeQuotaItemDto, { ...it });
       const saved = await this.schemes.setQuotas(actor, id, items);
-      return this.pages.redirect(reply, `/app/schemes/${id}`, { tone: 'success', text: `已保存各县区名额，合计 ${saved.reduce((s, q) => s + q.places, 0)} 人。` });
+      return this.pages.redirect(reply, `/app/schemes/${id}`, {
+        tone: 'success',
+        text: `已保存各县区名额，合计 ${saved.reduce((s, q) => s + q.places, 0)} 人。`,
+      });
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
@@ -178,7 +263,14 @@ export class SchemesPagesController {
     }
   }
 
-  private async showDetail(req: FastifyRequest, reply: FastifyReply, actor: Actor, id: number, failed?: { typed: Record<number, string>; errors: FormErrors }, status = 200): Promise<void> {
+  private async showDetail(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    id: number,
+    failed?: { typed: Record<number, string>; errors: FormErrors },
+    status = 200,
+  ): Promise<void> {
     const s = await this.schemes.get(this.em, actor, id);
     const quotas = await this.schemes.quotas(this.em, actor, id);
     const city = actor.role === 'CITY_ADMIN';
@@ -187,25 +279,44 @@ export class SchemesPagesController {
       ? (await countyOptions(this.organisations, this.em, actor)).map((c) => {
           const q = byCounty.get(Number(c.value));
           const name = `c${c.value}`;
-          return { countyName: c.label, places: q?.places ?? 0, used: q?.used ?? 0, name, value: failed ? failed.typed[Number(c.value)] : String(q?.places ?? 0), error: failed?.errors.fields[name] };
+          return {
+            countyName: c.label,
+            places: q?.places ?? 0,
+            used: q?.used ?? 0,
+            name,
+            value: failed ? failed.typed[Number(c.value)] : String(q?.places ?? 0),
+            error: failed?.errors.fields[name],
+          };
         })
       : quotas.map((q) => ({ countyName: q.countyName, places: q.places, used: q.used }));
-    return this.pages.render(req, reply, 'talent-support/detail', { title: s.title, status, crumbs: schemeCrumbs() }, {
-      scheme: schemeView(s),
-      tabs: schemeTabs(actor, s, 'overview'),
-      tabsLabel: '计划页面',
-      city,
-      rows,
-      sum: rows.reduce((n, r) => n + r.places, 0),
-      used: rows.reduce((n, r) => n + r.used, 0),
-      errors: failed?.errors,
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'talent-support/detail',
+      { title: s.title, status, crumbs: schemeCrumbs() },
+      {
+        scheme: schemeView(s),
+        tabs: schemeTabs(actor, s, 'overview'),
+        tabsLabel: '计划页面',
+        city,
+        rows,
+        sum: rows.reduce((n, r) => n + r.places, 0),
+        used: rows.reduce((n, r) => n + r.used, 0),
+        errors: failed?.errors,
+      },
+    );
   }
 
   // ——— 选派台账 ———
 
   @Get(':id/placements')
-  async register(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() query: Record<string, string>): Promise<void> {
+  async register(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
     const s = await this.schemes.get(this.em, actor, id);
     const city = actor.role === 'CITY_ADMIN';
     const filters = pickFilters(query, ['countyId', 'status', 'page']);
@@ -213,37 +324,54 @@ export class SchemesPagesController {
     let error: string | null = null;
     let page = pageOf([] as PlacementDto[], 0, { page: 1, pageSize: 20 });
     try {
-      page = await this.placements.listForScheme(this.em, actor, id, await validateInput(PlacementQuery, { ...filters, pageSize: 20 }, 'query'));
+      page = await this.placements.listForScheme(
+        this.em,
+        actor,
+        id,
+        await validateInput(PlacementQuery, { ...filters, pageSize: 20 }, 'query'),
+      );
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
       error = errors.summary;
     }
     const { page: _p, ...keep } = filters;
-    return this.pages.render(req, reply, 'talent-support/placements', { title: '选派台账', crumbs: schemeCrumbs(s) }, {
-      scheme: s,
-      tabs: schemeTabs(actor, s, 'placements'),
-      tabsLabel: '计划页面',
-      city,
-      filters,
-      error,
-      counties: await countyOptions(this.organisations, this.em, actor),
-      statuses: PLACEMENT_STATUS_OPTIONS,
-      rows: page.items.map((p) => ({ ...p, stipendText: yuan(p.stipendDueFen), pending: p.status === 'NOMINATED' })),
-      pager: pager(`/app/schemes/${id}/placements`, page, keep),
-      back: `/app/schemes/${id}/placements${queryString(filters)}`,
-      exportHref: `/api/v1/schemes/${id}/register/export${queryString({ countyId: filters.countyId })}`,
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'talent-support/placements',
+      { title: '选派台账', crumbs: schemeCrumbs(s) },
+      {
+        scheme: s,
+        tabs: schemeTabs(actor, s, 'placements'),
+        tabsLabel: '计划页面',
+        city,
+        filters,
+        error,
+        counties: await countyOptions(this.organisations, this.em, actor),
+        statuses: PLACEMENT_STATUS_OPTIONS,
+        rows: page.items.map((p) => ({ ...p, stipendText: yuan(p.stipendDueFen), pending: p.status === 'NOMINATED' })),
+        pager: pager(`/app/schemes/${id}/placements`, page, keep),
+        back: `/app/schemes/${id}/placements${queryString(filters)}`,
+        exportHref: `/api/v1/schemes/${id}/register/export${queryString({ countyId: filters.countyId })}`,
+      },
+    );
   }
 
   /** 批量通过 / 批量不通过 (one reason for all), placement by placement; failures listed. */
   @Post(':id/placements/batch')
   @Roles('CITY_ADMIN')
-  async batch(@Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: FormBody): Promise<void> {
+  async batch(
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const back = safeBack(field(body, 'back'), `/app/schemes/${id}/placements`, `/app/schemes/${id}/placements`);
     const action = field(body, 'action');
     const ids = tickedIds(body);
-    if (!ids.length || (action !== 'approve' && action !== 'reject')) return this.pages.redirect(reply, back, { tone: 'error', text: '请先勾选选派记录，再选择批量操作。' });
+    if (!ids.length || (action !== 'approve' && action !== 'reject'))
+      return this.pages.redirect(reply, back, { tone: 'error', text: '请先勾选选派记录，再选择批量操作。' });
     let reject: RejectPlacementDto | null = null;
     if (action === 'reject') {
       try {
@@ -251,7 +379,10 @@ export class SchemesPagesController {
       } catch (e) {
         const errors = formErrors(e, ['reason']);
         if (!errors) throw e;
-        return this.pages.redirect(reply, back, { tone: 'error', text: `批量不通过须填写原因：${errors.fields.reason ?? errors.summary}` });
+        return this.pages.redirect(reply, back, {
+          tone: 'error',
+          text: `批量不通过须填写原因：${errors.fields.reason ?? errors.summary}`,
+        });
       }
     }
     let done = 0;
@@ -264,75 +395,123 @@ export class SchemesPagesController {
         else await this.placements.approve(actor, pid);
         done++;
       } catch (e) {
-        const errors = e instanceof Error && e.message === 'other scheme' ? { summary: '不属于本计划的选派记录' } : formErrors(e, []);
+        const errors =
+          e instanceof Error && e.message === 'other scheme'
+            ? { summary: '不属于本计划的选派记录' }
+            : formErrors(e, []);
         if (!errors) throw e;
         failed.push(errors.summary);
       }
     }
     const verb = action === 'approve' ? '审核通过' : '审核不通过';
-    const text = failed.length ? `${done} 条已${verb}；${failed.length} 条未能处理：${[...new Set(failed)].join('；')}` : `${done} 条选派已${verb}。`;
+    const text = failed.length
+      ? `${done} 条已${verb}；${failed.length} 条未能处理：${[...new Set(failed)].join('；')}`
+      : `${done} 条选派已${verb}。`;
     return this.pages.redirect(reply, back, { tone: failed.length ? 'error' : 'success', text });
   }
 
   // ——— 津贴台账、统计 ———
 
   @Get(':id/ledger')
-  async ledger(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query('countyId') countyId?: string): Promise<void> {
+  async ledger(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query('countyId') countyId?: string,
+  ): Promise<void> {
     const s = await this.schemes.get(this.em, actor, id);
     const city = actor.role === 'CITY_ADMIN';
     const county = city && /^\d+$/.test(countyId ?? '') ? Number(countyId) : undefined;
     const l = await this.reports.ledger(this.em, actor, id, county);
-    return this.pages.render(req, reply, 'talent-support/ledger', { title: '津贴台账', crumbs: schemeCrumbs(s) }, {
-      scheme: s,
-      tabs: schemeTabs(actor, s, 'ledger'),
-      tabsLabel: '计划页面',
-      city,
-      countyId: county,
-      counties: await countyOptions(this.organisations, this.em, actor),
-      ledger: {
-        ...l,
-        stipendText: yuan(l.stipendPerYearFen),
-        rows: l.rows.map((r) => {
-          const m = new Map(r.months.map((x) => [x.month, x.amountFen]));
-          return { ...r, cells: l.months.map((month) => (m.has(month) ? yuan(m.get(month)) : '')), totalText: yuan(r.totalFen) };
-        }),
-        counties: l.counties.map((c) => ({ ...c, cells: c.monthsFen.map(yuan), totalText: yuan(c.totalFen) })),
-        total: { ...l.total, cells: l.total.monthsFen.map(yuan), totalText: yuan(l.total.totalFen) },
+    return this.pages.render(
+      req,
+      reply,
+      'talent-support/ledger',
+      { title: '津贴台账', crumbs: schemeCrumbs(s) },
+      {
+        scheme: s,
+        tabs: schemeTabs(actor, s, 'ledger'),
+        tabsLabel: '计划页面',
+        city,
+        countyId: county,
+        counties: await countyOptions(this.organisations, this.em, actor),
+        ledger: {
+          ...l,
+          stipendText: yuan(l.stipendPerYearFen),
+          rows: l.rows.map((r) => {
+            const m = new Map(r.months.map((x) => [x.month, x.amountFen]));
+            return {
+              ...r,
+              cells: l.months.map((month) => (m.has(month) ? yuan(m.get(month)) : '')),
+              totalText: yuan(r.totalFen),
+            };
+          }),
+          counties: l.counties.map((c) => ({ ...c, cells: c.monthsFen.map(yuan), totalText: yuan(c.totalFen) })),
+          total: { ...l.total, cells: l.total.monthsFen.map(yuan), totalText: yuan(l.total.totalFen) },
+        },
+        exportHref: `/api/v1/schemes/${id}/ledger/export${queryString({ countyId: county })}`,
       },
-      exportHref: `/api/v1/schemes/${id}/ledger/export${queryString({ countyId: county })}`,
-    });
+    );
   }
 
   @Get(':id/dashboard')
-  async dashboard(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async dashboard(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     const s = await this.schemes.get(this.em, actor, id);
     const d = await this.reports.dashboard(this.em, actor, id);
-    return this.pages.render(req, reply, 'talent-support/dashboard', { title: '计划统计', crumbs: schemeCrumbs(s) }, {
-      scheme: s,
-      tabs: schemeTabs(actor, s, 'dashboard'),
-      tabsLabel: '计划页面',
-      rows: d.counties.map((c) => ({ ...c, stipendText: yuan(c.stipendDueFen) })),
-      total: { ...d.total, stipendText: yuan(d.total.stipendDueFen) },
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'talent-support/dashboard',
+      { title: '计划统计', crumbs: schemeCrumbs(s) },
+      {
+        scheme: s,
+        tabs: schemeTabs(actor, s, 'dashboard'),
+        tabsLabel: '计划页面',
+        rows: d.counties.map((c) => ({ ...c, stipendText: yuan(c.stipendDueFen) })),
+        total: { ...d.total, stipendText: yuan(d.total.stipendDueFen) },
+      },
+    );
   }
 
   // ——— 县区推荐 ———
 
   @Get(':id/nominate')
   @Roles('COUNTY_ADMIN')
-  async nominatePage(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query() query: Record<string, string>): Promise<void> {
+  async nominatePage(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
     return this.showNominate(req, reply, actor, id, pickFilters(query, TEACHER_FILTERS), {});
   }
 
   @Post(':id/nominate')
   @Roles('COUNTY_ADMIN')
   @HttpCode(200)
-  async nominate(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: FormBody, @Query() query: Record<string, string>): Promise<void> {
+  async nominate(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
     const form = readForm(body, { teacherId: 'int', receivingSchoolId: 'int' });
     const filters = pickFilters(query, TEACHER_FILTERS);
     try {
       const p = await this.placements.nominate(actor, id, await validateInput(NominatePlacementDto, form));
-      return this.pages.redirect(reply, `/app/schemes/${id}/placements`, { tone: 'success', text: `已推荐${p.teacherName}到${p.receivingSchoolName}支教，等待市级审核。` });
+      return this.pages.redirect(reply, `/app/schemes/${id}/placements`, {
+        tone: 'success',
+        text: `已推荐${p.teacherName}到${p.receivingSchoolName}支教，等待市级审核。`,
+      });
     } catch (e) {
       const errors = formErrors(e, ['teacherId', 'receivingSchoolId']);
       if (!errors) throw e;
@@ -355,11 +534,18 @@ export class SchemesPagesController {
     const s = await this.schemes.get(this.em, actor, id);
     const [quota] = await this.schemes.quotas(this.em, actor, id);
     const schoolsQ = Object.assign(await validateInput(PageQuery, {}, 'query'), { pageSize: 2000 });
-    const receiving = (await this.placements.receivingSchools(this.em, schoolsQ)).items.map((r) => ({ value: r.id, label: `${r.countyName} · ${r.name}` }));
+    const receiving = (await this.placements.receivingSchools(this.em, schoolsQ)).items.map((r) => ({
+      value: r.id,
+      label: `${r.countyName} · ${r.name}`,
+    }));
     let error: string | null = null;
     let page = pageOf([] as TeacherDto[], 0, { page: 1, pageSize: 20 });
     try {
-      page = await this.teachers.list(this.em, actor, await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query'));
+      page = await this.teachers.list(
+        this.em,
+        actor,
+        await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query'),
+      );
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
@@ -367,27 +553,40 @@ export class SchemesPagesController {
     }
     const names = await this.names.organisations(page.items.flatMap((t) => [t.schoolId, t.countyId]));
     const picked = failed.form?.teacherId;
-    const rows = page.items.map((t) => ({ ...teacherRow(t, names), failed: failedRules(s.rules, t, s.termStart), picked: String(t.id) === String(picked ?? '') }));
+    const rows = page.items.map((t) => ({
+      ...teacherRow(t, names),
+      failed: failedRules(s.rules, t, s.termStart),
+      picked: String(t.id) === String(picked ?? ''),
+    }));
     const { page: _p, ...keep } = filters;
-    const pickedTeacher = picked && !rows.some((r) => r.picked) ? await this.teachers.get(this.em, actor, Number(picked)).catch(() => null) : null;
-    return this.pages.render(req, reply, 'talent-support/nominate', { title: '推荐支教教师', status, crumbs: schemeCrumbs(s) }, {
-      scheme: schemeView(s),
-      tabs: schemeTabs(actor, s, 'nominate'),
-      tabsLabel: '计划页面',
-      quota: quota ? { ...quota, free: Math.max(0, quota.places - quota.used) } : null,
-      receiving,
-      filters,
-      error,
-      schools: await schoolOptions(this.organisations, this.em, actor, actor.countyId),
-      titleOptions: TITLE_OPTIONS,
-      rows,
-      pickedTeacher: pickedTeacher ? { id: pickedTeacher.id, name: pickedTeacher.name } : null,
-      pickedName: rows.find((r) => r.picked)?.name ?? pickedTeacher?.name ?? '',
-      form: failed.form ?? {},
-      errors: failed.errors,
-      reasons: failed.reasons ?? [],
-      pager: pager(`/app/schemes/${id}/nominate`, page, keep),
-      action: `/app/schemes/${id}/nominate${queryString(filters)}`,
-    });
+    const pickedTeacher =
+      picked && !rows.some((r) => r.picked)
+        ? await this.teachers.get(this.em, actor, Number(picked)).catch(() => null)
+        : null;
+    return this.pages.render(
+      req,
+      reply,
+      'talent-support/nominate',
+      { title: '推荐支教教师', status, crumbs: schemeCrumbs(s) },
+      {
+        scheme: schemeView(s),
+        tabs: schemeTabs(actor, s, 'nominate'),
+        tabsLabel: '计划页面',
+        quota: quota ? { ...quota, free: Math.max(0, quota.places - quota.used) } : null,
+        receiving,
+        filters,
+        error,
+        schools: await schoolOptions(this.organisations, this.em, actor, actor.countyId),
+        titleOptions: TITLE_OPTIONS,
+        rows,
+        pickedTeacher: pickedTeacher ? { id: pickedTeacher.id, name: pickedTeacher.name } : null,
+        pickedName: rows.find((r) => r.picked)?.name ?? pickedTeacher?.name ?? '',
+        form: failed.form ?? {},
+        errors: failed.errors,
+        reasons: failed.reasons ?? [],
+        pager: pager(`/app/schemes/${id}/nominate`, page, keep),
+        action: `/app/schemes/${id}/nominate${queryString(filters)}`,
+      },
+    );
   }
 }

@@ -53,19 +53,36 @@ export class MyProgramsController {
 
   @Get()
   async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor): Promise<void> {
-    const page = await this.enrolments.list(this.em, actor, await validateInput(EnrolmentQuery, { pageSize: 200 }, 'query'));
+    const page = await this.enrolments.list(
+      this.em,
+      actor,
+      await validateInput(EnrolmentQuery, { pageSize: 200 }, 'query'),
+    );
     // Newest first: the place to act on is usually the latest.
     const cards = [];
     for (const e of [...page.items].reverse()) cards.push(await this.card(actor, e));
-    return this.pages.render(req, reply, 'teacher/programs', { title: '我的培训', crumbs: TEACHER_CRUMBS, phone: true }, { cards });
+    return this.pages.render(
+      req,
+      reply,
+      'teacher/programs',
+      { title: '我的培训', crumbs: TEACHER_CRUMBS, phone: true },
+      { cards },
+    );
   }
 
   @Post(':id/confirm')
   @HttpCode(200)
-  async confirm(@Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async confirm(
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     try {
       await this.enrolments.confirm(actor, id);
-      return this.pages.redirect(reply, '/app/me/programs', { tone: 'success', text: '已确认报到。请按时参加培训，到场后扫描培训教师屏幕上的二维码签到。' });
+      return this.pages.redirect(reply, '/app/me/programs', {
+        tone: 'success',
+        text: '已确认报到。请按时参加培训，到场后扫描培训教师屏幕上的二维码签到。',
+      });
     } catch (e) {
       const flash = refusal(e);
       if (!flash) throw e;
@@ -73,28 +90,69 @@ export class MyProgramsController {
     }
   }
 
-  private async showDecline(req: FastifyRequest, reply: FastifyReply, actor: Actor, id: number, form: { reason?: string }, errors?: FormErrors, status = 200): Promise<void> {
+  private async showDecline(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    id: number,
+    form: { reason?: string },
+    errors?: FormErrors,
+    status = 200,
+  ): Promise<void> {
     const card = await this.card(actor, await this.enrolments.get(this.em, actor, id));
-    return this.pages.render(req, reply, 'teacher/decline', { title: '放弃培训', crumbs: [...TEACHER_CRUMBS, { label: '我的培训', href: '/app/me/programs' }], phone: true, status }, { card, form, errors, action: `/app/me/programs/${id}/decline` });
+    return this.pages.render(
+      req,
+      reply,
+      'teacher/decline',
+      {
+        title: '放弃培训',
+        crumbs: [...TEACHER_CRUMBS, { label: '我的培训', href: '/app/me/programs' }],
+        phone: true,
+        status,
+      },
+      { card, form, errors, action: `/app/me/programs/${id}/decline` },
+    );
   }
 
   @Get(':id/decline')
-  declineForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  declineForm(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     return this.showDecline(req, reply, actor, id, {});
   }
 
   @Post(':id/decline')
   @HttpCode(200)
-  async decline(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: FormBody): Promise<void> {
+  async decline(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const form = readForm(body, { reason: 'text' });
     try {
       const dto = await validateInput(OptionalReasonDto, form);
       await this.enrolments.decline(actor, id, dto.reason);
-      return this.pages.redirect(reply, '/app/me/programs', { tone: 'success', text: '已放弃本次培训，名额将交给县区安排。' });
+      return this.pages.redirect(reply, '/app/me/programs', {
+        tone: 'success',
+        text: '已放弃本次培训，名额将交给县区安排。',
+      });
     } catch (e) {
       const errors = formErrors(e, ['reason']);
       if (!errors) throw e;
-      return this.showDecline(req, reply, actor, id, { reason: typeof form.reason === 'string' ? form.reason : '' }, errors, 400);
+      return this.showDecline(
+        req,
+        reply,
+        actor,
+        id,
+        { reason: typeof form.reason === 'string' ? form.reason : '' },
+        errors,
+        400,
+      );
     }
   }
 }

@@ -1,6 +1,14 @@
 import { Body, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { AttendanceService, CreateLeaveRequestDto, LEAVE_TYPE_LABELS, LEAVE_TYPES, LeaveQuery, LeaveService, MyAttendanceDto } from '@shipei/attendance';
+import {
+  AttendanceService,
+  CreateLeaveRequestDto,
+  LEAVE_TYPE_LABELS,
+  LEAVE_TYPES,
+  LeaveQuery,
+  LeaveService,
+  MyAttendanceDto,
+} from '@shipei/attendance';
 import { CertificatePrinter, CertificateQuery, CertificatesService } from '@shipei/certificates';
 import { Actor, CurrentActor, IdPipe, Roles } from '@shipei/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -35,7 +43,11 @@ export class MyTrainingController {
   }
 
   @Get('attendance')
-  async myAttendance(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor): Promise<void> {
+  async myAttendance(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+  ): Promise<void> {
     const mine = await this.attendance.mine(actor);
     const cohorts = mine.items.map((c) => ({
       ...c,
@@ -44,9 +56,20 @@ export class MyTrainingController {
       rateText: percentText(c.attendanceRate),
       thresholdText: percentText(c.threshold),
       creditHoursText: c.creditHours === null ? '' : hoursText(c.creditHours),
-      sessions: c.sessions.map((s) => ({ ...s, code: s.status ?? 'PENDING', when: sessionWhen(s.startsAt, s.endsAt), time: s.checkedInAt ? formatTime(s.checkedInAt) : '' })),
+      sessions: c.sessions.map((s) => ({
+        ...s,
+        code: s.status ?? 'PENDING',
+        when: sessionWhen(s.startsAt, s.endsAt),
+        time: s.checkedInAt ? formatTime(s.checkedInAt) : '',
+      })),
     }));
-    return this.pages.render(req, reply, 'teacher/attendance', { title: '我的考勤', crumbs: TEACHER_CRUMBS, phone: true }, { cohorts });
+    return this.pages.render(
+      req,
+      reply,
+      'teacher/attendance',
+      { title: '我的考勤', crumbs: TEACHER_CRUMBS, phone: true },
+      { cohorts },
+    );
   }
 
   // ——— leave ———
@@ -54,8 +77,19 @@ export class MyTrainingController {
   @Get('leave')
   async leaveList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor): Promise<void> {
     const page = await this.leave.list(actor, await validateInput(LeaveQuery, { pageSize: 100 }, 'query'));
-    const rows = page.items.map((l) => ({ ...l, created: formatDateTime(l.createdAt), decided: l.decidedAt ? formatDateTime(l.decidedAt) : '', sessionList: l.sessions.map((s) => ({ ...s, when: sessionWhen(s.startsAt, s.endsAt) })) }));
-    return this.pages.render(req, reply, 'teacher/leave-list', { title: '请假', crumbs: TEACHER_CRUMBS, phone: true }, { rows });
+    const rows = page.items.map((l) => ({
+      ...l,
+      created: formatDateTime(l.createdAt),
+      decided: l.decidedAt ? formatDateTime(l.decidedAt) : '',
+      sessionList: l.sessions.map((s) => ({ ...s, when: sessionWhen(s.startsAt, s.endsAt) })),
+    }));
+    return this.pages.render(
+      req,
+      reply,
+      'teacher/leave-list',
+      { title: '请假', crumbs: TEACHER_CRUMBS, phone: true },
+      { rows },
+    );
   }
 
   /** Sessions one may ask leave for: those of the teacher's cohorts not attended or excused already, by cohort. */
@@ -64,12 +98,21 @@ export class MyTrainingController {
       .filter((c) => c.enrolmentStatus === 'CONFIRMED')
       .map((c) => ({
         label: `${c.programTitle} · ${c.cohortName}`,
-        sessions: c.sessions.filter((s) => s.status === null || s.status === 'ABSENT').map((s) => ({ id: s.sessionId, title: s.title, when: sessionWhen(s.startsAt, s.endsAt) })),
+        sessions: c.sessions
+          .filter((s) => s.status === null || s.status === 'ABSENT')
+          .map((s) => ({ id: s.sessionId, title: s.title, when: sessionWhen(s.startsAt, s.endsAt) })),
       }))
       .filter((c) => c.sessions.length);
   }
 
-  private async showLeaveForm(req: FastifyRequest, reply: FastifyReply, actor: Actor, form: { sessionIds?: number[]; type?: string; reason?: string }, errors?: FormErrors, status = 200): Promise<void> {
+  private async showLeaveForm(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    form: { sessionIds?: number[]; type?: string; reason?: string },
+    errors?: FormErrors,
+    status = 200,
+  ): Promise<void> {
     const groups = this.leaveChoices(await this.attendance.mine(actor));
     return this.pages.render(
       req,
@@ -87,35 +130,76 @@ export class MyTrainingController {
 
   @Post('leave/new')
   @HttpCode(200)
-  async createLeave(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Body() body: FormBody): Promise<void> {
+  async createLeave(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Body() body: FormBody,
+  ): Promise<void> {
     // An empty reason stays '' so the DTO says 请填写请假事由 (not given at all, its first message would be another).
-    const form: Record<string, unknown> = { reason: '', ...readForm(body, { type: 'text', reason: 'text', sessionIds: 'list' }) };
+    const form: Record<string, unknown> = {
+      reason: '',
+      ...readForm(body, { type: 'text', reason: 'text', sessionIds: 'list' }),
+    };
     const sessionIds = (form.sessionIds as string[]).map((v) => idOf(v) ?? v);
     try {
       const leave = await this.leave.create(actor, await validateInput(CreateLeaveRequestDto, { ...form, sessionIds }));
-      return this.pages.redirect(reply, '/app/me/leave', { tone: 'success', text: `${leave.typeLabel}申请已提交（${leave.sessions.length} 个课次），等待培训教师审批。` });
+      return this.pages.redirect(reply, '/app/me/leave', {
+        tone: 'success',
+        text: `${leave.typeLabel}申请已提交（${leave.sessions.length} 个课次），等待培训教师审批。`,
+      });
     } catch (e) {
-      const errors = formErrors(e, LEAVE_FIELDS, { ALREADY_ATTENDED: 'sessionIds', LEAVE_EXISTS: 'sessionIds', NOT_IN_COHORT: 'sessionIds', NOT_CONFIRMED: 'sessionIds' });
+      const errors = formErrors(e, LEAVE_FIELDS, {
+        ALREADY_ATTENDED: 'sessionIds',
+        LEAVE_EXISTS: 'sessionIds',
+        NOT_IN_COHORT: 'sessionIds',
+        NOT_CONFIRMED: 'sessionIds',
+      });
       if (!errors) throw e;
       // Nothing ticked: say so in words (the DTO's message lists the API's codes).
       if (errors.fields.type && !form.type) errors.fields.type = '请选择请假类型';
       const ids = sessionIds.filter((v): v is number => typeof v === 'number');
-      return this.showLeaveForm(req, reply, actor, { sessionIds: ids, type: typeof form.type === 'string' ? form.type : '', reason: typeof form.reason === 'string' ? form.reason : '' }, errors, 400);
+      return this.showLeaveForm(
+        req,
+        reply,
+        actor,
+        {
+          sessionIds: ids,
+          type: typeof form.type === 'string' ? form.type : '',
+          reason: typeof form.reason === 'string' ? form.reason : '',
+        },
+        errors,
+        400,
+      );
     }
   }
 
   // ——— certificates ———
 
   @Get('certificates')
-  async myCertificates(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor): Promise<void> {
+  async myCertificates(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+  ): Promise<void> {
     const page = await this.certificates.list(actor, await validateInput(CertificateQuery, { pageSize: 100 }, 'query'));
     const rows = [...page.items].reverse().map((c) => ({ ...c, creditHoursText: hoursText(c.creditHours) }));
-    return this.pages.render(req, reply, 'teacher/certificates', { title: '我的证书', crumbs: TEACHER_CRUMBS, phone: true }, { rows });
+    return this.pages.render(
+      req,
+      reply,
+      'teacher/certificates',
+      { title: '我的证书', crumbs: TEACHER_CRUMBS, phone: true },
+      { rows },
+    );
   }
 
   /** The certificate as PDF (its holder may print it), opened in a new tab. */
   @Get('certificates/:id/pdf')
-  async certificatePdf(@Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async certificatePdf(
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     const pdf = await this.printer.printOne(actor, id);
     sendPdf(reply, pdf.filename, pdf.stream);
   }

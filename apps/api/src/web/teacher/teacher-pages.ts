@@ -7,4 +7,9 @@ import { MyTrainingController } from './my-training.controller';
  * The teacher's phone pages, the check-in landing page the QR code opens, and the public
  * certificate verification page, registered by WebModule.
  */
-export const TEACHER_PAGE_CONTROLLERS = [MyProgramsController, MyTrainingController, CheckinPageController, VerifyPageController];
+export const TEACHER_PAGE_CONTROLLERS = [
+  MyProgramsController,
+  MyTrainingController,
+  CheckinPageController,
+  VerifyPageController,
+];

@@ -1,7 +1,17 @@
 import { Body, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { ATTENDANCE_STATUS_LABELS, ATTENDANCE_STATUSES, AttendanceService, CheckinService, Clock, MarkAttendanceDto, RosterEntryDto, SessionAttendanceDto, shanghaiWhen } from '@shipei/attendance';
+import {
+  ATTENDANCE_STATUS_LABELS,
+  ATTENDANCE_STATUSES,
+  AttendanceService,
+  CheckinService,
+  Clock,
+  MarkAttendanceDto,
+  RosterEntryDto,
+  SessionAttendanceDto,
+  shanghaiWhen,
+} from '@shipei/attendance';
 import { Actor, CurrentActor, IdPipe, NotFoundError, PageQuery, Roles } from '@shipei/core';
 import { CohortsService, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -67,27 +77,54 @@ export class SessionAttendanceController {
   }
 
   @Get(':id')
-  async session(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async session(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     const list = await this.list(actor, id);
     const { cohort, program, crumbs } = await this.context(actor, list.session.cohortId);
     const ended = new Date(list.session.endsAt).getTime() <= this.clock.now().getTime();
-    return this.pages.render(req, reply, 'trainer/session', { title: `${list.session.title}：考勤`, crumbs }, {
-      program,
-      cohort,
-      session: { ...list.session, when: sessionWhen(list.session.startsAt, list.session.endsAt), hoursText: hoursText(list.session.hours) },
-      counts: list.counts,
-      display: list.display,
-      ended,
-      rows: list.items.map((i, n) => ({ ...i, n: n + 1, code: i.status ?? 'PENDING', sourceLabel: i.source ? SOURCE_LABELS[i.source] : '', time: i.checkedInAt ? formatTime(i.checkedInAt) : '' })),
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'trainer/session',
+      { title: `${list.session.title}：考勤`, crumbs },
+      {
+        program,
+        cohort,
+        session: {
+          ...list.session,
+          when: sessionWhen(list.session.startsAt, list.session.endsAt),
+          hoursText: hoursText(list.session.hours),
+        },
+        counts: list.counts,
+        display: list.display,
+        ended,
+        rows: list.items.map((i, n) => ({
+          ...i,
+          n: n + 1,
+          code: i.status ?? 'PENDING',
+          sourceLabel: i.source ? SOURCE_LABELS[i.source] : '',
+          time: i.checkedInAt ? formatTime(i.checkedInAt) : '',
+        })),
+      },
+    );
   }
 
   @Post(':id/close')
   @HttpCode(200)
-  async close(@Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async close(
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     try {
       const r = await this.attendance.close(actor, id);
-      const text = r.absentRecorded ? `已结束签到：${r.absentRecorded} 名未签到的学员记为缺勤。` : '已结束签到：所有学员均已有考勤记录。';
+      const text = r.absentRecorded
+        ? `已结束签到：${r.absentRecorded} 名未签到的学员记为缺勤。`
+        : '已结束签到：所有学员均已有考勤记录。';
       return this.pages.redirect(reply, `/app/trainer/sessions/${id}`, { tone: 'success', text });
     } catch (e) {
       const flash = refusal(e);
@@ -105,17 +142,35 @@ export class SessionAttendanceController {
     return { list, entry };
   }
 
-  private async showCorrection(req: FastifyRequest, reply: FastifyReply, actor: Actor, id: number, enrolmentId: number, form: { status?: string; reason?: string }, errors?: FormErrors, status = 200): Promise<void> {
+  private async showCorrection(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    id: number,
+    enrolmentId: number,
+    form: { status?: string; reason?: string },
+    errors?: FormErrors,
+    status = 200,
+  ): Promise<void> {
     const { list, entry } = await this.trainee(actor, id, enrolmentId);
     const { crumbs } = await this.context(actor, list.session.cohortId);
     return this.pages.render(
       req,
       reply,
       'trainer/correct',
-      { title: `更正考勤：${entry.name}`, crumbs: [...crumbs, { label: `${list.session.title}：考勤`, href: `/app/trainer/sessions/${id}` }], status },
+      {
+        title: `更正考勤：${entry.name}`,
+        crumbs: [...crumbs, { label: `${list.session.title}：考勤`, href: `/app/trainer/sessions/${id}` }],
+        status,
+      },
       {
         session: { ...list.session, when: sessionWhen(list.session.startsAt, list.session.endsAt) },
-        entry: { ...entry, code: entry.status ?? 'PENDING', sourceLabel: entry.source ? SOURCE_LABELS[entry.source] : '', time: entry.checkedInAt ? formatTime(entry.checkedInAt) : '' },
+        entry: {
+          ...entry,
+          code: entry.status ?? 'PENDING',
+          sourceLabel: entry.source ? SOURCE_LABELS[entry.source] : '',
+          time: entry.checkedInAt ? formatTime(entry.checkedInAt) : '',
+        },
         choices: STATUS_CHOICES,
         form,
         errors,
@@ -125,23 +180,48 @@ export class SessionAttendanceController {
   }
 
   @Get(':id/attendance/:enrolmentId')
-  correctForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Param('enrolmentId', IdPipe) enrolmentId: number): Promise<void> {
+  correctForm(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Param('enrolmentId', IdPipe) enrolmentId: number,
+  ): Promise<void> {
     return this.showCorrection(req, reply, actor, id, enrolmentId, {});
   }
 
   @Post(':id/attendance/:enrolmentId')
   @HttpCode(200)
-  async correct(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Param('enrolmentId', IdPipe) enrolmentId: number, @Body() body: FormBody): Promise<void> {
+  async correct(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Param('enrolmentId', IdPipe) enrolmentId: number,
+    @Body() body: FormBody,
+  ): Promise<void> {
     // An empty reason stays '' so the DTO says 请填写原因 (not given at all, its first message would be another).
     const form: Record<string, unknown> = { reason: '', ...readForm(body, { status: 'text', reason: 'text' }) };
     try {
       const record = await this.attendance.mark(actor, id, enrolmentId, await validateInput(MarkAttendanceDto, form));
       const { entry } = await this.trainee(actor, id, enrolmentId);
-      return this.pages.redirect(reply, `/app/trainer/sessions/${id}`, { tone: 'success', text: `已将 ${entry.name} 的考勤更正为「${record.statusLabel}」。` });
+      return this.pages.redirect(reply, `/app/trainer/sessions/${id}`, {
+        tone: 'success',
+        text: `已将 ${entry.name} 的考勤更正为「${record.statusLabel}」。`,
+      });
     } catch (e) {
       const errors = formErrors(e, ['status', 'reason']);
       if (!errors) throw e;
-      return this.showCorrection(req, reply, actor, id, enrolmentId, { status: String(form.status ?? ''), reason: String(form.reason ?? '') }, errors, 400);
+      return this.showCorrection(
+        req,
+        reply,
+        actor,
+        id,
+        enrolmentId,
+        { status: String(form.status ?? ''), reason: String(form.reason ?? '') },
+        errors,
+        400,
+      );
     }
   }
 
@@ -153,7 +233,12 @@ export class SessionAttendanceController {
     const opensAt = new Date(c.opensAt);
     const closesAt = new Date(c.closesAt);
     const state = c.open ? 'open' : now.getTime() < opensAt.getTime() ? 'early' : 'closed';
-    const note = state === 'early' ? `签到尚未开始，将于 ${shanghaiWhen(opensAt, now)} 开放` : state === 'closed' ? `签到已于 ${shanghaiWhen(closesAt, now)} 结束` : '请用手机扫码签到';
+    const note =
+      state === 'early'
+        ? `签到尚未开始，将于 ${shanghaiWhen(opensAt, now)} 开放`
+        : state === 'closed'
+          ? `签到已于 ${shanghaiWhen(closesAt, now)} 结束`
+          : '请用手机扫码签到';
     // The next code comes at the step boundary (the attendance clock's); never wait more than one step.
     const refreshInMs = Math.min(30_000, Math.max(1_000, new Date(c.refreshAt).getTime() - now.getTime()));
     return { sessionId: c.sessionId, qr: qrDataUrl(c.qrSvg), refreshInMs, state, note };
@@ -161,36 +246,59 @@ export class SessionAttendanceController {
 
   private async status(actor: Actor, id: number) {
     const list = await this.list(actor, id);
-    return { display: list.display, checkedIn: list.counts.checkedIn, expected: list.counts.expected, late: list.counts.late, latest: latest(list.items), list };
+    return {
+      display: list.display,
+      checkedIn: list.counts.checkedIn,
+      expected: list.counts.expected,
+      late: list.counts.late,
+      latest: latest(list.items),
+      list,
+    };
   }
 
   @Get(':id/display')
-  async display(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async display(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     const code = await this.code(actor, id);
     const { list, ...status } = await this.status(actor, id);
     const { cohort, program } = await this.context(actor, list.session.cohortId);
     // A page of its own (no frame): it fills a projector screen in a training hall.
-    const html = await (reply as FastifyReply & { viewAsync(v: string, d: object): Promise<string> }).viewAsync('trainer/display', {
-      title: `签到：${list.session.title}`,
-      program,
-      cohort,
-      session: { ...list.session, when: sessionWhen(list.session.startsAt, list.session.endsAt) },
-      code,
-      status,
-      back: `/app/trainer/sessions/${id}`,
-    });
+    const html = await (reply as FastifyReply & { viewAsync(v: string, d: object): Promise<string> }).viewAsync(
+      'trainer/display',
+      {
+        title: `签到：${list.session.title}`,
+        program,
+        cohort,
+        session: { ...list.session, when: sessionWhen(list.session.startsAt, list.session.endsAt) },
+        code,
+        status,
+        back: `/app/trainer/sessions/${id}`,
+      },
+    );
     reply.code(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   }
 
   /** The current QR code, fetched by the display at each 30-second step. */
   @Get(':id/display/code')
-  async displayCode(@Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async displayCode(
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     reply.header('cache-control', 'no-store').send(await this.code(actor, id));
   }
 
   /** 已签到 n / m and the latest names, polled by the display every few seconds. */
   @Get(':id/display/status')
-  async displayStatus(@Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<void> {
+  async displayStatus(
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
     const { list: _list, ...status } = await this.status(actor, id);
     reply.header('cache-control', 'no-store').send(status);
   }

@@ -3,4 +3,8 @@ import { SessionAttendanceController } from './session-attendance.controller';
 import { TrainerCohortsController } from './trainer-cohorts.controller';
 
 /** The trainer's pages (also opened by a program's owner for its cohorts), registered by WebModule. */
-export const TRAINER_PAGE_CONTROLLERS = [TrainerCohortsController, SessionAttendanceController, LeaveApprovalsController];
+export const TRAINER_PAGE_CONTROLLERS = [
+  TrainerCohortsController,
+  SessionAttendanceController,
+  LeaveApprovalsController,
+];

@@ -48,7 +48,11 @@ export function inlineDisposition(filename: string): string {
 
 /** Sends a PDF to open in a new tab, ready to print (ui.md "Printing"). Personal data: never cached. */
 export function sendPdf(reply: FastifyReply, filename: string, body: Buffer | Readable): void {
-  reply.header('content-type', 'application/pdf').header('content-disposition', inlineDisposition(filename)).header('cache-control', 'no-store').send(body);
+  reply
+    .header('content-type', 'application/pdf')
+    .header('content-disposition', inlineDisposition(filename))
+    .header('cache-control', 'no-store')
+    .send(body);
 }
 
 /** A file name out of a lib's Content-Disposition (filename*=UTF-8''…), or the fallback. */
@@ -65,5 +69,9 @@ export function filenameOf(disposition: string, fallback: string): string {
 /** A positive integer id from a form or query value, else null. */
 export function idOf(value: unknown): number | null {
   const s = Array.isArray(value) ? value[value.length - 1] : value;
-  return typeof s === 'string' && /^\d{1,12}$/.test(s) && Number(s) > 0 ? Number(s) : typeof s === 'number' && Number.isSafeInteger(s) && s > 0 ? s : null;
+  return typeof s === 'string' && /^\d{1,12}$/.test(s) && Number(s) > 0
+    ? Number(s)
+    : typeof s === 'number' && Number.isSafeInteger(s) && s > 0
+      ? s
+      : null;
 }

@@ -1,5 +1,11 @@
 import { Get, Param, Req, Res } from '@nestjs/common';
-import { CertificateVerification, CertificateVerificationDto, formatChineseDate, formatHours, VERIFY_LIMIT } from '@shipei/certificates';
+import {
+  CertificateVerification,
+  CertificateVerificationDto,
+  formatChineseDate,
+  formatHours,
+  VERIFY_LIMIT,
+} from '@shipei/certificates';
 import { NotFoundError, Public, RateLimit } from '@shipei/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PageRenderer } from '../shared/page-renderer.service';
@@ -32,13 +38,19 @@ export class VerifyPageController {
     }
     // A service certificate (支教证明) names its scheme and service period, and shows hours only when it has some.
     const service = (v as { kind?: string }).kind === 'SERVICE';
-    return this.pages.render(req, reply, 'verify/certificate', { title: `${v.kindLabel}验证`, layout: 'bare' }, {
-      v,
-      titleLabel: (v as { titleLabel?: string }).titleLabel ?? '培训项目',
-      hours: service && !v.creditHours ? '' : formatHours(v.creditHours),
-      periodLabel: service ? '服务时间' : '培训时间',
-      period: `${formatChineseDate(v.startDate)}至${formatChineseDate(v.endDate)}`,
-      issueDate: formatChineseDate(v.issueDate),
-    });
+    return this.pages.render(
+      req,
+      reply,
+      'verify/certificate',
+      { title: `${v.kindLabel}验证`, layout: 'bare' },
+      {
+        v,
+        titleLabel: (v as { titleLabel?: string }).titleLabel ?? '培训项目',
+        hours: service && !v.creditHours ? '' : formatHours(v.creditHours),
+        periodLabel: service ? '服务时间' : '培训时间',
+        period: `${formatChineseDate(v.startDate)}至${formatChineseDate(v.endDate)}`,
+        issueDate: formatChineseDate(v.issueDate),
+      },
+    );
   }
 }

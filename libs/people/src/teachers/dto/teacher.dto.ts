@@ -11,29 +11,81 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 /** Optional fields shared by create and update. */
 export class TeacherFieldsDto {
-  @ApiPropertyOptional({ enum: STAGES }) @IsOptional() @IsIn(STAGES as unknown as string[], { message: '学段须为 幼儿园/小学/初中/高中/中职/特殊教育 之一' }) stage?: string;
+  @ApiPropertyOptional({ enum: STAGES })
+  @IsOptional()
+  @IsIn(STAGES as unknown as string[], { message: '学段须为 幼儿园/小学/初中/高中/中职/特殊教育 之一' })
+  stage?: string;
   @ApiPropertyOptional({ example: '语文' }) @IsOptional() @IsString() @MaxLength(30) subject?: string;
-  @ApiPropertyOptional({ enum: TITLES }) @IsOptional() @IsIn(TITLES as unknown as string[], { message: '职称须为 正高级教师/高级教师/一级教师/二级教师/三级教师/未定级 之一' }) title?: string;
-  @ApiPropertyOptional({ enum: BACKBONE_LEVELS, description: '骨干教师级别：NONE 无 / COUNTY 县级 / CITY 市级 / PROVINCE 省级' })
-  @IsOptional() @IsIn(BACKBONE_LEVELS as unknown as string[]) backboneLevel?: BackboneLevel;
-  @ApiPropertyOptional({ description: '开始任教年份（教龄由此推算）', example: 2008 }) @IsOptional() @IsInt() @Min(1950) @Max(2100) teachingStartYear?: number;
+  @ApiPropertyOptional({ enum: TITLES })
+  @IsOptional()
+  @IsIn(TITLES as unknown as string[], {
+    message: '职称须为 正高级教师/高级教师/一级教师/二级教师/三级教师/未定级 之一',
+  })
+  title?: string;
+  @ApiPropertyOptional({
+    enum: BACKBONE_LEVELS,
+    description: '骨干教师级别：NONE 无 / COUNTY 县级 / CITY 市级 / PROVINCE 省级',
+  })
+  @IsOptional()
+  @IsIn(BACKBONE_LEVELS as unknown as string[])
+  backboneLevel?: BackboneLevel;
+  @ApiPropertyOptional({ description: '开始任教年份（教龄由此推算）', example: 2008 })
+  @IsOptional()
+  @IsInt()
+  @Min(1950)
+  @Max(2100)
+  teachingStartYear?: number;
   @ApiPropertyOptional({ description: '近三年年度考核合格' }) @IsOptional() @IsBoolean() appraisalsQualified?: boolean;
   @ApiPropertyOptional({ description: '试用期内' }) @IsOptional() @IsBoolean() onProbation?: boolean;
   @ApiPropertyOptional({ description: '特岗教师' }) @IsOptional() @IsBoolean() specialPost?: boolean;
-  @ApiPropertyOptional({ description: '教师资格证号' }) @IsOptional() @IsString() @Matches(/^[A-Za-z0-9]{6,30}$/, { message: '教师资格证号应为 6–30 位字母或数字' }) qualificationCertNo?: string;
+  @ApiPropertyOptional({ description: '教师资格证号' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9]{6,30}$/, { message: '教师资格证号应为 6–30 位字母或数字' })
+  qualificationCertNo?: string;
 }
 
 export class CreateTeacherDto extends TeacherFieldsDto {
-  @ApiProperty({ example: '张三' }) @Transform(trim) @IsString() @MinLength(2, { message: '姓名至少 2 个字' }) @MaxLength(50) @IsPersonName() name: string;
-  @ApiProperty({ example: '11010519491231002X', description: '身份证号（18 位，校验码正确）' }) @Transform(trim) @IsString() @IsResidentIdNumber() idNumber: string;
-  @ApiProperty({ example: '13912345678' }) @Transform(trim) @IsString() @Matches(MOBILE, { message: '手机号应为 11 位，以 13–19 开头' }) phone: string;
+  @ApiProperty({ example: '张三' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(2, { message: '姓名至少 2 个字' })
+  @MaxLength(50)
+  @IsPersonName()
+  name: string;
+  @ApiProperty({ example: '11010519491231002X', description: '身份证号（18 位，校验码正确）' })
+  @Transform(trim)
+  @IsString()
+  @IsResidentIdNumber()
+  idNumber: string;
+  @ApiProperty({ example: '13912345678' })
+  @Transform(trim)
+  @IsString()
+  @Matches(MOBILE, { message: '手机号应为 11 位，以 13–19 开头' })
+  phone: string;
   @ApiProperty({ description: '任职学校' }) @Type(() => Number) @IsInt() schoolId: number;
 }
 
 export class UpdateTeacherDto extends TeacherFieldsDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(2) @MaxLength(50) @IsPersonName() name?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Matches(MOBILE, { message: '手机号应为 11 位，以 13–19 开头' }) phone?: string;
-  @ApiPropertyOptional({ description: '调动到本县区（市级：任意）另一学校' }) @IsOptional() @Type(() => Number) @IsInt() schoolId?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(50)
+  @IsPersonName()
+  name?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Matches(MOBILE, { message: '手机号应为 11 位，以 13–19 开头' })
+  phone?: string;
+  @ApiPropertyOptional({ description: '调动到本县区（市级：任意）另一学校' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  schoolId?: number;
 }
 
 export class TeacherQuery extends PageQuery {
@@ -42,10 +94,26 @@ export class TeacherQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STAGES }) @IsOptional() @IsIn(STAGES as unknown as string[]) stage?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(30) subject?: string;
   @ApiPropertyOptional({ enum: TITLES }) @IsOptional() @IsIn(TITLES as unknown as string[]) title?: string;
-  @ApiPropertyOptional({ enum: BACKBONE_LEVELS }) @IsOptional() @IsIn(BACKBONE_LEVELS as unknown as string[]) backboneLevel?: BackboneLevel;
-  @ApiPropertyOptional({ description: '学校为贫困村学校' }) @IsOptional() @Transform(toBool) @IsBoolean() povertyVillage?: boolean;
-  @ApiPropertyOptional({ description: '学校为受援学校' }) @IsOptional() @Transform(toBool) @IsBoolean() receivingSchool?: boolean;
-  @ApiPropertyOptional({ description: '姓名（前缀）或完整手机号' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(50) q?: string;
+  @ApiPropertyOptional({ enum: BACKBONE_LEVELS })
+  @IsOptional()
+  @IsIn(BACKBONE_LEVELS as unknown as string[])
+  backboneLevel?: BackboneLevel;
+  @ApiPropertyOptional({ description: '学校为贫困村学校' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  povertyVillage?: boolean;
+  @ApiPropertyOptional({ description: '学校为受援学校' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  receivingSchool?: boolean;
+  @ApiPropertyOptional({ description: '姓名（前缀）或完整手机号' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(50)
+  q?: string;
 }
 
 export class TeacherDto {
@@ -69,5 +137,9 @@ export class TeacherDto {
 }
 
 export class TeacherDetailQuery {
-  @ApiPropertyOptional({ description: '市级管理员查看完整身份证号与手机号（记入审计日志）' }) @IsOptional() @Transform(toBool) @IsBoolean() full?: boolean;
+  @ApiPropertyOptional({ description: '市级管理员查看完整身份证号与手机号（记入审计日志）' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  full?: boolean;
 }

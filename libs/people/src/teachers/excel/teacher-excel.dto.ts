@@ -7,7 +7,10 @@ const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : val
 
 export class TeacherImportQuery {
   @ApiPropertyOptional({ description: '导入到哪个县区（市级管理员必填；县区管理员只能是本县区，可省略）' })
-  @IsOptional() @Type(() => Number) @IsInt() countyId?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  countyId?: number;
 }
 
 export class TeacherImportResultDto {
@@ -30,5 +33,8 @@ export class ImportInvalidDto {
 
 export class TeacherExportQuery extends OmitType(TeacherQuery, ['page', 'pageSize'] as const) {
   @ApiPropertyOptional({ description: '市级管理员导出完整身份证号与手机号（记入审计日志）' })
-  @IsOptional() @Transform(toBool) @IsBoolean() full?: boolean;
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  full?: boolean;
 }

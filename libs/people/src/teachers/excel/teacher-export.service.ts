@@ -58,7 +58,10 @@ export class TeacherExportService {
   /** The import template (.xlsx), built once per process. */
   async template(): Promise<{ content: Buffer; disposition: string }> {
     this.templateBytes ??= buildTeacherTemplate();
-    return { content: await this.templateBytes, disposition: contentDisposition('教师信息导入模板.xlsx', 'attachment', 'teacher-import-template.xlsx') };
+    return {
+      content: await this.templateBytes,
+      disposition: contentDisposition('教师信息导入模板.xlsx', 'attachment', 'teacher-import-template.xlsx'),
+    };
   }
 
   /**
@@ -66,27 +69,51 @@ export class TeacherExportService {
    * masked unless a CITY_ADMIN asks for full values, which is audited before anything is sent.
    * Every text cell is escaped against formula injection; IDs and phones are text cells.
    */
-  async export(em: EntityManager, actor: Actor, q: Omit<TeacherQuery, 'page' | 'pageSize' | 'offset'>, full = false): Promise<XlsxDownload> {
+  async export(
+    em: EntityManager,
+    actor: Actor,
+    q: Omit<TeacherQuery, 'page' | 'pageSize' | 'offset'>,
+    full = false,
+  ): Promise<XlsxDownload> {
     const reveal = full && actor.role === 'CITY_ADMIN';
     const base = this.teachers.filtered(em, actor, q);
     if (reveal) {
       const total = await base.clone().getCount();
-      await this.tx.run((wem) => this.audit.record(wem, actor, { action: 'reveal', entity: 'teacher', fields: ['idNumber', 'phone'], note: `export of ${total} teachers` }));
+      await this.tx.run((wem) =>
+        this.audit.record(wem, actor, {
+          action: 'reveal',
+          entity: 'teacher',
+          fields: ['idNumber', 'phone'],
+          note: `export of ${total} teachers`,
+        }),
+      );
     }
     const out = new PassThrough();
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     const ws = wb.addWorksheet('教师名单', { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = EXPORT_COLUMNS.map((c, i) => ({ header: c.header, key: `c${i}`, width: c.width, style: c.text ? { numFmt: '@' } : {} }));
+    ws.columns = EXPORT_COLUMNS.map((c, i) => ({
+      header: c.header,
+      key: `c${i}`,
+      width: c.width,
+      style: c.text ? { numFmt: '@' } : {},
+    }));
     ws.getRow(1).font = { bold: true };
     const names = new Map<number, string>();
 
     const write = async () => {
       let after = 0;
       for (;;) {
-        const batch = await base.clone().andWhere('t.id > :afterId', { afterId: after }).orderBy('t.id', 'ASC').limit(EXPORT_BATCH).getMany();
+        const batch = await base
+          .clone()
+          .andWhere('t.id > :afterId', { afterId: after })
+          .orderBy('t.id', 'ASC')
+          .limit(EXPORT_BATCH)
+          .getMany();
         if (!batch.length) break;
         const missing = [...new Set(batch.flatMap((t) => [t.schoolId, t.countyId]))].filter((id) => !names.has(id));
-        if (missing.length) for (const o of await em.find(Organisation, { where: { id: In(missing) }, select: { id: true, name: true } })) names.set(o.id, o.name);
+        if (missing.length)
+          for (const o of await em.find(Organisation, { where: { id: In(missing) }, select: { id: true, name: true } }))
+            names.set(o.id, o.name);
         for (const t of batch) ws.addRow(this.cells(t, names, reveal)).commit();
         after = batch[batch.length - 1].id;
         if (batch.length < EXPORT_BATCH) break;
@@ -98,7 +125,14 @@ export class TeacherExportService {
       this.logger.error({ err: { message: (e as Error).message } }, 'Teacher export failed');
       out.destroy(e as Error);
     });
-    return { stream: out, disposition: contentDisposition(`教师名单-${shanghaiDate()}.xlsx`, 'attachment', `teachers-${shanghaiDate()}.xlsx`) };
+    return {
+      stream: out,
+      disposition: contentDisposition(
+        `教师名单-${shanghaiDate()}.xlsx`,
+        'attachment',
+        `teachers-${shanghaiDate()}.xlsx`,
+      ),
+    };
   }
 
   private cells(t: Teacher, names: Map<number, string>, reveal: boolean): (string | number | null)[] {

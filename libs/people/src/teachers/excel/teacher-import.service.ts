@@ -14,7 +14,20 @@ export const IMPORT_CHUNK = 500;
 const UPDATE_CHUNK = 200;
 
 /** Fields an import may set on an existing teacher (blank optional cells keep the stored value). */
-const UPDATABLE = ['name', 'phone', 'schoolId', 'stage', 'subject', 'title', 'backboneLevel', 'teachingStartYear', 'appraisalsQualified', 'qualificationCertNo', 'onProbation', 'specialPost'] as const;
+const UPDATABLE = [
+  'name',
+  'phone',
+  'schoolId',
+  'stage',
+  'subject',
+  'title',
+  'backboneLevel',
+  'teachingStartYear',
+  'appraisalsQualified',
+  'qualificationCertNo',
+  'onProbation',
+  'specialPost',
+] as const;
 
 const COLUMN_ORDER = IMPORT_COLUMNS.map((c) => c.label);
 
@@ -29,7 +42,8 @@ function chunks<T>(list: T[], size = IMPORT_CHUNK): T[][] {
   return out;
 }
 
-const sameValue = (a: unknown, b: unknown) => (typeof a === 'boolean' || typeof b === 'boolean' ? !!a === !!b : (a ?? null) === (b ?? null));
+const sameValue = (a: unknown, b: unknown) =>
+  typeof a === 'boolean' || typeof b === 'boolean' ? !!a === !!b : (a ?? null) === (b ?? null);
 
 /**
  * 教师批量导入 (spec §8): one county per sheet, validated row by row, all-or-nothing.
@@ -51,7 +65,9 @@ export class TeacherImportService {
     } else if (actor.role !== 'CITY_ADMIN') {
       throw new NotFoundError('县区');
     } else if (countyId === undefined) {
-      throw new BadInputError('COUNTY_REQUIRED', '请指定导入到哪个县区（countyId）', { errors: [{ field: 'countyId', message: '市级管理员导入时须指定县区' }] });
+      throw new BadInputError('COUNTY_REQUIRED', '请指定导入到哪个县区（countyId）', {
+        errors: [{ field: 'countyId', message: '市级管理员导入时须指定县区' }],
+      });
     }
     const county = await em.findOne(Organisation, { where: { id: countyId, type: 'COUNTY' } });
     if (!county) throw new NotFoundError('县区');
@@ -70,10 +86,18 @@ export class TeacherImportService {
         if (errors.length) {
           errors.sort((a, b) => a.row - b.row || COLUMN_ORDER.indexOf(a.column) - COLUMN_ORDER.indexOf(b.column));
           const rows = new Set(errors.map((e) => e.row)).size;
-          throw new BadInputError('IMPORT_INVALID', `导入失败：${rows} 行数据有误，未导入任何数据。请按提示修改后重新导入。`, { errors });
+          throw new BadInputError(
+            'IMPORT_INVALID',
+            `导入失败：${rows} 行数据有误，未导入任何数据。请按提示修改后重新导入。`,
+            { errors },
+          );
         }
         const result = await this.write(wem, county.id, sheet.rows, existing);
-        await this.audit.record(wem, actor, { action: 'import', entity: 'teacher', note: `county ${county.id}: created ${result.created}, updated ${result.updated}` });
+        await this.audit.record(wem, actor, {
+          action: 'import',
+          entity: 'teacher',
+          note: `county ${county.id}: created ${result.created}, updated ${result.updated}`,
+        });
         return result;
       });
     } finally {
@@ -84,7 +108,10 @@ export class TeacherImportService {
 
   /** The 学校 cell: the school's full name within the county, or its organisation code. */
   private async schoolResolver(em: EntityManager, countyId: number): Promise<SchoolResolver> {
-    const schools = await em.find(Organisation, { where: { countyId, type: 'SCHOOL' }, select: { id: true, name: true, code: true } });
+    const schools = await em.find(Organisation, {
+      where: { countyId, type: 'SCHOOL' },
+      select: { id: true, name: true, code: true },
+    });
     const byName = new Map<string, number[]>();
     const byCode = new Map<string, number>();
     for (const s of schools) {
@@ -104,12 +131,20 @@ export class TeacherImportService {
    * Teachers the sheet names that already exist. A 身份证号 registered in another county, or a
    * phone used by a different teacher, is an error for that row (never an update across counties).
    */
-  private async checkAgainstDatabase(em: EntityManager, countyId: number, rows: ImportRow[]): Promise<{ existing: Map<string, Teacher>; conflicts: RowError[] }> {
+  private async checkAgainstDatabase(
+    em: EntityManager,
+    countyId: number,
+    rows: ImportRow[],
+  ): Promise<{ existing: Map<string, Teacher>; conflicts: RowError[] }> {
     const existing = new Map<string, Teacher>();
     const conflicts: RowError[] = [];
     const schoolNames = new Map<number, string>();
     const nameOf = async (schoolId: number) => {
-      if (!schoolNames.has(schoolId)) schoolNames.set(schoolId, (await em.findOne(Organisation, { where: { id: schoolId }, select: { name: true } }))?.name ?? '其他学校');
+      if (!schoolNames.has(schoolId))
+        schoolNames.set(
+          schoolId,
+          (await em.findOne(Organisation, { where: { id: schoolId }, select: { name: true } }))?.name ?? '其他学校',
+        );
       return schoolNames.get(schoolId)!;
     };
     for (const chunk of chunks(rows)) {
@@ -118,20 +153,38 @@ export class TeacherImportService {
       for (const r of chunk) {
         const t = byId.get(r.idNumber);
         if (!t) continue;
-        if (t.countyId !== countyId) conflicts.push({ row: r.row, column: LABEL_OF.idNumber, message: `该身份证号已在其他县区的「${await nameOf(t.schoolId)}」登记，不能导入到本县区` });
+        if (t.countyId !== countyId)
+          conflicts.push({
+            row: r.row,
+            column: LABEL_OF.idNumber,
+            message: `该身份证号已在其他县区的「${await nameOf(t.schoolId)}」登记，不能导入到本县区`,
+          });
         else existing.set(r.idNumber, t);
       }
-      const phones = await em.find(Teacher, { where: { phone: In(chunk.map((r) => r.phone)) }, select: { id: true, idNumber: true, phone: true, schoolId: true } });
+      const phones = await em.find(Teacher, {
+        where: { phone: In(chunk.map((r) => r.phone)) },
+        select: { id: true, idNumber: true, phone: true, schoolId: true },
+      });
       const byPhone = new Map(phones.map((t) => [t.phone, t]));
       for (const r of chunk) {
         const t = byPhone.get(r.phone);
-        if (t && t.idNumber !== r.idNumber) conflicts.push({ row: r.row, column: LABEL_OF.phone, message: `该手机号已被「${await nameOf(t.schoolId)}」的另一名教师使用` });
+        if (t && t.idNumber !== r.idNumber)
+          conflicts.push({
+            row: r.row,
+            column: LABEL_OF.phone,
+            message: `该手机号已被「${await nameOf(t.schoolId)}」的另一名教师使用`,
+          });
       }
     }
     return { existing, conflicts };
   }
 
-  private async write(em: EntityManager, countyId: number, rows: ImportRow[], existing: Map<string, Teacher>): Promise<ImportResult> {
+  private async write(
+    em: EntityManager,
+    countyId: number,
+    rows: ImportRow[],
+    existing: Map<string, Teacher>,
+  ): Promise<ImportResult> {
     const now = new Date();
     const fresh = rows.filter((r) => !existing.has(r.idNumber));
     for (const chunk of chunks(fresh)) {
@@ -185,14 +238,22 @@ export class TeacherImportService {
     for (const r of rows) for (const c of columns) params.push(driver.preparePersistentValue(r[c.propertyName], c));
     const tuple = `(${columns.map(() => '?').join(', ')})`;
     const sql = `INSERT INTO ${driver.escape(meta.tableName)} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
-    await em.query(sql, params.map((p) => (typeof p === 'boolean' ? Number(p) : p)));
+    await em.query(
+      sql,
+      params.map((p) => (typeof p === 'boolean' ? Number(p) : p)),
+    );
   }
 
   /**
    * One UPDATE per chunk: `SET col = CASE id WHEN ? THEN ? … END … WHERE countyId = ? AND id IN (…)`,
    * instead of one statement per teacher (10,000 changed rows: ~20 statements instead of 10,000).
    */
-  private async updateChunk(em: EntityManager, countyId: number, chunk: { id: number; values: Record<string, unknown> }[], now: Date): Promise<void> {
+  private async updateChunk(
+    em: EntityManager,
+    countyId: number,
+    chunk: { id: number; values: Record<string, unknown> }[],
+    now: Date,
+  ): Promise<void> {
     const driver = em.connection.driver;
     const meta = em.connection.getMetadata(Teacher);
     const q = (name: string) => driver.escape(name);
@@ -205,9 +266,16 @@ export class TeacherImportService {
       });
       return `${q(column.databaseName)} = CASE ${q('id')} ${cases.join(' ')} END`;
     });
-    params.push(driver.preparePersistentValue(now, meta.findColumnWithPropertyName('updatedAt')!), countyId, ...chunk.map((c) => c.id));
+    params.push(
+      driver.preparePersistentValue(now, meta.findColumnWithPropertyName('updatedAt')!),
+      countyId,
+      ...chunk.map((c) => c.id),
+    );
     const sql = `UPDATE ${q(meta.tableName)} SET ${sets.join(', ')}, ${q('updatedAt')} = ? WHERE ${q('countyId')} = ? AND ${q('id')} IN (${chunk.map(() => '?').join(', ')})`;
-    await em.query(sql, params.map((p) => (typeof p === 'boolean' ? Number(p) : p)));
+    await em.query(
+      sql,
+      params.map((p) => (typeof p === 'boolean' ? Number(p) : p)),
+    );
   }
 }
 
@@ -218,10 +286,12 @@ function duplicatesInSheet(rows: ImportRow[]): RowError[] {
   const phones = new Map<string, number>();
   for (const r of rows) {
     const firstId = ids.get(r.idNumber);
-    if (firstId !== undefined) errors.push({ row: r.row, column: LABEL_OF.idNumber, message: `身份证号与第 ${firstId} 行重复` });
+    if (firstId !== undefined)
+      errors.push({ row: r.row, column: LABEL_OF.idNumber, message: `身份证号与第 ${firstId} 行重复` });
     else ids.set(r.idNumber, r.row);
     const firstPhone = phones.get(r.phone);
-    if (firstPhone !== undefined) errors.push({ row: r.row, column: LABEL_OF.phone, message: `手机号与第 ${firstPhone} 行重复` });
+    if (firstPhone !== undefined)
+      errors.push({ row: r.row, column: LABEL_OF.phone, message: `手机号与第 ${firstPhone} 行重复` });
     else phones.set(r.phone, r.row);
   }
   return errors;

@@ -4,13 +4,38 @@ import { parseRow } from './teacher-sheet-reader';
 const ID = '11010519491231002X';
 const school = (text: string) => (text === '一小' ? 7 : { error: `没有「${text}」` });
 const cells = (over: Record<string, unknown> = {}) =>
-  Object.fromEntries(Object.entries({ name: '李梅', idNumber: ID, phone: '13912345678', school: '一小', ...over }).map(([k, v]) => [k, readCell(v)]));
+  Object.fromEntries(
+    Object.entries({ name: '李梅', idNumber: ID, phone: '13912345678', school: '一小', ...over }).map(([k, v]) => [
+      k,
+      readCell(v),
+    ]),
+  );
 
 describe('teacher sheet cells', () => {
   it('maps Chinese labels to codes and keeps blank optional cells undefined', () => {
-    const { row, errors } = parseRow(5, cells({ backboneLevel: '省级', appraisalsQualified: '是', onProbation: false, teachingStartYear: new Date(Date.UTC(2008, 8, 1)) }), school, 2025);
+    const { row, errors } = parseRow(
+      5,
+      cells({
+        backboneLevel: '省级',
+        appraisalsQualified: '是',
+        onProbation: false,
+        teachingStartYear: new Date(Date.UTC(2008, 8, 1)),
+      }),
+      school,
+      2025,
+    );
     expect(errors).toEqual([]);
-    expect(row).toMatchObject({ row: 5, idNumber: ID, gender: 'F', birthDate: '1949-12-31', schoolId: 7, backboneLevel: 'PROVINCE', appraisalsQualified: true, onProbation: false, teachingStartYear: 2008 });
+    expect(row).toMatchObject({
+      row: 5,
+      idNumber: ID,
+      gender: 'F',
+      birthDate: '1949-12-31',
+      schoolId: 7,
+      backboneLevel: 'PROVINCE',
+      appraisalsQualified: true,
+      onProbation: false,
+      teachingStartYear: 2008,
+    });
     expect(row!.stage).toBeUndefined();
     expect(row!.specialPost).toBeUndefined();
   });
@@ -22,7 +47,19 @@ describe('teacher sheet cells', () => {
 
   it('accepts an exact number where one is expected (phone) and reports every bad cell of a row', () => {
     expect(parseRow(3, cells({ phone: 13912345678 }), school, 2025).errors).toEqual([]);
-    const { errors } = parseRow(4, cells({ name: 'A', school: '二小', stage: '大学', specialPost: '对', teachingStartYear: 2030, qualificationCertNo: '证-1' }), school, 2025);
+    const { errors } = parseRow(
+      4,
+      cells({
+        name: 'A',
+        school: '二小',
+        stage: '大学',
+        specialPost: '对',
+        teachingStartYear: 2030,
+        qualificationCertNo: '证-1',
+      }),
+      school,
+      2025,
+    );
     expect(errors.map((e) => e.column)).toEqual(['姓名', '学校', '学段', '开始任教年份', '教师资格证号', '特岗教师']);
     expect(errors.find((e) => e.column === '学校')!.message).toBe('没有「二小」');
   });

@@ -64,7 +64,12 @@ function asText(c: SheetCell): { text: string } | { inexact: true } | null {
 }
 
 /** Turns the cells of one data row into a teacher, or the reasons it cannot be one. */
-export function parseRow(rowNo: number, cells: Partial<Record<ImportKey, SheetCell>>, resolveSchool: SchoolResolver, thisYear: number): { row?: ImportRow; errors: RowError[] } {
+export function parseRow(
+  rowNo: number,
+  cells: Partial<Record<ImportKey, SheetCell>>,
+  resolveSchool: SchoolResolver,
+  thisYear: number,
+): { row?: ImportRow; errors: RowError[] } {
   const errors: RowError[] = [];
   const fail = (key: ImportKey, message: string) => {
     errors.push({ row: rowNo, column: LABEL_OF[key], message });
@@ -77,7 +82,11 @@ export function parseRow(rowNo: number, cells: Partial<Record<ImportKey, SheetCe
     if (c.kind === 'error') return fail(key, `${LABEL_OF[key]}单元格是错误值（如 #N/A），请改为实际内容`);
     const t = asText(c);
     if (!t) return fail(key, `${LABEL_OF[key]}应填写文本，不能是日期`);
-    if ('inexact' in t) return fail(key, `${LABEL_OF[key]}被保存为数字，超过 15 位的数字会丢失末尾几位；请将该列设置为文本格式，重新填写后再导入`);
+    if ('inexact' in t)
+      return fail(
+        key,
+        `${LABEL_OF[key]}被保存为数字，超过 15 位的数字会丢失末尾几位；请将该列设置为文本格式，重新填写后再导入`,
+      );
     return t.text;
   };
   const required = (key: ImportKey): string | undefined => {
@@ -104,7 +113,8 @@ export function parseRow(rowNo: number, cells: Partial<Record<ImportKey, SheetCe
   const name = required('name');
   if (name !== undefined) {
     if ([...name].length < 2 || [...name].length > 50) fail('name', '姓名应为 2–50 个字');
-    else if ([...name].some((ch) => ch.charCodeAt(0) < 32 || ch === '<' || ch === '>')) fail('name', '姓名含有不允许的字符');
+    else if ([...name].some((ch) => ch.charCodeAt(0) < 32 || ch === '<' || ch === '>'))
+      fail('name', '姓名含有不允许的字符');
   }
 
   const rawId = required('idNumber');
@@ -147,7 +157,8 @@ export function parseRow(rowNo: number, cells: Partial<Record<ImportKey, SheetCe
 
   const appraisalsQualified = yesNo('appraisalsQualified');
   const certNo = text('qualificationCertNo');
-  if (certNo !== undefined && !/^[A-Za-z0-9]{6,30}$/.test(certNo)) fail('qualificationCertNo', '教师资格证号应为 6–30 位字母或数字');
+  if (certNo !== undefined && !/^[A-Za-z0-9]{6,30}$/.test(certNo))
+    fail('qualificationCertNo', '教师资格证号应为 6–30 位字母或数字');
   const onProbation = yesNo('onProbation');
   const specialPost = yesNo('specialPost');
 
@@ -180,10 +191,19 @@ export function parseRow(rowNo: number, cells: Partial<Record<ImportKey, SheetCe
  * cells, blank rows skipped, rows numbered as Excel shows them). Throws IMPORT_INVALID when the file
  * is not a readable teacher sheet.
  */
-export async function readTeacherSheet(source: Readable, resolveSchool: SchoolResolver, now = new Date()): Promise<SheetReadResult> {
+export async function readTeacherSheet(
+  source: Readable,
+  resolveSchool: SchoolResolver,
+  now = new Date(),
+): Promise<SheetReadResult> {
   const thisYear = Number(now.toLocaleString('en-US', { timeZone: 'Asia/Shanghai', year: 'numeric' }));
-  const { rows, errors, header } = await walkSheet(source, LAYOUT, (rowNo, cells) => parseRow(rowNo, cells, resolveSchool, thisYear));
-  if (!header) throw invalidSheet(`未找到表头：表格前 ${HEADER_SEARCH_ROWS} 行中须有一行包含「姓名」「身份证号」「手机号」「学校」等列名（可下载导入模板）`);
+  const { rows, errors, header } = await walkSheet(source, LAYOUT, (rowNo, cells) =>
+    parseRow(rowNo, cells, resolveSchool, thisYear),
+  );
+  if (!header)
+    throw invalidSheet(
+      `未找到表头：表格前 ${HEADER_SEARCH_ROWS} 行中须有一行包含「姓名」「身份证号」「手机号」「学校」等列名（可下载导入模板）`,
+    );
   if (!rows.length && !errors.length) throw invalidSheet('表格中没有教师数据');
   return { rows, errors };
 }

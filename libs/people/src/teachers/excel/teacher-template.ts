@@ -28,7 +28,8 @@ export async function buildTeacherTemplate(): Promise<Buffer> {
   ws.getCell(1, 1).font = { bold: true, size: 16 };
   ws.getCell(1, 1).alignment = { horizontal: 'center' };
   ws.mergeCells(2, 1, 2, last);
-  ws.getCell(2, 1).value = '说明：姓名、身份证号、手机号、学校为必填；身份证号、手机号请按文本填写（勿改为数字格式）；请勿修改第 3 行表头；同一身份证号再次导入时更新该教师信息。详见「填写说明」工作表。';
+  ws.getCell(2, 1).value =
+    '说明：姓名、身份证号、手机号、学校为必填；身份证号、手机号请按文本填写（勿改为数字格式）；请勿修改第 3 行表头；同一身份证号再次导入时更新该教师信息。详见「填写说明」工作表。';
   ws.getCell(2, 1).alignment = { wrapText: true, vertical: 'top' };
   ws.getCell(2, 1).font = { color: { argb: 'FFC00000' } };
   ws.getRow(2).height = 36;
@@ -43,7 +44,8 @@ export async function buildTeacherTemplate(): Promise<Buffer> {
   });
 
   // One range per coded column (exceljs's typings lack `dataValidations`, its runtime has it).
-  const validations = (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations;
+  const validations = (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } })
+    .dataValidations;
   IMPORT_COLUMNS.forEach((c, i) => {
     if (!c.values) return;
     const col = ws.getColumn(i + 1).letter;
@@ -68,6 +70,7 @@ export async function buildTeacherTemplate(): Promise<Buffer> {
     '3. 全部行校验通过才会导入；任何一行有误都不会导入，并列出所有出错的行号、列名和原因。',
     '4. 身份证号已在本县区登记的教师会被更新（选填列留空表示保留原值），否则新建教师。',
     '5. 身份证号如被保存为数字，超过 15 位的部分会丢失，导入时会报错，请将该列设为文本格式。',
-  ]) help.addRow([note]);
+  ])
+    help.addRow([note]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -5,12 +5,33 @@ import { IsDateString, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Mi
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateSessionDto {
-  @ApiProperty({ example: '新课标解读' }) @Transform(trim) @IsString() @MinLength(1, { message: '课次名称不能为空' }) @MaxLength(200) title: string;
-  @ApiProperty({ example: '2019-07-15T01:00:00.000Z', description: '开始时间（ISO 8601）' }) @IsDateString({ strict: true }, { message: '开始时间须为 ISO 8601 日期时间' }) startsAt: string;
-  @ApiProperty({ example: '2019-07-15T04:00:00.000Z', description: '结束时间（ISO 8601）' }) @IsDateString({ strict: true }, { message: '结束时间须为 ISO 8601 日期时间' }) endsAt: string;
-  @ApiProperty({ example: 4, description: '学时' }) @IsNumber({ maxDecimalPlaces: 2 }, { message: '学时须为数字' }) @Min(0.25, { message: '学时至少 0.25' }) @Max(24) hours: number;
-  @ApiPropertyOptional({ description: '授课教师（TRAINER 账号），自动加入本班培训教师' }) @IsOptional() @IsInt() trainerId?: number;
-  @ApiPropertyOptional({ example: '201 教室' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(100) room?: string;
+  @ApiProperty({ example: '新课标解读' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: '课次名称不能为空' })
+  @MaxLength(200)
+  title: string;
+  @ApiProperty({ example: '2019-07-15T01:00:00.000Z', description: '开始时间（ISO 8601）' })
+  @IsDateString({ strict: true }, { message: '开始时间须为 ISO 8601 日期时间' })
+  startsAt: string;
+  @ApiProperty({ example: '2019-07-15T04:00:00.000Z', description: '结束时间（ISO 8601）' })
+  @IsDateString({ strict: true }, { message: '结束时间须为 ISO 8601 日期时间' })
+  endsAt: string;
+  @ApiProperty({ example: 4, description: '学时' })
+  @IsNumber({ maxDecimalPlaces: 2 }, { message: '学时须为数字' })
+  @Min(0.25, { message: '学时至少 0.25' })
+  @Max(24)
+  hours: number;
+  @ApiPropertyOptional({ description: '授课教师（TRAINER 账号），自动加入本班培训教师' })
+  @IsOptional()
+  @IsInt()
+  trainerId?: number;
+  @ApiPropertyOptional({ example: '201 教室' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  room?: string;
 }
 
 export class UpdateSessionDto {

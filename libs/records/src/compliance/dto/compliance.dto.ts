@@ -5,19 +5,36 @@ import { PageQuery } from '@shipei/core';
 
 export class ComplianceQuery extends PageQuery {
   @ApiPropertyOptional({ description: '年度（与 cycle 二选一；都不填为当前年度）', example: 2019 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1990) @Max(2100)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1990)
+  @Max(2100)
   year?: number;
 
-  @ApiPropertyOptional({ description: '五年周期的起始年，如 2016 表示 2016–2020 周期（须为周期起始年）', example: 2016 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1990) @Max(2100)
+  @ApiPropertyOptional({
+    description: '五年周期的起始年，如 2016 表示 2016–2020 周期（须为周期起始年）',
+    example: 2016,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1990)
+  @Max(2100)
   cycle?: number;
 
   @ApiPropertyOptional({ description: '县区（县区管理员只能是本县区）' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   countyId?: number;
 
   @ApiPropertyOptional({ description: '学校' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   schoolId?: number;
 }
 
@@ -62,6 +79,7 @@ export class ComplianceSummaryRowDto {
 
 export class ComplianceSummaryDto {
   @ApiProperty({ type: CompliancePeriodDto }) period: CompliancePeriodDto;
-  @ApiProperty({ enum: ['COUNTY', 'SCHOOL'], description: '按县区（市级，未指定县区）或按学校汇总' }) by: 'COUNTY' | 'SCHOOL';
+  @ApiProperty({ enum: ['COUNTY', 'SCHOOL'], description: '按县区（市级，未指定县区）或按学校汇总' }) by:
+    'COUNTY' | 'SCHOOL';
   @ApiProperty({ type: [ComplianceSummaryRowDto] }) rows: ComplianceSummaryRowDto[];
 }

@@ -32,16 +32,19 @@ export class FileTrainingDto {
   @ApiProperty() programYear: number;
   @ApiProperty({ nullable: true, type: Number }) cohortId: number | null;
   @ApiProperty({ nullable: true, type: String }) cohortName: string | null;
-  @ApiProperty({ nullable: true, type: String, description: '培训开始日期（班级，否则项目）' }) startDate: string | null;
+  @ApiProperty({ nullable: true, type: String, description: '培训开始日期（班级，否则项目）' }) startDate:
+    string | null;
   @ApiProperty({ nullable: true, type: String }) endDate: string | null;
   @ApiProperty({ description: '报名状态' }) status: string;
   @ApiProperty({ example: '结业' }) statusLabel: string;
   @ApiProperty({ nullable: true, type: Number, description: '出勤学时' }) attendedHours: number | null;
   @ApiProperty({ nullable: true, type: Number, description: '出勤率（0–1）' }) attendanceRate: number | null;
-  @ApiProperty({ nullable: true, enum: ['COMPLETED', 'NOT_COMPLETED'], description: '结业结果（尚未评定为 null）' }) result: 'COMPLETED' | 'NOT_COMPLETED' | null;
+  @ApiProperty({ nullable: true, enum: ['COMPLETED', 'NOT_COMPLETED'], description: '结业结果（尚未评定为 null）' })
+  result: 'COMPLETED' | 'NOT_COMPLETED' | null;
   @ApiProperty({ nullable: true, type: String, example: '结业' }) resultLabel: string | null;
   @ApiProperty({ description: '获得学时（= 学分；未结业为 0）' }) creditHours: number;
-  @ApiProperty({ nullable: true, type: Number, description: '学时计入的年度（班级结束日期所在年）' }) creditYear: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: '学时计入的年度（班级结束日期所在年）' }) creditYear:
+    number | null;
   @ApiProperty({ type: [FileCertificateDto] }) certificates: FileCertificateDto[];
 }
 
@@ -108,8 +111,10 @@ export class TeacherFileDto {
   @ApiProperty({ type: FileTeacherDto }) teacher: FileTeacherDto;
   @ApiProperty({ type: RequirementDto }) requirement: RequirementDto;
   @ApiProperty({ type: [FileTrainingDto], description: '培训项目与班级，按时间先后' }) trainings: FileTrainingDto[];
-  @ApiProperty({ type: [FilePlacementDto], description: '人才支持计划选派，按时间先后' }) placements: FilePlacementDto[];
-  @ApiProperty({ type: [FileExternalCreditDto], description: '校外培训学时（导入），按日期先后' }) externalCredits: FileExternalCreditDto[];
+  @ApiProperty({ type: [FilePlacementDto], description: '人才支持计划选派，按时间先后' })
+  placements: FilePlacementDto[];
+  @ApiProperty({ type: [FileExternalCreditDto], description: '校外培训学时（导入），按日期先后' })
+  externalCredits: FileExternalCreditDto[];
   @ApiProperty({ type: [YearSummaryDto] }) years: YearSummaryDto[];
   @ApiProperty({ type: [CycleSummaryDto] }) cycles: CycleSummaryDto[];
   @ApiPropertyOptional({ description: '生成时间' }) generatedAt: string;

@@ -13,26 +13,50 @@ export class NominatePlacementDto {
 }
 
 export class RejectPlacementDto {
-  @ApiProperty({ example: '材料不全' }) @Transform(trim) @IsString() @MinLength(1, { message: '请填写不通过的原因' }) @MaxLength(200) reason: string;
+  @ApiProperty({ example: '材料不全' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: '请填写不通过的原因' })
+  @MaxLength(200)
+  reason: string;
 }
 
 export class ArrivePlacementDto {
-  @ApiProperty({ example: '2019-09-02', description: '到岗日期：在服务期内，且不晚于今天' }) @IsCalendarDate() arrivalDate: string;
+  @ApiProperty({ example: '2019-09-02', description: '到岗日期：在服务期内，且不晚于今天' })
+  @IsCalendarDate()
+  arrivalDate: string;
 }
 
 export class CompletePlacementDto {
-  @ApiProperty({ enum: ASSESSMENTS, description: '考核结果' }) @IsIn(ASSESSMENTS as unknown as string[], { message: '考核结果须为 优秀/合格/基本合格/不合格 之一' }) assessment: Assessment;
-  @ApiProperty({ example: '工作认真，成效明显', description: '考核评语' }) @Transform(trim) @IsString() @MinLength(1, { message: '请填写考核评语' }) @MaxLength(500) comment: string;
+  @ApiProperty({ enum: ASSESSMENTS, description: '考核结果' })
+  @IsIn(ASSESSMENTS as unknown as string[], { message: '考核结果须为 优秀/合格/基本合格/不合格 之一' })
+  assessment: Assessment;
+  @ApiProperty({ example: '工作认真，成效明显', description: '考核评语' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: '请填写考核评语' })
+  @MaxLength(500)
+  comment: string;
 }
 
 export class TerminatePlacementDto {
-  @ApiProperty({ example: '2020-01-10', description: '最后在岗日（含当日）：不早于到岗日期，不晚于服务期末和今天' }) @IsCalendarDate() date: string;
-  @ApiProperty({ example: '因病提前返回' }) @Transform(trim) @IsString() @MinLength(1, { message: '请填写提前结束的原因' }) @MaxLength(200) reason: string;
+  @ApiProperty({ example: '2020-01-10', description: '最后在岗日（含当日）：不早于到岗日期，不晚于服务期末和今天' })
+  @IsCalendarDate()
+  date: string;
+  @ApiProperty({ example: '因病提前返回' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: '请填写提前结束的原因' })
+  @MaxLength(200)
+  reason: string;
 }
 
 export class PlacementQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) countyId?: number;
-  @ApiPropertyOptional({ enum: PLACEMENT_STATUSES }) @IsOptional() @IsIn(PLACEMENT_STATUSES as unknown as string[]) status?: PlacementStatus;
+  @ApiPropertyOptional({ enum: PLACEMENT_STATUSES })
+  @IsOptional()
+  @IsIn(PLACEMENT_STATUSES as unknown as string[])
+  status?: PlacementStatus;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) teacherId?: number;
 }
 
@@ -41,7 +65,12 @@ export class AllPlacementsQuery extends PlacementQuery {
 }
 
 export class SchemeCountyFilter {
-  @ApiPropertyOptional({ description: '只看一个县区（县区管理员总是只看本县区）' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) countyId?: number;
+  @ApiPropertyOptional({ description: '只看一个县区（县区管理员总是只看本县区）' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  countyId?: number;
 }
 
 /** One placement as the register (台账) shows it: no full 身份证号. */

@@ -67,5 +67,6 @@ export class SchemeDashboardDto {
   @ApiProperty() schemeId: number;
   @ApiProperty() schemeTitle: string;
   @ApiProperty({ type: [SchemeDashboardCountyDto] }) counties: SchemeDashboardCountyDto[];
-  @ApiProperty({ type: SchemeDashboardFiguresDto, description: '合计（县区管理员为本县区）' }) total: SchemeDashboardFiguresDto;
+  @ApiProperty({ type: SchemeDashboardFiguresDto, description: '合计（县区管理员为本县区）' })
+  total: SchemeDashboardFiguresDto;
 }
