@@ -14,7 +14,7 @@ import { RecordsModule } from '@shipei/records';
 import { TalentSupportModule } from '@shipei/talent-support';
 import { ENTITIES, MIGRATIONS } from './database/schema';
 import { HealthController } from './health/health.controller';
-import { WebModule } from './web/web.module';
+import { WebModule } from '@shipei/web';
 
 /** The composition root: wires the domain modules to HTTP. No rules live here. */
 @Module({})

@@ -9,7 +9,7 @@ import { AppModule } from './app.module';
 import { createRootLogger, PinoNestLogger, registerRequestLog } from './logging';
 import { setupOpenApi } from './openapi';
 import { registerReplyHeaders, replyHeaders, setReplyHeaders } from './security-headers';
-import { PAGE_ROUTES, registerWeb } from './web/web-setup';
+import { PAGE_ROUTES, registerWeb } from '@shipei/web';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 /** Loopback and private (RFC 1918, IPv6 ULA) addresses: where a reverse proxy in front of the app lives. */

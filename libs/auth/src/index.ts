@@ -1,5 +1,6 @@
 export * from './auth.module';
 export * from './auth.service';
+export { CreateUserDto, UserQuery } from './dto/user.dto';
 export * from './migrations/1764374402000-accounts';
 export * from './passwords';
 export * from './user.entity';

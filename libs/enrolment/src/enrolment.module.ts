@@ -24,6 +24,6 @@ import { SeatLedger } from './seats';
     AssignmentsService,
     RosterService,
   ],
-  exports: [EnrolmentAccess, SeatLedger, EnrolmentsService, AssignmentsService, RosterService],
+  exports: [EnrolmentAccess, SeatLedger, EnrolmentsService, AssignmentsService, RosterService, NominationImportService],
 })
 export class EnrolmentModule {}

@@ -8,3 +8,4 @@ export * from './people.module';
 export * from './teachers/dto/teacher.dto';
 export * from './teachers/teacher.entity';
 export * from './teachers/teachers.service';
+export * from './teachers/excel/teacher-import.service';

@@ -10,6 +10,6 @@ import { TeachersService } from './teachers/teachers.service';
 @Module({
   controllers: [OrganisationsController, TeachersController],
   providers: [OrganisationsService, TeachersService, TeacherImportService, TeacherExportService],
-  exports: [OrganisationsService, TeachersService],
+  exports: [OrganisationsService, TeachersService, TeacherImportService],
 })
 export class PeopleModule {}

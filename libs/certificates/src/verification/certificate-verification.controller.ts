@@ -29,4 +29,4 @@ export class CertificateVerificationController {
 }
 
 // The page behind the certificate's QR code (`GET /verify/:code`) is served by the web layer
-// (apps/api/src/web/verify/verify-page.controller.ts) in the pages' shared frame, over the same service.
+// (libs/web/src/verify/verify-page.controller.ts) in the pages' shared frame, over the same service.

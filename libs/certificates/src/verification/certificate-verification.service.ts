@@ -10,7 +10,7 @@ import { VERIFICATION_CODE_PATTERN } from '../issuing/certificate-numbers';
 /**
  * The public verification of a certificate by its code (spec §6): what it says and whether it is
  * still valid. Served as JSON by CertificateVerificationController and as the page behind the QR
- * code by the web layer (apps/api/src/web/verify).
+ * code by the web layer (libs/web/src/verify).
  */
 @Injectable()
 export class CertificateVerification {

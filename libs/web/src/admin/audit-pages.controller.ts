@@ -1,13 +1,12 @@
 import { Get, Query, Req, Res } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { AuditEntry, AuditService } from '@shipei/audit';
+import { AuditEntry, AuditQuery, AuditService } from '@shipei/audit';
 import { Actor, CurrentActor, Roles } from '@shipei/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
 import { shanghaiDayStart } from '../shared/format';
 import { formErrors, validateInput } from '../shared/forms';
 import { AUDIT_ACTIONS, AUDIT_ENTITIES, roleLabel } from '../shared/labels';
-import { AuditQuery } from '../shared/lib-imports';
 import { pager, pickFilters } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';

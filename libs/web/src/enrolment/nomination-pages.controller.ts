@@ -2,7 +2,13 @@ import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/commo
 import { ModuleRef } from '@nestjs/core';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Actor, CurrentActor, DomainError, IdPipe, pageOf, Roles, xlsxUpload } from '@shipei/core';
-import { EnrolmentsService, ENROLMENT_STATUS_LABELS, QuotaDto, QuotasService } from '@shipei/enrolment';
+import {
+  ENROLMENT_STATUS_LABELS,
+  EnrolmentsService,
+  NominationImportService,
+  QuotaDto,
+  QuotasService,
+} from '@shipei/enrolment';
 import { OrganisationsService, TeacherDto, TeacherQuery, TeachersService, toTeacherDto } from '@shipei/people';
 import { Program, ProgramDto, ProgramsService, whereEligible } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -15,7 +21,6 @@ import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
 import { schoolOptions } from '../programs/county-options';
 import { MIN_BACKBONE_OPTIONS, programCrumbs, programTabs, STAGE_CHOICES, tickedIds } from '../programs/program-view';
-import { NominationImportService } from './enrolment-lib';
 
 const FILTERS = ['q', 'schoolId', 'stage', 'subject', 'page'];
 

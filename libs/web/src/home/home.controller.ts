@@ -1,13 +1,12 @@
 import { Get, Req, Res } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { UsersService } from '@shipei/auth';
+import { UserQuery, UsersService } from '@shipei/auth';
 import { Actor, CurrentActor, NotFoundError } from '@shipei/core';
 import { OrganisationQuery, OrganisationsService, TeacherQuery, TeachersService } from '@shipei/people';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
 import { teacherRow } from '../people/teacher-view';
 import { validateInput } from '../shared/forms';
-import { UserQuery } from '../shared/lib-imports';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';

@@ -1,12 +1,11 @@
 import { Body, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { UsersService } from '@shipei/auth';
+import { CreateUserDto, UserQuery, UsersService } from '@shipei/auth';
 import { Actor, CurrentActor, ROLES, Roles } from '@shipei/core';
 import { OrganisationQuery, OrganisationsService } from '@shipei/people';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
 import { FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
-import { CreateUserDto, UserQuery } from '../shared/lib-imports';
 import { roleLabel } from '../shared/labels';
 import { pager, pickFilters } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';

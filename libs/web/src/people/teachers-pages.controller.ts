@@ -1,6 +1,6 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { UsersService } from '@shipei/auth';
+import { CreateUserDto, UsersService } from '@shipei/auth';
 import { Actor, CurrentActor, IdPipe, Roles } from '@shipei/core';
 import {
   CreateTeacherDto,
@@ -14,7 +14,6 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
 import { field, FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
-import { CreateUserDto } from '../shared/lib-imports';
 import { pager, pickFilters, queryString } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';

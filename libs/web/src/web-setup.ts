@@ -13,8 +13,8 @@ import { createViewEngine } from './shared/view-helpers';
  * them in the sources (jest) and in the build, where nest-cli copies `views/**` and `public/**`
  * next to the compiled `web/` folder (dist/apps/api/apps/api/src/{web,views,public}).
  */
-export const VIEWS_DIR = resolve(__dirname, '..', 'views');
-export const PUBLIC_DIR = resolve(__dirname, '..', 'public');
+export const VIEWS_DIR = resolve(__dirname, '..', 'assets', 'views');
+export const PUBLIC_DIR = resolve(__dirname, '..', 'assets', 'public');
 
 /** URL prefix of the static files (CSS, JS). */
 export const ASSETS_PREFIX = '/assets/';

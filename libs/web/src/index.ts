@@ -1,0 +1,2 @@
+export * from './web.module';
+export { PAGE_ROUTES, registerWeb } from './web-setup';
