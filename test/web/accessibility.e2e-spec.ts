@@ -287,11 +287,13 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
 
   it('loads the first page with well under 100 KB of script and style', async () => {
     const { context, page } = await newUser(browser, web.url, 'phone');
-    let bytes = 0;
-    page.on('response', async (res) => {
-      if (['script', 'stylesheet'].includes(res.request().resourceType())) bytes += (await res.body()).length;
+    // Bodies are read while the page is open; all reads are awaited before the context closes.
+    const sizes: Promise<number>[] = [];
+    page.on('response', (res) => {
+      if (['script', 'stylesheet'].includes(res.request().resourceType())) sizes.push(res.body().then((b) => b.length));
     });
     await page.goto('/login', { waitUntil: 'networkidle' });
+    const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
     expect(bytes).toBeGreaterThan(0);
     expect(bytes).toBeLessThan(100 * 1024);
     await context.close();
