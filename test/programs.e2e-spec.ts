@@ -288,12 +288,19 @@ describe('programs: programs, quotas, cohorts, sessions (issue 4)', () => {
       expect(seats).toEqual({ '371302': 3, '371311': 3, '371312': 1 });
       expect(res.body).toMatchObject({ seats: 7, eligibleTeachers: 7 });
       expect(res.body.items).toHaveLength(16);
-      // 8 seats: 8 × 3/7 = 3.43, 3.43, 1.14 → 3,3,1 and one left: equal remainders .43 → lower code 371302.
+      // 6 seats: 6 × 3/7 = 2.57, 2.57, 0.86 → 2,2,0 and two left: .86 → 371312, then equal .57 → lower code 371302.
+      const p6 = await createProgram(t.http, admin, { seats: 6 });
+      const r6 = await get(admin, `/api/v1/programs/${p6}/quotas/suggestion`).expect(200);
+      expect(
+        Object.fromEntries(r6.body.items.filter((i: any) => i.seats > 0).map((i: any) => [i.countyCode, i.seats])),
+      ).toEqual({ '371302': 3, '371311': 2, '371312': 1 });
+      // 8 seats for 7 eligible teachers: no county is suggested more seats than it has eligible teachers
+      // (uncapped, 371302 would get 4 for its 3); the eighth seat stays unallocated.
       const p8 = await createProgram(t.http, admin, { seats: 8 });
       const r8 = await get(admin, `/api/v1/programs/${p8}/quotas/suggestion`).expect(200);
       expect(
         Object.fromEntries(r8.body.items.filter((i: any) => i.seats > 0).map((i: any) => [i.countyCode, i.seats])),
-      ).toEqual({ '371302': 4, '371311': 3, '371312': 1 });
+      ).toEqual({ '371302': 3, '371311': 3, '371312': 1 });
       // The office accepts it as is.
       await setQuotas(
         t.http,

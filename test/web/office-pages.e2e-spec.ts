@@ -135,23 +135,24 @@ describe('web pages: the office runs a program in a real browser', () => {
     await expect(main(page).innerText()).resolves.toMatch(/状态\s*草稿/);
     programId = Number(new URL(page.url()).pathname.split('/').pop());
 
-    // 名额分配: 4 eligible teachers in 兰山, 1 in 罗庄 → 10 seats split 8 / 2 by largest remainder.
+    // 名额分配: 4 eligible teachers in 兰山, 1 in 罗庄 → of 10 seats, 4 / 1: the largest-remainder split
+    // (8 / 2) held at each county's eligible teachers.
     await tab(page, '名额分配').click();
     const row = (county: string) => page.locator('tbody tr', { has: page.locator('th', { hasText: county }) });
-    await expect(row('兰山区').locator('td').nth(1).innerText()).resolves.toBe('8');
-    await expect(row('罗庄区').locator('td').nth(1).innerText()).resolves.toBe('2');
-    await expect(page.getByLabel('兰山区名额').inputValue()).resolves.toBe('8');
+    await expect(row('兰山区').locator('td').nth(1).innerText()).resolves.toBe('4');
+    await expect(row('罗庄区').locator('td').nth(1).innerText()).resolves.toBe('1');
+    await expect(page.getByLabel('兰山区名额').inputValue()).resolves.toBe('4');
     await expect(page.getByRole('status').filter({ hasText: '已填入建议名额' }).count()).resolves.toBe(1);
     // Over the seats: the 409 in Chinese, and nothing saved.
     await page.getByLabel('兰山区名额').fill('20');
-    await expect(page.locator('#quota-sum').innerText()).resolves.toContain('合计 22 / 总名额 10 人，超出总名额 12 人');
+    await expect(page.locator('#quota-sum').innerText()).resolves.toContain('合计 21 / 总名额 10 人，超出总名额 11 人');
     await page.getByRole('button', { name: '保存名额' }).click();
-    await expect(page.locator('#form-error').innerText()).resolves.toBe('各县区名额合计 22 超过项目总名额 10');
+    await expect(page.locator('#form-error').innerText()).resolves.toBe('各县区名额合计 21 超过项目总名额 10');
     await check(page, 'office-quotas-409');
     await page.getByRole('link', { name: '采用建议名额' }).click();
     await page.getByRole('button', { name: '保存名额' }).click();
-    await expect(flash(page)).resolves.toBe('已保存各县区名额，合计 10 人（总名额 10 人）。');
-    await expect(row('兰山区').locator('td').nth(2).innerText()).resolves.toBe('8');
+    await expect(flash(page)).resolves.toBe('已保存各县区名额，合计 5 人（总名额 10 人）。');
+    await expect(row('兰山区').locator('td').nth(2).innerText()).resolves.toBe('4');
     await check(page, 'office-quotas');
 
     // Open for nominations.
@@ -318,8 +319,8 @@ describe('web pages: the office runs a program in a real browser', () => {
           .allInnerTexts()
       ).map(Number);
     // quota, nominated, waitlisted, approved, confirmed, completed, certified, rejected, withdrawn, declined
-    await expect(cells('兰山区')).resolves.toEqual([8, 4, 0, 4, 4, 3, 2, 0, 0, 0]);
-    await expect(cells('罗庄区')).resolves.toEqual([2, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+    await expect(cells('兰山区')).resolves.toEqual([4, 4, 0, 4, 4, 3, 2, 0, 0, 0]);
+    await expect(cells('罗庄区')).resolves.toEqual([1, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
     await check(page, 'office-dashboard');
 
     // The certificate register, filtered by program, with its export.

@@ -1,4 +1,5 @@
-import { largestRemainder, Share } from './largest-remainder';
+import fc from 'fast-check';
+import { largestRemainder, largestRemainderCapped, Share } from './largest-remainder';
 
 const split = (seats: number, weights: [string, number][]) => {
   const shares: Share[] = weights.map(([code, weight], i) => ({ key: i + 1, code, weight }));
@@ -95,5 +96,69 @@ describe('largestRemainder (hand-checked)', () => {
         ['B', 0],
       ]),
     ).toEqual({ A: 0, B: 0 });
+  });
+});
+
+describe('largestRemainderCapped (never more seats than weight)', () => {
+  const capped = (seats: number, weights: [string, number][]) => {
+    const shares: Share[] = weights.map(([code, weight], i) => ({ key: i + 1, code, weight }));
+    const m = largestRemainderCapped(seats, shares);
+    return Object.fromEntries(shares.map((s) => [s.code, m.get(s.key)]));
+  };
+
+  it('holds a small county at its eligible teachers and gives the rest to the others (兰山区 35 of 400)', () => {
+    // Uncapped, A would get 400 × 35/135 = 103.7 seats for 35 teachers; capped, each county gets its
+    // eligible teachers and the 265 seats nobody can take stay unallocated.
+    expect(
+      capped(400, [
+        ['A', 35],
+        ['B', 100],
+        ['C', 0],
+      ]),
+    ).toEqual({ A: 35, B: 100, C: 0 });
+    // 120 seats over 35/100/300: uncapped 10.0/28.9/81.1 → nobody over, same as the plain split.
+    expect(
+      capped(120, [
+        ['A', 35],
+        ['B', 100],
+        ['C', 300],
+      ]),
+    ).toEqual(
+      split(120, [
+        ['A', 35],
+        ['B', 100],
+        ['C', 300],
+      ]),
+    );
+  });
+
+  it('redistributes over several rounds: one county alone eligible gets only its teachers', () => {
+    expect(capped(400, [['371302', 35]])).toEqual({ '371302': 35 });
+    // 300 seats over 50/60/100: uncapped 71.4/85.7/142.9 → A, B over → A 50, B 60, C gets 190 → capped at 100.
+    expect(
+      capped(300, [
+        ['A', 50],
+        ['B', 60],
+        ['C', 100],
+      ]),
+    ).toEqual({ A: 50, B: 60, C: 100 });
+  });
+
+  it('always gives min(seats, total weight), nobody above its weight, and keeps the plain split when nobody is over', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2000 }),
+        fc.array(fc.integer({ min: 0, max: 500 }), { maxLength: 17 }),
+        (seats, weights) => {
+          const shares = weights.map((weight, i) => ({ key: i, code: String(100 + i), weight }));
+          const m = largestRemainderCapped(seats, shares);
+          const total = weights.reduce((a, b) => a + b, 0);
+          expect([...m.values()].reduce((a, b) => a + b, 0)).toBe(Math.min(seats, total));
+          for (const s of shares) expect(m.get(s.key)!).toBeLessThanOrEqual(s.weight);
+          const plain = largestRemainder(seats, shares);
+          if (shares.every((s) => plain.get(s.key)! <= s.weight)) expect(m).toEqual(plain);
+        },
+      ),
+    );
   });
 });

@@ -33,3 +33,32 @@ export function largestRemainder(seats: number, shares: Share[]): Map<number, nu
   }
   return out;
 }
+
+/**
+ * The largest-remainder split where nobody gets more seats than its weight: a county is never
+ * suggested more seats than it has eligible teachers. A share that would get more is held at its
+ * weight and the seats it cannot take go to the others by the same method, round after round, until
+ * nobody is over. Seats beyond the total weight stay unallocated (the office sees them unassigned).
+ */
+export function largestRemainderCapped(seats: number, shares: Share[]): Map<number, number> {
+  const out = new Map(shares.map((s) => [s.key, 0]));
+  let open = shares.filter((s) => s.weight > 0);
+  let left = Math.min(
+    seats,
+    open.reduce((sum, s) => sum + s.weight, 0),
+  );
+  while (open.length && left > 0) {
+    const split = largestRemainder(left, open);
+    const over = open.filter((s) => split.get(s.key)! > s.weight);
+    if (!over.length) {
+      for (const s of open) out.set(s.key, split.get(s.key)!);
+      break;
+    }
+    for (const s of over) {
+      out.set(s.key, s.weight);
+      left -= s.weight;
+    }
+    open = open.filter((s) => !over.includes(s));
+  }
+  return out;
+}

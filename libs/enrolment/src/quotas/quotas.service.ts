@@ -6,7 +6,7 @@ import { CountyQuota, Program, ProgramsService, PROGRAM_STATUS_LABELS, whereElig
 import { EntityManager, In } from 'typeorm';
 import { QuotaDto, QuotaItemDto, QuotaSuggestionDto } from '../dto/enrolment.dto';
 import { SeatLedger } from '../seats';
-import { largestRemainder } from './largest-remainder';
+import { largestRemainderCapped } from './largest-remainder';
 
 /** County quotas (名额分配): set by the program's owner, suggested by the largest-remainder method. */
 @Injectable()
@@ -141,7 +141,7 @@ export class QuotasService {
   /**
    * The suggested split: the program's seats in proportion to each county's eligible teachers
    * (school 贫困村学校 if required, backbone level, stages, subjects), by largest remainder,
-   * ties by county code. A county's own thematic program: all seats to that county.
+   * ties by county code, never more seats than a county has eligible teachers. A county's own thematic program: all seats to that county.
    */
   async suggestion(em: EntityManager, actor: Actor, programId: number): Promise<QuotaSuggestionDto> {
     const program = await this.programs.owned(em, actor, programId);
@@ -152,7 +152,7 @@ export class QuotasService {
       .groupBy('t.countyId')
       .getRawMany<{ countyId: number; n: number | string }>();
     const eligible = new Map(counts.map((r) => [Number(r.countyId), Number(r.n)]));
-    const split = largestRemainder(
+    const split = largestRemainderCapped(
       program.seats,
       counties.map((c) => ({ key: c.id, code: c.code ?? `~${c.id}`, weight: eligible.get(c.id) ?? 0 })),
     );
