@@ -37,6 +37,16 @@ describe('web pages over HTTP', () => {
   });
   afterAll(async () => t?.close());
 
+  it('names its icon on every page and answers /favicon.ico with it (no 404 per page)', async () => {
+    const login = await t.http.get('/login').expect(200);
+    const href = /<link rel="icon" type="image\/svg\+xml" href="([^"]+)">/.exec(login.text)?.[1];
+    expect(href).toMatch(/^\/assets\/favicon\.svg\?v=[0-9a-f]{10}$/);
+    const icon = await t.http.get(href!).expect(200);
+    expect(icon.headers['content-type']).toContain('image/svg+xml');
+    const ico = await t.http.get('/favicon.ico').expect(301);
+    expect(ico.headers.location).toBe('/assets/favicon.svg');
+  });
+
   it('sends signed-out visitors to the login page (HTML, never a JSON 401), keeping where they were going', async () => {
     const res = await t.http.get('/app/teachers?q=张').expect(303);
     expect(res.headers.location).toBe(`/login?next=${encodeURIComponent('/app/teachers?q=%E5%BC%A0')}`);

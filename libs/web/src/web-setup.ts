@@ -77,6 +77,13 @@ export async function registerWeb(app: NestFastifyApplication, config: AppConfig
     .get('/', (_req, reply) => {
       void reply.header('cache-control', 'no-store').redirect('/app', 302);
     });
+  // Browsers ask for /favicon.ico where a page (a PDF, a JSON answer) names no icon.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/favicon.ico', (_req, reply) => {
+      void reply.redirect(`${ASSETS_PREFIX}favicon.svg`, 301);
+    });
   await app.register(fastifyStatic as any, {
     root: PUBLIC_DIR,
     prefix: ASSETS_PREFIX,

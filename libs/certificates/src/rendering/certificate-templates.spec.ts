@@ -1,5 +1,5 @@
 import { CertificateTemplateError } from './certificate-rendering.errors';
-import { CertificateTemplates, formatChineseDate, formatHours } from './certificate-templates';
+import { CertificateTemplates, formatChineseDate, formatHours, formatTraining } from './certificate-templates';
 import { CertificateView } from './certificate-view';
 
 const view: CertificateView = {
@@ -74,5 +74,17 @@ describe('helpers', () => {
     expect(formatChineseDate('soon')).toBe('soon');
     expect(formatHours(24)).toBe('24');
     expect(formatHours(2 / 3)).toBe('0.67');
+  });
+
+  it('names the training once: 参加“…骨干教师培训”, not “…培训”培训', () => {
+    expect(formatTraining('2019年全市贫困村学校骨干教师暑期培训')).toBe('“2019年全市贫困村学校骨干教师暑期培训”');
+    expect(formatTraining('信息技术应用能力提升研修班')).toBe('“信息技术应用能力提升研修班”');
+    expect(formatTraining('2019年临沂市骨干教师')).toBe('“2019年临沂市骨干教师”培训');
+    const layout = new CertificateTemplates()
+      .builtin('default')
+      .render({ ...view, programTitle: '2019年临沂市骨干教师培训' });
+    const body = layout.flow.map((l) => l.text).join('');
+    expect(body).toContain('参加“2019年临沂市骨干教师培训”，完成');
+    expect(body).not.toContain('培训”培训');
   });
 });

@@ -22,10 +22,10 @@ export const MAX_TEMPLATE_LENGTH = 20_000;
 /** Custom templates kept compiled; the oldest is dropped beyond this (programs rarely exceed it). */
 const CUSTOM_CACHE_SIZE = 64;
 
-const HELPERS = { date: formatChineseDate, hours: formatHours };
+const HELPERS = { date: formatChineseDate, hours: formatHours, training: formatTraining };
 const COMPILE_OPTIONS: CompileOptions = {
   noEscape: true,
-  knownHelpers: { date: true, hours: true },
+  knownHelpers: { date: true, hours: true, training: true },
   knownHelpersOnly: true,
 };
 
@@ -144,6 +144,15 @@ export function formatHours(value: unknown): string {
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(n)) return value == null ? '' : String(value);
   return String(Math.round(n * 100) / 100);
+}
+
+/**
+ * A program title as the object of 参加: “X”培训, or just “X” when the title already names the training
+ * (…骨干教师培训, …研修班), so a certificate never reads 参加“…培训”培训.
+ */
+export function formatTraining(value: unknown): string {
+  const title = value == null ? '' : String(value).trim();
+  return /(培训|研修|培训班|研修班|训练营)$/.test(title) ? `“${title}”` : `“${title}”培训`;
 }
 
 function firstLines(err: unknown): string {
