@@ -36,6 +36,15 @@ import { AttendanceService } from './records/attendance.service';
     LeaveService,
     AttendanceOutputsService,
   ],
-  exports: [Clock, AttendanceAccess, AttendanceService, CompletionService, AttendanceOutputsService],
+  exports: [
+    Clock,
+    AttendanceAccess,
+    CheckinCodes,
+    CheckinService,
+    AttendanceService,
+    CompletionService,
+    LeaveService,
+    AttendanceOutputsService,
+  ],
 })
 export class AttendanceModule {}

@@ -9,12 +9,13 @@ import {
   NOTHING,
   Page,
   pageOf,
+  Role,
   SYSTEM_ACTOR,
   TransactionRunner,
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { maskPhone, Organisation, Teacher } from '@shipei/people';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { CreateUserDto, UserDto, UserQuery } from './dto/user.dto';
 import { assertPasswordRule, hashPassword } from './passwords';
 import { User } from './user.entity';
@@ -153,5 +154,49 @@ export class UsersService implements OnApplicationBootstrap {
     if (q.role) qb.andWhere('u.role = :role', { role: q.role });
     const [rows, total] = await qb.orderBy('u.id', 'ASC').skip(q.offset).take(q.pageSize).getManyAndCount();
     return pageOf(rows.map(toUserDto), total, q);
+  }
+
+  /**
+   * Display names of accounts by id (the author of an audit line, the trainers of a cohort), for ids
+   * found on rows the caller could read. Staff names are not personal data; a teacher's username is
+   * their phone number, so it is left out.
+   */
+  async displayNames(
+    em: EntityManager,
+    ids: (number | null | undefined)[],
+  ): Promise<Map<number, { displayName: string; username: string; role: Role }>> {
+    const unique = [...new Set(ids.filter((id): id is number => Number.isSafeInteger(id)))];
+    if (!unique.length) return new Map();
+    const rows = await em.find(User, {
+      where: { id: In(unique) },
+      select: { id: true, displayName: true, username: true, role: true },
+    });
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        { displayName: r.displayName, username: r.role === 'TEACHER' ? '' : r.username, role: r.role },
+      ]),
+    );
+  }
+
+  /** The id of a staff account by its username (the audit log's 操作人 filter), or null; never a teacher's. */
+  async staffIdByUsername(em: EntityManager, username: string): Promise<number | null> {
+    const row = await em.findOne(User, { where: { username }, select: { id: true, role: true } });
+    return row && row.role !== 'TEACHER' ? row.id : null;
+  }
+
+  /**
+   * The active trainer (TRAINER) accounts a program's owner may put on a cohort, for the cohort
+   * forms (the cohorts service checks every id it is given). Names of staff accounts are not
+   * personal data; a county running its thematic program needs them too, though the accounts list
+   * is the city's.
+   */
+  async activeTrainers(em: EntityManager): Promise<{ id: number; displayName: string; username: string }[]> {
+    return em.find(User, {
+      where: { role: 'TRAINER', active: true },
+      select: { id: true, displayName: true, username: true },
+      order: { id: 'ASC' },
+      take: 500,
+    });
   }
 }

@@ -34,6 +34,16 @@ import { CertificateVerification } from './verification/certificate-verification
     CertificatesService,
     ServiceCertificateIssuer,
   ],
-  exports: [CertificateRenderer, CertificateIssuer, CertificatePrinter, CertificatesService, CertificateVerification],
+  exports: [
+    CertificatesAccess,
+    CertificateRenderer,
+    CertificateTemplateStore,
+    CertificateIssuer,
+    CertificatePrinter,
+    CertificateVerification,
+    CertificateRegisters,
+    CertificatesService,
+    ServiceCertificateIssuer,
+  ],
 })
 export class CertificatesModule {}

@@ -38,6 +38,22 @@ export class CertificatesService {
     );
   }
 
+  /** Valid training certificates of a program per county, among those the actor may see (分县区统计). */
+  async validTrainingCountsByCounty(actor: Actor, programId: number): Promise<Map<number, number>> {
+    const rows = await this.access
+      .query<Certificate>(this.em, actor, CERTIFICATE, 'c')
+      .select('c.countyId', 'countyId')
+      .addSelect('COUNT(*)', 'n')
+      .andWhere('c.programId = :programId AND c.status = :valid AND c.kind = :kind', {
+        programId,
+        valid: 'VALID',
+        kind: 'TRAINING',
+      })
+      .groupBy('c.countyId')
+      .getRawMany<{ countyId: number | string; n: number | string }>();
+    return new Map(rows.map((r) => [Number(r.countyId), Number(r.n)]));
+  }
+
   toDto(c: Certificate): CertificateDto {
     return toCertificateDto(c, this.config.publicBaseUrl);
   }

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { PeopleModule } from '@shipei/people';
 import { ProgramsModule } from '@shipei/programs';
 import { AssignmentsService } from './assignments/assignments.service';
 import { CohortAssignmentsController } from './cohort-assignments.controller';
 import { EnrolmentAccess } from './enrolment.access';
 import { EnrolmentsController } from './enrolments.controller';
 import { EnrolmentsService } from './enrolments.service';
+import { NominationCandidatesService } from './nominations/nomination-candidates.service';
 import { NominationImportService } from './nominations/nomination-import.service';
 import { ProgramEnrolmentsController } from './program-enrolments.controller';
 import { QuotasService } from './quotas/quotas.service';
@@ -13,17 +15,27 @@ import { SeatLedger } from './seats';
 
 /** Enrolment (spec §4): quotas, nominations, transitions, waitlist, 分班, roster and figures. */
 @Module({
-  imports: [ProgramsModule],
+  imports: [PeopleModule, ProgramsModule],
   controllers: [ProgramEnrolmentsController, EnrolmentsController, CohortAssignmentsController],
   providers: [
     EnrolmentAccess,
     SeatLedger,
     EnrolmentsService,
     NominationImportService,
+    NominationCandidatesService,
     QuotasService,
     AssignmentsService,
     RosterService,
   ],
-  exports: [EnrolmentAccess, SeatLedger, EnrolmentsService, AssignmentsService, RosterService, NominationImportService],
+  exports: [
+    EnrolmentAccess,
+    SeatLedger,
+    EnrolmentsService,
+    NominationImportService,
+    NominationCandidatesService,
+    QuotasService,
+    AssignmentsService,
+    RosterService,
+  ],
 })
 export class EnrolmentModule {}

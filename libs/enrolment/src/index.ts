@@ -11,4 +11,5 @@ export * from './quotas/largest-remainder';
 export * from './quotas/quotas.service';
 export * from './roster/roster.service';
 export * from './nominations/nomination-import.service';
+export * from './nominations/nomination-candidates.service';
 export * from './migrations/1764374411000-enrolment';

@@ -43,6 +43,15 @@ export class TransactionRunner {
     }
   }
 
+  /**
+   * Reads outside a transaction: runs `work` with the shared manager, no queue, no retry. For callers
+   * that hold no manager of their own (the web pages) and call the services' em-taking read methods;
+   * they get one here instead of injecting the data source.
+   */
+  read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return work(this.dataSource.manager);
+  }
+
   private once<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }

@@ -10,7 +10,7 @@ import {
   TransactionRunner,
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import {
   CreateOrganisationDto,
   OrganisationDto,
@@ -68,6 +68,18 @@ export class OrganisationsService {
     if (q.q) qb.andWhere('o.name LIKE :q', { q: `%${q.q.replace(/[%_\\]/g, '\\$&')}%` });
     const [rows, total] = await qb.orderBy('o.id', 'ASC').skip(q.offset).take(q.pageSize).getManyAndCount();
     return pageOf(rows.map(toOrganisationDto), total, q);
+  }
+
+  /**
+   * Unit names by id, for ids found on rows a service already let the caller read (the school of a
+   * teacher in a list, the unit of an account). Names of units are not personal data and every unit
+   * reads the others' names (see the scope above), so this is not scoped.
+   */
+  async names(em: EntityManager, ids: (number | null | undefined)[]): Promise<Map<number, string>> {
+    const unique = [...new Set(ids.filter((id): id is number => Number.isSafeInteger(id)))];
+    if (!unique.length) return new Map();
+    const rows = await em.find(Organisation, { where: { id: In(unique) }, select: { id: true, name: true } });
+    return new Map(rows.map((r) => [r.id, r.name]));
   }
 
   async get(em: EntityManager, actor: Actor, id: number): Promise<OrganisationDto> {

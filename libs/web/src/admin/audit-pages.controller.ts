@@ -1,9 +1,7 @@
 import { Get, Query, Req, Res } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
 import { AuditEntry, AuditQuery, AuditService } from '@shipei/audit';
-import { Actor, CurrentActor, Roles } from '@shipei/core';
+import { Actor, CurrentActor, Roles, TransactionRunner } from '@shipei/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { shanghaiDayStart } from '../shared/format';
 import { formErrors, validateInput } from '../shared/forms';
 import { AUDIT_ACTIONS, AUDIT_ENTITIES, roleLabel } from '../shared/labels';
@@ -23,7 +21,7 @@ export class AuditPagesController {
     private readonly audit: AuditService,
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
   @Get()
@@ -62,7 +60,7 @@ export class AuditPagesController {
           },
           'query',
         );
-        page = await this.audit.list(this.em, q, q);
+        page = await this.tx.read((em) => this.audit.list(em, q, q));
       } catch (e) {
         const errors = formErrors(e, []);
         if (!errors) throw e;

@@ -1,10 +1,8 @@
 import { Body, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
 import { CreateUserDto, UserQuery, UsersService } from '@shipei/auth';
-import { Actor, CurrentActor, ROLES, Roles } from '@shipei/core';
+import { Actor, CurrentActor, ROLES, Roles, TransactionRunner } from '@shipei/core';
 import { OrganisationQuery, OrganisationsService } from '@shipei/people';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
 import { roleLabel } from '../shared/labels';
 import { pager, pickFilters } from '../shared/list';
@@ -25,7 +23,7 @@ export class UsersPagesController {
     private readonly organisations: OrganisationsService,
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
   @Get()
@@ -39,10 +37,8 @@ export class UsersPagesController {
     let error: string | null = null;
     let page = { items: [] as Awaited<ReturnType<UsersService['list']>>['items'], total: 0, page: 1, pageSize: 20 };
     try {
-      page = await this.users.list(
-        this.em,
-        actor,
-        await validateInput(UserQuery, { ...filters, pageSize: 20 }, 'query'),
+      page = await this.tx.read(async (em) =>
+        this.users.list(em, actor, await validateInput(UserQuery, { ...filters, pageSize: 20 }, 'query')),
       );
     } catch (e) {
       const errors = formErrors(e, []);
@@ -108,7 +104,10 @@ export class UsersPagesController {
   ): Promise<void> {
     const group = async (type: string) => {
       const q = Object.assign(await validateInput(OrganisationQuery, { type }, 'query'), { pageSize: 500 });
-      return (await this.organisations.list(this.em, actor, q)).items.map((o) => ({ value: o.id, label: o.name }));
+      return (await this.tx.read((em) => this.organisations.list(em, actor, q))).items.map((o) => ({
+        value: o.id,
+        label: o.name,
+      }));
     };
     const units = [
       { label: '市级', options: await group('CITY') },

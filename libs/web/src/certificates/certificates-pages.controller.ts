@@ -1,5 +1,4 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
 import {
   CertificateDto,
   CertificateIssuer,
@@ -7,11 +6,10 @@ import {
   CertificatesService,
   RevokeCertificateDto,
 } from '@shipei/certificates';
-import { Actor, CurrentActor, IdPipe, mapError, NotFoundError, Roles } from '@shipei/core';
+import { Actor, CurrentActor, IdPipe, mapError, NotFoundError, Roles, TransactionRunner } from '@shipei/core';
 import { EnrolmentQuery, EnrolmentsService } from '@shipei/enrolment';
 import { CohortsService, ProgramQuery, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { field, FormBody, FormErrors, formErrors, validateInput } from '../shared/forms';
 import { pager, pickFilters, queryString } from '../shared/list';
 import { PageRenderer } from '../shared/page-renderer.service';
@@ -39,7 +37,7 @@ export class CohortCertificatesPagesController {
     private readonly certificates: CertificatesService,
     private readonly issuer: CertificateIssuer,
     private readonly pages: PageRenderer,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
   @Get(':id/cohorts/:cid/certificates')
@@ -50,15 +48,17 @@ export class CohortCertificatesPagesController {
     @Param('id', IdPipe) id: number,
     @Param('cid', IdPipe) cid: number,
   ): Promise<void> {
-    const program = await this.programs.get(this.em, actor, id);
-    const cohort = await this.cohorts.get(this.em, actor, cid);
+    const program = await this.tx.read((em) => this.programs.get(em, actor, id));
+    const cohort = await this.tx.read((em) => this.cohorts.get(em, actor, cid));
     if (cohort.programId !== program.id) throw new NotFoundError('班级');
     const count = async (status: string) =>
       (
-        await this.enrolments.list(
-          this.em,
-          actor,
-          await validateInput(EnrolmentQuery, { programId: id, cohortId: cid, status, pageSize: 1 }, 'query'),
+        await this.tx.read(async (em) =>
+          this.enrolments.list(
+            em,
+            actor,
+            await validateInput(EnrolmentQuery, { programId: id, cohortId: cid, status, pageSize: 1 }, 'query'),
+          ),
         )
       ).total;
     const [completed, notCompleted, list] = await Promise.all([
@@ -104,7 +104,7 @@ export class CohortCertificatesPagesController {
     @Param('cid', IdPipe) cid: number,
   ): Promise<void> {
     const back = `/app/programs/${id}/cohorts/${cid}/certificates`;
-    const cohort = await this.cohorts.get(this.em, actor, cid);
+    const cohort = await this.tx.read((em) => this.cohorts.get(em, actor, cid));
     if (cohort.programId !== id) throw new NotFoundError('班级');
     try {
       const outcomes = await this.issuer.issueForCohort(actor, cid);
@@ -132,7 +132,7 @@ export class CertificateRegisterPagesController {
     private readonly certificates: CertificatesService,
     private readonly issuer: CertificateIssuer,
     private readonly pages: PageRenderer,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
   @Get()
@@ -156,7 +156,9 @@ export class CertificateRegisterPagesController {
       error = errors.summary;
     }
     const programs = (
-      await this.programs.list(this.em, actor, await validateInput(ProgramQuery, { pageSize: 200 }, 'query'))
+      await this.tx.read(async (em) =>
+        this.programs.list(em, actor, await validateInput(ProgramQuery, { pageSize: 200 }, 'query')),
+      )
     ).items;
     const chosen = programs.find((p) => String(p.id) === filters.programId);
     const { page: _p, ...keep } = filters;

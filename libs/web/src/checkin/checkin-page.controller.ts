@@ -1,11 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Get, Injectable, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { InjectEntityManager } from '@nestjs/typeorm';
 import { CheckinResultDto, CheckinService } from '@shipei/attendance';
-import { Actor, AppConfig, CurrentActor, mapError, Public } from '@shipei/core';
+import { Actor, AppConfig, CurrentActor, mapError, Public, TransactionRunner } from '@shipei/core';
 import { SessionsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { formatTime } from '../shared/format';
 import { PageExceptionFilter, safeNext } from '../shared/page-exception.filter';
 import { PageRenderer } from '../shared/page-renderer.service';
@@ -64,14 +61,9 @@ export class CheckinPageController {
   constructor(
     private readonly pages: PageRenderer,
     private readonly sessions: SessionsService,
-    private readonly moduleRef: ModuleRef,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly checkin: CheckinService,
+    private readonly tx: TransactionRunner,
   ) {}
-
-  /** Provided by AttendanceModule but not exported from it: found in the app's container. */
-  private get checkin(): CheckinService {
-    return this.moduleRef.get(CheckinService, { strict: false });
-  }
 
   @Get()
   @UseFilters(CheckinLoginFilter)
@@ -107,7 +99,7 @@ export class CheckinPageController {
       });
     }
     // The session's title and time: the teacher, now on its roster, may read it.
-    const session = await this.sessions.get(this.em, actor, sessionId).catch(() => null);
+    const session = await this.tx.read((em) => this.sessions.get(em, actor, sessionId)).catch(() => null);
     const late = result.status === 'LATE';
     return this.show(req, reply, {
       ok: true,

@@ -1,11 +1,9 @@
 import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, CurrentActor, IdPipe, NotFoundError, Roles } from '@shipei/core';
+import { Actor, CurrentActor, IdPipe, NotFoundError, Roles, TransactionRunner } from '@shipei/core';
 import { AssignmentsService, EnrolmentDto, EnrolmentQuery, EnrolmentsService } from '@shipei/enrolment';
 import { OrganisationsService } from '@shipei/people';
 import { CohortDto, CohortsService, ProgramDto, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { field, FormBody, formErrors, validateInput } from '../shared/forms';
 import { pager, pickFilters, queryString } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
@@ -33,7 +31,7 @@ export class AssignmentPagesController {
     private readonly organisations: OrganisationsService,
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
   private async cohortOf(
@@ -41,8 +39,8 @@ export class AssignmentPagesController {
     programId: number,
     cohortId: number,
   ): Promise<{ program: ProgramDto; cohort: CohortDto }> {
-    const program = await this.programs.get(this.em, actor, programId);
-    const cohort = await this.cohorts.get(this.em, actor, cohortId);
+    const program = await this.tx.read((em) => this.programs.get(em, actor, programId));
+    const cohort = await this.tx.read((em) => this.cohorts.get(em, actor, cohortId));
     if (cohort.programId !== program.id) throw new NotFoundError('班级');
     return { program, cohort };
   }
@@ -78,15 +76,23 @@ export class AssignmentPagesController {
     if (actor.role !== 'CITY_ADMIN') delete filters.countyId;
     const status = filters.status === 'CONFIRMED' ? 'CONFIRMED' : 'APPROVED';
     const [members, pending] = await Promise.all([
-      this.enrolments.list(
-        this.em,
-        actor,
-        await validateInput(EnrolmentQuery, { programId: id, cohortId: cid, pageSize: 200 }, 'query'),
+      this.tx.read(async (em) =>
+        this.enrolments.list(
+          em,
+          actor,
+          await validateInput(EnrolmentQuery, { programId: id, cohortId: cid, pageSize: 200 }, 'query'),
+        ),
       ),
-      this.enrolments.list(
-        this.em,
-        actor,
-        await validateInput(EnrolmentQuery, { ...filters, status, programId: id, cohortId: 0, pageSize: 20 }, 'query'),
+      this.tx.read(async (em) =>
+        this.enrolments.list(
+          em,
+          actor,
+          await validateInput(
+            EnrolmentQuery,
+            { ...filters, status, programId: id, cohortId: 0, pageSize: 20 },
+            'query',
+          ),
+        ),
       ),
     ]);
     const counties = await this.names.organisations([...members.items, ...pending.items].map((e) => e.countyId));
@@ -117,7 +123,7 @@ export class AssignmentPagesController {
         pending: pending.items.map(row),
         filters: { ...filters, status },
         city: actor.role === 'CITY_ADMIN',
-        counties: await countyOptions(this.organisations, this.em, actor),
+        counties: await countyOptions(this.organisations, this.tx, actor),
         statuses: ASSIGNABLE,
         pager: pager(`${base}/assign`, pending, { ...keep, status }),
         back: `${base}/assign${queryString({ ...filters, status })}`,

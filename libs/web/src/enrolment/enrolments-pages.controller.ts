@@ -1,7 +1,15 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { Certificate, CERTIFICATE } from '@shipei/certificates';
-import { AccessPolicy, Actor, CurrentActor, IdPipe, mapError, NotFoundError, PageQuery, Roles } from '@shipei/core';
+import { CertificatesService } from '@shipei/certificates';
+import {
+  Actor,
+  CurrentActor,
+  IdPipe,
+  mapError,
+  NotFoundError,
+  PageQuery,
+  Roles,
+  TransactionRunner,
+} from '@shipei/core';
 import {
   EnrolmentDto,
   EnrolmentQuery,
@@ -13,7 +21,6 @@ import {
 import { OrganisationsService } from '@shipei/people';
 import { CohortsService, ProgramDto, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { field, FormBody, FormErrors, formErrors, validateInput } from '../shared/forms';
 import { pager, pickFilters, queryString } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
@@ -39,18 +46,15 @@ export class EnrolmentsPagesController {
     private readonly enrolments: EnrolmentsService,
     private readonly rosters: RosterService,
     private readonly organisations: OrganisationsService,
-    private readonly access: AccessPolicy,
+    private readonly certificates: CertificatesService,
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
   private async cohortNames(actor: Actor, programId: number): Promise<Map<number, string>> {
-    const page = await this.cohorts.list(
-      this.em,
-      actor,
-      programId,
-      await validateInput(PageQuery, { pageSize: 200 }, 'query'),
+    const page = await this.tx.read(async (em) =>
+      this.cohorts.list(em, actor, programId, await validateInput(PageQuery, { pageSize: 200 }, 'query')),
     );
     return new Map(page.items.map((c) => [c.id, c.name]));
   }
@@ -61,8 +65,8 @@ export class EnrolmentsPagesController {
     programId: number,
     id: number,
   ): Promise<{ program: ProgramDto; enrolment: EnrolmentDto }> {
-    const program = await this.programs.get(this.em, actor, programId);
-    const enrolment = await this.enrolments.get(this.em, actor, id);
+    const program = await this.tx.read((em) => this.programs.get(em, actor, programId));
+    const enrolment = await this.tx.read((em) => this.enrolments.get(em, actor, id));
     if (enrolment.programId !== program.id) throw new NotFoundError('报名记录');
     return { program, enrolment };
   }
@@ -75,17 +79,19 @@ export class EnrolmentsPagesController {
     @Param('id', IdPipe) id: number,
     @Query() query: Record<string, string>,
   ): Promise<void> {
-    const program = await this.programs.get(this.em, actor, id);
+    const program = await this.tx.read((em) => this.programs.get(em, actor, id));
     const owner = ownsProgram(actor, program);
     const filters = pickFilters(query, FILTERS);
     if (actor.role !== 'CITY_ADMIN') delete filters.countyId;
     let error: string | null = null;
     let page = { items: [] as EnrolmentDto[], total: 0, page: 1, pageSize: 20 };
     try {
-      page = await this.enrolments.list(
-        this.em,
-        actor,
-        await validateInput(EnrolmentQuery, { ...filters, programId: id, pageSize: 20 }, 'query'),
+      page = await this.tx.read(async (em) =>
+        this.enrolments.list(
+          em,
+          actor,
+          await validateInput(EnrolmentQuery, { ...filters, programId: id, pageSize: 20 }, 'query'),
+        ),
       );
     } catch (e) {
       const errors = formErrors(e, []);
@@ -118,7 +124,7 @@ export class EnrolmentsPagesController {
         city: actor.role === 'CITY_ADMIN',
         filters,
         error,
-        counties: await countyOptions(this.organisations, this.em, actor),
+        counties: await countyOptions(this.organisations, this.tx, actor),
         statuses: ENROLMENT_STATUS_OPTIONS,
         cohorts: [...cohorts.entries()].map(([value, label]) => ({ value, label })),
         rows,
@@ -320,21 +326,10 @@ export class EnrolmentsPagesController {
     @CurrentActor() actor: Actor,
     @Param('id', IdPipe) id: number,
   ): Promise<void> {
-    const program = await this.programs.get(this.em, actor, id);
-    const figures = await this.rosters.figures(this.em, actor, id);
+    const program = await this.tx.read((em) => this.programs.get(em, actor, id));
+    const figures = await this.tx.read((em) => this.rosters.figures(em, actor, id));
     // Certified: valid training certificates of the program the actor may see, per county.
-    const certified = await this.access
-      .query<Certificate>(this.em, actor, CERTIFICATE, 'c')
-      .select('c.countyId', 'countyId')
-      .addSelect('COUNT(*)', 'n')
-      .andWhere('c.programId = :programId AND c.status = :valid AND c.kind = :kind', {
-        programId: id,
-        valid: 'VALID',
-        kind: 'TRAINING',
-      })
-      .groupBy('c.countyId')
-      .getRawMany<{ countyId: number | string; n: number | string }>();
-    const byCounty = new Map(certified.map((r) => [Number(r.countyId), Number(r.n)]));
+    const byCounty = await this.certificates.validTrainingCountsByCounty(actor, id);
     const rows = figures.counties.map((c) => ({ ...c, certified: byCounty.get(c.countyId) ?? 0 }));
     const total = { ...figures.total, certified: rows.reduce((s, r) => s + r.certified, 0) };
     return this.pages.render(

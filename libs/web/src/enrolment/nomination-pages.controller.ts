@@ -1,18 +1,16 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, CurrentActor, DomainError, IdPipe, pageOf, Roles, xlsxUpload } from '@shipei/core';
+import { Actor, CurrentActor, DomainError, IdPipe, pageOf, Roles, xlsxUpload, TransactionRunner } from '@shipei/core';
 import {
   ENROLMENT_STATUS_LABELS,
   EnrolmentsService,
+  NominationCandidatesService,
   NominationImportService,
   QuotaDto,
   QuotasService,
 } from '@shipei/enrolment';
-import { OrganisationsService, TeacherDto, TeacherQuery, TeachersService, toTeacherDto } from '@shipei/people';
-import { Program, ProgramDto, ProgramsService, whereEligible } from '@shipei/programs';
+import { OrganisationsService, TeacherDto, TeacherQuery, TeachersService } from '@shipei/people';
+import { ProgramDto, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { teacherRow } from '../people/teacher-view';
 import { FormBody, formErrors, validateInput } from '../shared/forms';
 import { pager, pickFilters, queryString } from '../shared/list';
@@ -46,54 +44,29 @@ interface NominationOutcome {
 @Roles('COUNTY_ADMIN')
 export class NominationPagesController {
   constructor(
-    private readonly moduleRef: ModuleRef,
+    private readonly quotas: QuotasService,
+    private readonly imports: NominationImportService,
+    private readonly candidateList: NominationCandidatesService,
     private readonly programs: ProgramsService,
     private readonly enrolments: EnrolmentsService,
     private readonly teachers: TeachersService,
     private readonly organisations: OrganisationsService,
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
-  /** EnrolmentModule's own instances (the module does not export them). */
-  private get quotas(): QuotasService {
-    return this.moduleRef.get(QuotasService, { strict: false });
-  }
-  private get imports(): NominationImportService {
-    return this.moduleRef.get(NominationImportService, { strict: false });
-  }
-
   private async quotaOf(actor: Actor, programId: number): Promise<QuotaDto | null> {
-    return (await this.quotas.list(this.em, actor, programId)).find((q) => q.countyId === actor.countyId) ?? null;
+    return (
+      (await this.tx.read((em) => this.quotas.list(em, actor, programId))).find((q) => q.countyId === actor.countyId) ??
+      null
+    );
   }
 
-  /**
-   * The county's teachers who may be nominated: the teachers service's scoped, filtered query,
-   * narrowed by the program's eligibility rule (the programs lib's `whereEligible`) and by "not
-   * yet enrolled in this program". The enrolment service checks it all again on nominating.
-   */
+  /** The county's teachers who may be nominated: eligible and not yet enrolled (enrolment's `NominationCandidatesService`). */
   private async candidates(actor: Actor, program: ProgramDto, filters: Record<string, string>) {
     const q = await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query');
-    const rule = {
-      requirePovertyVillage: program.requirePovertyVillage,
-      minBackboneLevel: program.minBackboneLevel,
-      stages: program.stages.join(','),
-      subjects: program.subjects.join(','),
-    } as Program;
-    const qb = whereEligible(this.teachers.filtered(this.em, actor, q), rule, 't').andWhere(
-      't.id NOT IN (SELECT ne.teacherId FROM enrolment ne WHERE ne.programId = :nProgram)',
-      { nProgram: program.id },
-    );
-    const [rows, total] = await Promise.all([
-      qb.clone().orderBy('t.id', 'ASC').offset(q.offset).limit(q.pageSize).getMany(),
-      qb.clone().getCount(),
-    ]);
-    return pageOf(
-      rows.map((t) => toTeacherDto(t)),
-      total,
-      q,
-    );
+    return this.tx.read((em) => this.candidateList.list(em, actor, program, q));
   }
 
   @Get(':id/nominate')
@@ -132,7 +105,7 @@ export class NominationPagesController {
       } catch (err) {
         const errors = formErrors(err, []);
         if (!errors) throw err;
-        const t = await this.teachers.get(this.em, actor, teacherId).catch(() => null);
+        const t = await this.tx.read((em) => this.teachers.get(em, actor, teacherId)).catch(() => null);
         outcomes.push({ teacherId, name: t?.name ?? `教师 ${teacherId}`, error: errors.summary });
       }
     }
@@ -147,7 +120,7 @@ export class NominationPagesController {
     filters: Record<string, string>,
     outcomes?: NominationOutcome[],
   ): Promise<void> {
-    const program = await this.programs.get(this.em, actor, id);
+    const program = await this.tx.read((em) => this.programs.get(em, actor, id));
     const quota = await this.quotaOf(actor, id);
     let error: string | null = null;
     let page = pageOf([] as TeacherDto[], 0, { page: 1, pageSize: 20 });
@@ -186,7 +159,7 @@ export class NominationPagesController {
         failed: outcomes?.filter((o) => o.error).length ?? 0,
         filters,
         error,
-        schools: await schoolOptions(this.organisations, this.em, actor, actor.countyId),
+        schools: await schoolOptions(this.organisations, this.tx, actor, actor.countyId),
         stageOptions: STAGE_CHOICES,
         rows: page.items.map((t) => teacherRow(t, names)),
         pager: pager(`/app/programs/${id}/nominate`, page, keep),
@@ -244,7 +217,7 @@ export class NominationPagesController {
     outcome: { result?: { nominated: number; waitlisted: number }; message?: string; rows?: RowError[] | null },
     status = 200,
   ): Promise<void> {
-    const program = await this.programs.get(this.em, actor, id);
+    const program = await this.tx.read((em) => this.programs.get(em, actor, id));
     const quota = await this.quotaOf(actor, id);
     return this.pages.render(
       req,

@@ -1,10 +1,8 @@
 import { Get, Req, Res } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
 import { UserQuery, UsersService } from '@shipei/auth';
-import { Actor, CurrentActor, NotFoundError } from '@shipei/core';
+import { Actor, CurrentActor, NotFoundError, TransactionRunner } from '@shipei/core';
 import { OrganisationQuery, OrganisationsService, TeacherQuery, TeachersService } from '@shipei/people';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { teacherRow } from '../people/teacher-view';
 import { validateInput } from '../shared/forms';
 import { NameLookup } from '../shared/name-lookup.service';
@@ -20,7 +18,7 @@ export class HomeController {
     private readonly organisations: OrganisationsService,
     private readonly teachers: TeachersService,
     private readonly users: UsersService,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
   @Get('app')
@@ -57,14 +55,18 @@ export class HomeController {
     const city = actor.role === 'CITY_ADMIN';
     const [counties, schools, teachers, users] = await Promise.all([
       city
-        ? this.count(OrganisationQuery, (q) => this.organisations.list(this.em, actor, q), { type: 'COUNTY' })
+        ? this.count(OrganisationQuery, (q) => this.tx.read((em) => this.organisations.list(em, actor, q)), {
+            type: 'COUNTY',
+          })
         : Promise.resolve(null),
-      this.count(OrganisationQuery, (q) => this.organisations.list(this.em, actor, q), {
+      this.count(OrganisationQuery, (q) => this.tx.read((em) => this.organisations.list(em, actor, q)), {
         type: 'SCHOOL',
         countyId: city ? undefined : actor.countyId,
       }),
-      this.count(TeacherQuery, (q) => this.teachers.list(this.em, actor, q), {}),
-      city ? this.count(UserQuery, (q) => this.users.list(this.em, actor, q), {}) : Promise.resolve(null),
+      this.count(TeacherQuery, (q) => this.tx.read((em) => this.teachers.list(em, actor, q)), {}),
+      city
+        ? this.count(UserQuery, (q) => this.tx.read((em) => this.users.list(em, actor, q)), {})
+        : Promise.resolve(null),
     ]);
     const countyName = city ? '' : await this.names.organisation(actor.countyId);
     return this.pages.render(
@@ -77,7 +79,8 @@ export class HomeController {
   }
 
   private async teacherHome(req: FastifyRequest, reply: FastifyReply, actor: Actor): Promise<void> {
-    const teacher = actor.teacherId ? await this.teachers.get(this.em, actor, actor.teacherId) : null;
+    const teacherId = actor.teacherId;
+    const teacher = teacherId ? await this.tx.read((em) => this.teachers.get(em, actor, teacherId)) : null;
     const names = teacher ? await this.names.organisations([teacher.schoolId, teacher.countyId]) : new Map();
     return this.pages.render(
       req,

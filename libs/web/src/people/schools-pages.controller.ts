@@ -1,6 +1,5 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, CurrentActor, IdPipe, NotFoundError, Roles } from '@shipei/core';
+import { Actor, CurrentActor, IdPipe, NotFoundError, Roles, TransactionRunner } from '@shipei/core';
 import {
   CreateOrganisationDto,
   OrganisationDto,
@@ -10,7 +9,6 @@ import {
   UpdateOrganisationDto,
 } from '@shipei/people';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
 import { pager, pickFilters, queryString } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
@@ -35,12 +33,12 @@ export class SchoolsPagesController {
     private readonly organisations: OrganisationsService,
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
   private async counties(actor: Actor): Promise<{ value: number; label: string }[]> {
     const q = await validateInput(OrganisationQuery, { type: 'COUNTY', pageSize: 100 }, 'query');
-    const page = await this.organisations.list(this.em, actor, q);
+    const page = await this.tx.read((em) => this.organisations.list(em, actor, q));
     return page.items
       .filter((c) => actor.role === 'CITY_ADMIN' || c.id === actor.countyId)
       .map((c) => ({ value: c.id, label: c.name }));
@@ -63,7 +61,7 @@ export class SchoolsPagesController {
         { ...filters, countyId: city ? filters.countyId : undefined, type: 'SCHOOL', pageSize: 20 },
         'query',
       );
-      page = await this.organisations.list(this.em, actor, q);
+      page = await this.tx.read((em) => this.organisations.list(em, actor, q));
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
@@ -204,7 +202,7 @@ export class SchoolsPagesController {
 
   /** A school this actor may see; other units are not handled by these pages. */
   private async school(actor: Actor, id: number): Promise<OrganisationDto> {
-    const org = await this.organisations.get(this.em, actor, id);
+    const org = await this.tx.read((em) => this.organisations.get(em, actor, id));
     if (org.type !== 'SCHOOL') throw new NotFoundError('学校');
     return org;
   }

@@ -1,10 +1,7 @@
 import { Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, CurrentActor, DomainError, Roles, xlsxUpload } from '@shipei/core';
+import { Actor, CurrentActor, DomainError, Roles, xlsxUpload, TransactionRunner } from '@shipei/core';
 import { OrganisationQuery, OrganisationsService, TeacherImportService } from '@shipei/people';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { formErrors, validateInput } from '../shared/forms';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
@@ -25,17 +22,12 @@ interface RowError {
 @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
 export class TeacherImportPageController {
   constructor(
-    private readonly moduleRef: ModuleRef,
+    private readonly imports: TeacherImportService,
     private readonly organisations: OrganisationsService,
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
-
-  /** PeopleModule's own instance (it does not export the service yet). */
-  private get imports(): TeacherImportService {
-    return this.moduleRef.get(TeacherImportService, { strict: false });
-  }
 
   @Get()
   async page(
@@ -57,7 +49,9 @@ export class TeacherImportPageController {
   ): Promise<void> {
     const county = this.countyOf(actor, countyId);
     try {
-      const result = await this.imports.import(this.em, actor, county ?? undefined, await xlsxUpload(req));
+      const result = await this.tx.read(async (em) =>
+        this.imports.import(em, actor, county ?? undefined, await xlsxUpload(req)),
+      );
       return this.show(req, reply, actor, county, { result });
     } catch (e) {
       const rows =
@@ -92,10 +86,12 @@ export class TeacherImportPageController {
     const city = actor.role === 'CITY_ADMIN';
     const counties = city
       ? (
-          await this.organisations.list(
-            this.em,
-            actor,
-            await validateInput(OrganisationQuery, { type: 'COUNTY', pageSize: 100 }, 'query'),
+          await this.tx.read(async (em) =>
+            this.organisations.list(
+              em,
+              actor,
+              await validateInput(OrganisationQuery, { type: 'COUNTY', pageSize: 100 }, 'query'),
+            ),
           )
         ).items.map((c) => ({ value: c.id, label: c.name }))
       : [];

@@ -1,7 +1,6 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
 import { CreateUserDto, UsersService } from '@shipei/auth';
-import { Actor, CurrentActor, IdPipe, Roles } from '@shipei/core';
+import { Actor, CurrentActor, IdPipe, Roles, TransactionRunner } from '@shipei/core';
 import {
   CreateTeacherDto,
   OrganisationQuery,
@@ -12,7 +11,6 @@ import {
   UpdateTeacherDto,
 } from '@shipei/people';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { field, FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
 import { pager, pickFilters, queryString } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
@@ -67,15 +65,17 @@ export class TeachersPagesController {
     private readonly users: UsersService,
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
   private async counties(actor: Actor): Promise<Option[]> {
     if (actor.role !== 'CITY_ADMIN') return [];
-    const page = await this.organisations.list(
-      this.em,
-      actor,
-      await validateInput(OrganisationQuery, { type: 'COUNTY', pageSize: 100 }, 'query'),
+    const page = await this.tx.read(async (em) =>
+      this.organisations.list(
+        em,
+        actor,
+        await validateInput(OrganisationQuery, { type: 'COUNTY', pageSize: 100 }, 'query'),
+      ),
     );
     return page.items.map((c) => ({ value: c.id, label: c.name }));
   }
@@ -86,7 +86,7 @@ export class TeachersPagesController {
     if (!county) return [];
     const q = await validateInput(OrganisationQuery, { type: 'SCHOOL', countyId: county }, 'query');
     q.pageSize = 5000; // every school of one county for the select (the API's pages stop at 200)
-    const page = await this.organisations.list(this.em, actor, q);
+    const page = await this.tx.read((em) => this.organisations.list(em, actor, q));
     return page.items.map((s) => ({ value: s.id, label: s.name }));
   }
 
@@ -107,10 +107,8 @@ export class TeachersPagesController {
     let error: string | null = null;
     let page = { items: [] as TeacherDto[], total: 0, page: 1, pageSize: 20 };
     try {
-      page = await this.teachers.list(
-        this.em,
-        actor,
-        await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query'),
+      page = await this.tx.read(async (em) =>
+        this.teachers.list(em, actor, await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query')),
       );
     } catch (e) {
       const errors = formErrors(e, []);
@@ -202,7 +200,7 @@ export class TeachersPagesController {
     full: boolean,
     account?: { form: Record<string, unknown>; errors: FormErrors },
   ): Promise<void> {
-    const teacher = await this.teachers.get(this.em, actor, id, full);
+    const teacher = await this.tx.read((em) => this.teachers.get(em, actor, id, full));
     const names = await this.names.organisations([teacher.schoolId, teacher.countyId]);
     return this.pages.render(
       req,
@@ -253,7 +251,7 @@ export class TeachersPagesController {
     @Param('id', IdPipe) id: number,
     @Query('countyId') countyId?: string,
   ): Promise<void> {
-    const teacher = await this.teachers.get(this.em, actor, id);
+    const teacher = await this.tx.read((em) => this.teachers.get(em, actor, id));
     const county = actor.role === 'CITY_ADMIN' && Number(countyId) ? Number(countyId) : teacher.countyId;
     // The phone is shown masked; left blank it stays as it is.
     return this.showForm(req, reply, actor, teacher, {
@@ -273,7 +271,7 @@ export class TeachersPagesController {
     @Param('id', IdPipe) id: number,
     @Body() body: FormBody,
   ): Promise<void> {
-    const teacher = await this.teachers.get(this.em, actor, id);
+    const teacher = await this.tx.read((em) => this.teachers.get(em, actor, id));
     const { idNumber: _ignored, ...form } = readForm(body, SPEC, { emptyAsNull: CLEARABLE });
     try {
       const saved = await this.teachers.update(actor, id, await validateInput(UpdateTeacherDto, form));

@@ -1,7 +1,16 @@
+import { UsersService } from '@shipei/auth';
 import { Body, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
 import { CompletionService } from '@shipei/attendance';
-import { Actor, CurrentActor, IdPipe, mapError, NotFoundError, PageQuery, Roles } from '@shipei/core';
+import {
+  Actor,
+  CurrentActor,
+  IdPipe,
+  mapError,
+  NotFoundError,
+  PageQuery,
+  Roles,
+  TransactionRunner,
+} from '@shipei/core';
 import {
   CohortDto,
   CohortsService,
@@ -13,7 +22,6 @@ import {
   SetTrainersDto,
 } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { field, FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
@@ -51,7 +59,8 @@ export class CohortsPagesController {
     private readonly sessions: SessionsService,
     private readonly completion: CompletionService,
     private readonly pages: PageRenderer,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly users: UsersService,
+    private readonly tx: TransactionRunner,
   ) {}
 
   /** The cohort, only under its own program's path. */
@@ -60,8 +69,8 @@ export class CohortsPagesController {
     programId: number,
     cohortId: number,
   ): Promise<{ program: ProgramDto; cohort: CohortDto }> {
-    const program = await this.programs.get(this.em, actor, programId);
-    const cohort = await this.cohorts.get(this.em, actor, cohortId);
+    const program = await this.tx.read((em) => this.programs.get(em, actor, programId));
+    const cohort = await this.tx.read((em) => this.cohorts.get(em, actor, cohortId));
     if (cohort.programId !== program.id) throw new NotFoundError('班级');
     return { program, cohort };
   }
@@ -73,9 +82,9 @@ export class CohortsPagesController {
     @CurrentActor() actor: Actor,
     @Param('id', IdPipe) id: number,
   ): Promise<void> {
-    const program = await this.programs.get(this.em, actor, id);
+    const program = await this.tx.read((em) => this.programs.get(em, actor, id));
     const q = await validateInput(PageQuery, { pageSize: 200 }, 'query');
-    const page = await this.cohorts.list(this.em, actor, id, q);
+    const page = await this.tx.read((em) => this.cohorts.list(em, actor, id, q));
     const rows = page.items.map((c) => ({
       ...c,
       check: hoursCheck(c.sessionHours, c.programCreditHours),
@@ -107,7 +116,7 @@ export class CohortsPagesController {
     @CurrentActor() actor: Actor,
     @Param('id', IdPipe) id: number,
   ): Promise<void> {
-    const program = await this.programs.get(this.em, actor, id);
+    const program = await this.tx.read((em) => this.programs.get(em, actor, id));
     return this.showCohortForm(req, reply, actor, program, {
       capacity: 50,
       startDate: program.startDate ?? '',
@@ -125,7 +134,7 @@ export class CohortsPagesController {
     @Param('id', IdPipe) id: number,
     @Body() body: FormBody,
   ): Promise<void> {
-    const program = await this.programs.get(this.em, actor, id);
+    const program = await this.tx.read((em) => this.programs.get(em, actor, id));
     const form = readForm(body, {
       name: 'text',
       capacity: 'int',
@@ -168,7 +177,7 @@ export class CohortsPagesController {
       },
       {
         program,
-        trainers: await trainerOptions(this.em),
+        trainers: await trainerOptions(this.tx, this.users),
         form,
         errors,
       },
@@ -301,13 +310,10 @@ export class CohortsPagesController {
     status = 200,
   ): Promise<void> {
     const { program, cohort } = await this.cohortOf(actor, id, cid);
-    const schedule = await this.sessions.list(
-      this.em,
-      actor,
-      cid,
-      await validateInput(PageQuery, { pageSize: 200 }, 'query'),
+    const schedule = await this.tx.read(async (em) =>
+      this.sessions.list(em, actor, cid, await validateInput(PageQuery, { pageSize: 200 }, 'query')),
     );
-    const trainers = await trainerOptions(this.em);
+    const trainers = await trainerOptions(this.tx, this.users);
     const trainerName = new Map(trainers.map((t) => [Number(t.value), t.label]));
     for (const t of cohort.trainers) if (!trainerName.has(t.userId)) trainerName.set(t.userId, t.name);
     const rows = schedule.items.map((s) => {

@@ -1,7 +1,5 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, CurrentActor, IdPipe, mapError, Roles } from '@shipei/core';
+import { Actor, CurrentActor, IdPipe, mapError, Roles, TransactionRunner } from '@shipei/core';
 import { QuotaItemDto, QuotaListDto, QuotasService } from '@shipei/enrolment';
 import {
   CreateProgramDto,
@@ -13,7 +11,6 @@ import {
   UpdateProgramDto,
 } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { field, FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
 import { pager, pickFilters } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
@@ -134,16 +131,11 @@ function readProgramForm(
 export class ProgramsPagesController {
   constructor(
     private readonly programs: ProgramsService,
-    private readonly moduleRef: ModuleRef,
+    private readonly quotas: QuotasService,
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
-
-  /** EnrolmentModule's own instance (the module does not export it). */
-  private get quotas(): QuotasService {
-    return this.moduleRef.get(QuotasService, { strict: false });
-  }
 
   @Get()
   async list(
@@ -156,10 +148,8 @@ export class ProgramsPagesController {
     let error: string | null = null;
     let page = { items: [] as ProgramDto[], total: 0, page: 1, pageSize: 20 };
     try {
-      page = await this.programs.list(
-        this.em,
-        actor,
-        await validateInput(ProgramQuery, { ...filters, pageSize: 20 }, 'query'),
+      page = await this.tx.read(async (em) =>
+        this.programs.list(em, actor, await validateInput(ProgramQuery, { ...filters, pageSize: 20 }, 'query')),
       );
     } catch (e) {
       const errors = formErrors(e, []);
@@ -235,7 +225,7 @@ export class ProgramsPagesController {
     @CurrentActor() actor: Actor,
     @Param('id', IdPipe) id: number,
   ): Promise<void> {
-    const p = await this.programs.get(this.em, actor, id);
+    const p = await this.tx.read((em) => this.programs.get(em, actor, id));
     const owner = ownsProgram(actor, p);
     const next = (
       Object.entries(PROGRAM_TRANSITIONS) as [ProgramAction, (typeof PROGRAM_TRANSITIONS)[ProgramAction]][]
@@ -293,7 +283,7 @@ export class ProgramsPagesController {
     @CurrentActor() actor: Actor,
     @Param('id', IdPipe) id: number,
   ): Promise<void> {
-    const p = await this.programs.get(this.em, actor, id);
+    const p = await this.tx.read((em) => this.programs.get(em, actor, id));
     const deadline = splitShanghai(p.nominationDeadline);
     return this.showForm(req, reply, actor, p, {
       ...p,
@@ -314,7 +304,7 @@ export class ProgramsPagesController {
     @Param('id', IdPipe) id: number,
     @Body() body: FormBody,
   ): Promise<void> {
-    const p = await this.programs.get(this.em, actor, id);
+    const p = await this.tx.read((em) => this.programs.get(em, actor, id));
     const { form, data } = readProgramForm(body, true);
     const { kind: _kind, ...patch } = data;
     form.kind = p.kind;
@@ -404,7 +394,7 @@ export class ProgramsPagesController {
     @Param('id', IdPipe) id: number,
     @Body() body: FormBody,
   ): Promise<void> {
-    const suggestion = await this.quotas.suggestion(this.em, actor, id);
+    const suggestion = await this.tx.read((em) => this.quotas.suggestion(em, actor, id));
     const typed: Record<number, string> = {};
     const fields: Record<string, string> = {};
     const items: QuotaItemDto[] = [];
@@ -454,10 +444,10 @@ export class ProgramsPagesController {
     errors?: FormErrors,
     status = 200,
   ): Promise<void> {
-    const p = await this.programs.get(this.em, actor, id);
+    const p = await this.tx.read((em) => this.programs.get(em, actor, id));
     const [suggestion, current] = await Promise.all([
-      this.quotas.suggestion(this.em, actor, id),
-      this.quotas.list(this.em, actor, id),
+      this.tx.read((em) => this.quotas.suggestion(em, actor, id)),
+      this.tx.read((em) => this.quotas.list(em, actor, id)),
     ]);
     const now = new Map(current.map((q) => [q.countyId, q]));
     const fromSuggestion = values === 'suggestion' || (values === 'current' && current.length === 0);

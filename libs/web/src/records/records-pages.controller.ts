@@ -1,6 +1,5 @@
 import { Get, Param, Query, Req, Res } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, AppConfig, CurrentActor, IdPipe, Roles } from '@shipei/core';
+import { Actor, AppConfig, CurrentActor, IdPipe, Roles, TransactionRunner } from '@shipei/core';
 import { OrganisationsService, TeacherDto, TeacherQuery, TeachersService } from '@shipei/people';
 import {
   ComplianceListDto,
@@ -11,7 +10,6 @@ import {
   TeacherFileService,
 } from '@shipei/records';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { teacherRow } from '../people/teacher-view';
 import { countyOptions, schoolOptions } from '../programs/county-options';
 import { hours, percent } from '../programs/program-view';
@@ -39,7 +37,7 @@ export class RecordsPagesController {
     private readonly config: AppConfig,
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
   /** The five-year cycles to choose from: from the configured start to the one running now. */
@@ -95,8 +93,8 @@ export class RecordsPagesController {
         error,
         period: list?.period ?? summary?.period ?? null,
         cycles: this.cycles(),
-        counties: await countyOptions(this.organisations, this.em, actor),
-        schools: await schoolOptions(this.organisations, this.em, actor, Number(filters.countyId) || null),
+        counties: await countyOptions(this.organisations, this.tx, actor),
+        schools: await schoolOptions(this.organisations, this.tx, actor, Number(filters.countyId) || null),
         summary: summary
           ? {
               ...summary,
@@ -124,10 +122,8 @@ export class RecordsPagesController {
     let error: string | null = null;
     let page = { items: [] as TeacherDto[], total: 0, page: 1, pageSize: 20 };
     try {
-      page = await this.teachers.list(
-        this.em,
-        actor,
-        await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query'),
+      page = await this.tx.read(async (em) =>
+        this.teachers.list(em, actor, await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query')),
       );
     } catch (e) {
       const errors = formErrors(e, []);
@@ -145,8 +141,8 @@ export class RecordsPagesController {
         city,
         filters,
         error,
-        counties: await countyOptions(this.organisations, this.em, actor),
-        schools: await schoolOptions(this.organisations, this.em, actor, Number(filters.countyId) || null),
+        counties: await countyOptions(this.organisations, this.tx, actor),
+        schools: await schoolOptions(this.organisations, this.tx, actor, Number(filters.countyId) || null),
         rows: page.items.map((t) => teacherRow(t, names)),
         pager: pager('/app/records/teachers', page, keep),
       },

@@ -1,6 +1,5 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, CurrentActor, IdPipe, mapError, pageOf, Roles } from '@shipei/core';
+import { Actor, CurrentActor, IdPipe, mapError, pageOf, Roles, TransactionRunner } from '@shipei/core';
 import { OrganisationsService } from '@shipei/people';
 import {
   AllPlacementsQuery,
@@ -14,7 +13,6 @@ import {
   TerminatePlacementDto,
 } from '@shipei/talent-support';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { countyOptions } from '../programs/county-options';
 import { FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
 import { pager, pickFilters } from '../shared/list';
@@ -48,7 +46,7 @@ export class PlacementsPagesController {
     private readonly schemes: SchemesService,
     private readonly organisations: OrganisationsService,
     private readonly pages: PageRenderer,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
   @Get()
@@ -64,10 +62,8 @@ export class PlacementsPagesController {
     let error: string | null = null;
     let page = pageOf([] as PlacementDto[], 0, { page: 1, pageSize: 20 });
     try {
-      page = await this.placements.list(
-        this.em,
-        actor,
-        await validateInput(AllPlacementsQuery, { ...filters, pageSize: 20 }, 'query'),
+      page = await this.tx.read(async (em) =>
+        this.placements.list(em, actor, await validateInput(AllPlacementsQuery, { ...filters, pageSize: 20 }, 'query')),
       );
     } catch (e) {
       const errors = formErrors(e, []);
@@ -75,7 +71,9 @@ export class PlacementsPagesController {
       error = errors.summary;
     }
     const schemes = (
-      await this.schemes.list(this.em, actor, await validateInput(SchemeQuery, { pageSize: 200 }, 'query'))
+      await this.tx.read(async (em) =>
+        this.schemes.list(em, actor, await validateInput(SchemeQuery, { pageSize: 200 }, 'query')),
+      )
     ).items;
     const { page: _p, ...keep } = filters;
     return this.pages.render(
@@ -88,7 +86,7 @@ export class PlacementsPagesController {
         filters,
         error,
         schemes: schemes.map((s) => ({ value: s.id, label: s.title })),
-        counties: await countyOptions(this.organisations, this.em, actor),
+        counties: await countyOptions(this.organisations, this.tx, actor),
         statuses: PLACEMENT_STATUS_OPTIONS,
         rows: page.items.map((p) => ({ ...p, stipendText: yuan(p.stipendDueFen) })),
         pager: pager('/app/placements', page, keep),
@@ -187,7 +185,7 @@ export class PlacementsPagesController {
     failed?: { step: Step; form: Record<string, unknown>; errors: FormErrors },
     status = 200,
   ): Promise<void> {
-    const p = await this.placements.get(this.em, actor, id);
+    const p = await this.tx.read((em) => this.placements.get(em, actor, id));
     const city = actor.role === 'CITY_ADMIN';
     const forms = (step: Step) =>
       failed?.step === step ? { form: failed.form, errors: failed.errors } : { form: {}, errors: null };

@@ -1,6 +1,5 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, CurrentActor, IdPipe, mapError, PageQuery, pageOf, Roles } from '@shipei/core';
+import { Actor, CurrentActor, IdPipe, mapError, PageQuery, pageOf, Roles, TransactionRunner } from '@shipei/core';
 import { OrganisationsService, TeacherDto, TeacherQuery, TeachersService } from '@shipei/people';
 import {
   CreateSchemeDto,
@@ -17,7 +16,6 @@ import {
   TalentReportsService,
 } from '@shipei/talent-support';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { teacherRow, TITLE_OPTIONS } from '../people/teacher-view';
 import { countyOptions, schoolOptions } from '../programs/county-options';
 import { safeBack, tickedIds } from '../programs/program-view';
@@ -59,7 +57,7 @@ export class SchemesPagesController {
     private readonly organisations: OrganisationsService,
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
   @Get()
@@ -73,10 +71,8 @@ export class SchemesPagesController {
     let error: string | null = null;
     let page = pageOf([] as SchemeDto[], 0, { page: 1, pageSize: 20 });
     try {
-      page = await this.schemes.list(
-        this.em,
-        actor,
-        await validateInput(SchemeQuery, { ...filters, pageSize: 20 }, 'query'),
+      page = await this.tx.read(async (em) =>
+        this.schemes.list(em, actor, await validateInput(SchemeQuery, { ...filters, pageSize: 20 }, 'query')),
       );
     } catch (e) {
       const errors = formErrors(e, []);
@@ -227,7 +223,7 @@ export class SchemesPagesController {
     @Param('id', IdPipe) id: number,
     @Body() body: FormBody,
   ): Promise<void> {
-    const counties = await countyOptions(this.organisations, this.em, actor);
+    const counties = await countyOptions(this.organisations, this.tx, actor);
     const typed: Record<number, string> = {};
     const fields: Record<string, string> = {};
     const items: SchemeQuotaItemDto[] = [];
@@ -271,12 +267,12 @@ export class SchemesPagesController {
     failed?: { typed: Record<number, string>; errors: FormErrors },
     status = 200,
   ): Promise<void> {
-    const s = await this.schemes.get(this.em, actor, id);
-    const quotas = await this.schemes.quotas(this.em, actor, id);
+    const s = await this.tx.read((em) => this.schemes.get(em, actor, id));
+    const quotas = await this.tx.read((em) => this.schemes.quotas(em, actor, id));
     const city = actor.role === 'CITY_ADMIN';
     const byCounty = new Map(quotas.map((q) => [q.countyId, q]));
     const rows = city
-      ? (await countyOptions(this.organisations, this.em, actor)).map((c) => {
+      ? (await countyOptions(this.organisations, this.tx, actor)).map((c) => {
           const q = byCounty.get(Number(c.value));
           const name = `c${c.value}`;
           return {
@@ -317,18 +313,20 @@ export class SchemesPagesController {
     @Param('id', IdPipe) id: number,
     @Query() query: Record<string, string>,
   ): Promise<void> {
-    const s = await this.schemes.get(this.em, actor, id);
+    const s = await this.tx.read((em) => this.schemes.get(em, actor, id));
     const city = actor.role === 'CITY_ADMIN';
     const filters = pickFilters(query, ['countyId', 'status', 'page']);
     if (!city) delete filters.countyId;
     let error: string | null = null;
     let page = pageOf([] as PlacementDto[], 0, { page: 1, pageSize: 20 });
     try {
-      page = await this.placements.listForScheme(
-        this.em,
-        actor,
-        id,
-        await validateInput(PlacementQuery, { ...filters, pageSize: 20 }, 'query'),
+      page = await this.tx.read(async (em) =>
+        this.placements.listForScheme(
+          em,
+          actor,
+          id,
+          await validateInput(PlacementQuery, { ...filters, pageSize: 20 }, 'query'),
+        ),
       );
     } catch (e) {
       const errors = formErrors(e, []);
@@ -348,7 +346,7 @@ export class SchemesPagesController {
         city,
         filters,
         error,
-        counties: await countyOptions(this.organisations, this.em, actor),
+        counties: await countyOptions(this.organisations, this.tx, actor),
         statuses: PLACEMENT_STATUS_OPTIONS,
         rows: page.items.map((p) => ({ ...p, stipendText: yuan(p.stipendDueFen), pending: p.status === 'NOMINATED' })),
         pager: pager(`/app/schemes/${id}/placements`, page, keep),
@@ -389,7 +387,7 @@ export class SchemesPagesController {
     const failed: string[] = [];
     for (const pid of ids) {
       try {
-        const p = await this.placements.get(this.em, actor, pid);
+        const p = await this.tx.read((em) => this.placements.get(em, actor, pid));
         if (p.schemeId !== id) throw new Error('other scheme');
         if (reject) await this.placements.reject(actor, pid, reject);
         else await this.placements.approve(actor, pid);
@@ -420,10 +418,10 @@ export class SchemesPagesController {
     @Param('id', IdPipe) id: number,
     @Query('countyId') countyId?: string,
   ): Promise<void> {
-    const s = await this.schemes.get(this.em, actor, id);
+    const s = await this.tx.read((em) => this.schemes.get(em, actor, id));
     const city = actor.role === 'CITY_ADMIN';
     const county = city && /^\d+$/.test(countyId ?? '') ? Number(countyId) : undefined;
-    const l = await this.reports.ledger(this.em, actor, id, county);
+    const l = await this.tx.read((em) => this.reports.ledger(em, actor, id, county));
     return this.pages.render(
       req,
       reply,
@@ -435,7 +433,7 @@ export class SchemesPagesController {
         tabsLabel: '计划页面',
         city,
         countyId: county,
-        counties: await countyOptions(this.organisations, this.em, actor),
+        counties: await countyOptions(this.organisations, this.tx, actor),
         ledger: {
           ...l,
           stipendText: yuan(l.stipendPerYearFen),
@@ -462,8 +460,8 @@ export class SchemesPagesController {
     @CurrentActor() actor: Actor,
     @Param('id', IdPipe) id: number,
   ): Promise<void> {
-    const s = await this.schemes.get(this.em, actor, id);
-    const d = await this.reports.dashboard(this.em, actor, id);
+    const s = await this.tx.read((em) => this.schemes.get(em, actor, id));
+    const d = await this.tx.read((em) => this.reports.dashboard(em, actor, id));
     return this.pages.render(
       req,
       reply,
@@ -531,20 +529,18 @@ export class SchemesPagesController {
     failed: { form?: Record<string, unknown>; errors?: FormErrors; reasons?: string[] },
     status = 200,
   ): Promise<void> {
-    const s = await this.schemes.get(this.em, actor, id);
-    const [quota] = await this.schemes.quotas(this.em, actor, id);
+    const s = await this.tx.read((em) => this.schemes.get(em, actor, id));
+    const [quota] = await this.tx.read((em) => this.schemes.quotas(em, actor, id));
     const schoolsQ = Object.assign(await validateInput(PageQuery, {}, 'query'), { pageSize: 2000 });
-    const receiving = (await this.placements.receivingSchools(this.em, schoolsQ)).items.map((r) => ({
+    const receiving = (await this.tx.read((em) => this.placements.receivingSchools(em, schoolsQ))).items.map((r) => ({
       value: r.id,
       label: `${r.countyName} · ${r.name}`,
     }));
     let error: string | null = null;
     let page = pageOf([] as TeacherDto[], 0, { page: 1, pageSize: 20 });
     try {
-      page = await this.teachers.list(
-        this.em,
-        actor,
-        await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query'),
+      page = await this.tx.read(async (em) =>
+        this.teachers.list(em, actor, await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query')),
       );
     } catch (e) {
       const errors = formErrors(e, []);
@@ -561,7 +557,7 @@ export class SchemesPagesController {
     const { page: _p, ...keep } = filters;
     const pickedTeacher =
       picked && !rows.some((r) => r.picked)
-        ? await this.teachers.get(this.em, actor, Number(picked)).catch(() => null)
+        ? await this.tx.read((em) => this.teachers.get(em, actor, Number(picked))).catch(() => null)
         : null;
     return this.pages.render(
       req,
@@ -576,7 +572,7 @@ export class SchemesPagesController {
         receiving,
         filters,
         error,
-        schools: await schoolOptions(this.organisations, this.em, actor, actor.countyId),
+        schools: await schoolOptions(this.organisations, this.tx, actor, actor.countyId),
         titleOptions: TITLE_OPTIONS,
         rows,
         pickedTeacher: pickedTeacher ? { id: pickedTeacher.id, name: pickedTeacher.name } : null,

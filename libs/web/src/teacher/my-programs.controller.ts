@@ -1,10 +1,8 @@
 import { Body, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, CurrentActor, IdPipe, Roles } from '@shipei/core';
+import { Actor, CurrentActor, IdPipe, Roles, TransactionRunner } from '@shipei/core';
 import { EnrolmentDto, EnrolmentQuery, EnrolmentsService, OptionalReasonDto } from '@shipei/enrolment';
 import { CohortDto, CohortsService, ProgramDto, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
@@ -34,12 +32,15 @@ export class MyProgramsController {
     private readonly enrolments: EnrolmentsService,
     private readonly programs: ProgramsService,
     private readonly cohorts: CohortsService,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly tx: TransactionRunner,
   ) {}
 
   private async card(actor: Actor, e: EnrolmentDto): Promise<Record<string, unknown>> {
-    const program: ProgramDto = await this.programs.get(this.em, actor, e.programId);
-    const cohort: CohortDto | null = e.cohortId ? await this.cohorts.get(this.em, actor, e.cohortId) : null;
+    const program: ProgramDto = await this.tx.read((em) => this.programs.get(em, actor, e.programId));
+    const cohortId = e.cohortId;
+    const cohort: CohortDto | null = cohortId
+      ? await this.tx.read((em) => this.cohorts.get(em, actor, cohortId))
+      : null;
     return {
       ...e,
       program,
@@ -53,10 +54,8 @@ export class MyProgramsController {
 
   @Get()
   async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor): Promise<void> {
-    const page = await this.enrolments.list(
-      this.em,
-      actor,
-      await validateInput(EnrolmentQuery, { pageSize: 200 }, 'query'),
+    const page = await this.tx.read(async (em) =>
+      this.enrolments.list(em, actor, await validateInput(EnrolmentQuery, { pageSize: 200 }, 'query')),
     );
     // Newest first: the place to act on is usually the latest.
     const cards = [];
@@ -99,7 +98,7 @@ export class MyProgramsController {
     errors?: FormErrors,
     status = 200,
   ): Promise<void> {
-    const card = await this.card(actor, await this.enrolments.get(this.em, actor, id));
+    const card = await this.card(actor, await this.tx.read((em) => this.enrolments.get(em, actor, id)));
     return this.pages.render(
       req,
       reply,

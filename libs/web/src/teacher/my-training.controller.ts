@@ -1,5 +1,4 @@
 import { Body, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import {
   AttendanceService,
   CreateLeaveRequestDto,
@@ -34,13 +33,8 @@ export class MyTrainingController {
     private readonly attendance: AttendanceService,
     private readonly certificates: CertificatesService,
     private readonly printer: CertificatePrinter,
-    private readonly moduleRef: ModuleRef,
+    private readonly leave: LeaveService,
   ) {}
-
-  /** Provided by AttendanceModule but not exported from it: found in the app's container. */
-  private get leave(): LeaveService {
-    return this.moduleRef.get(LeaveService, { strict: false });
-  }
 
   @Get('attendance')
   async myAttendance(

@@ -1,6 +1,4 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { InjectEntityManager } from '@nestjs/typeorm';
 import {
   DecideLeaveRequestDto,
   LEAVE_STATUS_LABELS,
@@ -9,10 +7,9 @@ import {
   LeaveRequestDto,
   LeaveService,
 } from '@shipei/attendance';
-import { Actor, CurrentActor, IdPipe, mapError, Roles } from '@shipei/core';
+import { Actor, CurrentActor, IdPipe, mapError, Roles, TransactionRunner } from '@shipei/core';
 import { CohortsService, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { formatDateTime } from '../shared/format';
 import { FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
 import { pager, pickFilters } from '../shared/list';
@@ -30,22 +27,17 @@ export class LeaveApprovalsController {
     private readonly pages: PageRenderer,
     private readonly programs: ProgramsService,
     private readonly cohorts: CohortsService,
-    private readonly moduleRef: ModuleRef,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly leave: LeaveService,
+    private readonly tx: TransactionRunner,
   ) {}
-
-  /** Provided by AttendanceModule but not exported from it: found in the app's container. */
-  private get leave(): LeaveService {
-    return this.moduleRef.get(LeaveService, { strict: false });
-  }
 
   /** Cohort names for the rows (each cohort read through its own access rule; unreadable ones stay unnamed). */
   private async cohortNames(actor: Actor, ids: number[]): Promise<Map<number, string>> {
     const out = new Map<number, string>();
     for (const id of new Set(ids)) {
       try {
-        const c = await this.cohorts.get(this.em, actor, id);
-        const p = await this.programs.get(this.em, actor, c.programId);
+        const c = await this.tx.read((em) => this.cohorts.get(em, actor, id));
+        const p = await this.tx.read((em) => this.programs.get(em, actor, c.programId));
         out.set(id, `${p.title} · ${c.name}`);
       } catch {
         out.set(id, '');

@@ -1,6 +1,4 @@
 import { Body, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { InjectEntityManager } from '@nestjs/typeorm';
 import {
   ATTENDANCE_STATUS_LABELS,
   ATTENDANCE_STATUSES,
@@ -12,10 +10,9 @@ import {
   SessionAttendanceDto,
   shanghaiWhen,
 } from '@shipei/attendance';
-import { Actor, CurrentActor, IdPipe, NotFoundError, PageQuery, Roles } from '@shipei/core';
+import { Actor, CurrentActor, IdPipe, NotFoundError, PageQuery, Roles, TransactionRunner } from '@shipei/core';
 import { CohortsService, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { formatTime } from '../shared/format';
 import { FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
 import { PageRenderer } from '../shared/page-renderer.service';
@@ -56,14 +53,9 @@ export class SessionAttendanceController {
     private readonly programs: ProgramsService,
     private readonly cohorts: CohortsService,
     private readonly clock: Clock,
-    private readonly moduleRef: ModuleRef,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly checkin: CheckinService,
+    private readonly tx: TransactionRunner,
   ) {}
-
-  /** Provided by AttendanceModule but not exported from it: found in the app's container. */
-  private get checkin(): CheckinService {
-    return this.moduleRef.get(CheckinService, { strict: false });
-  }
 
   /** The whole roster of a session (the trainer's list; cohorts hold up to a few hundred trainees). */
   private async list(actor: Actor, id: number): Promise<SessionAttendanceDto> {
@@ -71,8 +63,8 @@ export class SessionAttendanceController {
   }
 
   private async context(actor: Actor, cohortId: number) {
-    const cohort = await this.cohorts.get(this.em, actor, cohortId);
-    const program = await this.programs.get(this.em, actor, cohort.programId);
+    const cohort = await this.tx.read((em) => this.cohorts.get(em, actor, cohortId));
+    const program = await this.tx.read((em) => this.programs.get(em, actor, cohort.programId));
     return { cohort, program, crumbs: cohortCrumbs(actor, program, cohort) };
   }
 

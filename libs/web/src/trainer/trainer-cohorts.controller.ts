@@ -1,6 +1,4 @@
 import { Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { InjectEntityManager } from '@nestjs/typeorm';
 import {
   AttendanceOutputsService,
   AttendanceService,
@@ -10,7 +8,7 @@ import {
   LeaveService,
 } from '@shipei/attendance';
 import { CertificateIssuer, CertificatePrinter, CertificateQuery, CertificatesService } from '@shipei/certificates';
-import { Actor, CurrentActor, IdPipe, PageQuery, Roles } from '@shipei/core';
+import { Actor, CurrentActor, IdPipe, PageQuery, Roles, TransactionRunner } from '@shipei/core';
 import { EnrolmentQuery, EnrolmentsService } from '@shipei/enrolment';
 import {
   CohortDto,
@@ -22,7 +20,6 @@ import {
   SessionsService,
 } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EntityManager } from 'typeorm';
 import { validateInput } from '../shared/forms';
 import { Crumb, PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
@@ -77,14 +74,9 @@ export class TrainerCohortsController {
     private readonly printer: CertificatePrinter,
     private readonly certificates: CertificatesService,
     private readonly clock: Clock,
-    private readonly moduleRef: ModuleRef,
-    @InjectEntityManager() private readonly em: EntityManager,
+    private readonly leave: LeaveService,
+    private readonly tx: TransactionRunner,
   ) {}
-
-  /** Provided by AttendanceModule but not exported from it: found in the app's container. */
-  private get leave(): LeaveService {
-    return this.moduleRef.get(LeaveService, { strict: false });
-  }
 
   private async all<Q extends PageQuery, T>(
     dto: new () => Q,
@@ -97,13 +89,17 @@ export class TrainerCohortsController {
   @Get()
   @Roles('TRAINER')
   async mine(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor): Promise<void> {
-    const programs = await this.all(ProgramQuery, (q) => this.programs.list(this.em, actor, q));
+    const programs = await this.all(ProgramQuery, (q) => this.tx.read((em) => this.programs.list(em, actor, q)));
     const now = this.clock.now().getTime();
     const rows: Record<string, unknown>[] = [];
     const upcoming: (SessionDto & { programTitle: string; cohortName: string })[] = [];
     for (const program of programs) {
-      for (const cohort of await this.all(PageQuery, (q) => this.cohorts.list(this.em, actor, program.id, q))) {
-        const sessions = await this.all(PageQuery, (q) => this.sessions.list(this.em, actor, cohort.id, q));
+      for (const cohort of await this.all(PageQuery, (q) =>
+        this.tx.read((em) => this.cohorts.list(em, actor, program.id, q)),
+      )) {
+        const sessions = await this.all(PageQuery, (q) =>
+          this.tx.read((em) => this.sessions.list(em, actor, cohort.id, q)),
+        );
         rows.push({
           ...cohort,
           programTitle: program.title,
@@ -145,11 +141,11 @@ export class TrainerCohortsController {
   ): Promise<void> {
     // The matrix first: it is the check that the actor runs this cohort (404 / 403 otherwise).
     const matrix = await this.attendance.cohortMatrix(actor, id);
-    const cohort = await this.cohorts.get(this.em, actor, id);
-    const program = await this.programs.get(this.em, actor, cohort.programId);
+    const cohort = await this.tx.read((em) => this.cohorts.get(em, actor, id));
+    const program = await this.tx.read((em) => this.programs.get(em, actor, cohort.programId));
     const [sessions, enrolments, certificates] = await Promise.all([
-      this.all(PageQuery, (q) => this.sessions.list(this.em, actor, id, q)),
-      this.all(EnrolmentQuery, (q) => this.enrolments.list(this.em, actor, q), { cohortId: id }),
+      this.all(PageQuery, (q) => this.tx.read((em) => this.sessions.list(em, actor, id, q))),
+      this.all(EnrolmentQuery, (q) => this.tx.read((em) => this.enrolments.list(em, actor, q)), { cohortId: id }),
       this.all(CertificateQuery, (q) => this.certificates.list(actor, q), { cohortId: id }),
     ]);
     const pendingLeave = (
