@@ -15,16 +15,17 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import {
+  benchCertificates,
   CertificateIssuer,
   CertificatePrinter,
   CertificateTemplates,
   CertificateView,
+  renderBatch,
   toCertificateView,
 } from '@shipei/certificates';
 import { Actor, cjkFontFiles } from '@shipei/core';
 import QRCode from 'qrcode';
 import { DataSource } from 'typeorm';
-import { benchCertificates, renderBatch } from '../libs/certificates/src/rendering/render.bench-helper';
 import { freshDatabase, median, resolveOptions, startApp } from './lib';
 
 const BATCH = 400;
