@@ -765,7 +765,7 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       }
       // S1..S4 then hours, total, rate, result
       expect(rows.get(names.A)!.slice(3)).toEqual(['缺勤', '出勤', '出勤', '缺勤', 4, 10, 0.4, '未结业']);
-      expect(rows.get(names.B)!.slice(3)).toEqual(['出勤', '迟到', '迟到', '出勤', 10, 10, 1, '结业']);
+      expect(rows.get(names.B)!.slice(3)).toEqual(['出勤', '迟到', '迟到', '出勤', 10, 10, 1, '已结业']);
       expect(rows.get(names.C)!.slice(3)).toEqual(['出勤', '请假', '请假', '缺勤', 2, 10, 0.2, '未结业']);
       expect(ws.getRow(4).getCell(10).numFmt).toBe('0.00%');
       const totals = (ws.getRow(7).values as unknown[]).slice(1);

@@ -143,7 +143,7 @@ describe('enrolment: nominations, transitions, waitlist, 分班, roster (issue 4
       await post(admin, `/api/v1/programs/${shut}/close`).expect(200);
       const closed = await nominate(countyA, shut, x).expect(409);
       expect(closed.body.code).toBe('PROGRAM_NOT_OPEN');
-      expect(closed.body.message).toMatch(/推荐结束/);
+      expect(closed.body.message).toMatch(/推荐截止/);
       const late = await createProgram(t.http, admin, { seats: 5 });
       await setQuotas(t.http, admin, late, [{ countyId: lanshan, seats: 5 }]);
       await t.http

@@ -278,9 +278,9 @@ describe('records: cohort archive (一期一档)', () => {
 
     const roster = (await workbook(part(entries, '01-花名册.xlsx'))).getWorksheet('花名册')!;
     expect(rowsOf(roster, 3).map((r) => [r[1], r[3], r[11], r[12]])).toEqual([
-      ['王晓梅', masked(81001), '一班', '结业'],
+      ['王晓梅', masked(81001), '一班', '已结业'],
       ['李建国', masked(81002), '一班', '未结业'],
-      ['赵丽', masked(81003), '一班', '结业'],
+      ['赵丽', masked(81003), '一班', '已结业'],
     ]);
 
     const schedule = (await workbook(part(entries, '02-课程安排.xlsx'))).getWorksheet('课程安排')!;
@@ -297,8 +297,8 @@ describe('records: cohort archive (一期一档)', () => {
         .map((r) => [r[1], r[3], r[4], r[5], r[7], r[8]]),
     ).toEqual([
       ['李建国', '出勤', '请假', 3, 0.5, '未结业'],
-      ['王晓梅', '出勤', '出勤', 6, 1, '结业'],
-      ['赵丽', '出勤', '迟到', 6, 1, '结业'],
+      ['王晓梅', '出勤', '出勤', 6, 1, '已结业'],
+      ['赵丽', '出勤', '迟到', 6, 1, '已结业'],
     ]);
 
     const leave = (await workbook(part(entries, '05-请假记录.xlsx'))).getWorksheet('请假记录')!;
@@ -322,8 +322,8 @@ describe('records: cohort archive (一期一档)', () => {
     expect(results.getCell(2, 1).value).toBe('学员 3 人，结业 2 人，未结业 1 人；结业要求出勤率不低于 80%');
     expect(rowsOf(results, 4)).toEqual([
       [1, '李建国', '兰山区汪沟镇中心小学', 3, 6, 0.5, '未结业', 0, ''],
-      [2, '王晓梅', '兰山区汪沟镇中心小学', 6, 6, 1, '结业', 48, 'LYGG2019-0001'],
-      [3, '赵丽', '兰山区汪沟镇中心小学', 6, 6, 1, '结业', 48, ''],
+      [2, '王晓梅', '兰山区汪沟镇中心小学', 6, 6, 1, '已结业', 48, 'LYGG2019-0001'],
+      [3, '赵丽', '兰山区汪沟镇中心小学', 6, 6, 1, '已结业', 48, ''],
     ]);
 
     const register = (await workbook(part(entries, '07-证书登记册.xlsx'))).getWorksheet('证书登记册')!;

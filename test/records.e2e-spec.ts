@@ -460,8 +460,8 @@ describe('records: teacher file (一人一档), credit compliance, external cred
         ['2020年冬季班主任专题培训', '一班', '2020-12-28', '2021-01-03', 'COMPLETED', 1, 'COMPLETED', 30, 2021],
       ]);
       expect(f.trainings[0]).toMatchObject({
-        statusLabel: '结业',
-        resultLabel: '结业',
+        statusLabel: '已结业',
+        resultLabel: '已结业',
         attendedHours: 3,
         programKindLabel: '市级暑期骨干教师培训',
         certificates: [
@@ -475,7 +475,7 @@ describe('records: teacher file (一人一档), credit compliance, external cred
           schemeYear: 2021,
           receivingSchoolName: '沂南县岸堤镇中心小学',
           status: 'APPROVED',
-          statusLabel: '已审核通过',
+          statusLabel: '已批准',
           termStart: '2021-09-01',
           termEnd: '2022-07-15',
         }),
@@ -583,15 +583,15 @@ describe('records: teacher file (一人一档), credit compliance, external cred
       ]);
       const trainings = rowsOf(wb.getWorksheet('培训记录')!, 3);
       expect(trainings.map((r) => [r[2], r[7], r[10], r[11], r[12], r[13]])).toEqual([
-        ['2019年全市贫困村学校骨干教师暑期培训', '结业', '结业', 48, 2019, 'LYGG2019-0001'],
-        ['2020年信息技术应用能力提升培训', '结业', '结业', 40, 2020, ''],
-        ['2020年冬季班主任专题培训', '结业', '结业', 30, 2021, ''],
+        ['2019年全市贫困村学校骨干教师暑期培训', '已结业', '已结业', 48, 2019, 'LYGG2019-0001'],
+        ['2020年信息技术应用能力提升培训', '已结业', '已结业', 40, 2020, ''],
+        ['2020年冬季班主任专题培训', '已结业', '已结业', 30, 2021, ''],
       ]);
       const totals = rowsOf(wb.getWorksheet('学时统计')!, 4);
       expect(totals.find((r) => r[0] === 2021)).toEqual([2021, 30, 8.5, 38.5, 48, 9.5, '未达标']);
       expect(totals.find((r) => r[0] === '2016–2020')).toEqual(['2016–2020', 100, 360, 260, '未达标', 2]);
       expect(totals.find((r) => r[0] === '2021–2025')).toEqual(['2021–2025', 38.5, 360, 321.5, '未达标（进行中）', 0]);
-      expect(rowsOf(wb.getWorksheet('支教经历')!, 3)[0].slice(4, 6)).toEqual(['沂南县岸堤镇中心小学', '已审核通过']);
+      expect(rowsOf(wb.getWorksheet('支教经历')!, 3)[0].slice(4, 6)).toEqual(['沂南县岸堤镇中心小学', '已批准']);
       expect(rowsOf(wb.getWorksheet('校外学时')!, 3).map((r) => [r[1], r[3], r[4], r[6]])).toEqual([
         ['山东省中小学教师信息技术应用能力提升培训', 12, '2020-10-20', '校外'],
         ['课程思政专题网络研修', 8.5, '2021-05-01', '校外'],

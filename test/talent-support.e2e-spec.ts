@@ -542,7 +542,7 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       const res = await act(p, 'terminate', { date: '2020-01-10', reason: '家中有事' }, countyA).expect(200);
       expect(res.body).toMatchObject({
         status: 'TERMINATED',
-        statusLabel: '提前结束',
+        statusLabel: '提前终止',
         endDate: '2020-01-10',
         terminationReason: '家中有事',
         daysServed: 132,

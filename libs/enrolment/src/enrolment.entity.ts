@@ -14,15 +14,16 @@ export const ENROLMENT_STATUSES = [
   'NOT_COMPLETED',
 ] as const;
 export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
+/** The one word of each status (ui.md), for pages, exports, PDFs, messages and the API's labels. */
 export const ENROLMENT_STATUS_LABELS: Record<EnrolmentStatus, string> = {
-  NOMINATED: '县区推荐',
+  NOMINATED: '待审核',
   WAITLISTED: '候补',
   APPROVED: '审核通过',
   REJECTED: '未通过',
   CONFIRMED: '已报到',
-  DECLINED: '本人放弃',
-  WITHDRAWN: '县区撤回',
-  COMPLETED: '结业',
+  DECLINED: '已放弃',
+  WITHDRAWN: '已撤回',
+  COMPLETED: '已结业',
   NOT_COMPLETED: '未结业',
 };
 

@@ -32,7 +32,7 @@ export class EnrolmentsController {
   @Post(':id/approve')
   @HttpCode(200)
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
-  @ApiOperation({ summary: '审核通过（主办单位）：仅「县区推荐」可通过；不超过项目总名额' })
+  @ApiOperation({ summary: '审核通过（主办单位）：仅「待审核」可通过；不超过项目总名额' })
   @ApiOkResponse({ type: EnrolmentDto })
   approve(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<EnrolmentDto> {
     return this.enrolments.approve(actor, id);

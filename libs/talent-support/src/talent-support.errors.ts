@@ -1,5 +1,5 @@
 import { BadInputError, ConflictError } from '@shipei/core';
-import { PLACEMENT_STATUS_LABELS, type PlacementStatus } from './placements/placement.entity';
+import { ACTIVE_STATUSES, PLACEMENT_STATUS_LABELS, type PlacementStatus } from './placements/placement.entity';
 
 /** 400 naming the field at fault, in Chinese. */
 export function fieldError(code: string, field: string, message: string): BadInputError {
@@ -27,7 +27,10 @@ export const errors = {
   notEligible: (reasons: string[]) =>
     new ConflictError('NOT_ELIGIBLE', `不符合选派条件：${reasons.join('；')}`, { reasons }),
   alreadyPlaced: () =>
-    new ConflictError('ALREADY_PLACED', '该教师已有进行中的选派（已推荐、已审核通过或在岗服务），不能重复选派'),
+    new ConflictError(
+      'ALREADY_PLACED',
+      `该教师已有进行中的选派（${ACTIVE_STATUSES.map((s) => PLACEMENT_STATUS_LABELS[s]).join('、')}），不能重复选派`,
+    ),
   quotaFull: (hasQuota: boolean) =>
     new ConflictError('QUOTA_FULL', hasQuota ? '本县区在该计划的名额已用完' : '本县区在该计划中未分配名额'),
   quotaExceedsPlaces: (sum: number, places: number) =>

@@ -187,10 +187,10 @@ export class CountyFiguresDto {
   @ApiProperty({ nullable: true, type: String }) countyCode: string | null;
   @ApiProperty() countyName: string;
   @ApiProperty() quota: number;
-  @ApiProperty({ description: '占用名额的推荐（含已审核、已报到、已结业）' }) nominated: number;
+  @ApiProperty({ description: '占用名额的推荐（含审核通过、已报到、已结业）' }) nominated: number;
   @ApiProperty() waitlisted: number;
   @ApiProperty({ description: '审核通过（含已报到、已结业）' }) approved: number;
-  @ApiProperty({ description: '已报到（含结业与未结业）' }) confirmed: number;
+  @ApiProperty({ description: '已报到（含已结业与未结业）' }) confirmed: number;
   @ApiProperty() completed: number;
   @ApiProperty() rejected: number;
   @ApiProperty() withdrawn: number;

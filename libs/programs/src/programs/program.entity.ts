@@ -12,10 +12,11 @@ export const PROGRAM_KIND_LABELS: Record<ProgramKind, string> = {
 
 export const PROGRAM_STATUSES = ['DRAFT', 'OPEN', 'CLOSED', 'RUNNING', 'FINISHED'] as const;
 export type ProgramStatus = (typeof PROGRAM_STATUSES)[number];
+/** The one word of each status (ui.md), for pages, exports, messages and the API's labels. */
 export const PROGRAM_STATUS_LABELS: Record<ProgramStatus, string> = {
   DRAFT: '草稿',
   OPEN: '推荐中',
-  CLOSED: '推荐结束',
+  CLOSED: '推荐截止',
   RUNNING: '培训中',
   FINISHED: '已结束',
 };

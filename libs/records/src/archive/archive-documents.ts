@@ -1,3 +1,4 @@
+import { ENROLMENT_STATUS_LABELS } from '@shipei/enrolment';
 import { addTableSheet, newWorkbook, workbookBuffer } from '../shared/workbook';
 
 /** The parts of the cohort archive this module draws itself; the others come from their modules. */
@@ -110,7 +111,7 @@ export async function resultsWorkbook(
   rows: ResultRow[],
 ): Promise<Buffer> {
   const wb = newWorkbook(h.date, `${h.cohortName} 结业情况`);
-  const completed = rows.filter((r) => r.result === '结业').length;
+  const completed = rows.filter((r) => r.result === ENROLMENT_STATUS_LABELS.COMPLETED).length;
   addTableSheet(
     wb,
     '结业情况',

@@ -11,13 +11,14 @@ export const PLACEMENT_STATUSES = [
   'TERMINATED',
 ] as const;
 export type PlacementStatus = (typeof PLACEMENT_STATUSES)[number];
+/** The one word of each status (ui.md), for pages, exports, PDFs, messages and the API's labels. */
 export const PLACEMENT_STATUS_LABELS: Record<PlacementStatus, string> = {
   NOMINATED: '已推荐',
-  APPROVED: '已审核通过',
+  APPROVED: '已批准',
   REJECTED: '未通过',
-  IN_SERVICE: '在岗服务',
+  IN_SERVICE: '在岗支教',
   COMPLETED: '服务期满',
-  TERMINATED: '提前结束',
+  TERMINATED: '提前终止',
 };
 /** Statuses in which a teacher holds their one active placement. */
 export const ACTIVE_STATUSES: PlacementStatus[] = ['NOMINATED', 'APPROVED', 'IN_SERVICE'];

@@ -42,7 +42,7 @@ export class PlacementsController {
   @Post(':id/approve')
   @HttpCode(200)
   @Roles('CITY_ADMIN')
-  @ApiOperation({ summary: '市级审核通过（已推荐 → 已审核通过）', description: ILLEGAL })
+  @ApiOperation({ summary: '市级审核通过（已推荐 → 已批准）', description: ILLEGAL })
   @ApiOkResponse({ type: PlacementDto })
   approve(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<PlacementDto> {
     return this.placements.approve(actor, id);
@@ -64,7 +64,7 @@ export class PlacementsController {
   @Post(':id/arrive')
   @HttpCode(200)
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
-  @ApiOperation({ summary: '登记到岗（已审核通过 → 在岗服务）：到岗日期在服务期内且不晚于今天', description: ILLEGAL })
+  @ApiOperation({ summary: '登记到岗（已批准 → 在岗支教）：到岗日期在服务期内且不晚于今天', description: ILLEGAL })
   @ApiOkResponse({ type: PlacementDto })
   arrive(
     @CurrentActor() actor: Actor,
@@ -79,7 +79,7 @@ export class PlacementsController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({
     summary:
-      '服务期满考核（在岗服务 → 服务期满）：优秀/合格/基本合格/不合格与评语；服务期结束后才能登记（409 TERM_NOT_ENDED）',
+      '服务期满考核（在岗支教 → 服务期满）：优秀/合格/基本合格/不合格与评语；服务期结束后才能登记（409 TERM_NOT_ENDED）',
     description: ILLEGAL,
   })
   @ApiOkResponse({ type: PlacementDto })
@@ -95,7 +95,7 @@ export class PlacementsController {
   @HttpCode(200)
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
   @ApiOperation({
-    summary: '提前结束（在岗服务 → 提前结束）：原因与最后在岗日；津贴按实际服务天数折算',
+    summary: '提前结束（在岗支教 → 提前终止）：原因与最后在岗日；津贴按实际服务天数折算',
     description: ILLEGAL,
   })
   @ApiOkResponse({ type: PlacementDto })

@@ -1,66 +1,73 @@
+import { ATTENDANCE_STATUS_LABELS, LEAVE_STATUS_LABELS, PENDING_LABEL } from '@shipei/attendance';
+import { CERTIFICATE_STATUS_LABELS } from '@shipei/certificates';
 import { ROLE_LABELS, type Role } from '@shipei/core';
+import { ENROLMENT_STATUS_LABELS } from '@shipei/enrolment';
+import { PROGRAM_STATUS_LABELS } from '@shipei/programs';
+import { PLACEMENT_STATUS_LABELS } from '@shipei/talent-support';
 
 /** Colour of a status tag (ui.md: each status label has a colour). */
 export type Tone = 'neutral' | 'info' | 'success' | 'warning' | 'danger';
 
 /**
- * Status labels and colours of ui.md, by kind. Pages show codes only through `{{status kind code}}`,
- * so a new module adds its statuses here and every page shows the same words.
+ * The colour of each status tag, by kind. The words are not here: each status's word belongs to the
+ * lib that owns the status (ui.md's table), so pages, exports, PDFs and the API say the same thing.
+ * Pages show codes only through `{{status kind code}}`.
  */
-export const STATUS_TAGS: Record<string, Record<string, [string, Tone]>> = {
-  enrolment: {
-    NOMINATED: ['待审核', 'warning'],
-    WAITLISTED: ['候补', 'neutral'],
-    APPROVED: ['审核通过', 'info'],
-    REJECTED: ['未通过', 'danger'],
-    CONFIRMED: ['已报到', 'success'],
-    DECLINED: ['已放弃', 'neutral'],
-    WITHDRAWN: ['已撤回', 'neutral'],
-    COMPLETED: ['已结业', 'success'],
-    NOT_COMPLETED: ['未结业', 'danger'],
-  },
-  attendance: {
-    PRESENT: ['出勤', 'success'],
-    LATE: ['迟到', 'warning'],
-    EXCUSED: ['请假', 'info'],
-    ABSENT: ['缺勤', 'danger'],
-    // No record yet and the session has not ended.
-    PENDING: ['未签到', 'neutral'],
-  },
-  leave: {
-    PENDING: ['待审批', 'warning'],
-    APPROVED: ['已批准', 'success'],
-    REFUSED: ['未批准', 'danger'],
-  },
-  certificate: {
-    VALID: ['有效', 'success'],
-    REVOKED: ['已撤销', 'danger'],
-  },
-  placement: {
-    NOMINATED: ['已推荐', 'warning'],
-    APPROVED: ['已批准', 'info'],
-    REJECTED: ['未通过', 'danger'],
-    IN_SERVICE: ['在岗支教', 'success'],
-    COMPLETED: ['服务期满', 'neutral'],
-    TERMINATED: ['提前终止', 'danger'],
-  },
-  program: {
-    DRAFT: ['草稿', 'neutral'],
-    OPEN: ['推荐中', 'info'],
-    CLOSED: ['推荐截止', 'warning'],
-    RUNNING: ['培训中', 'success'],
-    FINISHED: ['已结束', 'neutral'],
-  },
-  account: {
-    ACTIVE: ['启用', 'success'],
-    INACTIVE: ['停用', 'neutral'],
-    MUST_CHANGE: ['待修改初始密码', 'warning'],
-  },
-  flag: {
-    YES: ['是', 'info'],
-    NO: ['否', 'neutral'],
-  },
+const TONES: Record<string, [Record<string, string>, Record<string, Tone>]> = {
+  enrolment: [
+    ENROLMENT_STATUS_LABELS,
+    {
+      NOMINATED: 'warning',
+      WAITLISTED: 'neutral',
+      APPROVED: 'info',
+      REJECTED: 'danger',
+      CONFIRMED: 'success',
+      DECLINED: 'neutral',
+      WITHDRAWN: 'neutral',
+      COMPLETED: 'success',
+      NOT_COMPLETED: 'danger',
+    },
+  ],
+  attendance: [
+    // PENDING: no record yet and the session has not ended.
+    { ...ATTENDANCE_STATUS_LABELS, PENDING: PENDING_LABEL },
+    { PRESENT: 'success', LATE: 'warning', EXCUSED: 'info', ABSENT: 'danger', PENDING: 'neutral' },
+  ],
+  leave: [LEAVE_STATUS_LABELS, { PENDING: 'warning', APPROVED: 'success', REFUSED: 'danger' }],
+  certificate: [CERTIFICATE_STATUS_LABELS, { VALID: 'success', REVOKED: 'danger' }],
+  placement: [
+    PLACEMENT_STATUS_LABELS,
+    {
+      NOMINATED: 'warning',
+      APPROVED: 'info',
+      REJECTED: 'danger',
+      IN_SERVICE: 'success',
+      COMPLETED: 'neutral',
+      TERMINATED: 'danger',
+    },
+  ],
+  program: [
+    PROGRAM_STATUS_LABELS,
+    { DRAFT: 'neutral', OPEN: 'info', CLOSED: 'warning', RUNNING: 'success', FINISHED: 'neutral' },
+  ],
+  // Not statuses of a lib: how the accounts page shows `active` / `mustChangePassword`, and yes/no flags.
+  account: [
+    { ACTIVE: '启用', INACTIVE: '停用', MUST_CHANGE: '待修改初始密码' },
+    { ACTIVE: 'success', INACTIVE: 'neutral', MUST_CHANGE: 'warning' },
+  ],
+  flag: [
+    { YES: '是', NO: '否' },
+    { YES: 'info', NO: 'neutral' },
+  ],
 };
+
+/** Word and colour of each status, by kind: the lib's word, the page's colour. */
+export const STATUS_TAGS: Record<string, Record<string, [string, Tone]>> = Object.fromEntries(
+  Object.entries(TONES).map(([kind, [words, tones]]) => [
+    kind,
+    Object.fromEntries(Object.entries(tones).map(([code, tone]) => [code, [words[code] ?? code, tone]])),
+  ]),
+);
 
 export function statusLabel(kind: string, code: string): { label: string; tone: Tone } {
   const hit = STATUS_TAGS[kind]?.[code];

@@ -36,12 +36,12 @@ export class FileTrainingDto {
     string | null;
   @ApiProperty({ nullable: true, type: String }) endDate: string | null;
   @ApiProperty({ description: '报名状态' }) status: string;
-  @ApiProperty({ example: '结业' }) statusLabel: string;
+  @ApiProperty({ example: '已结业' }) statusLabel: string;
   @ApiProperty({ nullable: true, type: Number, description: '出勤学时' }) attendedHours: number | null;
   @ApiProperty({ nullable: true, type: Number, description: '出勤率（0–1）' }) attendanceRate: number | null;
   @ApiProperty({ nullable: true, enum: ['COMPLETED', 'NOT_COMPLETED'], description: '结业结果（尚未评定为 null）' })
   result: 'COMPLETED' | 'NOT_COMPLETED' | null;
-  @ApiProperty({ nullable: true, type: String, example: '结业' }) resultLabel: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '已结业' }) resultLabel: string | null;
   @ApiProperty({ description: '获得学时（= 学分；未结业为 0）' }) creditHours: number;
   @ApiProperty({ nullable: true, type: Number, description: '学时计入的年度（班级结束日期所在年）' }) creditYear:
     number | null;

@@ -50,7 +50,7 @@ export class StipendLedgerDto {
 export class SchemeDashboardFiguresDto {
   @ApiProperty({ description: '分配名额（县区）或计划名额（合计）' }) places: number;
   @ApiProperty({ description: '待审核（已推荐）' }) nominated: number;
-  @ApiProperty({ description: '已审核通过、尚未到岗' }) approved: number;
+  @ApiProperty({ description: '已批准、尚未到岗' }) approved: number;
   @ApiProperty() inService: number;
   @ApiProperty() completed: number;
   @ApiProperty() terminated: number;

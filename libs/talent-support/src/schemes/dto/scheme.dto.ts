@@ -22,7 +22,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export const ROUNDING_NOTE =
   '津贴按天折算：服务天数与服务期天数均按自然日计（首尾两天都算）；应发合计 = 年津贴 × 服务天数 ÷ 服务期天数，四舍五入到分' +
   '（服务满整个服务期即为全年津贴）；再按各月服务天数用最大余数法分到各月，各月之和恰好等于合计。' +
-  '在岗服务中的选派计至今日（北京时间）或服务期末，以先到者为准。';
+  '在岗支教的选派计至今日（北京时间）或服务期末，以先到者为准。';
 
 export class SelectionRulesDto {
   @ApiPropertyOptional({
