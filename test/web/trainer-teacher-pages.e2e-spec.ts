@@ -177,7 +177,7 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
     await check(c.page, 'checkin-expired-phone');
 
     setClock('2019-07-15T09:25:00');
-    await c.page.goto(checkinPath(w.sessions.S2, await checkinCode(web.t.http, w.trainer.token, w.sessions.S2)));
+    await c.page.goto(checkinPath(w.sessions.S2, await checkinCode(web.t.http, w.trainer.token, w.sessions.S2, web.t)));
     await expect(result(c.page).innerText()).resolves.toMatch(/签到尚未开始[\s\S]*签到尚未开始，将于 13:30 开放/);
     await check(c.page, 'checkin-not-open-phone');
     await c.page.goto('/checkin?s=abc');
