@@ -714,7 +714,9 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       // pdftotext spaces CJK text its own way: compare without whitespace.
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
       for (const k of ['A', 'B', 'C']) expect(text).toContain(names[k]);
-      expect(text).not.toContain(names.U);
+      // U is assigned but has not reported: on the sheet, marked, so they can sign on paper.
+      expect(text).toContain(`${names.U}兰山区李官小学未报到`);
+      expect(text).not.toContain(`${names.A}兰山区李官小学未报到`);
       for (const s of [
         '2019年全市贫困村学校骨干教师暑期培训',
         '签到表',
@@ -727,9 +729,10 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
         '2019年7月15日（星期一）',
         '时间：09:00–11:00',
         '学时：2',
-        '地点：临沂大学201教室',
+        '地点：临沂大学教室：201教室',
         '兰山区李官小学',
-        '应到3人',
+        '备注',
+        '应到4人（其中未报到1人）',
         '第1页/共1页',
       ]) {
         expect(text).toContain(s);
@@ -756,7 +759,7 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       expect(pageTexts).toHaveLength(3);
       pageTexts.forEach((p, i) => {
         expect(p).toContain('签到表');
-        expect(p).toContain('序号姓名学校签名');
+        expect(p).toContain('序号姓名学校备注签名');
         expect(p).toContain(`第${i + 1}页/共3页`);
       });
       expect(pageTexts[2]).toContain('应到45人');

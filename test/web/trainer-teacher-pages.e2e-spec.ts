@@ -247,6 +247,8 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
     await expect(c.page.locator('.session-list li', { hasText: '课堂观察与评价' }).innerText()).resolves.toContain(
       '请假',
     );
+    // The personal pass a trainer's phone can scan offline: a signed token, readable from the screen.
+    expect(await readQr(c.page, '.pass-card img')).toMatch(/^P1\.[A-Za-z0-9_-]{103}$/);
     await fitsPhone(c.page);
     await c.context.close();
   });

@@ -38,3 +38,6 @@ export const LEAVE_STATUS_LABELS: Record<LeaveStatus, string> = {
  * completion. Only these check in, ask for leave, appear on the sheet and count for completion.
  */
 export const ROSTER_STATUSES: readonly EnrolmentStatus[] = ['CONFIRMED', 'COMPLETED', 'NOT_COMPLETED'];
+
+/** Enrolments assigned to a cohort, from approval (报到 may still happen on site) through completion. */
+export const ASSIGNED_STATUSES: readonly EnrolmentStatus[] = ['APPROVED', ...ROSTER_STATUSES];

@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Actor, TransactionRunner } from '@shipei/core';
-import { Enrolment, EnrolmentDto, EnrolmentErrors, EnrolmentsService, EnrolmentStatus } from '@shipei/enrolment';
+import { Enrolment, EnrolmentDto, EnrolmentErrors, EnrolmentsService } from '@shipei/enrolment';
 import { Cohort } from '@shipei/programs';
 import QRCode from 'qrcode';
 import { EntityManager } from 'typeorm';
 import { AttendanceAccess } from '../attendance.access';
 import { CheckinPassDto, PassPublicKeyDto } from '../dto/pass.dto';
+import { ASSIGNED_STATUSES } from '../statuses';
 import { PassKeys } from './pass-keys';
 import { signPass } from './pass-token';
-
-/** Enrolments that hold a pass: assigned to a cohort, from approval (报到 may happen on site) to completion. */
-export const PASS_STATUSES: readonly EnrolmentStatus[] = ['APPROVED', 'CONFIRMED', 'COMPLETED', 'NOT_COMPLETED'];
 
 /** A pass is good until the end of its cohort's last day (Asia/Shanghai). */
 export function passExpiry(cohortEndDate: string): Date {
@@ -40,13 +38,13 @@ export class PassesService {
     return pass;
   }
 
-  /** Passes of enrolments already read under an access check (the roster sheet signs a whole cohort). */
+  /** Passes of enrolments already read (assigned ones only: ASSIGNED_STATUSES) under an access check (the roster sheet signs a whole cohort). */
   async passes(em: EntityManager, rows: Enrolment[]): Promise<CheckinPassDto[]> {
     const { privateKey } = await this.keys.get();
     const ends = new Map<number, string>();
     const out: CheckinPassDto[] = [];
     for (const e of rows) {
-      if (e.cohortId === null || !PASS_STATUSES.includes(e.status)) throw EnrolmentErrors.notAssigned();
+      if (e.cohortId === null || !ASSIGNED_STATUSES.includes(e.status)) throw EnrolmentErrors.notAssigned();
       if (!ends.has(e.cohortId)) ends.set(e.cohortId, (await em.findOneByOrFail(Cohort, { id: e.cohortId })).endDate);
       const expiresAt = passExpiry(ends.get(e.cohortId)!);
       const token = signPass(privateKey, { enrolmentId: e.id, cohortId: e.cohortId, expiresAt });
