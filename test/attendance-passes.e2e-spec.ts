@@ -269,6 +269,13 @@ describe('attendance: personal passes, offline scans, on-site 报到', () => {
       expect(again.results.map((r: any) => r.status)).toEqual(['ALREADY', 'ALREADY']);
       const [{ n: rows }] = await t.db.query(`SELECT COUNT(*) AS n FROM attendance_record WHERE sessionId = ${ids.S1}`);
       expect(Number(rows)).toBe(2);
+
+      // Hours count once the class has started, not at a check-in in the half hour before.
+      const hours = async () => (await ok(as(tokens.A).get('/api/v1/me/attendance'))).items[0].attendedHours;
+      now = cst('2019-07-15T08:58:00');
+      expect(await hours()).toBe(0);
+      now = cst('2019-07-15T09:00:00');
+      expect(await hours()).toBe(2);
     });
 
     it('lets an earlier self check-in win, a scan replace a later one, and refuses other people and bad bodies', async () => {

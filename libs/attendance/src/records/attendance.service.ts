@@ -263,8 +263,11 @@ export class AttendanceService {
     const rows = roster.map((trainee) => {
       const own = sessions.map((s) => records.get(`${s.id}:${trainee.enrolmentId}`));
       const statuses = sessions.map((s, i) => effectiveStatus(own[i], s, now));
+      // A check-in in the half hour before the start is kept, but its hours count from the start on.
       const attendedHours = sumHours(
-        sessions.filter((_, i) => ATTENDED.includes(statuses[i] as AttendanceStatus)).map((s) => s.hours),
+        sessions
+          .filter((s, i) => ATTENDED.includes(statuses[i] as AttendanceStatus) && hasStarted(s, now))
+          .map((s) => s.hours),
       );
       return { trainee, records: own, statuses, attendedHours, rate: attendanceRate(attendedHours, totalHours) };
     });
