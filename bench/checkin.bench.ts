@@ -119,10 +119,12 @@ function verifyJwt(header: string | string[] | undefined, secret: string): { tch
 
 const SELECT = `SELECT s.id AS sid, s.cohortId AS cohortId, s.startsAt AS startsAt, s.endsAt AS endsAt, p.lateGraceMinutes AS grace,
   e.id AS eid, e.status AS estatus, e.cohortId AS ecohort,
-  r.id AS rid, r.status AS rstatus, r.source AS rsource, r.checkedInAt AS rcheckedInAt, r.reason AS rreason, r.updatedAt AS rupdatedAt
+  r.id AS rid, r.status AS rstatus, r.source AS rsource, r.checkedInAt AS rcheckedInAt, r.reason AS rreason, r.updatedAt AS rupdatedAt,
+  k.closedAt AS closedAt
   FROM training_session s INNER JOIN cohort c ON c.id = s.cohortId INNER JOIN program p ON p.id = c.programId
   LEFT JOIN enrolment e ON e.programId = p.id AND e.teacherId = ?
   LEFT JOIN attendance_record r ON r.sessionId = s.id AND r.enrolmentId = e.id
+  LEFT JOIN checkin_closure k ON k.sessionId = s.id
   WHERE s.id = ?`;
 
 /** The floor: the same checks and the same SQL as CheckinService.checkIn, on the bare driver. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Clock } from '@shipei/attendance';
+import { CheckinCodes, Clock, dbDate } from '@shipei/attendance';
 import * as ExcelJS from 'exceljs';
 import TestAgent from 'supertest/lib/agent';
 import {
@@ -55,8 +55,10 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       throw new Error(`${r.req?.method} ${r.req?.path} → ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
+  /** The screen's code; outside the window the screen has none, so the test takes the one a stale photo would show. */
   const code = async (sessionId: number, token = tokens.T1) =>
-    (await ok(as(token).get(`/api/v1/sessions/${sessionId}/checkin-code`))).code as string;
+    ((await ok(as(token).get(`/api/v1/sessions/${sessionId}/checkin-code`))).code as string | null) ??
+    t.app.get(CheckinCodes, { strict: false }).issue(sessionId).code;
   const checkIn = (who: string, sessionId: number, c: string) =>
     as(tokens[who]).post(`/api/v1/sessions/${sessionId}/checkins`, { code: c });
   const mark = (sessionId: number, who: string, status: string, reason = '现场核对') =>
@@ -368,19 +370,40 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       await as(tokens.A).get(`/api/v1/sessions/${ids.S2}/attendance`).expect(403);
     });
 
-    it('closes an ended session by storing ABSENT for those without a record, once', async () => {
-      now = cst('2019-07-15T15:59:59');
-      expect((await as(tokens.T1).post(`/api/v1/sessions/${ids.S2}/close`).expect(409)).body.code).toBe(
-        'SESSION_NOT_ENDED',
-      );
-      now = cst('2019-07-15T16:05:00');
+    it('ends check-in early once the session has started: ABSENT for those without a record, scans refused', async () => {
+      now = cst('2019-07-15T13:50:00');
+      expect((await as(tokens.T1).post(`/api/v1/sessions/${ids.S2}/close`).expect(409)).body).toMatchObject({
+        code: 'SESSION_NOT_STARTED',
+        message: '课次尚未开始（14:00 开始），不能记出勤、迟到或结束签到',
+      });
+      now = cst('2019-07-15T15:30:00');
       const closed = await ok(as(tokens.T1).post(`/api/v1/sessions/${ids.S2}/close`));
       expect(closed).toMatchObject({
         sessionId: ids.S2,
         absentRecorded: 1,
         counts: { expected: 3, checkedIn: 2, absent: 1, pending: 0 },
       });
+      // The display gets no code now, only the state; a stale code is refused.
+      now = cst('2019-07-15T15:31:00');
+      const screen = await ok(as(tokens.T1).get(`/api/v1/sessions/${ids.S2}/checkin-code`));
+      expect(screen).toMatchObject({
+        state: 'CLOSED',
+        open: false,
+        code: null,
+        url: null,
+        qrSvg: null,
+        closesAt: cst('2019-07-15T15:30:00').toISOString(),
+      });
+      // C was recorded ABSENT by the closing; a scan afterwards changes nothing.
+      const late = await checkIn('C', ids.S2, await code(ids.S2)).expect(200);
+      expect(late.body).toMatchObject({ status: 'ABSENT', source: 'CLOSE', alreadyCheckedIn: true });
+      const early = await ok(as(tokens.T1).get(`/api/v1/sessions/${ids.S3}/checkin-code`));
+      expect(early).toMatchObject({ state: 'NOT_OPEN', code: null, qrSvg: null });
+      // Closing again keeps the first time and records nobody twice.
+      now = cst('2019-07-15T16:05:00');
       expect((await ok(as(tokens.T1).post(`/api/v1/sessions/${ids.S2}/close`))).absentRecorded).toBe(0);
+      const [closure] = await t.db.query(`SELECT closedAt FROM checkin_closure WHERE sessionId = ${ids.S2}`);
+      expect(dbDate(closure.closedAt).getTime()).toBe(cst('2019-07-15T15:30:00').getTime());
       const rows = await t.db.query(
         `SELECT enrolmentId, status, source FROM attendance_record WHERE sessionId = ${ids.S2} ORDER BY enrolmentId`,
       );
@@ -413,6 +436,11 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       await as(tokens.T2)
         .put(`/api/v1/sessions/${ids.S1}/attendance/${enrolments.B}`, { status: 'PRESENT', reason: 'x' })
         .expect(404);
+
+      // No hours in advance: not PRESENT or LATE for a session that has not started; EXCUSED needs a reason too.
+      for (const status of ['PRESENT', 'LATE'])
+        expect((await mark(ids.S4, 'A', status).expect(409)).body.code).toBe('SESSION_NOT_STARTED');
+      expect((await mark(ids.S4, 'A', 'EXCUSED', '   ').expect(400)).body.errors[0].field).toBe('reason');
 
       const marked = await mark(ids.S1, 'B', 'PRESENT', '手机没电，现场确认到课').expect(200);
       expect(marked.body).toMatchObject({
@@ -686,7 +714,9 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       // pdftotext spaces CJK text its own way: compare without whitespace.
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
       for (const k of ['A', 'B', 'C']) expect(text).toContain(names[k]);
-      expect(text).not.toContain(names.U);
+      // U is assigned but has not reported: on the sheet, marked, so they can sign on paper.
+      expect(text).toContain(`${names.U}兰山区李官小学未报到`);
+      expect(text).not.toContain(`${names.A}兰山区李官小学未报到`);
       for (const s of [
         '2019年全市贫困村学校骨干教师暑期培训',
         '签到表',
@@ -699,9 +729,10 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
         '2019年7月15日（星期一）',
         '时间：09:00–11:00',
         '学时：2',
-        '地点：临沂大学201教室',
+        '地点：临沂大学教室：201教室',
         '兰山区李官小学',
-        '应到3人',
+        '备注',
+        '应到4人（其中未报到1人）',
         '第1页/共1页',
       ]) {
         expect(text).toContain(s);
@@ -728,7 +759,7 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       expect(pageTexts).toHaveLength(3);
       pageTexts.forEach((p, i) => {
         expect(p).toContain('签到表');
-        expect(p).toContain('序号姓名学校签名');
+        expect(p).toContain('序号姓名学校备注签名');
         expect(p).toContain(`第${i + 1}页/共3页`);
       });
       expect(pageTexts[2]).toContain('应到45人');

@@ -461,6 +461,33 @@ describe('programs: programs, quotas, cohorts, sessions (issue 4)', () => {
       expect(moved.body).toMatchObject({ startsAt: '2019-07-15T00:30:00.000Z', room: '301' });
     });
 
+    it('caps a session’s 学时 at its length in 45-minute class hours, rounded up, on create and update', async () => {
+      const rule =
+        '学时不能超过课次时长折算的课时数（每 45 分钟计 1 学时，不足 45 分钟按 1 学时计），本课次最多 2 学时';
+      const inflated = await post(admin, `/api/v1/cohorts/${cohort}/sessions`, {
+        title: '一小时',
+        startsAt: '2019-07-17T01:00:00Z',
+        endsAt: '2019-07-17T02:00:00Z',
+        hours: 24,
+      }).expect(400);
+      expect(inflated.body).toMatchObject({ code: 'VALIDATION_FAILED', message: rule });
+      expect(inflated.body.errors).toEqual([{ field: 'hours', message: rule }]);
+      // 60 minutes are 1⅓ class hours: up to 2 学时.
+      const hour = await post(admin, `/api/v1/cohorts/${cohort}/sessions`, {
+        title: '一小时',
+        startsAt: '2019-07-17T01:00:00Z',
+        endsAt: '2019-07-17T02:00:00Z',
+        hours: 2,
+      }).expect(201);
+      const patch = (body: object) =>
+        t.http.patch(`/api/v1/sessions/${hour.body.id}`).auth(admin, { type: 'bearer' }).send(body);
+      expect((await patch({ hours: 2.01 }).expect(400)).body.message).toBe(rule);
+      // Shortening to 45 minutes leaves the stored 2 学时 above the cap of 1.
+      expect((await patch({ endsAt: '2019-07-17T01:45:00Z' }).expect(400)).body.message).toContain('最多 1 学时');
+      expect((await patch({ endsAt: '2019-07-17T01:45:00Z', hours: 1 }).expect(200)).body.hours).toBe(1);
+      await t.db.query(`DELETE FROM training_session WHERE id = ${Number(hour.body.id)}`);
+    });
+
     it('trainers read only their cohorts and sessions; counties read cohorts of programs they see', async () => {
       await get(trainer.token, `/api/v1/cohorts/${cohort}`).expect(200);
       await get(trainer.token, `/api/v1/programs/${program}`).expect(200);

@@ -35,9 +35,9 @@ async function session(
   title: string,
   startsAt: string,
   endsAt: string,
+  hours = 2,
 ): Promise<number> {
-  return (await ctx.api(actor, 'POST', `/api/v1/cohorts/${cohortId}/sessions`, { title, startsAt, endsAt, hours: 2 }))
-    .id;
+  return (await ctx.api(actor, 'POST', `/api/v1/cohorts/${cohortId}/sessions`, { title, startsAt, endsAt, hours })).id;
 }
 
 /** A new session of 考勤矩阵班 on the day after tomorrow, in the next free 30-minute slot. */
@@ -51,6 +51,7 @@ async function futureSession(ctx: AuthzContext): Promise<number> {
     `矩阵请假课次${slot}`,
     new Date(start).toISOString(),
     new Date(start + 20 * 60_000).toISOString(),
+    1, // 20 minutes: at most one class hour
   );
 }
 
@@ -232,8 +233,8 @@ export const routes: RouteRow[] = [
   },
   {
     method: 'POST',
-    path: '/api/v1/sessions/{attOpen}/close',
-    name: 'close a session that has not ended: 409 for those who may',
+    path: '/api/v1/sessions/{attFuture}/close',
+    name: 'close a session that has not started: 409 for those who may',
     expect: staffOnly(409, 409),
   },
   { method: 'GET', path: '/api/v1/sessions/{attOpen}/sign-in-sheet.pdf', expect: staffOnly(200, 200), check: isPdf },
@@ -320,6 +321,53 @@ export const routes: RouteRow[] = [
     setup: freshLeave,
     body: { note: '矩阵' },
     expect: staffOnly(200, 200, 403, 404),
+  },
+
+  // ——— personal passes, offline scans, on-site 报到 (spec §14) ———
+  {
+    method: 'GET',
+    path: '/api/v1/enrolments/{attEnrolment}/pass',
+    name: 'a trainee’s pass: the teacher, the cohort’s trainer, the owner; the county sees but may not',
+    expect: { anonymous: 401, teacher: 200, trainer: 200, countyB: 404, countyA: 403, city: 200 },
+    check: (res) => {
+      if (!/^P1\./.test(res.body?.token)) throw new Error(`no pass in ${JSON.stringify(res.body).slice(0, 200)}`);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/checkin-passes/public-key',
+    name: 'the key that verifies passes: anyone',
+    expect: { anonymous: 200, teacher: 200, trainer: 200, countyB: 200, countyA: 200, city: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sessions/{attOpen}/scans',
+    name: 'sync scans of passes: the cohort’s trainer and the owner',
+    setup: async ({ ctx }) => ({
+      token: (await ctx.api('city', 'GET', `/api/v1/enrolments/${ctx.ids.attEnrolment}/pass`)).token,
+    }),
+    body: ({ vars }) => ({ scans: [{ token: vars.token, scannedAt: new Date().toISOString() }] }),
+    expect: staffOnly(200, 200),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sessions/{attCountyOpen}/scans',
+    name: 'sync scans to a county A session',
+    body: { scans: [{ token: 'P1.x', scannedAt: '2026-01-01T00:00:00Z' }] },
+    expect: staffOnly(404, 200, 200, 404),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/enrolments/{fresh}/on-site-confirm',
+    name: 'on-site 报到 of an approved, assigned trainee: the cohort’s trainer and the owner',
+    setup: async ({ ctx }) => {
+      const teacherId = await ctx.newTeacher(ctx.ids.schoolA);
+      const e = await ctx.api('countyA', 'POST', `/api/v1/programs/${ctx.ids.attProgram}/enrolments`, { teacherId });
+      await ctx.api('city', 'POST', `/api/v1/enrolments/${e.id}/approve`);
+      await ctx.api('city', 'POST', `/api/v1/cohorts/${ctx.ids.attCohort}/assignments`, { enrolmentIds: [e.id] });
+      return { fresh: e.id };
+    },
+    expect: { anonymous: 401, teacher: 403, trainer: 200, countyB: 404, countyA: 403, city: 200 },
   },
 
   // ——— a teacher's own attendance ———

@@ -177,7 +177,7 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
     await check(c.page, 'checkin-expired-phone');
 
     setClock('2019-07-15T09:25:00');
-    await c.page.goto(checkinPath(w.sessions.S2, await checkinCode(web.t.http, w.trainer.token, w.sessions.S2)));
+    await c.page.goto(checkinPath(w.sessions.S2, await checkinCode(web.t.http, w.trainer.token, w.sessions.S2, web.t)));
     await expect(result(c.page).innerText()).resolves.toMatch(/签到尚未开始[\s\S]*签到尚未开始，将于 13:30 开放/);
     await check(c.page, 'checkin-not-open-phone');
     await c.page.goto('/checkin?s=abc');
@@ -247,6 +247,8 @@ describe('web pages: trainer, teacher and check-in in a real browser', () => {
     await expect(c.page.locator('.session-list li', { hasText: '课堂观察与评价' }).innerText()).resolves.toContain(
       '请假',
     );
+    // The personal pass a trainer's phone can scan offline: a signed token, readable from the screen.
+    expect(await readQr(c.page, '.pass-card img')).toMatch(/^P1\.[A-Za-z0-9_-]{103}$/);
     await fitsPhone(c.page);
     await c.context.close();
   });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccessPolicy, Actor, NOTHING, Scope } from '@shipei/core';
+import { Enrolment } from '@shipei/enrolment';
 import { Cohort, Program, TrainingSession } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
 import { AttendanceErrors } from './attendance.errors';
@@ -86,6 +87,22 @@ export class AttendanceAccess {
       label: '班级',
       scope: (actor, a) => cohortManagerScope(actor, `${a}.id`),
     });
+    // A personal pass: the teacher's own, and the enrolments of cohorts the actor runs.
+    access.register<Enrolment>('checkin-pass', {
+      entity: Enrolment,
+      label: '报名记录',
+      scope: (actor, a) =>
+        actor.role === 'TEACHER'
+          ? actor.teacherId
+            ? { where: `${a}.teacherId = :cpTeacher`, params: { cpTeacher: actor.teacherId } }
+            : NOTHING
+          : cohortManagerScope(actor, `${a}.cohortId`),
+    });
+    access.register<Enrolment>('cohort-enrolment', {
+      entity: Enrolment,
+      label: '报名记录',
+      scope: (actor, a) => cohortManagerScope(actor, `${a}.cohortId`),
+    });
     access.register<AttendanceRecord>('attendance', {
       entity: AttendanceRecord,
       label: '考勤记录',
@@ -117,6 +134,25 @@ export class AttendanceAccess {
     }
     const { cohortRow, programRow, ...session } = rows as TrainingSession & { cohortRow: Cohort; programRow: Program };
     return { session: session as TrainingSession, cohort: cohortRow, program: programRow };
+  }
+
+  /** An enrolment whose pass the actor may see (its teacher, or who runs its cohort); 404 / 403 as for sessions. */
+  async passHolder(em: EntityManager, actor: Actor, id: number): Promise<Enrolment> {
+    return this.enrolment(em, actor, 'checkin-pass', id);
+  }
+
+  /** An enrolment in a cohort the actor runs (on-site 报到); 404 / 403 as for sessions. */
+  async managedEnrolment(em: EntityManager, actor: Actor, id: number): Promise<Enrolment> {
+    return this.enrolment(em, actor, 'cohort-enrolment', id);
+  }
+
+  private async enrolment(em: EntityManager, actor: Actor, kind: string, id: number): Promise<Enrolment> {
+    const row = await this.access.query<Enrolment>(em, actor, kind, 'e').andWhere('e.id = :id', { id }).getOne();
+    if (!row) {
+      await this.access.require(em, actor, 'enrolment', id);
+      throw AttendanceErrors.notManager();
+    }
+    return row;
   }
 
   /** A cohort the actor runs, with its program; 404 / 403 as for sessions. */

@@ -11,8 +11,8 @@ export const AttendanceErrors = {
   notTeacher: () => new ForbiddenError('TEACHER_ONLY', '只有教师本人可以签到或请假'),
   notManager: () => new ForbiddenError('NOT_SESSION_MANAGER', '只有本班培训教师或项目主办单位可以执行此操作'),
   notOnRoster: () => new DomainError(404, 'NOT_IN_COHORT', '该学员不在本班名单中（须已报到并分入本班）'),
-  sessionNotEnded: (endsAt: string) =>
-    new ConflictError('SESSION_NOT_ENDED', `课次尚未结束（${endsAt} 结束），不能结束签到`),
+  sessionNotStarted: (startsAt: string) =>
+    new ConflictError('SESSION_NOT_STARTED', `课次尚未开始（${startsAt} 开始），不能记出勤、迟到或结束签到`),
   cohortNotEnded: (endsAt: string) =>
     new ConflictError('COHORT_NOT_ENDED', `本班还有课次未结束（最后一次课 ${endsAt} 结束），结束后才能计算结业`),
   noSessions: () => new ConflictError('NO_SESSIONS', '本班还没有课次，无法计算出勤率'),

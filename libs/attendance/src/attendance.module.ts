@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EnrolmentModule } from '@shipei/enrolment';
 import { ProgramsModule } from '@shipei/programs';
 import { AttendanceAccess } from './attendance.access';
 import { CheckinCodes } from './checkin/checkin-codes';
@@ -7,6 +8,10 @@ import { CheckinService } from './checkin/checkin.service';
 import { Clock } from './clock';
 import { CompletionService } from './completion/completion.service';
 import { LeaveController } from './leave/leave.controller';
+import { PassKeys } from './passes/pass-keys';
+import { EnrolmentPassController, PassKeyController, ScansController } from './passes/passes.controller';
+import { PassesService } from './passes/passes.service';
+import { ScansService } from './passes/scans.service';
 import { LeaveService } from './leave/leave.service';
 import { AttendanceOutputsService } from './outputs/attendance-outputs.service';
 import {
@@ -18,13 +23,16 @@ import { AttendanceService } from './records/attendance.service';
 
 /** Attendance (spec §5): rotating-QR check-in, trainer marking, leave, completion, sign-in sheets and matrices. */
 @Module({
-  imports: [ProgramsModule],
+  imports: [ProgramsModule, EnrolmentModule],
   controllers: [
     CheckinController,
     SessionAttendanceController,
     CohortAttendanceController,
     MyAttendanceController,
     LeaveController,
+    EnrolmentPassController,
+    PassKeyController,
+    ScansController,
   ],
   providers: [
     Clock,
@@ -35,6 +43,9 @@ import { AttendanceService } from './records/attendance.service';
     CompletionService,
     LeaveService,
     AttendanceOutputsService,
+    PassKeys,
+    PassesService,
+    ScansService,
   ],
   exports: [
     Clock,
@@ -45,6 +56,9 @@ import { AttendanceService } from './records/attendance.service';
     CompletionService,
     LeaveService,
     AttendanceOutputsService,
+    PassKeys,
+    PassesService,
+    ScansService,
   ],
 })
 export class AttendanceModule {}

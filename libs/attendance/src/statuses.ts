@@ -17,8 +17,8 @@ export const PENDING_LABEL = '未签到';
 /** Statuses that count as attended hours for completion. */
 export const ATTENDED: readonly AttendanceStatus[] = ['PRESENT', 'LATE'];
 
-/** How a record came to be: the trainee's own scan, a trainer's mark, an approved leave, closing the session. */
-export const ATTENDANCE_SOURCES = ['SELF', 'TRAINER', 'LEAVE', 'CLOSE'] as const;
+/** How a record came to be: the trainee's own scan, a trainer's scan of their pass, a trainer's mark, an approved leave, closing the session. */
+export const ATTENDANCE_SOURCES = ['SELF', 'SCAN', 'TRAINER', 'LEAVE', 'CLOSE'] as const;
 export type AttendanceSource = (typeof ATTENDANCE_SOURCES)[number];
 
 export const LEAVE_TYPES = ['SICK', 'PERSONAL', 'OFFICIAL'] as const;
@@ -38,3 +38,6 @@ export const LEAVE_STATUS_LABELS: Record<LeaveStatus, string> = {
  * completion. Only these check in, ask for leave, appear on the sheet and count for completion.
  */
 export const ROSTER_STATUSES: readonly EnrolmentStatus[] = ['CONFIRMED', 'COMPLETED', 'NOT_COMPLETED'];
+
+/** Enrolments assigned to a cohort, from approval (报到 may still happen on site) through completion. */
+export const ASSIGNED_STATUSES: readonly EnrolmentStatus[] = ['APPROVED', ...ROSTER_STATUSES];

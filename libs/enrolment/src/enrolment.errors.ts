@@ -4,6 +4,7 @@ import { ENROLMENT_STATUS_LABELS, EnrolmentStatus } from './enrolment.entity';
 
 /** The rule-conflict errors of enrolment, each with a stable code and a Chinese message. */
 export const EnrolmentErrors = {
+  notAssigned: () => new ConflictError('NOT_ASSIGNED', '该学员尚未分班，不能现场报到或领取签到凭证'),
   invalidTransition: (now: EnrolmentStatus, action: string, from: EnrolmentStatus[]) =>
     new ConflictError(
       'INVALID_TRANSITION',

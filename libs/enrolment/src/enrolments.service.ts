@@ -300,6 +300,27 @@ export class EnrolmentsService {
     });
   }
 
+  /**
+   * Staff record a trainee's 报到 on site (spec §14), for teachers who never logged in: APPROVED →
+   * CONFIRMED for an enrolment already assigned to a cohort. The caller runs the transaction and
+   * has checked that the actor runs that cohort (attendance decides who does).
+   */
+  async confirmOnSite(em: EntityManager, actor: Actor, e: Enrolment): Promise<EnrolmentDto> {
+    if (e.cohortId === null) throw EnrolmentErrors.notAssigned();
+    const program = await em.findOneByOrFail(Program, { id: e.programId });
+    if (!['OPEN', 'CLOSED', 'RUNNING'].includes(program.status))
+      throw EnrolmentErrors.programStatus(program.status, '报到');
+    await this.transition(em, e.id, ['APPROVED'], 'CONFIRMED', { confirmedAt: new Date() });
+    await this.audit.record(em, actor, {
+      action: 'on-site-confirm',
+      entity: 'enrolment',
+      entityId: e.id,
+      fields: ['status'],
+      note: 'APPROVED→CONFIRMED（现场报到）',
+    });
+    return this.result(em, e.id);
+  }
+
   /** The teacher, before the start: NOMINATED, WAITLISTED or APPROVED → DECLINED. */
   async decline(actor: Actor, id: number, reason?: string): Promise<EnrolmentDto> {
     return this.tx.run(async (em) => {

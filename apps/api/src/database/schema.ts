@@ -1,4 +1,13 @@
-import { Attendance1764374420000, AttendanceRecord, LeaveRequest, LeaveRequestSession } from '@shipei/attendance';
+import {
+  Attendance1764374420000,
+  AttendanceRecord,
+  CheckinClosure,
+  CheckinClosure1764374460000,
+  CheckinPasses1764374461000,
+  CheckinPassKey,
+  LeaveRequest,
+  LeaveRequestSession,
+} from '@shipei/attendance';
 import { Audit1764374400000, AuditEntry } from '@shipei/audit';
 import { Accounts1764374402000, User } from '@shipei/auth';
 import {
@@ -32,6 +41,8 @@ export const ENTITIES = [
   LeaveRequest,
   LeaveRequestSession,
   AttendanceRecord,
+  CheckinClosure,
+  CheckinPassKey,
   Scheme,
   SchemeQuota,
   Placement,
@@ -52,4 +63,6 @@ export const MIGRATIONS = [
   Certificates1764374440000,
   CertificateSeries1764374445000,
   Records1764374450000,
+  CheckinClosure1764374460000,
+  CheckinPasses1764374461000,
 ];

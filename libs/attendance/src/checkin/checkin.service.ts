@@ -11,14 +11,33 @@ import { AttendanceRecord } from '../records/attendance-record.entity';
 import { isDuplicateKey, toRecordDto } from '../records/record-dto';
 import { AttendanceStatus, ROSTER_STATUSES } from '../statuses';
 import { dbDate, shanghaiWhen } from '../time';
+import { CheckinClosure } from './checkin-closure.entity';
 import { CheckinCodes } from './checkin-codes';
 
 /** Check-in opens this long before a session starts (spec §5). */
 export const CHECKIN_OPENS_BEFORE_MS = 30 * 60_000;
 
-/** The check-in window of a session: from 30 minutes before the start to the end. */
-export function checkinWindow(s: { startsAt: Date; endsAt: Date }): { opensAt: Date; closesAt: Date } {
-  return { opensAt: new Date(new Date(s.startsAt).getTime() - CHECKIN_OPENS_BEFORE_MS), closesAt: new Date(s.endsAt) };
+/**
+ * The check-in window of a session: from 30 minutes before the start to the end, or to the moment
+ * the trainer ended it early (`closedAt`, spec §14).
+ */
+export function checkinWindow(
+  s: { startsAt: Date; endsAt: Date },
+  closedAt?: Date | null,
+): { opensAt: Date; closesAt: Date } {
+  const end = new Date(s.endsAt);
+  return {
+    opensAt: new Date(new Date(s.startsAt).getTime() - CHECKIN_OPENS_BEFORE_MS),
+    closesAt: closedAt && closedAt.getTime() < end.getTime() ? new Date(closedAt) : end,
+  };
+}
+
+/** Where `now` is against a window: before it opens, inside it, or after it closed. */
+export type CheckinState = 'NOT_OPEN' | 'OPEN' | 'CLOSED';
+export const CHECKIN_STATES: readonly CheckinState[] = ['NOT_OPEN', 'OPEN', 'CLOSED'];
+export function checkinState(w: { opensAt: Date; closesAt: Date }, now: Date): CheckinState {
+  if (now.getTime() < w.opensAt.getTime()) return 'NOT_OPEN';
+  return now.getTime() < w.closesAt.getTime() ? 'OPEN' : 'CLOSED';
 }
 
 /** PRESENT until start + grace minutes (inclusive), LATE after. */
@@ -32,12 +51,14 @@ export function checkinStatus(now: Date, startsAt: Date, graceMinutes: number): 
  */
 const CHECKIN_SQL = `SELECT s.id AS sid, s.cohortId AS cohortId, s.startsAt AS startsAt, s.endsAt AS endsAt, p.lateGraceMinutes AS grace,
   e.id AS eid, e.status AS estatus, e.cohortId AS ecohort,
-  r.id AS rid, r.status AS rstatus, r.source AS rsource, r.checkedInAt AS rcheckedInAt, r.reason AS rreason, r.updatedAt AS rupdatedAt
+  r.id AS rid, r.status AS rstatus, r.source AS rsource, r.checkedInAt AS rcheckedInAt, r.reason AS rreason, r.updatedAt AS rupdatedAt,
+  k.closedAt AS closedAt
   FROM training_session s
   INNER JOIN cohort c ON c.id = s.cohortId
   INNER JOIN program p ON p.id = c.programId
   LEFT JOIN enrolment e ON e.programId = p.id AND e.teacherId = ?
   LEFT JOIN attendance_record r ON r.sessionId = s.id AND r.enrolmentId = e.id
+  LEFT JOIN checkin_closure k ON k.sessionId = s.id
   WHERE s.id = ?`;
 
 interface CheckinRow {
@@ -45,11 +66,18 @@ interface CheckinRow {
   cohortId: number;
   startsAt: Date;
   endsAt: Date;
+  closedAt: Date | null;
   grace: number;
   eid: number | null;
   estatus: string | null;
   ecohort: number | null;
   record: AttendanceRecord | null;
+}
+
+/** When the trainer ended the session's check-in early, if they did. */
+export async function closedAt(em: EntityManager, sessionId: number): Promise<Date | null> {
+  const row = await em.findOneBy(CheckinClosure, { sessionId });
+  return row ? dbDate(row.closedAt) : null;
 }
 
 /** The rotating QR code (trainer's screen) and the trainee's own check-in (spec §5). */
@@ -67,20 +95,22 @@ export class CheckinService {
   /** The current code of a session the actor runs, its URL and the QR image of the URL. */
   async code(actor: Actor, sessionId: number): Promise<CheckinCodeDto> {
     const { session } = await this.gate.session(this.em, actor, sessionId);
+    const window = checkinWindow(session, await closedAt(this.em, session.id));
+    const state = checkinState(window, this.clock.now());
     const issued = this.codes.issue(session.id);
-    const url = `${this.config.publicBaseUrl}/checkin?s=${session.id}&c=${issued.code}`;
-    const { opensAt, closesAt } = checkinWindow(session);
-    const now = this.clock.now().getTime();
+    // Outside the window the screen gets no code at all: a scannable QR that always fails misleads.
+    const url = state === 'OPEN' ? `${this.config.publicBaseUrl}/checkin?s=${session.id}&c=${issued.code}` : null;
     return {
       sessionId: session.id,
-      code: issued.code,
+      state,
+      code: url ? issued.code : null,
       url,
       expiresAt: issued.expiresAt.toISOString(),
       refreshAt: issued.refreshAt.toISOString(),
-      qrSvg: await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
-      opensAt: opensAt.toISOString(),
-      closesAt: closesAt.toISOString(),
-      open: now >= opensAt.getTime() && now < closesAt.getTime(),
+      qrSvg: url ? await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }) : null,
+      opensAt: window.opensAt.toISOString(),
+      closesAt: window.closesAt.toISOString(),
+      open: state === 'OPEN',
     };
   }
 
@@ -100,7 +130,7 @@ export class CheckinService {
     if (row.record) return this.result(row.record, true);
 
     const now = this.clock.now();
-    const { opensAt, closesAt } = checkinWindow(row);
+    const { opensAt, closesAt } = checkinWindow(row, row.closedAt);
     if (now.getTime() < opensAt.getTime()) throw AttendanceErrors.notOpen(shanghaiWhen(opensAt, now));
     if (now.getTime() >= closesAt.getTime()) throw AttendanceErrors.closed(shanghaiWhen(closesAt, now));
 
@@ -148,6 +178,7 @@ export class CheckinService {
       cohortId: Number(r.cohortId),
       startsAt: dbDate(r.startsAt),
       endsAt: dbDate(r.endsAt),
+      closedAt: r.closedAt ? dbDate(r.closedAt) : null,
       grace: Number(r.grace),
       eid: num(r.eid),
       estatus: r.estatus ?? null,

@@ -7,14 +7,27 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class CheckinCodeDto {
   @ApiProperty() sessionId: number;
-  @ApiProperty({ description: '当前签到码（每 30 秒更换）', example: 'q3Zr1XbV0nN7sEo2' }) code: string;
-  @ApiProperty({ description: '二维码内容：PUBLIC_BASE_URL/checkin?s=<课次>&c=<签到码>' }) url: string;
+  @ApiProperty({
+    enum: ['NOT_OPEN', 'OPEN', 'CLOSED'],
+    description: 'NOT_OPEN 未开放 / OPEN 签到中 / CLOSED 已结束（含提前结束）；非 OPEN 时不给出签到码',
+  })
+  state: 'NOT_OPEN' | 'OPEN' | 'CLOSED';
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: '当前签到码（每 30 秒更换）；签到时段外为 null',
+    example: 'q3Zr1XbV0nN7sEo2',
+  })
+  code: string | null;
+  @ApiProperty({ nullable: true, type: String, description: '二维码内容：PUBLIC_BASE_URL/checkin?s=<课次>&c=<签到码>' })
+  url: string | null;
   @ApiProperty({ format: 'date-time', description: '此码失效时间（当前与上一个 30 秒周期的码均有效）' })
   expiresAt: string;
   @ApiProperty({ format: 'date-time', description: '屏幕应换码的时间（下一个 30 秒周期开始）' }) refreshAt: string;
-  @ApiProperty({ description: '二维码 SVG' }) qrSvg: string;
+  @ApiProperty({ nullable: true, type: String, description: '二维码 SVG；签到时段外为 null' }) qrSvg: string | null;
   @ApiProperty({ format: 'date-time', description: '签到开放时间（开始前 30 分钟）' }) opensAt: string;
-  @ApiProperty({ format: 'date-time', description: '签到截止时间（课次结束）' }) closesAt: string;
+  @ApiProperty({ format: 'date-time', description: '签到截止时间（课次结束，或培训教师提前结束签到的时间）' })
+  closesAt: string;
   @ApiProperty({ description: '此刻是否在签到时段内' }) open: boolean;
 }
 
@@ -38,7 +51,8 @@ export class AttendanceRecordDto {
   @ApiProperty({ example: '出勤' }) statusLabel: string;
   @ApiProperty({
     enum: ATTENDANCE_SOURCES,
-    description: 'SELF 扫码签到 / TRAINER 培训教师标记 / LEAVE 请假批准 / CLOSE 结束签到时记缺勤',
+    description:
+      'SELF 扫码签到 / SCAN 培训教师扫个人凭证 / TRAINER 培训教师标记 / LEAVE 请假批准 / CLOSE 结束签到时记缺勤',
   })
   source: AttendanceSource;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) checkedInAt: string | null;

@@ -6,6 +6,7 @@ import { EntityManager } from 'typeorm';
 import { AttendanceAccess } from '../attendance.access';
 import { AttendanceService } from '../records/attendance.service';
 import { cohortRoster } from '../records/roster';
+import { ASSIGNED_STATUSES } from '../statuses';
 import { shanghaiDate } from '../time';
 import { buildAttendanceMatrix, XLSX_MIME } from './attendance-matrix';
 import { renderSignInSheet } from './sign-in-sheet';
@@ -33,7 +34,11 @@ export class AttendanceOutputsService {
 
   async signInSheet(actor: Actor, sessionId: number): Promise<FileDownload> {
     const { session, cohort, program } = await this.gate.session(this.em, actor, sessionId);
-    const trainees = await cohortRoster(this.em, session.cohortId);
+    // Everyone assigned, including approved trainees who have not reported yet (marked 未报到).
+    const trainees = (await cohortRoster(this.em, session.cohortId, undefined, ASSIGNED_STATUSES)).map((t) => ({
+      ...t,
+      confirmed: t.enrolmentStatus !== 'APPROVED',
+    }));
     const startsAt = new Date(session.startsAt);
     const body = await renderSignInSheet(
       {
@@ -43,7 +48,8 @@ export class AttendanceOutputsService {
         startsAt,
         endsAt: new Date(session.endsAt),
         hours: Number(session.hours),
-        venue: [cohort.venue, session.room].filter(Boolean).join(' '),
+        venue: cohort.venue,
+        room: session.room,
         trainees,
       },
       await loadCjkFonts(),

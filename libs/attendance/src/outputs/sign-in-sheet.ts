@@ -11,7 +11,16 @@ export interface SignInSheetView {
   endsAt: Date;
   hours: number;
   venue: string;
-  trainees: { name: string; school: string }[];
+  room: string;
+  /** Every trainee assigned to the cohort; `confirmed` false for those who have not reported (报到) yet. */
+  trainees: { name: string; school: string; confirmed: boolean }[];
+}
+
+/** The venue without a trailing copy of the room (cohorts often name the room in the venue too). */
+export function venueWithoutRoom(venue: string, room: string): string {
+  const v = venue.trim();
+  const r = room.trim();
+  return r && v.endsWith(r) && v.length > r.length ? v.slice(0, -r.length).trim() : v;
 }
 
 const REGULAR = 'cjk-regular';
@@ -23,8 +32,9 @@ const FOOTER = 64;
 const COLUMNS = [
   { title: '序号', width: 44 },
   { title: '姓名', width: 96 },
-  { title: '学校', width: 219.28 },
-  { title: '签名', width: 140 },
+  { title: '学校', width: 171.28 },
+  { title: '备注', width: 56 },
+  { title: '签名', width: 132 },
 ];
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
 
@@ -38,7 +48,8 @@ function fit(doc: PDFKit.PDFDocument, text: string, width: number): string {
 
 /**
  * The paper sign-in sheet (签到表) of one session: A4 portrait, the program, cohort, session, date,
- * time and venue at the top of every page, then 序号 / 姓名 / 学校 / 签名 rows, as many pages as
+ * time, venue and room at the top of every page, then 序号 / 姓名 / 学校 / 备注 / 签名 rows (备注
+ * says 未报到 for an assigned trainee who has not reported yet: they can sign on paper too), as many pages as
  * the roster needs, page numbers and a signature line for the trainer on the last page. Drawn in
  * Noto Serif SC, embedded as a subset. Same input → same content.
  */
@@ -81,8 +92,9 @@ export async function renderSignInSheet(view: SignInSheetView, fonts: CjkFonts):
     `班级：${view.cohortName}`,
     `课次：${view.sessionTitle}`,
     `日期：${date}    时间：${shanghaiTime(view.startsAt)}–${shanghaiTime(view.endsAt)}    学时：${view.hours}`,
-    `地点：${view.venue || '—'}`,
+    `地点：${venueWithoutRoom(view.venue, view.room) || '—'}${view.room.trim() ? `    教室：${view.room.trim()}` : ''}`,
   ];
+  const unconfirmed = view.trainees.filter((t) => !t.confirmed).length;
 
   // The heading is the same on every page: measure it once to know how many rows fit.
   doc.font(BOLD).fontSize(15);
@@ -122,7 +134,7 @@ export async function renderSignInSheet(view: SignInSheetView, fonts: CjkFonts):
     doc.font(REGULAR).fontSize(10.5);
     rows.forEach((t, i) => {
       const top = y + ROW * (i + 1);
-      const cells = [String(page * perPage + i + 1), t.name, t.school, ''];
+      const cells = [String(page * perPage + i + 1), t.name, t.school, t.confirmed ? '' : '未报到', ''];
       let cx = MARGIN;
       cells.forEach((text, c) => {
         const w = COLUMNS[c].width;
@@ -151,7 +163,7 @@ export async function renderSignInSheet(view: SignInSheetView, fonts: CjkFonts):
     if (page === pages - 1) {
       // Right under the table: the rows leave at least FOOTER points free on every page.
       doc.text(
-        `应到 ${view.trainees.length} 人    实到 ______ 人    培训教师（签字）：________________`,
+        `应到 ${view.trainees.length} 人${unconfirmed ? `（其中未报到 ${unconfirmed} 人）` : ''}    实到 ______ 人    培训教师（签字）：________________`,
         MARGIN,
         bottom + 18,
         { width: contentWidth, lineBreak: false },

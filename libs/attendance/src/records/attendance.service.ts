@@ -7,6 +7,7 @@ import { Cohort, Program, TrainingSession } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
 import { AttendanceAccess } from '../attendance.access';
 import { AttendanceErrors } from '../attendance.errors';
+import { CheckinClosure } from '../checkin/checkin-closure.entity';
 import { Clock } from '../clock';
 import { attendanceRate } from '../completion/completion-rule';
 import {
@@ -36,6 +37,8 @@ export function toSessionBrief(s: TrainingSession): SessionBriefDto {
     hours: Number(s.hours),
   };
 }
+
+const hasStarted = (s: Pick<TrainingSession, 'startsAt'>, now: Date) => new Date(s.startsAt).getTime() <= now.getTime();
 
 export const statusLabel = (s: AttendanceStatus | null) => (s ? ATTENDANCE_STATUS_LABELS[s] : PENDING_LABEL);
 
@@ -83,6 +86,9 @@ export class AttendanceService {
       const [trainee] = await cohortRoster(em, session.cohortId, [enrolmentId]);
       if (!trainee) throw AttendanceErrors.notOnRoster();
       const now = this.clock.now();
+      // Hours are credited for a class that has taken place, not in advance (spec §14).
+      if (ATTENDED.includes(dto.status) && new Date(session.startsAt).getTime() > now.getTime())
+        throw AttendanceErrors.sessionNotStarted(shanghaiWhen(new Date(session.startsAt), now));
       const patch = {
         status: dto.status,
         source: 'TRAINER' as const,
@@ -129,13 +135,25 @@ export class AttendanceService {
     return qb.getOne();
   }
 
-  /** After the end: stores ABSENT for every trainee without a record (idempotent; audited). */
+  /**
+   * 结束签到: once the session has started, ends its check-in window (early, if before the end:
+   * from now on no scan counts) and stores ABSENT for every trainee without a record. Idempotent
+   * (the first closing time stays); audited.
+   */
   async close(actor: Actor, sessionId: number): Promise<CloseSessionResultDto> {
     return this.tx.run(async (em) => {
       const { session } = await this.gate.session(em, actor, sessionId);
       const now = this.clock.now();
+      if (new Date(session.startsAt).getTime() > now.getTime())
+        throw AttendanceErrors.sessionNotStarted(shanghaiWhen(new Date(session.startsAt), now));
       if (new Date(session.endsAt).getTime() > now.getTime())
-        throw AttendanceErrors.sessionNotEnded(shanghaiWhen(new Date(session.endsAt), now));
+        await em
+          .createQueryBuilder()
+          .insert()
+          .into(CheckinClosure)
+          .values({ sessionId, closedAt: now, closedById: actor.userId || null })
+          .orIgnore()
+          .execute();
       const roster = await cohortRoster(em, session.cohortId);
       const records = await recordMap(em, { sessionIds: [sessionId] });
       const missing = roster.filter((t) => !records.has(`${sessionId}:${t.enrolmentId}`));
@@ -245,8 +263,11 @@ export class AttendanceService {
     const rows = roster.map((trainee) => {
       const own = sessions.map((s) => records.get(`${s.id}:${trainee.enrolmentId}`));
       const statuses = sessions.map((s, i) => effectiveStatus(own[i], s, now));
+      // A check-in in the half hour before the start is kept, but its hours count from the start on.
       const attendedHours = sumHours(
-        sessions.filter((_, i) => ATTENDED.includes(statuses[i] as AttendanceStatus)).map((s) => s.hours),
+        sessions
+          .filter((s, i) => ATTENDED.includes(statuses[i] as AttendanceStatus) && hasStarted(s, now))
+          .map((s) => s.hours),
       );
       return { trainee, records: own, statuses, attendedHours, rate: attendanceRate(attendedHours, totalHours) };
     });

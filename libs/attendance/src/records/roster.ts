@@ -21,7 +21,12 @@ export function byRosterOrder(a: Trainee, b: Trainee): number {
 }
 
 /** The trainees of a cohort (ROSTER_STATUSES), with name and school, in roster order. */
-export async function cohortRoster(em: EntityManager, cohortId: number, enrolmentIds?: number[]): Promise<Trainee[]> {
+export async function cohortRoster(
+  em: EntityManager,
+  cohortId: number,
+  enrolmentIds?: number[],
+  statuses: readonly string[] = ROSTER_STATUSES,
+): Promise<Trainee[]> {
   const qb = em
     .createQueryBuilder(Enrolment, 'e')
     .innerJoin(Teacher, 't', 't.id = e.teacherId')
@@ -33,7 +38,7 @@ export async function cohortRoster(em: EntityManager, cohortId: number, enrolmen
       't.name AS name',
       'o.name AS school',
     ])
-    .where('e.cohortId = :cohortId AND e.status IN (:...statuses)', { cohortId, statuses: ROSTER_STATUSES });
+    .where('e.cohortId = :cohortId AND e.status IN (:...statuses)', { cohortId, statuses });
   if (enrolmentIds) qb.andWhere('e.id IN (:...ids)', { ids: enrolmentIds.length ? enrolmentIds : [0] });
   const rows = await qb.getRawMany();
   return rows

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 
 /**
  * The application's validated configuration. Built once at boot from the environment
@@ -19,6 +19,8 @@ export class AppConfig {
   readonly platformName!: string;
   /** First year of the five-year credit-hour cycles (继续教育学时周期): 2016 → 2016–2020, 2021–2025 … */
   readonly creditCycleStartYear!: number;
+  /** Ed25519 private key (PKCS#8 PEM) that signs check-in passes; undefined → one kept in the database. */
+  readonly checkinPassPrivateKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +95,18 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     problems.push(`CREDIT_CYCLE_START_YEAR must be a year between 1990 and 2100 (got "${cycleText}")`);
   }
 
+  // PEM with its line breaks is awkward in an environment variable: "\n" escapes are accepted too.
+  const checkinPassPrivateKey = env.CHECKIN_PASS_PRIVATE_KEY?.replace(/\\n/g, '\n') || undefined;
+  if (checkinPassPrivateKey) {
+    let type: string | undefined;
+    try {
+      type = createPrivateKey(checkinPassPrivateKey).asymmetricKeyType;
+    } catch {
+      type = undefined;
+    }
+    if (type !== 'ed25519') problems.push('CHECKIN_PASS_PRIVATE_KEY must be an Ed25519 private key in PKCS#8 PEM');
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return Object.assign(new AppConfig(), {
     nodeEnv,
@@ -106,5 +120,6 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     logLevel,
     platformName: env.PLATFORM_NAME ?? '临沂市教师培训与人才支持管理平台',
     creditCycleStartYear,
+    checkinPassPrivateKey,
   });
 }

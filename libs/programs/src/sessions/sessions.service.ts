@@ -11,6 +11,14 @@ import { shanghaiDateTime } from '../time';
 import { CreateSessionDto, SessionDto, SessionListDto, UpdateSessionDto } from './dto/session.dto';
 import { TrainingSession } from './training-session.entity';
 
+/** One class hour (课时) is 45 minutes. */
+const CLASS_HOUR_MS = 45 * 60_000;
+
+/** The most 学时 a session may carry: its length in 45-minute class hours, a started one counting whole (spec §14). */
+export function maxSessionHours(startsAt: Date, endsAt: Date): number {
+  return Math.ceil((endsAt.getTime() - startsAt.getTime()) / CLASS_HOUR_MS);
+}
+
 export function toSessionDto(s: TrainingSession): SessionDto {
   return {
     id: s.id,
@@ -41,13 +49,18 @@ export class SessionsService {
   private async check(
     em: EntityManager,
     cohort: Cohort,
-    s: { startsAt: Date; endsAt: Date; trainerId: number | null },
+    s: { startsAt: Date; endsAt: Date; trainerId: number | null; hours: number },
     exceptId?: number,
   ): Promise<void> {
     if (!(s.endsAt.getTime() > s.startsAt.getTime())) {
       throw new BadInputError('VALIDATION_FAILED', '结束时间须晚于开始时间', {
         errors: [{ field: 'endsAt', message: '结束时间须晚于开始时间' }],
       });
+    }
+    const max = maxSessionHours(s.startsAt, s.endsAt);
+    if (Number(s.hours) > max) {
+      const message = `学时不能超过课次时长折算的课时数（每 45 分钟计 1 学时，不足 45 分钟按 1 学时计），本课次最多 ${max} 学时`;
+      throw new BadInputError('VALIDATION_FAILED', message, { errors: [{ field: 'hours', message }] });
     }
     if (!withinDates(s, cohort.startDate, cohort.endDate)) {
       throw new ConflictError(
@@ -80,7 +93,7 @@ export class SessionsService {
     return this.tx.run(async (em) => {
       const { cohort } = await this.cohorts.owned(em, actor, cohortId, true);
       const row = { startsAt: new Date(dto.startsAt), endsAt: new Date(dto.endsAt), trainerId: dto.trainerId ?? null };
-      await this.check(em, cohort, row);
+      await this.check(em, cohort, { ...row, hours: dto.hours });
       const { identifiers } = await em.insert(TrainingSession, {
         cohortId,
         title: dto.title,
@@ -110,7 +123,7 @@ export class SessionsService {
         endsAt: dto.endsAt ? new Date(dto.endsAt) : new Date(session.endsAt),
         trainerId: dto.trainerId !== undefined ? dto.trainerId : session.trainerId,
       };
-      await this.check(em, cohort, next, id);
+      await this.check(em, cohort, { ...next, hours: dto.hours ?? Number(session.hours) }, id);
       const patch: Partial<TrainingSession> = { ...next };
       if (dto.title !== undefined) patch.title = dto.title;
       if (dto.hours !== undefined) patch.hours = dto.hours;

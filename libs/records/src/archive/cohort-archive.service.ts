@@ -202,8 +202,9 @@ export class CohortArchiveService {
         startsAt: new Date(session.startsAt),
         endsAt: new Date(session.endsAt),
         hours: Number(session.hours),
-        venue: [cohort.venue, session.room].filter(Boolean).join(' '),
-        trainees: await trainees,
+        venue: cohort.venue,
+        room: session.room,
+        trainees: (await trainees).map((t) => ({ ...t, confirmed: true })),
       },
       await loadCjkFonts(),
     );

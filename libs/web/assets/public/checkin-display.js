@@ -35,7 +35,12 @@
   function refreshCode() {
     get(root.getAttribute('data-code-url'))
       .then(function (d) {
-        if (img.getAttribute('src') !== d.qr) img.setAttribute('src', d.qr);
+        // No code outside the window: hide the image, the state shows large instead.
+        if (!d.qr) img.hidden = true;
+        else {
+          if (img.getAttribute('src') !== d.qr) img.setAttribute('src', d.qr);
+          img.hidden = false;
+        }
         note.textContent = d.note;
         note.setAttribute('data-state', d.state);
         ok();

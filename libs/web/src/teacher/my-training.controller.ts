@@ -1,6 +1,7 @@
 import { Body, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import {
   AttendanceService,
+  PassesService,
   CreateLeaveRequestDto,
   LEAVE_TYPE_LABELS,
   LEAVE_TYPES,
@@ -31,6 +32,7 @@ export class MyTrainingController {
   constructor(
     private readonly pages: PageRenderer,
     private readonly attendance: AttendanceService,
+    private readonly passes: PassesService,
     private readonly certificates: CertificatesService,
     private readonly printer: CertificatePrinter,
     private readonly leave: LeaveService,
@@ -43,8 +45,11 @@ export class MyTrainingController {
     @CurrentActor() actor: Actor,
   ): Promise<void> {
     const mine = await this.attendance.mine(actor);
-    const cohorts = mine.items.map((c) => ({
+    // The personal pass of each cohort, as an <img> (the SVG is never inserted as markup).
+    const passes = await Promise.all(mine.items.map((c) => this.passes.pass(actor, c.enrolmentId)));
+    const cohorts = mine.items.map((c, i) => ({
       ...c,
+      passQr: `data:image/svg+xml;base64,${Buffer.from(passes[i].qrSvg, 'utf8').toString('base64')}`,
       attendedHoursText: hoursText(c.attendedHours),
       totalHoursText: hoursText(c.totalHours),
       rateText: percentText(c.attendanceRate),

@@ -77,7 +77,9 @@ export class SessionAttendanceController {
   ): Promise<void> {
     const list = await this.list(actor, id);
     const { cohort, program, crumbs } = await this.context(actor, list.session.cohortId);
-    const ended = new Date(list.session.endsAt).getTime() <= this.clock.now().getTime();
+    const now = this.clock.now().getTime();
+    const ended = new Date(list.session.endsAt).getTime() <= now;
+    const started = new Date(list.session.startsAt).getTime() <= now;
     return this.pages.render(
       req,
       reply,
@@ -94,6 +96,7 @@ export class SessionAttendanceController {
         counts: list.counts,
         display: list.display,
         ended,
+        started,
         rows: list.items.map((i, n) => ({
           ...i,
           n: n + 1,
@@ -222,18 +225,17 @@ export class SessionAttendanceController {
   private async code(actor: Actor, id: number) {
     const c = await this.checkin.code(actor, id);
     const now = this.clock.now();
-    const opensAt = new Date(c.opensAt);
-    const closesAt = new Date(c.closesAt);
-    const state = c.open ? 'open' : now.getTime() < opensAt.getTime() ? 'early' : 'closed';
+    const state = c.state === 'OPEN' ? 'open' : c.state === 'NOT_OPEN' ? 'early' : 'closed';
     const note =
       state === 'early'
-        ? `签到尚未开始，将于 ${shanghaiWhen(opensAt, now)} 开放`
+        ? `签到尚未开始，将于 ${shanghaiWhen(new Date(c.opensAt), now)} 开放`
         : state === 'closed'
-          ? `签到已于 ${shanghaiWhen(closesAt, now)} 结束`
+          ? `签到已于 ${shanghaiWhen(new Date(c.closesAt), now)} 结束`
           : '请用手机扫码签到';
     // The next code comes at the step boundary (the attendance clock's); never wait more than one step.
     const refreshInMs = Math.min(30_000, Math.max(1_000, new Date(c.refreshAt).getTime() - now.getTime()));
-    return { sessionId: c.sessionId, qr: qrDataUrl(c.qrSvg), refreshInMs, state, note };
+    // Outside the window there is no code: the display shows the state in large type instead.
+    return { sessionId: c.sessionId, qr: c.qrSvg ? qrDataUrl(c.qrSvg) : null, refreshInMs, state, note };
   }
 
   private async status(actor: Actor, id: number) {

@@ -8,6 +8,7 @@ import type { Flash } from '../shared/session-cookie';
 /** How an attendance record came to be, as the trainer reads it. */
 export const SOURCE_LABELS: Record<AttendanceSource, string> = {
   SELF: '扫码签到',
+  SCAN: '培训教师扫凭证',
   TRAINER: '培训教师标记',
   LEAVE: '请假批准',
   CLOSE: '结束签到时记缺勤',
