@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test [-- jest options]`: the system packages the tests use (system-deps.js), then jest twice:
 //   1. the unit and e2e projects, two suites at a time on SQLite (jest.config.js sets the workers);
-//   2. the browser suites (project `web`), one at a time: each drives Chromium, the most CPU-hungry
-//      thing the tests do, and two side by side on two cores push a long page test past its budget.
+//   2. the project `serial`, one suite at a time: the browser suites (Chromium is the hungriest thing the
+//      tests run; two side by side pushed a long page test past its budget on a busy machine) and
+//      database-fault (it times the app while its database stops, and its bounds assume nothing else runs).
 // Options are passed to both runs. A `--json` report (to `--outputFile` or stdout) is the two runs'
 // reports merged into one, so readers of jest's JSON (CI) see a single run.
 'use strict';
@@ -16,7 +17,7 @@ const ROOT = join(__dirname, '..', '..');
 const JEST = require.resolve('jest/bin/jest', { paths: [ROOT] });
 const PHASES = [
   { name: 'unit+e2e', args: ['--selectProjects', 'unit', 'e2e'] },
-  { name: 'web', args: ['--selectProjects', 'web', '--runInBand'] },
+  { name: 'serial', args: ['--selectProjects', 'serial', '--runInBand'] },
 ];
 
 /** Splits the caller's options into what each run gets and where the merged JSON goes. */
