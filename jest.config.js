@@ -1,4 +1,4 @@
-// One jest run covers unit specs (next to the code) and end-to-end specs (test/).
+// Unit specs (next to the code), end-to-end specs (test/) and the browser suites (test/web).
 // The database they use comes from TEST_DATABASE_URL (default: a fresh SQLite file per suite).
 
 const common = {
@@ -13,11 +13,29 @@ const common = {
   testEnvironment: 'node',
 };
 
+const SERIAL = ['<rootDir>/test/web/**/*.e2e-spec.ts', '<rootDir>/test/reliability/database-fault.e2e-spec.ts'];
+
 module.exports = {
   // A global option (jest ignores it inside a project): e2e suites boot the app and hit a real database.
   testTimeout: 60000,
+  // SQLite (the default): two suites at a time; every suite has its own database file, app, ports and temp
+  // dirs. MySQL: one at a time, as the suites share one server and CI runs that run next to the SQLite one
+  // on the same two cores. `--runInBand` still wins (and `npm test` gives it to the project `serial`).
+  maxWorkers: process.env.TEST_DATABASE_URL ? 1 : 2,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/web/', '<rootDir>/test/reliability/database-fault\\.'],
+    },
+    // `npm test` runs these one at a time, after the rest (test/support/run-tests.js): the pages in Chromium,
+    // and the suite that times the app while its database stops (its bounds assume nothing else runs).
+    { ...common, displayName: 'serial', testMatch: SERIAL },
   ],
 };
