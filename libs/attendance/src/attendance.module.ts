@@ -4,7 +4,6 @@ import { AttendanceAccess } from './attendance.access';
 import { CheckinCodes } from './checkin/checkin-codes';
 import { CheckinController } from './checkin/checkin.controller';
 import { CheckinService } from './checkin/checkin.service';
-import { Clock } from './clock';
 import { CompletionService } from './completion/completion.service';
 import { LeaveController } from './leave/leave.controller';
 import { LeaveService } from './leave/leave.service';
@@ -27,7 +26,6 @@ import { AttendanceService } from './records/attendance.service';
     LeaveController,
   ],
   providers: [
-    Clock,
     AttendanceAccess,
     CheckinCodes,
     CheckinService,
@@ -37,7 +35,6 @@ import { AttendanceService } from './records/attendance.service';
     AttendanceOutputsService,
   ],
   exports: [
-    Clock,
     AttendanceAccess,
     CheckinCodes,
     CheckinService,

@@ -3,15 +3,17 @@ import { AuditService } from '@shipei/audit';
 import {
   AccessPolicy,
   Actor,
+  Clock,
   ForbiddenError,
   NotFoundError,
   Page,
   pageOf,
+  shanghaiDate,
   sqlDatetime,
   TransactionRunner,
 } from '@shipei/core';
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
-import { Cohort, eligibilityProblems, Program, ProgramsService, shanghaiDate } from '@shipei/programs';
+import { Cohort, eligibilityProblems, Program, ProgramsService } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { EnrolmentDto, EnrolmentQuery } from './dto/enrolment.dto';
 import { APPROVED_SEAT_HOLDING, Enrolment, EnrolmentStatus, SEAT_HOLDING } from './enrolment.entity';
@@ -54,6 +56,7 @@ export class EnrolmentsService {
     private readonly programs: ProgramsService,
     private readonly seats: SeatLedger,
     _rules: EnrolmentAccess,
+    private readonly clock: Clock,
   ) {}
 
   // ——— reading ———
@@ -133,7 +136,7 @@ export class EnrolmentsService {
       throw new ForbiddenError('COUNTY_ONLY', '只有县区管理员可以推荐本县区教师');
     const program = await this.access.load<Program>(em, actor, 'program', programId);
     if (program.status !== 'OPEN') throw EnrolmentErrors.programNotOpen(program.status);
-    if (program.nominationDeadline && Date.now() > new Date(program.nominationDeadline).getTime())
+    if (program.nominationDeadline && this.clock.now().getTime() > new Date(program.nominationDeadline).getTime())
       throw EnrolmentErrors.deadlinePassed(new Date(program.nominationDeadline));
     if (program.ownerCountyId && program.ownerCountyId !== actor.countyId) throw new NotFoundError('培训项目');
     return program;
@@ -173,7 +176,7 @@ export class EnrolmentsService {
     ]);
     if (!quota) throw EnrolmentErrors.noQuota();
     const seated = await this.seats.takeQuotaSeat(em, program.id, teacher.countyId);
-    const now = new Date();
+    const now = this.clock.now();
     const at = sqlDatetime(em, now);
     const status: EnrolmentStatus = seated ? 'NOMINATED' : 'WAITLISTED';
     let id: number;
@@ -235,7 +238,7 @@ export class EnrolmentsService {
     const res = await em
       .createQueryBuilder()
       .update(Enrolment)
-      .set({ ...patch, status: to, updatedAt: new Date() })
+      .set({ ...patch, status: to, updatedAt: this.clock.now() })
       .where('id = :id AND status IN (:...from)', { id, from })
       .execute();
     if (!res.affected) {
@@ -257,7 +260,7 @@ export class EnrolmentsService {
         throw EnrolmentErrors.programStatus(program.status, '审核');
       if (e.status !== 'NOMINATED') throw EnrolmentErrors.invalidTransition(e.status, '审核通过', ['NOMINATED']);
       if (!(await this.seats.takeApprovedSeat(em, program.id))) throw EnrolmentErrors.seatsFull(program.seats);
-      await this.transition(em, id, ['NOMINATED'], 'APPROVED', { approvedAt: new Date() });
+      await this.transition(em, id, ['NOMINATED'], 'APPROVED', { approvedAt: this.clock.now() });
       await this.audit.record(em, actor, {
         action: 'approve',
         entity: 'enrolment',
@@ -288,7 +291,7 @@ export class EnrolmentsService {
       const program = await em.findOneByOrFail(Program, { id: e.programId });
       if (!['OPEN', 'CLOSED', 'RUNNING'].includes(program.status))
         throw EnrolmentErrors.programStatus(program.status, '报到');
-      await this.transition(em, id, ['APPROVED'], 'CONFIRMED', { confirmedAt: new Date() });
+      await this.transition(em, id, ['APPROVED'], 'CONFIRMED', { confirmedAt: this.clock.now() });
       await this.audit.record(em, actor, {
         action: 'confirm',
         entity: 'enrolment',
@@ -342,7 +345,7 @@ export class EnrolmentsService {
   /** Before the start: the program is not running yet, and neither the program's nor the cohort's first day has come (Asia/Shanghai). */
   private async assertBeforeStart(em: EntityManager, program: Program, e: Enrolment, action: string): Promise<void> {
     if (program.status === 'RUNNING' || program.status === 'FINISHED') throw EnrolmentErrors.started(action);
-    const today = shanghaiDate();
+    const today = shanghaiDate(this.clock.now());
     if (program.startDate && today >= program.startDate) throw EnrolmentErrors.started(action);
     if (e.cohortId) {
       const cohort = await em.findOne(Cohort, { where: { id: e.cohortId }, select: { id: true, startDate: true } });
@@ -371,7 +374,7 @@ export class EnrolmentsService {
     if (heldQuota) await this.seats.releaseQuotaSeat(em, program.id, e.countyId);
     // Only from the status we read: a concurrent change makes this a 409 and rolls the seats back.
     await this.transition(em, e.id, [e.status], to, {
-      [EXIT_STAMP[to]]: new Date(),
+      [EXIT_STAMP[to]]: this.clock.now(),
       reason: reason ?? null,
       cohortId: null,
     });

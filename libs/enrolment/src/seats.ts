@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, TransactionRunner } from '@shipei/core';
+import { Actor, Clock, TransactionRunner } from '@shipei/core';
 import { CountyQuota, Program } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
 import { Enrolment } from './enrolment.entity';
@@ -22,6 +22,7 @@ export class SeatLedger {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -88,7 +89,7 @@ export class SeatLedger {
       const next = await qb.getOne();
       if (!next) return null;
       if (!(await this.takeQuotaSeat(em, programId, countyId))) return null;
-      const now = new Date();
+      const now = this.clock.now();
       const res = await em
         .createQueryBuilder()
         .update(Enrolment)

@@ -1,19 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, Page, pageOf, TransactionRunner } from '@shipei/core';
+import { AccessPolicy, Actor, Clock, dbDate, Page, pageOf, TransactionRunner } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Teacher } from '@shipei/people';
 import { TrainingSession } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { AttendanceAccess } from '../attendance.access';
 import { AttendanceErrors } from '../attendance.errors';
-import { Clock } from '../clock';
 import { CreateLeaveRequestDto, DecideLeaveRequestDto, LeaveQuery, LeaveRequestDto } from '../dto/leave.dto';
 import { AttendanceRecord } from '../records/attendance-record.entity';
 import { isDuplicateKey } from '../records/record-dto';
 import { ATTENDED, LEAVE_STATUS_LABELS, LEAVE_TYPE_LABELS, ROSTER_STATUSES } from '../statuses';
-import { dbDate } from '../time';
 import { LeaveRequestSession } from './leave-request-session.entity';
 import { LeaveRequest } from './leave-request.entity';
 

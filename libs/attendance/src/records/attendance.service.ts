@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { AuditService } from '@shipei/audit';
-import { Actor, PageQuery, TransactionRunner } from '@shipei/core';
+import { Actor, Clock, PageQuery, shanghaiWhen, TransactionRunner } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Cohort, Program, TrainingSession } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
 import { AttendanceAccess } from '../attendance.access';
 import { AttendanceErrors } from '../attendance.errors';
-import { Clock } from '../clock';
 import { attendanceRate } from '../completion/completion-rule';
 import {
   AttendanceCountsDto,
@@ -21,7 +20,6 @@ import {
   SessionBriefDto,
 } from '../dto/attendance.dto';
 import { ATTENDANCE_STATUS_LABELS, ATTENDED, AttendanceStatus, PENDING_LABEL, ROSTER_STATUSES } from '../statuses';
-import { shanghaiWhen } from '../time';
 import { AttendanceRecord } from './attendance-record.entity';
 import { isDuplicateKey, toRecordDto } from './record-dto';
 import { cohortRoster, cohortSessions, effectiveStatus, recordMap, Trainee } from './roster';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, AppConfig, TransactionRunner } from '@shipei/core';
+import { AccessPolicy, Actor, AppConfig, Clock, shanghaiDate, TransactionRunner } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Organisation, Teacher } from '@shipei/people';
-import { Cohort, CohortTrainer, Program, shanghaiDate } from '@shipei/programs';
+import { Cohort, CohortTrainer, Program } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { assertCertificateView } from '../rendering';
 import { byId } from '../by-id';
@@ -40,6 +40,7 @@ export class CertificateIssuer {
     private readonly audit: AuditService,
     private readonly templates: CertificateTemplateStore,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** The certificate of one enrolment: issued now, or the valid one it already has. 409 NOT_COMPLETED otherwise. */
@@ -84,7 +85,7 @@ export class CertificateIssuer {
         await this.access.require(em, actor, CERTIFICATE, id, 'read');
         throw certificateErrors.notRevoker();
       }
-      const now = new Date();
+      const now = this.clock.now();
       const result = await em
         .createQueryBuilder()
         .update(Certificate)
@@ -197,7 +198,7 @@ export class CertificateIssuer {
     if (!owner) throw new Error(`owner organisation ${program.ownerOrganisationId} of program ${program.id} not found`);
     const template = await this.templates.versionFor(em, program.certificateTemplate);
 
-    const now = new Date();
+    const now = this.clock.now();
     const first = await allocateSequence(em, program.id, enrolments.length);
     const rows: Partial<Certificate>[] = enrolments.map((e, i) => {
       const teacher = teachers.get(e.teacherId)!;

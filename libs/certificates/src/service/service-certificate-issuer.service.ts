@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, AppConfig, ConflictError, ForbiddenError, TransactionRunner } from '@shipei/core';
+import { Actor, AppConfig, Clock, ConflictError, ForbiddenError, shanghaiDate, TransactionRunner } from '@shipei/core';
 import { Organisation, Teacher } from '@shipei/people';
-import { shanghaiDate } from '@shipei/programs';
 import { PlacementsService } from '@shipei/talent-support';
 import { EntityManager } from 'typeorm';
 import { activeKeyOf, Certificate } from '../certificate.entity';
@@ -59,6 +58,7 @@ export class ServiceCertificateIssuer {
     private readonly placements: PlacementsService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** The certificate of one placement: issued now, or the valid one it already has. 409 NOT_COMPLETED otherwise. */
@@ -86,7 +86,7 @@ export class ServiceCertificateIssuer {
       const sequence = series.lastSequence + 1;
       const number = formatCertificateNumber(SERVICE_NUMBER_PREFIX, data.schemeYear, sequence);
       if (await em.countBy(Certificate, { number })) throw serviceCertificateErrors.numberTaken(number);
-      const now = new Date();
+      const now = this.clock.now();
       const row: Partial<Certificate> = {
         number,
         sequence,

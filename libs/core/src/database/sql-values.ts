@@ -8,3 +8,13 @@ import type { EntityManager } from 'typeorm';
 export function sqlDatetime(em: EntityManager, d: Date): Date | string {
   return em.dataSource.options.type === 'better-sqlite3' ? d.toISOString().replace('T', ' ').replace('Z', '') : d;
 }
+
+/**
+ * A datetime as the driver returns it in a raw row: a Date (mysql2, timezone 'Z') or the
+ * 'YYYY-MM-DD HH:mm:ss.SSS' UTC text TypeORM writes to SQLite.
+ */
+export function dbDate(v: unknown): Date {
+  if (v instanceof Date) return v;
+  const s = String(v);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, BadInputError, ConflictError, TransactionRunner } from '@shipei/core';
+import { Actor, BadInputError, Clock, ConflictError, TransactionRunner } from '@shipei/core';
 import { Organisation, Teacher } from '@shipei/people';
 import { Cohort, CohortsService, PROGRAM_STATUS_LABELS, Program, ProgramsService } from '@shipei/programs';
 import { EntityManager, In, IsNull } from 'typeorm';
@@ -30,6 +30,7 @@ export class AssignmentsService {
     private readonly audit: AuditService,
     private readonly programs: ProgramsService,
     private readonly cohorts: CohortsService,
+    private readonly clock: Clock,
   ) {}
 
   private async lockTeachers(em: EntityManager, teacherIds: number[]): Promise<void> {
@@ -146,7 +147,7 @@ export class AssignmentsService {
 
   /** Conditional updates: each enrolment from "no cohort", then the cohort's count within capacity. */
   private async place(em: EntityManager, actor: Actor, cohort: Cohort, enrolmentIds: number[]): Promise<void> {
-    const now = new Date();
+    const now = this.clock.now();
     let placed = 0;
     for (const part of chunks([...enrolmentIds].sort((a, b) => a - b))) {
       const res = await em
@@ -184,7 +185,7 @@ export class AssignmentsService {
       const res = await em
         .createQueryBuilder()
         .update(Enrolment)
-        .set({ cohortId: null, assignedAt: null, updatedAt: new Date() })
+        .set({ cohortId: null, assignedAt: null, updatedAt: this.clock.now() })
         .where('id = :id AND cohortId = :cohortId', { id: enrolmentId, cohortId })
         .execute();
       if (!res.affected) throw new ConflictError('NOT_IN_COHORT', '该学员不在本班');

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import {
   AccessPolicy,
   Actor,
+  Clock,
   ForbiddenError,
-  NOTHING,
   NotFoundError,
+  NOTHING,
   Page,
   pageOf,
   TransactionRunner,
@@ -89,6 +90,7 @@ export class SchemesService {
     private readonly tx: TransactionRunner,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {
     access.register<Scheme>('scheme', {
       entity: Scheme,
@@ -125,7 +127,7 @@ export class SchemesService {
     this.requireCity(actor);
     checkTerm(dto.termStart, dto.termEnd);
     return this.tx.run(async (em) => {
-      const now = new Date();
+      const now = this.clock.now();
       const { identifiers } = await em.insert(Scheme, {
         kind: dto.kind,
         year: dto.year,
@@ -211,7 +213,7 @@ export class SchemesService {
       }
       if (dto.rules) Object.assign(patch, ruleColumns(rulesOf(s), dto.rules));
       if (Object.keys(patch).length) {
-        await em.update(Scheme, { id }, { ...patch, updatedAt: new Date() });
+        await em.update(Scheme, { id }, { ...patch, updatedAt: this.clock.now() });
         await this.audit.record(em, actor, {
           action: 'update',
           entity: 'scheme',
