@@ -5,6 +5,8 @@ import {
   Actor,
   Clock,
   ForbiddenError,
+  insertId,
+  isDuplicateKey,
   NotFoundError,
   Page,
   pageOf,
@@ -27,16 +29,6 @@ const EXIT_STAMP: Record<Exit, 'rejectedAt' | 'declinedAt' | 'withdrawnAt'> = {
   REJECTED: 'rejectedAt',
   DECLINED: 'declinedAt',
   WITHDRAWN: 'withdrawnAt',
-};
-
-const isDuplicateKey = (e: unknown) => {
-  const code =
-    (e as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (e as { code?: string }).code;
-  return (
-    code === 'ER_DUP_ENTRY' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    /UNIQUE constraint failed/.test(String((e as Error).message))
-  );
 };
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -186,7 +178,7 @@ export class EnrolmentsService {
         [program.id, teacher.id, teacher.countyId, status, at, at, seated ? at : null, seated ? null : at],
         true,
       );
-      id = Number(this.tx.dialect === 'sqlite' ? res.raw : res.raw.insertId);
+      id = insertId(em, res.raw);
     } catch (e) {
       if (isDuplicateKey(e)) throw EnrolmentErrors.alreadyEnrolled();
       throw e;

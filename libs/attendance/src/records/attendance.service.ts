@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { AuditService } from '@shipei/audit';
-import { Actor, Clock, PageQuery, shanghaiWhen, TransactionRunner } from '@shipei/core';
+import { Actor, Clock, isDuplicateKey, lockForUpdate, PageQuery, shanghaiWhen, TransactionRunner } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Cohort, Program, TrainingSession } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
@@ -21,7 +21,7 @@ import {
 } from '../dto/attendance.dto';
 import { ATTENDANCE_STATUS_LABELS, ATTENDED, AttendanceStatus, PENDING_LABEL, ROSTER_STATUSES } from '../statuses';
 import { AttendanceRecord } from './attendance-record.entity';
-import { isDuplicateKey, toRecordDto } from './record-dto';
+import { toRecordDto } from './record-dto';
 import { cohortRoster, cohortSessions, effectiveStatus, recordMap, Trainee } from './roster';
 
 export function toSessionBrief(s: TrainingSession): SessionBriefDto {
@@ -123,8 +123,7 @@ export class AttendanceService {
     const qb = em
       .createQueryBuilder(AttendanceRecord, 'r')
       .where('r.sessionId = :sessionId AND r.enrolmentId = :enrolmentId', { sessionId, enrolmentId });
-    if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_write');
-    return qb.getOne();
+    return lockForUpdate(qb).getOne();
   }
 
   /** After the end: stores ABSENT for every trainee without a record (idempotent; audited). */

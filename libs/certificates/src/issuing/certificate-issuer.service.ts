@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, AppConfig, Clock, shanghaiDate, TransactionRunner } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  AppConfig,
+  Clock,
+  lockForShare,
+  lockForUpdate,
+  shanghaiDate,
+  TransactionRunner,
+} from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Organisation, Teacher } from '@shipei/people';
 import { Cohort, CohortTrainer, Program } from '@shipei/programs';
@@ -139,10 +148,8 @@ export class CertificateIssuer {
     programId: number,
     enrolmentIds: number[],
   ): Promise<IssueOutcome[]> {
-    const mysql = this.tx.dialect === 'mysql';
     const pq = em.createQueryBuilder(Program, 'p').where('p.id = :programId', { programId });
-    if (mysql) pq.setLock('pessimistic_write');
-    const program = await pq.getOneOrFail();
+    const program = await lockForUpdate(pq).getOneOrFail();
 
     const eq = em
       .createQueryBuilder(Enrolment, 'e')
@@ -152,15 +159,13 @@ export class CertificateIssuer {
         status: 'COMPLETED',
       })
       .orderBy('e.id', 'ASC');
-    if (mysql) eq.setLock('pessimistic_read');
-    const completed = await eq.getMany();
+    const completed = await lockForShare(eq).getMany();
     if (!completed.length) return [];
 
     const cq = em
       .createQueryBuilder(Certificate, 'c')
       .where('c.activeKey IN (:...keys)', { keys: completed.map((e) => activeKeyOf('ENROLMENT', e.id)) });
-    if (mysql) cq.setLock('pessimistic_write');
-    const existing = new Map((await cq.getMany()).map((c) => [c.enrolmentId!, c]));
+    const existing = new Map((await lockForUpdate(cq).getMany()).map((c) => [c.enrolmentId!, c]));
     const todo = completed.filter((e) => !existing.has(e.id));
 
     const created = new Map<number, Certificate>();

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, AppConfig, Clock, ConflictError, ForbiddenError, shanghaiDate, TransactionRunner } from '@shipei/core';
+import {
+  Actor,
+  AppConfig,
+  Clock,
+  ConflictError,
+  ForbiddenError,
+  lockForUpdate,
+  shanghaiDate,
+  TransactionRunner,
+} from '@shipei/core';
 import { Organisation, Teacher } from '@shipei/people';
 import { PlacementsService } from '@shipei/talent-support';
 import { EntityManager } from 'typeorm';
@@ -26,11 +35,10 @@ export const serviceCertificateErrors = {
  * it is read, so issuers of one series queue up here; the caller must re-check what it is about to
  * issue after this call (its reads are now current) and insert in the same transaction.
  */
-export async function lockSeries(em: EntityManager, series: string, mysql: boolean): Promise<CertificateSeries> {
+export async function lockSeries(em: EntityManager, series: string): Promise<CertificateSeries> {
   const read = () => {
     const qb = em.createQueryBuilder(CertificateSeries, 's').where('s.series = :series', { series });
-    if (mysql) qb.setLock('pessimistic_write');
-    return qb.getOne();
+    return lockForUpdate(qb).getOne();
   };
   const found = await read();
   if (found) return found;
@@ -71,14 +79,12 @@ export class ServiceCertificateIssuer {
       const existing = await em.findOneBy(Certificate, { activeKey: key });
       if (existing) return { certificate: existing, created: false };
 
-      const mysql = this.tx.dialect === 'mysql';
       const seriesName = `${SERVICE_NUMBER_PREFIX}${data.schemeYear}`;
-      const series = await lockSeries(em, seriesName, mysql);
+      const series = await lockSeries(em, seriesName);
       // Holding the series lock, read again with a locking (current) read: a concurrent issuer of
       // this placement has committed by now, and its certificate is returned instead.
       const again = em.createQueryBuilder(Certificate, 'c').where('c.activeKey = :key', { key });
-      if (mysql) again.setLock('pessimistic_write');
-      const raced = await again.getOne();
+      const raced = await lockForUpdate(again).getOne();
       if (raced) return { certificate: raced, created: false };
 
       const teacher = await em.findOneByOrFail(Teacher, { id: data.teacherId });

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { dialectOf } from './dialect';
 
 /**
  * A datetime parameter of plain SQL, as TypeORM itself stores it: mysql2 takes the Date (the
@@ -6,7 +7,7 @@ import type { EntityManager } from 'typeorm';
  * and better-sqlite3 cannot bind a Date at all.
  */
 export function sqlDatetime(em: EntityManager, d: Date): Date | string {
-  return em.dataSource.options.type === 'better-sqlite3' ? d.toISOString().replace('T', ' ').replace('Z', '') : d;
+  return dialectOf(em) === 'sqlite' ? d.toISOString().replace('T', ' ').replace('Z', '') : d;
 }
 
 /**

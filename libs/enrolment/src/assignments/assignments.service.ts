@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, BadInputError, Clock, ConflictError, TransactionRunner } from '@shipei/core';
+import {
+  Actor,
+  BadInputError,
+  Clock,
+  ConflictError,
+  hasRowLocks,
+  lockForShare,
+  lockForUpdate,
+  TransactionRunner,
+} from '@shipei/core';
 import { Organisation, Teacher } from '@shipei/people';
 import { Cohort, CohortsService, PROGRAM_STATUS_LABELS, Program, ProgramsService } from '@shipei/programs';
 import { EntityManager, In, IsNull } from 'typeorm';
@@ -34,7 +43,7 @@ export class AssignmentsService {
   ) {}
 
   private async lockTeachers(em: EntityManager, teacherIds: number[]): Promise<void> {
-    if (this.tx.dialect !== 'mysql') return;
+    if (!hasRowLocks(em)) return;
     const sorted = [...new Set(teacherIds)].sort((a, b) => a - b);
     for (const part of chunks(sorted))
       await em
@@ -62,8 +71,7 @@ export class AssignmentsService {
         .createQueryBuilder(Enrolment, 'e')
         .select(['e.id', 'e.teacherId', 'e.cohortId'])
         .where('e.teacherId IN (:...ids) AND e.cohortId IS NOT NULL', { ids: part });
-      if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_read');
-      for (const e of await qb.getMany())
+      for (const e of await lockForShare(qb).getMany())
         if (!exceptCohortIds.includes(e.cohortId!)) placed.push({ teacherId: e.teacherId, cohortId: e.cohortId! });
     }
     if (!placed.length) return [];
@@ -212,8 +220,7 @@ export class AssignmentsService {
       const program = await this.programs.owned(em, actor, programId, true);
       this.assertProgramOpen(program);
       const cq = em.createQueryBuilder(Cohort, 'c').where('c.programId = :programId', { programId }).orderBy('c.id');
-      if (this.tx.dialect === 'mysql') cq.setLock('pessimistic_write');
-      const cohorts = await cq.getMany();
+      const cohorts = await lockForUpdate(cq).getMany();
       if (!cohorts.length) throw new ConflictError('NO_COHORTS', '项目还没有班级，请先建班');
       const pendingReal = await em.find(Enrolment, {
         where: { programId, status: In(ASSIGNABLE), cohortId: IsNull() },

@@ -7,6 +7,7 @@ import {
   BadInputError,
   Clock,
   ConflictError,
+  hasRowLocks,
   Page,
   pageOf,
   PageQuery,
@@ -46,7 +47,7 @@ export class CohortsService {
   ): Promise<{ cohort: Cohort; program: Program }> {
     const cohort = await this.access.load<Cohort>(em, actor, 'cohort', id);
     const program = await this.programs.owned(em, actor, cohort.programId);
-    if (!lock || this.tx.dialect !== 'mysql') return { cohort, program };
+    if (!lock || !hasRowLocks(em)) return { cohort, program };
     const locked = await em
       .createQueryBuilder(Cohort, 'c')
       .setLock('pessimistic_write')

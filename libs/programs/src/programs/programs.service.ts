@@ -7,6 +7,7 @@ import {
   Clock,
   ConflictError,
   ForbiddenError,
+  lockForUpdate,
   Page,
   pageOf,
   TransactionRunner,
@@ -76,7 +77,7 @@ export class ProgramsService {
    */
   async owned(em: EntityManager, actor: Actor, id: number, lock = false): Promise<Program> {
     const qb = this.access.query<Program>(em, actor, 'program', 'x', 'write').andWhere('x.id = :id', { id });
-    if (lock && this.tx.dialect === 'mysql') qb.setLock('pessimistic_write');
+    if (lock) lockForUpdate(qb);
     const program = Number.isSafeInteger(id) ? await qb.getOne() : null;
     if (program) return program;
     await this.access.require(em, actor, 'program', id, 'read');

@@ -4,6 +4,8 @@ import {
   Actor,
   Clock,
   ForbiddenError,
+  isDuplicateKey,
+  lockForShare,
   NotFoundError,
   NOTHING,
   Page,
@@ -14,7 +16,7 @@ import {
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { Organisation, Teacher } from '@shipei/people';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { SchemeQuota } from '../schemes/scheme-quota.entity';
 import { Scheme, SCHEME_KIND_LABELS } from '../schemes/scheme.entity';
 import { organisationNames, rulesOf } from '../schemes/schemes.service';
@@ -34,12 +36,6 @@ import {
 } from './dto/placement.dto';
 import { loadContext, placementDtos, stipendOf } from './placement-view';
 import { ACTIVE_STATUSES, Placement, PlacementStatus } from './placement.entity';
-
-function isDuplicateKey(e: unknown): boolean {
-  const code =
-    (e as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (e as { code?: string })?.code;
-  return e instanceof QueryFailedError && (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE');
-}
 
 /**
  * Placements (选派) and their life cycle:
@@ -162,8 +158,7 @@ export class PlacementsService {
   private async lockSchemeShared(em: EntityManager, actor: Actor, schemeId: number): Promise<Scheme> {
     await this.access.require(em, actor, 'scheme', schemeId);
     const qb = em.createQueryBuilder(Scheme, 's').where('s.id = :id', { id: schemeId });
-    if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_read');
-    const scheme = await qb.getOne();
+    const scheme = await lockForShare(qb).getOne();
     if (!scheme) throw new NotFoundError('人才支持计划');
     return scheme;
   }

@@ -4,6 +4,7 @@ import {
   Actor,
   Clock,
   ForbiddenError,
+  lockForUpdate,
   NotFoundError,
   NOTHING,
   Page,
@@ -180,7 +181,7 @@ export class SchemesService {
   private async lockScheme(em: EntityManager, actor: Actor, id: number): Promise<Scheme> {
     await this.access.require(em, actor, 'scheme', id, 'write');
     const qb = em.createQueryBuilder(Scheme, 's').where('s.id = :id', { id });
-    if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_write');
+    lockForUpdate(qb);
     const s = await qb.getOne();
     if (!s) throw new NotFoundError('人才支持计划');
     return s;
