@@ -1,4 +1,4 @@
-// One jest run covers unit specs (next to the code) and end-to-end specs (test/).
+// One jest run covers unit specs (next to the code), service specs (test/service) and end-to-end specs (test/).
 // The database they use comes from TEST_DATABASE_URL (default: a fresh SQLite file per suite).
 
 const common = {
@@ -18,6 +18,8 @@ module.exports = {
   testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    // Service tier: CoreModule + one domain module on a migrated database, no HTTP (test/README.md).
+    { ...common, displayName: 'service', testMatch: ['<rootDir>/test/service/**/*.service-spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };
