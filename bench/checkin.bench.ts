@@ -1,7 +1,8 @@
 /** POST /api/v1/sessions/:id/checkins (a trainee's repeated scan: JWT, HMAC code check, insert-or-get) vs node:http + the driver doing the same */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Clock, deriveCheckinKey, verifyCheckinCode } from '@shipei/attendance';
+import { deriveCheckinKey, verifyCheckinCode } from '@shipei/attendance';
 import { BenchApp, main, RawDb, RawRequest, RawResponse } from './lib';
+import { Clock } from '@shipei/core';
 
 /**
  * The app runs on a fixed clock inside the session's check-in window (the injectable Clock), so one

@@ -1,5 +1,6 @@
 /** POST /api/v1/sessions/:id/scans: one trainer's phone syncing 400 offline pass scans in one request (time; target ≤ 1 s) */
-import { Clock, PassesService } from '@shipei/attendance';
+import { PassesService } from '@shipei/attendance';
+import { Clock } from '@shipei/core';
 import { BenchApp, freshDatabase, parseBenchArgs, startApp } from './lib';
 
 const TRAINEES = 400;

@@ -1,5 +1,6 @@
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
-import { Clock, dbDate, readPass } from '@shipei/attendance';
+import { readPass } from '@shipei/attendance';
+import { Clock, dbDate } from '@shipei/core';
 import TestAgent from 'supertest/lib/agent';
 import {
   adminToken,

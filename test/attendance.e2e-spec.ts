@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckinCodes, Clock, dbDate } from '@shipei/attendance';
+import { CheckinCodes } from '@shipei/attendance';
 import * as ExcelJS from 'exceljs';
 import TestAgent from 'supertest/lib/agent';
 import {
@@ -15,6 +15,7 @@ import {
   makePhone,
 } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
+import { Clock, dbDate } from '@shipei/core';
 
 /** Shanghai wall-clock time → Date (no daylight saving in Asia/Shanghai). */
 const cst = (s: string) => new Date(`${s}+08:00`);

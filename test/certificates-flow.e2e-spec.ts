@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Clock } from '@shipei/attendance';
 import TestAgent from 'supertest/lib/agent';
 import {
   adminToken,
@@ -20,6 +19,7 @@ import {
   makePhone,
 } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
+import { Clock } from '@shipei/core';
 
 const cst = (s: string) => new Date(`${s}+08:00`);
 

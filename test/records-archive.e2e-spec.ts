@@ -2,13 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Clock } from '@shipei/attendance';
 import { readZipEntries, ZipEntry } from '@shipei/records';
 import * as ExcelJS from 'exceljs';
 import TestAgent from 'supertest/lib/agent';
 import { account, binary } from './support/enrolment-fixtures';
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makeIdNumber } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
+import { Clock } from '@shipei/core';
 
 const cst = (s: string) => new Date(`${s}+08:00`);
 

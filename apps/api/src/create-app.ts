@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HelmetOptions } from 'helmet';
-import { AppConfig, mapError } from '@shipei/core';
+import { AppConfig, applyPerformancePatches, mapError } from '@shipei/core';
 import { AppModule } from './app.module';
 import { createRootLogger, PinoNestLogger, registerRequestLog } from './logging';
 import { setupOpenApi } from './openapi';
@@ -25,6 +25,10 @@ export async function createApp(
   config: AppConfig,
   opts: { bufferLogs?: boolean } = {},
 ): Promise<NestFastifyApplication> {
+  const log = createRootLogger(config.logLevel);
+  // The speed-ups that reach into dependencies (libs/core/src/perf), each only on the version it was
+  // written for; process-wide and idempotent, so a second app in the same process changes nothing.
+  applyPerformancePatches((message) => log.warn(message));
   const headers = replyHeaders(helmetOptions(config));
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
@@ -50,7 +54,6 @@ export async function createApp(
     bufferLogs: opts.bufferLogs ?? true,
     abortOnError: false,
   });
-  const log = createRootLogger(config.logLevel);
   app.useLogger(new PinoNestLogger(log));
   app.setGlobalPrefix('api', { exclude: PAGE_ROUTES });
   app.enableShutdownHooks();

@@ -5,7 +5,6 @@ import { AttendanceAccess } from './attendance.access';
 import { CheckinCodes } from './checkin/checkin-codes';
 import { CheckinController } from './checkin/checkin.controller';
 import { CheckinService } from './checkin/checkin.service';
-import { Clock } from './clock';
 import { CompletionService } from './completion/completion.service';
 import { LeaveController } from './leave/leave.controller';
 import { PassKeys } from './passes/pass-keys';
@@ -35,7 +34,6 @@ import { AttendanceService } from './records/attendance.service';
     ScansController,
   ],
   providers: [
-    Clock,
     AttendanceAccess,
     CheckinCodes,
     CheckinService,
@@ -48,7 +46,6 @@ import { AttendanceService } from './records/attendance.service';
     ScansService,
   ],
   exports: [
-    Clock,
     AttendanceAccess,
     CheckinCodes,
     CheckinService,

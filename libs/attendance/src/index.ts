@@ -1,6 +1,4 @@
 export * from './statuses';
-export * from './clock';
-export * from './time';
 export * from './attendance.access';
 export * from './attendance.errors';
 export * from './attendance.module';

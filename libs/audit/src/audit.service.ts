@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, PageQuery, pageOf, Page, sqlDatetime } from '@shipei/core';
+import { Actor, Clock, Page, pageOf, PageQuery, sqlDatetime } from '@shipei/core';
 import { EntityManager } from 'typeorm';
 import { AuditEntry } from './audit-entry.entity';
 
@@ -24,6 +24,8 @@ export interface AuditFilter {
 
 @Injectable()
 export class AuditService {
+  constructor(private readonly clock: Clock) {}
+
   /** Records the event inside the caller's transaction, so a change and its audit line commit together. */
   async record(em: EntityManager, actor: Actor, event: AuditEvent): Promise<void> {
     // Plain SQL: every change writes one of these, and TypeORM's insert builder cost more than the
@@ -31,7 +33,7 @@ export class AuditService {
     await em.query(
       'INSERT INTO audit_entry (at, actorId, actorRole, action, entity, entityId, fields, note, ip, requestId) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [
-        sqlDatetime(em, new Date()),
+        sqlDatetime(em, this.clock.now()),
         actor.userId || null,
         actor.role ?? null,
         event.action,

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { Actor, AppConfig, BadInputError, DomainError, TransactionRunner, UnauthorizedError } from '@shipei/core';
+import {
+  Actor,
+  AppConfig,
+  BadInputError,
+  Clock,
+  DomainError,
+  TransactionRunner,
+  UnauthorizedError,
+} from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { Organisation } from '@shipei/people';
 import { EntityManager } from 'typeorm';
@@ -48,6 +56,7 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -61,7 +70,7 @@ export class AuthService {
     from: { ip?: string; requestId?: string },
   ): Promise<LoginResponseDto> {
     const user = await this.tx.run((em) => em.findOne(User, { where: { username } }));
-    const now = new Date();
+    const now = this.clock.now();
     if (user?.lockedUntil && user.lockedUntil > now) throw new AccountLockedError(user.lockedUntil);
     const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
     if (!user || !ok || !user.active) {
@@ -86,7 +95,7 @@ export class AuthService {
         .execute();
       const fresh = await em.findOneByOrFail(User, { id: user.id });
       if (fresh.failedLogins < MAX_FAILED_LOGINS) return null;
-      const until = new Date(Date.now() + LOCK_MINUTES * 60_000);
+      const until = new Date(this.clock.now().getTime() + LOCK_MINUTES * 60_000);
       await em.update(User, { id: user.id }, { failedLogins: 0, lockedUntil: until });
       await this.audit.record(em, this.actorOf(user, from), { action: 'lock', entity: 'user', entityId: user.id });
       return until;

@@ -5,6 +5,7 @@ import {
   Actor,
   AppConfig,
   BadInputError,
+  Clock,
   ConflictError,
   NOTHING,
   Page,
@@ -43,6 +44,7 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {
     access.register<User>('user', {
       entity: User,
@@ -76,7 +78,7 @@ export class UsersService implements OnApplicationBootstrap {
         organisationId: city?.id ?? null,
         teacherId: null,
         mustChangePassword: !!generated,
-        createdAt: new Date(),
+        createdAt: this.clock.now(),
       });
       await this.audit.record(em, SYSTEM_ACTOR, { action: 'create', entity: 'user', note: 'first admin' });
       return true;
@@ -106,7 +108,7 @@ export class UsersService implements OnApplicationBootstrap {
         organisationId,
         teacherId,
         mustChangePassword: true,
-        createdAt: new Date(),
+        createdAt: this.clock.now(),
       });
       const id = Number(identifiers[0].id);
       await this.audit.record(em, actor, {

@@ -10,6 +10,7 @@ import {
 } from './rendering';
 import { CertificateTemplateVersion } from './certificate-template-version.entity';
 import { certificateErrors } from './certificates.errors';
+import { Clock } from '@shipei/core';
 
 const CUSTOM = 'custom:';
 
@@ -19,7 +20,10 @@ const CUSTOM = 'custom:';
  */
 @Injectable()
 export class CertificateTemplateStore {
-  constructor(private readonly renderer: CertificateRenderer) {}
+  constructor(
+    private readonly renderer: CertificateRenderer,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * The template reference for new certificates of a program (`certificateTemplate`: empty → the
@@ -47,7 +51,7 @@ export class CertificateTemplateStore {
       .createQueryBuilder()
       .insert()
       .into(CertificateTemplateVersion)
-      .values({ hash, source: source!, createdAt: new Date() })
+      .values({ hash, source: source!, createdAt: this.clock.now() })
       .orIgnore()
       .execute();
     return CUSTOM + hash;

@@ -21,5 +21,7 @@ export * from './xlsx/upload';
 export * from './xlsx/walk-sheet';
 export * from './xlsx/workbook';
 export * from './database/sql-values';
-export * from './database/compiled-statements';
+export * from './perf';
 export * from './http/rate-limit';
+export * from './time';
+export * from './database/dialect';

@@ -1,5 +1,5 @@
-import { ConflictError } from '@shipei/core';
-import { PROGRAM_STATUS_LABELS, ProgramStatus, shanghaiDateTime } from '@shipei/programs';
+import { ConflictError, shanghaiDateTime } from '@shipei/core';
+import { PROGRAM_STATUS_LABELS, ProgramStatus } from '@shipei/programs';
 import { ENROLMENT_STATUS_LABELS, EnrolmentStatus } from './enrolment.entity';
 
 /** The rule-conflict errors of enrolment, each with a stable code and a Chinese message. */

@@ -3,15 +3,19 @@ import { AuditService } from '@shipei/audit';
 import {
   AccessPolicy,
   Actor,
+  Clock,
   ForbiddenError,
+  insertId,
+  isDuplicateKey,
   NotFoundError,
   Page,
   pageOf,
+  shanghaiDate,
   sqlDatetime,
   TransactionRunner,
 } from '@shipei/core';
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
-import { Cohort, eligibilityProblems, Program, ProgramsService, shanghaiDate } from '@shipei/programs';
+import { Cohort, eligibilityProblems, Program, ProgramsService } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { EnrolmentDto, EnrolmentQuery } from './dto/enrolment.dto';
 import { APPROVED_SEAT_HOLDING, Enrolment, EnrolmentStatus, SEAT_HOLDING } from './enrolment.entity';
@@ -25,16 +29,6 @@ const EXIT_STAMP: Record<Exit, 'rejectedAt' | 'declinedAt' | 'withdrawnAt'> = {
   REJECTED: 'rejectedAt',
   DECLINED: 'declinedAt',
   WITHDRAWN: 'withdrawnAt',
-};
-
-const isDuplicateKey = (e: unknown) => {
-  const code =
-    (e as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (e as { code?: string }).code;
-  return (
-    code === 'ER_DUP_ENTRY' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    /UNIQUE constraint failed/.test(String((e as Error).message))
-  );
 };
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -54,6 +48,7 @@ export class EnrolmentsService {
     private readonly programs: ProgramsService,
     private readonly seats: SeatLedger,
     _rules: EnrolmentAccess,
+    private readonly clock: Clock,
   ) {}
 
   // ——— reading ———
@@ -133,7 +128,7 @@ export class EnrolmentsService {
       throw new ForbiddenError('COUNTY_ONLY', '只有县区管理员可以推荐本县区教师');
     const program = await this.access.load<Program>(em, actor, 'program', programId);
     if (program.status !== 'OPEN') throw EnrolmentErrors.programNotOpen(program.status);
-    if (program.nominationDeadline && Date.now() > new Date(program.nominationDeadline).getTime())
+    if (program.nominationDeadline && this.clock.now().getTime() > new Date(program.nominationDeadline).getTime())
       throw EnrolmentErrors.deadlinePassed(new Date(program.nominationDeadline));
     if (program.ownerCountyId && program.ownerCountyId !== actor.countyId) throw new NotFoundError('培训项目');
     return program;
@@ -173,7 +168,7 @@ export class EnrolmentsService {
     ]);
     if (!quota) throw EnrolmentErrors.noQuota();
     const seated = await this.seats.takeQuotaSeat(em, program.id, teacher.countyId);
-    const now = new Date();
+    const now = this.clock.now();
     const at = sqlDatetime(em, now);
     const status: EnrolmentStatus = seated ? 'NOMINATED' : 'WAITLISTED';
     let id: number;
@@ -183,7 +178,7 @@ export class EnrolmentsService {
         [program.id, teacher.id, teacher.countyId, status, at, at, seated ? at : null, seated ? null : at],
         true,
       );
-      id = Number(this.tx.dialect === 'sqlite' ? res.raw : res.raw.insertId);
+      id = insertId(em, res.raw);
     } catch (e) {
       if (isDuplicateKey(e)) throw EnrolmentErrors.alreadyEnrolled();
       throw e;
@@ -235,7 +230,7 @@ export class EnrolmentsService {
     const res = await em
       .createQueryBuilder()
       .update(Enrolment)
-      .set({ ...patch, status: to, updatedAt: new Date() })
+      .set({ ...patch, status: to, updatedAt: this.clock.now() })
       .where('id = :id AND status IN (:...from)', { id, from })
       .execute();
     if (!res.affected) {
@@ -257,7 +252,7 @@ export class EnrolmentsService {
         throw EnrolmentErrors.programStatus(program.status, '审核');
       if (e.status !== 'NOMINATED') throw EnrolmentErrors.invalidTransition(e.status, '审核通过', ['NOMINATED']);
       if (!(await this.seats.takeApprovedSeat(em, program.id))) throw EnrolmentErrors.seatsFull(program.seats);
-      await this.transition(em, id, ['NOMINATED'], 'APPROVED', { approvedAt: new Date() });
+      await this.transition(em, id, ['NOMINATED'], 'APPROVED', { approvedAt: this.clock.now() });
       await this.audit.record(em, actor, {
         action: 'approve',
         entity: 'enrolment',
@@ -288,7 +283,7 @@ export class EnrolmentsService {
       const program = await em.findOneByOrFail(Program, { id: e.programId });
       if (!['OPEN', 'CLOSED', 'RUNNING'].includes(program.status))
         throw EnrolmentErrors.programStatus(program.status, '报到');
-      await this.transition(em, id, ['APPROVED'], 'CONFIRMED', { confirmedAt: new Date() });
+      await this.transition(em, id, ['APPROVED'], 'CONFIRMED', { confirmedAt: this.clock.now() });
       await this.audit.record(em, actor, {
         action: 'confirm',
         entity: 'enrolment',
@@ -310,7 +305,7 @@ export class EnrolmentsService {
     const program = await em.findOneByOrFail(Program, { id: e.programId });
     if (!['OPEN', 'CLOSED', 'RUNNING'].includes(program.status))
       throw EnrolmentErrors.programStatus(program.status, '报到');
-    await this.transition(em, e.id, ['APPROVED'], 'CONFIRMED', { confirmedAt: new Date() });
+    await this.transition(em, e.id, ['APPROVED'], 'CONFIRMED', { confirmedAt: this.clock.now() });
     await this.audit.record(em, actor, {
       action: 'on-site-confirm',
       entity: 'enrolment',
@@ -363,7 +358,7 @@ export class EnrolmentsService {
   /** Before the start: the program is not running yet, and neither the program's nor the cohort's first day has come (Asia/Shanghai). */
   private async assertBeforeStart(em: EntityManager, program: Program, e: Enrolment, action: string): Promise<void> {
     if (program.status === 'RUNNING' || program.status === 'FINISHED') throw EnrolmentErrors.started(action);
-    const today = shanghaiDate();
+    const today = shanghaiDate(this.clock.now());
     if (program.startDate && today >= program.startDate) throw EnrolmentErrors.started(action);
     if (e.cohortId) {
       const cohort = await em.findOne(Cohort, { where: { id: e.cohortId }, select: { id: true, startDate: true } });
@@ -392,7 +387,7 @@ export class EnrolmentsService {
     if (heldQuota) await this.seats.releaseQuotaSeat(em, program.id, e.countyId);
     // Only from the status we read: a concurrent change makes this a 409 and rolls the seats back.
     await this.transition(em, e.id, [e.status], to, {
-      [EXIT_STAMP[to]]: new Date(),
+      [EXIT_STAMP[to]]: this.clock.now(),
       reason: reason ?? null,
       cohortId: null,
     });

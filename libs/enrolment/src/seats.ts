@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, TransactionRunner } from '@shipei/core';
+import { Actor, Clock, lockForUpdate, TransactionRunner } from '@shipei/core';
 import { CountyQuota, Program } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
 import { Enrolment } from './enrolment.entity';
@@ -22,6 +22,7 @@ export class SeatLedger {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -84,11 +85,10 @@ export class SeatLedger {
         })
         .orderBy('e.id', 'ASC')
         .limit(1);
-      if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_write');
-      const next = await qb.getOne();
+      const next = await lockForUpdate(qb).getOne();
       if (!next) return null;
       if (!(await this.takeQuotaSeat(em, programId, countyId))) return null;
-      const now = new Date();
+      const now = this.clock.now();
       const res = await em
         .createQueryBuilder()
         .update(Enrolment)

@@ -1,6 +1,5 @@
 export * from './decimal';
 export * from './eligibility';
-export * from './time';
 export * from './programs.access';
 export * from './programs.module';
 export * from './programs/program.entity';

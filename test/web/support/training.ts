@@ -1,4 +1,4 @@
-import { CheckinCodes, Clock } from '@shipei/attendance';
+import { CheckinCodes } from '@shipei/attendance';
 import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -13,6 +13,7 @@ import {
   makePhone,
 } from '../../support/fixtures';
 import type { TestApp } from '../../support/test-app';
+import { Clock } from '@shipei/core';
 
 /** Shanghai wall-clock time → Date (no daylight saving in Asia/Shanghai). */
 export const cst = (s: string) => new Date(`${s}+08:00`);

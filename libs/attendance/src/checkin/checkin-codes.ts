@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@shipei/core';
-import { Clock } from '../clock';
+import { AppConfig, Clock } from '@shipei/core';
 import { CHECKIN_STEP_MS, checkinCode, checkinStep, deriveCheckinKey, verifyCheckinCode } from './checkin-code';
 
 export interface IssuedCode {

@@ -1,16 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, AppConfig, NotFoundError, TransactionRunner } from '@shipei/core';
+import {
+  Actor,
+  AppConfig,
+  Clock,
+  dbDate,
+  isDuplicateKey,
+  NotFoundError,
+  shanghaiWhen,
+  TransactionRunner,
+} from '@shipei/core';
 import QRCode from 'qrcode';
 import { EntityManager } from 'typeorm';
 import { AttendanceAccess } from '../attendance.access';
 import { AttendanceErrors } from '../attendance.errors';
-import { Clock } from '../clock';
 import { CheckinCodeDto, CheckinResultDto } from '../dto/attendance.dto';
 import { AttendanceRecord } from '../records/attendance-record.entity';
-import { isDuplicateKey, toRecordDto } from '../records/record-dto';
+import { toRecordDto } from '../records/record-dto';
 import { AttendanceStatus, ROSTER_STATUSES } from '../statuses';
-import { dbDate, shanghaiWhen } from '../time';
 import { CheckinClosure } from './checkin-closure.entity';
 import { CheckinCodes } from './checkin-codes';
 

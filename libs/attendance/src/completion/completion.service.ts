@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, TransactionRunner } from '@shipei/core';
+import { Actor, hasRowLocks, shanghaiWhen, TransactionRunner } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Cohort } from '@shipei/programs';
 import { AttendanceAccess } from '../attendance.access';
@@ -8,7 +8,6 @@ import { AttendanceErrors } from '../attendance.errors';
 import { CompletionResultDto, CompletionRowDto } from '../dto/completion.dto';
 import { AttendanceService } from '../records/attendance.service';
 import { ROSTER_STATUSES } from '../statuses';
-import { shanghaiWhen } from '../time';
 import { decideCompletion } from './completion-rule';
 
 /**
@@ -30,7 +29,7 @@ export class CompletionService {
     return this.tx.run(async (em) => {
       const { cohort, program } = await this.gate.cohort(em, actor, cohortId);
       // One completion at a time per cohort (MySQL; SQLite is serialised).
-      if (this.tx.dialect === 'mysql')
+      if (hasRowLocks(em))
         await em
           .createQueryBuilder(Cohort, 'c')
           .setLock('pessimistic_write')

@@ -1,19 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, Page, pageOf, TransactionRunner } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  Clock,
+  dbDate,
+  isDuplicateKey,
+  lockForUpdate,
+  Page,
+  pageOf,
+  TransactionRunner,
+} from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Teacher } from '@shipei/people';
 import { TrainingSession } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { AttendanceAccess } from '../attendance.access';
 import { AttendanceErrors } from '../attendance.errors';
-import { Clock } from '../clock';
 import { CreateLeaveRequestDto, DecideLeaveRequestDto, LeaveQuery, LeaveRequestDto } from '../dto/leave.dto';
 import { AttendanceRecord } from '../records/attendance-record.entity';
-import { isDuplicateKey } from '../records/record-dto';
 import { ATTENDED, LEAVE_STATUS_LABELS, LEAVE_TYPE_LABELS, ROSTER_STATUSES } from '../statuses';
-import { dbDate } from '../time';
 import { LeaveRequestSession } from './leave-request-session.entity';
 import { LeaveRequest } from './leave-request.entity';
 
@@ -167,8 +174,7 @@ export class LeaveService {
       const qb = em
         .createQueryBuilder(AttendanceRecord, 'r')
         .where('r.sessionId = :sessionId AND r.enrolmentId = :eid', { sessionId, eid: leave.enrolmentId });
-      if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_write');
-      let existing = await qb.getOne();
+      let existing = await lockForUpdate(qb).getOne();
       if (!existing) {
         try {
           await em.insert(AttendanceRecord, {

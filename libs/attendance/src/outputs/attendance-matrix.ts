@@ -1,6 +1,6 @@
 import * as ExcelJS from 'exceljs';
 import { ATTENDANCE_STATUS_LABELS, AttendanceStatus } from '../statuses';
-import { shanghaiDate, shanghaiTime } from '../time';
+import { shanghaiDate, shanghaiTime } from '@shipei/core';
 
 export interface MatrixView {
   programTitle: string;

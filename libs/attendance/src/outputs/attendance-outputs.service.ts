@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, loadCjkFonts } from '@shipei/core';
+import { Actor, loadCjkFonts, shanghaiDate } from '@shipei/core';
 import { ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '@shipei/enrolment';
 import { EntityManager } from 'typeorm';
 import { AttendanceAccess } from '../attendance.access';
 import { AttendanceService } from '../records/attendance.service';
 import { cohortRoster } from '../records/roster';
 import { ASSIGNED_STATUSES } from '../statuses';
-import { shanghaiDate } from '../time';
 import { buildAttendanceMatrix, XLSX_MIME } from './attendance-matrix';
 import { renderSignInSheet } from './sign-in-sheet';
 

@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
-import { CjkFonts } from '@shipei/core';
+import { CjkFonts, shanghaiDateZh, shanghaiTime, shanghaiWeekday } from '@shipei/core';
 import PDFDocument from 'pdfkit';
-import { shanghaiDateZh, shanghaiTime } from '../time';
 
 export interface SignInSheetView {
   programTitle: string;
@@ -86,7 +85,7 @@ export async function renderSignInSheet(view: SignInSheetView, fonts: CjkFonts):
   doc.pipe(sink);
 
   const contentWidth = A4.width - 2 * MARGIN;
-  const day = new Date(view.startsAt.getTime() + 8 * 3600_000).getUTCDay();
+  const day = shanghaiWeekday(view.startsAt);
   const date = `${shanghaiDateZh(view.startsAt)}（星期${WEEKDAYS[day]}）`;
   const info = [
     `班级：${view.cohortName}`,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { AppConfig } from '@shipei/core';
+import { AppConfig, Clock } from '@shipei/core';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { CheckinPassKey } from './pass-key.entity';
@@ -24,6 +24,7 @@ export class PassKeys {
   constructor(
     private readonly config: AppConfig,
     @InjectEntityManager() private readonly em: EntityManager,
+    private readonly clock: Clock,
   ) {}
 
   get(): Promise<PassKeyPair> {
@@ -47,7 +48,7 @@ export class PassKeys {
           id: 1,
           privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
           publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-          createdAt: new Date(),
+          createdAt: this.clock.now(),
         })
         .orIgnore()
         .execute();

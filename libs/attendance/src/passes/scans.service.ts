@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, TransactionRunner } from '@shipei/core';
+import { Actor, Clock, dbDate, shanghaiWhen, TransactionRunner } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { EntityManager, In } from 'typeorm';
 import { AttendanceAccess } from '../attendance.access';
 import { checkinStatus, checkinWindow, closedAt } from '../checkin/checkin.service';
-import { Clock } from '../clock';
 import { ScanResultDto, ScansBody, ScanSyncResultDto } from '../dto/pass.dto';
 import { AttendanceRecord } from '../records/attendance-record.entity';
 import { ATTENDANCE_STATUS_LABELS, AttendanceStatus, ROSTER_STATUSES } from '../statuses';
-import { dbDate, shanghaiWhen } from '../time';
 import { PassKeys } from './pass-keys';
 import { readPass } from './pass-token';
 

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { AuditService } from '@shipei/audit';
-import { Actor, PageQuery, TransactionRunner } from '@shipei/core';
+import { Actor, Clock, isDuplicateKey, lockForUpdate, PageQuery, shanghaiWhen, TransactionRunner } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Cohort, Program, TrainingSession } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
 import { AttendanceAccess } from '../attendance.access';
 import { AttendanceErrors } from '../attendance.errors';
 import { CheckinClosure } from '../checkin/checkin-closure.entity';
-import { Clock } from '../clock';
 import { attendanceRate } from '../completion/completion-rule';
 import {
   AttendanceCountsDto,
@@ -22,9 +21,8 @@ import {
   SessionBriefDto,
 } from '../dto/attendance.dto';
 import { ATTENDANCE_STATUS_LABELS, ATTENDED, AttendanceStatus, PENDING_LABEL, ROSTER_STATUSES } from '../statuses';
-import { shanghaiWhen } from '../time';
 import { AttendanceRecord } from './attendance-record.entity';
-import { isDuplicateKey, toRecordDto } from './record-dto';
+import { toRecordDto } from './record-dto';
 import { cohortRoster, cohortSessions, effectiveStatus, recordMap, Trainee } from './roster';
 
 export function toSessionBrief(s: TrainingSession): SessionBriefDto {
@@ -131,8 +129,7 @@ export class AttendanceService {
     const qb = em
       .createQueryBuilder(AttendanceRecord, 'r')
       .where('r.sessionId = :sessionId AND r.enrolmentId = :enrolmentId', { sessionId, enrolmentId });
-    if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_write');
-    return qb.getOne();
+    return lockForUpdate(qb).getOne();
   }
 
   /**

@@ -22,10 +22,3 @@ export function toRecordDto(
     updatedAt: iso(r.updatedAt)!,
   };
 }
-
-/** A unique-index violation, on either engine. */
-export function isDuplicateKey(e: unknown): boolean {
-  const err = e as { code?: string; driverError?: { code?: string } };
-  const code = err?.driverError?.code ?? err?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}

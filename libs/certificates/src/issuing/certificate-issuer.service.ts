@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, AppConfig, TransactionRunner } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  AppConfig,
+  Clock,
+  lockForShare,
+  lockForUpdate,
+  shanghaiDate,
+  TransactionRunner,
+} from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Organisation, Teacher } from '@shipei/people';
-import { Cohort, CohortTrainer, Program, shanghaiDate } from '@shipei/programs';
+import { Cohort, CohortTrainer, Program } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { assertCertificateView } from '../rendering';
 import { byId } from '../by-id';
@@ -40,6 +49,7 @@ export class CertificateIssuer {
     private readonly audit: AuditService,
     private readonly templates: CertificateTemplateStore,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** The certificate of one enrolment: issued now, or the valid one it already has. 409 NOT_COMPLETED otherwise. */
@@ -84,7 +94,7 @@ export class CertificateIssuer {
         await this.access.require(em, actor, CERTIFICATE, id, 'read');
         throw certificateErrors.notRevoker();
       }
-      const now = new Date();
+      const now = this.clock.now();
       const result = await em
         .createQueryBuilder()
         .update(Certificate)
@@ -138,10 +148,8 @@ export class CertificateIssuer {
     programId: number,
     enrolmentIds: number[],
   ): Promise<IssueOutcome[]> {
-    const mysql = this.tx.dialect === 'mysql';
     const pq = em.createQueryBuilder(Program, 'p').where('p.id = :programId', { programId });
-    if (mysql) pq.setLock('pessimistic_write');
-    const program = await pq.getOneOrFail();
+    const program = await lockForUpdate(pq).getOneOrFail();
 
     const eq = em
       .createQueryBuilder(Enrolment, 'e')
@@ -151,15 +159,13 @@ export class CertificateIssuer {
         status: 'COMPLETED',
       })
       .orderBy('e.id', 'ASC');
-    if (mysql) eq.setLock('pessimistic_read');
-    const completed = await eq.getMany();
+    const completed = await lockForShare(eq).getMany();
     if (!completed.length) return [];
 
     const cq = em
       .createQueryBuilder(Certificate, 'c')
       .where('c.activeKey IN (:...keys)', { keys: completed.map((e) => activeKeyOf('ENROLMENT', e.id)) });
-    if (mysql) cq.setLock('pessimistic_write');
-    const existing = new Map((await cq.getMany()).map((c) => [c.enrolmentId!, c]));
+    const existing = new Map((await lockForUpdate(cq).getMany()).map((c) => [c.enrolmentId!, c]));
     const todo = completed.filter((e) => !existing.has(e.id));
 
     const created = new Map<number, Certificate>();
@@ -197,7 +203,7 @@ export class CertificateIssuer {
     if (!owner) throw new Error(`owner organisation ${program.ownerOrganisationId} of program ${program.id} not found`);
     const template = await this.templates.versionFor(em, program.certificateTemplate);
 
-    const now = new Date();
+    const now = this.clock.now();
     const first = await allocateSequence(em, program.id, enrolments.length);
     const rows: Partial<Certificate>[] = enrolments.map((e, i) => {
       const teacher = teachers.get(e.teacherId)!;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { AccessPolicy, Actor } from '@shipei/core';
+import { AccessPolicy, Actor, shanghaiDate } from '@shipei/core';
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
 import { Cohort, Program } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
@@ -14,7 +14,7 @@ export interface XlsxFile {
   body: Buffer;
 }
 
-const shanghaiDay = (d: Date | null) => (d ? new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10) : '');
+const shanghaiDay = (d: Date | null) => (d ? shanghaiDate(d) : '');
 
 /**
  * The office's spreadsheets of a program's certificates (spec §8): the certificate register

@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, AppConfig, ConflictError, ForbiddenError, TransactionRunner } from '@shipei/core';
+import {
+  Actor,
+  AppConfig,
+  Clock,
+  ConflictError,
+  ForbiddenError,
+  lockForUpdate,
+  shanghaiDate,
+  TransactionRunner,
+} from '@shipei/core';
 import { Organisation, Teacher } from '@shipei/people';
-import { shanghaiDate } from '@shipei/programs';
 import { PlacementsService } from '@shipei/talent-support';
 import { EntityManager } from 'typeorm';
 import { activeKeyOf, Certificate } from '../certificate.entity';
@@ -27,11 +35,10 @@ export const serviceCertificateErrors = {
  * it is read, so issuers of one series queue up here; the caller must re-check what it is about to
  * issue after this call (its reads are now current) and insert in the same transaction.
  */
-export async function lockSeries(em: EntityManager, series: string, mysql: boolean): Promise<CertificateSeries> {
+export async function lockSeries(em: EntityManager, series: string): Promise<CertificateSeries> {
   const read = () => {
     const qb = em.createQueryBuilder(CertificateSeries, 's').where('s.series = :series', { series });
-    if (mysql) qb.setLock('pessimistic_write');
-    return qb.getOne();
+    return lockForUpdate(qb).getOne();
   };
   const found = await read();
   if (found) return found;
@@ -59,6 +66,7 @@ export class ServiceCertificateIssuer {
     private readonly placements: PlacementsService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** The certificate of one placement: issued now, or the valid one it already has. 409 NOT_COMPLETED otherwise. */
@@ -71,14 +79,12 @@ export class ServiceCertificateIssuer {
       const existing = await em.findOneBy(Certificate, { activeKey: key });
       if (existing) return { certificate: existing, created: false };
 
-      const mysql = this.tx.dialect === 'mysql';
       const seriesName = `${SERVICE_NUMBER_PREFIX}${data.schemeYear}`;
-      const series = await lockSeries(em, seriesName, mysql);
+      const series = await lockSeries(em, seriesName);
       // Holding the series lock, read again with a locking (current) read: a concurrent issuer of
       // this placement has committed by now, and its certificate is returned instead.
       const again = em.createQueryBuilder(Certificate, 'c').where('c.activeKey = :key', { key });
-      if (mysql) again.setLock('pessimistic_write');
-      const raced = await again.getOne();
+      const raced = await lockForUpdate(again).getOne();
       if (raced) return { certificate: raced, created: false };
 
       const teacher = await em.findOneByOrFail(Teacher, { id: data.teacherId });
@@ -86,7 +92,7 @@ export class ServiceCertificateIssuer {
       const sequence = series.lastSequence + 1;
       const number = formatCertificateNumber(SERVICE_NUMBER_PREFIX, data.schemeYear, sequence);
       if (await em.countBy(Certificate, { number })) throw serviceCertificateErrors.numberTaken(number);
-      const now = new Date();
+      const now = this.clock.now();
       const row: Partial<Certificate> = {
         number,
         sequence,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { CompiledStatements, hydrate, runStatement } from '../database/compiled-statements';
+import { CompiledStatements, hydrate, runStatement } from '../perf/compiled-statements';
 import { NotFoundError } from '../errors/domain-error';
 import { Actor } from './actor';
 

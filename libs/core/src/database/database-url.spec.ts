@@ -1,4 +1,5 @@
-import { connectionOptions, dialectOf, redactDatabaseUrl } from './database-url';
+import { connectionOptions, redactDatabaseUrl } from './database-url';
+import { dialectOf } from './dialect';
 
 describe('connectionOptions', () => {
   it('reads a sqlite path', () => {

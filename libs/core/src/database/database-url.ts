@@ -1,12 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-
-export type Dialect = 'sqlite' | 'mysql';
-
-export function dialectOf(url: string): Dialect {
-  return url.startsWith('sqlite:') ? 'sqlite' : 'mysql';
-}
+import { dialectOf } from './dialect';
 
 /**
  * Turns DATABASE_URL into TypeORM connection options (without entities and migrations).

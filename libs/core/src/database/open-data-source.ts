@@ -1,5 +1,4 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { reusePromiseWrappers } from './mysql2-promise-wrappers';
 
 /**
  * Opens a data source. A `mysql://` URL may point at MySQL or MariaDB; TypeORM reads
@@ -9,7 +8,6 @@ import { reusePromiseWrappers } from './mysql2-promise-wrappers';
  */
 export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
   if (options.type !== 'mysql') return new DataSource(options).initialize();
-  reusePromiseWrappers();
   const ds = await new DataSource(options).initialize();
   const [row] = await ds.query('SELECT VERSION() AS v');
   if (!/mariadb/i.test(String(row.v))) return ds;

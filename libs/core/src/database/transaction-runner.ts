@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { Dialect, dialectOf, driverErrorCode } from './dialect';
 
 const RETRYABLE_MYSQL = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
@@ -23,10 +24,10 @@ const RETRYABLE_MYSQL = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 @Injectable()
 export class TransactionRunner {
   private queue: Promise<unknown> = Promise.resolve();
-  readonly dialect: 'sqlite' | 'mysql';
+  private readonly dialect: Dialect;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.dialect = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+    this.dialect = dialectOf(dataSource);
   }
 
   async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
@@ -35,8 +36,7 @@ export class TransactionRunner {
       try {
         return await this.once(work);
       } catch (e) {
-        const code =
-          (e as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (e as { code?: string }).code;
+        const code = driverErrorCode(e);
         if (attempt >= 5 || !code || !RETRYABLE_MYSQL.has(code)) throw e;
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
       }

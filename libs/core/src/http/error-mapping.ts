@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
 import { defaultError, ErrorBody } from '../errors/error-body';
+import { DUPLICATE_KEY_CODES } from '../database/dialect';
 
 export interface MappedError {
   status: number;
@@ -25,7 +26,7 @@ const FASTIFY: Record<string, [number, string, string]> = {
   FST_ERR_MAX_PARAM_LENGTH: [414, 'URI_TOO_LONG', '请求地址过长'],
 };
 
-const DUPLICATE = new Set(['ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+const DUPLICATE = DUPLICATE_KEY_CODES;
 const REFERENCE = new Set(['ER_NO_REFERENCED_ROW_2', 'ER_ROW_IS_REFERENCED_2', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
 const BAD_VALUE = new Set([
   'ER_DATA_TOO_LONG',

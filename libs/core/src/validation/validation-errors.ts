@@ -1,5 +1,4 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { memoiseValidationMetadata } from './metadata-cache';
 import { BadInputError } from '../errors/domain-error';
 
 export interface FieldError {
@@ -116,7 +115,6 @@ class DepthCheckedValidationPipe extends ValidationPipe {
 
 /** The global pipe: unknown fields refused, strings turned into numbers/booleans per the DTO, messages in Chinese. */
 export function createValidationPipe(): ValidationPipe {
-  memoiseValidationMetadata();
   return new DepthCheckedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, BadInputError, ConflictError, TransactionRunner } from '@shipei/core';
+import {
+  Actor,
+  BadInputError,
+  Clock,
+  ConflictError,
+  hasRowLocks,
+  lockForShare,
+  lockForUpdate,
+  TransactionRunner,
+} from '@shipei/core';
 import { Organisation, Teacher } from '@shipei/people';
 import { Cohort, CohortsService, PROGRAM_STATUS_LABELS, Program, ProgramsService } from '@shipei/programs';
 import { EntityManager, In, IsNull } from 'typeorm';
@@ -30,10 +39,11 @@ export class AssignmentsService {
     private readonly audit: AuditService,
     private readonly programs: ProgramsService,
     private readonly cohorts: CohortsService,
+    private readonly clock: Clock,
   ) {}
 
   private async lockTeachers(em: EntityManager, teacherIds: number[]): Promise<void> {
-    if (this.tx.dialect !== 'mysql') return;
+    if (!hasRowLocks(em)) return;
     const sorted = [...new Set(teacherIds)].sort((a, b) => a - b);
     for (const part of chunks(sorted))
       await em
@@ -61,8 +71,7 @@ export class AssignmentsService {
         .createQueryBuilder(Enrolment, 'e')
         .select(['e.id', 'e.teacherId', 'e.cohortId'])
         .where('e.teacherId IN (:...ids) AND e.cohortId IS NOT NULL', { ids: part });
-      if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_read');
-      for (const e of await qb.getMany())
+      for (const e of await lockForShare(qb).getMany())
         if (!exceptCohortIds.includes(e.cohortId!)) placed.push({ teacherId: e.teacherId, cohortId: e.cohortId! });
     }
     if (!placed.length) return [];
@@ -146,7 +155,7 @@ export class AssignmentsService {
 
   /** Conditional updates: each enrolment from "no cohort", then the cohort's count within capacity. */
   private async place(em: EntityManager, actor: Actor, cohort: Cohort, enrolmentIds: number[]): Promise<void> {
-    const now = new Date();
+    const now = this.clock.now();
     let placed = 0;
     for (const part of chunks([...enrolmentIds].sort((a, b) => a - b))) {
       const res = await em
@@ -184,7 +193,7 @@ export class AssignmentsService {
       const res = await em
         .createQueryBuilder()
         .update(Enrolment)
-        .set({ cohortId: null, assignedAt: null, updatedAt: new Date() })
+        .set({ cohortId: null, assignedAt: null, updatedAt: this.clock.now() })
         .where('id = :id AND cohortId = :cohortId', { id: enrolmentId, cohortId })
         .execute();
       if (!res.affected) throw new ConflictError('NOT_IN_COHORT', '该学员不在本班');
@@ -211,8 +220,7 @@ export class AssignmentsService {
       const program = await this.programs.owned(em, actor, programId, true);
       this.assertProgramOpen(program);
       const cq = em.createQueryBuilder(Cohort, 'c').where('c.programId = :programId', { programId }).orderBy('c.id');
-      if (this.tx.dialect === 'mysql') cq.setLock('pessimistic_write');
-      const cohorts = await cq.getMany();
+      const cohorts = await lockForUpdate(cq).getMany();
       if (!cohorts.length) throw new ConflictError('NO_COHORTS', '项目还没有班级，请先建班');
       const pendingReal = await em.find(Enrolment, {
         where: { programId, status: In(ASSIGNABLE), cohortId: IsNull() },

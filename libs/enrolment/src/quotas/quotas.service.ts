@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, BadInputError, ConflictError, TransactionRunner } from '@shipei/core';
+import { AccessPolicy, Actor, BadInputError, Clock, ConflictError, TransactionRunner } from '@shipei/core';
 import { Organisation, Teacher } from '@shipei/people';
 import { CountyQuota, Program, ProgramsService, PROGRAM_STATUS_LABELS, whereEligible } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
@@ -17,6 +17,7 @@ export class QuotasService {
     private readonly audit: AuditService,
     private readonly programs: ProgramsService,
     private readonly seats: SeatLedger,
+    private readonly clock: Clock,
   ) {}
 
   /** Counties in code order (the local code of 蒙山 sorts with the rest). */
@@ -103,7 +104,7 @@ export class QuotasService {
       const wanted = new Map(items.map((it) => [it.countyId, it.seats]));
       for (const q of existing.values()) if (!wanted.has(q.countyId)) wanted.set(q.countyId, 0);
       const raised: number[] = [];
-      const now = new Date();
+      const now = this.clock.now();
       for (const [countyId, seats] of [...wanted.entries()].sort((a, b) => a[0] - b[0])) {
         const q = existing.get(countyId);
         if (!q) {

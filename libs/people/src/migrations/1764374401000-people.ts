@@ -65,6 +65,8 @@ export class People1764374401000 implements MigrationInterface {
     );
 
     // The Linyi seed (spec §2): the city bureau and its 16 county-level units.
+    // A migration runs before any module exists, so there is no Clock: the seed rows' creation time.
+    // eslint-disable-next-line no-restricted-syntax
     const now = new Date();
     await q.manager.insert('organisation', {
       type: 'CITY',

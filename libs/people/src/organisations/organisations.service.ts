@@ -3,6 +3,7 @@ import {
   AccessPolicy,
   Actor,
   BadInputError,
+  Clock,
   ForbiddenError,
   NOTHING,
   Page,
@@ -39,6 +40,7 @@ export class OrganisationsService {
     private readonly tx: TransactionRunner,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {
     access.register<Organisation>('organisation', {
       entity: Organisation,
@@ -125,7 +127,7 @@ export class OrganisationsService {
         stages: (dto.stages ?? []).join(','),
         povertyVillage: dto.povertyVillage ?? false,
         receivingSchool: dto.receivingSchool ?? false,
-        createdAt: new Date(),
+        createdAt: this.clock.now(),
       });
       const id = Number(identifiers[0].id);
       await this.audit.record(em, actor, {

@@ -3,6 +3,7 @@ import {
   AccessPolicy,
   Actor,
   BadInputError,
+  Clock,
   CompiledStatements,
   ConflictError,
   hydrate,
@@ -84,6 +85,7 @@ export class TeachersService {
     private readonly tx: TransactionRunner,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {
     access.register<Teacher>('teacher', {
       entity: Teacher,
@@ -144,7 +146,7 @@ export class TeachersService {
     return this.tx.run(async (em) => {
       const school = await this.schoolFor(em, actor, dto.schoolId);
       await this.assertUnique(em, idNumber, dto.phone);
-      const now = new Date();
+      const now = this.clock.now();
       const row: Partial<Teacher> = {
         name: dto.name,
         idNumber,
@@ -186,7 +188,7 @@ export class TeachersService {
       }
       for (const f of OPTIONAL_FIELDS) if (dto[f] !== undefined) (patch as any)[f] = dto[f];
       if (Object.keys(patch).length) {
-        await em.update(Teacher, { id: teacher.id }, { ...patch, updatedAt: new Date() });
+        await em.update(Teacher, { id: teacher.id }, { ...patch, updatedAt: this.clock.now() });
         await this.audit.record(em, actor, {
           action: 'update',
           entity: 'teacher',

@@ -5,10 +5,13 @@ import {
   AccessPolicy,
   Actor,
   BadInputError,
+  Clock,
   ConflictError,
+  hasRowLocks,
   Page,
-  PageQuery,
   pageOf,
+  PageQuery,
+  shanghaiDate,
   TransactionRunner,
 } from '@shipei/core';
 import { EntityManager, In } from 'typeorm';
@@ -32,6 +35,7 @@ export class CohortsService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly programs: ProgramsService,
+    private readonly clock: Clock,
   ) {}
 
   /** A cohort whose program the actor owns, or 404/403; locked with `lock` (MySQL). */
@@ -43,7 +47,7 @@ export class CohortsService {
   ): Promise<{ cohort: Cohort; program: Program }> {
     const cohort = await this.access.load<Cohort>(em, actor, 'cohort', id);
     const program = await this.programs.owned(em, actor, cohort.programId);
-    if (!lock || this.tx.dialect !== 'mysql') return { cohort, program };
+    if (!lock || !hasRowLocks(em)) return { cohort, program };
     const locked = await em
       .createQueryBuilder(Cohort, 'c')
       .setLock('pessimistic_write')
@@ -127,7 +131,7 @@ export class CohortsService {
     return this.tx.run(async (em) => {
       const program = await this.programs.owned(em, actor, programId);
       if (program.status === 'FINISHED') throw new ConflictError('PROGRAM_FINISHED', '项目已结束，不能再建班');
-      const now = new Date();
+      const now = this.clock.now();
       const { identifiers } = await em.insert(Cohort, {
         programId,
         name: dto.name,
@@ -202,7 +206,7 @@ export class CohortsService {
         patch.capacity = dto.capacity;
       }
       if (Object.keys(patch).length) {
-        await em.update(Cohort, { id }, { ...patch, updatedAt: new Date() });
+        await em.update(Cohort, { id }, { ...patch, updatedAt: this.clock.now() });
         await this.audit.record(em, actor, {
           action: 'update',
           entity: 'cohort',
@@ -231,6 +235,6 @@ export class CohortsService {
 
 /** A session lies within its cohort's dates (calendar days in Asia/Shanghai). */
 export function withinDates(s: { startsAt: Date; endsAt: Date }, startDate: string, endDate: string): boolean {
-  const day = (d: Date) => new Date(new Date(d).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const day = (d: Date) => shanghaiDate(new Date(d));
   return day(s.startsAt) >= startDate && day(s.endsAt) <= endDate;
 }

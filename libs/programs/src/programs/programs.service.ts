@@ -4,8 +4,10 @@ import {
   AccessPolicy,
   Actor,
   BadInputError,
+  Clock,
   ConflictError,
   ForbiddenError,
+  lockForUpdate,
   Page,
   pageOf,
   TransactionRunner,
@@ -66,6 +68,7 @@ export class ProgramsService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     _rules: ProgramsAccess,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -74,7 +77,7 @@ export class ProgramsService {
    */
   async owned(em: EntityManager, actor: Actor, id: number, lock = false): Promise<Program> {
     const qb = this.access.query<Program>(em, actor, 'program', 'x', 'write').andWhere('x.id = :id', { id });
-    if (lock && this.tx.dialect === 'mysql') qb.setLock('pessimistic_write');
+    if (lock) lockForUpdate(qb);
     const program = Number.isSafeInteger(id) ? await qb.getOne() : null;
     if (program) return program;
     await this.access.require(em, actor, 'program', id, 'read');
@@ -101,7 +104,7 @@ export class ProgramsService {
         if (!city) throw new ConflictError('NO_CITY', '尚未登记市级教育局');
         ownerOrganisationId = city;
       }
-      const now = new Date();
+      const now = this.clock.now();
       const { identifiers } = await em.insert(Program, {
         kind: dto.kind,
         year: dto.year,
@@ -205,7 +208,7 @@ export class ProgramsService {
           const quota = await em.findOneByOrFail(CountyQuota, { programId: id, countyId: program.ownerCountyId });
           if (dto.seats < quota.nominatedCount)
             throw new ConflictError('SEATS_BELOW_TAKEN', `已有 ${quota.nominatedCount} 人占用名额，总名额不能少于此数`);
-          await em.update(CountyQuota, { id: quota.id }, { seats: dto.seats, updatedAt: new Date() });
+          await em.update(CountyQuota, { id: quota.id }, { seats: dto.seats, updatedAt: this.clock.now() });
         } else if (dto.seats < Number(sum)) {
           throw new ConflictError('SEATS_BELOW_QUOTAS', `各县区名额合计 ${Number(sum)}，总名额不能少于此数`);
         }
@@ -220,7 +223,7 @@ export class ProgramsService {
         patch.seats = dto.seats;
       }
       if (Object.keys(patch).length) {
-        await em.update(Program, { id }, { ...patch, updatedAt: new Date() });
+        await em.update(Program, { id }, { ...patch, updatedAt: this.clock.now() });
         await this.audit.record(em, actor, {
           action: 'update',
           entity: 'program',
@@ -240,7 +243,7 @@ export class ProgramsService {
       const res = await em
         .createQueryBuilder()
         .update(Program)
-        .set({ status: t.to, updatedAt: new Date() })
+        .set({ status: t.to, updatedAt: this.clock.now() })
         .where('id = :id AND status = :from', { id, from: t.from })
         .execute();
       if (!res.affected) {

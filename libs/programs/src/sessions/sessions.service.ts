@@ -1,13 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, BadInputError, ConflictError, PageQuery, pageOf, TransactionRunner } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  BadInputError,
+  Clock,
+  ConflictError,
+  pageOf,
+  PageQuery,
+  TransactionRunner,
+} from '@shipei/core';
 import { EntityManager } from 'typeorm';
 import { CohortTrainer } from '../cohorts/cohort-trainer.entity';
 import { Cohort } from '../cohorts/cohort.entity';
 import { CohortsService, withinDates } from '../cohorts/cohorts.service';
 import { rejectNulls } from '../eligibility';
 import { Program } from '../programs/program.entity';
-import { shanghaiDateTime } from '../time';
+import { shanghaiDateTime } from '@shipei/core';
 import { CreateSessionDto, SessionDto, SessionListDto, UpdateSessionDto } from './dto/session.dto';
 import { TrainingSession } from './training-session.entity';
 
@@ -39,6 +48,7 @@ export class SessionsService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly cohorts: CohortsService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -100,7 +110,7 @@ export class SessionsService {
         ...row,
         hours: dto.hours,
         room: dto.room ?? '',
-        createdAt: new Date(),
+        createdAt: this.clock.now(),
       });
       const id = Number(identifiers[0].id);
       await this.audit.record(em, actor, {

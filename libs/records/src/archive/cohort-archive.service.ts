@@ -4,7 +4,6 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import {
   AttendanceAccess,
   AttendanceOutputsService,
-  Clock,
   cohortRoster,
   cohortSessions,
   LeaveRequest,
@@ -16,23 +15,14 @@ import {
 } from '@shipei/attendance';
 import { User } from '@shipei/auth';
 import { Certificate, CERTIFICATE_STATUS_LABELS, CertificatePrinter } from '@shipei/certificates';
-import { AccessPolicy, Actor, loadCjkFonts } from '@shipei/core';
+import { AccessPolicy, Actor, Clock, loadCjkFonts, shanghaiDate, shanghaiDateTime, shanghaiTime } from '@shipei/core';
 import { Enrolment, ENROLMENT_STATUS_LABELS, EnrolmentStatus, RosterService } from '@shipei/enrolment';
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
 import { Cohort, CohortTrainer, Program, TrainingSession } from '@shipei/programs';
 import { ZipArchive } from 'archiver';
 import { EntityManager, In } from 'typeorm';
 import { RecordsErrors } from '../records.errors';
-import {
-  attachment,
-  chunks,
-  Download,
-  safeFileName,
-  shanghaiDate,
-  shanghaiDateTime,
-  shanghaiTime,
-  ZIP_MIME,
-} from '../shared/files';
+import { attachment, chunks, Download, safeFileName, ZIP_MIME } from '../shared/files';
 import { normaliseXlsx } from '../shared/zip';
 import { ArchiveHeader, leaveWorkbook, registerWorkbook, resultsWorkbook, scheduleWorkbook } from './archive-documents';
 

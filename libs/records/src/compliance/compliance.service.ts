@@ -1,8 +1,16 @@
 import { PassThrough } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { Clock } from '@shipei/attendance';
-import { AccessPolicy, Actor, AppConfig, BadInputError, NotFoundError, pageOf } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  AppConfig,
+  BadInputError,
+  Clock,
+  NotFoundError,
+  pageOf,
+  shanghaiDate,
+} from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
 import { Cohort } from '@shipei/programs';
@@ -10,16 +18,7 @@ import * as ExcelJS from 'exceljs';
 import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { cycleStartOf, cyclePeriod, Period, REQUIREMENT_NOTE, yearPeriod } from '../credits/credit-rules';
 import { ExternalCredit } from '../external-credits/external-credit.entity';
-import {
-  attachment,
-  chunks,
-  decimalValue,
-  Download,
-  round1,
-  safeCellText,
-  shanghaiDate,
-  XLSX_MIME,
-} from '../shared/files';
+import { attachment, chunks, decimalValue, Download, round1, safeCellText, XLSX_MIME } from '../shared/files';
 import {
   ComplianceExportQuery,
   ComplianceListDto,

@@ -1,11 +1,10 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { Clock } from '@shipei/attendance';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, BadInputError, TransactionRunner } from '@shipei/core';
+import { AccessPolicy, Actor, BadInputError, Clock, shanghaiDate, TransactionRunner } from '@shipei/core';
 import { Teacher } from '@shipei/people';
 import { EntityManager, In } from 'typeorm';
-import { chunks, shanghaiDate } from '../shared/files';
+import { chunks } from '../shared/files';
 import { ExternalCreditImportResultDto } from './dto/external-credit.dto';
 import { ExternalCredit } from './external-credit.entity';
 import { CREDIT_COLUMNS, CREDIT_LABEL, CreditRow, readCreditSheet, RowError } from './external-credit-sheet';
@@ -112,7 +111,7 @@ export class ExternalCreditImportService {
     rows: CreditRow[],
     teachers: Map<string, { id: number; name: string }>,
   ): Promise<ExternalCreditImportResultDto> {
-    const now = new Date();
+    const now = this.clock.now();
     const wanted = rows.map((r) => ({ ...r, teacherId: teachers.get(r.idNumber)!.id }));
     const existing = new Map<string, ExternalCredit>();
     for (const part of chunks([...new Set(wanted.map((r) => r.teacherId))])) {

@@ -33,23 +33,6 @@ export function safeFileName(name: string, max = 80): string {
   return (chars.length > max ? chars.slice(0, max).join('') : cleaned) || '_';
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-
-/** 'YYYY-MM-DD' in Asia/Shanghai. */
-export function shanghaiDate(d: Date): string {
-  return new Date(d.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** 'YYYY-MM-DD HH:mm' in Asia/Shanghai. */
-export function shanghaiDateTime(d: Date): string {
-  return new Date(d.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-/** 'HH:mm' in Asia/Shanghai. */
-export function shanghaiTime(d: Date): string {
-  return new Date(d.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(11, 16);
-}
-
 /** '2019年7月15日' from 'YYYY-MM-DD'. */
 export function zhDate(isoDate: string | null | undefined): string {
   if (!isoDate) return '';

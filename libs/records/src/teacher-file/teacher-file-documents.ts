@@ -1,6 +1,5 @@
-import { CjkFonts } from '@shipei/core';
+import { CjkFonts, shanghaiDateTime } from '@shipei/core';
 import { CYCLE_REQUIREMENT, YEARLY_REQUIREMENT } from '../credits/credit-rules';
-import { shanghaiDateTime } from '../shared/files';
 import { ReportPdf } from '../shared/report-pdf';
 import { addTableSheet, newWorkbook, SheetColumn, workbookBuffer } from '../shared/workbook';
 import { FileCertificateDto, TeacherFileDto } from './dto/teacher-file.dto';

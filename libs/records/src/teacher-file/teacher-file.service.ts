@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { Clock } from '@shipei/attendance';
 import { CERTIFICATE_STATUS_LABELS, CertificateStatus } from '@shipei/certificates';
-import { AccessPolicy, Actor, AppConfig, loadCjkFonts } from '@shipei/core';
+import { AccessPolicy, Actor, AppConfig, Clock, loadCjkFonts, shanghaiDate } from '@shipei/core';
 import { ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '@shipei/enrolment';
 import { maskIdNumber, Teacher } from '@shipei/people';
 import { PROGRAM_KIND_LABELS, ProgramKind } from '@shipei/programs';
@@ -16,16 +15,7 @@ import {
   summariseCredits,
   YEARLY_REQUIREMENT,
 } from '../credits/credit-rules';
-import {
-  attachment,
-  dateText,
-  decimalValue,
-  Download,
-  PDF_MIME,
-  round1,
-  shanghaiDate,
-  XLSX_MIME,
-} from '../shared/files';
+import { attachment, dateText, decimalValue, Download, PDF_MIME, round1, XLSX_MIME } from '../shared/files';
 import {
   FileCertificateDto,
   FileExternalCreditDto,

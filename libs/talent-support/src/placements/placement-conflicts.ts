@@ -1,7 +1,7 @@
 import { EntityManager, In } from 'typeorm';
 import { Scheme } from '../schemes/scheme.entity';
-import { todayInShanghai } from '../stipend/proration';
 import { ACTIVE_STATUSES, Placement, PlacementStatus } from './placement.entity';
+import { shanghaiDate } from '@shipei/core';
 
 export interface PlacementConflict {
   teacherId: number;
@@ -15,7 +15,7 @@ export interface PlacementConflict {
 }
 
 function asDate(d: string | Date): string {
-  return typeof d === 'string' ? d.slice(0, 10) : todayInShanghai(d);
+  return typeof d === 'string' ? d.slice(0, 10) : shanghaiDate(d);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
 import { EntityManager, In } from 'typeorm';
 import { Scheme } from '../schemes/scheme.entity';
-import { dayNumber, dateOf, inclusiveDays, prorate, Proration, todayInShanghai } from '../stipend/proration';
+import { dayNumber, dateOf, inclusiveDays, prorate, Proration } from '../stipend/proration';
 import { PlacementDto } from './dto/placement.dto';
 import { Placement, PLACEMENT_STATUS_LABELS } from './placement.entity';
 
@@ -112,11 +112,7 @@ export function toPlacementDto(
   };
 }
 
-export async function placementDtos(
-  em: EntityManager,
-  rows: Placement[],
-  today = todayInShanghai(),
-): Promise<PlacementDto[]> {
+export async function placementDtos(em: EntityManager, rows: Placement[], today: string): Promise<PlacementDto[]> {
   const ctx = await loadContext(em, rows);
   return rows.map((p) => toPlacementDto(p, ctx, today));
 }

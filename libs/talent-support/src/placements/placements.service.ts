@@ -2,22 +2,25 @@ import { Injectable } from '@nestjs/common';
 import {
   AccessPolicy,
   Actor,
+  Clock,
   ForbiddenError,
-  NOTHING,
+  isDuplicateKey,
+  lockForShare,
   NotFoundError,
+  NOTHING,
   Page,
-  PageQuery,
   pageOf,
+  PageQuery,
+  shanghaiDate,
   TransactionRunner,
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { Organisation, Teacher } from '@shipei/people';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { SchemeQuota } from '../schemes/scheme-quota.entity';
 import { Scheme, SCHEME_KIND_LABELS } from '../schemes/scheme.entity';
 import { organisationNames, rulesOf } from '../schemes/schemes.service';
 import { failedRules } from '../selection/selection-rules';
-import { todayInShanghai } from '../stipend/proration';
 import { errors, fieldError, illegalTransition } from '../talent-support.errors';
 import {
   AllPlacementsQuery,
@@ -34,12 +37,6 @@ import {
 import { loadContext, placementDtos, stipendOf } from './placement-view';
 import { ACTIVE_STATUSES, Placement, PlacementStatus } from './placement.entity';
 
-function isDuplicateKey(e: unknown): boolean {
-  const code =
-    (e as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (e as { code?: string })?.code;
-  return e instanceof QueryFailedError && (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE');
-}
-
 /**
  * Placements (选派) and their life cycle:
  * NOMINATED → APPROVED → IN_SERVICE → COMPLETED | TERMINATED, and NOMINATED → REJECTED.
@@ -52,6 +49,7 @@ export class PlacementsService {
     private readonly tx: TransactionRunner,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {
     access.register<Placement>('placement', {
       entity: Placement,
@@ -74,6 +72,11 @@ export class PlacementsService {
    * placement (409 ALREADY_PLACED, enforced by the unique `activeKey`), a free place in the
    * county's quota (409 QUOTA_FULL, taken by a conditional UPDATE).
    */
+  /** Today in Beijing time, 'YYYY-MM-DD': the day the placement rules compare dates with. */
+  private today(): string {
+    return shanghaiDate(this.clock.now());
+  }
+
   async nominate(actor: Actor, schemeId: number, dto: NominatePlacementDto): Promise<PlacementDto> {
     if (actor.role !== 'COUNTY_ADMIN') throw new ForbiddenError();
     return this.tx.run(async (em) => {
@@ -117,7 +120,7 @@ export class PlacementsService {
           !!(await em.findOne(SchemeQuota, { where: { schemeId, countyId: teacher.countyId }, select: { id: true } })),
         );
 
-      const now = new Date();
+      const now = this.clock.now();
       let placementId: number;
       try {
         const { identifiers } = await em.insert(Placement, {
@@ -155,8 +158,7 @@ export class PlacementsService {
   private async lockSchemeShared(em: EntityManager, actor: Actor, schemeId: number): Promise<Scheme> {
     await this.access.require(em, actor, 'scheme', schemeId);
     const qb = em.createQueryBuilder(Scheme, 's').where('s.id = :id', { id: schemeId });
-    if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_read');
-    const scheme = await qb.getOne();
+    const scheme = await lockForShare(qb).getOne();
     if (!scheme) throw new NotFoundError('人才支持计划');
     return scheme;
   }
@@ -182,7 +184,7 @@ export class PlacementsService {
           ...patch,
           status: to,
           activeKey: ACTIVE_STATUSES.includes(to) ? p.teacherId : null,
-          updatedAt: new Date(),
+          updatedAt: this.clock.now(),
         })
         .where('id = :id AND status = :status', { id, status: p.status })
         .execute();
@@ -206,7 +208,7 @@ export class PlacementsService {
 
   async approve(actor: Actor, id: number): Promise<PlacementDto> {
     this.requireCity(actor);
-    return this.transition(actor, id, 'approve', ['NOMINATED'], 'APPROVED', () => ({ decidedAt: new Date() }));
+    return this.transition(actor, id, 'approve', ['NOMINATED'], 'APPROVED', () => ({ decidedAt: this.clock.now() }));
   }
 
   /** Rejection gives the county its place back. */
@@ -219,12 +221,12 @@ export class PlacementsService {
         .set({ used: () => 'used - 1' })
         .where('schemeId = :s AND countyId = :c AND used > 0', { s: p.schemeId, c: p.countyId })
         .execute();
-      return { decidedAt: new Date(), rejectionReason: dto.reason };
+      return { decidedAt: this.clock.now(), rejectionReason: dto.reason };
     });
   }
 
   /** Arrival at the receiving school: a date within the term and not in the future. */
-  async arrive(actor: Actor, id: number, dto: ArrivePlacementDto, today = todayInShanghai()): Promise<PlacementDto> {
+  async arrive(actor: Actor, id: number, dto: ArrivePlacementDto, today = this.today()): Promise<PlacementDto> {
     return this.transition(actor, id, 'arrive', ['APPROVED'], 'IN_SERVICE', (_p, s) => {
       if (dto.arrivalDate < s.termStart || dto.arrivalDate > s.termEnd)
         throw fieldError('DATE_OUTSIDE_TERM', 'arrivalDate', `到岗日期须在服务期内（${s.termStart} 至 ${s.termEnd}）`);
@@ -234,12 +236,7 @@ export class PlacementsService {
   }
 
   /** Completion of the term with an assessment; only once the term has ended. Service runs to the term's end. */
-  async complete(
-    actor: Actor,
-    id: number,
-    dto: CompletePlacementDto,
-    today = todayInShanghai(),
-  ): Promise<PlacementDto> {
+  async complete(actor: Actor, id: number, dto: CompletePlacementDto, today = this.today()): Promise<PlacementDto> {
     return this.transition(actor, id, 'complete', ['IN_SERVICE'], 'COMPLETED', (_p, s) => {
       if (today < s.termEnd) throw errors.termNotEnded(s.termEnd);
       return { endDate: s.termEnd, assessment: dto.assessment, assessmentComment: dto.comment };
@@ -247,12 +244,7 @@ export class PlacementsService {
   }
 
   /** Early return: `date` is the last day in service (inclusive). */
-  async terminate(
-    actor: Actor,
-    id: number,
-    dto: TerminatePlacementDto,
-    today = todayInShanghai(),
-  ): Promise<PlacementDto> {
+  async terminate(actor: Actor, id: number, dto: TerminatePlacementDto, today = this.today()): Promise<PlacementDto> {
     return this.transition(actor, id, 'terminate', ['IN_SERVICE'], 'TERMINATED', (p, s) => {
       if (dto.date < p.arrivalDate! || dto.date > s.termEnd)
         throw fieldError(
@@ -267,7 +259,7 @@ export class PlacementsService {
 
   async get(em: EntityManager, actor: Actor, id: number): Promise<PlacementDto> {
     const p = await this.access.load<Placement>(em, actor, 'placement', id);
-    return (await placementDtos(em, [p]))[0];
+    return (await placementDtos(em, [p], this.today()))[0];
   }
 
   /** The register (台账) rows, scoped: the city sees all, a county its own teachers, a teacher their own. */
@@ -279,7 +271,7 @@ export class PlacementsService {
     if (q.status) qb.andWhere('p.status = :status', { status: q.status });
     if (q.teacherId) qb.andWhere('p.teacherId = :teacherId', { teacherId: q.teacherId });
     const [rows, total] = await qb.orderBy('p.id', 'ASC').skip(q.offset).take(q.pageSize).getManyAndCount();
-    return pageOf(await placementDtos(em, rows), total, q);
+    return pageOf(await placementDtos(em, rows, this.today()), total, q);
   }
 
   async listForScheme(
@@ -359,7 +351,7 @@ export class PlacementsService {
       termEnd: s.termEnd,
       arrivalDate: p.arrivalDate,
       endDate: p.endDate,
-      daysServed: stipendOf(s, p, todayInShanghai()).daysServed,
+      daysServed: stipendOf(s, p, this.today()).daysServed,
       assessment: p.assessment,
     };
   }

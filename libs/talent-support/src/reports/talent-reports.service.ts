@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, Actor } from '@shipei/core';
+import { AccessPolicy, Actor, Clock, shanghaiDate } from '@shipei/core';
 import { EntityManager } from 'typeorm';
 import { loadContext, servedRange, stipendOf, toPlacementDto } from '../placements/placement-view';
 import { Placement, PlacementStatus, SERVING_STATUSES } from '../placements/placement.entity';
@@ -7,7 +7,7 @@ import { ROUNDING_NOTE } from '../schemes/dto/scheme.dto';
 import { SchemeQuota } from '../schemes/scheme-quota.entity';
 import { Scheme, SCHEME_KIND_LABELS } from '../schemes/scheme.entity';
 import { organisationNames } from '../schemes/schemes.service';
-import { inclusiveDays, prorate, termMonths, todayInShanghai } from '../stipend/proration';
+import { inclusiveDays, prorate, termMonths } from '../stipend/proration';
 import {
   SchemeDashboardCountyDto,
   SchemeDashboardDto,
@@ -51,7 +51,10 @@ function emptyFigures(places: number): SchemeDashboardFiguresDto {
  */
 @Injectable()
 export class TalentReportsService {
-  constructor(private readonly access: AccessPolicy) {}
+  constructor(
+    private readonly access: AccessPolicy,
+    private readonly clock: Clock,
+  ) {}
 
   /** The scheme's placements the actor may see, optionally of one county, in id order. */
   private async placements(
@@ -78,7 +81,7 @@ export class TalentReportsService {
     actor: Actor,
     schemeId: number,
     countyId?: number,
-    today = todayInShanghai(),
+    today = shanghaiDate(this.clock.now()),
   ): Promise<StipendLedgerDto> {
     const scheme = await this.access.load<Scheme>(em, actor, 'scheme', schemeId);
     const rows = await this.placements(em, actor, schemeId, countyId, SERVING_STATUSES);
@@ -212,7 +215,7 @@ export class TalentReportsService {
     actor: Actor,
     schemeId: number,
     countyId?: number,
-    today = todayInShanghai(),
+    today = shanghaiDate(this.clock.now()),
   ): Promise<ExportFile> {
     const scheme = await this.access.load<Scheme>(em, actor, 'scheme', schemeId);
     const rows = await this.placements(em, actor, schemeId, countyId);
@@ -269,7 +272,7 @@ export class TalentReportsService {
     em: EntityManager,
     actor: Actor,
     schemeId: number,
-    today = todayInShanghai(),
+    today = shanghaiDate(this.clock.now()),
   ): Promise<SchemeDashboardDto> {
     const scheme = await this.access.load<Scheme>(em, actor, 'scheme', schemeId);
     const own = actor.role === 'CITY_ADMIN' ? undefined : (actor.countyId ?? -1);

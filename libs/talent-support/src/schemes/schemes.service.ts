@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import {
   AccessPolicy,
   Actor,
+  Clock,
   ForbiddenError,
-  NOTHING,
+  lockForUpdate,
   NotFoundError,
+  NOTHING,
   Page,
   pageOf,
   TransactionRunner,
@@ -89,6 +91,7 @@ export class SchemesService {
     private readonly tx: TransactionRunner,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {
     access.register<Scheme>('scheme', {
       entity: Scheme,
@@ -125,7 +128,7 @@ export class SchemesService {
     this.requireCity(actor);
     checkTerm(dto.termStart, dto.termEnd);
     return this.tx.run(async (em) => {
-      const now = new Date();
+      const now = this.clock.now();
       const { identifiers } = await em.insert(Scheme, {
         kind: dto.kind,
         year: dto.year,
@@ -178,7 +181,7 @@ export class SchemesService {
   private async lockScheme(em: EntityManager, actor: Actor, id: number): Promise<Scheme> {
     await this.access.require(em, actor, 'scheme', id, 'write');
     const qb = em.createQueryBuilder(Scheme, 's').where('s.id = :id', { id });
-    if (this.tx.dialect === 'mysql') qb.setLock('pessimistic_write');
+    lockForUpdate(qb);
     const s = await qb.getOne();
     if (!s) throw new NotFoundError('人才支持计划');
     return s;
@@ -211,7 +214,7 @@ export class SchemesService {
       }
       if (dto.rules) Object.assign(patch, ruleColumns(rulesOf(s), dto.rules));
       if (Object.keys(patch).length) {
-        await em.update(Scheme, { id }, { ...patch, updatedAt: new Date() });
+        await em.update(Scheme, { id }, { ...patch, updatedAt: this.clock.now() });
         await this.audit.record(em, actor, {
           action: 'update',
           entity: 'scheme',

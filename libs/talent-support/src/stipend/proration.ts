@@ -46,11 +46,6 @@ export function inclusiveDays(from: string, to: string): number {
   return Math.max(0, dayNumber(to) - dayNumber(from) + 1);
 }
 
-/** Today's date in Asia/Shanghai (UTC+8, no daylight saving), as 'YYYY-MM-DD'. */
-export function todayInShanghai(now: Date = new Date()): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 export interface MonthDue {
   /** 'YYYY-MM' */
   month: string;

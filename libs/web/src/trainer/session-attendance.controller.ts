@@ -4,13 +4,21 @@ import {
   ATTENDANCE_STATUSES,
   AttendanceService,
   CheckinService,
-  Clock,
   MarkAttendanceDto,
   RosterEntryDto,
   SessionAttendanceDto,
-  shanghaiWhen,
 } from '@shipei/attendance';
-import { Actor, CurrentActor, IdPipe, NotFoundError, PageQuery, Roles, TransactionRunner } from '@shipei/core';
+import {
+  Actor,
+  Clock,
+  CurrentActor,
+  IdPipe,
+  NotFoundError,
+  PageQuery,
+  Roles,
+  shanghaiWhen,
+  TransactionRunner,
+} from '@shipei/core';
 import { CohortsService, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatTime } from '../shared/format';

@@ -2,13 +2,12 @@ import { Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import {
   AttendanceOutputsService,
   AttendanceService,
-  Clock,
   CompletionService,
   LeaveQuery,
   LeaveService,
 } from '@shipei/attendance';
 import { CertificateIssuer, CertificatePrinter, CertificateQuery, CertificatesService } from '@shipei/certificates';
-import { Actor, CurrentActor, IdPipe, PageQuery, Roles, TransactionRunner } from '@shipei/core';
+import { Actor, Clock, CurrentActor, IdPipe, PageQuery, Roles, TransactionRunner } from '@shipei/core';
 import { EnrolmentQuery, EnrolmentsService } from '@shipei/enrolment';
 import {
   CohortDto,

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
-import { Actor, contentDisposition, safeCellText, TransactionRunner } from '@shipei/core';
+import { Actor, Clock, contentDisposition, safeCellText, shanghaiDate, TransactionRunner } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import * as ExcelJS from 'exceljs';
 import { EntityManager, In } from 'typeorm';
@@ -40,10 +40,6 @@ const EXPORT_COLUMNS: { header: string; width: number; text?: boolean }[] = [
   { header: '县区', width: 20 },
 ];
 
-function shanghaiDate(d = new Date()): string {
-  return d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).replace(/-/g, '');
-}
-
 @Injectable()
 export class TeacherExportService {
   private readonly logger = new Logger('TeacherExport');
@@ -53,7 +49,13 @@ export class TeacherExportService {
     private readonly teachers: TeachersService,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
+
+  /** Today in Beijing time as 'YYYYMMDD', for file names. */
+  private day(): string {
+    return shanghaiDate(this.clock.now()).replace(/-/g, '');
+  }
 
   /** The import template (.xlsx), built once per process. */
   async template(): Promise<{ content: Buffer; disposition: string }> {
@@ -127,11 +129,7 @@ export class TeacherExportService {
     });
     return {
       stream: out,
-      disposition: contentDisposition(
-        `教师名单-${shanghaiDate()}.xlsx`,
-        'attachment',
-        `teachers-${shanghaiDate()}.xlsx`,
-      ),
+      disposition: contentDisposition(`教师名单-${this.day()}.xlsx`, 'attachment', `teachers-${this.day()}.xlsx`),
     };
   }
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { Actor, BadInputError, drainUpload, NotFoundError, TransactionRunner } from '@shipei/core';
+import { Actor, BadInputError, Clock, drainUpload, NotFoundError, TransactionRunner } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { EntityManager, In } from 'typeorm';
 import { Organisation } from '../../organisations/organisation.entity';
@@ -55,6 +55,7 @@ export class TeacherImportService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /** County admins import into their county; a CITY_ADMIN names the county. */
@@ -78,7 +79,7 @@ export class TeacherImportService {
     try {
       const county = await this.countyFor(em, actor, countyId);
       const resolve = await this.schoolResolver(em, county.id);
-      const sheet = await readTeacherSheet(source, resolve);
+      const sheet = await readTeacherSheet(source, resolve, this.clock.now());
       const errors = [...sheet.errors, ...duplicatesInSheet(sheet.rows)];
       return await this.tx.run(async (wem) => {
         const { existing, conflicts } = await this.checkAgainstDatabase(wem, county.id, sheet.rows);
@@ -185,7 +186,7 @@ export class TeacherImportService {
     rows: ImportRow[],
     existing: Map<string, Teacher>,
   ): Promise<ImportResult> {
-    const now = new Date();
+    const now = this.clock.now();
     const fresh = rows.filter((r) => !existing.has(r.idNumber));
     for (const chunk of chunks(fresh)) {
       const values = chunk.map((r) => ({

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { BLANK_CELL, invalidSheet, RowError, SheetCell, SheetLayout, walkSheet } from '@shipei/core';
+import { BLANK_CELL, invalidSheet, RowError, shanghaiYear, SheetCell, SheetLayout, walkSheet } from '@shipei/core';
 import { MOBILE, normaliseIdNumber, parseResidentId } from '../../identity/resident-id';
 import { STAGES } from '../../organisations/organisation.entity';
 import { TITLES, type BackboneLevel } from '../teacher.entity';
@@ -194,9 +194,9 @@ export function parseRow(
 export async function readTeacherSheet(
   source: Readable,
   resolveSchool: SchoolResolver,
-  now = new Date(),
+  now: Date,
 ): Promise<SheetReadResult> {
-  const thisYear = Number(now.toLocaleString('en-US', { timeZone: 'Asia/Shanghai', year: 'numeric' }));
+  const thisYear = shanghaiYear(now);
   const { rows, errors, header } = await walkSheet(source, LAYOUT, (rowNo, cells) =>
     parseRow(rowNo, cells, resolveSchool, thisYear),
   );

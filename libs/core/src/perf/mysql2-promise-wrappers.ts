@@ -2,6 +2,11 @@ import { createRequire } from 'node:module';
 
 const MEMOISED = Symbol('shipei.memoisedPromiseWrapper');
 
+/** The mysql2 TypeORM loads (resolved from typeorm, so the patched class is the one in use). */
+export function typeormMysql2Path(): string {
+  return createRequire(require.resolve('typeorm')).resolve('mysql2');
+}
+
 /**
  * TypeORM runs every MySQL statement as `connection.promise().query(…)`, and mysql2's
  * `PoolConnection.promise()` does a `require()` and builds a new EventEmitter wrapper on each call:
@@ -9,7 +14,6 @@ const MEMOISED = Symbol('shipei.memoisedPromiseWrapper');
  * connection, so one per pooled connection is kept and reused. Idempotent.
  */
 export function reusePromiseWrappers(): void {
-  // Resolved the way TypeORM's driver loads it, so the patched class is the one in use.
   const mysql2 = createRequire(require.resolve('typeorm'))('mysql2') as {
     PoolConnection: { prototype: Record<string | symbol, unknown> };
   };

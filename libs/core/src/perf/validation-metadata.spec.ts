@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { getMetadataStorage, IsInt, IsString, Min, validate } from 'class-validator';
-import { memoiseValidationMetadata } from './metadata-cache';
+import { memoiseValidationMetadata } from './validation-metadata';
 
 class Base {
   @IsString()

@@ -1,5 +1,17 @@
 import type { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
+let enabled = false;
+
+/**
+ * Turns the cache on (applied by `applyPerformancePatches`, for the TypeORM version it was written
+ * for). Off, every call builds its SQL through the query builder, as TypeORM alone would: the
+ * cache rests on TypeORM producing the same text for the same WHERE shape (`expressionMap.wheres`)
+ * and on its hydration methods, which are not a documented API.
+ */
+export function enableCompiledStatements(on = true): void {
+  enabled = on;
+}
+
 /**
  * SQL text that TypeORM's query builder produced once, kept by a key that fixes its shape, so a
  * hot read builds a query builder's WHERE list (cheap) but never its SQL again (the expensive
@@ -10,6 +22,7 @@ export class CompiledStatements {
   private readonly texts = new Map<string, string>();
 
   text(key: string, build: () => string): string {
+    if (!enabled) return build();
     let sql = this.texts.get(key);
     if (sql === undefined) this.texts.set(key, (sql = build()));
     return sql;
