@@ -1,4 +1,4 @@
-// Unit specs (next to the code), service specs (test/service), end-to-end specs (test/) and the browser suites (test/web).
+// Unit specs (next to the code), end-to-end specs (test/) and the browser suites (test/web).
 // The database they use comes from TEST_DATABASE_URL (default: a fresh SQLite file per suite).
 
 const common = {
@@ -34,8 +34,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/web/', '<rootDir>/test/reliability/database-fault\\.'],
     },
-    // Service tier: CoreModule + one domain module on a migrated database, no HTTP (test/README.md).
-    { ...common, displayName: 'service', testMatch: ['<rootDir>/test/service/**/*.service-spec.ts'] },
     // `npm test` runs these one at a time, after the rest (test/support/run-tests.js): the pages in Chromium,
     // and the suite that times the app while its database stops (its bounds assume nothing else runs).
     { ...common, displayName: 'serial', testMatch: SERIAL },

@@ -16,7 +16,7 @@ const { join } = require('node:path');
 const ROOT = join(__dirname, '..', '..');
 const JEST = require.resolve('jest/bin/jest', { paths: [ROOT] });
 const PHASES = [
-  { name: 'unit+service+e2e', args: ['--selectProjects', 'unit', 'service', 'e2e'] },
+  { name: 'unit+e2e', args: ['--selectProjects', 'unit', 'e2e'] },
   { name: 'serial', args: ['--selectProjects', 'serial', '--runInBand'] },
 ];
 
