@@ -8,6 +8,7 @@ import { connectionOptions } from './database/database-url';
 import { migrate } from './database/migrate';
 import { openDataSource } from './database/open-data-source';
 import { TransactionRunner } from './database/transaction-runner';
+import { DomainEvents } from './events/domain-events';
 
 export interface CoreModuleOptions {
   config: AppConfig;
@@ -50,8 +51,8 @@ export class CoreModule {
           },
         }),
       ],
-      providers: [{ provide: AppConfig, useValue: opts.config }, TransactionRunner, AccessPolicy],
-      exports: [AppConfig, TransactionRunner, AccessPolicy],
+      providers: [{ provide: AppConfig, useValue: opts.config }, TransactionRunner, AccessPolicy, DomainEvents],
+      exports: [AppConfig, TransactionRunner, AccessPolicy, DomainEvents],
     };
   }
 }

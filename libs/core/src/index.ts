@@ -23,3 +23,4 @@ export * from './xlsx/workbook';
 export * from './database/sql-values';
 export * from './database/compiled-statements';
 export * from './http/rate-limit';
+export * from './events';

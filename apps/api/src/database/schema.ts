@@ -8,6 +8,7 @@ import {
   CertificateSeries1764374445000,
   CertificateTemplateVersion,
 } from '@shipei/certificates';
+import { DomainEventRecord, DomainEvents1796610000000 } from '@shipei/core';
 import { Organisation, People1764374401000, Teacher } from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
 import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
@@ -39,6 +40,7 @@ export const ENTITIES = [
   Certificate,
   CertificateSeries,
   ExternalCredit,
+  DomainEventRecord,
 ];
 
 export const MIGRATIONS = [
@@ -52,4 +54,5 @@ export const MIGRATIONS = [
   Certificates1764374440000,
   CertificateSeries1764374445000,
   Records1764374450000,
+  DomainEvents1796610000000,
 ];
