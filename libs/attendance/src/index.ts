@@ -22,3 +22,4 @@ export * from './records/attendance-record.entity';
 export * from './records/attendance.service';
 export * from './records/roster';
 export * from './migrations/1764374420000-attendance';
+export * from './leave/leave.events';

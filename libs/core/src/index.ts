@@ -24,3 +24,4 @@ export * from './database/sql-values';
 export * from './database/compiled-statements';
 export * from './http/rate-limit';
 export * from './events';
+export * from './config/messaging-config';

@@ -3,6 +3,7 @@ import { AuditService } from '@shipei/audit';
 import {
   AccessPolicy,
   Actor,
+  DomainEvents,
   ForbiddenError,
   NotFoundError,
   Page,
@@ -17,6 +18,7 @@ import { EnrolmentDto, EnrolmentQuery } from './dto/enrolment.dto';
 import { APPROVED_SEAT_HOLDING, Enrolment, EnrolmentStatus, SEAT_HOLDING } from './enrolment.entity';
 import { EnrolmentErrors } from './enrolment.errors';
 import { EnrolmentAccess } from './enrolment.access';
+import { EnrolmentEvents, EnrolmentEventType, recordEnrolmentEvent } from './enrolment.events';
 import { SeatLedger } from './seats';
 
 type Exit = 'REJECTED' | 'DECLINED' | 'WITHDRAWN';
@@ -37,6 +39,12 @@ const isDuplicateKey = (e: unknown) => {
   );
 };
 
+const EXIT_EVENT: Record<Exit, EnrolmentEventType> = {
+  REJECTED: EnrolmentEvents.REJECTED,
+  DECLINED: EnrolmentEvents.DECLINED,
+  WITHDRAWN: EnrolmentEvents.WITHDRAWN,
+};
+
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /**
@@ -53,6 +61,7 @@ export class EnrolmentsService {
     private readonly audit: AuditService,
     private readonly programs: ProgramsService,
     private readonly seats: SeatLedger,
+    private readonly events: DomainEvents,
     _rules: EnrolmentAccess,
   ) {}
 
@@ -265,6 +274,7 @@ export class EnrolmentsService {
         fields: ['status'],
         note: 'NOMINATED→APPROVED',
       });
+      await recordEnrolmentEvent(this.events, em, EnrolmentEvents.APPROVED, actor.userId, e);
       return this.result(em, id);
     });
   }
@@ -390,6 +400,7 @@ export class EnrolmentsService {
       fields: reason ? ['status', 'reason'] : ['status'],
       note: `${e.status}→${to}`,
     });
+    await recordEnrolmentEvent(this.events, em, EXIT_EVENT[to], actor.userId, e);
     if (heldQuota) await this.seats.promote(em, actor, program.id, e.countyId);
   }
 }

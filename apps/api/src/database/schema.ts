@@ -1,6 +1,6 @@
 import { Attendance1764374420000, AttendanceRecord, LeaveRequest, LeaveRequestSession } from '@shipei/attendance';
 import { Audit1764374400000, AuditEntry } from '@shipei/audit';
-import { Accounts1764374402000, User } from '@shipei/auth';
+import { Accounts1764374402000, User, UserEmail1796615000000 } from '@shipei/auth';
 import {
   Certificate,
   Certificates1764374440000,
@@ -9,6 +9,7 @@ import {
   CertificateTemplateVersion,
 } from '@shipei/certificates';
 import { DomainEventRecord, DomainEvents1796610000000 } from '@shipei/core';
+import { Delivery, DeliveryAttempt, Notification, Notifications1796620000000 } from '@shipei/notifications';
 import { Organisation, People1764374401000, Teacher } from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
 import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
@@ -41,6 +42,9 @@ export const ENTITIES = [
   CertificateSeries,
   ExternalCredit,
   DomainEventRecord,
+  Notification,
+  Delivery,
+  DeliveryAttempt,
 ];
 
 export const MIGRATIONS = [
@@ -55,4 +59,6 @@ export const MIGRATIONS = [
   CertificateSeries1764374445000,
   Records1764374450000,
   DomainEvents1796610000000,
+  UserEmail1796615000000,
+  Notifications1796620000000,
 ];

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { LeaveEventPayload, LeaveEvents } from './leave.events';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, Page, pageOf, TransactionRunner } from '@shipei/core';
+import { AccessPolicy, Actor, DomainEvents, Page, pageOf, TransactionRunner } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Teacher } from '@shipei/people';
 import { TrainingSession } from '@shipei/programs';
@@ -30,6 +31,7 @@ export class LeaveService {
     private readonly gate: AttendanceAccess,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
     @InjectEntityManager() private readonly em: EntityManager,
   ) {}
 
@@ -93,6 +95,13 @@ export class LeaveService {
         entityId: id,
         fields: ['sessionIds', 'type', 'reason'],
       });
+      await this.events.record<LeaveEventPayload>(em, {
+        type: LeaveEvents.REQUESTED,
+        entity: 'leave_request',
+        entityId: id,
+        payload: { cohortId, teacherId, status: 'PENDING' },
+        actorId: actor.userId,
+      });
       return this.dto(em, await em.findOneByOrFail(LeaveRequest, { id }));
     });
   }
@@ -144,6 +153,13 @@ export class LeaveService {
         entity: 'leave_request',
         entityId: id,
         fields: ['status', ...(note ? ['decisionNote'] : [])],
+      });
+      await this.events.record<LeaveEventPayload>(em, {
+        type: LeaveEvents.DECIDED,
+        entity: 'leave_request',
+        entityId: id,
+        payload: { cohortId: leave.cohortId, teacherId: leave.teacherId, status: to },
+        actorId: actor.userId,
       });
       return this.dto(em, await em.findOneByOrFail(LeaveRequest, { id }));
     });

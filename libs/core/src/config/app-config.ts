@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { loadMessagingConfig, MailConfig, SmsConfig } from './messaging-config';
 
 /**
  * The application's validated configuration. Built once at boot from the environment
@@ -19,6 +20,10 @@ export class AppConfig {
   readonly platformName!: string;
   /** First year of the five-year credit-hour cycles (继续教育学时周期): 2016 → 2016–2020, 2021–2025 … */
   readonly creditCycleStartYear!: number;
+  /** E-mail through SMTP; null → no e-mail. */
+  readonly mail!: MailConfig | null;
+  /** SMS through Aliyun or Tencent Cloud; null → no SMS (and no password reset by SMS). */
+  readonly sms!: SmsConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +98,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     problems.push(`CREDIT_CYCLE_START_YEAR must be a year between 1990 and 2100 (got "${cycleText}")`);
   }
 
+  const { mail, sms } = loadMessagingConfig(env, problems);
+
   if (problems.length) throw new ConfigError(problems);
   return Object.assign(new AppConfig(), {
     nodeEnv,
@@ -106,5 +113,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     logLevel,
     platformName: env.PLATFORM_NAME ?? '临沂市教师培训与人才支持管理平台',
     creditCycleStartYear,
+    mail,
+    sms,
   });
 }

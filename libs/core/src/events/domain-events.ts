@@ -38,7 +38,10 @@ export type EventSubscriber<P extends object = Record<string, unknown>> = (
 export class DomainEvents {
   private readonly subscribers = new Map<string, EventSubscriber<any>[]>();
 
-  subscribe<P extends object = Record<string, unknown>>(types: string | readonly string[], subscriber: EventSubscriber<P>): void {
+  subscribe<P extends object = Record<string, unknown>>(
+    types: string | readonly string[],
+    subscriber: EventSubscriber<P>,
+  ): void {
     for (const type of typeof types === 'string' ? [types] : types) {
       const list = this.subscribers.get(type) ?? [];
       list.push(subscriber);

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, BadInputError, ConflictError, TransactionRunner } from '@shipei/core';
+import { Actor, BadInputError, ConflictError, DomainEvents, TransactionRunner } from '@shipei/core';
 import { Organisation, Teacher } from '@shipei/people';
 import { Cohort, CohortsService, PROGRAM_STATUS_LABELS, Program, ProgramsService } from '@shipei/programs';
 import { EntityManager, In, IsNull } from 'typeorm';
 import { AssignmentResultDto, AutoAssignResultDto } from '../dto/enrolment.dto';
 import { Enrolment, ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '../enrolment.entity';
 import { balance, Slot, Trainee } from './balance';
+import { EnrolmentEvents, recordEnrolmentEvent } from '../enrolment.events';
 
 /** Who may be placed in a cohort. */
 const ASSIGNABLE: EnrolmentStatus[] = ['APPROVED', 'CONFIRMED'];
@@ -30,6 +31,7 @@ export class AssignmentsService {
     private readonly audit: AuditService,
     private readonly programs: ProgramsService,
     private readonly cohorts: CohortsService,
+    private readonly events: DomainEvents,
   ) {}
 
   private async lockTeachers(em: EntityManager, teacherIds: number[]): Promise<void> {
@@ -174,6 +176,15 @@ export class AssignmentsService {
     }
     for (const id of enrolmentIds)
       await this.audit.record(em, actor, { action: 'assign', entity: 'enrolment', entityId: id, fields: ['cohortId'] });
+    const placedRows: Enrolment[] = [];
+    for (const part of chunks(enrolmentIds))
+      placedRows.push(
+        ...(await em.find(Enrolment, {
+          where: { id: In(part) },
+          select: { id: true, programId: true, teacherId: true, countyId: true },
+        })),
+      );
+    for (const e of placedRows) await recordEnrolmentEvent(this.events, em, EnrolmentEvents.ASSIGNED, actor.userId, e);
   }
 
   /** Takes an enrolment out of its cohort (owner), freeing the place. */
