@@ -48,6 +48,11 @@ export function loadMessagingConfig(
     if (provider === 'tencent' && !env.SMS_APP_ID) problems.push('SMS_APP_ID (SmsSdkAppId) is required for tencent');
     if (env.SMS_ENDPOINT && !/^(https?:\/\/)?[\w.-]+(:\d+)?$/.test(env.SMS_ENDPOINT))
       problems.push(`SMS_ENDPOINT must be a host[:port] or http(s)://host[:port] (got "${env.SMS_ENDPOINT}")`);
+    // Tencent's SDK signs for the service named by the endpoint's first label.
+    if (provider === 'tencent' && env.SMS_ENDPOINT && !/^(https?:\/\/)?sms\./.test(env.SMS_ENDPOINT))
+      problems.push(
+        'SMS_ENDPOINT for tencent must be a host beginning with "sms." (e.g. sms.ap-guangzhou.tencentcloudapi.com)',
+      );
     const templates: Record<string, string> = {};
     for (const [k, v] of Object.entries(env))
       if (k.startsWith('SMS_TEMPLATE_') && v) templates[templateType(k.slice('SMS_TEMPLATE_'.length))] = v;

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Clock } from '@shipei/attendance';
 import { AppConfig, sqlDatetime, TransactionRunner } from '@shipei/core';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -51,6 +52,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   constructor(
     private readonly tx: TransactionRunner,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
     outbox: Outbox,
   ) {
     if (config.mail) this.senders.set('EMAIL', new EmailSender(config.mail));
@@ -102,7 +104,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async claim(): Promise<(Claimed & { token: string })[]> {
     const token = randomUUID();
-    const channels = [...this.senders.keys()].filter((c) => c !== 'SMS' || !inQuietHours(new Date()));
+    const channels = [...this.senders.keys()].filter((c) => c !== 'SMS' || !inQuietHours(this.clock.now()));
     if (!channels.length) return [];
     const marks = channels.map(() => '?').join(',');
     return this.tx.run(async (em) => {
