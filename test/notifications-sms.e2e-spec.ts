@@ -5,7 +5,7 @@
  * Runs on SQLite and MariaDB/MySQL.
  */
 import { Clock } from '@shipei/attendance';
-import { account, createProgram, setQuotas } from './support/enrolment-fixtures';
+import { createProgram, setQuotas } from './support/enrolment-fixtures';
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makePhone } from './support/fixtures';
 import { startSmsGateway } from './support/sms-gateway';
 import { startTestApp, TestApp } from './support/test-app';
