@@ -12,7 +12,7 @@ export class EmailSender implements Sender {
   constructor(private readonly config: MailConfig) {
     this.transport = createTransport(config.smtpUrl, {
       pool: true,
-      maxConnections: 4,
+      maxConnections: 8,
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 20_000,

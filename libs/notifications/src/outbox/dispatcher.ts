@@ -11,6 +11,7 @@ import { Outbox } from './outbox';
 import { inQuietHours } from './quiet-hours';
 
 const BATCH = 100;
+const PARALLEL = 8;
 /** How often each process looks for due deliveries written elsewhere (another process, a retry). */
 const POLL_MS = 1000;
 /** A claim lasts this long: a process killed mid-send leaves the row to another after it. */
@@ -97,7 +98,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       if (this.stopped) return tried;
       const batch = await this.claim();
       if (!batch.length) return tried;
-      await Promise.all(batch.map((d) => this.deliver(d)));
+      // As many sends at once as the SMTP pool has connections: a queued send would eat its own timeout.
+      for (let i = 0; i < batch.length; i += PARALLEL)
+        await Promise.all(batch.slice(i, i + PARALLEL).map((d) => this.deliver(d)));
       tried += batch.length;
     }
   }
