@@ -7,6 +7,7 @@ import { AuditModule } from '@shipei/audit';
 import { AuthModule } from '@shipei/auth';
 import { CertificatesModule } from '@shipei/certificates';
 import { AllExceptionsFilter, AppConfig, CoreModule, createValidationPipe } from '@shipei/core';
+import { NotificationsModule } from '@shipei/notifications';
 import { PeopleModule } from '@shipei/people';
 import { EnrolmentModule } from '@shipei/enrolment';
 import { ProgramsModule } from '@shipei/programs';
@@ -37,6 +38,7 @@ export class AppModule {
         CertificatesModule,
         TalentSupportModule,
         RecordsModule,
+        NotificationsModule,
         WebModule,
       ],
       controllers: [HealthController],

@@ -6,3 +6,4 @@ export * from './passwords';
 export * from './user.entity';
 export * from './users.service';
 export { LOGIN_LIMIT } from './auth.controller';
+export * from './migrations/1796615000000-user-email';

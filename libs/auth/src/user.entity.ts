@@ -49,4 +49,8 @@ export class User {
 
   @Column({ type: 'datetime' })
   createdAt: Date;
+
+  /** Where e-mail messages go (staff mostly); optional. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  email: string | null;
 }

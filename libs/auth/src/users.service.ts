@@ -21,6 +21,13 @@ import { CreateUserDto, UserDto, UserQuery } from './dto/user.dto';
 import { assertPasswordRule, hashPassword } from './passwords';
 import { User } from './user.entity';
 
+/** z***@example.cn: enough to recognise one's own address, not to harvest it. */
+export function maskEmail(email: string | null): string | null {
+  if (!email) return null;
+  const at = email.lastIndexOf('@');
+  return `${email.slice(0, Math.min(1, at))}***${email.slice(at)}`;
+}
+
 export function toUserDto(u: User): UserDto {
   return {
     id: u.id,
@@ -32,6 +39,7 @@ export function toUserDto(u: User): UserDto {
     teacherId: u.teacherId,
     mustChangePassword: u.mustChangePassword,
     active: u.active,
+    email: maskEmail(u.email),
   };
 }
 
@@ -107,6 +115,7 @@ export class UsersService implements OnApplicationBootstrap {
         displayName: dto.displayName ?? displayName,
         organisationId,
         teacherId,
+        email: dto.email ?? null,
         mustChangePassword: true,
         createdAt: this.clock.now(),
       });
@@ -115,7 +124,7 @@ export class UsersService implements OnApplicationBootstrap {
         action: 'create',
         entity: 'user',
         entityId: id,
-        fields: ['username', 'role', 'organisationId', 'teacherId'],
+        fields: ['username', 'role', 'organisationId', 'teacherId', ...(dto.email ? ['email'] : [])],
       });
       return toUserDto(await em.findOneByOrFail(User, { id }));
     });

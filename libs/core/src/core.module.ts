@@ -9,6 +9,7 @@ import { migrate } from './database/migrate';
 import { openDataSource } from './database/open-data-source';
 import { TransactionRunner } from './database/transaction-runner';
 import { Clock } from './time/clock';
+import { DomainEvents } from './events/domain-events';
 
 export interface CoreModuleOptions {
   config: AppConfig;
@@ -51,8 +52,8 @@ export class CoreModule {
           },
         }),
       ],
-      providers: [{ provide: AppConfig, useValue: opts.config }, TransactionRunner, AccessPolicy, Clock],
-      exports: [AppConfig, TransactionRunner, AccessPolicy, Clock],
+      providers: [{ provide: AppConfig, useValue: opts.config }, TransactionRunner, AccessPolicy, Clock, DomainEvents],
+      exports: [AppConfig, TransactionRunner, AccessPolicy, Clock, DomainEvents],
     };
   }
 }

@@ -25,3 +25,5 @@ export * from './perf';
 export * from './http/rate-limit';
 export * from './time';
 export * from './database/dialect';
+export * from './events';
+export * from './config/messaging-config';

@@ -4,6 +4,7 @@ import {
   AccessPolicy,
   Actor,
   Clock,
+  DomainEvents,
   ForbiddenError,
   insertId,
   isDuplicateKey,
@@ -21,6 +22,7 @@ import { EnrolmentDto, EnrolmentQuery } from './dto/enrolment.dto';
 import { APPROVED_SEAT_HOLDING, Enrolment, EnrolmentStatus, SEAT_HOLDING } from './enrolment.entity';
 import { EnrolmentErrors } from './enrolment.errors';
 import { EnrolmentAccess } from './enrolment.access';
+import { EnrolmentEvents, EnrolmentEventType, recordEnrolmentEvent } from './enrolment.events';
 import { SeatLedger } from './seats';
 
 type Exit = 'REJECTED' | 'DECLINED' | 'WITHDRAWN';
@@ -29,6 +31,12 @@ const EXIT_STAMP: Record<Exit, 'rejectedAt' | 'declinedAt' | 'withdrawnAt'> = {
   REJECTED: 'rejectedAt',
   DECLINED: 'declinedAt',
   WITHDRAWN: 'withdrawnAt',
+};
+
+const EXIT_EVENT: Record<Exit, EnrolmentEventType> = {
+  REJECTED: EnrolmentEvents.REJECTED,
+  DECLINED: EnrolmentEvents.DECLINED,
+  WITHDRAWN: EnrolmentEvents.WITHDRAWN,
 };
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -47,6 +55,7 @@ export class EnrolmentsService {
     private readonly audit: AuditService,
     private readonly programs: ProgramsService,
     private readonly seats: SeatLedger,
+    private readonly events: DomainEvents,
     _rules: EnrolmentAccess,
     private readonly clock: Clock,
   ) {}
@@ -260,6 +269,7 @@ export class EnrolmentsService {
         fields: ['status'],
         note: 'NOMINATED→APPROVED',
       });
+      await recordEnrolmentEvent(this.events, em, EnrolmentEvents.APPROVED, actor.userId, e);
       return this.result(em, id);
     });
   }
@@ -406,6 +416,7 @@ export class EnrolmentsService {
       fields: reason ? ['status', 'reason'] : ['status'],
       note: `${e.status}→${to}`,
     });
+    await recordEnrolmentEvent(this.events, em, EXIT_EVENT[to], actor.userId, e);
     if (heldQuota) await this.seats.promote(em, actor, program.id, e.countyId);
   }
 }

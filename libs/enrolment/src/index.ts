@@ -13,3 +13,4 @@ export * from './roster/roster.service';
 export * from './nominations/nomination-import.service';
 export * from './nominations/nomination-candidates.service';
 export * from './migrations/1764374411000-enrolment';
+export * from './enrolment.events';

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, Clock, lockForUpdate, TransactionRunner } from '@shipei/core';
+import { Actor, Clock, DomainEvents, lockForUpdate, TransactionRunner } from '@shipei/core';
 import { CountyQuota, Program } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
 import { Enrolment } from './enrolment.entity';
+import { EnrolmentEvents, recordEnrolmentEvent } from './enrolment.events';
 
 /** Runs a write on the transaction's connection and returns the number of rows it changed. */
 export async function affectedRows(em: EntityManager, sql: string, params: unknown[]): Promise<number> {
@@ -23,6 +24,7 @@ export class SeatLedger {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -103,6 +105,7 @@ export class SeatLedger {
           fields: ['status'],
           note: 'WAITLISTED→NOMINATED',
         });
+        await recordEnrolmentEvent(this.events, em, EnrolmentEvents.PROMOTED, actor.userId, next);
         return next.id;
       }
       await this.releaseQuotaSeat(em, programId, countyId);

@@ -14,3 +14,4 @@ export * from './sessions/training-session.entity';
 export * from './sessions/dto/session.dto';
 export * from './sessions/sessions.service';
 export * from './migrations/1764374410000-programs';
+export * from './programs.events';

@@ -9,7 +9,7 @@ import {
   LeaveRequestSession,
 } from '@shipei/attendance';
 import { Audit1764374400000, AuditEntry } from '@shipei/audit';
-import { Accounts1764374402000, User } from '@shipei/auth';
+import { Accounts1764374402000, User, UserEmail1796615000000 } from '@shipei/auth';
 import {
   Certificate,
   Certificates1764374440000,
@@ -17,6 +17,8 @@ import {
   CertificateSeries1764374445000,
   CertificateTemplateVersion,
 } from '@shipei/certificates';
+import { DomainEventRecord, DomainEvents1796610000000 } from '@shipei/core';
+import { Delivery, DeliveryAttempt, Notification, Notifications1796620000000 } from '@shipei/notifications';
 import { Organisation, People1764374401000, Teacher } from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
 import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
@@ -50,6 +52,10 @@ export const ENTITIES = [
   Certificate,
   CertificateSeries,
   ExternalCredit,
+  DomainEventRecord,
+  Notification,
+  Delivery,
+  DeliveryAttempt,
 ];
 
 export const MIGRATIONS = [
@@ -65,4 +71,7 @@ export const MIGRATIONS = [
   Records1764374450000,
   CheckinClosure1764374460000,
   CheckinPasses1764374461000,
+  DomainEvents1796610000000,
+  UserEmail1796615000000,
+  Notifications1796620000000,
 ];

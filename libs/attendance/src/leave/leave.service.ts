@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LeaveEventPayload, LeaveEvents } from './leave.events';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { AuditService } from '@shipei/audit';
 import {
@@ -6,6 +7,7 @@ import {
   Actor,
   Clock,
   dbDate,
+  DomainEvents,
   isDuplicateKey,
   lockForUpdate,
   Page,
@@ -37,6 +39,7 @@ export class LeaveService {
     private readonly gate: AttendanceAccess,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
     @InjectEntityManager() private readonly em: EntityManager,
   ) {}
 
@@ -100,6 +103,13 @@ export class LeaveService {
         entityId: id,
         fields: ['sessionIds', 'type', 'reason'],
       });
+      await this.events.record<LeaveEventPayload>(em, {
+        type: LeaveEvents.REQUESTED,
+        entity: 'leave_request',
+        entityId: id,
+        payload: { cohortId, teacherId, status: 'PENDING' },
+        actorId: actor.userId,
+      });
       return this.dto(em, await em.findOneByOrFail(LeaveRequest, { id }));
     });
   }
@@ -151,6 +161,13 @@ export class LeaveService {
         entity: 'leave_request',
         entityId: id,
         fields: ['status', ...(note ? ['decisionNote'] : [])],
+      });
+      await this.events.record<LeaveEventPayload>(em, {
+        type: LeaveEvents.DECIDED,
+        entity: 'leave_request',
+        entityId: id,
+        payload: { cohortId: leave.cohortId, teacherId: leave.teacherId, status: to },
+        actorId: actor.userId,
       });
       return this.dto(em, await em.findOneByOrFail(LeaveRequest, { id }));
     });

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageQuery, ROLES, type Role } from '@shipei/core';
 
 export class CreateUserDto {
@@ -34,6 +34,12 @@ export class CreateUserDto {
   @IsString()
   @MaxLength(50)
   displayName?: string;
+
+  @ApiPropertyOptional({ description: '电子邮箱，用于接收邮件通知' })
+  @IsOptional()
+  @IsEmail({}, { message: '电子邮箱格式不正确' })
+  @MaxLength(200)
+  email?: string;
 }
 
 export class UserQuery extends PageQuery {
@@ -49,4 +55,5 @@ export class UserDto {
   @ApiProperty({ nullable: true, type: Number }) teacherId: number | null;
   @ApiProperty() mustChangePassword: boolean;
   @ApiProperty() active: boolean;
+  @ApiProperty({ nullable: true, type: String, description: '电子邮箱（脱敏）' }) email: string | null;
 }

@@ -1,4 +1,5 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
+import { loadMessagingConfig, MailConfig, SmsConfig } from './messaging-config';
 
 /**
  * The application's validated configuration. Built once at boot from the environment
@@ -21,6 +22,10 @@ export class AppConfig {
   readonly creditCycleStartYear!: number;
   /** Ed25519 private key (PKCS#8 PEM) that signs check-in passes; undefined → one kept in the database. */
   readonly checkinPassPrivateKey?: string;
+  /** E-mail through SMTP; null → no e-mail. */
+  readonly mail!: MailConfig | null;
+  /** SMS through Aliyun or Tencent Cloud; null → no SMS (and no password reset by SMS). */
+  readonly sms!: SmsConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -106,6 +111,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     }
     if (type !== 'ed25519') problems.push('CHECKIN_PASS_PRIVATE_KEY must be an Ed25519 private key in PKCS#8 PEM');
   }
+  const { mail, sms } = loadMessagingConfig(env, problems);
 
   if (problems.length) throw new ConfigError(problems);
   return Object.assign(new AppConfig(), {
@@ -121,5 +127,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     platformName: env.PLATFORM_NAME ?? '临沂市教师培训与人才支持管理平台',
     creditCycleStartYear,
     checkinPassPrivateKey,
+    mail,
+    sms,
   });
 }

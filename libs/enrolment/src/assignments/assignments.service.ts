@@ -5,6 +5,7 @@ import {
   BadInputError,
   Clock,
   ConflictError,
+  DomainEvents,
   hasRowLocks,
   lockForShare,
   lockForUpdate,
@@ -16,6 +17,7 @@ import { EntityManager, In, IsNull } from 'typeorm';
 import { AssignmentResultDto, AutoAssignResultDto } from '../dto/enrolment.dto';
 import { Enrolment, ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '../enrolment.entity';
 import { balance, Slot, Trainee } from './balance';
+import { EnrolmentEvents, recordEnrolmentEvent } from '../enrolment.events';
 
 /** Who may be placed in a cohort. */
 const ASSIGNABLE: EnrolmentStatus[] = ['APPROVED', 'CONFIRMED'];
@@ -40,6 +42,7 @@ export class AssignmentsService {
     private readonly programs: ProgramsService,
     private readonly cohorts: CohortsService,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   private async lockTeachers(em: EntityManager, teacherIds: number[]): Promise<void> {
@@ -183,6 +186,15 @@ export class AssignmentsService {
     }
     for (const id of enrolmentIds)
       await this.audit.record(em, actor, { action: 'assign', entity: 'enrolment', entityId: id, fields: ['cohortId'] });
+    const placedRows: Enrolment[] = [];
+    for (const part of chunks(enrolmentIds))
+      placedRows.push(
+        ...(await em.find(Enrolment, {
+          where: { id: In(part) },
+          select: { id: true, programId: true, teacherId: true, countyId: true },
+        })),
+      );
+    for (const e of placedRows) await recordEnrolmentEvent(this.events, em, EnrolmentEvents.ASSIGNED, actor.userId, e);
   }
 
   /** Takes an enrolment out of its cohort (owner), freeing the place. */

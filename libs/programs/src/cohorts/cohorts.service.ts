@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { ProgramEvents, TrainersAssignedPayload } from '../programs.events';
 import { AuditService } from '@shipei/audit';
 import { User } from '@shipei/auth';
 import {
   AccessPolicy,
+  DomainEvents,
   Actor,
   BadInputError,
   Clock,
@@ -36,6 +38,7 @@ export class CohortsService {
     private readonly audit: AuditService,
     private readonly programs: ProgramsService,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   /** A cohort whose program the actor owns, or 404/403; locked with `lock` (MySQL). */
@@ -74,19 +77,39 @@ export class CohortsService {
     cohortId: number,
     trainerIds: number[],
     headTrainerId?: number,
-  ): Promise<void> {
+  ): Promise<number[]> {
     if (headTrainerId !== undefined && !trainerIds.includes(headTrainerId)) {
       throw new BadInputError('VALIDATION_FAILED', '班主任须为本班培训教师之一', {
         errors: [{ field: 'headTrainerId', message: '班主任须为本班培训教师之一' }],
       });
     }
     await this.requireTrainers(em, trainerIds);
+    const before = new Set((await em.findBy(CohortTrainer, { cohortId })).map((t) => t.userId));
     await em.delete(CohortTrainer, { cohortId });
     if (trainerIds.length)
       await em.insert(
         CohortTrainer,
         trainerIds.map((userId) => ({ cohortId, userId, head: userId === headTrainerId })),
       );
+    return trainerIds.filter((userId) => !before.has(userId));
+  }
+
+  /** Tells whoever listens which trainers were newly given the cohort. */
+  private async trainersAssigned(
+    em: EntityManager,
+    actor: Actor,
+    programId: number,
+    cohortId: number,
+    trainerIds: number[],
+  ) {
+    if (!trainerIds.length) return;
+    await this.events.record<TrainersAssignedPayload>(em, {
+      type: ProgramEvents.TRAINERS_ASSIGNED,
+      entity: 'cohort',
+      entityId: cohortId,
+      payload: { programId, cohortId, trainerIds },
+      actorId: actor.userId,
+    });
   }
 
   async toDto(em: EntityManager, cohort: Cohort, program?: Pick<Program, 'creditHours'>): Promise<CohortDto> {
@@ -144,13 +167,14 @@ export class CohortsService {
         updatedAt: now,
       });
       const id = Number(identifiers[0].id);
-      await this.replaceTrainers(em, id, dto.trainerIds ?? [], dto.headTrainerId);
+      const added = await this.replaceTrainers(em, id, dto.trainerIds ?? [], dto.headTrainerId);
       await this.audit.record(em, actor, {
         action: 'create',
         entity: 'cohort',
         entityId: id,
         fields: Object.keys(dto),
       });
+      await this.trainersAssigned(em, actor, program.id, id, added);
       return this.toDto(em, await em.findOneByOrFail(Cohort, { id }), program);
     });
   }
@@ -221,13 +245,14 @@ export class CohortsService {
   async setTrainers(actor: Actor, id: number, dto: SetTrainersDto): Promise<CohortDto> {
     return this.tx.run(async (em) => {
       const { program } = await this.owned(em, actor, id, true);
-      await this.replaceTrainers(em, id, dto.trainerIds, dto.headTrainerId);
+      const added = await this.replaceTrainers(em, id, dto.trainerIds, dto.headTrainerId);
       await this.audit.record(em, actor, {
         action: 'set-trainers',
         entity: 'cohort',
         entityId: id,
         fields: ['trainerIds'],
       });
+      await this.trainersAssigned(em, actor, program.id, id, added);
       return this.toDto(em, await em.findOneByOrFail(Cohort, { id }), program);
     });
   }

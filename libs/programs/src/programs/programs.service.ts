@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
 import {
   AccessPolicy,
+  DomainEvents,
   Actor,
   BadInputError,
   Clock,
@@ -16,6 +17,7 @@ import { Organisation } from '@shipei/people';
 import { EntityManager } from 'typeorm';
 import { rejectNulls, splitList } from '../eligibility';
 import { ProgramsAccess } from '../programs.access';
+import { ProgramEvents, ProgramOpenedPayload } from '../programs.events';
 import { CountyQuota } from '../quotas/county-quota.entity';
 import { CreateProgramDto, ProgramDto, ProgramQuery, UpdateProgramDto } from './dto/program.dto';
 import { Program, PROGRAM_STATUS_LABELS, ProgramStatus } from './program.entity';
@@ -67,6 +69,7 @@ export class ProgramsService {
     private readonly tx: TransactionRunner,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
     _rules: ProgramsAccess,
     private readonly clock: Clock,
   ) {}
@@ -260,6 +263,14 @@ export class ProgramsService {
         fields: ['status'],
         note: `${t.from}→${t.to}`,
       });
+      if (t.to === 'OPEN')
+        await this.events.record<ProgramOpenedPayload>(em, {
+          type: ProgramEvents.OPENED,
+          entity: 'program',
+          entityId: id,
+          payload: { programId: id },
+          actorId: actor.userId,
+        });
       return toProgramDto(await em.findOneByOrFail(Program, { id }));
     });
   }

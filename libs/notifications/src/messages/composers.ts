@@ -1,0 +1,213 @@
+import { LeaveEventPayload, LeaveEvents } from '@shipei/attendance';
+import { RecordedEvent } from '@shipei/core';
+import { EnrolmentEventPayload, EnrolmentEvents } from '@shipei/enrolment';
+import { ProgramEvents, ProgramOpenedPayload, TrainersAssignedPayload } from '@shipei/programs';
+import { EntityManager } from 'typeorm';
+import { cnDate, cnDateTime, Message, Recipient, short } from './message';
+import { countyRecipients, teacherRecipient, trainerRecipients, userRecipients } from './recipients';
+
+/** Turns one domain event into the messages it causes (spec §13, "who hears what"). */
+export type Composer = (em: EntityManager, event: RecordedEvent<any>) => Promise<Message[]>;
+
+interface ProgramRow {
+  title: string;
+  startDate: string | null;
+  endDate: string | null;
+  nominationDeadline: Date | null;
+}
+interface CohortRow {
+  name: string;
+  venue: string;
+  startDate: string;
+  endDate: string;
+  programId: number;
+}
+
+const one = async <T>(em: EntityManager, sql: string, params: unknown[]): Promise<T> =>
+  (await em.query(sql, params))[0];
+const program = (em: EntityManager, id: number) =>
+  one<ProgramRow>(em, 'SELECT title, startDate, endDate, nominationDeadline FROM program WHERE id = ?', [id]);
+const cohort = (em: EntityManager, id: number) =>
+  one<CohortRow>(em, 'SELECT name, venue, startDate, endDate, programId FROM cohort WHERE id = ?', [id]);
+const teacherName = async (em: EntityManager, id: number) =>
+  (await one<{ name: string }>(em, 'SELECT name FROM teacher WHERE id = ?', [id]))?.name ?? '';
+const firstSession = async (em: EntityManager, cohortId: number) =>
+  (
+    await one<{ at: Date | null }>(em, 'SELECT MIN(startsAt) AS at FROM training_session WHERE cohortId = ?', [
+      cohortId,
+    ])
+  )?.at ?? null;
+
+const only = (r: Recipient | null): Recipient[] => (r ? [r] : []);
+const msg = (event: RecordedEvent<object>, m: Omit<Message, 'dedupeKey' | 'type'>): Message => ({
+  ...m,
+  type: event.type,
+  dedupeKey: `e:${event.id}`,
+});
+
+const dates = (p: { startDate: string | null; endDate: string | null }) =>
+  `${cnDate(p.startDate)}至${cnDate(p.endDate)}`;
+
+type EnrolmentEvent = RecordedEvent<EnrolmentEventPayload>;
+
+async function toTeacher(
+  em: EntityManager,
+  e: EnrolmentEvent,
+  build: (p: ProgramRow) => Promise<Omit<Message, 'dedupeKey' | 'type' | 'recipients'>>,
+): Promise<Message[]> {
+  const p = await program(em, e.payload.programId);
+  return [msg(e, { ...(await build(p)), recipients: only(await teacherRecipient(em, e.payload.teacherId)) })];
+}
+
+export const COMPOSERS: Record<string, Composer> = {
+  [EnrolmentEvents.APPROVED]: (em, e: EnrolmentEvent) =>
+    toTeacher(em, e, async (p) => ({
+      title: `「${p.title}」审核通过`,
+      body: `您参加「${p.title}」（${dates(p)}）的推荐已通过市教育局审核，请在培训开始前登录平台确认报到。`,
+      link: '/app/me/programs',
+      smsParams: { program: short(p.title), start: cnDate(p.startDate) },
+    })),
+
+  [EnrolmentEvents.REJECTED]: async (em, e: EnrolmentEvent) => {
+    const reason =
+      (await one<{ reason: string | null }>(em, 'SELECT reason FROM enrolment WHERE id = ?', [e.entityId]))?.reason ||
+      '未说明';
+    return toTeacher(em, e, async (p) => ({
+      title: `「${p.title}」推荐未通过`,
+      body: `您参加「${p.title}」的推荐未通过审核。原因：${reason}。如有疑问请联系所在县区教体局。`,
+      link: '/app/me/programs',
+      smsParams: { program: short(p.title), reason: short(reason) },
+    }));
+  },
+
+  [EnrolmentEvents.PROMOTED]: async (em, e: EnrolmentEvent) => {
+    const p = await program(em, e.payload.programId);
+    const name = await teacherName(em, e.payload.teacherId);
+    return [
+      msg(e, {
+        title: `「${p.title}」候补递补`,
+        body: `名额空出，您已由候补递补为「${p.title}」（${dates(p)}）的推荐人选，等待市教育局审核。`,
+        link: '/app/me/programs',
+        smsParams: { program: short(p.title) },
+        recipients: only(await teacherRecipient(em, e.payload.teacherId)),
+      }),
+      {
+        ...msg(e, {
+          title: `「${p.title}」候补已递补`,
+          body: `「${p.title}」空出名额，候补教师${name}已自动递补为推荐人选。`,
+          link: `/app/programs/${e.payload.programId}/enrolments`,
+          smsParams: { program: short(p.title) },
+          recipients: await countyRecipients(em, e.payload.countyId),
+        }),
+        type: 'enrolment.promoted-county',
+      },
+    ];
+  },
+
+  [EnrolmentEvents.ASSIGNED]: async (em, e: EnrolmentEvent) => {
+    const [{ cohortId }] = await em.query('SELECT cohortId FROM enrolment WHERE id = ?', [e.entityId]);
+    if (!cohortId) return [];
+    const c = await cohort(em, Number(cohortId));
+    const first = await firstSession(em, Number(cohortId));
+    return toTeacher(em, e, async (p) => ({
+      title: `「${p.title}」分班通知`,
+      body:
+        `您已分入「${p.title}」${c.name}，培训时间${dates(c)}，地点：${c.venue || '另行通知'}，` +
+        `首次课程${cnDateTime(first)}。报到须知：请携带身份证按时到达，首次课程开始前扫码签到。`,
+      link: '/app/me',
+      smsParams: {
+        program: short(p.title),
+        cohort: short(c.name),
+        venue: short(c.venue || '另行通知'),
+        start: cnDate(c.startDate),
+      },
+    }));
+  },
+
+  [EnrolmentEvents.DECLINED]: async (em, e: EnrolmentEvent) => {
+    const p = await program(em, e.payload.programId);
+    const name = await teacherName(em, e.payload.teacherId);
+    return [
+      msg(e, {
+        title: `${name}放弃参加「${p.title}」`,
+        body: `${name}已放弃参加「${p.title}」，空出的名额可另行推荐本县区其他教师（有候补的已自动递补）。`,
+        link: `/app/programs/${e.payload.programId}/nominate`,
+        smsParams: { program: short(p.title) },
+        recipients: await countyRecipients(em, e.payload.countyId),
+      }),
+    ];
+  },
+
+  [EnrolmentEvents.WITHDRAWN]: (em, e: EnrolmentEvent) =>
+    toTeacher(em, e, async (p) => ({
+      title: `「${p.title}」推荐已撤回`,
+      body: `所在县区教体局已撤回您参加「${p.title}」的推荐。如有疑问请联系县区教体局。`,
+      link: '/app/me/programs',
+      smsParams: { program: short(p.title) },
+    })),
+
+  [ProgramEvents.OPENED]: async (em, e: RecordedEvent<ProgramOpenedPayload>) => {
+    const p = await program(em, e.payload.programId);
+    const quotas: { countyId: number; seats: number }[] = await em.query(
+      'SELECT countyId, seats FROM county_quota WHERE programId = ? AND seats > 0 ORDER BY countyId',
+      [e.payload.programId],
+    );
+    const deadline = p.nominationDeadline ? `，推荐截止时间${cnDateTime(p.nominationDeadline)}` : '';
+    const out: Message[] = [];
+    for (const q of quotas)
+      out.push({
+        ...msg(e, {
+          title: `「${p.title}」开始推荐`,
+          body: `「${p.title}」（${dates(p)}）已开始推荐，贵县区名额${q.seats}人${deadline}。请及时推荐符合条件的教师。`,
+          link: `/app/programs/${e.payload.programId}/nominate`,
+          smsParams: { program: short(p.title), seats: String(q.seats) },
+          recipients: await countyRecipients(em, Number(q.countyId)),
+        }),
+      });
+    return out;
+  },
+
+  [ProgramEvents.TRAINERS_ASSIGNED]: async (em, e: RecordedEvent<TrainersAssignedPayload>) => {
+    const p = await program(em, e.payload.programId);
+    const c = await cohort(em, e.payload.cohortId);
+    return [
+      msg(e, {
+        title: `您已被安排到「${p.title}」${c.name}`,
+        body: `您已被安排为「${p.title}」${c.name}的培训教师，培训时间${dates(c)}，地点：${c.venue || '另行通知'}。`,
+        link: '/app/trainer',
+        smsParams: { program: short(p.title), cohort: short(c.name) },
+        recipients: await userRecipients(em, e.payload.trainerIds),
+      }),
+    ];
+  },
+
+  [LeaveEvents.REQUESTED]: async (em, e: RecordedEvent<LeaveEventPayload>) => {
+    const c = await cohort(em, e.payload.cohortId);
+    const name = await teacherName(em, e.payload.teacherId);
+    return [
+      msg(e, {
+        title: `${c.name}有请假申请待审批`,
+        body: `${c.name}学员${name}提交了请假申请，等待您审批。`,
+        link: '/app/trainer/leave',
+        smsParams: { cohort: short(c.name) },
+        recipients: await trainerRecipients(em, e.payload.cohortId),
+      }),
+    ];
+  },
+
+  [LeaveEvents.DECIDED]: async (em, e: RecordedEvent<LeaveEventPayload>) => {
+    const c = await cohort(em, e.payload.cohortId);
+    const approved = e.payload.status === 'APPROVED';
+    return [
+      msg(e, {
+        title: approved ? '请假已批准' : '请假未获批准',
+        body: approved
+          ? `您在${c.name}的请假申请已批准，相应课程记为请假。`
+          : `您在${c.name}的请假申请未获批准，请按时参加培训。`,
+        link: '/app/me/leave',
+        smsParams: { cohort: short(c.name), result: approved ? '已批准' : '未获批准' },
+        recipients: only(await teacherRecipient(em, e.payload.teacherId)),
+      }),
+    ];
+  },
+};

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AttendanceModule } from '@shipei/attendance';
+import { InboxController } from './inbox/inbox.controller';
+import { InboxService } from './inbox/inbox.service';
+import { DeliveriesController } from './outbox/deliveries.controller';
+import { DeliveriesService } from './outbox/deliveries.service';
+import { Dispatcher } from './outbox/dispatcher';
+import { NotificationsSubscriber } from './outbox/notifications.subscriber';
+import { Outbox } from './outbox/outbox';
+
+/** Spec §13: the inbox, the outbox of SMS and e-mail and its dispatcher, fed by domain events. */
+@Module({
+  // The attendance Clock: one settable time for the quiet hours, as for the attendance rules.
+  imports: [AttendanceModule],
+  controllers: [InboxController, DeliveriesController],
+  providers: [Outbox, Dispatcher, NotificationsSubscriber, InboxService, DeliveriesService],
+  exports: [Outbox, Dispatcher, InboxService, DeliveriesService],
+})
+export class NotificationsModule {}
