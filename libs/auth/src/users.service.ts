@@ -13,13 +13,15 @@ import {
   TransactionRunner,
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
-import { maskPhone, Organisation, Teacher } from '@shipei/people';
+import { maskPhone, Organisation, Teacher, TeachersService } from '@shipei/people';
 import { EntityManager } from 'typeorm';
 import { CreateUserDto, UserDto, UserQuery } from './dto/user.dto';
 import { assertPasswordRule, hashPassword } from './passwords';
+import { LoginAttempts } from './sessions/login-attempts';
 import { User } from './user.entity';
 
-export function toUserDto(u: User): UserDto {
+/** An account as listed; `locks` holds the account-wide lock-outs in force (LoginAttempts.accountLocks). */
+export function toUserDto(u: User, locks: ReadonlyMap<number, Date> = new Map()): UserDto {
   return {
     id: u.id,
     // A teacher's username is their phone number: personal data, masked in lists.
@@ -30,6 +32,8 @@ export function toUserDto(u: User): UserDto {
     teacherId: u.teacherId,
     mustChangePassword: u.mustChangePassword,
     active: u.active,
+    lockedUntil: locks.get(u.id)?.toISOString() ?? null,
+    lastLoginAt: u.lastLoginAt ? new Date(u.lastLoginAt).toISOString() : null,
   };
 }
 
@@ -42,7 +46,17 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly attempts: LoginAttempts,
+    teachers: TeachersService,
   ) {
+    // A teacher logs in with their phone: the username follows it, in the same transaction.
+    teachers.onPhoneChange(async (em, teacherId, phone) => {
+      const account = await em.findOneBy(User, { teacherId });
+      if (!account || account.username === phone) return;
+      if (await em.existsBy(User, { username: phone }))
+        throw new ConflictError('USERNAME_TAKEN', '该手机号已被其他账号用作用户名，无法同步教师账号');
+      await em.update(User, { id: account.id }, { username: phone });
+    });
     access.register<User>('user', {
       entity: User,
       label: '账号',
@@ -151,7 +165,17 @@ export class UsersService implements OnApplicationBootstrap {
   async list(em: EntityManager, actor: Actor, q: UserQuery): Promise<Page<UserDto>> {
     const qb = this.access.query<User>(em, actor, 'user', 'u');
     if (q.role) qb.andWhere('u.role = :role', { role: q.role });
+    if (q.organisationId) qb.andWhere('u.organisationId = :orgId', { orgId: q.organisationId });
+    if (q.q) {
+      const like = `%${q.q.replace(/[!%_]/g, '!$&')}%`;
+      qb.andWhere("(u.username LIKE :like ESCAPE '!' OR u.displayName LIKE :like ESCAPE '!')", { like });
+    }
     const [rows, total] = await qb.orderBy('u.id', 'ASC').skip(q.offset).take(q.pageSize).getManyAndCount();
-    return pageOf(rows.map(toUserDto), total, q);
+    const locks = await this.attempts.accountLocks(rows.map((u) => u.id));
+    return pageOf(
+      rows.map((u) => toUserDto(u, locks)),
+      total,
+      q,
+    );
   }
 }

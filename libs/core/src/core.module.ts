@@ -8,6 +8,8 @@ import { connectionOptions } from './database/database-url';
 import { migrate } from './database/migrate';
 import { openDataSource } from './database/open-data-source';
 import { TransactionRunner } from './database/transaction-runner';
+import { SharedRateLimitGuard } from './http/rate-limit';
+import { RateCounters } from './rate-limit/rate-counters';
 
 export interface CoreModuleOptions {
   config: AppConfig;
@@ -50,8 +52,14 @@ export class CoreModule {
           },
         }),
       ],
-      providers: [{ provide: AppConfig, useValue: opts.config }, TransactionRunner, AccessPolicy],
-      exports: [AppConfig, TransactionRunner, AccessPolicy],
+      providers: [
+        { provide: AppConfig, useValue: opts.config },
+        TransactionRunner,
+        AccessPolicy,
+        RateCounters,
+        SharedRateLimitGuard,
+      ],
+      exports: [AppConfig, TransactionRunner, AccessPolicy, RateCounters, SharedRateLimitGuard],
     };
   }
 }

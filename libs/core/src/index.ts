@@ -23,3 +23,6 @@ export * from './xlsx/workbook';
 export * from './database/sql-values';
 export * from './database/compiled-statements';
 export * from './http/rate-limit';
+export * from './rate-limit/rate-counter.entity';
+export * from './rate-limit/rate-counters';
+export * from './migrations/1765120000000-rate-counters';

@@ -1,6 +1,7 @@
 import { Attendance1764374420000, AttendanceRecord, LeaveRequest, LeaveRequestSession } from '@shipei/attendance';
 import { Audit1764374400000, AuditEntry } from '@shipei/audit';
-import { Accounts1764374402000, User } from '@shipei/auth';
+import { Accounts1764374402000, LoginGuard, Sessions1765120001000, User } from '@shipei/auth';
+import { RateCounter, RateCounters1765120000000 } from '@shipei/core';
 import {
   Certificate,
   Certificates1764374440000,
@@ -39,6 +40,8 @@ export const ENTITIES = [
   Certificate,
   CertificateSeries,
   ExternalCredit,
+  RateCounter,
+  LoginGuard,
 ];
 
 export const MIGRATIONS = [
@@ -52,4 +55,6 @@ export const MIGRATIONS = [
   Certificates1764374440000,
   CertificateSeries1764374445000,
   Records1764374450000,
+  RateCounters1765120000000,
+  Sessions1765120001000,
 ];

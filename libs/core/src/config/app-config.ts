@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 
 /**
  * The application's validated configuration. Built once at boot from the environment
@@ -19,6 +20,21 @@ export class AppConfig {
   readonly platformName!: string;
   /** First year of the five-year credit-hour cycles (继续教育学时周期): 2016 → 2016–2020, 2021–2025 … */
   readonly creditCycleStartYear!: number;
+  /**
+   * Addresses or CIDR ranges of the reverse proxies in front of the app (TRUSTED_PROXIES). Only a
+   * request from one of them has its X-Forwarded-For read; empty (the default): never read.
+   */
+  readonly trustedProxies!: string[];
+}
+
+/** One TRUSTED_PROXIES entry: an IPv4/IPv6 address, a CIDR range, or proxy-addr's names for ranges. */
+function isProxyEntry(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [addr, bits, extra] = entry.split('/');
+  const family = isIP(addr);
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 export class ConfigError extends Error {
@@ -93,6 +109,13 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     problems.push(`CREDIT_CYCLE_START_YEAR must be a year between 1990 and 2100 (got "${cycleText}")`);
   }
 
+  const trustedProxies = (env.TRUSTED_PROXIES ?? '').split(/[\s,]+/).filter(Boolean);
+  const badProxies = trustedProxies.filter((p) => !isProxyEntry(p));
+  if (badProxies.length)
+    problems.push(
+      `TRUSTED_PROXIES must list IP addresses or CIDR ranges, e.g. 10.0.0.0/8 (got "${badProxies.join(', ')}")`,
+    );
+
   if (problems.length) throw new ConfigError(problems);
   return Object.assign(new AppConfig(), {
     nodeEnv,
@@ -106,5 +129,6 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     logLevel,
     platformName: env.PLATFORM_NAME ?? '临沂市教师培训与人才支持管理平台',
     creditCycleStartYear,
+    trustedProxies,
   });
 }

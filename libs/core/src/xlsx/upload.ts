@@ -3,10 +3,14 @@ import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { BadInputError, DomainError } from '../errors/domain-error';
 
+const notXlsx = (field: string, message: string) =>
+  new BadInputError('NOT_XLSX', message, { errors: [{ field, message }] });
+
 /**
  * The uploaded .xlsx of a multipart request (field `file`), as a stream: nothing is buffered.
- * 415/400 in Chinese when it is not there. The caller reads it, e.g. with {@link walkSheet}, which
- * also reads it to its end; a caller that may fail before that calls {@link drainUpload}.
+ * 415/400 in Chinese when it is not there, or when its first bytes show another format under an
+ * .xlsx name (an .xls, a CSV or web page renamed). The caller reads it, e.g. with {@link walkSheet},
+ * which also reads it to its end; a caller that may fail before that calls {@link drainUpload}.
  */
 export async function xlsxUpload(req: FastifyRequest, field = 'file'): Promise<Readable> {
   if (!req.isMultipart())
@@ -18,13 +22,55 @@ export async function xlsxUpload(req: FastifyRequest, field = 'file'): Promise<R
     });
   if (part.fieldname !== field || !/\.xlsx$/i.test(part.filename ?? '')) {
     part.file.resume();
-    const message =
-      part.fieldname !== field
-        ? `文件须放在字段 ${field} 中上传`
-        : '只支持 .xlsx 格式（Excel 2007 及以上），请另存为 .xlsx 后再导入';
-    throw new BadInputError(part.fieldname !== field ? 'FILE_REQUIRED' : 'NOT_XLSX', message, {
-      errors: [{ field, message }],
-    });
+    if (part.fieldname !== field)
+      throw new BadInputError('FILE_REQUIRED', `文件须放在字段 ${field} 中上传`, {
+        errors: [{ field, message: `文件须放在字段 ${field} 中上传` }],
+      });
+    throw notXlsx(field, '只支持 .xlsx 格式（Excel 2007 及以上），请另存为 .xlsx 后再导入');
+  }
+  const head = await firstBytes(part.file);
+  const actual = formatOf(head);
+  if (actual) {
+    part.file.resume();
+    throw notXlsx(field, `该文件实际是${actual}，只是扩展名为 .xlsx；请在 Excel 中“另存为” .xlsx 格式后再导入`);
   }
   return part.file;
+}
+
+/** What a file that is not a zip (every .xlsx is one) really is, by its first bytes; null for a zip. */
+export function formatOf(head: Buffer): string | null {
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x504b0304) return null;
+  if (head.length >= 8 && head.readUInt32BE(0) === 0xd0cf11e0 && head.readUInt32BE(4) === 0xa1b11ae1)
+    return ' Excel 97-2003 工作簿（.xls）';
+  const text = head
+    .subarray(0, 512)
+    .toString('utf8')
+    .replace(/^\ufeff/, '');
+  if (/^\s*</.test(text)) return '网页或 XML 文件';
+  // eslint-disable-next-line no-control-regex -- binary bytes are what tells text from not
+  if (head.length && !/[\x00-\x08\x0e-\x1a]/.test(text)) return ' CSV 或其他文本文件';
+  return '其他格式的文件（不是 Excel .xlsx）';
+}
+
+/** The first chunk of a stream, put back so the reader still sees every byte. */
+function firstBytes(s: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const finish = (err: Error | null, head?: Buffer) => {
+      s.off('readable', onReadable);
+      s.off('end', onEnd);
+      s.off('error', finish);
+      if (err) reject(err);
+      else resolve(head!);
+    };
+    const onReadable = () => {
+      const chunk: Buffer | null = s.read();
+      if (chunk === null) return;
+      s.unshift(chunk);
+      finish(null, chunk);
+    };
+    const onEnd = () => finish(null, Buffer.alloc(0));
+    s.on('readable', onReadable);
+    s.on('end', onEnd);
+    s.on('error', finish);
+  });
 }

@@ -76,9 +76,20 @@ const OPTIONAL_FIELDS: (keyof TeacherFieldsDto)[] = [
   'qualificationCertNo',
 ];
 
+export type PhoneChangeListener = (em: EntityManager, teacherId: number, phone: string) => Promise<void>;
+
 @Injectable()
 export class TeachersService {
   private readonly statements = new CompiledStatements();
+  private readonly phoneListeners: PhoneChangeListener[] = [];
+
+  /**
+   * Called inside the transaction that changes a teacher's phone (libs/auth moves the teacher's
+   * username with it: a teacher logs in with their phone). Registered by libs above this one.
+   */
+  onPhoneChange(listener: PhoneChangeListener): void {
+    this.phoneListeners.push(listener);
+  }
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -178,6 +189,7 @@ export class TeachersService {
       if (dto.phone !== undefined && dto.phone !== teacher.phone) {
         await this.assertUnique(em, null, dto.phone, teacher.id);
         patch.phone = dto.phone;
+        for (const listener of this.phoneListeners) await listener(em, teacher.id, dto.phone);
       }
       if (dto.schoolId !== undefined && dto.schoolId !== teacher.schoolId) {
         const school = await this.schoolFor(em, actor, dto.schoolId);
