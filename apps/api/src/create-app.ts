@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HelmetOptions } from 'helmet';
-import { AppConfig, mapError } from '@shipei/core';
+import { AppConfig, mapError, MAX_UPLOAD_BYTES } from '@shipei/core';
 import { AppModule } from './app.module';
 import { createRootLogger, PinoNestLogger, registerRequestLog } from './logging';
 import { setupOpenApi } from './openapi';
@@ -56,7 +56,7 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLog(fastify, log);
   registerReplyHeaders(fastify, headers);
-  await app.register(multipart as any, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
+  await app.register(multipart as any, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 12 } });
   await registerWeb(app, config);
 
   setupOpenApi(app, config);

@@ -78,22 +78,31 @@ export class UsersService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const generated = this.config.adminPassword ? null : randomBytes(9).toString('base64url') + '7a';
     const password = this.config.adminPassword ?? generated!;
-    const created = await this.tx.run(async (em) => {
-      if ((await em.count(User)) > 0) return false;
-      const city = await em.findOne(Organisation, { where: { type: 'CITY' }, order: { id: 'ASC' } });
-      await em.insert(User, {
-        username: 'admin',
-        passwordHash: await hashPassword(password),
-        role: 'CITY_ADMIN',
-        displayName: '系统管理员',
-        organisationId: city?.id ?? null,
-        teacherId: null,
-        mustChangePassword: !!generated,
-        createdAt: new Date(),
+    const created = await this.tx
+      .run(async (em) => {
+        if ((await em.count(User)) > 0) return false;
+        // Replicas starting together on an empty database race to here: the unique username lets one
+        // insert win; the others see the duplicate below and go on.
+        const city = await em.findOne(Organisation, { where: { type: 'CITY' }, order: { id: 'ASC' } });
+        await em.insert(User, {
+          username: 'admin',
+          passwordHash: await hashPassword(password),
+          role: 'CITY_ADMIN',
+          displayName: '系统管理员',
+          organisationId: city?.id ?? null,
+          teacherId: null,
+          mustChangePassword: !!generated,
+          createdAt: new Date(),
+        });
+        await this.audit.record(em, SYSTEM_ACTOR, { action: 'create', entity: 'user', note: 'first admin' });
+        return true;
+      })
+      .catch((e: unknown) => {
+        const code =
+          (e as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (e as { code?: string }).code;
+        if (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+        throw e;
       });
-      await this.audit.record(em, SYSTEM_ACTOR, { action: 'create', entity: 'user', note: 'first admin' });
-      return true;
-    });
     if (created && generated) {
       // Printed once, on the console only (never to the structured log), for the person starting the app.
       console.warn(`\n首个管理员账号已创建：用户名 admin，初始密码 ${generated}（仅显示这一次，首次登录后请修改）\n`);

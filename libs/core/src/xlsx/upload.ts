@@ -3,6 +3,10 @@ import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { BadInputError, DomainError } from '../errors/domain-error';
 
+/** The largest upload an import takes (the multipart file limit of create-app.ts). */
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+export const uploadTooLarge = () => new DomainError(413, 'FILE_TOO_LARGE', '上传的文件过大（上限 20 MB）');
+
 const notXlsx = (field: string, message: string) =>
   new BadInputError('NOT_XLSX', message, { errors: [{ field, message }] });
 
@@ -15,6 +19,8 @@ const notXlsx = (field: string, message: string) =>
 export async function xlsxUpload(req: FastifyRequest, field = 'file'): Promise<Readable> {
   if (!req.isMultipart())
     throw new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', `请以 multipart/form-data 上传 .xlsx 文件（字段名 ${field}）`);
+  // A body that announces more than the upload limit is refused before a byte is read.
+  if (Number(req.headers['content-length']) > MAX_UPLOAD_BYTES + 64 * 1024) throw uploadTooLarge();
   const part = await req.file();
   if (!part)
     throw new BadInputError('FILE_REQUIRED', '请选择要导入的 .xlsx 文件', {

@@ -81,6 +81,10 @@ export class Utf8WorkbookReader extends Base {
         raw.on('error', (e: Error) => guard.destroy(e));
         return raw.pipe(guard);
       };
+      refuseDeclared(
+        raw.vars,
+        path === 'xl/sharedStrings.xml' ? UNZIP_LIMITS.sharedStringsBytes : UNZIP_LIMITS.partBytes,
+      );
       let m: RegExpMatchArray | null;
       if (path === 'xl/_rels/workbook.xml.rels') await this._parseRels(guarded());
       else if (path === 'xl/workbook.xml') await this._parseWorkbook(guarded());
@@ -127,6 +131,23 @@ export class Utf8WorkbookReader extends Base {
   override _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string) {
     return super._parseWorksheet(utf8Text(chunks), sheetNo);
   }
+}
+
+/**
+ * Refuses a part by the sizes its local header declares, before inflating a byte: a bomb that tells
+ * the truth costs nothing. One that lies (or defers its sizes to a data descriptor) is stopped by the
+ * {@link InflateGuard} counting what really comes out.
+ */
+function refuseDeclared(
+  vars: { flags?: number; compressedSize?: number; uncompressedSize?: number } | undefined,
+  limit: number,
+): void {
+  if (!vars || vars.flags! & 0x08) return;
+  const size = Number(vars.uncompressedSize) || 0;
+  const packed = Math.max(1, Number(vars.compressedSize) || 0);
+  if (size > limit) throw tooBig(`单个部件超过 ${limit >> 20} MB`);
+  if (size > UNZIP_LIMITS.ratioFloorBytes && size > UNZIP_LIMITS.ratio * packed)
+    throw tooBig(`压缩比超过 ${UNZIP_LIMITS.ratio} 倍`);
 }
 
 /** Writes a worksheet that came before the shared strings to a temporary file, as exceljs does. */

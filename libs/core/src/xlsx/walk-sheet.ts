@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { BadInputError, DomainError } from '../errors/domain-error';
+import { uploadTooLarge } from './upload';
 import { Utf8WorkbookReader } from './utf8-workbook-reader';
 
 /** One bad cell (or row): the Excel row number as the user sees it, the column header, a Chinese message. */
@@ -83,7 +84,7 @@ export const invalidSheet = (message: string, errors: RowError[] = []) =>
   new BadInputError('IMPORT_INVALID', message, { errors });
 const unreadable = () =>
   new BadInputError('IMPORT_UNREADABLE', '无法读取该文件，请上传 Excel 2007 及以上版本的 .xlsx 文件');
-const tooLarge = () => new DomainError(413, 'FILE_TOO_LARGE', '上传的文件过大（上限 20 MB）');
+const tooLarge = uploadTooLarge;
 
 /**
  * Imports one process runs at a time. Each holds its shared strings and a batch of rows in memory
