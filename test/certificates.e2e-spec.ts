@@ -207,7 +207,7 @@ describe('certificates', () => {
   beforeAll(async () => {
     for (const tool of ['pdftotext', 'pdffonts', 'pdftoppm']) execFileSync(tool, ['-v'], { stdio: 'pipe' });
     dir = mkdtempSync(join(tmpdir(), 'certificates-e2e-'));
-    t = await startTestApp();
+    t = await startTestApp({ TRUSTED_PROXIES: 'loopback' });
     admin = await adminToken(t.http);
     lanshan = await countyIdByCode(t.db, '371302');
     luozhuang = await countyIdByCode(t.db, '371311');

@@ -192,7 +192,7 @@ describe('people: organisations, teachers, accounts', () => {
       expect(res.body.errors[0].message).toMatch(/[\u4e00-\u9fff]/);
     });
 
-    it('names the school of a duplicate 身份证号, not the person', async () => {
+    it('says a duplicate 身份证号 is registered in another county, naming neither its school nor the person', async () => {
       await t.http
         .post('/api/v1/teachers')
         .auth(countyA, { type: 'bearer' })
@@ -204,7 +204,8 @@ describe('people: organisations, teachers, accounts', () => {
         .send({ name: '钱七', idNumber: '320124198808240056', phone: '13900000002', schoolId: schoolB })
         .expect(409);
       expect(dup.body.code).toBe('DUPLICATE_ID_NUMBER');
-      expect(dup.body.message).toContain('兰山区第一小学');
+      expect(dup.body.message).toContain('其他县区');
+      expect(dup.body.message).not.toContain('兰山区第一小学');
       expect(dup.body.message).not.toContain('赵六');
     });
 

@@ -356,6 +356,8 @@ export const routes: RouteRow[] = [
     path: '/api/v1/certificates/verify/AAAAAAAAAAAAAAAAAAAAAA',
     name: 'verify an unknown code',
     expect: { anonymous: 404, teacher: 404, trainer: 404, countyB: 404, countyA: 404, city: 404 },
+    // The lookup counts against the address's verification throttle (rate_counter, shared by processes).
+    writesWhenDenied: true,
   },
 
   // ——— registers ———

@@ -8,6 +8,15 @@ import { Call, makeIdNumber, makePhone, only, Reply, RouteRow, Upload } from './
 const staff = { anonymous: 401, city: 200, countyA: 200, countyB: 200, trainer: 200, teacher: 403 };
 const admins = { anonymous: 401, city: 200, countyA: 200, countyB: 200, trainer: 403, teacher: 403 };
 
+/** A fresh teacher at the school with an account opened by the city: `{ user }` is the account's id. */
+const teacherAccount =
+  (school: 'schoolA' | 'schoolB') =>
+  async ({ ctx }: { ctx: Call['ctx'] }) => {
+    const id = await ctx.newTeacher(ctx.ids[school]);
+    const [opened] = await ctx.api('city', 'POST', '/api/v1/teachers/accounts', { teacherIds: [id] });
+    return { user: opened.userId, teacher: id };
+  };
+
 /** A teacher body with fresh 身份证号/phone at the given school. */
 const teacherBody =
   (school: 'schoolA' | 'schoolB') =>
@@ -318,6 +327,96 @@ export const routes: RouteRow[] = [
     }),
     expect: { anonymous: 401, city: 201, countyA: 400, countyB: 400, trainer: 403, teacher: 403 },
   },
+  {
+    method: 'GET',
+    path: '/api/v1/users?q=matrix&organisationId={countyA}',
+    name: 'list accounts with state, filtered',
+    expect: admins,
+    check: (res) => {
+      for (const u of res.body.items)
+        if (!('lockedUntil' in u) || !('active' in u) || !('lastLoginAt' in u)) throw new Error('state missing');
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/users/{user}',
+    name: 'disable a county A teacher account',
+    setup: teacherAccount('schoolA'),
+    body: { active: false },
+    expect: { anonymous: 401, city: 200, countyA: 200, countyB: 404, trainer: 403, teacher: 403 },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/users/{user}',
+    name: 'disable a county B teacher account',
+    setup: teacherAccount('schoolB'),
+    body: { active: false },
+    expect: { anonymous: 401, city: 200, countyA: 404, countyB: 200, trainer: 403, teacher: 403 },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/users/{user}',
+    name: 'change the role of a trainer account (city only)',
+    setup: async ({ ctx }) => ({
+      user: (
+        await ctx.api('city', 'POST', '/api/v1/users', {
+          username: `matrix_trainer_${ctx.serial()}`,
+          password: 'Once12345',
+          role: 'TRAINER',
+        })
+      ).id,
+    }),
+    body: ({ ctx }) => ({ role: 'COUNTY_ADMIN', organisationId: ctx.ids.countyA }),
+    expect: { anonymous: 401, city: 200, countyA: 404, countyB: 404, trainer: 403, teacher: 403 },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/users/{user}',
+    name: 'a county may not change a role, even of its own teacher',
+    setup: teacherAccount('schoolA'),
+    body: { role: 'TRAINER' },
+    expect: { anonymous: 401, city: 400, countyA: 403, countyB: 404, trainer: 403, teacher: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/users/{user}/reset-password',
+    setup: teacherAccount('schoolA'),
+    expect: { anonymous: 401, city: 200, countyA: 200, countyB: 404, trainer: 403, teacher: 403 },
+    check: (res) => {
+      if (!/^[A-Za-z0-9]{10}$/.test(res.body.temporaryPassword)) throw new Error('no one-time password');
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/users/{user}/reset-password',
+    name: 'reset a county B teacher password',
+    setup: teacherAccount('schoolB'),
+    expect: { anonymous: 401, city: 200, countyA: 404, countyB: 200, trainer: 403, teacher: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/users/{userTeacher}/unlock',
+    expect: { anonymous: 401, city: 200, countyA: 200, countyB: 404, trainer: 403, teacher: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/teachers/accounts',
+    name: 'open accounts for county A teachers',
+    setup: async ({ ctx }) => ({ teacher: await ctx.newTeacher(ctx.ids.schoolA) }),
+    body: ({ vars }) => ({ teacherIds: [vars.teacher] }),
+    expect: { anonymous: 401, city: 201, countyA: 201, countyB: 404, trainer: 403, teacher: 403 },
+    check: (res, { vars }) => {
+      if (res.body[0]?.teacherId !== vars.teacher || !res.body[0].temporaryPassword) throw new Error('not opened');
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/teachers/accounts',
+    name: 'open accounts for county B teachers',
+    setup: async ({ ctx }) => ({ teacher: await ctx.newTeacher(ctx.ids.schoolB) }),
+    body: ({ vars }) => ({ teacherIds: [vars.teacher] }),
+    expect: { anonymous: 401, city: 201, countyA: 404, countyB: 201, trainer: 403, teacher: 403 },
+  },
 
   // ——— auth ———
   {
@@ -339,7 +438,25 @@ export const routes: RouteRow[] = [
         : { currentPassword: ctx.passwords[actor], newPassword: `${ctx.passwords[actor]}9` },
     expect: { anonymous: 401, city: 200, countyA: 200, countyB: 200, trainer: 200, teacher: 200 },
     check: (res, { ctx, actor }) => {
-      if (actor !== 'anonymous' && res.status === 200) ctx.passwords[actor] = `${ctx.passwords[actor]}9`;
+      if (actor === 'anonymous' || res.status !== 200) return;
+      // The change ends the actor's other sessions: the rows after this one use the new token.
+      ctx.passwords[actor] = `${ctx.passwords[actor]}9`;
+      ctx.tokens[actor] = res.body.accessToken;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/logout',
+    name: 'logout ends the token (each actor logs in again after)',
+    expect: { anonymous: 401, city: 204, countyA: 204, countyB: 204, trainer: 204, teacher: 204 },
+    check: async (_res, { ctx, actor }) => {
+      if (actor === 'anonymous') return;
+      const stale = await ctx.http.get('/api/v1/auth/me').auth(ctx.tokens[actor]!, { type: 'bearer' });
+      if (stale.status !== 401) throw new Error(`token still works after logout (${stale.status})`);
+      const relog = await ctx.http
+        .post('/api/v1/auth/login')
+        .send({ username: ctx.usernames[actor], password: ctx.passwords[actor] });
+      ctx.tokens[actor] = relog.body.accessToken;
     },
   },
   {
@@ -348,6 +465,8 @@ export const routes: RouteRow[] = [
     name: 'login with unknown credentials (public route)',
     body: { username: 'matrix_nobody', password: 'Nobody1234' },
     expect: { anonymous: 401, city: 401, countyA: 401, countyB: 401, trainer: 401, teacher: 401 },
+    // The attempt counts against the address's login throttle (rate_counter), on purpose.
+    writesWhenDenied: true,
   },
 
   // ——— audit ———

@@ -95,6 +95,9 @@ describe('no personal data in the logs', () => {
     // Reads: search by the full phone, full view (audited), update of the phone.
     await ok(base, 'GET', `/api/v1/teachers?q=${teachers[1].phone}`, { token: county });
     await ok(base, 'GET', `/api/v1/teachers?q=${teachers[1].idNumber}`, { token: admin }).catch(() => undefined);
+    // A search by name: the path is logged, the free text is not.
+    await ok(base, 'GET', `/api/v1/teachers?q=${encodeURIComponent('日志教师乙')}&page=1`, { token: county });
+    used.push('日志教师乙', encodeURIComponent('日志教师乙'));
     await ok(base, 'GET', `/api/v1/teachers/${teachers[0].id}?full=true`, { token: admin });
     const newPhone = makePhone(SERIAL + 20);
     used.push(newPhone);

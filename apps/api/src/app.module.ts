@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AttendanceModule } from '@shipei/attendance';
 import { AuditModule } from '@shipei/audit';
 import { AuthModule } from '@shipei/auth';
@@ -25,9 +24,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot({ config, entities: ENTITIES, migrations: MIGRATIONS }),
-        // The throttler's storage and defaults; only routes marked @RateLimit (login, certificate
-        // verification) run its guard.
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 100_000 }] }),
         TerminusModule.forRoot({ logger: false }),
         AuditModule,
         AuthModule,

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HelmetOptions } from 'helmet';
-import { AppConfig, applyPerformancePatches, mapError } from '@shipei/core';
+import { AppConfig, applyPerformancePatches, mapError, MAX_UPLOAD_BYTES } from '@shipei/core';
 import { AppModule } from './app.module';
 import { createRootLogger, PinoNestLogger, registerRequestLog } from './logging';
 import { setupOpenApi } from './openapi';
@@ -12,8 +12,6 @@ import { registerReplyHeaders, replyHeaders, setReplyHeaders } from './security-
 import { PAGE_ROUTES, registerWeb } from '@shipei/web';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
-/** Loopback and private (RFC 1918, IPv6 ULA) addresses: where a reverse proxy in front of the app lives. */
-const PROXY_PEER = /^(::ffff:)?(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)|^::1$|^f[cd][0-9a-f]{2}:/i;
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -32,10 +30,10 @@ export async function createApp(
   const headers = replyHeaders(helmetOptions(config));
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
-    // One proxy hop, and only from a loopback/private peer (nginx of docker/compose.yaml, which appends
-    // the client's address to X-Forwarded-For): the client is the last entry. `true` took the first
-    // entry, which the client writes itself, so rotating it escaped the per-IP login throttling.
-    trustProxy: (address: string, hop: number) => hop === 0 && PROXY_PEER.test(address),
+    // X-Forwarded-For only from the configured proxies (TRUSTED_PROXIES): the client is the last entry
+    // not written by one of them. Trusting any private peer let every intranet client set its own
+    // address, escaping the login throttle and forging the audit log's address.
+    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     // The request id: the caller's X-Request-Id when it looks like one, else a new UUID.
     genReqId: (raw: any) => {
       const given = raw.headers['x-request-id'];
@@ -61,7 +59,7 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLog(fastify, log);
   registerReplyHeaders(fastify, headers);
-  await app.register(multipart as any, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
+  await app.register(multipart as any, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 12 } });
   await registerWeb(app, config);
 
   setupOpenApi(app, config);

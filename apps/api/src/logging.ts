@@ -5,10 +5,31 @@ import pino, { Level, Logger } from 'pino';
 
 /**
  * What a request log line holds: no bodies, no headers beyond a few, and any run of
- * digits that could be a 身份证号 or phone number masked out of the URL (e.g. ?q=139…).
+ * digits that could be a 身份证号 or phone number masked out of the URL (e.g. /teachers/139…).
  */
 export function maskDigits(text: string): string {
   return text.replace(/\d{6,}[\dXx]?/g, (m) => `${m.slice(0, 3)}***`);
+}
+
+/**
+ * A URL as logged: the path, and the query's names with only short code-like values (ids, page
+ * numbers, statuses); free text such as `q=<a teacher's name>` is dropped to `*`. Digits masked.
+ */
+export function loggedUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return maskDigits(url);
+  const query = url
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair.slice(0, 40);
+      const name = pair.slice(0, eq).slice(0, 40);
+      const value = pair.slice(eq + 1);
+      return name !== 'q' && /^[A-Za-z0-9_.,:-]{0,40}$/.test(value) ? `${name}=${value}` : `${name}=*`;
+    })
+    .join('&');
+  return maskDigits(`${url.slice(0, at)}?${query}`);
 }
 
 /** The root logger: JSON lines on stdout, the level from LOG_LEVEL. */
@@ -33,7 +54,7 @@ export function registerRequestLog(fastify: FastifyInstance, log: Logger): void 
           reqId: request.id,
           req: {
             method: raw.method,
-            url: maskDigits(raw.url ?? ''),
+            url: loggedUrl(raw.url ?? ''),
             remoteAddress: request.ip,
             userAgent: raw.headers['user-agent'],
           },

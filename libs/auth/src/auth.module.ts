@@ -3,15 +3,21 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '@shipei/core';
+import { PeopleModule } from '@shipei/people';
+import { AccountsController } from './accounts/accounts.controller';
+import { AccountsService } from './accounts/accounts.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
+import { LoginAttempts } from './sessions/login-attempts';
+import { SessionVersions } from './sessions/session-versions';
 
 @Module({
   imports: [
+    PeopleModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -22,8 +28,16 @@ import { UsersService } from './users.service';
       }),
     }),
   ],
-  controllers: [AuthController, UsersController],
-  providers: [AuthService, UsersService, JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
-  exports: [AuthService, UsersService],
+  controllers: [AuthController, UsersController, AccountsController],
+  providers: [
+    AuthService,
+    UsersService,
+    AccountsService,
+    SessionVersions,
+    LoginAttempts,
+    JwtStrategy,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+  ],
+  exports: [AuthService, UsersService, AccountsService, SessionVersions, LoginAttempts],
 })
 export class AuthModule {}

@@ -14,11 +14,10 @@ import { Organisation } from '@shipei/people';
 import { EntityManager } from 'typeorm';
 import { LoginResponseDto, SessionUserDto } from './dto/auth.dto';
 import { assertPasswordRule, hashPassword, verifyPassword } from './passwords';
+import { LoginAttempts } from './sessions/login-attempts';
+import { SessionVersions } from './sessions/session-versions';
 import { TokenPayload } from './token';
 import { User } from './user.entity';
-
-export const MAX_FAILED_LOGINS = 5;
-export const LOCK_MINUTES = 15;
 
 // Verified when the username is unknown, so both cases take the same time (no user enumeration).
 const DUMMY_HASH = '$argon2id$v=19$m=19456,p=1,t=2$tdgtSJXyq2zroVMMPK00FA$rTlP1Q8FNOHTwnLPut29aw8rk9aNU5V3Udkno0pYpTM';
@@ -57,12 +56,13 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly attempts: LoginAttempts,
+    private readonly sessions: SessionVersions,
   ) {}
 
   /**
-   * Checks the password; after {@link MAX_FAILED_LOGINS} failures in a row the account is
-   * locked for {@link LOCK_MINUTES} minutes (等保 failed-login handling). The counter lives
-   * in the database, so every app process sees it.
+   * Checks the password of a reserved attempt ({@link LoginAttempts}: bounded per account and
+   * address, and per account, across every process; 等保 failed-login handling).
    */
   async login(
     username: string,
@@ -70,37 +70,57 @@ export class AuthService {
     from: { ip?: string; requestId?: string },
   ): Promise<LoginResponseDto> {
     const user = await this.tx.run((em) => em.findOne(User, { where: { username } }));
-    const now = this.clock.now();
-    if (user?.lockedUntil && user.lockedUntil > now) throw new AccountLockedError(user.lockedUntil);
-    const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
-    if (!user || !ok || !user.active) {
-      if (user) await this.recordFailure(user, from);
+    if (!user) {
+      await verifyPassword(DUMMY_HASH, password);
       throw new UnauthorizedError('INVALID_CREDENTIALS', '用户名或密码错误');
     }
+    const ip = from.ip ?? 'unknown';
+    const reserved = await this.attempts.reserve(user.id, ip);
+    if (!reserved.allowed) throw new AccountLockedError(reserved.lockedUntil);
+    const ok = await verifyPassword(user.passwordHash, password);
+    if (!ok || !user.active) {
+      if (reserved.lockedUntil) {
+        // This attempt used the last one allowed: the lock it set is recorded once.
+        await this.tx.run((em) =>
+          this.audit.record(em, this.actorOf(user, from), { action: 'lock', entity: 'user', entityId: user.id }),
+        );
+        throw new AccountLockedError(reserved.lockedUntil);
+      }
+      throw new UnauthorizedError('INVALID_CREDENTIALS', '用户名或密码错误');
+    }
+    await this.attempts.succeeded(user.id, ip);
     await this.tx.run(async (em) => {
-      await em.update(User, { id: user.id }, { failedLogins: 0, lockedUntil: null, lastLoginAt: now });
+      await em.update(User, { id: user.id }, { lastLoginAt: this.clock.now() });
       await this.audit.record(em, this.actorOf(user, from), { action: 'login', entity: 'user', entityId: user.id });
     });
     return this.session(user);
   }
 
-  private async recordFailure(user: User, from: { ip?: string; requestId?: string }): Promise<void> {
-    const locked = await this.tx.run(async (em) => {
-      // Atomic increment: concurrent failures from several processes all count.
-      await em
-        .createQueryBuilder()
-        .update(User)
-        .set({ failedLogins: () => 'failedLogins + 1' })
-        .where('id = :id', { id: user.id })
-        .execute();
-      const fresh = await em.findOneByOrFail(User, { id: user.id });
-      if (fresh.failedLogins < MAX_FAILED_LOGINS) return null;
-      const until = new Date(this.clock.now().getTime() + LOCK_MINUTES * 60_000);
-      await em.update(User, { id: user.id }, { failedLogins: 0, lockedUntil: until });
-      await this.audit.record(em, this.actorOf(user, from), { action: 'lock', entity: 'user', entityId: user.id });
-      return until;
+  /** Ends every session of the actor's account, on every process (spec §12). */
+  async logout(actor: Actor): Promise<void> {
+    await this.tx.run(async (em) => {
+      await this.sessions.revoke(em, actor.userId!);
+      await this.audit.record(em, actor, { action: 'logout', entity: 'user', entityId: actor.userId! });
     });
-    if (locked) throw new AccountLockedError(locked);
+    this.sessions.forget(actor.userId!);
+  }
+
+  /**
+   * Logout of the pages, which may come with an expired or foreign cookie: a token this app signed
+   * (expired or not) ends its account's sessions if it still was current; anything else is ignored.
+   */
+  async logoutToken(token: string | null, from: { ip?: string; requestId?: string }): Promise<void> {
+    if (!token) return;
+    let claims: Partial<TokenPayload>;
+    try {
+      claims = await this.jwt.verifyAsync(token, { algorithms: ['HS256'], ignoreExpiration: true });
+    } catch {
+      return;
+    }
+    if (!Number.isSafeInteger(claims.sub)) return;
+    const user = await this.tx.run((em) => em.findOneBy(User, { id: claims.sub! }));
+    if (!user || user.tokenVersion !== (claims.ver ?? 0)) return;
+    await this.logout(this.actorOf(user, from));
   }
 
   async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<LoginResponseDto> {
@@ -117,16 +137,20 @@ export class AuthService {
       });
     }
     const passwordHash = await hashPassword(newPassword);
-    await this.tx.run(async (em) => {
+    // Every other session of the account ends; the caller gets a token of the new version.
+    const changed = await this.tx.run(async (em) => {
       await em.update(User, { id: user.id }, { passwordHash, mustChangePassword: false });
+      await this.sessions.revoke(em, user.id);
       await this.audit.record(em, actor, {
         action: 'change-password',
         entity: 'user',
         entityId: user.id,
         fields: ['password'],
       });
+      return em.findOneByOrFail(User, { id: user.id });
     });
-    return this.session({ ...user, mustChangePassword: false });
+    this.sessions.forget(user.id);
+    return this.session(changed);
   }
 
   async me(actor: Actor): Promise<SessionUserDto> {
@@ -143,6 +167,7 @@ export class AuthService {
       county,
       tch: user.teacherId,
       mcp: user.mustChangePassword,
+      ver: user.tokenVersion,
     };
     const accessToken = await this.jwt.signAsync(payload, {
       expiresIn: this.config.jwtExpiresIn as any,

@@ -1,9 +1,16 @@
 export * from './auth.module';
 export * from './auth.service';
-export { CreateUserDto, UserQuery } from './dto/user.dto';
+export { CreateUserDto, OpenedAccountDto, UpdateUserDto, UserDto, UserQuery } from './dto/user.dto';
+export * from './accounts/accounts.service';
+export { renderAccountSlips } from './accounts/account-slips';
 export * from './migrations/1764374402000-accounts';
 export * from './passwords';
 export * from './user.entity';
 export * from './users.service';
-export { LOGIN_LIMIT } from './auth.controller';
 export * from './migrations/1796615000000-user-email';
+export { LOGIN_LIMIT, LOGIN_WINDOW_SECONDS } from './auth.controller';
+export * from './sessions/login-attempts';
+export * from './migrations/1765120001000-sessions';
+export * from './sessions/login-guard.entity';
+export * from './sessions/session-versions';
+export { tokenFromRequest } from './jwt.strategy';

@@ -9,4 +9,6 @@ export interface TokenPayload {
   tch: number | null;
   /** Must change the one-time password before doing anything else. */
   mcp: boolean;
+  /** The account's tokenVersion when issued: a bumped version ends this token (SessionVersions). */
+  ver: number;
 }

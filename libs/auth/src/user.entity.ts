@@ -44,6 +44,10 @@ export class User {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** Carried by every token as `ver`; bumped to end all of the account's sessions (SessionVersions). */
+  @Column({ type: 'integer', default: 0 })
+  tokenVersion: number;
+
   @Column({ type: 'datetime', nullable: true })
   lastLoginAt: Date | null;
 

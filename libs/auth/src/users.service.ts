@@ -15,10 +15,11 @@ import {
   TransactionRunner,
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
-import { maskPhone, Organisation, Teacher } from '@shipei/people';
+import { maskPhone, Organisation, Teacher, TeachersService } from '@shipei/people';
 import { EntityManager, In } from 'typeorm';
 import { CreateUserDto, UserDto, UserQuery } from './dto/user.dto';
 import { assertPasswordRule, hashPassword } from './passwords';
+import { LoginAttempts } from './sessions/login-attempts';
 import { User } from './user.entity';
 
 /** z***@example.cn: enough to recognise one's own address, not to harvest it. */
@@ -28,7 +29,8 @@ export function maskEmail(email: string | null): string | null {
   return `${email.slice(0, Math.min(1, at))}***${email.slice(at)}`;
 }
 
-export function toUserDto(u: User): UserDto {
+/** An account as listed; `locks` holds the account-wide lock-outs in force (LoginAttempts.accountLocks). */
+export function toUserDto(u: User, locks: ReadonlyMap<number, Date> = new Map()): UserDto {
   return {
     id: u.id,
     // A teacher's username is their phone number: personal data, masked in lists.
@@ -40,6 +42,8 @@ export function toUserDto(u: User): UserDto {
     mustChangePassword: u.mustChangePassword,
     active: u.active,
     email: maskEmail(u.email),
+    lockedUntil: locks.get(u.id)?.toISOString() ?? null,
+    lastLoginAt: u.lastLoginAt ? new Date(u.lastLoginAt).toISOString() : null,
   };
 }
 
@@ -53,7 +57,17 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly attempts: LoginAttempts,
+    teachers: TeachersService,
   ) {
+    // A teacher logs in with their phone: the username follows it, in the same transaction.
+    teachers.onPhoneChange(async (em, teacherId, phone) => {
+      const account = await em.findOneBy(User, { teacherId });
+      if (!account || account.username === phone) return;
+      if (await em.existsBy(User, { username: phone }))
+        throw new ConflictError('USERNAME_TAKEN', '该手机号已被其他账号用作用户名，无法同步教师账号');
+      await em.update(User, { id: account.id }, { username: phone });
+    });
     access.register<User>('user', {
       entity: User,
       label: '账号',
@@ -75,22 +89,31 @@ export class UsersService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const generated = this.config.adminPassword ? null : randomBytes(9).toString('base64url') + '7a';
     const password = this.config.adminPassword ?? generated!;
-    const created = await this.tx.run(async (em) => {
-      if ((await em.count(User)) > 0) return false;
-      const city = await em.findOne(Organisation, { where: { type: 'CITY' }, order: { id: 'ASC' } });
-      await em.insert(User, {
-        username: 'admin',
-        passwordHash: await hashPassword(password),
-        role: 'CITY_ADMIN',
-        displayName: '系统管理员',
-        organisationId: city?.id ?? null,
-        teacherId: null,
-        mustChangePassword: !!generated,
-        createdAt: this.clock.now(),
+    const created = await this.tx
+      .run(async (em) => {
+        if ((await em.count(User)) > 0) return false;
+        // Replicas starting together on an empty database race to here: the unique username lets one
+        // insert win; the others see the duplicate below and go on.
+        const city = await em.findOne(Organisation, { where: { type: 'CITY' }, order: { id: 'ASC' } });
+        await em.insert(User, {
+          username: 'admin',
+          passwordHash: await hashPassword(password),
+          role: 'CITY_ADMIN',
+          displayName: '系统管理员',
+          organisationId: city?.id ?? null,
+          teacherId: null,
+          mustChangePassword: !!generated,
+          createdAt: this.clock.now(),
+        });
+        await this.audit.record(em, SYSTEM_ACTOR, { action: 'create', entity: 'user', note: 'first admin' });
+        return true;
+      })
+      .catch((e: unknown) => {
+        const code =
+          (e as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (e as { code?: string }).code;
+        if (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+        throw e;
       });
-      await this.audit.record(em, SYSTEM_ACTOR, { action: 'create', entity: 'user', note: 'first admin' });
-      return true;
-    });
     if (created && generated) {
       // Printed once, on the console only (never to the structured log), for the person starting the app.
       console.warn(`\n首个管理员账号已创建：用户名 admin，初始密码 ${generated}（仅显示这一次，首次登录后请修改）\n`);
@@ -163,8 +186,18 @@ export class UsersService implements OnApplicationBootstrap {
   async list(em: EntityManager, actor: Actor, q: UserQuery): Promise<Page<UserDto>> {
     const qb = this.access.query<User>(em, actor, 'user', 'u');
     if (q.role) qb.andWhere('u.role = :role', { role: q.role });
+    if (q.organisationId) qb.andWhere('u.organisationId = :orgId', { orgId: q.organisationId });
+    if (q.q) {
+      const like = `%${q.q.replace(/[!%_]/g, '!$&')}%`;
+      qb.andWhere("(u.username LIKE :like ESCAPE '!' OR u.displayName LIKE :like ESCAPE '!')", { like });
+    }
     const [rows, total] = await qb.orderBy('u.id', 'ASC').skip(q.offset).take(q.pageSize).getManyAndCount();
-    return pageOf(rows.map(toUserDto), total, q);
+    const locks = await this.attempts.accountLocks(rows.map((u) => u.id));
+    return pageOf(
+      rows.map((u) => toUserDto(u, locks)),
+      total,
+      q,
+    );
   }
 
   /**

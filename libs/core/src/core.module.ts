@@ -10,6 +10,8 @@ import { openDataSource } from './database/open-data-source';
 import { TransactionRunner } from './database/transaction-runner';
 import { Clock } from './time/clock';
 import { DomainEvents } from './events/domain-events';
+import { SharedRateLimitGuard } from './http/rate-limit';
+import { RateCounters } from './rate-limit/rate-counters';
 
 export interface CoreModuleOptions {
   config: AppConfig;
@@ -52,8 +54,16 @@ export class CoreModule {
           },
         }),
       ],
-      providers: [{ provide: AppConfig, useValue: opts.config }, TransactionRunner, AccessPolicy, Clock, DomainEvents],
-      exports: [AppConfig, TransactionRunner, AccessPolicy, Clock, DomainEvents],
+      providers: [
+        { provide: AppConfig, useValue: opts.config },
+        TransactionRunner,
+        AccessPolicy,
+        Clock,
+        DomainEvents,
+        RateCounters,
+        SharedRateLimitGuard,
+      ],
+      exports: [AppConfig, TransactionRunner, AccessPolicy, Clock, DomainEvents, RateCounters, SharedRateLimitGuard],
     };
   }
 }

@@ -27,3 +27,6 @@ export * from './time';
 export * from './database/dialect';
 export * from './events';
 export * from './config/messaging-config';
+export * from './rate-limit/rate-counter.entity';
+export * from './rate-limit/rate-counters';
+export * from './migrations/1765120000000-rate-counters';

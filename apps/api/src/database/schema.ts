@@ -9,7 +9,8 @@ import {
   LeaveRequestSession,
 } from '@shipei/attendance';
 import { Audit1764374400000, AuditEntry } from '@shipei/audit';
-import { Accounts1764374402000, User, UserEmail1796615000000 } from '@shipei/auth';
+import { Accounts1764374402000, LoginGuard, Sessions1765120001000, User, UserEmail1796615000000 } from '@shipei/auth';
+import { RateCounter, RateCounters1765120000000 } from '@shipei/core';
 import {
   Certificate,
   Certificates1764374440000,
@@ -56,6 +57,8 @@ export const ENTITIES = [
   Notification,
   Delivery,
   DeliveryAttempt,
+  RateCounter,
+  LoginGuard,
 ];
 
 export const MIGRATIONS = [
@@ -74,4 +77,6 @@ export const MIGRATIONS = [
   DomainEvents1796610000000,
   UserEmail1796615000000,
   Notifications1796620000000,
+  RateCounters1765120000000,
+  Sessions1765120001000,
 ];

@@ -12,23 +12,31 @@ import {
   UnauthorizedError,
 } from '@shipei/core';
 import { tokenFromRequest } from '../jwt.strategy';
-import { expiryOf, VerifiedTokens } from './verified-tokens';
+import { SessionVersions } from '../sessions/session-versions';
+import { claimsOf, expiryOf, VerifiedTokens } from './verified-tokens';
 
 type TokenUser = Omit<Actor, 'ip' | 'requestId'> & { mustChangePassword: boolean };
+/** A verified token: its actor, and the account version it was issued for (tokens before versions: 0). */
+type KnownToken = { user: TokenUser; version: number };
 type RouteRules = { isPublic: boolean; allowPasswordChangePending: boolean; roles: Role[] | undefined };
 
 /**
  * Global guard: every route needs a valid bearer token unless marked @Public().
  * Accounts still on a one-time password may only change it (403 PASSWORD_CHANGE_REQUIRED);
  * @Roles() narrows by role (403 before any lookup). A token verified once is recognised by its
- * text until it expires ({@link VerifiedTokens}), so passport-jwt runs once per token, not per request.
+ * text until it expires ({@link VerifiedTokens}), so passport-jwt runs once per token, not per request;
+ * whether the session was ended (logout, password, disable, role) is asked of {@link SessionVersions}
+ * on every request, cached hit or not, so the cache never keeps a revoked token alive.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  private readonly verified = new VerifiedTokens<TokenUser>();
+  private readonly verified = new VerifiedTokens<KnownToken>();
   private readonly rules = new WeakMap<object, Map<object, RouteRules>>();
 
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly sessions: SessionVersions,
+  ) {
     super();
   }
 
@@ -37,11 +45,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (route.isPublic) return true;
     const req = ctx.switchToHttp().getRequest();
     const token = tokenFromRequest(req);
-    const known = token ? this.verified.get(token) : undefined;
+    let known = token ? this.verified.get(token) : undefined;
     // Built field by field in JwtStrategy.validate's order, so every actor has one shape (a spread made
     // a second one, and the code reading actors downstream saw two).
     if (known) {
-      const { userId, role, organisationId, countyId, teacherId, mustChangePassword } = known;
+      const { userId, role, organisationId, countyId, teacherId, mustChangePassword } = known.user;
       req.user = {
         userId,
         role,
@@ -56,12 +64,17 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       await super.canActivate(ctx);
       if (token && req.user) {
         const { ip: _ip, requestId: _id, ...user } = req.user;
-        this.verified.remember(token, user, expiryOf(token));
+        const ver = claimsOf(token).ver;
+        known = { user, version: typeof ver === 'number' ? ver : 0 };
+        this.verified.remember(token, known, expiryOf(token));
       }
     }
     const user = req.user;
-    if (!Number.isSafeInteger(user?.userId) || !ROLES.includes(user.role))
+    if (!known || !Number.isSafeInteger(user?.userId) || !ROLES.includes(user.role))
       throw new UnauthorizedError('INVALID_TOKEN', '登录已失效，请重新登录');
+    let current = this.sessions.isCurrent(user.userId, known.version);
+    if (typeof current !== 'boolean') current = await current;
+    if (!current) throw new UnauthorizedError('SESSION_ENDED', '登录已失效，请重新登录');
     if (user.mustChangePassword && !route.allowPasswordChangePending) {
       throw new ForbiddenError('PASSWORD_CHANGE_REQUIRED', '首次登录请先修改密码');
     }

@@ -36,12 +36,18 @@ export class VerifiedTokens<T> {
   }
 }
 
+/** The claims of a compact JWT that has already been verified ({} when unreadable). */
+export function claimsOf(token: string): Record<string, unknown> {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return claims && typeof claims === 'object' ? claims : {};
+  } catch {
+    return {};
+  }
+}
+
 /** The `exp` claim of a compact JWT that has already been verified, in ms (undefined if absent). */
 export function expiryOf(token: string): number | undefined {
-  try {
-    const exp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).exp;
-    return typeof exp === 'number' ? exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
+  const exp = claimsOf(token).exp;
+  return typeof exp === 'number' ? exp * 1000 : undefined;
 }

@@ -14,7 +14,7 @@ export class CertificateVerificationController {
 
   @Get(':code')
   @Public()
-  @RateLimit(VERIFY_LIMIT)
+  @RateLimit('verify-api', VERIFY_LIMIT)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary:

@@ -1,5 +1,6 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { loadMessagingConfig, MailConfig, SmsConfig } from './messaging-config';
+import { isIP } from 'node:net';
 
 /**
  * The application's validated configuration. Built once at boot from the environment
@@ -26,6 +27,21 @@ export class AppConfig {
   readonly mail!: MailConfig | null;
   /** SMS through Aliyun or Tencent Cloud; null → no SMS (and no password reset by SMS). */
   readonly sms!: SmsConfig | null;
+  /**
+   * Addresses or CIDR ranges of the reverse proxies in front of the app (TRUSTED_PROXIES). Only a
+   * request from one of them has its X-Forwarded-For read; empty (the default): never read.
+   */
+  readonly trustedProxies!: string[];
+}
+
+/** One TRUSTED_PROXIES entry: an IPv4/IPv6 address, a CIDR range, or proxy-addr's names for ranges. */
+function isProxyEntry(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [addr, bits, extra] = entry.split('/');
+  const family = isIP(addr);
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 export class ConfigError extends Error {
@@ -112,6 +128,12 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     if (type !== 'ed25519') problems.push('CHECKIN_PASS_PRIVATE_KEY must be an Ed25519 private key in PKCS#8 PEM');
   }
   const { mail, sms } = loadMessagingConfig(env, problems);
+  const trustedProxies = (env.TRUSTED_PROXIES ?? '').split(/[\s,]+/).filter(Boolean);
+  const badProxies = trustedProxies.filter((p) => !isProxyEntry(p));
+  if (badProxies.length)
+    problems.push(
+      `TRUSTED_PROXIES must list IP addresses or CIDR ranges, e.g. 10.0.0.0/8 (got "${badProxies.join(', ')}")`,
+    );
 
   if (problems.length) throw new ConfigError(problems);
   return Object.assign(new AppConfig(), {
@@ -129,5 +151,6 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     checkinPassPrivateKey,
     mail,
     sms,
+    trustedProxies,
   });
 }

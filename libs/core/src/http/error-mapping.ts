@@ -24,6 +24,10 @@ const FASTIFY: Record<string, [number, string, string]> = {
   FST_ERR_VALIDATION: [400, 'VALIDATION_FAILED', '请求参数有误'],
   FST_ERR_BAD_URL: [400, 'BAD_REQUEST', '请求地址无效'],
   FST_ERR_MAX_PARAM_LENGTH: [414, 'URI_TOO_LONG', '请求地址过长'],
+  // Node's own refusals of a header value or name built from the request (e.g. a redirect target).
+  ERR_INVALID_CHAR: [400, 'BAD_REQUEST', '请求中含有无效字符'],
+  ERR_HTTP_INVALID_HEADER_VALUE: [400, 'BAD_REQUEST', '请求中含有无效字符'],
+  ERR_INVALID_HTTP_TOKEN: [400, 'BAD_REQUEST', '请求中含有无效字符'],
 };
 
 const DUPLICATE = DUPLICATE_KEY_CODES;

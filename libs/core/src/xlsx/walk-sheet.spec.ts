@@ -194,3 +194,18 @@ describe('sheet cells and headers', () => {
     expect(headerKey('证书编号(选填)')).toBe('证书编号');
   });
 });
+
+describe('walkSheet concurrency', () => {
+  it('runs two imports at a time and refuses a third at once (503 in Chinese)', async () => {
+    const slow = [new PassThrough(), new PassThrough()];
+    const running = slow.map((s) => walkSheet(s, LAYOUT, asText).catch((e: unknown) => e));
+    const third = await walkSheet(Readable.from([Buffer.from('PK')]), LAYOUT, asText).catch((e: unknown) => e);
+    expect(third).toMatchObject({ status: 503, code: 'IMPORT_BUSY' });
+    expect((third as Error).message).toMatch(/[\u4e00-\u9fff]/);
+    for (const s of slow) s.end();
+    await Promise.all(running);
+    // Both slots are free again.
+    const after = await walkSheet(Readable.from([Buffer.from('PK')]), LAYOUT, asText).catch((e: unknown) => e);
+    expect(after).toMatchObject({ code: 'IMPORT_UNREADABLE' });
+  });
+});

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { BadInputError, DomainError } from '../errors/domain-error';
+import { uploadTooLarge } from './upload';
 import { Utf8WorkbookReader } from './utf8-workbook-reader';
 
 /** One bad cell (or row): the Excel row number as the user sees it, the column header, a Chinese message. */
@@ -83,7 +84,16 @@ export const invalidSheet = (message: string, errors: RowError[] = []) =>
   new BadInputError('IMPORT_INVALID', message, { errors });
 const unreadable = () =>
   new BadInputError('IMPORT_UNREADABLE', '无法读取该文件，请上传 Excel 2007 及以上版本的 .xlsx 文件');
-const tooLarge = () => new DomainError(413, 'FILE_TOO_LARGE', '上传的文件过大（上限 20 MB）');
+const tooLarge = uploadTooLarge;
+
+/**
+ * Imports one process runs at a time. Each holds its shared strings and a batch of rows in memory
+ * and keeps a core busy; beyond this a request is refused at once (503) rather than queued.
+ */
+export const MAX_CONCURRENT_IMPORTS = 2;
+let runningImports = 0;
+const importsBusy = () =>
+  new DomainError(503, 'IMPORT_BUSY', `同时进行的导入已达 ${MAX_CONCURRENT_IMPORTS} 个，请稍后再试`);
 
 /** Reads the rest of an upload (unread, or read in part), so the request completes. */
 export function drainUpload(source: Readable): void {
@@ -100,9 +110,27 @@ export function drainUpload(source: Readable): void {
  * merged banners above it are skipped); a missing required column refuses the file with one error
  * per column. Blank rows are skipped; every other row goes to `parseRow` with its cells by key and
  * its number as Excel shows it. The upload is read to its end whatever happens.
- * Throws IMPORT_UNREADABLE (not an .xlsx), IMPORT_INVALID (layout) or 413 FILE_TOO_LARGE (truncated upload).
+ * Throws IMPORT_UNREADABLE (not an .xlsx), IMPORT_INVALID (layout), IMPORT_TOO_LARGE (unzips too big: a
+ * zip bomb), 413 FILE_TOO_LARGE (truncated upload) or 503 IMPORT_BUSY ({@link MAX_CONCURRENT_IMPORTS}).
  */
 export async function walkSheet<K extends string, R>(
+  source: Readable,
+  layout: SheetLayout<K>,
+  parseRow: (row: number, cells: Partial<Record<K, SheetCell>>) => ParsedRow<R>,
+): Promise<SheetWalk<K, R>> {
+  if (runningImports >= MAX_CONCURRENT_IMPORTS) {
+    drainUpload(source);
+    throw importsBusy();
+  }
+  runningImports++;
+  try {
+    return await walk(source, layout, parseRow);
+  } finally {
+    runningImports--;
+  }
+}
+
+async function walk<K extends string, R>(
   source: Readable,
   layout: SheetLayout<K>,
   parseRow: (row: number, cells: Partial<Record<K, SheetCell>>) => ParsedRow<R>,

@@ -77,9 +77,20 @@ const OPTIONAL_FIELDS: (keyof TeacherFieldsDto)[] = [
   'qualificationCertNo',
 ];
 
+export type PhoneChangeListener = (em: EntityManager, teacherId: number, phone: string) => Promise<void>;
+
 @Injectable()
 export class TeachersService {
   private readonly statements = new CompiledStatements();
+  private readonly phoneListeners: PhoneChangeListener[] = [];
+
+  /**
+   * Called inside the transaction that changes a teacher's phone (libs/auth moves the teacher's
+   * username with it: a teacher logs in with their phone). Registered by libs above this one.
+   */
+  onPhoneChange(listener: PhoneChangeListener): void {
+    this.phoneListeners.push(listener);
+  }
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -117,26 +128,33 @@ export class TeachersService {
     return school;
   }
 
-  /** 409 naming where the 身份证号 or phone is already registered (the school, never the person). */
+  /**
+   * 409 saying where the 身份证号 or phone is already registered: the school when it is in `countyId`
+   * (the county of the record being written), else only "another county" — a county must not learn
+   * which school of another county a teacher works at. Never the person.
+   */
   async assertUnique(
     em: EntityManager,
     idNumber: string | null,
     phone: string | null,
+    countyId: number,
     exceptId?: number,
   ): Promise<void> {
+    const where = async (other: Teacher) => {
+      if (other.countyId !== countyId) return '其他县区';
+      const school = await em.findOne(Organisation, { where: { id: other.schoolId }, select: { name: true } });
+      return `「${school?.name ?? '本县区其他学校'}」`;
+    };
+    const select = { id: true, schoolId: true, countyId: true } as const;
     if (idNumber) {
-      const other = await em.findOne(Teacher, { where: { idNumber }, select: { id: true, schoolId: true } });
-      if (other && other.id !== exceptId) {
-        const school = await em.findOne(Organisation, { where: { id: other.schoolId }, select: { name: true } });
-        throw new ConflictError('DUPLICATE_ID_NUMBER', `该身份证号已在「${school?.name ?? '其他学校'}」登记`);
-      }
+      const other = await em.findOne(Teacher, { where: { idNumber }, select });
+      if (other && other.id !== exceptId)
+        throw new ConflictError('DUPLICATE_ID_NUMBER', `该身份证号已在${await where(other)}登记`);
     }
     if (phone) {
-      const other = await em.findOne(Teacher, { where: { phone }, select: { id: true, schoolId: true } });
-      if (other && other.id !== exceptId) {
-        const school = await em.findOne(Organisation, { where: { id: other.schoolId }, select: { name: true } });
-        throw new ConflictError('DUPLICATE_PHONE', `该手机号已被「${school?.name ?? '其他学校'}」的教师使用`);
-      }
+      const other = await em.findOne(Teacher, { where: { phone }, select });
+      if (other && other.id !== exceptId)
+        throw new ConflictError('DUPLICATE_PHONE', `该手机号已被${await where(other)}的教师使用`);
     }
   }
 
@@ -145,7 +163,7 @@ export class TeachersService {
     const info = parseResidentId(idNumber)!;
     return this.tx.run(async (em) => {
       const school = await this.schoolFor(em, actor, dto.schoolId);
-      await this.assertUnique(em, idNumber, dto.phone);
+      await this.assertUnique(em, idNumber, dto.phone, school.countyId!);
       const now = this.clock.now();
       const row: Partial<Teacher> = {
         name: dto.name,
@@ -178,8 +196,9 @@ export class TeachersService {
       const patch: Partial<Teacher> = {};
       if (dto.name !== undefined) patch.name = dto.name;
       if (dto.phone !== undefined && dto.phone !== teacher.phone) {
-        await this.assertUnique(em, null, dto.phone, teacher.id);
+        await this.assertUnique(em, null, dto.phone, teacher.countyId, teacher.id);
         patch.phone = dto.phone;
+        for (const listener of this.phoneListeners) await listener(em, teacher.id, dto.phone);
       }
       if (dto.schoolId !== undefined && dto.schoolId !== teacher.schoolId) {
         const school = await this.schoolFor(em, actor, dto.schoolId);

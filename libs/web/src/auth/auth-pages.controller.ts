@@ -1,5 +1,5 @@
 import { Body, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { AuthService, LOGIN_LIMIT } from '@shipei/auth';
+import { AuthService, LOGIN_LIMIT, LOGIN_WINDOW_SECONDS, tokenFromRequest } from '@shipei/auth';
 import { Actor, AllowPasswordChangePending, AppConfig, CurrentActor, Public, RateLimit } from '@shipei/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HOME_PATH } from '../layout/navigation';
@@ -27,7 +27,7 @@ export class AuthPagesController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @RateLimit(LOGIN_LIMIT)
+  @RateLimit('login', LOGIN_LIMIT, LOGIN_WINDOW_SECONDS)
   async login(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Body() body: FormBody): Promise<void> {
     const username = field(body, 'username');
     const password = typeof body?.password === 'string' ? body.password : '';
@@ -74,7 +74,9 @@ export class AuthPagesController {
 
   @Post('logout')
   @Public()
-  logout(@Res() reply: FastifyReply): void {
+  async logout(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    // Public, so that an expired cookie still logs out; a current one ends the account's sessions everywhere.
+    await this.auth.logoutToken(tokenFromRequest(req), { ip: req.ip, requestId: req.id });
     clearSessionCookie(reply, this.config);
     this.pages.redirect(reply, '/login', { tone: 'info', text: '您已安全退出登录。' });
   }

@@ -5,11 +5,23 @@ import { HOME_PATH } from '../layout/navigation';
 import { PageRenderer } from './page-renderer.service';
 import { clearSessionCookie, hasSessionCookie, setFlash } from './session-cookie';
 
-/** A path of this site to come back to after logging in (never another host). */
+/**
+ * A path of this site to come back to after logging in (never another host), safe to put in a
+ * Location header: control characters refuse it, anything beyond ASCII is percent-encoded (a raw
+ * `/app/中文` made Node refuse the header, a 500).
+ */
 export function safeNext(next: unknown): string | null {
-  if (typeof next !== 'string' || !/^\/(?![/\\])[^\s]*$/.test(next) || next.length > 500) return null;
-  if (/^\/(login|logout)(\/|\?|$)/.test(next)) return null;
-  return next;
+  if (typeof next !== 'string' || !/^\/(?![/\\])/.test(next) || next.length > 500) return null;
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+  if (/[\s\x00-\x1f\x7f]/.test(next)) return null;
+  let path: string;
+  try {
+    path = next.replace(/[^\x21-\x7e]+/g, (run) => encodeURIComponent(run));
+  } catch {
+    return null; // a lone surrogate
+  }
+  if (/^\/(login|logout)(\/|\?|$)/.test(path)) return null;
+  return path;
 }
 
 export function loginUrl(next: string | null): string {

@@ -90,6 +90,8 @@ describe('web helpers', () => {
 
   it('only comes back to paths of this site after login', () => {
     expect(safeNext('/app/teachers?q=1')).toBe('/app/teachers?q=1');
+    expect(safeNext('/app/中文?q=张')).toBe('/app/%E4%B8%AD%E6%96%87?q=%E5%BC%A0');
+    expect(safeNext('/app/teachers?q=%E5%BC%A0')).toBe('/app/teachers?q=%E5%BC%A0');
     for (const bad of [
       '//evil.example',
       '/\\evil',
@@ -97,6 +99,9 @@ describe('web helpers', () => {
       'app',
       '/login',
       '/logout?x',
+      '/app/\u0001x',
+      '/app/\r\nSet-Cookie: x=1',
+      '/app/\ud800',
       undefined,
       42,
     ])

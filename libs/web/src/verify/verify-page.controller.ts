@@ -26,7 +26,7 @@ export class VerifyPageController {
   @Get(':code')
   @Public()
   // The verification API's limit per client address, for the page too.
-  @RateLimit(VERIFY_LIMIT)
+  @RateLimit('verify-page', VERIFY_LIMIT)
   async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('code') code: string): Promise<void> {
     reply.header('x-robots-tag', 'noindex');
     let v: CertificateVerificationDto;

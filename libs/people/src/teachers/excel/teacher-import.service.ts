@@ -158,13 +158,13 @@ export class TeacherImportService {
           conflicts.push({
             row: r.row,
             column: LABEL_OF.idNumber,
-            message: `该身份证号已在其他县区的「${await nameOf(t.schoolId)}」登记，不能导入到本县区`,
+            message: '该身份证号已在其他县区登记，不能导入到本县区',
           });
         else existing.set(r.idNumber, t);
       }
       const phones = await em.find(Teacher, {
         where: { phone: In(chunk.map((r) => r.phone)) },
-        select: { id: true, idNumber: true, phone: true, schoolId: true },
+        select: { id: true, idNumber: true, phone: true, schoolId: true, countyId: true },
       });
       const byPhone = new Map(phones.map((t) => [t.phone, t]));
       for (const r of chunk) {
@@ -173,7 +173,10 @@ export class TeacherImportService {
           conflicts.push({
             row: r.row,
             column: LABEL_OF.phone,
-            message: `该手机号已被「${await nameOf(t.schoolId)}」的另一名教师使用`,
+            message:
+              t.countyId === countyId
+                ? `该手机号已被「${await nameOf(t.schoolId)}」的另一名教师使用`
+                : '该手机号已被其他县区的另一名教师使用',
           });
       }
     }
