@@ -40,6 +40,7 @@ export function toTeacherDto(t: Teacher, full = false): TeacherDto {
     onProbation: !!t.onProbation,
     specialPost: !!t.specialPost,
     qualificationCertNo: t.qualificationCertNo,
+    putonghuaLevel: t.putonghuaLevel ?? null,
   };
 }
 
@@ -62,6 +63,7 @@ const LIST_COLUMNS = [
   'onProbation',
   'specialPost',
   'qualificationCertNo',
+  'putonghuaLevel',
 ].map((c) => `t.${c}`);
 
 const OPTIONAL_FIELDS: (keyof TeacherFieldsDto)[] = [
@@ -74,6 +76,7 @@ const OPTIONAL_FIELDS: (keyof TeacherFieldsDto)[] = [
   'onProbation',
   'specialPost',
   'qualificationCertNo',
+  'putonghuaLevel',
 ];
 
 @Injectable()

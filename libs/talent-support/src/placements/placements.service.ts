@@ -12,11 +12,11 @@ import {
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { Organisation, Teacher } from '@shipei/people';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager, In, QueryFailedError } from 'typeorm';
 import { SchemeQuota } from '../schemes/scheme-quota.entity';
 import { Scheme, SCHEME_KIND_LABELS } from '../schemes/scheme.entity';
 import { organisationNames, rulesOf } from '../schemes/schemes.service';
-import { failedRules } from '../selection/selection-rules';
+import { CandidateFacts, failedRules, SelectionRules } from '../selection/selection-rules';
 import { todayInShanghai } from '../stipend/proration';
 import { errors, fieldError, illegalTransition } from '../talent-support.errors';
 import {
@@ -89,6 +89,10 @@ export class PlacementsService {
       if (school.id === teacher.schoolId)
         throw fieldError('SAME_SCHOOL', 'receivingSchoolId', '受援学校不能是教师本人所在学校');
 
+      const home = await em.findOne(Organisation, {
+        where: { id: teacher.schoolId },
+        select: { id: true, receivingSchool: true },
+      });
       const reasons = failedRules(
         rulesOf(scheme),
         {
@@ -96,6 +100,8 @@ export class PlacementsService {
           appraisalsQualified: !!teacher.appraisalsQualified,
           onProbation: !!teacher.onProbation,
           specialPost: !!teacher.specialPost,
+          putonghuaLevel: teacher.putonghuaLevel ?? null,
+          homeSchoolReceiving: !!home?.receivingSchool,
         },
         scheme.termStart,
       );
@@ -219,7 +225,8 @@ export class PlacementsService {
         .set({ used: () => 'used - 1' })
         .where('schemeId = :s AND countyId = :c AND used > 0', { s: p.schemeId, c: p.countyId })
         .execute();
-      return { decidedAt: new Date(), rejectionReason: dto.reason };
+      // A rejected teacher is not sent, so no longer part of a team.
+      return { decidedAt: new Date(), rejectionReason: dto.reason, teamId: null };
     });
   }
 
@@ -299,6 +306,34 @@ export class PlacementsService {
         teacherId: q.teacherId,
         schemeId,
       }),
+    );
+  }
+
+  /**
+   * Every selection rule each teacher fails for the scheme (the nomination page shows them before
+   * nominating); the same rules `nominate` checks, with the teachers' schools looked up once.
+   */
+  async failedRulesFor(
+    em: EntityManager,
+    scheme: { rules: SelectionRules; termStart: string },
+    teachers: (Omit<CandidateFacts, 'homeSchoolReceiving'> & { id: number; schoolId: number })[],
+  ): Promise<Map<number, string[]>> {
+    const schoolIds = [...new Set(teachers.map((t) => t.schoolId))];
+    const receiving = new Set(
+      schoolIds.length
+        ? (
+            await em.find(Organisation, {
+              where: { id: In(schoolIds), receivingSchool: true },
+              select: { id: true },
+            })
+          ).map((o) => o.id)
+        : [],
+    );
+    return new Map(
+      teachers.map((t) => [
+        t.id,
+        failedRules(scheme.rules, { ...t, homeSchoolReceiving: receiving.has(t.schoolId) }, scheme.termStart),
+      ]),
     );
   }
 

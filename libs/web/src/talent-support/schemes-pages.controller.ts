@@ -4,7 +4,6 @@ import { Actor, CurrentActor, IdPipe, mapError, PageQuery, pageOf, Roles } from 
 import { OrganisationsService, TeacherDto, TeacherQuery, TeachersService } from '@shipei/people';
 import {
   CreateSchemeDto,
-  failedRules,
   NominatePlacementDto,
   PlacementDto,
   PlacementQuery,
@@ -14,6 +13,9 @@ import {
   SchemeQuery,
   SchemeQuotaItemDto,
   SchemesService,
+  StipendItemTotalsDto,
+  StipendLedgerDto,
+  StipendLedgerTotalDto,
   TalentReportsService,
 } from '@shipei/talent-support';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -38,6 +40,49 @@ import {
 
 const SCHEME_FIELDS = ['kind', 'year', 'title', 'places', 'termStart', 'termEnd', 'stipendPerYearFen', 'rules'];
 const TEACHER_FILTERS = ['q', 'schoolId', 'subject', 'title', 'page'];
+
+/** The ledger in yuan: each month's 应发 (and 实发 where it differs), the items, the standard and balance. */
+function ledgerView(l: StipendLedgerDto) {
+  const items = (r: StipendItemTotalsDto) => ({
+    work: yuan(r.workFen),
+    travel: yuan(r.travelFen),
+    insurance: yuan(r.insuranceFen),
+    due: yuan(r.dueFen),
+    paid: yuan(r.paidFen),
+    total: yuan(r.totalFen),
+  });
+  const totals = (t: StipendLedgerTotalDto) => ({
+    ...t,
+    cells: t.monthsFen.map((due, i) => ({ due: yuan(due), paid: t.paidMonthsFen[i] ? yuan(t.paidMonthsFen[i]) : '' })),
+    items: items(t),
+    standard: yuan(t.standardFen),
+    balance: yuan(t.balanceFen),
+  });
+  return {
+    ...l,
+    stipendText: yuan(l.stipendPerYearFen),
+    split: {
+      ...l.stipendItems,
+      work: yuan(l.stipendItems.workSubsidyFen),
+      travel: yuan(l.stipendItems.travelFen),
+      insurance: yuan(l.stipendItems.insuranceFen),
+      perTrip: l.stipendItems.travelMode === 'PER_TRIP',
+    },
+    rows: l.rows.map((r) => {
+      const m = new Map(r.months.map((x) => [x.month, x]));
+      return {
+        ...r,
+        cells: l.months.map((month) => {
+          const x = m.get(month);
+          return { due: x ? yuan(x.dueFen) : '', paid: x?.paidFen ? yuan(x.paidFen) : '' };
+        }),
+        items: items(r),
+      };
+    }),
+    counties: l.counties.map(totals),
+    total: totals(l.total),
+  };
+}
 
 function schemeView(s: SchemeDto) {
   return { ...s, stipendText: yuan(s.stipendPerYearFen), rulesText: rulesText(s) };
@@ -436,20 +481,7 @@ export class SchemesPagesController {
         city,
         countyId: county,
         counties: await countyOptions(this.organisations, this.em, actor),
-        ledger: {
-          ...l,
-          stipendText: yuan(l.stipendPerYearFen),
-          rows: l.rows.map((r) => {
-            const m = new Map(r.months.map((x) => [x.month, x.amountFen]));
-            return {
-              ...r,
-              cells: l.months.map((month) => (m.has(month) ? yuan(m.get(month)) : '')),
-              totalText: yuan(r.totalFen),
-            };
-          }),
-          counties: l.counties.map((c) => ({ ...c, cells: c.monthsFen.map(yuan), totalText: yuan(c.totalFen) })),
-          total: { ...l.total, cells: l.total.monthsFen.map(yuan), totalText: yuan(l.total.totalFen) },
-        },
+        ledger: ledgerView(l),
         exportHref: `/api/v1/schemes/${id}/ledger/export${queryString({ countyId: county })}`,
       },
     );
@@ -553,9 +585,10 @@ export class SchemesPagesController {
     }
     const names = await this.names.organisations(page.items.flatMap((t) => [t.schoolId, t.countyId]));
     const picked = failed.form?.teacherId;
+    const failedRules = await this.placements.failedRulesFor(this.em, s, page.items);
     const rows = page.items.map((t) => ({
       ...teacherRow(t, names),
-      failed: failedRules(s.rules, t, s.termStart),
+      failed: failedRules.get(t.id) ?? [],
       picked: String(t.id) === String(picked ?? ''),
     }));
     const { page: _p, ...keep } = filters;
