@@ -23,3 +23,4 @@ export * from './stipend/dto/stipend-records.dto';
 export * from './stipend/stipend-records.service';
 export * from './teams/dto/team.dto';
 export * from './teams/teams.service';
+export * from './placements/rural-service';

@@ -347,6 +347,8 @@ export class TalentReportsService {
         { header: '考核评语', width: 30, kind: 'text' },
         { header: '备注', width: 30, kind: 'text' },
         { header: '应发津贴（元）', width: 14, kind: 'money' },
+        { header: '组团', width: 24, kind: 'text' },
+        { header: '队长', width: 6, kind: 'text' },
       ] as SheetColumn[],
       rows: views.map((v, i) => [
         i + 1,
@@ -364,6 +366,8 @@ export class TalentReportsService {
         v.assessmentComment ?? '',
         v.terminationReason ?? v.rejectionReason ?? '',
         v.stipendDueFen,
+        v.teamName ?? '',
+        v.teamLeader ? '是' : '',
       ]),
     };
     return {

@@ -111,6 +111,12 @@ export function failedRules(rules: SelectionRules, t: CandidateFacts, termStart:
   const reasons: string[] = [];
   if (rules.homeNotReceiving && t.homeSchoolReceiving)
     reasons.push('所在学校本身是受援学校（计划从城镇学校选派教师到受援学校）');
+  if (rules.minYearsOfService != null) {
+    const years = yearsOfService(t.teachingStartYear, termStart);
+    if (years == null) reasons.push(`未登记开始任教年份，无法确认教龄满 ${rules.minYearsOfService} 年`);
+    else if (years < rules.minYearsOfService)
+      reasons.push(`教龄不足 ${rules.minYearsOfService} 年（截至服务期开始为 ${Math.max(0, years)} 年）`);
+  }
   const minTitle = t.stage === '幼儿园' ? (rules.kindergartenMinTitle ?? rules.minTitle) : rules.minTitle;
   if (minTitle != null && titleRank(t.title) > titleRank(minTitle)) {
     reasons.push(t.title ? `职称须为${minTitle}及以上（现为${t.title}）` : `职称须为${minTitle}及以上（未登记职称）`);
@@ -120,12 +126,6 @@ export function failedRules(rules: SelectionRules, t: CandidateFacts, termStart:
       ? `现为${BACKBONE_LABELS[t.backboneLevel as BackboneLevel]}`
       : '现非骨干教师';
     reasons.push(`须为${BACKBONE_LABELS[rules.minBackboneLevel]}及以上骨干教师（${has}）`);
-  }
-  if (rules.minYearsOfService != null) {
-    const years = yearsOfService(t.teachingStartYear, termStart);
-    if (years == null) reasons.push(`未登记开始任教年份，无法确认教龄满 ${rules.minYearsOfService} 年`);
-    else if (years < rules.minYearsOfService)
-      reasons.push(`教龄不足 ${rules.minYearsOfService} 年（截至服务期开始为 ${Math.max(0, years)} 年）`);
   }
   const maxAge = t.gender === 'F' ? rules.maxAgeFemale : rules.maxAgeMale;
   if (maxAge != null) {
