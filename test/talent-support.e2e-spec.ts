@@ -8,6 +8,7 @@ import {
   createSchool,
   createTeacher,
   login,
+  makeIdNumber,
   makePhone,
 } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
@@ -254,11 +255,17 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       ]);
       const got = await t.http.get(`/api/v1/schemes/${id}`).auth(admin, bearer).expect(200);
       expect(got.body.rules).toEqual({
+        homeNotReceiving: true,
         minYearsOfService: null,
         minTitle: '高级教师',
+        kindergartenMinTitle: null,
+        minBackboneLevel: null,
+        maxAgeMale: null,
+        maxAgeFemale: null,
         appraisalsQualified: true,
         notOnProbation: true,
         notSpecialPost: true,
+        minPutonghua: '二级乙等',
       });
       const novice = await teacher({ teachingStartYear: 2018, title: '一级教师' });
       const refused = await nominate(id, novice).expect(409);
@@ -737,7 +744,11 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       expect(row(full).months.find((m: any) => m.month === '2020-02')).toEqual({
         month: '2020-02',
         days: 29,
-        amountFen: 181_818,
+        workFen: 181_818,
+        travelFen: 0,
+        insuranceFen: 0,
+        dueFen: 181_818,
+        paidFen: 0,
       });
       expect(row(mid)).toMatchObject({ daysServed: 304, totalFen: 1_905_956 });
       expect(row(mid).months[0]).toMatchObject({ month: '2019-09', days: 15 });
@@ -745,9 +756,11 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       expect(row(feb)).toMatchObject({
         daysServed: 29,
         totalFen: 181_818,
-        months: [{ month: '2020-02', days: 29, amountFen: 181_818 }],
+        months: [
+          { month: '2020-02', days: 29, workFen: 181_818, travelFen: 0, insuranceFen: 0, dueFen: 181_818, paidFen: 0 },
+        ],
       });
-      for (const r of l.rows) expect(r.months.reduce((n: number, m: any) => n + m.amountFen, 0)).toBe(r.totalFen);
+      for (const r of l.rows) expect(r.months.reduce((n: number, m: any) => n + m.dueFen, 0)).toBe(r.totalFen);
 
       const countyA = l.counties.find((c: any) => c.countyId === lanshan);
       expect(countyA).toMatchObject({ countyName: '兰山区', placements: 3, totalFen: 2_000_000 + 1_905_956 + 827_586 });
@@ -784,7 +797,8 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       const summary = wb.getWorksheet('县区汇总')!;
       const last = summary.getRow(summary.rowCount);
       expect(last.getCell(1).value).toBe('合计');
-      expect(last.getCell(last.cellCount).value).toBeCloseTo((2_000_000 + 1_905_956 + 827_586 + 181_818) / 100, 2);
+      const spent = (summary.getRow(1).values as unknown[]).indexOf('经费支出合计（元）');
+      expect(last.getCell(spent).value).toBeCloseTo((2_000_000 + 1_905_956 + 827_586 + 181_818) / 100, 2);
     });
 
     it('exports the register with every placement, text cells and formula-looking names escaped', async () => {
@@ -815,6 +829,8 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
         '考核评语',
         '备注',
         '应发津贴（元）',
+        '组团',
+        '队长',
       ]);
       expect(ws.rowCount).toBe(7);
       const rows = [];
@@ -891,6 +907,391 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
     });
   });
 
+  describe('plans as the notices define them (issue 23)', () => {
+    it('keeps the national defaults fixed and lets the office set the 西部隆起带 defaults, used by new schemes', async () => {
+      const list = await t.http.get('/api/v1/scheme-rule-defaults').auth(countyA, bearer).expect(200);
+      expect(list.body.map((d: any) => [d.kind, d.editable])).toEqual([
+        ['THREE_DISTRICTS', false],
+        ['WESTERN_BELT', true],
+      ]);
+      expect(list.body[1].source).toContain('本局自定');
+      const national = await t.http
+        .put('/api/v1/scheme-rule-defaults/THREE_DISTRICTS')
+        .auth(admin, bearer)
+        .send({ minYearsOfService: 3 })
+        .expect(409);
+      expect(national.body.code).toBe('NATIONAL_DEFAULTS');
+      await t.http.put('/api/v1/scheme-rule-defaults/WESTERN_BELT').auth(countyA, bearer).send({}).expect(403);
+      await t.http.put('/api/v1/scheme-rule-defaults/OTHER').auth(admin, bearer).send({}).expect(400);
+      const bad = await t.http
+        .put('/api/v1/scheme-rule-defaults/WESTERN_BELT')
+        .auth(admin, bearer)
+        .send({ maxAgeFemale: 5, minPutonghua: '四级' })
+        .expect(400);
+      expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual(['maxAgeFemale', 'minPutonghua']);
+      const set = await t.http
+        .put('/api/v1/scheme-rule-defaults/WESTERN_BELT')
+        .auth(admin, bearer)
+        .send({ minYearsOfService: 3, maxAgeMale: 50, maxAgeFemale: 45, minBackboneLevel: 'COUNTY' })
+        .expect(200);
+      expect(set.body.rules).toMatchObject({ minYearsOfService: 3, maxAgeMale: 50, minBackboneLevel: 'COUNTY' });
+      const belt = await scheme({ kind: 'WESTERN_BELT', year: 2020 });
+      const beltRules = (await t.http.get(`/api/v1/schemes/${belt}`).auth(admin, bearer).expect(200)).body.rules;
+      expect(beltRules).toMatchObject({ minYearsOfService: 3, maxAgeMale: 50, maxAgeFemale: 45, minTitle: '一级教师' });
+      const three = await scheme({ year: 2020 });
+      const threeRules = (await t.http.get(`/api/v1/schemes/${three}`).auth(admin, bearer).expect(200)).body.rules;
+      expect(threeRules).toMatchObject({ minYearsOfService: 5, maxAgeMale: null, minBackboneLevel: null });
+      // Put back, so later schemes of this suite start from the national rules.
+      await t.http
+        .put('/api/v1/scheme-rule-defaults/WESTERN_BELT')
+        .auth(admin, bearer)
+        .send({ minYearsOfService: 5, maxAgeMale: null, maxAgeFemale: null, minBackboneLevel: null })
+        .expect(200);
+    });
+
+    it('records a teacher’s 普通话 level, optional and checked', async () => {
+      const id = await teacher({ putonghuaLevel: '二级甲等' });
+      const got = await t.http.get(`/api/v1/teachers/${id}`).auth(countyA, bearer).expect(200);
+      expect(got.body.putonghuaLevel).toBe('二级甲等');
+      const none = await t.http
+        .get(`/api/v1/teachers/${await teacher()}`)
+        .auth(countyA, bearer)
+        .expect(200);
+      expect(none.body.putonghuaLevel).toBeNull();
+      const bad = await t.http
+        .post('/api/v1/teachers')
+        .auth(countyA, bearer)
+        .send({
+          name: '某某',
+          idNumber: '11010519491231002X',
+          phone: makePhone(9999),
+          schoolId: homeA,
+          putonghuaLevel: '特级',
+        })
+        .expect(400);
+      expect(bad.body.errors.map((e: any) => e.field)).toEqual(['putonghuaLevel']);
+    });
+
+    it('refuses a teacher of a 受援 school and reports every provincial rule that fails, all at once', async () => {
+      const id = await scheme(
+        { rules: { maxAgeMale: 50, maxAgeFemale: 45, minBackboneLevel: 'CITY', kindergartenMinTitle: '二级教师' } },
+        [{ countyId: lanshan, places: 10 }],
+      );
+      const receivingHome = await createSchool(t.http, countyA, lanshan, '兰山区某受援小学', { receivingSchool: true });
+      const old = await teacher(
+        {
+          idNumber: makeIdNumber(900, '371302', '19600101'),
+          title: '二级教师',
+          backboneLevel: 'COUNTY',
+          putonghuaLevel: '三级甲等',
+        },
+        countyA,
+        receivingHome,
+      );
+      const refused = await nominate(id, old).expect(409);
+      expect(refused.body.code).toBe('NOT_ELIGIBLE');
+      expect(refused.body.reasons).toEqual([
+        '所在学校本身是受援学校（计划从城镇学校选派教师到受援学校）',
+        '职称须为一级教师及以上（现为二级教师）',
+        '须为市级及以上骨干教师（现为县级）',
+        '女教师年龄不超过 45 周岁（服务期开始时 59 周岁）',
+        '普通话须达到二级乙等及以上（现为三级甲等）',
+      ]);
+      // A kindergarten 二级教师 of 45, a city 骨干 with 二级甲等: every relaxed rule passes.
+      const kg = await teacher({
+        idNumber: makeIdNumber(902, '371302', '19740901'),
+        stage: '幼儿园',
+        title: '二级教师',
+        backboneLevel: 'CITY',
+        putonghuaLevel: '二级甲等',
+      });
+      await nominate(id, kg).expect(201);
+      // The home-school rule can be switched off per scheme.
+      await t.http
+        .patch(`/api/v1/schemes/${id}`)
+        .auth(admin, bearer)
+        .send({ rules: { homeNotReceiving: false } })
+        .expect(200);
+      const again = await nominate(id, old).expect(409);
+      expect(again.body.reasons).toHaveLength(4);
+    });
+
+    it('splits the standard into items, refuses a split above it, and shows each item, 应发 and 实发 in the ledger', async () => {
+      const tooMuch = await t.http
+        .post('/api/v1/schemes')
+        .auth(admin, bearer)
+        .send({
+          kind: 'THREE_DISTRICTS',
+          year: 2019,
+          places: 5,
+          ...TERM,
+          stipendItems: { travelMode: 'LUMP_SUM', travelFen: 1_990_000, insuranceFen: 20_000 },
+        })
+        .expect(400);
+      expect(tooMuch.body).toMatchObject({ code: 'STIPEND_SPLIT', errors: [{ field: 'stipendItems' }] });
+      const id = await scheme({ stipendItems: { travelMode: 'LUMP_SUM', travelFen: 150_000, insuranceFen: 50_000 } }, [
+        { countyId: lanshan, places: 3 },
+        { countyId: luozhuang, places: 2 },
+      ]);
+      const got = await t.http.get(`/api/v1/schemes/${id}`).auth(admin, bearer).expect(200);
+      expect(got.body.stipendItems).toEqual({
+        stipendPerYearFen: 2_000_000,
+        workSubsidyFen: 1_800_000,
+        travelMode: 'LUMP_SUM',
+        travelModeLabel: '一次性包干',
+        travelFen: 150_000,
+        travelTrips: 0,
+        travelBudgetFen: 150_000,
+        insuranceFen: 50_000,
+      });
+      const full = await inService(id, '2019-09-01');
+      await act(full, 'complete', { assessment: '合格', comment: '良好' }).expect(200);
+      const early = await inService(id, '2019-12-20', countyB);
+      await act(early, 'terminate', { date: '2020-01-10', reason: '家庭原因' }, countyB).expect(200);
+
+      // 实发: September paid in part, refused above what is due, and outside the term.
+      const paid = await t.http
+        .post(`/api/v1/placements/${full}/payments`)
+        .auth(countyA, bearer)
+        .send({ month: '2019-09', amountFen: 300_000, paidOn: '2019-10-10' })
+        .expect(201);
+      expect(paid.body.payments).toEqual([
+        expect.objectContaining({
+          month: '2019-09',
+          amountFen: 300_000,
+          paidOn: '2019-10-10',
+          paidByName: expect.any(String),
+        }),
+      ]);
+      expect(paid.body.months[0]).toMatchObject({
+        month: '2019-09',
+        workFen: 169_279,
+        travelFen: 150_000,
+        insuranceFen: 50_000,
+        dueFen: 319_279,
+        paidFen: 300_000,
+      });
+      const over = await t.http
+        .post(`/api/v1/placements/${full}/payments`)
+        .auth(countyA, bearer)
+        .send({ month: '2020-07', amountFen: 1_650_001, paidOn: '2020-07-20' })
+        .expect(409);
+      expect(over.body.code).toBe('OVERPAID');
+      const outside = await t.http
+        .post(`/api/v1/placements/${full}/payments`)
+        .auth(countyA, bearer)
+        .send({ month: '2020-08', amountFen: 100, paidOn: '2020-08-01' })
+        .expect(400);
+      expect(outside.body.code).toBe('MONTH_OUTSIDE_TERM');
+      await t.http
+        .post(`/api/v1/placements/${full}/payments`)
+        .auth(countyA, bearer)
+        .send({ month: '2019-9', amountFen: 0, paidOn: 'x' })
+        .expect(400);
+      await t.http
+        .post(`/api/v1/placements/${full}/payments`)
+        .auth(countyB, bearer)
+        .send({ month: '2019-09', amountFen: 100, paidOn: '2019-10-10' })
+        .expect(404);
+      const lump = await t.http
+        .post(`/api/v1/placements/${full}/trips`)
+        .auth(countyA, bearer)
+        .send({ date: '2019-10-01' })
+        .expect(409);
+      expect(lump.body.code).toBe('TRAVEL_LUMP_SUM');
+
+      const l = (await t.http.get(`/api/v1/schemes/${id}/ledger`).auth(admin, bearer).expect(200)).body;
+      const row = (pid: number) => l.rows.find((r: any) => r.placementId === pid);
+      expect(row(full)).toMatchObject({
+        workFen: 1_800_000,
+        travelFen: 150_000,
+        insuranceFen: 50_000,
+        dueFen: 1_950_000,
+        paidFen: 300_000,
+        totalFen: 2_000_000,
+      });
+      // Early return over the new year: work to the last day, lump sum and premium in the first month.
+      expect(row(early).months.map((m: any) => [m.month, m.days, m.travelFen, m.insuranceFen])).toEqual([
+        ['2019-12', 12, 150_000, 50_000],
+        ['2020-01', 10, 0, 0],
+      ]);
+      expect(row(early).workFen).toBe(Math.floor((2 * 1_800_000 * 22 + 319) / (2 * 319)));
+      const a = l.counties.find((c: any) => c.countyId === lanshan);
+      expect(a).toMatchObject({
+        placements: 1,
+        standardFen: 2_000_000,
+        totalFen: 2_000_000,
+        balanceFen: 0,
+        paidFen: 300_000,
+      });
+      expect(a.workFen + a.travelFen + a.insuranceFen + a.balanceFen).toBe(a.standardFen);
+      expect(l.total.standardFen).toBe(4_000_000);
+      expect(l.total.workFen + l.total.travelFen + l.total.insuranceFen + l.total.balanceFen).toBe(l.total.standardFen);
+      expect(l.total.paidMonthsFen[0]).toBe(300_000);
+      expect(l.total.monthsFen.reduce((n: number, x: number) => n + x, 0)).toBe(l.total.dueFen);
+
+      const mine = await t.http.get(`/api/v1/placements/${full}/stipend`).auth(admin, bearer).expect(200);
+      expect(mine.body).toMatchObject({ dueFen: 1_950_000, paidFen: 300_000, trips: [] });
+
+      const wb = await readXlsx(
+        (
+          await t.http
+            .get(`/api/v1/schemes/${id}/ledger/export`)
+            .auth(admin, bearer)
+            .buffer(true)
+            .parse(binary)
+            .expect(200)
+        ).body,
+      );
+      const summary = wb.getWorksheet('县区汇总')!;
+      const header = (summary.getRow(1).values as unknown[]).slice(1);
+      expect(header.slice(-8)).toEqual([
+        '工作补助（元）',
+        '交通差旅费（元）',
+        '意外保险（元，付保险公司）',
+        '应发合计（元）',
+        '实发合计（元）',
+        '经费支出合计（元）',
+        '经费标准（元）',
+        '结余（元）',
+      ]);
+      const last = (summary.getRow(summary.rowCount).values as unknown[]).slice(1);
+      expect(last[0]).toBe('合计');
+      expect(last.slice(-2)).toEqual([40000, (4_000_000 - l.total.totalFen) / 100]);
+    });
+
+    it('pays travel per recorded trip within the budget', async () => {
+      const id = await scheme(
+        { stipendItems: { travelMode: 'PER_TRIP', travelFen: 40_000, travelTrips: 2, insuranceFen: 30_000 } },
+        [{ countyId: lanshan, places: 2 }],
+      );
+      const p = await inService(id, '2019-09-01');
+      const trip = (date: string, token = countyA) =>
+        t.http.post(`/api/v1/placements/${p}/trips`).auth(token, bearer).send({ date });
+      const first = await trip('2019-10-01').expect(201);
+      expect(first.body.trips).toEqual([{ id: expect.any(Number), date: '2019-10-01' }]);
+      expect((await trip('2019-08-31').expect(400)).body.code).toBe('DATE_OUTSIDE_SERVICE');
+      await trip('2020-02-29').expect(201);
+      expect((await trip('2020-03-01').expect(409)).body.code).toBe('TRIPS_EXCEEDED');
+      await trip('2019-11-01', countyB).expect(404);
+      await act(p, 'complete', { assessment: '优秀', comment: '好' }).expect(200);
+      const l = (await t.http.get(`/api/v1/schemes/${id}/ledger`).auth(countyA, bearer).expect(200)).body;
+      expect(l.rows[0]).toMatchObject({ travelFen: 80_000, insuranceFen: 30_000, totalFen: 2_000_000 });
+      expect(l.rows[0].months.find((m: any) => m.month === '2020-02').travelFen).toBe(40_000);
+    });
+
+    it('sends teachers as a team to one receiving school, with a leader, on the register and its export', async () => {
+      const id = await scheme({}, [
+        { countyId: lanshan, places: 5 },
+        { countyId: luozhuang, places: 2 },
+      ]);
+      const other = await createSchool(t.http, admin, yinan, '沂南县双堠镇中心小学', { receivingSchool: true });
+      const p1 = (await nominate(id, await teacher()).expect(201)).body.id;
+      const p2 = (await nominate(id, await teacher()).expect(201)).body.id;
+      const p3 = (await nominate(id, await teacher(), countyA, other).expect(201)).body.id;
+      const pB = (await nominate(id, await teacher({}, countyB, homeB), countyB).expect(201)).body.id;
+      const make = (body: Record<string, unknown>, token = countyA) =>
+        t.http.post(`/api/v1/schemes/${id}/teams`).auth(token, bearer).send(body);
+
+      expect(
+        (await make({ name: '混合团', placementIds: [p1, p3], leaderPlacementId: p1 }).expect(409)).body.code,
+      ).toBe('TEAM_MIXED_SCHOOLS');
+      expect(
+        (await make({ name: '一人团', placementIds: [p1], leaderPlacementId: p1 }).expect(400)).body.errors[0].field,
+      ).toBe('placementIds');
+      expect(
+        (await make({ name: '无队长', placementIds: [p1, p2], leaderPlacementId: p3 }).expect(400)).body.code,
+      ).toBe('LEADER_NOT_MEMBER');
+      await make({ name: '跨县团', placementIds: [p1, pB], leaderPlacementId: p1 }).expect(404);
+      expect(
+        (await make({ name: '跨县团', placementIds: [p1, pB], leaderPlacementId: p1 }, admin).expect(409)).body.code,
+      ).toBe('TEAM_MIXED_COUNTIES');
+
+      const team = await make({ name: '兰山区赴岸堤支教团', placementIds: [p1, p2], leaderPlacementId: p2 }).expect(
+        201,
+      );
+      expect(team.body).toMatchObject({
+        name: '兰山区赴岸堤支教团',
+        countyName: '兰山区',
+        receivingSchoolName: '沂南县岸堤镇中心小学',
+        leaderPlacementId: p2,
+      });
+      expect(team.body.members.map((m: any) => [m.placementId, m.leader])).toEqual([
+        [p1, false],
+        [p2, true],
+      ]);
+      expect((await make({ name: '再组', placementIds: [p1, p2], leaderPlacementId: p1 }).expect(409)).body.code).toBe(
+        'ALREADY_IN_TEAM',
+      );
+      const reg = await t.http.get(`/api/v1/schemes/${id}/placements`).auth(countyA, bearer).expect(200);
+      const byId = new Map(reg.body.items.map((p: any) => [p.id, p]));
+      expect(byId.get(p2)).toMatchObject({ teamId: team.body.id, teamName: '兰山区赴岸堤支教团', teamLeader: true });
+      expect(byId.get(p1)).toMatchObject({ teamName: '兰山区赴岸堤支教团', teamLeader: false });
+      expect(byId.get(p3)).toMatchObject({ teamId: null, teamName: null, teamLeader: false });
+      const ws = (
+        await readXlsx(
+          (
+            await t.http
+              .get(`/api/v1/schemes/${id}/register/export`)
+              .auth(countyA, bearer)
+              .buffer(true)
+              .parse(binary)
+              .expect(200)
+          ).body,
+        )
+      ).getWorksheet('选派台账')!;
+      const rows = [];
+      for (let i = 2; i <= ws.rowCount; i++) rows.push((ws.getRow(i).values as unknown[]).slice(1));
+      expect(rows.filter((r) => r[15] === '兰山区赴岸堤支教团').map((r) => r[16] ?? '')).toEqual(['', '是']);
+
+      expect((await t.http.get(`/api/v1/schemes/${id}/teams`).auth(countyB, bearer).expect(200)).body).toEqual([]);
+      expect((await t.http.get(`/api/v1/schemes/${id}/teams`).auth(admin, bearer).expect(200)).body).toHaveLength(1);
+      await t.http.delete(`/api/v1/teams/${team.body.id}`).auth(countyB, bearer).expect(404);
+      await t.http.delete(`/api/v1/teams/${team.body.id}`).auth(countyA, bearer).expect(204);
+      const after = await t.http.get(`/api/v1/placements/${p2}`).auth(countyA, bearer).expect(200);
+      expect(after.body).toMatchObject({ teamId: null, status: 'NOMINATED' });
+    });
+
+    it('puts the service year in the teacher’s file, counted as rural teaching experience, and in its export', async () => {
+      const id = await scheme({}, [{ countyId: lanshan, places: 2 }]);
+      const p = await inService(id, '2019-09-02');
+      await act(p, 'complete', { assessment: '合格', comment: '良好' }).expect(200);
+      const teacherId = (await t.http.get(`/api/v1/placements/${p}`).auth(admin, bearer).expect(200)).body.teacherId;
+      const f = await t.http.get(`/api/v1/teachers/${teacherId}/file`).auth(countyA, bearer).expect(200);
+      expect(f.body.placements).toEqual([
+        expect.objectContaining({
+          id: p,
+          arrivalDate: '2019-09-02',
+          endDate: '2020-07-15',
+          receivingSchoolName: '沂南县岸堤镇中心小学',
+          receivingCountyName: '沂南县',
+          assessment: '合格',
+          daysServed: 318,
+          countsAsRuralService: true,
+          ruralServiceNote: '计入城镇教师到乡村任教经历（318 天），可用于职称评聘',
+        }),
+      ]);
+      const wb = await readXlsx(
+        (
+          await t.http
+            .get(`/api/v1/teachers/${teacherId}/file.xlsx`)
+            .auth(countyA, bearer)
+            .buffer(true)
+            .parse(binary)
+            .expect(200)
+        ).body,
+      );
+      const ws = wb.getWorksheet('支教经历')!;
+      let found = false;
+      ws.eachRow((r) => {
+        const v = (r.values as unknown[]).slice(1);
+        if (v.includes('计入城镇教师到乡村任教经历（318 天），可用于职称评聘'))
+          found = v.includes('计入') && v.includes(318);
+      });
+      expect(found).toBe(true);
+    });
+  });
+
   describe('placementConflicts (for enrolment)', () => {
     it('finds teachers whose active placement overlaps the dates', async () => {
       const s = await scheme({}, [{ countyId: lanshan, places: 5 }]);
@@ -949,6 +1350,13 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       '/api/v1/placements/{id}/arrive',
       '/api/v1/placements/{id}/complete',
       '/api/v1/placements/{id}/terminate',
+      '/api/v1/placements/{id}/stipend',
+      '/api/v1/placements/{id}/trips',
+      '/api/v1/placements/{id}/payments',
+      '/api/v1/schemes/{id}/teams',
+      '/api/v1/teams/{id}',
+      '/api/v1/scheme-rule-defaults',
+      '/api/v1/scheme-rule-defaults/{kind}',
     ]) {
       expect(doc.paths[path]).toBeDefined();
     }

@@ -107,7 +107,7 @@ describe('teachers: Excel import, template and export', () => {
       expect(res.headers['content-disposition']).toContain(encodeURIComponent('教师信息导入模板.xlsx'));
       const wb = await readXlsx(res.body);
       const ws = wb.getWorksheet('教师信息')!;
-      expect((ws.getRow(3).values as unknown[]).slice(1)).toEqual(HEADER);
+      expect((ws.getRow(3).values as unknown[]).slice(1)).toEqual([...HEADER, '普通话等级']);
       expect(ws.getColumn(2).numFmt).toBe('@');
       expect(ws.getColumn(3).numFmt).toBe('@');
       expect(String(ws.getCell(1, 1).value)).toContain('导入');
@@ -205,6 +205,22 @@ describe('teachers: Excel import, template and export', () => {
       const [sparse] = await t.db.query(`SELECT * FROM teacher WHERE idNumber = ?`, [makeIdNumber(320003)]);
       expect(sparse).toMatchObject({ stage: null, subject: null, backboneLevel: 'NONE', teachingStartYear: null });
       expect(await count('phone = ?', [makePhone(320002)])).toBe(1);
+    });
+
+    it('reads the optional 普通话等级 column (older sheets without it still import), refusing an unknown level', async () => {
+      const header = [...HEADER, '普通话等级'];
+      const res = await upload(
+        countyA,
+        await xlsx([good(335001, { 13: '二级甲等' }), good(335002)], { header }),
+      ).expect(200);
+      expect(res.body).toEqual({ created: 2, updated: 0 });
+      const rows = await t.db.query(
+        `SELECT idNumber, putonghuaLevel FROM teacher WHERE idNumber IN (?, ?) ORDER BY idNumber`,
+        [makeIdNumber(335001), makeIdNumber(335002)],
+      );
+      expect(rows.map((r: any) => r.putonghuaLevel)).toEqual(['二级甲等', null]);
+      const bad = await upload(countyA, await xlsx([good(335003, { 13: '四级' })], { header })).expect(400);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ row: expect.any(Number), column: '普通话等级' })]);
     });
 
     it('updates rather than duplicates when the same sheet is imported again', async () => {

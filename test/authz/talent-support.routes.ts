@@ -35,6 +35,16 @@ async function freshPlacement(ctx: AuthzContext, county: 'A' | 'B', stage: Stage
   return p.id;
 }
 
+/** City and county A may act (with `status`), county B gets 404. */
+const countyAOnly = (status: number) => ({
+  anonymous: 401,
+  city: status,
+  countyA: status,
+  countyB: 404,
+  trainer: 403,
+  teacher: 403,
+});
+
 const fresh =
   (county: 'A' | 'B', stage: Stage) =>
   async ({ ctx }: Omit<Call, 'vars'>) => ({ p: await freshPlacement(ctx, county, stage) });
@@ -72,6 +82,28 @@ export async function setup(ctx: AuthzContext): Promise<void> {
     { countyId: ctx.ids.countyB, places: 400 },
   ]);
   ctx.ids.tsPlacementA = await freshPlacement(ctx, 'A', 'IN_SERVICE');
+  // A scheme that pays travel per trip, for the trip rows (issue 23).
+  ctx.ids.tsTripScheme = (
+    await ctx.api('city', 'POST', '/api/v1/schemes', {
+      kind: 'WESTERN_BELT',
+      year: 2019,
+      places: 10,
+      termStart: '2019-09-01',
+      termEnd: '2020-07-15',
+      stipendItems: { travelMode: 'PER_TRIP', travelFen: 10_000, travelTrips: 52, insuranceFen: 20_000 },
+    })
+  ).id;
+  await ctx.api('city', 'PUT', `/api/v1/schemes/${ctx.ids.tsTripScheme}/quotas`, [
+    { countyId: ctx.ids.countyA, places: 5 },
+  ]);
+  const tripTeacher = await ctx.newTeacher(ctx.ids.schoolA, ELIGIBLE);
+  const trip = await ctx.api('countyA', 'POST', `/api/v1/schemes/${ctx.ids.tsTripScheme}/placements`, {
+    teacherId: tripTeacher,
+    receivingSchoolId: ctx.ids.tsReceiving,
+  });
+  await ctx.api('city', 'POST', `/api/v1/placements/${trip.id}/approve`);
+  await ctx.api('city', 'POST', `/api/v1/placements/${trip.id}/arrive`, { arrivalDate: '2019-09-02' });
+  ctx.ids.tsTripPlacementA = trip.id;
   ctx.ids.tsPlacementB = await freshPlacement(ctx, 'B', 'IN_SERVICE');
   // Programs for the placement warnings: a city program (open, so the counties read it) and a county A thematic one.
   ctx.ids.tsProgramCity = (
@@ -264,6 +296,74 @@ export const routes: RouteRow[] = [
     setup: fresh('B', 'IN_SERVICE'),
     body: { date: '2019-12-31', reason: '因病返回' },
     expect: ownCounty('B'),
+  },
+
+  // ——— issue 23: default rules, stipend records, teams ———
+  { method: 'GET', path: '/api/v1/scheme-rule-defaults', expect: admins },
+  {
+    method: 'PUT',
+    path: '/api/v1/scheme-rule-defaults/WESTERN_BELT',
+    name: 'set the 西部隆起带 default rules (city only)',
+    body: { minYearsOfService: 5 },
+    expect: only({ city: 200 }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/placements/{tsPlacementA}/stipend',
+    expect: { anonymous: 401, city: 200, countyA: 200, countyB: 404, trainer: 403, teacher: 404 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/placements/{tsPlacementA}/payments',
+    name: 'record a payment (实发) for a county A placement',
+    body: { month: '2019-09', amountFen: 1, paidOn: '2019-10-01' },
+    expect: countyAOnly(201),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/placements/{tsPlacementB}/payments',
+    name: 'record a payment (实发) for a county B placement',
+    body: { month: '2019-09', amountFen: 1, paidOn: '2019-10-01' },
+    expect: { anonymous: 401, city: 201, countyA: 404, countyB: 201, trainer: 403, teacher: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/placements/{tsTripPlacementA}/trips',
+    name: 'record a trip of a county A placement',
+    body: { date: '2019-10-01' },
+    expect: countyAOnly(201),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/schemes/{tsScheme}/teams',
+    name: 'team two county A placements',
+    setup: async ({ ctx }) => ({
+      p1: await freshPlacement(ctx, 'A', 'NOMINATED'),
+      p2: await freshPlacement(ctx, 'A', 'NOMINATED'),
+    }),
+    body: ({ vars }) => ({ name: '矩阵支教团', placementIds: [vars.p1, vars.p2], leaderPlacementId: vars.p1 }),
+    expect: countyAOnly(201),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/schemes/{tsScheme}/teams',
+    expect: admins,
+    check: ownRowsOnly((b) => b),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/teams/{team}',
+    name: 'dissolve a county A team',
+    setup: async ({ ctx }) => {
+      const placementIds = [await freshPlacement(ctx, 'A', 'NOMINATED'), await freshPlacement(ctx, 'A', 'NOMINATED')];
+      const team = await ctx.api('countyA', 'POST', `/api/v1/schemes/${ctx.ids.tsScheme}/teams`, {
+        name: '矩阵解散团',
+        placementIds,
+        leaderPlacementId: placementIds[0],
+      });
+      return { team: team.id };
+    },
+    expect: countyAOnly(204),
   },
 
   // ——— placement warnings of a training program: its owner only ———

@@ -72,6 +72,7 @@ describe('fuzzing every route of /api/docs-json', () => {
       'certificate',
       'scheme',
       'placement',
+      'placement_team',
       'leave_request',
     ]) {
       const rows: { id: number }[] = await t.db

@@ -352,7 +352,8 @@ describe('web pages: the office runs a program in a real browser', () => {
     await page.getByLabel(label('服务期结束')).fill('2020-07-15');
     await page.getByRole('button', { name: '保存' }).click();
     await expect(flash(page)).resolves.toContain('已新建「2019年国家"三区"人才支持计划教师专项计划」');
-    await expect(main(page).innerText()).resolves.toMatch(/津贴标准\s*¥20,000\.00 \/ 人 \/ 年/);
+    await expect(main(page).innerText()).resolves.toMatch(/经费标准\s*¥20,000\.00 \/ 人 \/ 年/);
+    await expect(main(page).innerText()).resolves.toMatch(/经费构成\s*工作补助 ¥20,000\.00（按在岗天数按月折算）/);
     await page.getByLabel('兰山区名额').fill('4');
     await page.getByLabel('罗庄区名额').fill('2');
     await page.getByRole('button', { name: '保存名额' }).click();
@@ -440,6 +441,7 @@ describe('web pages: the office runs a program in a real browser', () => {
       ['office-cohort-new', `/app/programs/${programId}/cohorts/new`],
       ['office-schemes', '/app/schemes'],
       ['office-scheme-new', '/app/schemes/new'],
+      ['office-scheme-rule-defaults', '/app/schemes/rule-defaults'],
       ['office-records-teachers', '/app/records/teachers'],
       ['office-records-compliance', '/app/records/compliance'],
       ['office-records-compliance-cycle', '/app/records/compliance?period=cycle'],

@@ -1,6 +1,7 @@
 export * from './identity/mask';
 export * from './identity/resident-id';
 export * from './migrations/1764374401000-people';
+export * from './migrations/1764374480000-teacher-putonghua';
 export * from './organisations/dto/organisation.dto';
 export * from './organisations/organisation.entity';
 export * from './organisations/organisations.service';

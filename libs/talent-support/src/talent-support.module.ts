@@ -4,6 +4,11 @@ import { PlacementsService } from './placements/placements.service';
 import { TalentReportsService } from './reports/talent-reports.service';
 import { SchemesController } from './schemes/schemes.controller';
 import { SchemesService } from './schemes/schemes.service';
+import { RuleDefaultsController } from './schemes/rule-defaults.controller';
+import { RuleDefaultsService } from './schemes/rule-defaults.service';
+import { StipendRecordsService } from './stipend/stipend-records.service';
+import { TeamsController } from './teams/teams.controller';
+import { TeamsService } from './teams/teams.service';
 import { PlacementWarningsModule } from './warnings/placement-warnings.module';
 
 /**
@@ -14,8 +19,22 @@ import { PlacementWarningsModule } from './warnings/placement-warnings.module';
  */
 @Module({
   imports: [PlacementWarningsModule],
-  controllers: [SchemesController, PlacementsController],
-  providers: [SchemesService, PlacementsService, TalentReportsService],
-  exports: [SchemesService, PlacementsService, TalentReportsService],
+  controllers: [SchemesController, PlacementsController, RuleDefaultsController, TeamsController],
+  providers: [
+    SchemesService,
+    PlacementsService,
+    TalentReportsService,
+    RuleDefaultsService,
+    TeamsService,
+    StipendRecordsService,
+  ],
+  exports: [
+    SchemesService,
+    PlacementsService,
+    TalentReportsService,
+    RuleDefaultsService,
+    TeamsService,
+    StipendRecordsService,
+  ],
 })
 export class TalentSupportModule {}

@@ -303,6 +303,7 @@ export function kindOf(name: string, segment?: string): string | null {
     [/^(certificates|certificate)/, 'certificate'],
     [/^(schemes|scheme)/, 'scheme'],
     [/^(placements|placement)/, 'placement'],
+    [/^(teams|team)/, 'placement_team'],
     [/^(leave-requests|leaverequest)/, 'leave_request'],
   ];
   return table.find(([re]) => re.test(key.replace(/ids?$/, '')))?.[1] ?? null;

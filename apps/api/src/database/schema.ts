@@ -20,11 +20,21 @@ import {
 } from '@shipei/certificates';
 import { DomainEventRecord, DomainEvents1796610000000 } from '@shipei/core';
 import { Delivery, DeliveryAttempt, Notification, Notifications1796620000000 } from '@shipei/notifications';
-import { Organisation, People1764374401000, Teacher } from '@shipei/people';
+import { Organisation, People1764374401000, Teacher, TeacherPutonghua1764374480000 } from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
 import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
 import { ExternalCredit, Records1764374450000 } from '@shipei/records';
-import { Placement, Scheme, SchemeQuota, TalentSupport1764374430000 } from '@shipei/talent-support';
+import {
+  Placement,
+  PlacementTeam,
+  Scheme,
+  SchemeQuota,
+  SchemeRuleDefaults,
+  StipendPayment,
+  StipendTrip,
+  TalentSupport1764374430000,
+  TalentSupportPlans1764374481000,
+} from '@shipei/talent-support';
 
 /**
  * The whole schema of the app: every lib's entities and migrations, in dependency order.
@@ -49,6 +59,10 @@ export const ENTITIES = [
   Scheme,
   SchemeQuota,
   Placement,
+  PlacementTeam,
+  SchemeRuleDefaults,
+  StipendTrip,
+  StipendPayment,
   CertificateTemplateVersion,
   Certificate,
   CertificateSeries,
@@ -79,4 +93,6 @@ export const MIGRATIONS = [
   Notifications1796620000000,
   RateCounters1765120000000,
   Sessions1765120001000,
+  TeacherPutonghua1764374480000,
+  TalentSupportPlans1764374481000,
 ];

@@ -4,6 +4,10 @@ import { Organisation } from '../organisations/organisation.entity';
 export const TITLES = ['正高级教师', '高级教师', '一级教师', '二级教师', '三级教师', '未定级'] as const;
 export type Title = (typeof TITLES)[number];
 
+/** 普通话水平测试等级, highest first (GB/T: 三级六等). */
+export const PUTONGHUA_LEVELS = ['一级甲等', '一级乙等', '二级甲等', '二级乙等', '三级甲等', '三级乙等'] as const;
+export type PutonghuaLevel = (typeof PUTONGHUA_LEVELS)[number];
+
 export const BACKBONE_LEVELS = ['NONE', 'COUNTY', 'CITY', 'PROVINCE'] as const;
 export type BackboneLevel = (typeof BACKBONE_LEVELS)[number];
 export const BACKBONE_LABELS: Record<BackboneLevel, string> = {
@@ -80,6 +84,10 @@ export class Teacher {
 
   @Column({ type: 'varchar', length: 30, nullable: true })
   qualificationCertNo: string | null;
+
+  /** 普通话等级, where recorded (null = not recorded). */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  putonghuaLevel: PutonghuaLevel | null;
 
   @Column({ type: 'datetime' })
   createdAt: Date;

@@ -41,6 +41,7 @@ export function toTeacherDto(t: Teacher, full = false): TeacherDto {
     onProbation: !!t.onProbation,
     specialPost: !!t.specialPost,
     qualificationCertNo: t.qualificationCertNo,
+    putonghuaLevel: t.putonghuaLevel ?? null,
   };
 }
 
@@ -63,6 +64,7 @@ const LIST_COLUMNS = [
   'onProbation',
   'specialPost',
   'qualificationCertNo',
+  'putonghuaLevel',
 ].map((c) => `t.${c}`);
 
 const OPTIONAL_FIELDS: (keyof TeacherFieldsDto)[] = [
@@ -75,6 +77,7 @@ const OPTIONAL_FIELDS: (keyof TeacherFieldsDto)[] = [
   'onProbation',
   'specialPost',
   'qualificationCertNo',
+  'putonghuaLevel',
 ];
 
 export type PhoneChangeListener = (em: EntityManager, teacherId: number, phone: string) => Promise<void>;

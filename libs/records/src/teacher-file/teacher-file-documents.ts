@@ -131,6 +131,10 @@ export async function teacherFileWorkbook(f: TeacherFileDto): Promise<Buffer> {
       { header: '结束日期', width: 12, text: true },
       { header: '考核等次', width: 10 },
       { header: '支教证明', width: 20 },
+      { header: '受援县区', width: 14 },
+      { header: '在岗天数', width: 10 },
+      { header: '农村任教经历', width: 14 },
+      { header: '说明', width: 40 },
     ],
     f.placements.map((p) => [
       p.schemeTitle,
@@ -143,6 +147,10 @@ export async function teacherFileWorkbook(f: TeacherFileDto): Promise<Buffer> {
       p.endDate ?? '',
       p.assessment ?? '',
       certificates(p.certificates),
+      p.receivingCountyName,
+      p.daysServed,
+      p.countsAsRuralService ? '计入' : '不计入',
+      p.ruralServiceNote,
     ]),
   );
 
@@ -252,17 +260,24 @@ export async function teacherFilePdf(f: TeacherFileDto, fonts: CjkFonts): Promis
       { header: '受援学校', weight: 2 },
       { header: '状态', weight: 1 },
       { header: '考核', weight: 0.8, align: 'center' },
+      { header: '农村任教经历', weight: 1.2, align: 'center' },
       { header: '支教证明', weight: 1.4 },
     ],
     f.placements.map((p) => [
       p.schemeTitle,
-      `${p.arrivalDate ?? p.termStart}—${p.endDate ?? p.termEnd}`,
-      p.receivingSchoolName,
+      `${p.arrivalDate ?? p.termStart}—${p.endDate ?? p.termEnd}（${p.daysServed} 天）`,
+      `${p.receivingCountyName} ${p.receivingSchoolName}`.trim(),
       p.statusLabel,
       p.assessment ?? '',
+      p.countsAsRuralService ? '计入' : '不计入',
       certificates(p.certificates),
     ]),
   );
+  const counted = f.placements.filter((p) => p.countsAsRuralService);
+  if (counted.length)
+    pdf.paragraph(
+      `注：上表中服务期满且考核合格的支教经历（共 ${counted.reduce((n, p) => n + p.daysServed, 0)} 天）计入城镇教师到乡村任教经历，可用于职称评聘。`,
+    );
 
   pdf.heading('四、校外培训学时（导入）');
   pdf.table(

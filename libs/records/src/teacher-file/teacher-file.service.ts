@@ -5,7 +5,13 @@ import { AccessPolicy, Actor, AppConfig, Clock, loadCjkFonts, shanghaiDate } fro
 import { ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '@shipei/enrolment';
 import { maskIdNumber, Teacher } from '@shipei/people';
 import { PROGRAM_KIND_LABELS, ProgramKind } from '@shipei/programs';
-import { PLACEMENT_STATUS_LABELS, PlacementStatus, SCHEME_KIND_LABELS, SchemeKind } from '@shipei/talent-support';
+import {
+  PLACEMENT_STATUS_LABELS,
+  PlacementStatus,
+  ruralService,
+  SCHEME_KIND_LABELS,
+  SchemeKind,
+} from '@shipei/talent-support';
 import { EntityManager } from 'typeorm';
 import {
   CreditItem,
@@ -44,7 +50,8 @@ export const FILE_SQL = {
     'SELECT x.id AS id, x.number AS number, x.status AS status, x.kind AS kind, x.sourceType AS sourceType, x.sourceId AS sourceId, x.issueDate AS issueDate FROM certificate x WHERE x.teacherId = ? ORDER BY x.id',
   placements:
     'SELECT pl.id AS id, pl.schemeId AS schemeId, pl.status AS status, pl.arrivalDate AS arrivalDate, pl.endDate AS endDate, pl.assessment AS assessment, s.title AS schemeTitle, s.kind AS schemeKind, s.year AS schemeYear, ' +
-    's.termStart AS termStart, s.termEnd AS termEnd, rs.name AS receivingSchoolName FROM placement pl INNER JOIN scheme s ON s.id = pl.schemeId INNER JOIN organisation rs ON rs.id = pl.receivingSchoolId WHERE pl.teacherId = ?',
+    's.termStart AS termStart, s.termEnd AS termEnd, rs.name AS receivingSchoolName, rc.name AS receivingCountyName FROM placement pl INNER JOIN scheme s ON s.id = pl.schemeId ' +
+    'INNER JOIN organisation rs ON rs.id = pl.receivingSchoolId LEFT JOIN organisation rc ON rc.id = rs.countyId WHERE pl.teacherId = ?',
   organisations: 'SELECT o.id AS id, o.name AS name FROM organisation o WHERE o.id IN (?, ?)',
   externalCredits:
     'SELECT xc.id AS id, xc.programName AS programName, xc.organiser AS organiser, xc.hours AS hours, xc.creditDate AS creditDate, xc.certificateNumber AS certificateNumber FROM external_credit xc WHERE xc.teacherId = ? ORDER BY xc.creditDate, xc.id',
@@ -131,10 +138,21 @@ export class TeacherFileService {
     });
     trainings.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
 
+    const today = shanghaiDate(this.clock.now());
     const placementDtos: FilePlacementDto[] = placements
       .map((r) => {
         const status = String(r.status) as PlacementStatus;
         const kind = String(r.schemeKind) as SchemeKind;
+        const rural = ruralService(
+          {
+            status,
+            arrivalDate: dateText(r.arrivalDate),
+            endDate: dateText(r.endDate),
+            assessment: r.assessment == null ? null : String(r.assessment),
+          },
+          dateText(r.termEnd) ?? '',
+          today,
+        );
         return {
           id: Number(r.id),
           schemeId: Number(r.schemeId),
@@ -150,6 +168,10 @@ export class TeacherFileService {
           arrivalDate: dateText(r.arrivalDate),
           endDate: dateText(r.endDate),
           assessment: r.assessment == null ? null : String(r.assessment),
+          receivingCountyName: r.receivingCountyName == null ? '' : String(r.receivingCountyName),
+          daysServed: rural.daysServed,
+          countsAsRuralService: rural.counts,
+          ruralServiceNote: rural.note,
           certificates: certsOf('PLACEMENT', Number(r.id)),
         };
       })

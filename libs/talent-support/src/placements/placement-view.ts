@@ -1,7 +1,10 @@
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
 import { EntityManager, In } from 'typeorm';
 import { Scheme } from '../schemes/scheme.entity';
-import { dayNumber, dateOf, inclusiveDays, prorate, Proration } from '../stipend/proration';
+import { dateOf, dayNumber, inclusiveDays, prorate, Proration } from '../stipend/proration';
+import { StipendItems, stipendItems } from '../stipend/stipend-items';
+import { StipendTrip } from '../stipend/stipend-trip.entity';
+import { PlacementTeam } from '../teams/placement-team.entity';
 import { PlacementDto } from './dto/placement.dto';
 import { Placement, PLACEMENT_STATUS_LABELS } from './placement.entity';
 
@@ -32,6 +35,46 @@ export function stipendOf(
   return prorate(s.stipendPerYearFen, s.termStart, s.termEnd, range.from, range.to);
 }
 
+/** The stipend items due for a placement (what was served so far, its recorded trips). */
+export function itemsOf(
+  s: Scheme,
+  p: Pick<Placement, 'status' | 'arrivalDate' | 'endDate'>,
+  today: string,
+  trips: string[] = [],
+): StipendItems {
+  const range = servedRange(s, p, today);
+  if (!range)
+    return {
+      daysInTerm: inclusiveDays(s.termStart, s.termEnd),
+      daysServed: 0,
+      months: [],
+      workFen: 0,
+      travelFen: 0,
+      insuranceFen: 0,
+      dueFen: 0,
+      totalFen: 0,
+    };
+  return stipendItems(s, range.from, range.to, trips);
+}
+
+/** Recorded trip dates per placement, in date order. */
+export async function tripsOf(em: EntityManager, placementIds: number[]): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  for (let i = 0; i < placementIds.length; i += 1000) {
+    const rows = await em.find(StipendTrip, {
+      where: { placementId: In(placementIds.slice(i, i + 1000)) },
+      select: { placementId: true, tripDate: true },
+      order: { tripDate: 'ASC', id: 'ASC' },
+    });
+    for (const r of rows) {
+      const list = out.get(r.placementId) ?? [];
+      list.push(r.tripDate);
+      out.set(r.placementId, list);
+    }
+  }
+  return out;
+}
+
 async function byIds<T extends { id: number }>(
   em: EntityManager,
   entity: new () => T,
@@ -51,6 +94,8 @@ export interface PlacementContext {
   schemes: Map<number, Scheme>;
   teachers: Map<number, Teacher>;
   orgs: Map<number, Organisation>;
+  teams: Map<number, PlacementTeam>;
+  trips: Map<number, string[]>;
 }
 
 /** Loads, in a few batched queries, what the register shows next to placements. */
@@ -71,16 +116,26 @@ export async function loadContext(em: EntityManager, rows: Placement[]): Promise
   const schools = await byIds(em, Organisation, schoolIds, { id: true, name: true, countyId: true });
   const countyIds = [...rows.map((p) => p.countyId), ...[...schools.values()].map((o) => o.countyId ?? 0)];
   const counties = await byIds(em, Organisation, countyIds, { id: true, name: true, countyId: true });
-  return { schemes, teachers, orgs: new Map([...schools, ...counties]) };
+  const teams = await byIds(
+    em,
+    PlacementTeam,
+    rows.flatMap((p) => (p.teamId ? [p.teamId] : [])),
+    {},
+  );
+  // Trips matter only where travel is paid per trip.
+  const perTrip = rows.filter((p) => schemes.get(p.schemeId)?.travelMode === 'PER_TRIP').map((p) => p.id);
+  const trips = await tripsOf(em, perTrip);
+  return { schemes, teachers, orgs: new Map([...schools, ...counties]), teams, trips };
 }
 
 export function toPlacementDto(
   p: Placement,
   ctx: PlacementContext,
   today: string,
-  due = stipendOf(ctx.schemes.get(p.schemeId)!, p, today),
+  due = itemsOf(ctx.schemes.get(p.schemeId)!, p, today, ctx.trips.get(p.id)),
 ): PlacementDto {
   const s = ctx.schemes.get(p.schemeId)!;
+  const team = p.teamId ? ctx.teams.get(p.teamId) : undefined;
   const t = ctx.teachers.get(p.teacherId);
   const receiving = ctx.orgs.get(p.receivingSchoolId);
   return {
@@ -108,7 +163,10 @@ export function toPlacementDto(
     assessmentComment: p.assessmentComment,
     terminationReason: p.terminationReason,
     daysServed: due.daysServed,
-    stipendDueFen: due.totalFen,
+    stipendDueFen: due.dueFen,
+    teamId: team?.id ?? null,
+    teamName: team?.name ?? null,
+    teamLeader: !!team && team.leaderPlacementId === p.id,
   };
 }
 

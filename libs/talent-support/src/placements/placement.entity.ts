@@ -1,6 +1,7 @@
 import { Organisation, Teacher } from '@shipei/people';
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Scheme } from '../schemes/scheme.entity';
+import { PlacementTeam } from '../teams/placement-team.entity';
 
 export const PLACEMENT_STATUSES = [
   'NOMINATED',
@@ -101,6 +102,12 @@ export class Placement {
 
   @Column({ type: 'varchar', length: 200, nullable: true })
   terminationReason: string | null;
+
+  /** The 组团 this placement belongs to, if any. */
+  @Index('idx_placement_team')
+  @ForeignKey(() => PlacementTeam, { onDelete: 'RESTRICT' })
+  @Column({ type: 'integer', nullable: true })
+  teamId: number | null;
 
   @Column({ type: 'datetime' })
   updatedAt: Date;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Actor, CurrentActor, IdPipe, Page, Roles } from '@shipei/core';
 import { EntityManager } from 'typeorm';
@@ -12,6 +12,8 @@ import {
   TerminatePlacementDto,
 } from './dto/placement.dto';
 import { PlacementsService } from './placements.service';
+import { PlacementStipendDto, RecordPaymentDto, RecordTripDto } from '../stipend/dto/stipend-records.dto';
+import { StipendRecordsService } from '../stipend/stipend-records.service';
 
 const ILLEGAL = '当前状态不允许此操作 → 409 ILLEGAL_TRANSITION。';
 
@@ -21,6 +23,7 @@ const ILLEGAL = '当前状态不允许此操作 → 409 ILLEGAL_TRANSITION。';
 export class PlacementsController {
   constructor(
     private readonly placements: PlacementsService,
+    private readonly stipends: StipendRecordsService,
     @InjectEntityManager() private readonly em: EntityManager,
   ) {}
 
@@ -105,5 +108,42 @@ export class PlacementsController {
     @Body() dto: TerminatePlacementDto,
   ): Promise<PlacementDto> {
     return this.placements.terminate(actor, id, dto);
+  }
+
+  @Get(':id/stipend')
+  @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TEACHER')
+  @ApiOperation({ summary: '选派的津贴：各月工作补助、交通差旅费、意外保险，应发与实发，往返与发放记录' })
+  @ApiOkResponse({ type: PlacementStipendDto })
+  stipend(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<PlacementStipendDto> {
+    return this.stipends.stipend(this.em, actor, id);
+  }
+
+  @Post(':id/trips')
+  @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
+  @ApiOperation({
+    summary:
+      '登记一次往返（交通差旅费按次报销的计划）：日期在服务期间内；超过预算次数 → 409 TRIPS_EXCEEDED；包干的计划 → 409 TRAVEL_LUMP_SUM',
+  })
+  @ApiCreatedResponse({ type: PlacementStipendDto })
+  recordTrip(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: RecordTripDto,
+  ): Promise<PlacementStipendDto> {
+    return this.stipends.recordTrip(actor, id, dto);
+  }
+
+  @Post(':id/payments')
+  @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
+  @ApiOperation({
+    summary: '登记发放（实发）：所属月份、金额（分）、发放日期；实发合计不能超过应发合计 → 409 OVERPAID',
+  })
+  @ApiCreatedResponse({ type: PlacementStipendDto })
+  recordPayment(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: RecordPaymentDto,
+  ): Promise<PlacementStipendDto> {
+    return this.stipends.recordPayment(actor, id, dto);
   }
 }

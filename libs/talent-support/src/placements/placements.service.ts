@@ -16,11 +16,11 @@ import {
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { Organisation, Teacher } from '@shipei/people';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { SchemeQuota } from '../schemes/scheme-quota.entity';
 import { Scheme, SCHEME_KIND_LABELS } from '../schemes/scheme.entity';
 import { organisationNames, rulesOf } from '../schemes/schemes.service';
-import { failedRules } from '../selection/selection-rules';
+import { CandidateFacts, failedRules, SelectionRules } from '../selection/selection-rules';
 import { errors, fieldError, illegalTransition } from '../talent-support.errors';
 import {
   AllPlacementsQuery,
@@ -92,6 +92,10 @@ export class PlacementsService {
       if (school.id === teacher.schoolId)
         throw fieldError('SAME_SCHOOL', 'receivingSchoolId', '受援学校不能是教师本人所在学校');
 
+      const home = await em.findOne(Organisation, {
+        where: { id: teacher.schoolId },
+        select: { id: true, receivingSchool: true },
+      });
       const reasons = failedRules(
         rulesOf(scheme),
         {
@@ -99,6 +103,8 @@ export class PlacementsService {
           appraisalsQualified: !!teacher.appraisalsQualified,
           onProbation: !!teacher.onProbation,
           specialPost: !!teacher.specialPost,
+          putonghuaLevel: teacher.putonghuaLevel ?? null,
+          homeSchoolReceiving: !!home?.receivingSchool,
         },
         scheme.termStart,
       );
@@ -221,7 +227,8 @@ export class PlacementsService {
         .set({ used: () => 'used - 1' })
         .where('schemeId = :s AND countyId = :c AND used > 0', { s: p.schemeId, c: p.countyId })
         .execute();
-      return { decidedAt: this.clock.now(), rejectionReason: dto.reason };
+      // A rejected teacher is not sent, so no longer part of a team.
+      return { decidedAt: this.clock.now(), rejectionReason: dto.reason, teamId: null };
     });
   }
 
@@ -291,6 +298,34 @@ export class PlacementsService {
         teacherId: q.teacherId,
         schemeId,
       }),
+    );
+  }
+
+  /**
+   * Every selection rule each teacher fails for the scheme (the nomination page shows them before
+   * nominating); the same rules `nominate` checks, with the teachers' schools looked up once.
+   */
+  async failedRulesFor(
+    em: EntityManager,
+    scheme: { rules: SelectionRules; termStart: string },
+    teachers: (Omit<CandidateFacts, 'homeSchoolReceiving'> & { id: number; schoolId: number })[],
+  ): Promise<Map<number, string[]>> {
+    const schoolIds = [...new Set(teachers.map((t) => t.schoolId))];
+    const receiving = new Set(
+      schoolIds.length
+        ? (
+            await em.find(Organisation, {
+              where: { id: In(schoolIds), receivingSchool: true },
+              select: { id: true },
+            })
+          ).map((o) => o.id)
+        : [],
+    );
+    return new Map(
+      teachers.map((t) => [
+        t.id,
+        failedRules(scheme.rules, { ...t, homeSchoolReceiving: receiving.has(t.schoolId) }, scheme.termStart),
+      ]),
     );
   }
 

@@ -1,17 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { AccessPolicy, Actor, Clock, shanghaiDate } from '@shipei/core';
 import { EntityManager } from 'typeorm';
-import { loadContext, servedRange, stipendOf, toPlacementDto } from '../placements/placement-view';
+import { itemsOf, loadContext, servedRange, toPlacementDto, tripsOf } from '../placements/placement-view';
 import { Placement, PlacementStatus, SERVING_STATUSES } from '../placements/placement.entity';
 import { ROUNDING_NOTE } from '../schemes/dto/scheme.dto';
 import { SchemeQuota } from '../schemes/scheme-quota.entity';
 import { Scheme, SCHEME_KIND_LABELS } from '../schemes/scheme.entity';
-import { organisationNames } from '../schemes/schemes.service';
-import { inclusiveDays, prorate, termMonths } from '../stipend/proration';
+import { organisationNames, splitOf } from '../schemes/schemes.service';
+import { inclusiveDays, termMonths, yuan } from '../stipend/proration';
+import { stipendItems } from '../stipend/stipend-items';
+import { StipendPayment } from '../stipend/stipend-payment.entity';
 import {
   SchemeDashboardCountyDto,
   SchemeDashboardDto,
   SchemeDashboardFiguresDto,
+  StipendItemTotalsDto,
   StipendLedgerCountyDto,
   StipendLedgerDto,
   StipendLedgerRowDto,
@@ -31,6 +34,43 @@ const STATUS_FIELD: Partial<Record<PlacementStatus, keyof SchemeDashboardFigures
   TERMINATED: 'terminated',
   REJECTED: 'rejected',
 };
+
+function emptyTotals(months: number) {
+  return {
+    monthsFen: new Array<number>(months).fill(0),
+    paidMonthsFen: new Array<number>(months).fill(0),
+    placements: 0,
+    workFen: 0,
+    travelFen: 0,
+    insuranceFen: 0,
+    dueFen: 0,
+    paidFen: 0,
+    totalFen: 0,
+    standardFen: 0,
+    balanceFen: 0,
+  };
+}
+
+/** 实发 per placement and month for a whole scheme, in one grouped query (callers keep only the rows they may see). */
+async function paymentsOf(em: EntityManager, schemeId: number): Promise<Map<number, Map<string, number>>> {
+  const rows = await em
+    .createQueryBuilder(StipendPayment, 'sp')
+    .innerJoin(Placement, 'p', 'p.id = sp.placementId')
+    .select('sp.placementId', 'placementId')
+    .addSelect('sp.month', 'month')
+    .addSelect('SUM(sp.amountFen)', 'fen')
+    .where('p.schemeId = :schemeId', { schemeId })
+    .groupBy('sp.placementId')
+    .addGroupBy('sp.month')
+    .getRawMany();
+  const out = new Map<number, Map<string, number>>();
+  for (const r of rows) {
+    const id = Number(r.placementId);
+    if (!out.has(id)) out.set(id, new Map());
+    out.get(id)!.set(String(r.month), Number(r.fen));
+  }
+  return out;
+}
 
 function emptyFigures(places: number): SchemeDashboardFiguresDto {
   return {
@@ -73,8 +113,9 @@ export class TalentReportsService {
   }
 
   /**
-   * Stipend due, month by month, for every placement that has served (IN_SERVICE, COMPLETED,
-   * TERMINATED), with totals per county and for the scheme. Rounding: see ROUNDING_NOTE.
+   * Stipend items, month by month, for every placement that has served (IN_SERVICE, COMPLETED,
+   * TERMINATED): 工作补助, 交通差旅费 and 意外保险, 应发 and 实发, with totals per county and for
+   * the scheme against the funding standard. Rounding: see ROUNDING_NOTE.
    */
   async ledger(
     em: EntityManager,
@@ -87,17 +128,31 @@ export class TalentReportsService {
     const rows = await this.placements(em, actor, schemeId, countyId, SERVING_STATUSES);
     const ctx = await loadContext(em, rows);
     ctx.schemes.set(scheme.id, scheme);
+    const paid = await paymentsOf(em, schemeId);
     const months = termMonths(scheme.termStart, scheme.termEnd);
     const monthIndex = new Map(months.map((m, i) => [m, i]));
-    const zero = () => months.map(() => 0);
     const counties = new Map<number, StipendLedgerCountyDto>();
-    const total = { monthsFen: zero(), placements: 0, totalFen: 0 };
+    const total = emptyTotals(months.length);
     const out: StipendLedgerRowDto[] = [];
     for (const p of rows) {
       const range = servedRange(scheme, p, today);
       if (!range) continue;
-      const due = prorate(scheme.stipendPerYearFen, scheme.termStart, scheme.termEnd, range.from, range.to);
-      const view = toPlacementDto(p, ctx, today, due);
+      const items = stipendItems(scheme, range.from, range.to, ctx.trips.get(p.id));
+      const view = toPlacementDto(p, ctx, today, items);
+      const byMonth = new Map(items.months.map((m) => [m.month, { ...m, paidFen: 0 }]));
+      for (const [month, fen] of paid.get(p.id) ?? []) {
+        let m = byMonth.get(month);
+        if (!m)
+          byMonth.set(
+            month,
+            (m = { month, days: 0, workFen: 0, travelFen: 0, insuranceFen: 0, dueFen: 0, paidFen: 0 }),
+          );
+        m.paidFen += fen;
+      }
+      const rowMonths = [...byMonth.values()].sort(
+        (a, b) => (monthIndex.get(a.month) ?? 0) - (monthIndex.get(b.month) ?? 0),
+      );
+      const paidFen = rowMonths.reduce((n, m) => n + m.paidFen, 0);
       out.push({
         placementId: p.id,
         teacherId: p.teacherId,
@@ -109,25 +164,38 @@ export class TalentReportsService {
         statusLabel: view.statusLabel,
         servedFrom: range.from,
         servedTo: range.to,
-        daysServed: due.daysServed,
-        months: due.months,
-        totalFen: due.totalFen,
+        daysServed: items.daysServed,
+        months: rowMonths,
+        workFen: items.workFen,
+        travelFen: items.travelFen,
+        insuranceFen: items.insuranceFen,
+        dueFen: items.dueFen,
+        paidFen,
+        totalFen: items.totalFen,
       });
       let c = counties.get(p.countyId);
       if (!c)
         counties.set(
           p.countyId,
-          (c = { countyId: p.countyId, countyName: view.countyName, monthsFen: zero(), placements: 0, totalFen: 0 }),
+          (c = { countyId: p.countyId, countyName: view.countyName, ...emptyTotals(months.length) }),
         );
-      for (const m of due.months) {
-        const i = monthIndex.get(m.month)!;
-        c.monthsFen[i] += m.amountFen;
-        total.monthsFen[i] += m.amountFen;
+      for (const t of [c, total]) {
+        for (const m of rowMonths) {
+          const i = monthIndex.get(m.month);
+          if (i === undefined) continue;
+          t.monthsFen[i] += m.dueFen;
+          t.paidMonthsFen[i] += m.paidFen;
+        }
+        t.placements += 1;
+        t.workFen += items.workFen;
+        t.travelFen += items.travelFen;
+        t.insuranceFen += items.insuranceFen;
+        t.dueFen += items.dueFen;
+        t.paidFen += paidFen;
+        t.totalFen += items.totalFen;
+        t.standardFen += scheme.stipendPerYearFen;
+        t.balanceFen = t.standardFen - t.totalFen;
       }
-      c.placements += 1;
-      c.totalFen += due.totalFen;
-      total.placements += 1;
-      total.totalFen += due.totalFen;
     }
     return {
       schemeId: scheme.id,
@@ -136,6 +204,7 @@ export class TalentReportsService {
       termEnd: scheme.termEnd,
       daysInTerm: inclusiveDays(scheme.termStart, scheme.termEnd),
       stipendPerYearFen: scheme.stipendPerYearFen,
+      stipendItems: splitOf(scheme),
       rounding: ROUNDING_NOTE,
       months,
       rows: out,
@@ -146,11 +215,25 @@ export class TalentReportsService {
 
   async ledgerWorkbook(em: EntityManager, actor: Actor, schemeId: number, countyId?: number): Promise<ExportFile> {
     const l = await this.ledger(em, actor, schemeId, countyId);
-    const monthCols: SheetColumn[] = l.months.map((m) => ({
-      header: `${m.slice(0, 4)}年${Number(m.slice(5))}月（元）`,
-      width: 14,
-      kind: 'money',
-    }));
+    const monthHeader = (m: string, what: string) => `${m.slice(0, 4)}年${Number(m.slice(5))}月${what}（元）`;
+    const monthCols = (what: string): SheetColumn[] =>
+      l.months.map((m) => ({ header: monthHeader(m, what), width: 16, kind: 'money' }));
+    const itemCols: SheetColumn[] = [
+      { header: '工作补助（元）', width: 14, kind: 'money' },
+      { header: '交通差旅费（元）', width: 16, kind: 'money' },
+      { header: '意外保险（元，付保险公司）', width: 22, kind: 'money' },
+      { header: '应发合计（元）', width: 16, kind: 'money' },
+      { header: '实发合计（元）', width: 16, kind: 'money' },
+      { header: '经费支出合计（元）', width: 18, kind: 'money' },
+    ];
+    const itemCells = (r: StipendItemTotalsDto) => [
+      r.workFen,
+      r.travelFen,
+      r.insuranceFen,
+      r.dueFen,
+      r.paidFen,
+      r.totalFen,
+    ];
     const detail = {
       name: '津贴明细',
       columns: [
@@ -162,11 +245,12 @@ export class TalentReportsService {
         { header: '服务起', width: 12, kind: 'text' },
         { header: '服务止', width: 12, kind: 'text' },
         { header: '服务天数', width: 10, kind: 'int' },
-        ...monthCols,
-        { header: '应发合计（元）', width: 16, kind: 'money' },
+        ...monthCols('应发'),
+        ...monthCols('实发'),
+        ...itemCols,
       ] as SheetColumn[],
       rows: l.rows.map((r, i) => {
-        const byMonth = new Map(r.months.map((m) => [m.month, m.amountFen]));
+        const byMonth = new Map(r.months.map((m) => [m.month, m]));
         return [
           i + 1,
           r.countyName,
@@ -176,8 +260,9 @@ export class TalentReportsService {
           r.servedFrom,
           r.servedTo,
           r.daysServed,
-          ...l.months.map((m) => byMonth.get(m) ?? 0),
-          r.totalFen,
+          ...l.months.map((m) => byMonth.get(m)?.dueFen ?? 0),
+          ...l.months.map((m) => byMonth.get(m)?.paidFen ?? 0),
+          ...itemCells(r),
         ];
       }),
     };
@@ -186,20 +271,46 @@ export class TalentReportsService {
       columns: [
         { header: '县区', width: 18, kind: 'text' },
         { header: '人数', width: 8, kind: 'int' },
-        ...monthCols,
-        { header: '应发合计（元）', width: 16, kind: 'money' },
+        ...monthCols('应发'),
+        ...itemCols,
+        { header: '经费标准（元）', width: 16, kind: 'money' },
+        { header: '结余（元）', width: 14, kind: 'money' },
       ] as SheetColumn[],
       rows: [
-        ...l.counties.map((c) => [c.countyName, c.placements, ...c.monthsFen, c.totalFen]),
-        ['合计', l.total.placements, ...l.total.monthsFen, l.total.totalFen],
+        ...l.counties.map((c) => [
+          c.countyName,
+          c.placements,
+          ...c.monthsFen,
+          ...itemCells(c),
+          c.standardFen,
+          c.balanceFen,
+        ]),
+        [
+          '合计',
+          l.total.placements,
+          ...l.total.monthsFen,
+          ...itemCells(l.total),
+          l.total.standardFen,
+          l.total.balanceFen,
+        ],
       ],
     };
+    const si = l.stipendItems;
     const note = {
       name: '说明',
-      columns: [{ header: '津贴折算规则', width: 120, kind: 'text' }] as SheetColumn[],
+      columns: [{ header: '经费构成与折算规则', width: 120, kind: 'text' }] as SheetColumn[],
       rows: [
         [l.schemeTitle],
-        [`服务期 ${l.termStart} 至 ${l.termEnd}，共 ${l.daysInTerm} 天；每人每年津贴 ${l.stipendPerYearFen / 100} 元`],
+        [
+          `服务期 ${l.termStart} 至 ${l.termEnd}，共 ${l.daysInTerm} 天；每人每年经费标准 ${yuan(l.stipendPerYearFen)} 元`,
+        ],
+        [
+          `工作补助 ${yuan(si.workSubsidyFen)} 元；交通差旅费（${si.travelModeLabel}）${
+            si.travelMode === 'PER_TRIP'
+              ? `每次 ${yuan(si.travelFen)} 元 × ${si.travelTrips} 次`
+              : `${yuan(si.travelFen)} 元`
+          }；意外保险 ${yuan(si.insuranceFen)} 元（付给保险公司）`,
+        ],
         [l.rounding],
       ],
     };
@@ -239,6 +350,8 @@ export class TalentReportsService {
         { header: '考核评语', width: 30, kind: 'text' },
         { header: '备注', width: 30, kind: 'text' },
         { header: '应发津贴（元）', width: 14, kind: 'money' },
+        { header: '组团', width: 24, kind: 'text' },
+        { header: '队长', width: 6, kind: 'text' },
       ] as SheetColumn[],
       rows: views.map((v, i) => [
         i + 1,
@@ -256,6 +369,8 @@ export class TalentReportsService {
         v.assessmentComment ?? '',
         v.terminationReason ?? v.rejectionReason ?? '',
         v.stipendDueFen,
+        v.teamName ?? '',
+        v.teamLeader ? '是' : '',
       ]),
     };
     return {
@@ -299,7 +414,14 @@ export class TalentReportsService {
       const field = STATUS_FIELD[r.status as PlacementStatus];
       if (field) (county(Number(r.countyId)) as any)[field] += Number(r.n);
     }
-    for (const p of serving) county(p.countyId).stipendDueFen += stipendOf(scheme, p, today).totalFen;
+    const trips =
+      scheme.travelMode === 'PER_TRIP'
+        ? await tripsOf(
+            em,
+            serving.map((p) => p.id),
+          )
+        : new Map<number, string[]>();
+    for (const p of serving) county(p.countyId).stipendDueFen += itemsOf(scheme, p, today, trips.get(p.id)).dueFen;
     const names = await organisationNames(em, [...byCounty.keys()]);
     const counties = [...byCounty.values()]
       .map((c) => ({ ...c, countyName: names.get(c.countyId) ?? '' }))

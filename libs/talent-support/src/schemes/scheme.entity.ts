@@ -7,6 +7,10 @@ export const SCHEME_KIND_LABELS: Record<SchemeKind, string> = {
   WESTERN_BELT: '西部经济隆起带和省扶贫开发重点地区人才支持计划',
 };
 
+export const TRAVEL_MODES = ['LUMP_SUM', 'PER_TRIP'] as const;
+export type TravelMode = (typeof TRAVEL_MODES)[number];
+export const TRAVEL_MODE_LABELS: Record<TravelMode, string> = { LUMP_SUM: '一次性包干', PER_TRIP: '按次报销' };
+
 /** The national standard stipend: ¥20,000 per person per year, in fen. */
 export const DEFAULT_STIPEND_FEN = 2_000_000;
 
@@ -55,6 +59,41 @@ export class Scheme {
 
   @Column({ type: 'boolean', default: true })
   ruleNoSpecialPost: boolean;
+
+  @Column({ type: 'boolean', default: true })
+  ruleHomeNotReceiving: boolean;
+
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  ruleKindergartenMinTitle: string | null;
+
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  ruleMinBackbone: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  ruleMaxAgeMale: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  ruleMaxAgeFemale: number | null;
+
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  ruleMinPutonghua: string | null;
+
+  /**
+   * The split of the yearly funding standard (`stipendPerYearFen`, set locally): 交通差旅费 as a
+   * lump sum or per trip (`travelFen` per trip, `travelTrips` budgeted trips a year), 意外保险
+   * (`insuranceFen`, paid to the insurer), and the rest is the 工作补助 paid monthly.
+   */
+  @Column({ type: 'varchar', length: 10, default: 'LUMP_SUM' })
+  travelMode: TravelMode;
+
+  @Column({ type: 'integer', default: 0 })
+  travelFen: number;
+
+  @Column({ type: 'integer', default: 0 })
+  travelTrips: number;
+
+  @Column({ type: 'integer', default: 0 })
+  insuranceFen: number;
 
   @Column({ type: 'datetime' })
   createdAt: Date;

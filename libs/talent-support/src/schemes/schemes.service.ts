@@ -12,11 +12,13 @@ import {
   TransactionRunner,
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
-import { Organisation, type Title } from '@shipei/people';
+import { Organisation } from '@shipei/people';
 import { EntityManager, In } from 'typeorm';
 import { Placement, SERVING_STATUSES } from '../placements/placement.entity';
-import { DEFAULT_RULES, SelectionRules } from '../selection/selection-rules';
-import { inclusiveDays } from '../stipend/proration';
+import { DEFAULT_RULES, RULE_KEYS, SelectionRules } from '../selection/selection-rules';
+import { inclusiveDays, yuan } from '../stipend/proration';
+import { StipendSplit, travelBudgetFen, workSubsidyFen } from '../stipend/stipend-items';
+import { RuleDefaultsService } from './rule-defaults.service';
 import { errors, fieldError } from '../talent-support.errors';
 import {
   CreateSchemeDto,
@@ -25,20 +27,72 @@ import {
   SchemeDto,
   SchemeQuery,
   SelectionRulesDto,
+  StipendItemsDto,
+  StipendSplitDto,
   UpdateSchemeDto,
 } from './dto/scheme.dto';
 import { SchemeQuota } from './scheme-quota.entity';
-import { DEFAULT_STIPEND_FEN, Scheme, SCHEME_KIND_LABELS } from './scheme.entity';
+import { DEFAULT_STIPEND_FEN, Scheme, SCHEME_KIND_LABELS, TRAVEL_MODE_LABELS } from './scheme.entity';
+
+/** Until the office sets its split, the whole standard is 工作补助 (no national split exists). */
+const NO_SPLIT: StipendSplit = {
+  stipendPerYearFen: DEFAULT_STIPEND_FEN,
+  travelMode: 'LUMP_SUM',
+  travelFen: 0,
+  travelTrips: 0,
+  insuranceFen: 0,
+};
 
 const MAX_TERM_DAYS = 366;
 
+/** Where each rule is kept on the scheme row. */
+const RULE_COLUMN: { [K in keyof SelectionRules]: keyof Scheme } = {
+  homeNotReceiving: 'ruleHomeNotReceiving',
+  minTitle: 'ruleMinTitle',
+  kindergartenMinTitle: 'ruleKindergartenMinTitle',
+  minBackboneLevel: 'ruleMinBackbone',
+  minYearsOfService: 'ruleMinYears',
+  maxAgeMale: 'ruleMaxAgeMale',
+  maxAgeFemale: 'ruleMaxAgeFemale',
+  appraisalsQualified: 'ruleAppraisals',
+  notOnProbation: 'ruleNoProbation',
+  notSpecialPost: 'ruleNoSpecialPost',
+  minPutonghua: 'ruleMinPutonghua',
+};
+
 export function rulesOf(s: Scheme): SelectionRules {
+  const r = {} as Record<keyof SelectionRules, unknown>;
+  for (const k of RULE_KEYS) {
+    const v = s[RULE_COLUMN[k]];
+    // Booleans come back as 0/1 from both drivers.
+    r[k] = typeof DEFAULT_RULES[k] === 'boolean' ? !!v : (v ?? null);
+  }
+  return r as unknown as SelectionRules;
+}
+
+/** The rules `dto` gives over `base` (a property left out keeps the base; null switches a rule off). */
+export function mergeRules(base: SelectionRules, dto: SelectionRulesDto | undefined): SelectionRules {
+  const r = { ...base } as Record<keyof SelectionRules, unknown>;
+  if (dto) for (const k of RULE_KEYS) if (dto[k] !== undefined) r[k] = dto[k];
+  return r as unknown as SelectionRules;
+}
+
+function ruleColumns(rules: SelectionRules): Partial<Scheme> {
+  const out: Record<string, unknown> = {};
+  for (const k of RULE_KEYS) out[RULE_COLUMN[k]] = rules[k];
+  return out as Partial<Scheme>;
+}
+
+export function splitOf(s: Scheme): StipendSplitDto {
   return {
-    minYearsOfService: s.ruleMinYears,
-    minTitle: (s.ruleMinTitle as Title | null) ?? null,
-    appraisalsQualified: !!s.ruleAppraisals,
-    notOnProbation: !!s.ruleNoProbation,
-    notSpecialPost: !!s.ruleNoSpecialPost,
+    stipendPerYearFen: s.stipendPerYearFen,
+    workSubsidyFen: workSubsidyFen(s),
+    travelMode: s.travelMode,
+    travelModeLabel: TRAVEL_MODE_LABELS[s.travelMode] ?? s.travelMode,
+    travelFen: s.travelFen,
+    travelTrips: s.travelTrips,
+    travelBudgetFen: travelBudgetFen(s),
+    insuranceFen: s.insuranceFen,
   };
 }
 
@@ -55,27 +109,28 @@ export function toSchemeDto(s: Scheme, allocated: number): SchemeDto {
     termEnd: s.termEnd,
     daysInTerm: inclusiveDays(s.termStart, s.termEnd),
     stipendPerYearFen: s.stipendPerYearFen,
+    stipendItems: splitOf(s),
     rules: rulesOf(s),
   };
 }
 
-/** Columns of the rules, from a partial rules DTO over a base (null in the DTO switches a rule off). */
-function ruleColumns(base: SelectionRules, dto: SelectionRulesDto | undefined): Partial<Scheme> {
-  const r = { ...base };
-  if (dto) {
-    if (dto.minYearsOfService !== undefined) r.minYearsOfService = dto.minYearsOfService;
-    if (dto.minTitle !== undefined) r.minTitle = dto.minTitle;
-    if (dto.appraisalsQualified !== undefined) r.appraisalsQualified = dto.appraisalsQualified;
-    if (dto.notOnProbation !== undefined) r.notOnProbation = dto.notOnProbation;
-    if (dto.notSpecialPost !== undefined) r.notSpecialPost = dto.notSpecialPost;
-  }
-  return {
-    ruleMinYears: r.minYearsOfService,
-    ruleMinTitle: r.minTitle,
-    ruleAppraisals: r.appraisalsQualified,
-    ruleNoProbation: r.notOnProbation,
-    ruleNoSpecialPost: r.notSpecialPost,
+/** The split after `dto` over `base`; 400 when travel and insurance take more than the standard. */
+function splitColumns(base: StipendSplit, dto: StipendItemsDto | undefined, standard: number): StipendSplit {
+  const split: StipendSplit = {
+    stipendPerYearFen: standard,
+    travelMode: dto?.travelMode ?? base.travelMode,
+    travelFen: dto?.travelFen ?? base.travelFen,
+    travelTrips: dto?.travelTrips ?? base.travelTrips,
+    insuranceFen: dto?.insuranceFen ?? base.insuranceFen,
   };
+  if (split.travelMode === 'LUMP_SUM') split.travelTrips = 0;
+  if (workSubsidyFen(split) < 0)
+    throw fieldError(
+      'STIPEND_SPLIT',
+      'stipendItems',
+      `交通差旅费（${yuan(travelBudgetFen(split))} 元）与意外保险（${yuan(split.insuranceFen)} 元）合计超过每人每年经费标准（${yuan(standard)} 元）`,
+    );
+  return split;
 }
 
 function checkTerm(termStart: string, termEnd: string): void {
@@ -92,6 +147,7 @@ export class SchemesService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly defaults: RuleDefaultsService,
   ) {
     access.register<Scheme>('scheme', {
       entity: Scheme,
@@ -136,8 +192,8 @@ export class SchemesService {
         places: dto.places,
         termStart: dto.termStart,
         termEnd: dto.termEnd,
-        stipendPerYearFen: dto.stipendPerYearFen ?? DEFAULT_STIPEND_FEN,
-        ...ruleColumns(DEFAULT_RULES, dto.rules),
+        ...splitColumns(NO_SPLIT, dto.stipendItems, dto.stipendPerYearFen ?? DEFAULT_STIPEND_FEN),
+        ...ruleColumns(mergeRules(await this.defaults.rulesFor(em, dto.kind), dto.rules)),
         createdAt: now,
         updatedAt: now,
       });
@@ -201,18 +257,18 @@ export class SchemesService {
       }
       const termStart = dto.termStart ?? s.termStart;
       const termEnd = dto.termEnd ?? s.termEnd;
+      const split = splitColumns(s, dto.stipendItems, dto.stipendPerYearFen ?? s.stipendPerYearFen);
       const moneyChanged =
         termStart !== s.termStart ||
         termEnd !== s.termEnd ||
-        (dto.stipendPerYearFen !== undefined && dto.stipendPerYearFen !== s.stipendPerYearFen);
+        (Object.keys(split) as (keyof StipendSplit)[]).some((k) => split[k] !== s[k]);
       if (moneyChanged) {
         checkTerm(termStart, termEnd);
         const serving = await em.count(Placement, { where: { schemeId: id, status: In(SERVING_STATUSES) } });
         if (serving) throw errors.schemeInService();
-        Object.assign(patch, { termStart, termEnd });
-        if (dto.stipendPerYearFen !== undefined) patch.stipendPerYearFen = dto.stipendPerYearFen;
+        Object.assign(patch, { termStart, termEnd }, split);
       }
-      if (dto.rules) Object.assign(patch, ruleColumns(rulesOf(s), dto.rules));
+      if (dto.rules) Object.assign(patch, ruleColumns(mergeRules(rulesOf(s), dto.rules)));
       if (Object.keys(patch).length) {
         await em.update(Scheme, { id }, { ...patch, updatedAt: this.clock.now() });
         await this.audit.record(em, actor, {

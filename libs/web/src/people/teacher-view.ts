@@ -1,4 +1,4 @@
-import { BACKBONE_LABELS, STAGES, TeacherDto, TITLES } from '@shipei/people';
+import { BACKBONE_LABELS, PUTONGHUA_LEVELS, STAGES, TeacherDto, TITLES } from '@shipei/people';
 import { GENDER_LABELS } from '../shared/labels';
 
 export const STAGE_OPTIONS = STAGES.map((s) => ({ value: s, label: s }));
@@ -7,6 +7,7 @@ export const BACKBONE_OPTIONS = Object.entries(BACKBONE_LABELS).map(([value, lab
   value,
   label: value === 'NONE' ? '非骨干教师' : `${label}骨干教师`,
 }));
+export const PUTONGHUA_OPTIONS = PUTONGHUA_LEVELS.map((s) => ({ value: s, label: s }));
 export const YES_NO_OPTIONS = [
   { value: 'true', label: '是' },
   { value: 'false', label: '否' },

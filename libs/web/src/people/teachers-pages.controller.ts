@@ -16,7 +16,14 @@ import { pager, pickFilters, queryString } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
-import { BACKBONE_OPTIONS, STAGE_OPTIONS, teacherRow, TITLE_OPTIONS, YES_NO_OPTIONS } from './teacher-view';
+import {
+  BACKBONE_OPTIONS,
+  PUTONGHUA_OPTIONS,
+  STAGE_OPTIONS,
+  teacherRow,
+  TITLE_OPTIONS,
+  YES_NO_OPTIONS,
+} from './teacher-view';
 
 const FILTERS = [
   'q',
@@ -43,13 +50,14 @@ const SPEC = {
   backboneLevel: 'text',
   teachingStartYear: 'int',
   qualificationCertNo: 'text',
+  putonghuaLevel: 'text',
   appraisalsQualified: 'bool',
   onProbation: 'bool',
   specialPost: 'bool',
 } as const;
 const FORM_FIELDS = Object.keys(SPEC);
 /** Optional fields an edit may clear. */
-const CLEARABLE = ['stage', 'subject', 'title', 'teachingStartYear', 'qualificationCertNo'];
+const CLEARABLE = ['stage', 'subject', 'title', 'teachingStartYear', 'qualificationCertNo', 'putonghuaLevel'];
 /** Conflicts that belong to one field. */
 const FIELD_OF_CODE = { DUPLICATE_ID_NUMBER: 'idNumber', DUPLICATE_PHONE: 'phone', NOT_A_SCHOOL: 'schoolId' };
 
@@ -130,6 +138,7 @@ export class TeachersPagesController {
         schools: await this.schools(actor, Number(filters.countyId) || null),
         stageOptions: STAGE_OPTIONS,
         titleOptions: TITLE_OPTIONS,
+        putonghuaOptions: PUTONGHUA_OPTIONS,
         backboneOptions: BACKBONE_OPTIONS,
         yesNo: YES_NO_OPTIONS,
         rows: page.items.map((t) => teacherRow(t, names)),
@@ -328,6 +337,7 @@ export class TeachersPagesController {
         schools: await this.schools(actor, countyId),
         stageOptions: STAGE_OPTIONS,
         titleOptions: TITLE_OPTIONS,
+        putonghuaOptions: PUTONGHUA_OPTIONS,
         backboneOptions: BACKBONE_OPTIONS,
         form,
         errors,

@@ -3,7 +3,6 @@ import { Actor, CurrentActor, IdPipe, mapError, PageQuery, pageOf, Roles, Transa
 import { OrganisationsService, TeacherDto, TeacherQuery, TeachersService } from '@shipei/people';
 import {
   CreateSchemeDto,
-  failedRules,
   NominatePlacementDto,
   PlacementDto,
   PlacementQuery,
@@ -13,7 +12,13 @@ import {
   SchemeQuery,
   SchemeQuotaItemDto,
   SchemesService,
+  StipendItemTotalsDto,
+  StipendLedgerDto,
+  StipendLedgerTotalDto,
   TalentReportsService,
+  TeamsService,
+  RuleDefaultsService,
+  SelectionRulesDto,
 } from '@shipei/talent-support';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { teacherRow, TITLE_OPTIONS } from '../people/teacher-view';
@@ -25,20 +30,83 @@ import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
 import {
+  BACKBONE_MIN_OPTIONS,
   PLACEMENT_STATUS_OPTIONS,
+  PUTONGHUA_MIN_OPTIONS,
+  rulesSource,
   rulesText,
   SCHEME_KIND_OPTIONS,
+  stipendItemsText,
   schemeCrumbs,
   schemeTabs,
   TITLE_MIN_OPTIONS,
   yuan,
 } from './scheme-view';
 
-const SCHEME_FIELDS = ['kind', 'year', 'title', 'places', 'termStart', 'termEnd', 'stipendPerYearFen', 'rules'];
+const SCHEME_FIELDS = [
+  'kind',
+  'year',
+  'title',
+  'places',
+  'termStart',
+  'termEnd',
+  'stipendPerYearFen',
+  'stipendItems',
+  'rules',
+];
 const TEACHER_FILTERS = ['q', 'schoolId', 'subject', 'title', 'page'];
 
+/** The ledger in yuan: each month's 应发 (and 实发 where it differs), the items, the standard and balance. */
+function ledgerView(l: StipendLedgerDto) {
+  const items = (r: StipendItemTotalsDto) => ({
+    work: yuan(r.workFen),
+    travel: yuan(r.travelFen),
+    insurance: yuan(r.insuranceFen),
+    due: yuan(r.dueFen),
+    paid: yuan(r.paidFen),
+    total: yuan(r.totalFen),
+  });
+  const totals = (t: StipendLedgerTotalDto) => ({
+    ...t,
+    cells: t.monthsFen.map((due, i) => ({ due: yuan(due), paid: t.paidMonthsFen[i] ? yuan(t.paidMonthsFen[i]) : '' })),
+    items: items(t),
+    standard: yuan(t.standardFen),
+    balance: yuan(t.balanceFen),
+  });
+  return {
+    ...l,
+    stipendText: yuan(l.stipendPerYearFen),
+    split: {
+      ...l.stipendItems,
+      work: yuan(l.stipendItems.workSubsidyFen),
+      travel: yuan(l.stipendItems.travelFen),
+      insurance: yuan(l.stipendItems.insuranceFen),
+      perTrip: l.stipendItems.travelMode === 'PER_TRIP',
+    },
+    rows: l.rows.map((r) => {
+      const m = new Map(r.months.map((x) => [x.month, x]));
+      return {
+        ...r,
+        cells: l.months.map((month) => {
+          const x = m.get(month);
+          return { due: x ? yuan(x.dueFen) : '', paid: x?.paidFen ? yuan(x.paidFen) : '' };
+        }),
+        items: items(r),
+      };
+    }),
+    counties: l.counties.map(totals),
+    total: totals(l.total),
+  };
+}
+
 function schemeView(s: SchemeDto) {
-  return { ...s, stipendText: yuan(s.stipendPerYearFen), rulesText: rulesText(s) };
+  return {
+    ...s,
+    stipendText: yuan(s.stipendPerYearFen),
+    rulesText: rulesText(s),
+    itemsText: stipendItemsText(s),
+    rulesSource: rulesSource(s),
+  };
 }
 
 /**
@@ -53,6 +121,8 @@ export class SchemesPagesController {
     private readonly schemes: SchemesService,
     private readonly placements: PlacementsService,
     private readonly reports: TalentReportsService,
+    private readonly teams: TeamsService,
+    private readonly ruleDefaults_: RuleDefaultsService,
     private readonly teachers: TeachersService,
     private readonly organisations: OrganisationsService,
     private readonly pages: PageRenderer,
@@ -96,6 +166,86 @@ export class SchemesPagesController {
     );
   }
 
+  // ——— 默认选派条件 ———
+
+  @Get('rule-defaults')
+  async ruleDefaults(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+  ): Promise<void> {
+    return this.showRuleDefaults(req, reply, actor);
+  }
+
+  /** The office sets the 西部隆起带 defaults (the national ones are fixed). */
+  @Post('rule-defaults')
+  @Roles('CITY_ADMIN')
+  @HttpCode(200)
+  async saveRuleDefaults(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Body() body: FormBody,
+  ): Promise<void> {
+    const form = readForm(body, {
+      homeNotReceiving: 'bool',
+      minTitle: 'text',
+      kindergartenMinTitle: 'text',
+      minBackboneLevel: 'text',
+      appraisalsQualified: 'bool',
+      notOnProbation: 'bool',
+      notSpecialPost: 'bool',
+      minPutonghua: 'text',
+    });
+    const num = (key: string) => (field(body, key) === '' ? null : Number(field(body, key)));
+    const rules = {
+      ...form,
+      minTitle: form.minTitle || null,
+      kindergartenMinTitle: form.kindergartenMinTitle || null,
+      minBackboneLevel: form.minBackboneLevel || null,
+      minPutonghua: form.minPutonghua || null,
+      minYearsOfService: num('minYearsOfService'),
+      maxAgeMale: num('maxAgeMale'),
+      maxAgeFemale: num('maxAgeFemale'),
+    };
+    try {
+      await this.ruleDefaults_.set(actor, 'WESTERN_BELT', await validateInput(SelectionRulesDto, rules));
+      return this.pages.redirect(reply, '/app/schemes/rule-defaults', {
+        tone: 'success',
+        text: '已保存西部隆起带计划的默认选派条件，此后新建的计划将采用。',
+      });
+    } catch (e) {
+      const errors = formErrors(e, []);
+      if (!errors) throw e;
+      return this.showRuleDefaults(req, reply, actor, errors, mapError(e).status);
+    }
+  }
+
+  private async showRuleDefaults(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    errors?: FormErrors,
+    status = 200,
+  ): Promise<void> {
+    const kinds = await this.tx.read((em) => this.ruleDefaults_.list(em));
+    return this.pages.render(
+      req,
+      reply,
+      'talent-support/rule-defaults',
+      { title: '默认选派条件', status, crumbs: schemeCrumbs(undefined, [{ label: '默认选派条件' }]) },
+      {
+        kinds: kinds.map((k) => ({ ...k, rulesText: rulesText({ rules: k.rules } as SchemeDto) })),
+        belt: kinds.find((k) => k.kind === 'WESTERN_BELT')!.rules,
+        city: actor.role === 'CITY_ADMIN',
+        titles: TITLE_MIN_OPTIONS,
+        putonghua: PUTONGHUA_MIN_OPTIONS,
+        backbone: BACKBONE_MIN_OPTIONS,
+        errors,
+      },
+    );
+  }
+
   @Get('new')
   @Roles('CITY_ADMIN')
   newForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -107,10 +257,17 @@ export class SchemesPagesController {
       termEnd: `${year + 1}-07-15`,
       stipendYuan: '20000',
       minYearsOfService: '5',
+      customRules: false,
       minTitle: '一级教师',
       appraisalsQualified: true,
       notOnProbation: true,
       notSpecialPost: true,
+      homeNotReceiving: true,
+      minPutonghua: '二级乙等',
+      travelMode: 'LUMP_SUM',
+      travelYuan: '0',
+      travelTrips: '0',
+      insuranceYuan: '0',
     });
   }
 
@@ -135,9 +292,20 @@ export class SchemesPagesController {
         appraisalsQualified: 'bool',
         notOnProbation: 'bool',
         notSpecialPost: 'bool',
+        homeNotReceiving: 'bool',
+        customRules: 'bool',
+        kindergartenMinTitle: 'text',
+        minBackboneLevel: 'text',
+        minPutonghua: 'text',
+        travelMode: 'text',
       }),
       stipendYuan: field(body, 'stipendYuan'),
       minYearsOfService: field(body, 'minYearsOfService'),
+      maxAgeMale: field(body, 'maxAgeMale'),
+      maxAgeFemale: field(body, 'maxAgeFemale'),
+      travelYuan: field(body, 'travelYuan'),
+      travelTrips: field(body, 'travelTrips'),
+      insuranceYuan: field(body, 'insuranceYuan'),
     };
     const fields: Record<string, string> = {};
     let stipendPerYearFen: number | undefined;
@@ -146,11 +314,29 @@ export class SchemesPagesController {
         stipendPerYearFen = Math.round(Number(form.stipendYuan) * 100);
       else fields.stipendPerYearFen = '津贴标准须为金额（元，最多 2 位小数）';
     }
-    let minYears: number | null = null;
-    if (form.minYearsOfService !== '') {
-      if (/^\d{1,2}$/.test(form.minYearsOfService)) minYears = Number(form.minYearsOfService);
-      else fields.rules = '最低教龄须为 0–50 之间的整数（不限请留空）';
-    }
+    const money = (key: string, label: string): number | undefined => {
+      const text = String(form[key] ?? '');
+      if (text === '') return undefined;
+      if (/^\d{1,7}(\.\d{1,2})?$/.test(text)) return Math.round(Number(text) * 100);
+      fields.stipendItems = `${label}须为金额（元，最多 2 位小数）`;
+      return undefined;
+    };
+    const whole = (key: string, label: string): number | null => {
+      const text = String(form[key] ?? '');
+      if (text === '') return null;
+      if (/^\d{1,2}$/.test(text)) return Number(text);
+      fields.rules = `${label}须为 0–99 之间的整数（不限请留空）`;
+      return null;
+    };
+    const minYears = whole('minYearsOfService', '最低教龄');
+    const maxAgeMale = whole('maxAgeMale', '男教师年龄上限');
+    const maxAgeFemale = whole('maxAgeFemale', '女教师年龄上限');
+    const stipendItems = {
+      travelMode: form.travelMode || 'LUMP_SUM',
+      travelFen: money('travelYuan', '交通差旅费'),
+      travelTrips: String(form.travelTrips ?? '') === '' ? undefined : Number(form.travelTrips),
+      insuranceFen: money('insuranceYuan', '意外保险'),
+    };
     if (Object.keys(fields).length)
       return this.showForm(req, reply, form, { summary: '提交未成功，请按提示修改标红的项目。', fields });
     const data = {
@@ -161,13 +347,23 @@ export class SchemesPagesController {
       termStart: form.termStart,
       termEnd: form.termEnd,
       stipendPerYearFen,
-      rules: {
-        minYearsOfService: minYears,
-        minTitle: form.minTitle ?? null,
-        appraisalsQualified: form.appraisalsQualified,
-        notOnProbation: form.notOnProbation,
-        notSpecialPost: form.notSpecialPost,
-      },
+      stipendItems,
+      // Unticked, the scheme takes its kind's defaults (national for 三区, the bureau's for 西部隆起带).
+      rules: form.customRules
+        ? {
+            homeNotReceiving: form.homeNotReceiving,
+            minYearsOfService: minYears,
+            minTitle: form.minTitle || null,
+            kindergartenMinTitle: form.kindergartenMinTitle || null,
+            minBackboneLevel: form.minBackboneLevel || null,
+            maxAgeMale,
+            maxAgeFemale,
+            appraisalsQualified: form.appraisalsQualified,
+            notOnProbation: form.notOnProbation,
+            notSpecialPost: form.notSpecialPost,
+            minPutonghua: form.minPutonghua || null,
+          }
+        : undefined,
     };
     try {
       const s = await this.schemes.create(actor, await validateInput(CreateSchemeDto, data));
@@ -176,7 +372,7 @@ export class SchemesPagesController {
         text: `已新建「${s.title}」。请给各县区分配名额。`,
       });
     } catch (e) {
-      const errors = formErrors(e, SCHEME_FIELDS, { TERM_INVALID: 'termEnd' });
+      const errors = formErrors(e, SCHEME_FIELDS, { TERM_INVALID: 'termEnd', STIPEND_SPLIT: 'stipendItems' });
       if (!errors) throw e;
       return this.showForm(req, reply, form, errors, mapError(e).status);
     }
@@ -197,6 +393,12 @@ export class SchemesPagesController {
       {
         kinds: SCHEME_KIND_OPTIONS,
         titles: TITLE_MIN_OPTIONS,
+        putonghua: PUTONGHUA_MIN_OPTIONS,
+        backbone: BACKBONE_MIN_OPTIONS,
+        travelModes: [
+          { value: 'LUMP_SUM', label: '一次性包干（到岗当月）' },
+          { value: 'PER_TRIP', label: '按次（登记的往返）' },
+        ],
         form,
         errors,
       },
@@ -349,6 +551,7 @@ export class SchemesPagesController {
         counties: await countyOptions(this.organisations, this.tx, actor),
         statuses: PLACEMENT_STATUS_OPTIONS,
         rows: page.items.map((p) => ({ ...p, stipendText: yuan(p.stipendDueFen), pending: p.status === 'NOMINATED' })),
+        teams: await this.tx.read((em) => this.teams.list(em, actor, id)),
         pager: pager(`/app/schemes/${id}/placements`, page, keep),
         back: `/app/schemes/${id}/placements${queryString(filters)}`,
         exportHref: `/api/v1/schemes/${id}/register/export${queryString({ countyId: filters.countyId })}`,
@@ -434,20 +637,7 @@ export class SchemesPagesController {
         city,
         countyId: county,
         counties: await countyOptions(this.organisations, this.tx, actor),
-        ledger: {
-          ...l,
-          stipendText: yuan(l.stipendPerYearFen),
-          rows: l.rows.map((r) => {
-            const m = new Map(r.months.map((x) => [x.month, x.amountFen]));
-            return {
-              ...r,
-              cells: l.months.map((month) => (m.has(month) ? yuan(m.get(month)) : '')),
-              totalText: yuan(r.totalFen),
-            };
-          }),
-          counties: l.counties.map((c) => ({ ...c, cells: c.monthsFen.map(yuan), totalText: yuan(c.totalFen) })),
-          total: { ...l.total, cells: l.total.monthsFen.map(yuan), totalText: yuan(l.total.totalFen) },
-        },
+        ledger: ledgerView(l),
         exportHref: `/api/v1/schemes/${id}/ledger/export${queryString({ countyId: county })}`,
       },
     );
@@ -549,9 +739,10 @@ export class SchemesPagesController {
     }
     const names = await this.names.organisations(page.items.flatMap((t) => [t.schoolId, t.countyId]));
     const picked = failed.form?.teacherId;
+    const failedRules = await this.tx.read((em) => this.placements.failedRulesFor(em, s, page.items));
     const rows = page.items.map((t) => ({
       ...teacherRow(t, names),
-      failed: failedRules(s.rules, t, s.termStart),
+      failed: failedRules.get(t.id) ?? [],
       picked: String(t.id) === String(picked ?? ''),
     }));
     const { page: _p, ...keep } = filters;

@@ -4,7 +4,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, 
 import { PageQuery } from '@shipei/core';
 import { IsPersonName, IsResidentIdNumber, MOBILE } from '../../identity/resident-id';
 import { STAGES } from '../../organisations/organisation.entity';
-import { BACKBONE_LEVELS, TITLES, type BackboneLevel } from '../teacher.entity';
+import { BACKBONE_LEVELS, PUTONGHUA_LEVELS, TITLES, type BackboneLevel, type PutonghuaLevel } from '../teacher.entity';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -43,6 +43,10 @@ export class TeacherFieldsDto {
   @IsString()
   @Matches(/^[A-Za-z0-9]{6,30}$/, { message: '教师资格证号应为 6–30 位字母或数字' })
   qualificationCertNo?: string;
+  @ApiPropertyOptional({ enum: PUTONGHUA_LEVELS, description: '普通话等级（未测或未登记时省略）' })
+  @IsOptional()
+  @IsIn(PUTONGHUA_LEVELS as unknown as string[], { message: `普通话等级须为 ${PUTONGHUA_LEVELS.join('/')} 之一` })
+  putonghuaLevel?: PutonghuaLevel;
 }
 
 export class CreateTeacherDto extends TeacherFieldsDto {
@@ -134,6 +138,8 @@ export class TeacherDto {
   @ApiProperty() onProbation: boolean;
   @ApiProperty() specialPost: boolean;
   @ApiProperty({ nullable: true, type: String }) qualificationCertNo: string | null;
+  @ApiProperty({ enum: PUTONGHUA_LEVELS, nullable: true, description: '普通话等级（未登记为 null）' })
+  putonghuaLevel: PutonghuaLevel | null;
 }
 
 export class TeacherDetailQuery {

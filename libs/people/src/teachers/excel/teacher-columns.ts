@@ -1,6 +1,6 @@
 import type { ImportColumn as CoreImportColumn } from '@shipei/core';
 import { STAGES } from '../../organisations/organisation.entity';
-import { BACKBONE_LABELS, BACKBONE_LEVELS, TITLES, type BackboneLevel } from '../teacher.entity';
+import { BACKBONE_LABELS, BACKBONE_LEVELS, PUTONGHUA_LEVELS, TITLES, type BackboneLevel } from '../teacher.entity';
 
 /** The keys a sheet row can carry. */
 export type ImportKey =
@@ -16,7 +16,8 @@ export type ImportKey =
   | 'appraisalsQualified'
   | 'qualificationCertNo'
   | 'onProbation'
-  | 'specialPost';
+  | 'specialPost'
+  | 'putonghuaLevel';
 
 export interface ImportColumn extends CoreImportColumn<ImportKey> {
   key: ImportKey;
@@ -70,6 +71,14 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = [
   },
   { key: 'onProbation', label: '试用期', required: false, values: YES_NO, width: 8, hint: '是/否' },
   { key: 'specialPost', label: '特岗教师', required: false, values: YES_NO, width: 10, hint: '是/否' },
+  {
+    key: 'putonghuaLevel',
+    label: '普通话等级',
+    required: false,
+    values: PUTONGHUA_LEVELS,
+    width: 12,
+    hint: '如 二级甲等；未测可空白（旧模板没有此列也可导入）',
+  },
 ];
 
 export const LABEL_OF: Record<ImportKey, string> = Object.fromEntries(

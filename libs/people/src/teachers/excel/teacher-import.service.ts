@@ -27,6 +27,7 @@ const UPDATABLE = [
   'qualificationCertNo',
   'onProbation',
   'specialPost',
+  'putonghuaLevel',
 ] as const;
 
 const COLUMN_ORDER = IMPORT_COLUMNS.map((c) => c.label);
@@ -209,6 +210,7 @@ export class TeacherImportService {
         onProbation: r.onProbation ?? false,
         specialPost: r.specialPost ?? false,
         qualificationCertNo: r.qualificationCertNo ?? null,
+        putonghuaLevel: r.putonghuaLevel ?? null,
         createdAt: now,
         updatedAt: now,
       }));

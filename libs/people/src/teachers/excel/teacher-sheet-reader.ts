@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { BLANK_CELL, invalidSheet, RowError, shanghaiYear, SheetCell, SheetLayout, walkSheet } from '@shipei/core';
 import { MOBILE, normaliseIdNumber, parseResidentId } from '../../identity/resident-id';
 import { STAGES } from '../../organisations/organisation.entity';
-import { TITLES, type BackboneLevel } from '../teacher.entity';
+import { PUTONGHUA_LEVELS, TITLES, type BackboneLevel, type PutonghuaLevel } from '../teacher.entity';
 import { BACKBONE_BY_LABEL, BACKBONE_CHOICES, IMPORT_COLUMNS, ImportKey, LABEL_OF } from './teacher-columns';
 
 export type { RowError } from '@shipei/core';
@@ -23,6 +23,7 @@ export interface ImportRow {
   teachingStartYear?: number;
   appraisalsQualified?: boolean;
   qualificationCertNo?: string;
+  putonghuaLevel?: PutonghuaLevel;
   onProbation?: boolean;
   specialPost?: boolean;
 }
@@ -161,6 +162,7 @@ export function parseRow(
     fail('qualificationCertNo', '教师资格证号应为 6–30 位字母或数字');
   const onProbation = yesNo('onProbation');
   const specialPost = yesNo('specialPost');
+  const putonghuaLevel = oneOf('putonghuaLevel', PUTONGHUA_LEVELS) as PutonghuaLevel | undefined;
 
   if (errors.length) return { errors };
   return {
@@ -182,6 +184,7 @@ export function parseRow(
       qualificationCertNo: certNo,
       onProbation,
       specialPost,
+      putonghuaLevel,
     },
   };
 }

@@ -63,6 +63,11 @@ export class FilePlacementDto {
   @ApiProperty({ nullable: true, type: String }) arrivalDate: string | null;
   @ApiProperty({ nullable: true, type: String }) endDate: string | null;
   @ApiProperty({ nullable: true, type: String, description: '考核等次' }) assessment: string | null;
+  @ApiProperty({ description: '受援学校所在县区' }) receivingCountyName: string;
+  @ApiProperty({ description: '实际在岗天数（在岗中计至今日）' }) daysServed: number;
+  @ApiProperty({ description: '是否计入城镇教师到乡村任教经历（职称评聘）：服务期满且考核不是不合格' })
+  countsAsRuralService: boolean;
+  @ApiProperty({ example: '计入城镇教师到乡村任教经历（319 天），可用于职称评聘' }) ruralServiceNote: string;
   @ApiProperty({ type: [FileCertificateDto], description: '支教证明' }) certificates: FileCertificateDto[];
 }
 

@@ -99,7 +99,13 @@ export class PlacementDto {
   @ApiProperty({ nullable: true, type: String }) assessmentComment: string | null;
   @ApiProperty({ nullable: true, type: String }) terminationReason: string | null;
   @ApiProperty({ description: '服务天数（在岗中的计至今日或服务期末）' }) daysServed: number;
-  @ApiProperty({ description: '应发津贴（分），折算规则见津贴台账' }) stipendDueFen: number;
+  @ApiProperty({
+    description: '应发教师本人的工作补助与交通差旅费（分，不含付给保险公司的意外保险），折算规则见津贴台账',
+  })
+  stipendDueFen: number;
+  @ApiProperty({ type: Number, nullable: true, description: '组团式选派的团队' }) teamId: number | null;
+  @ApiProperty({ type: String, nullable: true }) teamName: string | null;
+  @ApiProperty({ description: '是否为团队负责人（队长）' }) teamLeader: boolean;
 }
 
 /** What a service certificate (支教证明) shows for a COMPLETED placement: no 身份证号 (minimisation). */
