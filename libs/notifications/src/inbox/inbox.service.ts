@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, NotFoundError, sqlDatetime, TransactionRunner } from '@shipei/core';
+import { Actor, Clock, NotFoundError, sqlDatetime, TransactionRunner } from '@shipei/core';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { EntityManager } from 'typeorm';
 import { iso } from '../dto/iso';
@@ -11,6 +11,7 @@ export class InboxService {
   constructor(
     private readonly tx: TransactionRunner,
     @InjectEntityManager() private readonly em: EntityManager,
+    private readonly clock: Clock,
   ) {}
 
   async list(actor: Actor, q: InboxQuery): Promise<InboxPageDto> {
@@ -49,7 +50,7 @@ export class InboxService {
       const [own] = await em.query('SELECT id FROM notification WHERE id = ? AND userId = ?', [id, actor.userId]);
       if (!own) throw new NotFoundError('消息');
       await em.query('UPDATE notification SET readAt = ? WHERE id = ? AND readAt IS NULL', [
-        sqlDatetime(em, new Date()),
+        sqlDatetime(em, this.clock.now()),
         id,
       ]);
     });
@@ -59,7 +60,7 @@ export class InboxService {
   async readAll(actor: Actor): Promise<ReadResultDto> {
     await this.tx.run((em) =>
       em.query('UPDATE notification SET readAt = ? WHERE userId = ? AND readAt IS NULL', [
-        sqlDatetime(em, new Date()),
+        sqlDatetime(em, this.clock.now()),
         actor.userId,
       ]),
     );
