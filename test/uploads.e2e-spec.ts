@@ -72,7 +72,7 @@ describe('uploads are bounded (issue 16)', () => {
     const r = await watched(bomb);
     expect([r.reply.status, r.reply.body.code]).toEqual([400, 'IMPORT_TOO_LARGE']);
     expect(r.reply.body.message).toMatch(CJK);
-    // The issue's 2 s holds on a quiet machine (0.3–1.9 s seen under load 25); CI runs both engines side by
+    // The issue asks for 2 s: seen under 2 s on SQLite and 2.2–2.7 s with the machine at load 25; CI runs both engines side by
     // side on two cores, so the bound here only proves the bomb is refused before it is inflated (it took 278 s).
     expect(r.elapsed).toBeLessThan(8000);
     expect(r.growth).toBeLessThan(100 * 1024 * 1024);
