@@ -367,7 +367,9 @@ describe('teachers: Excel import, template and export', () => {
       const garbage = await upload(countyA, Buffer.from('this is not a zip file at all'), '', 'teachers.xlsx').expect(
         400,
       );
-      expect(garbage.body.code).toBe('IMPORT_UNREADABLE');
+      // Not a zip at all: named for what it is (issue 16), in Chinese.
+      expect(garbage.body.code).toBe('NOT_XLSX');
+      expect(garbage.body.message).toMatch(/[\u4e00-\u9fff]/);
       const json = await t.http
         .post('/api/v1/teachers/import')
         .auth(countyA, { type: 'bearer' })

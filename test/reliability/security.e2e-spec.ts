@@ -147,7 +147,11 @@ describe('security checks', () => {
     const urlOf = (op: Operation) =>
       op.path.replace(/\{(\w+)\}/g, (_, name, at) =>
         String(
-          name === 'enrolmentId' ? w.enrolmentIds[0] : idFor(op.path.slice(0, at).split('/').filter(Boolean).pop()!),
+          name === 'enrolmentId'
+            ? w.enrolmentIds[0]
+            : name === 'kind'
+              ? 'WESTERN_BELT'
+              : idFor(op.path.slice(0, at).split('/').filter(Boolean).pop()!),
         ),
       );
 
