@@ -9,3 +9,4 @@ export * from './outbox/deliveries.service';
 export * from './messages/message';
 export * from './dto/notification.dto';
 export * from './migrations/1796620000000-notifications';
+export * from './labels';

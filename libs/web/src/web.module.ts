@@ -7,10 +7,13 @@ import { AttendanceModule } from '@shipei/attendance';
 import { CertificatesModule } from '@shipei/certificates';
 import { TalentSupportModule } from '@shipei/talent-support';
 import { RecordsModule } from '@shipei/records';
+import { NotificationsModule } from '@shipei/notifications';
 import { OFFICE_PAGE_CONTROLLERS } from './programs/office-pages';
 import { TEACHER_PAGE_CONTROLLERS } from './teacher/teacher-pages';
 import { TRAINER_PAGE_CONTROLLERS } from './trainer/trainer-pages';
 import { AuditPagesController } from './admin/audit-pages.controller';
+import { DeliveriesPagesController } from './admin/deliveries-pages.controller';
+import { MessagesPagesController } from './messages/messages-pages.controller';
 import { UsersPagesController } from './admin/users-pages.controller';
 import { AuthPagesController } from './auth/auth-pages.controller';
 import { HomeController } from './home/home.controller';
@@ -35,6 +38,7 @@ import { PageRenderer } from './shared/page-renderer.service';
     CertificatesModule,
     TalentSupportModule,
     RecordsModule,
+    NotificationsModule,
   ],
   controllers: [
     AuthPagesController,
@@ -44,6 +48,8 @@ import { PageRenderer } from './shared/page-renderer.service';
     TeachersPagesController,
     UsersPagesController,
     AuditPagesController,
+    DeliveriesPagesController,
+    MessagesPagesController,
     // Office (CITY_ADMIN) and county pages: programs, enrolment, certificates, schemes, records.
     ...OFFICE_PAGE_CONTROLLERS,
     // Trainer pages (check-in display, attendance, leave, completion); teacher phone pages, check-in landing, public verification.

@@ -5,6 +5,16 @@ import { EntityManager } from 'typeorm';
 import { iso } from '../dto/iso';
 import { InboxPageDto, InboxQuery, NotificationDto, ReadResultDto } from '../dto/notification.dto';
 
+const toDto = (r: any): NotificationDto => ({
+  id: Number(r.id),
+  type: r.type,
+  title: r.title,
+  body: r.body,
+  link: r.link,
+  createdAt: iso(r.createdAt)!,
+  readAt: iso(r.readAt),
+});
+
 /** A user's own messages (站内信): only ever the caller's rows, by userId. */
 @Injectable()
 export class InboxService {
@@ -24,16 +34,17 @@ export class InboxService {
       this.em.query(`SELECT COUNT(*) AS n FROM notification WHERE ${where}`, [actor.userId]),
       this.unread(actor.userId),
     ]);
-    const items: NotificationDto[] = rows.map((r: any) => ({
-      id: Number(r.id),
-      type: r.type,
-      title: r.title,
-      body: r.body,
-      link: r.link,
-      createdAt: iso(r.createdAt)!,
-      readAt: iso(r.readAt),
-    }));
-    return { items, total: Number(n), unread, page: q.page, pageSize: q.pageSize };
+    return { items: rows.map(toDto), total: Number(n), unread, page: q.page, pageSize: q.pageSize };
+  }
+
+  /** One of the caller's messages; another's is 404, as if it did not exist. */
+  async one(actor: Actor, id: number): Promise<NotificationDto> {
+    const [row] = await this.em.query(
+      'SELECT id, type, title, body, link, createdAt, readAt FROM notification WHERE id = ? AND userId = ?',
+      [id, actor.userId],
+    );
+    if (!row) throw new NotFoundError('消息');
+    return toDto(row);
   }
 
   /** The top bar's count. */

@@ -10,7 +10,7 @@ import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
 
-const FORM_FIELDS = ['username', 'password', 'role', 'organisationId', 'displayName'];
+const FORM_FIELDS = ['username', 'password', 'role', 'organisationId', 'displayName', 'email'];
 /** Staff roles created here; teacher accounts are opened from the teacher's page. */
 const STAFF_ROLES = ROLES.filter((r) => r !== 'TEACHER').map((r) => ({ value: r, label: roleLabel(r) }));
 
@@ -80,7 +80,13 @@ export class UsersPagesController {
     @CurrentActor() actor: Actor,
     @Body() body: FormBody,
   ): Promise<void> {
-    const form = readForm(body, { username: 'text', role: 'text', organisationId: 'int', displayName: 'text' });
+    const form = readForm(body, {
+      username: 'text',
+      role: 'text',
+      organisationId: 'int',
+      displayName: 'text',
+      email: 'text',
+    });
     form.password = typeof body?.password === 'string' ? body.password : '';
     try {
       const user = await this.users.create(actor, await validateInput(CreateUserDto, form));

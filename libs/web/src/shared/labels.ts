@@ -2,6 +2,7 @@ import { ATTENDANCE_STATUS_LABELS, LEAVE_STATUS_LABELS, PENDING_LABEL } from '@s
 import { CERTIFICATE_STATUS_LABELS } from '@shipei/certificates';
 import { ROLE_LABELS, type Role } from '@shipei/core';
 import { ENROLMENT_STATUS_LABELS } from '@shipei/enrolment';
+import { DELIVERY_STATUS_LABELS } from '@shipei/notifications';
 import { PROGRAM_STATUS_LABELS } from '@shipei/programs';
 import { PLACEMENT_STATUS_LABELS } from '@shipei/talent-support';
 
@@ -50,6 +51,7 @@ const TONES: Record<string, [Record<string, string>, Record<string, Tone>]> = {
     PROGRAM_STATUS_LABELS,
     { DRAFT: 'neutral', OPEN: 'info', CLOSED: 'warning', RUNNING: 'success', FINISHED: 'neutral' },
   ],
+  delivery: [DELIVERY_STATUS_LABELS, { PENDING: 'warning', SENT: 'success', FAILED: 'danger', SKIPPED: 'neutral' }],
   // Not statuses of a lib: how the accounts page shows `active` / `mustChangePassword`, and yes/no flags.
   account: [
     { ACTIVE: '启用', INACTIVE: '停用', MUST_CHANGE: '待修改初始密码' },

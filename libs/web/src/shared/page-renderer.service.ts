@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthService } from '@shipei/auth';
 import { Actor, AppConfig } from '@shipei/core';
+import { InboxService } from '@shipei/notifications';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { navigationFor } from '../layout/navigation';
 import { roleLabel } from './labels';
@@ -33,11 +34,13 @@ export interface FrameUser {
   displayName: string;
   roleLabel: string;
   unitName: string;
+  /** Unread messages, shown on 消息 in the top bar. */
+  unread: number;
 }
 
 /**
- * Renders a page inside the frame of ui.md (top bar with platform, user, role, unit, 修改密码 and
- * 退出登录; navigation by role; breadcrumbs; a one-time message), and does post-redirect-get.
+ * Renders a page inside the frame of ui.md (top bar with platform, 消息 and its unread count, user, role, unit,
+ * 修改密码 and 退出登录; navigation by role; breadcrumbs; a one-time message), and does post-redirect-get.
  */
 @Injectable()
 export class PageRenderer {
@@ -45,6 +48,7 @@ export class PageRenderer {
     private readonly auth: AuthService,
     private readonly names: NameLookup,
     private readonly config: AppConfig,
+    private readonly inbox: InboxService,
   ) {}
 
   actorOf(req: FastifyRequest): SessionActor | undefined {
@@ -52,11 +56,12 @@ export class PageRenderer {
   }
 
   async frameUser(actor: Actor): Promise<FrameUser> {
-    const me = await this.auth.me(actor);
+    const [me, unread] = await Promise.all([this.auth.me(actor), this.inbox.unread(actor.userId)]);
     return {
       displayName: me.displayName || me.username,
       roleLabel: roleLabel(me.role),
       unitName: await this.names.organisation(me.organisationId),
+      unread,
     };
   }
 
