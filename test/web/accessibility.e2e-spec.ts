@@ -113,6 +113,8 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
     await page.getByRole('button', { name: '保存' }).click();
     await expectAccessiblePage(page, 'office-user-new-errors');
     await expectAccessiblePage(page, 'office-audit', '/app/audit');
+    await expectAccessiblePage(page, 'office-deliveries', '/app/deliveries');
+    await expectAccessiblePage(page, 'office-messages', '/app/messages');
     await expectAccessiblePage(page, 'office-password', '/password');
     const missing = await page.goto('/app/no-such-page');
     expect(missing?.status()).toBe(404);
@@ -223,7 +225,9 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
     await phone.page.getByLabel(label('请假事由')).fill('外出送考');
     await phone.page.getByRole('button', { name: '提交申请' }).click();
     await expectAccessiblePage(phone.page, 'a11y-teacher-certificates', '/app/me/certificates');
+    await expectAccessiblePage(phone.page, 'a11y-teacher-messages', '/app/messages');
     for (const path of [
+      '/app/messages',
       '/app/me/programs',
       '/app/me/attendance',
       '/app/me/leave',
