@@ -274,6 +274,14 @@ export const routes: RouteRow[] = [
     expect: staffOnly(404, 200, 200, 404),
     check: isXlsx,
   },
+  { method: 'GET', path: '/api/v1/cohorts/{attCohort}/passes.pdf', expect: staffOnly(200, 200), check: isPdf },
+  {
+    method: 'GET',
+    path: '/api/v1/cohorts/{attCountyCohort}/passes.pdf?layout=roster',
+    name: 'printed passes of a county A cohort',
+    expect: staffOnly(404, 200, 200, 404),
+    check: isPdf,
+  },
 
   // ——— leave ———
   {
