@@ -59,7 +59,10 @@ export async function readAttachment(req: FastifyRequest): Promise<AttachmentFil
   const contentType = attachmentType(content);
   if (!contentType) throw refuse('附件须为图片（JPG、PNG、WEBP、HEIC）或 PDF 文件，该文件的内容不是这些格式');
   // The name is shown to the trainer: keep it short and printable.
-  const filename = (part.filename || '附件').replace(/[\u0000-\u001f\\/]/g, '_').slice(-100);
+  const filename = [...(part.filename || '附件')]
+    .map((c) => (c < ' ' || c === '/' || c === '\\' ? '_' : c))
+    .join('')
+    .slice(-100);
   return { filename, contentType, content };
 }
 
