@@ -572,6 +572,32 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
       });
       const [{ n }] = await t.db.query(`SELECT COUNT(*) AS n FROM leave_attachment WHERE leaveRequestId = ${leaveC}`);
       expect(Number(n)).toBe(1);
+
+      // Through the pages: the teacher uploads from the phone's leave list, the trainer sees it on the request.
+      const cookie = (token: string) => `shipei_token=${token}`;
+      const list = await http.get('/app/me/leave').set('Cookie', cookie(tokens.C)).expect(200);
+      expect(list.text).toContain(`action="/app/me/leave/${leaveC}/attachment" enctype="multipart/form-data"`);
+      const posted = await http
+        .post(`/app/me/leave/${leaveC}/attachment`)
+        .set('Cookie', cookie(tokens.C))
+        .attach('file', photo, { filename: '病历照片.png', contentType: 'image/png' })
+        .expect(303);
+      expect(posted.headers.location).toBe('/app/me/leave');
+      const refused = await http
+        .post(`/app/me/leave/${leaveC}/attachment`)
+        .set('Cookie', cookie(tokens.C))
+        .attach('file', Buffer.from('not a picture'), { filename: 'x.jpg', contentType: 'image/jpeg' })
+        .expect(303);
+      const flash = ([] as string[]).concat((refused.headers['set-cookie'] as unknown as string[]) ?? []);
+      const after = await http
+        .get('/app/me/leave')
+        .set('Cookie', [cookie(tokens.C), ...flash.map((c) => c.split(';')[0])].join('; '))
+        .expect(200);
+      expect(after.text).toContain('附件须为图片');
+      expect(after.text).toContain('病历照片.png');
+      const detail = await http.get(`/app/trainer/leave/${leaveC}`).set('Cookie', cookie(tokens.T1)).expect(200);
+      expect(detail.text).toContain(`href="/api/v1/leave-requests/${leaveC}/attachment"`);
+      expect(detail.text).toContain('病历照片.png');
     });
 
     it('is approved (→ EXCUSED) or refused by the cohort’s trainer, once', async () => {

@@ -20,6 +20,7 @@ export * from './passes/scans.service';
 export * from './leave/leave-request.entity';
 export * from './leave/leave-request-session.entity';
 export * from './leave/leave.service';
+export * from './leave/leave-attachment';
 export * from './outputs/attendance-matrix';
 export * from './outputs/attendance-outputs.service';
 export * from './outputs/sign-in-sheet';
