@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsQR from 'jsqr';
 import { readPass } from '@shipei/attendance';
 import { Clock, dbDate } from '@shipei/core';
 import TestAgent from 'supertest/lib/agent';
@@ -11,7 +16,42 @@ import {
   login,
   makePhone,
 } from './support/fixtures';
+import { binary } from './support/enrolment-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
+
+/** Page 1 of a PDF at 150 dpi in grey (poppler's pdftoppm), as jsQR's RGBA pixels with its scale. */
+function rasterPage(pdf: string, dir: string) {
+  const out = join(dir, `page-${Math.random().toString(36).slice(2)}`);
+  execFileSync('pdftoppm', ['-r', '150', '-gray', '-f', '1', '-l', '1', '-singlefile', pdf, out]);
+  const pgm = readFileSync(`${out}.pgm`);
+  // P5 header: magic, width, height, max value, each followed by one whitespace byte.
+  const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 64).toString('latin1'))!;
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  return { width, height, grey: pgm.subarray(header[0].length), scale: 150 / 72 };
+}
+
+/** The text inside a rectangle of page 1 (in PDF points), without whitespace. */
+function textIn(pdf: string, x: number, y: number, w: number, h: number): string {
+  const box = [x, y, w, h].map((v) => String(Math.round(v)));
+  const args = ['-f', '1', '-l', '1', '-x', box[0], '-y', box[1], '-W', box[2], '-H', box[3], pdf, '-'];
+  return execFileSync('pdftotext', args, { encoding: 'utf8' }).replace(/\s+/g, '');
+}
+
+/** The QR code inside a rectangle of the page (in PDF points), or null. */
+function decodeQr(page: ReturnType<typeof rasterPage>, x: number, y: number, w: number, h: number): string | null {
+  const [x0, y0] = [Math.round(x * page.scale), Math.round(y * page.scale)];
+  const [cw, ch] = [
+    Math.min(Math.round(w * page.scale), page.width - x0),
+    Math.min(Math.round(h * page.scale), page.height - y0),
+  ];
+  const rgba = new Uint8ClampedArray(cw * ch * 4);
+  for (let r = 0; r < ch; r++)
+    for (let c = 0; c < cw; c++) {
+      const v = page.grey[(y0 + r) * page.width + x0 + c];
+      rgba.set([v, v, v, 255], (r * cw + c) * 4);
+    }
+  return jsQR(rgba, cw, ch)?.data ?? null;
+}
 
 /** Shanghai wall-clock time → Date. */
 const cst = (s: string) => new Date(`${s}+08:00`);
@@ -190,6 +230,78 @@ describe('attendance: personal passes, offline scans, on-site 报到', () => {
         code: 'NOT_ASSIGNED',
         message: '该学员尚未分班，不能现场报到或领取签到凭证',
       });
+    });
+    it('prints the cohort’s passes as 报到 slips and as a roster; every QR on paper is the trainee’s own pass', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'shipei-passes-'));
+      try {
+        const names: Record<string, string> = {};
+        for (const k of ['A', 'N', 'W', 'O']) {
+          const [row] = await t.db.query(
+            `SELECT t.name FROM teacher t JOIN enrolment e ON e.teacherId = t.id WHERE e.id = ${enrolments[k]}`,
+          );
+          names[k] = row.name;
+        }
+        const expected = new Set(await Promise.all(['A', 'N', 'W'].map((k) => pass(k))));
+        const print = async (layout: string) => {
+          const res = await as(tokens.T1)
+            .get(`/api/v1/cohorts/${ids.C1}/passes.pdf?layout=${layout}`)
+            .buffer(true)
+            .parse(binary)
+            .expect(200);
+          expect(res.headers['content-type']).toBe('application/pdf');
+          const file = join(dir, `${layout}.pdf`);
+          writeFileSync(file, res.body);
+          const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+          // Only the embedded CJK font, as a subset: prints the same on any office printer.
+          expect(execFileSync('pdffonts', [file], { encoding: 'utf8' })).not.toMatch(/Helvetica/);
+          return { res, file, text };
+        };
+
+        const slips = await print('slips');
+        expect(slips.res.headers['content-disposition']).toContain(encodeURIComponent('报到凭证-一班.pdf'));
+        expect(slips.text).not.toContain(names.O); // another cohort's trainee
+        // Eight slips to an A4 page, two columns by four rows inside 36 pt margins: each slip reads and
+        // decodes on its own, as it does once cut out.
+        const page = rasterPage(slips.file, dir);
+        const [w, h] = [(595.28 - 72) / 2, (841.89 - 72) / 4];
+        const found = new Map<string, string>();
+        for (let slot = 0; slot < 3; slot++) {
+          const [x, y] = [36 + (slot % 2) * w, 36 + Math.floor(slot / 2) * h];
+          const slip = textIn(slips.file, x, y, w, h);
+          expect(slip).toMatch(
+            /^报到凭证离线签到测试项目.+兰山区凭证小学一班2019年7月15日至2019年7月16日临沂大学报到及每次课程签到时出示此码，请妥善保管有效期至2019年7月16日24时$/,
+          );
+          found.set(decodeQr(page, x, y, w, h)!, slip);
+        }
+        expect(new Set(found.keys())).toEqual(expected);
+        // Each slip's QR is the pass of the trainee named on it.
+        for (const k of ['A', 'N', 'W']) expect(found.get(await pass(k))).toContain(names[k]);
+
+        const roster = await print('roster');
+        expect(roster.res.headers['content-disposition']).toContain(encodeURIComponent('签到凭证名册-一班.pdf'));
+        // N and W are approved but have not reported (报到) yet: marked, and still on the roster.
+        for (const k of ['N', 'W']) expect(roster.text).toContain(`${names[k]}兰山区凭证小学未报到`);
+        expect(roster.text).toContain(`${names.A}兰山区凭证小学`);
+        expect(roster.text).not.toContain(`${names.A}兰山区凭证小学未报到`);
+        // The passes in the right-hand column, one per row: scan the column band by band.
+        const sheet = rasterPage(roster.file, dir);
+        const column = new Set<string>();
+        for (let y = 100; y < 841.89 - 120; y += 12) {
+          const code = decodeQr(sheet, 36 + 389.28, y, 134, 120);
+          if (code) column.add(code);
+        }
+        expect(column).toEqual(expected);
+
+        // Who may print: the cohort's trainer and the owner; another trainer 404, the county 403.
+        await as(admin).get(`/api/v1/cohorts/${ids.C1}/passes.pdf`).expect(200);
+        await as(tokens.T2).get(`/api/v1/cohorts/${ids.C1}/passes.pdf`).expect(404);
+        await as(tokens.county).get(`/api/v1/cohorts/${ids.C1}/passes.pdf`).expect(403);
+        await as(tokens.A).get(`/api/v1/cohorts/${ids.C1}/passes.pdf`).expect(403);
+        const bad = await as(tokens.T1).get(`/api/v1/cohorts/${ids.C1}/passes.pdf?layout=poster`).expect(400);
+        expect(JSON.stringify(bad.body)).toContain('layout 须为 slips 或 roster');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckinCodes } from '@shipei/attendance';
 import * as ExcelJS from 'exceljs';
+import { PNG } from 'pngjs';
 import TestAgent from 'supertest/lib/agent';
 import {
   adminToken,
@@ -14,6 +15,7 @@ import {
   login,
   makePhone,
 } from './support/fixtures';
+import { binary } from './support/enrolment-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 import { Clock, dbDate } from '@shipei/core';
 
@@ -522,6 +524,82 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
         .expect(403);
     });
 
+    it('takes a doctor’s note (image or PDF, ≤ 5 MB, known by its content) that only the teacher and the deciders see', async () => {
+      const png = new PNG({ width: 40, height: 30 });
+      png.data.fill(200);
+      const photo = PNG.sync.write(png);
+      const upload = (token: string, content: Buffer, filename: string, contentType = 'application/octet-stream') =>
+        http
+          .put(`/api/v1/leave-requests/${leaveC}/attachment`)
+          .auth(token, { type: 'bearer' })
+          .attach('file', content, { filename, contentType });
+
+      const attached = await ok(upload(tokens.C, photo, '病历.png'));
+      expect(attached.attachment).toEqual({ filename: '病历.png', contentType: 'image/png', size: photo.length });
+      expect((await ok(as(tokens.T1).get(`/api/v1/leave-requests/${leaveC}`))).attachment.filename).toBe('病历.png');
+
+      // Served, byte for byte, to the teacher, the cohort's trainer and the owner; to nobody else.
+      for (const who of [tokens.C, tokens.T1, admin]) {
+        const res = await as(who)
+          .get(`/api/v1/leave-requests/${leaveC}/attachment`)
+          .buffer(true)
+          .parse(binary)
+          .expect(200);
+        expect(res.headers['content-type']).toBe('image/png');
+        expect(Buffer.compare(res.body, photo)).toBe(0);
+      }
+      await as(tokens.T2).get(`/api/v1/leave-requests/${leaveC}/attachment`).expect(404);
+      await as(tokens.B).get(`/api/v1/leave-requests/${leaveC}/attachment`).expect(404);
+      const county = await as(tokens.countyA).get(`/api/v1/leave-requests/${leaveC}/attachment`);
+      expect(county.status).toBe(403);
+
+      // The content decides, not the name: a CSV named .jpg is refused, with the reason in Chinese.
+      const csv = await upload(tokens.C, Buffer.from('姓名,病情\n张三,发烧\n'), '假条.jpg', 'image/jpeg').expect(400);
+      expect(csv.body).toMatchObject({ code: 'ATTACHMENT_INVALID' });
+      expect(csv.body.message).toContain('图片（JPG、PNG、WEBP、HEIC）或 PDF');
+      const big = Buffer.alloc(5 * 1024 * 1024 + 1, 0);
+      Buffer.from('%PDF-1.4\n').copy(big);
+      expect((await upload(tokens.C, big, '大文件.pdf').expect(413)).body.code).toBe('ATTACHMENT_TOO_LARGE');
+      // Others cannot attach to it; the note is unchanged by the refusals.
+      await upload(tokens.B, photo, 'x.png').expect(404);
+      await upload(tokens.T1, photo, 'x.png').expect(403);
+      // A second upload replaces the first.
+      const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+      expect((await ok(upload(tokens.C, pdf, '诊断证明.pdf'))).attachment).toEqual({
+        filename: '诊断证明.pdf',
+        contentType: 'application/pdf',
+        size: pdf.length,
+      });
+      const [{ n }] = await t.db.query(`SELECT COUNT(*) AS n FROM leave_attachment WHERE leaveRequestId = ${leaveC}`);
+      expect(Number(n)).toBe(1);
+
+      // Through the pages: the teacher uploads from the phone's leave list, the trainer sees it on the request.
+      const cookie = (token: string) => `shipei_token=${token}`;
+      const list = await http.get('/app/me/leave').set('Cookie', cookie(tokens.C)).expect(200);
+      expect(list.text).toContain(`action="/app/me/leave/${leaveC}/attachment" enctype="multipart/form-data"`);
+      const posted = await http
+        .post(`/app/me/leave/${leaveC}/attachment`)
+        .set('Cookie', cookie(tokens.C))
+        .attach('file', photo, { filename: '病历照片.png', contentType: 'image/png' })
+        .expect(303);
+      expect(posted.headers.location).toBe('/app/me/leave');
+      const refused = await http
+        .post(`/app/me/leave/${leaveC}/attachment`)
+        .set('Cookie', cookie(tokens.C))
+        .attach('file', Buffer.from('not a picture'), { filename: 'x.jpg', contentType: 'image/jpeg' })
+        .expect(303);
+      const flash = ([] as string[]).concat((refused.headers['set-cookie'] as unknown as string[]) ?? []);
+      const after = await http
+        .get('/app/me/leave')
+        .set('Cookie', [cookie(tokens.C), ...flash.map((c) => c.split(';')[0])].join('; '))
+        .expect(200);
+      expect(after.text).toContain('附件须为图片');
+      expect(after.text).toContain('病历照片.png');
+      const detail = await http.get(`/app/trainer/leave/${leaveC}`).set('Cookie', cookie(tokens.T1)).expect(200);
+      expect(detail.text).toContain(`href="/api/v1/leave-requests/${leaveC}/attachment"`);
+      expect(detail.text).toContain('病历照片.png');
+    });
+
     it('is approved (→ EXCUSED) or refused by the cohort’s trainer, once', async () => {
       await as(tokens.T2).post(`/api/v1/leave-requests/${leaveC}/approve`).expect(404);
       await as(tokens.C).post(`/api/v1/leave-requests/${leaveC}/approve`).expect(403);
@@ -535,6 +613,12 @@ describe('attendance: QR check-in, marking, leave, completion, sheets', () => {
         `SELECT status, source, leaveRequestId FROM attendance_record WHERE sessionId = ${ids.S3} AND enrolmentId = ${enrolments.C}`,
       );
       expect([rec.status, rec.source, Number(rec.leaveRequestId)]).toEqual(['EXCUSED', 'LEAVE', leaveC]);
+      // Decided: its note stays as it was.
+      await http
+        .put(`/api/v1/leave-requests/${leaveC}/attachment`)
+        .auth(tokens.C, { type: 'bearer' })
+        .attach('file', Buffer.from('%PDF-1.4\n'), { filename: '补交.pdf' })
+        .expect(409);
 
       const leaveB = await ok(
         as(tokens.B).post('/api/v1/leave-requests', { sessionIds: [ids.S4], type: 'OFFICIAL', reason: '学校公务' }),

@@ -274,6 +274,14 @@ export const routes: RouteRow[] = [
     expect: staffOnly(404, 200, 200, 404),
     check: isXlsx,
   },
+  { method: 'GET', path: '/api/v1/cohorts/{attCohort}/passes.pdf', expect: staffOnly(200, 200), check: isPdf },
+  {
+    method: 'GET',
+    path: '/api/v1/cohorts/{attCountyCohort}/passes.pdf?layout=roster',
+    name: 'printed passes of a county A cohort',
+    expect: staffOnly(404, 200, 200, 404),
+    check: isPdf,
+  },
 
   // ——— leave ———
   {
@@ -308,6 +316,22 @@ export const routes: RouteRow[] = [
     method: 'GET',
     path: '/api/v1/leave-requests/{attLeave}',
     expect: { anonymous: 401, teacher: 200, trainer: 200, countyB: 404, countyA: 200, city: 200 },
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/leave-requests/{attLeave}/attachment',
+    name: 'attach a note to a leave request: its teacher only',
+    upload: () => ({ field: 'file', content: Buffer.from('%PDF-1.4\n%%EOF\n'), filename: '假条.pdf' }),
+    expect: { anonymous: 401, teacher: 200, trainer: 403, countyB: 403, countyA: 403, city: 403 },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/leave-requests/{attLeave}/attachment',
+    name: 'a leave request’s note: its teacher and who decides it; the county that reads the request does not',
+    expect: { anonymous: 401, teacher: 200, trainer: 200, countyB: 404, countyA: 403, city: 200 },
+    check: (res) => {
+      if (res.headers['content-type'] !== 'application/pdf') throw new Error(`type ${res.headers['content-type']}`);
+    },
   },
   {
     method: 'POST',

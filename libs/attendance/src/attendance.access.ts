@@ -74,6 +74,10 @@ export interface ManagedSession {
  * - `attendance-session` (TrainingSession) and `attendance-cohort` (Cohort): the managers;
  * - `attendance` (AttendanceRecord) and `leave-request` (LeaveRequest): the readers.
  */
+/** The teacher who asked for the leave (only they attach its note). */
+export const isLeaveOwner = (actor: Actor, leave: LeaveRequest): boolean =>
+  actor.role === 'TEACHER' && !!actor.teacherId && actor.teacherId === leave.teacherId;
+
 @Injectable()
 export class AttendanceAccess {
   constructor(private readonly access: AccessPolicy) {
@@ -153,6 +157,11 @@ export class AttendanceAccess {
       throw AttendanceErrors.notManager();
     }
     return row;
+  }
+
+  /** The note attached to a leave request: its teacher, and who decides it (the cohort's trainers, the owner); 403 for other readers. */
+  async leaveNoteReader(em: EntityManager, actor: Actor, leave: LeaveRequest): Promise<void> {
+    if (!isLeaveOwner(actor, leave)) await this.cohort(em, actor, leave.cohortId);
   }
 
   /** A cohort the actor runs, with its program; 404 / 403 as for sessions. */

@@ -4,6 +4,7 @@ import {
   CheckinClosure,
   CheckinClosure1764374460000,
   CheckinPasses1764374461000,
+  LeaveAttachments1796625000000,
   CheckinPassKey,
   LeaveRequest,
   LeaveRequestSession,
@@ -95,4 +96,5 @@ export const MIGRATIONS = [
   DomainEvents1796610000000,
   UserEmail1796615000000,
   Notifications1796620000000,
+  LeaveAttachments1796625000000,
 ];

@@ -66,6 +66,13 @@ export class LeaveSessionDto {
   @ApiProperty({ format: 'date-time' }) endsAt: string;
 }
 
+export class LeaveAttachmentDto {
+  @ApiProperty({ description: '文件名' }) filename: string;
+  @ApiProperty({ enum: ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/pdf'] })
+  contentType: string;
+  @ApiProperty({ description: '字节数' }) size: number;
+}
+
 export class LeaveRequestDto {
   @ApiProperty() id: number;
   @ApiProperty() enrolmentId: number;
@@ -80,6 +87,8 @@ export class LeaveRequestDto {
   @ApiProperty({ type: [LeaveSessionDto] }) sessions: LeaveSessionDto[];
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) decidedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) decisionNote: string | null;
+  @ApiProperty({ nullable: true, type: LeaveAttachmentDto, description: '证明材料（如病历、假条），无则为 null' })
+  attachment: LeaveAttachmentDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

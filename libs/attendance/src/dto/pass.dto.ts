@@ -1,4 +1,13 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { PASS_SHEET_LAYOUTS, type PassSheetLayout } from '../outputs/pass-sheet';
+
+export class PassSheetQuery {
+  @ApiPropertyOptional({ enum: PASS_SHEET_LAYOUTS, description: 'slips：报到凭证（默认）；roster：凭证名册' })
+  @IsOptional()
+  @IsIn(PASS_SHEET_LAYOUTS as unknown as string[], { message: 'layout 须为 slips 或 roster' })
+  layout?: PassSheetLayout;
+}
 
 export class CheckinPassDto {
   @ApiProperty() enrolmentId: number;

@@ -1,5 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, StreamableFile } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { readAttachment } from './leave-attachment';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Actor, CurrentActor, IdPipe, Roles } from '@shipei/core';
 import {
   CreateLeaveRequestDto,
@@ -36,6 +47,38 @@ export class LeaveController {
   @ApiOkResponse({ type: LeaveRequestDto })
   get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<LeaveRequestDto> {
     return this.leave.get(actor, id);
+  }
+
+  @Put(':id/attachment')
+  @Roles('TEACHER')
+  @ApiOperation({
+    summary:
+      '上传请假证明材料（教师本人，待审批时）：图片（JPG/PNG/WEBP/HEIC）或 PDF，≤ 5 MB，按内容识别格式；再次上传即替换',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+  })
+  @ApiOkResponse({ type: LeaveRequestDto })
+  async attach(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Req() req: FastifyRequest,
+  ): Promise<LeaveRequestDto> {
+    return this.leave.attach(actor, id, await readAttachment(req));
+  }
+
+  @Get(':id/attachment')
+  @ApiOperation({ summary: '请假证明材料（教师本人、本班培训教师、主办单位；其他人不可见）' })
+  @ApiProduces('image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/pdf')
+  async attachment(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<StreamableFile> {
+    const f = await this.leave.attachment(actor, id);
+    return new StreamableFile(f.content, {
+      type: f.contentType,
+      length: f.content.length,
+      // Shown in the browser (a photo or PDF), never run: the type is the one sniffed at upload.
+      disposition: `inline; filename*=UTF-8''${encodeURIComponent(f.filename)}`,
+    });
   }
 
   @Post(':id/approve')

@@ -10,7 +10,9 @@ import {
   DomainEvents,
   isDuplicateKey,
   lockForUpdate,
+  NotFoundError,
   Page,
+  sqlDatetime,
   pageOf,
   TransactionRunner,
 } from '@shipei/core';
@@ -18,9 +20,16 @@ import { Enrolment } from '@shipei/enrolment';
 import { Teacher } from '@shipei/people';
 import { TrainingSession } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
-import { AttendanceAccess } from '../attendance.access';
+import { AttendanceAccess, isLeaveOwner } from '../attendance.access';
 import { AttendanceErrors } from '../attendance.errors';
-import { CreateLeaveRequestDto, DecideLeaveRequestDto, LeaveQuery, LeaveRequestDto } from '../dto/leave.dto';
+import {
+  CreateLeaveRequestDto,
+  DecideLeaveRequestDto,
+  LeaveAttachmentDto,
+  LeaveQuery,
+  LeaveRequestDto,
+} from '../dto/leave.dto';
+import { AttachmentFile } from './leave-attachment';
 import { AttendanceRecord } from '../records/attendance-record.entity';
 import { ATTENDED, LEAVE_STATUS_LABELS, LEAVE_TYPE_LABELS, ROSTER_STATUSES } from '../statuses';
 import { LeaveRequestSession } from './leave-request-session.entity';
@@ -124,6 +133,39 @@ export class LeaveService {
 
   async get(actor: Actor, id: number): Promise<LeaveRequestDto> {
     return this.dto(this.em, await this.access.load<LeaveRequest>(this.em, actor, 'leave-request', id));
+  }
+
+  /** The teacher attaches (or replaces) the note of a request still waiting for a decision. */
+  async attach(actor: Actor, id: number, file: AttachmentFile): Promise<LeaveRequestDto> {
+    return this.tx.run(async (em) => {
+      const leave = await this.access.load<LeaveRequest>(em, actor, 'leave-request', id);
+      if (!isLeaveOwner(actor, leave)) throw AttendanceErrors.notTeacher();
+      if (leave.status !== 'PENDING') throw AttendanceErrors.leaveDecided(LEAVE_STATUS_LABELS[leave.status]);
+      await em.query('DELETE FROM leave_attachment WHERE leaveRequestId = ?', [id]);
+      await em.query(
+        'INSERT INTO leave_attachment (leaveRequestId, filename, contentType, size, content, createdAt) VALUES (?, ?, ?, ?, ?, ?)',
+        [id, file.filename, file.contentType, file.content.length, file.content, sqlDatetime(em, this.clock.now())],
+      );
+      await this.audit.record(em, actor, {
+        action: 'attach',
+        entity: 'leave_request',
+        entityId: id,
+        fields: ['attachment'],
+      });
+      return this.dto(em, leave);
+    });
+  }
+
+  /** The note itself, for its teacher and who decides the request; nobody else. */
+  async attachment(actor: Actor, id: number): Promise<AttachmentFile> {
+    const leave = await this.access.load<LeaveRequest>(this.em, actor, 'leave-request', id);
+    await this.gate.leaveNoteReader(this.em, actor, leave);
+    const [row] = await this.em.query(
+      'SELECT filename, contentType, content FROM leave_attachment WHERE leaveRequestId = ?',
+      [id],
+    );
+    if (!row) throw new NotFoundError('请假附件');
+    return { filename: row.filename, contentType: row.contentType, content: Buffer.from(row.content) };
   }
 
   approve(actor: Actor, id: number, dto: DecideLeaveRequestDto): Promise<LeaveRequestDto> {
@@ -233,6 +275,17 @@ export class LeaveService {
       .where('ls.leaveRequestId IN (:...ids)', { ids })
       .orderBy('s.startsAt')
       .getRawMany();
+    const notes = new Map<number, LeaveAttachmentDto>(
+      (
+        await em.query(
+          `SELECT leaveRequestId, filename, contentType, size FROM leave_attachment WHERE leaveRequestId IN (${ids.map(() => '?').join(', ')})`,
+          ids,
+        )
+      ).map((r: any) => [
+        Number(r.leaveRequestId),
+        { filename: r.filename, contentType: r.contentType, size: Number(r.size) },
+      ]),
+    );
     const teachers = new Map(
       (
         await em.find(Teacher, {
@@ -262,6 +315,7 @@ export class LeaveService {
         })),
       decidedAt: l.decidedAt ? new Date(l.decidedAt).toISOString() : null,
       decisionNote: l.decisionNote,
+      attachment: notes.get(l.id) ?? null,
       createdAt: new Date(l.createdAt).toISOString(),
     }));
   }

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { Actor, loadCjkFonts, shanghaiDate } from '@shipei/core';
-import { ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '@shipei/enrolment';
-import { EntityManager } from 'typeorm';
+import { Enrolment, ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '@shipei/enrolment';
+import { EntityManager, In } from 'typeorm';
+import { PassesService } from '../passes/passes.service';
 import { AttendanceAccess } from '../attendance.access';
 import { AttendanceService } from '../records/attendance.service';
 import { cohortRoster } from '../records/roster';
 import { ASSIGNED_STATUSES } from '../statuses';
 import { buildAttendanceMatrix, XLSX_MIME } from './attendance-matrix';
+import { PassSheetLayout, renderPassSheet } from './pass-sheet';
 import { renderSignInSheet } from './sign-in-sheet';
 
 export interface FileDownload {
@@ -22,12 +24,20 @@ function attachment(ascii: string, name: string): string {
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name.replace(/[\\/:*?"<>|]/g, '_'))}`;
 }
 
-/** The paper sign-in sheet of a session (PDF) and the cohort's attendance matrix (.xlsx). */
+/** 2019-07-15 → 2019年7月15日 */
+const dateZh = (day: string | Date) => {
+  // A DATE column: text on SQLite, a Date at UTC midnight through mysql2.
+  const [y, m, d] = (day instanceof Date ? day.toISOString() : String(day)).slice(0, 10).split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+};
+
+/** The paper sign-in sheet of a session (PDF), a cohort's printed passes (PDF) and its attendance matrix (.xlsx). */
 @Injectable()
 export class AttendanceOutputsService {
   constructor(
     private readonly gate: AttendanceAccess,
     private readonly attendance: AttendanceService,
+    private readonly passes: PassesService,
     @InjectEntityManager() private readonly em: EntityManager,
   ) {}
 
@@ -60,6 +70,43 @@ export class AttendanceOutputsService {
         `sign-in-sheet-${session.id}.pdf`,
         `签到表-${cohort.name}-${shanghaiDate(startsAt)}-${session.title}.pdf`,
       ),
+    };
+  }
+
+  /** The printed passes of a cohort's assigned trainees: 报到 slips or a roster to scan from (spec §14). */
+  async passSheet(actor: Actor, cohortId: number, layout: PassSheetLayout): Promise<FileDownload> {
+    const { cohort, program } = await this.gate.cohort(this.em, actor, cohortId);
+    const roster = await cohortRoster(this.em, cohort.id, undefined, ASSIGNED_STATUSES);
+    const enrolments = new Map(
+      (await this.em.findBy(Enrolment, { id: In(roster.map((t) => t.enrolmentId)) })).map((e) => [e.id, e]),
+    );
+    const passes = await this.passes.passes(
+      this.em,
+      roster.map((t) => enrolments.get(t.enrolmentId)!),
+    );
+    const body = await renderPassSheet(
+      {
+        programTitle: program.title,
+        cohortName: cohort.name,
+        from: dateZh(cohort.startDate),
+        to: dateZh(cohort.endDate),
+        venue: cohort.venue,
+        validUntil: `${dateZh(cohort.endDate)}24时`,
+        trainees: roster.map((t, i) => ({
+          name: t.name,
+          school: t.school,
+          confirmed: t.enrolmentStatus !== 'APPROVED',
+          token: passes[i].token,
+        })),
+      },
+      layout,
+      await loadCjkFonts(),
+    );
+    const what = layout === 'slips' ? '报到凭证' : '签到凭证名册';
+    return {
+      body,
+      type: 'application/pdf',
+      disposition: attachment(`passes-cohort-${cohort.id}-${layout}.pdf`, `${what}-${cohort.name}.pdf`),
     };
   }
 

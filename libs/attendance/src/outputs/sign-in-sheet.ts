@@ -1,6 +1,5 @@
-import { Writable } from 'node:stream';
 import { CjkFonts, shanghaiDateZh, shanghaiTime, shanghaiWeekday } from '@shipei/core';
-import PDFDocument from 'pdfkit';
+import { A4, BOLD, cjkDocument, fit, REGULAR } from './pdf-doc';
 
 export interface SignInSheetView {
   programTitle: string;
@@ -22,9 +21,6 @@ export function venueWithoutRoom(venue: string, room: string): string {
   return r && v.endsWith(r) && v.length > r.length ? v.slice(0, -r.length).trim() : v;
 }
 
-const REGULAR = 'cjk-regular';
-const BOLD = 'cjk-bold';
-const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 48;
 const ROW = 26;
 const FOOTER = 64;
@@ -37,14 +33,6 @@ const COLUMNS = [
 ];
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
 
-/** Shortens `text` with an ellipsis until it fits `width` at the current font and size. */
-function fit(doc: PDFKit.PDFDocument, text: string, width: number): string {
-  if (doc.widthOfString(text) <= width) return text;
-  let chars = [...text];
-  while (chars.length && doc.widthOfString(`${chars.join('')}…`) > width) chars = chars.slice(0, -1);
-  return `${chars.join('')}…`;
-}
-
 /**
  * The paper sign-in sheet (签到表) of one session: A4 portrait, the program, cohort, session, date,
  * time, venue and room at the top of every page, then 序号 / 姓名 / 学校 / 备注 / 签名 rows (备注
@@ -53,36 +41,7 @@ function fit(doc: PDFKit.PDFDocument, text: string, width: number): string {
  * Noto Serif SC, embedded as a subset. Same input → same content.
  */
 export async function renderSignInSheet(view: SignInSheetView, fonts: CjkFonts): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 0,
-    autoFirstPage: false,
-    pdfVersion: '1.4',
-    lang: 'zh-CN',
-    font: null as unknown as string, // no Helvetica: only the embedded CJK font
-    info: {
-      Title: `${view.sessionTitle} 签到表`,
-      Creator: '师培 Shipei',
-      Producer: 'PDFKit',
-      CreationDate: view.startsAt,
-    },
-  });
-  doc.registerFont(REGULAR, fonts.regular as unknown as Buffer);
-  doc.registerFont(BOLD, fonts.bold as unknown as Buffer);
-
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  const finished = new Promise<void>((resolve, reject) => {
-    sink.on('finish', resolve);
-    sink.on('error', reject);
-    doc.on('error', reject);
-  });
-  doc.pipe(sink);
+  const { doc, bytes } = cjkDocument(fonts, { Title: `${view.sessionTitle} 签到表`, CreationDate: view.startsAt });
 
   const contentWidth = A4.width - 2 * MARGIN;
   const day = shanghaiWeekday(view.startsAt);
@@ -175,6 +134,5 @@ export async function renderSignInSheet(view: SignInSheetView, fonts: CjkFonts):
     });
   }
   doc.end();
-  await finished;
-  return Buffer.concat(chunks);
+  return bytes;
 }

@@ -12,6 +12,7 @@ import {
   SessionAttendanceDto,
 } from '../dto/attendance.dto';
 import { AttendanceOutputsService, FileDownload } from '../outputs/attendance-outputs.service';
+import { PassSheetQuery } from '../dto/pass.dto';
 import { XLSX_MIME } from '../outputs/attendance-matrix';
 import { AttendanceService } from './attendance.service';
 
@@ -79,6 +80,21 @@ export class CohortAttendanceController {
     private readonly completion: CompletionService,
     private readonly outputs: AttendanceOutputsService,
   ) {}
+
+  @Get(':id/passes.pdf')
+  @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER')
+  @ApiOperation({
+    summary:
+      '打印签到凭证（主办单位、本班培训教师）：layout=slips 报到凭证（每页 8 张，沿虚线裁开发给学员），layout=roster 凭证名册（扫码签到用）',
+  })
+  @ApiProduces('application/pdf')
+  async passSheet(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query() q: PassSheetQuery,
+  ): Promise<StreamableFile> {
+    return download(await this.outputs.passSheet(actor, id, q.layout ?? 'slips'));
+  }
 
   @Post(':id/completion')
   @HttpCode(200)

@@ -56,3 +56,10 @@ export function shanghaiDayStart(day: string): Date | null {
   const d = new Date(`${day}T00:00:00+08:00`);
   return Number.isNaN(d.getTime()) ? null : d;
 }
+
+/** 1536 → 1.5 KB; 2 621 440 → 2.5 MB */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -111,6 +111,8 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   complete: '结业计算',
   issue: '颁发',
   revoke: '撤销',
+  attach: '上传附件',
+  resend: '重发消息',
 };
 
 export const AUDIT_ENTITIES: Record<string, string> = {
@@ -128,6 +130,7 @@ export const AUDIT_ENTITIES: Record<string, string> = {
   certificate: '证书',
   scheme: '人才支持计划',
   placement: '选派',
+  delivery: '短信/邮件',
 };
 
 /** Field names as stored in the audit log (never values), in Chinese. */

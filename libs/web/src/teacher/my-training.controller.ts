@@ -2,6 +2,7 @@ import { Body, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import {
   AttendanceService,
   PassesService,
+  readAttachment,
   CreateLeaveRequestDto,
   LEAVE_TYPE_LABELS,
   LEAVE_TYPES,
@@ -12,11 +13,11 @@ import {
 import { CertificatePrinter, CertificateQuery, CertificatesService } from '@shipei/certificates';
 import { Actor, CurrentActor, IdPipe, Roles } from '@shipei/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { formatDateTime, formatTime } from '../shared/format';
+import { fileSize, formatDateTime, formatTime } from '../shared/format';
 import { FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
-import { hoursText, idOf, percentText, sendPdf, sessionWhen } from '../trainer/training-view';
+import { hoursText, idOf, percentText, refusal, sendPdf, sessionWhen } from '../trainer/training-view';
 import { TEACHER_CRUMBS } from './my-programs.controller';
 
 const TYPE_CHOICES = LEAVE_TYPES.map((t) => ({ value: t, label: LEAVE_TYPE_LABELS[t] }));
@@ -78,6 +79,7 @@ export class MyTrainingController {
     const page = await this.leave.list(actor, await validateInput(LeaveQuery, { pageSize: 100 }, 'query'));
     const rows = page.items.map((l) => ({
       ...l,
+      attachmentSize: l.attachment ? fileSize(l.attachment.size) : '',
       created: formatDateTime(l.createdAt),
       decided: l.decidedAt ? formatDateTime(l.decidedAt) : '',
       sessionList: l.sessions.map((s) => ({ ...s, when: sessionWhen(s.startsAt, s.endsAt) })),
@@ -120,6 +122,28 @@ export class MyTrainingController {
       { title: '申请请假', crumbs: [...TEACHER_CRUMBS, { label: '请假', href: '/app/me/leave' }], phone: true, status },
       { groups, types: TYPE_CHOICES, form: { ...form, sessionIds: (form.sessionIds ?? []).map(String) }, errors },
     );
+  }
+
+  /** The doctor's note of a request still waiting: uploaded from the phone's camera or files. */
+  @Post('leave/:id/attachment')
+  @HttpCode(303)
+  async attach(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
+    try {
+      await this.leave.attach(actor, id, await readAttachment(req));
+    } catch (e) {
+      const flash = refusal(e);
+      if (!flash) throw e;
+      return this.pages.redirect(reply, '/app/me/leave', flash);
+    }
+    return this.pages.redirect(reply, '/app/me/leave', {
+      tone: 'success',
+      text: '证明材料已上传，培训教师审批时可以查看。',
+    });
   }
 
   @Get('leave/new')

@@ -10,7 +10,7 @@ import {
 import { Actor, CurrentActor, IdPipe, mapError, Roles, TransactionRunner } from '@shipei/core';
 import { CohortsService, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { formatDateTime } from '../shared/format';
+import { fileSize, formatDateTime } from '../shared/format';
 import { FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
 import { pager, pickFilters } from '../shared/list';
 import { PageRenderer } from '../shared/page-renderer.service';
@@ -53,6 +53,7 @@ export class LeaveApprovalsController {
       sessionList: l.sessions.map((s) => ({ ...s, when: sessionWhen(s.startsAt, s.endsAt) })),
       created: formatDateTime(l.createdAt),
       decided: l.decidedAt ? formatDateTime(l.decidedAt) : '',
+      attachmentSize: l.attachment ? fileSize(l.attachment.size) : '',
     };
   }
 
