@@ -13,7 +13,9 @@ const common = {
   testEnvironment: 'node',
 };
 
-const SERIAL = ['<rootDir>/test/web/**/*.e2e-spec.ts', '<rootDir>/test/reliability/database-fault.e2e-spec.ts'];
+// The suites that drive Chromium (test/web, except pages-http, which speaks plain HTTP).
+const BROWSER = ['<rootDir>/test/web/**/*.e2e-spec.ts'];
+const NOT_BROWSER = '<rootDir>/test/web/pages-http\\.';
 
 module.exports = {
   // A global option (jest ignores it inside a project): e2e suites boot the app and hit a real database.
@@ -32,10 +34,16 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/web/', '<rootDir>/test/reliability/database-fault\\.'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/test/web/(?!pages-http\\.)',
+        '<rootDir>/test/reliability/database-fault\\.',
+      ],
     },
-    // `npm test` runs these one at a time, after the rest (test/support/run-tests.js): the pages in Chromium,
-    // and the suite that times the app while its database stops (its bounds assume nothing else runs).
-    { ...common, displayName: 'serial', testMatch: SERIAL },
+    // `npm test` runs these after the rest (test/support/run-tests.js), with the workers above: the pages in
+    // Chromium, one browser per suite.
+    { ...common, displayName: 'browser', testMatch: BROWSER, testPathIgnorePatterns: ['/node_modules/', NOT_BROWSER] },
+    // And this one last, alone: it times the app while its database stops, and its bounds assume nothing else runs.
+    { ...common, displayName: 'serial', testMatch: ['<rootDir>/test/reliability/database-fault.e2e-spec.ts'] },
   ],
 };

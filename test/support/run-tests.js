@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `npm test [-- jest options]`: the system packages the tests use (system-deps.js), then jest twice:
+// `npm test [-- jest options]`: the system packages the tests use (system-deps.js), then jest three times:
 //   1. the unit and e2e projects, two suites at a time on SQLite (jest.config.js sets the workers);
-//   2. the project `serial`, one suite at a time: the browser suites (Chromium is the hungriest thing the
-//      tests run; two side by side pushed a long page test past its budget on a busy machine) and
-//      database-fault (it times the app while its database stops, and its bounds assume nothing else runs).
-// Options are passed to both runs. A `--json` report (to `--outputFile` or stdout) is the two runs'
-// reports merged into one, so readers of jest's JSON (CI) see a single run.
+//   2. the project `browser`, the pages in Chromium, with the same workers: one browser per suite, two
+//      suites side by side on SQLite (measured in bench/test-suite-time.md; one at a time on MySQL);
+//   3. the project `serial`, alone: database-fault times the app while its database stops, and its bounds
+//      assume nothing else runs.
+// Options are passed to every run. A `--json` report (to `--outputFile` or stdout) is the runs' reports
+// merged into one, so readers of jest's JSON (CI) see a single run.
 'use strict';
 
 const { spawnSync } = require('node:child_process');
@@ -17,6 +18,7 @@ const ROOT = join(__dirname, '..', '..');
 const JEST = require.resolve('jest/bin/jest', { paths: [ROOT] });
 const PHASES = [
   { name: 'unit+e2e', args: ['--selectProjects', 'unit', 'e2e'] },
+  { name: 'browser', args: ['--selectProjects', 'browser'] },
   { name: 'serial', args: ['--selectProjects', 'serial', '--runInBand'] },
 ];
 
@@ -35,7 +37,7 @@ function parseArgs(argv) {
   return { rest, json, outputFile };
 }
 
-/** One report from two: counts added, suites listed one after the other. */
+/** One report from several: counts added, suites listed one after the other. */
 function mergeReports(reports) {
   const sum = (key) => reports.reduce((n, r) => n + (r[key] ?? 0), 0);
   const merged = { ...reports[0] };
@@ -54,14 +56,17 @@ function main(argv) {
   if (deps.status !== 0) return deps.status ?? 1;
 
   const { rest, json, outputFile } = parseArgs(argv);
-  // A path pattern given by the caller may match nothing in one of the two runs.
+  // A path pattern given by the caller may match nothing in one of the runs.
   const common = rest.length > 0 ? ['--passWithNoTests', ...rest] : rest;
   let status = 0;
   const reports = [];
   for (const phase of PHASES) {
     const file = join(tmpdir(), `shipei-jest-${process.pid}-${phase.name}.json`);
     const report = json ? ['--json', `--outputFile=${file}`] : [];
+    const started = Date.now();
     const r = spawnSync(process.execPath, [JEST, ...phase.args, ...report, ...common], { cwd: ROOT, stdio: 'inherit' });
+    // On stderr with jest's own summary, so a --json report on stdout stays clean.
+    console.error(`[run-tests] ${phase.name}: ${((Date.now() - started) / 1000).toFixed(0)} s, exit ${r.status}`);
     if (r.status !== 0) status = r.status ?? 1;
     if (json) {
       try {
@@ -80,6 +85,6 @@ function main(argv) {
   return status;
 }
 
-module.exports = { parseArgs, mergeReports };
+module.exports = { PHASES, JEST, ROOT, parseArgs, mergeReports };
 
 if (require.main === module) process.exit(main(process.argv.slice(2)));
