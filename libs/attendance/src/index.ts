@@ -30,3 +30,4 @@ export * from './migrations/1764374420000-attendance';
 export * from './migrations/1764374460000-checkin-closure';
 export * from './migrations/1764374461000-checkin-passes';
 export * from './leave/leave.events';
+export * from './completion/completion.events';
