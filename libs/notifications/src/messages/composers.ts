@@ -311,4 +311,3 @@ export const COMPOSERS: Record<string, Composer> = {
 const percent = (v: string | number | null | undefined) => `${Math.floor(Number(v ?? 0) * 1000) / 10}%`;
 /** '12.00' → 12, '7.50' → 7.5 */
 const hours = (v: string | number | null | undefined) => String(Number(v ?? 0));
-
