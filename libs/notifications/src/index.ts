@@ -9,3 +9,5 @@ export * from './outbox/deliveries.service';
 export * from './messages/message';
 export * from './dto/notification.dto';
 export * from './migrations/1796620000000-notifications';
+export * from './migrations/1796625000000-reminders';
+export * from './reminders/reminders';

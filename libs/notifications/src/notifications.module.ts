@@ -7,13 +7,14 @@ import { DeliveriesService } from './outbox/deliveries.service';
 import { Dispatcher } from './outbox/dispatcher';
 import { NotificationsSubscriber } from './outbox/notifications.subscriber';
 import { Outbox } from './outbox/outbox';
+import { Reminders } from './reminders/reminders';
 
 /** Spec §13: the inbox, the outbox of SMS and e-mail and its dispatcher, fed by domain events. */
 @Module({
   // The attendance Clock: one settable time for the quiet hours, as for the attendance rules.
   imports: [AttendanceModule],
   controllers: [InboxController, DeliveriesController],
-  providers: [Outbox, Dispatcher, NotificationsSubscriber, InboxService, DeliveriesService],
-  exports: [Outbox, Dispatcher, InboxService, DeliveriesService],
+  providers: [Outbox, Dispatcher, NotificationsSubscriber, InboxService, DeliveriesService, Reminders],
+  exports: [Outbox, Dispatcher, InboxService, DeliveriesService, Reminders],
 })
 export class NotificationsModule {}

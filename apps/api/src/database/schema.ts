@@ -19,7 +19,13 @@ import {
   CertificateTemplateVersion,
 } from '@shipei/certificates';
 import { DomainEventRecord, DomainEvents1796610000000 } from '@shipei/core';
-import { Delivery, DeliveryAttempt, Notification, Notifications1796620000000 } from '@shipei/notifications';
+import {
+  Delivery,
+  DeliveryAttempt,
+  Notification,
+  Notifications1796620000000,
+  Reminders1796625000000,
+} from '@shipei/notifications';
 import { Organisation, People1764374401000, Teacher, TeacherPutonghua1764374480000 } from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
 import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
@@ -95,4 +101,5 @@ export const MIGRATIONS = [
   DomainEvents1796610000000,
   UserEmail1796615000000,
   Notifications1796620000000,
+  Reminders1796625000000,
 ];

@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { Message, Recipient } from '../messages/message';
 import { Channel, DeliveryStatus } from './delivery.entity';
 
-const recipientKey = (r: Recipient) => (r.userId ? `u:${r.userId}` : `t:${r.teacherId}`);
+export const recipientKey = (r: Recipient) => (r.userId ? `u:${r.userId}` : `t:${r.teacherId}`);
 
 /**
  * Writes messages in the caller's transaction: one inbox row per person and one delivery row
