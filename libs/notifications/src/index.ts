@@ -11,3 +11,7 @@ export * from './dto/notification.dto';
 export * from './migrations/1796620000000-notifications';
 export * from './migrations/1796625000000-reminders';
 export * from './reminders/reminders';
+export * from './migrations/1796626000000-password-reset';
+export * from './password-reset/password-reset-code.entity';
+export * from './password-reset/password-reset.service';
+export * from './password-reset/password-reset.dto';

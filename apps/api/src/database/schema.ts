@@ -24,6 +24,8 @@ import {
   DeliveryAttempt,
   Notification,
   Notifications1796620000000,
+  PasswordReset1796626000000,
+  PasswordResetCode,
   Reminders1796625000000,
 } from '@shipei/notifications';
 import { Organisation, People1764374401000, Teacher, TeacherPutonghua1764374480000 } from '@shipei/people';
@@ -79,6 +81,7 @@ export const ENTITIES = [
   DeliveryAttempt,
   RateCounter,
   LoginGuard,
+  PasswordResetCode,
 ];
 
 export const MIGRATIONS = [
@@ -102,4 +105,5 @@ export const MIGRATIONS = [
   UserEmail1796615000000,
   Notifications1796620000000,
   Reminders1796625000000,
+  PasswordReset1796626000000,
 ];

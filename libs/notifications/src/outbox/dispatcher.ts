@@ -17,6 +17,13 @@ const POLL_MS = 1000;
 const CLAIM_MS = 60_000;
 const SEND_TIMEOUT_MS = 20_000;
 const MAX_ATTEMPTS = 8;
+/**
+ * Types that go out at any hour. Quiet hours (22:00–07:00) are for notices; a password reset code
+ * is asked for by the person holding the phone, now, and is worthless in the morning.
+ */
+export const IMMEDIATE_TYPES = ['auth.password-reset'];
+/** Types whose SMS variables are secrets: cleared once the delivery is done (sent or given up). */
+export const SECRET_TYPES = ['auth.password-reset'];
 /** 30 s, 2 min, 8 min … capped at 6 h. */
 const backoffMs = (attempts: number) => Math.min(30_000 * 4 ** (attempts - 1), 6 * 3600_000);
 
@@ -106,16 +113,24 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async claim(): Promise<(Claimed & { token: string })[]> {
     const token = randomUUID();
-    const channels = [...this.senders.keys()].filter((c) => c !== 'SMS' || !inQuietHours(this.clock.now()));
-    if (!channels.length) return [];
+    const quiet = inQuietHours(this.clock.now());
+    const channels = [...this.senders.keys()].filter((c) => c !== 'SMS' || !quiet);
+    const urgent = quiet && this.senders.has('SMS');
+    if (!channels.length && !urgent) return [];
     const marks = channels.map(() => '?').join(',');
+    // In quiet hours SMS waits, except the types that cannot (IMMEDIATE_TYPES).
+    const which = [
+      ...(channels.length ? [`channel IN (${marks})`] : []),
+      ...(urgent ? [`(channel = 'SMS' AND type IN (${IMMEDIATE_TYPES.map(() => '?').join(',')}))`] : []),
+    ].join(' OR ');
+    const whichParams = [...channels, ...(urgent ? IMMEDIATE_TYPES : [])];
     return this.tx.run(async (em) => {
       const now = new Date();
       const at = sqlDatetime(em, now);
       const ids = (
         await em.query(
-          `SELECT id FROM delivery WHERE status = 'PENDING' AND nextAttemptAt <= ? AND channel IN (${marks}) AND (claimedUntil IS NULL OR claimedUntil < ?) ORDER BY id LIMIT ${BATCH}`,
-          [at, ...channels, at],
+          `SELECT id FROM delivery WHERE status = 'PENDING' AND nextAttemptAt <= ? AND (${which}) AND (claimedUntil IS NULL OR claimedUntil < ?) ORDER BY id LIMIT ${BATCH}`,
+          [at, ...whichParams, at],
         )
       ).map((r: { id: number }) => Number(r.id));
       if (!ids.length) return [];
@@ -180,6 +195,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       ms,
       error,
     ]);
+    if (SECRET_TYPES.includes(d.type) && (!error || attempts >= MAX_ATTEMPTS))
+      await em.query("UPDATE delivery SET params = '{}' WHERE id = ?", [d.id]);
     if (error) this.logger.warn(`delivery ${d.id} (${d.channel}, ${d.type}) attempt ${attempts} failed: ${error}`);
   }
 }
