@@ -35,6 +35,11 @@ export class AppConfig {
   /** A leave request still PENDING this many hours after it was made reminds the trainers (REMINDER_LEAVE_HOURS, default 24). */
   readonly reminderLeaveHours!: number;
   /**
+   * How long a process holds the outbox rows it claimed (DELIVERY_CLAIM_SECONDS, default 60): a
+   * process killed mid-send leaves them to another process after this.
+   */
+  readonly deliveryClaimMs!: number;
+  /**
    * Addresses or CIDR ranges of the reverse proxies in front of the app (TRUSTED_PROXIES). Only a
    * request from one of them has its X-Forwarded-For read; empty (the default): never read.
    */
@@ -142,6 +147,9 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
   const leaveText = env.REMINDER_LEAVE_HOURS ?? '24';
   if (!/^\d+$/.test(leaveText) || Number(leaveText) < 1 || Number(leaveText) > 720)
     problems.push(`REMINDER_LEAVE_HOURS must be a whole number of hours from 1 to 720 (got "${leaveText}")`);
+  const claimText = env.DELIVERY_CLAIM_SECONDS ?? '60';
+  if (!/^\d+$/.test(claimText) || Number(claimText) < 1 || Number(claimText) > 3600)
+    problems.push(`DELIVERY_CLAIM_SECONDS must be a whole number of seconds from 1 to 3600 (got "${claimText}")`);
   const trustedProxies = (env.TRUSTED_PROXIES ?? '').split(/[\s,]+/).filter(Boolean);
   const badProxies = trustedProxies.filter((p) => !isProxyEntry(p));
   if (badProxies.length)
@@ -167,6 +175,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     sms,
     reminderIntervalMs: Math.round(Number(intervalText) * 1000),
     reminderLeaveHours: Number(leaveText),
+    deliveryClaimMs: Number(claimText) * 1000,
     trustedProxies,
   });
 }

@@ -13,8 +13,6 @@ const BATCH = 100;
 const PARALLEL = 8;
 /** How often each process looks for due deliveries written elsewhere (another process, a retry). */
 const POLL_MS = 1000;
-/** A claim lasts this long: a process killed mid-send leaves the row to another after it. */
-const CLAIM_MS = 60_000;
 const SEND_TIMEOUT_MS = 20_000;
 const MAX_ATTEMPTS = 8;
 /**
@@ -138,7 +136,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       // between stays theirs.
       await em.query(
         `UPDATE delivery SET claimToken = ?, claimedUntil = ? WHERE id IN (${ids.map(() => '?').join(',')}) AND status = 'PENDING' AND (claimedUntil IS NULL OR claimedUntil < ?)`,
-        [token, sqlDatetime(em, new Date(now.getTime() + CLAIM_MS)), ...ids, at],
+        [token, sqlDatetime(em, new Date(now.getTime() + this.config.deliveryClaimMs)), ...ids, at],
       );
       const rows: Claimed[] = await em.query(
         'SELECT d.id, d.channel, d.recipient, d.type, d.params, d.attempts, n.title, n.body, n.link FROM delivery d JOIN notification n ON n.id = d.notificationId WHERE d.claimToken = ?',
