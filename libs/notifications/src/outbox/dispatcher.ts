@@ -103,8 +103,14 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       const batch = await this.claim();
       if (!batch.length) return tried;
       // As many sends at once as the SMTP pool has connections: a queued send would eat its own timeout.
-      for (let i = 0; i < batch.length; i += PARALLEL)
-        await Promise.all(batch.slice(i, i + PARALLEL).map((d) => this.deliver(d)));
+      // Their outcomes are recorded together, in one transaction (on SQLite every transaction of the
+      // process queues behind the others: one per e-mail would slow the changes people are making).
+      for (let i = 0; i < batch.length; i += PARALLEL) {
+        const outcomes = await Promise.all(batch.slice(i, i + PARALLEL).map((d) => this.send(d)));
+        await this.tx.run(async (em) => {
+          for (const o of outcomes) await this.record(em, o.d, o.error, o.ms);
+        });
+      }
       tried += batch.length;
     }
   }
@@ -146,7 +152,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     });
   }
 
-  private async deliver(d: Claimed & { token: string }): Promise<void> {
+  /** Sends one delivery (no transaction open); the outcome is for {@link record}. */
+  private async send(
+    d: Claimed & { token: string },
+  ): Promise<{ d: Claimed & { token: string }; error: string | null; ms: number }> {
     const started = Date.now();
     let error: string | null = null;
     try {
@@ -163,7 +172,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     } catch (e) {
       error = maskContacts(e instanceof Error ? e.message : String(e)).slice(0, 500) || '发送失败';
     }
-    await this.tx.run((em) => this.record(em, d, error, Date.now() - started));
+    return { d, error, ms: Date.now() - started };
   }
 
   private async record(em: EntityManager, d: Claimed & { token: string }, error: string | null, ms: number) {
