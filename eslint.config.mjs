@@ -16,7 +16,9 @@ const LIB_LAYERS = [
   ['programs'],
   ['enrolment'],
   ['attendance', 'talent-support'],
-  ['certificates', 'notifications'],
+  ['certificates'],
+  // Notifications tell of what the libs below say happened (their events' names and payloads).
+  ['notifications'],
   ['records'],
   ['web'],
 ];

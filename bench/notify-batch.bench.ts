@@ -1,10 +1,27 @@
-/** 400 approvals of one program → 400 e-mails through the outbox to a local SMTP server (target: all delivered within 10 s) */
+/** 400 approvals of one program → 400 e-mails through the outbox to a local SMTP server (target: all delivered within 10 s); the approvals' latency with and without the outbox */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { AddressInfo } from 'node:net';
-import { BenchDb, freshDatabase, startApp } from './lib';
+import { DomainEvents } from '@shipei/core';
+import { EnrolmentEvents } from '@shipei/enrolment';
+import { BenchDb, freshDatabase, median, startApp } from './lib';
 
+/*
+ * The batch approval (推荐审核, ticked in bulk) approves one enrolment after another, CONCURRENCY at a
+ * time. Four rounds of N approvals on one app, ABBA: without the outbox, with, with, without. Without
+ * = the approval still records its domain event, but nothing listens to enrolment.approved (no
+ * message composed, no inbox row, no delivery row); with = the app as it runs, the dispatcher sending
+ * each e-mail to the SMTP server started here. A round with the outbox ends when its N e-mails have
+ * arrived, so no sending overlaps the next round's approvals.
+ *
+ *   npm run bench -- notify-batch [--db sqlite|mysql|both]      NOTIFY_BATCH=400 (approvals per round)
+ */
 const N = Number(process.env.NOTIFY_BATCH ?? 400);
 const CONCURRENCY = 8;
+const ORDER = ['without', 'with', 'with', 'without'] as const;
+type Mode = (typeof ORDER)[number];
 
 function makeIdNumber(serial: number): string {
   const day = new Date(Date.UTC(1970, 0, 1) + Math.floor(serial / 1000) * 86_400_000);
@@ -20,6 +37,22 @@ async function pool<T>(items: T[], n: number, work: (x: T) => Promise<void>): Pr
       while (next < items.length) await work(items[next++]);
     }),
   );
+}
+
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+interface Round {
+  mode: Mode;
+  approvalsMs: number;
+  latencies: number[];
+  emails: number;
+  /** From the first approval of the round to the last e-mail's arrival. */
+  lastEmailMs: number;
 }
 
 async function run(db: BenchDb): Promise<void> {
@@ -66,70 +99,153 @@ async function run(db: BenchDb): Promise<void> {
         povertyVillage: true,
       })
     ).id;
-    const program = (
-      await ok('POST', '/api/v1/programs', admin, {
-        kind: 'BACKBONE_SUMMER',
-        year: 2030,
-        title: '通知压测项目',
-        seats: N,
-        creditHours: 24,
-        certificatePrefix: 'NTFY',
-        nominationDeadline: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-      })
-    ).id;
-    await ok('PUT', `/api/v1/programs/${program}/quotas`, admin, [{ countyId: county, seats: N }]);
-    await ok('POST', `/api/v1/programs/${program}/open`, admin);
-    const enrolments: number[] = [];
-    await pool([...Array(N).keys()], CONCURRENCY, async (i) => {
-      const t = await ok('POST', '/api/v1/teachers', admin, {
-        name: `压测${i}`,
-        idNumber: makeIdNumber(90_000 + i),
-        phone: `137${String(i).padStart(8, '0')}`,
-        schoolId: school,
+
+    /** A program with N nominated teachers, each with an account and an e-mail address. */
+    async function seed(r: number): Promise<number[]> {
+      const program = (
+        await ok('POST', '/api/v1/programs', admin, {
+          kind: 'BACKBONE_SUMMER',
+          year: 2030,
+          title: `通知压测项目${r + 1}`,
+          seats: N,
+          creditHours: 24,
+          certificatePrefix: `NTF${r}`,
+          nominationDeadline: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        })
+      ).id;
+      await ok('PUT', `/api/v1/programs/${program}/quotas`, admin, [{ countyId: county, seats: N }]);
+      await ok('POST', `/api/v1/programs/${program}/open`, admin);
+      const enrolments: number[] = [];
+      await pool([...Array(N).keys()], CONCURRENCY, async (k) => {
+        const i = r * N + k;
+        const t = await ok('POST', '/api/v1/teachers', admin, {
+          name: `压测${i}`,
+          idNumber: makeIdNumber(90_000 + i),
+          phone: `137${String(i).padStart(8, '0')}`,
+          schoolId: school,
+        });
+        // The teacher's account, inserted directly: N argon2 hashes would only time the seeding.
+        await app.dataSource.query(
+          'INSERT INTO user_account (username, passwordHash, role, displayName, teacherId, email, mustChangePassword, failedLogins, active, createdAt) VALUES (?, ?, ?, ?, ?, ?, 1, 0, 1, ?)',
+          [
+            `137${String(i).padStart(8, '0')}`,
+            'x',
+            'TEACHER',
+            `压测${i}`,
+            t.id,
+            `t${i}@bench.test`,
+            db === 'sqlite' ? new Date().toISOString().replace('T', ' ').replace('Z', '') : new Date(),
+          ],
+        );
+        enrolments.push(
+          (await ok('POST', `/api/v1/programs/${program}/enrolments`, countyToken, { teacherId: t.id })).id,
+        );
       });
-      // The teacher's account, inserted directly: 400 argon2 hashes would only time the seeding.
-      await app.dataSource.query(
-        'INSERT INTO user_account (username, passwordHash, role, displayName, teacherId, email, mustChangePassword, failedLogins, active, createdAt) VALUES (?, ?, ?, ?, ?, ?, 1, 0, 1, ?)',
-        [
-          `137${String(i).padStart(8, '0')}`,
-          'x',
-          'TEACHER',
-          `压测${i}`,
-          t.id,
-          `t${i}@bench.test`,
-          db === 'sqlite' ? new Date().toISOString().replace('T', ' ').replace('Z', '') : new Date(),
-        ],
+      return enrolments;
+    }
+
+    // Without the outbox: nothing listens to the approval's event (its record is still written).
+    const events = app.nest.get(DomainEvents) as unknown as { subscribers: Map<string, unknown[]> };
+    const listeners = events.subscribers.get(EnrolmentEvents.APPROVED);
+    if (!listeners?.length) throw new Error('no subscriber of enrolment.approved: is the notifications lib loaded?');
+
+    const rounds: Round[] = [];
+    for (const [r, mode] of ORDER.entries()) {
+      const enrolments = await seed(r);
+      if (mode === 'without') events.subscribers.delete(EnrolmentEvents.APPROVED);
+      else events.subscribers.set(EnrolmentEvents.APPROVED, listeners);
+      const before = received.length;
+      const latencies: number[] = [];
+      const start = Date.now();
+      await pool(enrolments, CONCURRENCY, async (id) => {
+        const t0 = performance.now();
+        await ok('POST', `/api/v1/enrolments/${id}/approve`, admin);
+        latencies.push(performance.now() - t0);
+      });
+      const approvalsMs = Date.now() - start;
+      let emails = 0;
+      let lastEmailMs = NaN;
+      if (mode === 'with') {
+        const deadline = start + 60_000;
+        while (received.length - before < N && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+        emails = received.length - before;
+        lastEmailMs = emails ? received[received.length - 1] - start : NaN;
+      } else {
+        await new Promise((res) => setTimeout(res, 1500)); // a dispatcher poll: nothing may arrive
+        emails = received.length - before;
+      }
+      rounds.push({ mode, approvalsMs, latencies, emails, lastEmailMs });
+      console.log(
+        `round ${r + 1} ${mode.padEnd(7)} outbox: ${N} approvals in ${(approvalsMs / 1000).toFixed(2)} s, ` +
+          `mean ${round(mean(latencies))} ms, p95 ${round(percentile(latencies, 95))} ms; ${emails} e-mails` +
+          (mode === 'with' ? `, the last ${(lastEmailMs / 1000).toFixed(2)} s after the first approval` : ''),
       );
-      enrolments.push(
-        (await ok('POST', `/api/v1/programs/${program}/enrolments`, countyToken, { teacherId: t.id })).id,
-      );
-    });
-    const before = received.length;
-    const start = Date.now();
-    await pool(
-      enrolments,
-      CONCURRENCY,
-      async (id) => void (await ok('POST', `/api/v1/enrolments/${id}/approve`, admin)),
-    );
-    const approved = Date.now() - start;
-    const deadline = start + 60_000;
-    while (received.length - before < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const got = received.length - before;
-    const last = got ? received[received.length - 1] - start : NaN;
+    }
+    events.subscribers.set(EnrolmentEvents.APPROVED, listeners);
+
+    const of = (mode: Mode) => rounds.filter((x) => x.mode === mode);
+    const summary = (mode: Mode) => {
+      const all = of(mode).flatMap((x) => x.latencies);
+      return {
+        approvalsMs: median(of(mode).map((x) => x.approvalsMs)),
+        meanMs: round(mean(all), 2),
+        p50Ms: round(percentile(all, 50), 2),
+        p95Ms: round(percentile(all, 95), 2),
+      };
+    };
+    const withOutbox = summary('with');
+    const without = summary('without');
+    const lastEmailMs = Math.max(...of('with').map((x) => x.lastEmailMs));
+    const allDelivered = of('with').every((x) => x.emails === N);
     const result = {
       name: 'notify-batch',
       db,
       approvals: N,
-      approvalsMs: approved,
-      emails: got,
-      allEmailsMs: last,
-      withinTarget: got === N && last <= 10_000,
+      concurrency: CONCURRENCY,
+      rounds: ORDER.length,
+      without,
+      with: { ...withOutbox, emailsPerRound: of('with').map((x) => x.emails), lastEmailMs },
+      strayEmailsWithout: of('without').reduce((n, x) => n + x.emails, 0),
+      ratio: {
+        mean: round(withOutbox.meanMs / without.meanMs, 2),
+        p95: round(withOutbox.p95Ms / without.p95Ms, 2),
+        batch: round(withOutbox.approvalsMs / without.approvalsMs, 2),
+      },
+      withinTarget: allDelivered && lastEmailMs <= 10_000,
+      env: {
+        node: process.version,
+        cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`,
+        loadavg: loadavg()
+          .map((n) => round(n, 2))
+          .join(' '),
+      },
+      date: new Date().toISOString(),
     };
+    console.log('');
     console.log(
-      `\n${db}: ${N} approvals in ${(approved / 1000).toFixed(2)} s; ${got}/${N} e-mails at the SMTP server ${(last / 1000).toFixed(2)} s after the first approval (target ≤ 10 s: ${result.withinTarget ? 'met' : 'NOT met'})`,
+      `notify-batch · ${db} — ${N} approvals, ${CONCURRENCY} at a time, rounds ${ORDER.join(', ')}; load average ${result.env.loadavg} on ${result.env.cpus}`,
+    );
+    console.log(
+      `without outbox  batch ${(without.approvalsMs / 1000).toFixed(2)} s   per approval mean ${without.meanMs} ms, p50 ${without.p50Ms} ms, p95 ${without.p95Ms} ms`,
+    );
+    console.log(
+      `with outbox     batch ${(withOutbox.approvalsMs / 1000).toFixed(2)} s   per approval mean ${withOutbox.meanMs} ms, p50 ${withOutbox.p50Ms} ms, p95 ${withOutbox.p95Ms} ms`,
+    );
+    console.log(
+      `ratio           with/without: ${result.ratio.mean}× mean, ${result.ratio.p95}× p95, ${result.ratio.batch}× the whole batch`,
+    );
+    console.log(
+      `e-mails         ${of('with')
+        .map((x) => `${x.emails}/${N}`)
+        .join(
+          ', ',
+        )} at the SMTP server; the last ${(lastEmailMs / 1000).toFixed(2)} s after the batch's first approval (target ≤ 10 s: ${result.withinTarget ? 'met' : 'NOT met'})`,
     );
     console.log(JSON.stringify(result));
-    if (!result.withinTarget) process.exitCode = 1;
+    const dir = join(__dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `notify-batch-${db}.json`), JSON.stringify(result, null, 2) + '\n');
+    if (!result.withinTarget || result.strayEmailsWithout) process.exitCode = 1;
   } finally {
     await app.close();
     await database.drop();

@@ -30,12 +30,15 @@ const CJK = /[\u4e00-\u9fff]/;
 /**
  * Refusals that legitimately write: a failed login counts against the account (and may lock it, audited);
  * certificate verification counts against the caller's shared throttle; the first pass asked for creates
- * the shared signing key, whatever the answer.
+ * the shared signing key, whatever the answer; the password reset by SMS counts against the address's
+ * throttle before it answers (404 here: this app has no SMS).
  */
 const WRITES_WHEN_REFUSED: Record<string, string[]> = {
   'POST /api/v1/auth/login': ['rate_counter', 'login_guard', 'user_account', 'audit_entry'],
   'GET /api/v1/certificates/verify/{code}': ['rate_counter'],
   'GET /api/v1/enrolments/{id}/pass': ['checkin_pass_key'],
+  'POST /api/v1/auth/password-reset/code': ['rate_counter'],
+  'POST /api/v1/auth/password-reset': ['rate_counter'],
 };
 
 jest.setTimeout(600_000);

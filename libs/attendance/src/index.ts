@@ -30,5 +30,6 @@ export * from './records/roster';
 export * from './migrations/1764374420000-attendance';
 export * from './migrations/1764374460000-checkin-closure';
 export * from './migrations/1764374461000-checkin-passes';
-export * from './migrations/1796625000000-leave-attachments';
+export * from './migrations/1796627000000-leave-attachments';
 export * from './leave/leave.events';
+export * from './completion/completion.events';

@@ -18,3 +18,4 @@ export * from './migrations/1764374440000-certificates';
 export * from './migrations/1764374445000-certificate-series';
 export * from './service/certificate-series.entity';
 export * from './service/service-certificate-issuer.service';
+export * from './certificate.events';

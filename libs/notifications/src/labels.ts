@@ -13,6 +13,15 @@ export const MESSAGE_TYPE_LABELS: Record<string, string> = {
   'cohort.trainers-assigned': '安排培训教师',
   'leave.requested': '请假待审批',
   'leave.decided': '请假审批结果',
+  'completion.decided': '结业结果',
+  'certificate.issued': '证书颁发',
+  'placement.decided': '选派审核结果（教师）',
+  'placement.decided-county': '选派审核结果（县区）',
+  'reminder.session-tomorrow': '明日课程提醒',
+  'reminder.nomination-deadline': '推荐截止提醒（县区）',
+  'reminder.quota-unfilled': '名额未报满（市级）',
+  'reminder.leave-waiting': '请假待审批提醒',
+  'auth.password-reset': '找回密码验证码',
 };
 
 /** A message type's label; a type added without one still shows, as its code. */

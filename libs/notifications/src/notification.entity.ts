@@ -10,6 +10,7 @@ import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeo
 @Entity('notification')
 @Index('uq_notification_dedupe', ['recipientKey', 'dedupeKey'], { unique: true })
 @Index('idx_notification_user', ['userId', 'readAt'])
+@Index('idx_notification_key', ['dedupeKey'])
 export class Notification {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;

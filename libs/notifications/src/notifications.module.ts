@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AttendanceModule } from '@shipei/attendance';
+import { AuthModule } from '@shipei/auth';
 import { InboxController } from './inbox/inbox.controller';
 import { InboxService } from './inbox/inbox.service';
 import { DeliveriesController } from './outbox/deliveries.controller';
@@ -7,13 +8,24 @@ import { DeliveriesService } from './outbox/deliveries.service';
 import { Dispatcher } from './outbox/dispatcher';
 import { NotificationsSubscriber } from './outbox/notifications.subscriber';
 import { Outbox } from './outbox/outbox';
+import { Reminders } from './reminders/reminders';
+import { PasswordResetController } from './password-reset/password-reset.controller';
+import { PasswordResetService } from './password-reset/password-reset.service';
 
 /** Spec §13: the inbox, the outbox of SMS and e-mail and its dispatcher, fed by domain events. */
 @Module({
   // The attendance Clock: one settable time for the quiet hours, as for the attendance rules.
-  imports: [AttendanceModule],
-  controllers: [InboxController, DeliveriesController],
-  providers: [Outbox, Dispatcher, NotificationsSubscriber, InboxService, DeliveriesService],
-  exports: [Outbox, Dispatcher, InboxService, DeliveriesService],
+  imports: [AttendanceModule, AuthModule],
+  controllers: [InboxController, DeliveriesController, PasswordResetController],
+  providers: [
+    Outbox,
+    Dispatcher,
+    NotificationsSubscriber,
+    InboxService,
+    DeliveriesService,
+    Reminders,
+    PasswordResetService,
+  ],
+  exports: [Outbox, Dispatcher, InboxService, DeliveriesService, Reminders, PasswordResetService],
 })
 export class NotificationsModule {}

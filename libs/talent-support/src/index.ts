@@ -24,3 +24,4 @@ export * from './stipend/stipend-records.service';
 export * from './teams/dto/team.dto';
 export * from './teams/teams.service';
 export * from './placements/rural-service';
+export * from './placements/placement.events';

@@ -4,7 +4,7 @@ import {
   CheckinClosure,
   CheckinClosure1764374460000,
   CheckinPasses1764374461000,
-  LeaveAttachments1796625000000,
+  LeaveAttachments1796627000000,
   CheckinPassKey,
   LeaveRequest,
   LeaveRequestSession,
@@ -20,7 +20,15 @@ import {
   CertificateTemplateVersion,
 } from '@shipei/certificates';
 import { DomainEventRecord, DomainEvents1796610000000 } from '@shipei/core';
-import { Delivery, DeliveryAttempt, Notification, Notifications1796620000000 } from '@shipei/notifications';
+import {
+  Delivery,
+  DeliveryAttempt,
+  Notification,
+  Notifications1796620000000,
+  PasswordReset1796626000000,
+  PasswordResetCode,
+  Reminders1796625000000,
+} from '@shipei/notifications';
 import { Organisation, People1764374401000, Teacher, TeacherPutonghua1764374480000 } from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
 import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
@@ -74,6 +82,7 @@ export const ENTITIES = [
   DeliveryAttempt,
   RateCounter,
   LoginGuard,
+  PasswordResetCode,
 ];
 
 export const MIGRATIONS = [
@@ -96,5 +105,7 @@ export const MIGRATIONS = [
   DomainEvents1796610000000,
   UserEmail1796615000000,
   Notifications1796620000000,
-  LeaveAttachments1796625000000,
+  Reminders1796625000000,
+  PasswordReset1796626000000,
+  LeaveAttachments1796627000000,
 ];

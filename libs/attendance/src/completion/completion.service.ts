@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, hasRowLocks, shanghaiWhen, TransactionRunner } from '@shipei/core';
+import { Actor, DomainEvents, hasRowLocks, shanghaiWhen, TransactionRunner } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Cohort } from '@shipei/programs';
 import { AttendanceAccess } from '../attendance.access';
@@ -9,6 +9,7 @@ import { CompletionResultDto, CompletionRowDto } from '../dto/completion.dto';
 import { AttendanceService } from '../records/attendance.service';
 import { ROSTER_STATUSES } from '../statuses';
 import { decideCompletion } from './completion-rule';
+import { CompletionEventPayload, CompletionEvents } from './completion.events';
 
 /**
  * 结业: for every trainee of a cohort, attended hours (PRESENT + LATE) ÷ the cohort's total session
@@ -23,6 +24,7 @@ export class CompletionService {
     private readonly gate: AttendanceAccess,
     private readonly audit: AuditService,
     private readonly attendance: AttendanceService,
+    private readonly events: DomainEvents,
   ) {}
 
   async complete(actor: Actor, cohortId: number): Promise<CompletionResultDto> {
@@ -80,6 +82,15 @@ export class CompletionService {
               fields: ['status', 'attendedHours', 'attendanceRate', 'creditHours'],
               note: `${before.status}→${status}`,
             });
+            // The trainee hears of a result, not of a recount that left it as it was.
+            if (before.status !== status)
+              await this.events.record<CompletionEventPayload>(em, {
+                type: CompletionEvents.DECIDED,
+                entity: 'enrolment',
+                entityId: before.id,
+                payload: { programId: cohort.programId, cohortId: cohort.id, teacherId: before.teacherId, status },
+                actorId: actor.userId || null,
+              });
           }
         }
         items.push({

@@ -5,6 +5,7 @@ import {
   Actor,
   AppConfig,
   Clock,
+  DomainEvents,
   lockForShare,
   lockForUpdate,
   shanghaiDate,
@@ -17,6 +18,7 @@ import { EntityManager, In } from 'typeorm';
 import { assertCertificateView } from '../rendering';
 import { byId } from '../by-id';
 import { activeKeyOf, Certificate } from '../certificate.entity';
+import { recordCertificatesIssued } from '../certificate.events';
 import { toCertificateView } from '../certificate-mapping';
 import { CertificateTemplateStore } from '../certificate-template-store';
 import { CERTIFICATE } from '../certificates.access';
@@ -50,6 +52,7 @@ export class CertificateIssuer {
     private readonly templates: CertificateTemplateStore,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   /** The certificate of one enrolment: issued now, or the valid one it already has. 409 NOT_COMPLETED otherwise. */
@@ -258,6 +261,7 @@ export class CertificateIssuer {
         fields: ['number', 'status'],
       });
     }
+    await recordCertificatesIssued(this.events, em, actor.userId || null, inserted);
     return inserted;
   }
 }

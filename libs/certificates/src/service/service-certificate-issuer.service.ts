@@ -5,6 +5,7 @@ import {
   AppConfig,
   Clock,
   ConflictError,
+  DomainEvents,
   ForbiddenError,
   lockForUpdate,
   shanghaiDate,
@@ -14,6 +15,7 @@ import { Organisation, Teacher } from '@shipei/people';
 import { PlacementsService } from '@shipei/talent-support';
 import { EntityManager } from 'typeorm';
 import { activeKeyOf, Certificate } from '../certificate.entity';
+import { recordCertificatesIssued } from '../certificate.events';
 import { toCertificateView } from '../certificate-mapping';
 import { issuerName, IssueOutcome } from '../issuing/certificate-issuer.service';
 import { formatCertificateNumber, newVerificationCode } from '../issuing/certificate-numbers';
@@ -67,6 +69,7 @@ export class ServiceCertificateIssuer {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   /** The certificate of one placement: issued now, or the valid one it already has. 409 NOT_COMPLETED otherwise. */
@@ -141,6 +144,7 @@ export class ServiceCertificateIssuer {
         entityId: certificate.id,
         fields: ['number', 'status'],
       });
+      await recordCertificatesIssued(this.events, em, actor.userId || null, [certificate]);
       return { certificate, created: true };
     });
   }

@@ -39,4 +39,13 @@ describe('loadAppConfig', () => {
     expect(cfg.databaseUrl).toMatch(/^mysql:/);
     expect(cfg.publicBaseUrl).toBe('https://px.example.cn');
   });
+
+  it('ticks reminders every minute, not under test unless asked, and refuses nonsense', () => {
+    expect(loadAppConfig({}).reminderIntervalMs).toBe(60_000);
+    expect(loadAppConfig({ NODE_ENV: 'test' }).reminderIntervalMs).toBe(0);
+    expect(loadAppConfig({ NODE_ENV: 'test', REMINDER_INTERVAL_SECONDS: '0.2' }).reminderIntervalMs).toBe(200);
+    expect(loadAppConfig({}).reminderLeaveHours).toBe(24);
+    expect(() => loadAppConfig({ REMINDER_INTERVAL_SECONDS: 'soon' })).toThrow(/REMINDER_INTERVAL_SECONDS/);
+    expect(() => loadAppConfig({ REMINDER_LEAVE_HOURS: '0' })).toThrow(/REMINDER_LEAVE_HOURS/);
+  });
 });

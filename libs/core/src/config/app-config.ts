@@ -28,6 +28,18 @@ export class AppConfig {
   /** SMS through Aliyun or Tencent Cloud; null → no SMS (and no password reset by SMS). */
   readonly sms!: SmsConfig | null;
   /**
+   * How often each process looks for reminders due (REMINDER_INTERVAL_SECONDS, default 60, 0 under
+   * NODE_ENV=test where suites call the scheduler themselves; 0 = never). Every process runs it; the database sends each once.
+   */
+  readonly reminderIntervalMs!: number;
+  /** A leave request still PENDING this many hours after it was made reminds the trainers (REMINDER_LEAVE_HOURS, default 24). */
+  readonly reminderLeaveHours!: number;
+  /**
+   * How long a process holds the outbox rows it claimed (DELIVERY_CLAIM_SECONDS, default 60): a
+   * process killed mid-send leaves them to another process after this.
+   */
+  readonly deliveryClaimMs!: number;
+  /**
    * Addresses or CIDR ranges of the reverse proxies in front of the app (TRUSTED_PROXIES). Only a
    * request from one of them has its X-Forwarded-For read; empty (the default): never read.
    */
@@ -128,6 +140,16 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     if (type !== 'ed25519') problems.push('CHECKIN_PASS_PRIVATE_KEY must be an Ed25519 private key in PKCS#8 PEM');
   }
   const { mail, sms } = loadMessagingConfig(env, problems);
+  // Off by default under test: suites that set the Clock would otherwise see reminders of their own dates.
+  const intervalText = env.REMINDER_INTERVAL_SECONDS ?? (nodeEnv === 'test' ? '0' : '60');
+  if (!/^\d+(\.\d+)?$/.test(intervalText) || Number(intervalText) > 86_400)
+    problems.push(`REMINDER_INTERVAL_SECONDS must be a number of seconds up to 86400, 0 = off (got "${intervalText}")`);
+  const leaveText = env.REMINDER_LEAVE_HOURS ?? '24';
+  if (!/^\d+$/.test(leaveText) || Number(leaveText) < 1 || Number(leaveText) > 720)
+    problems.push(`REMINDER_LEAVE_HOURS must be a whole number of hours from 1 to 720 (got "${leaveText}")`);
+  const claimText = env.DELIVERY_CLAIM_SECONDS ?? '60';
+  if (!/^\d+$/.test(claimText) || Number(claimText) < 1 || Number(claimText) > 3600)
+    problems.push(`DELIVERY_CLAIM_SECONDS must be a whole number of seconds from 1 to 3600 (got "${claimText}")`);
   const trustedProxies = (env.TRUSTED_PROXIES ?? '').split(/[\s,]+/).filter(Boolean);
   const badProxies = trustedProxies.filter((p) => !isProxyEntry(p));
   if (badProxies.length)
@@ -151,6 +173,9 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     checkinPassPrivateKey,
     mail,
     sms,
+    reminderIntervalMs: Math.round(Number(intervalText) * 1000),
+    reminderLeaveHours: Number(leaveText),
+    deliveryClaimMs: Number(claimText) * 1000,
     trustedProxies,
   });
 }

@@ -1,7 +1,9 @@
-import { LeaveEventPayload, LeaveEvents } from '@shipei/attendance';
+import { CompletionEventPayload, CompletionEvents, LeaveEventPayload, LeaveEvents } from '@shipei/attendance';
+import { CertificateEventPayload, CertificateEvents } from '@shipei/certificates';
 import { RecordedEvent } from '@shipei/core';
 import { EnrolmentEventPayload, EnrolmentEvents } from '@shipei/enrolment';
 import { ProgramEvents, ProgramOpenedPayload, TrainersAssignedPayload } from '@shipei/programs';
+import { PlacementEventPayload, PlacementEvents } from '@shipei/talent-support';
 import { EntityManager } from 'typeorm';
 import { cnDate, cnDateTime, Message, Recipient, short } from './message';
 import { countyRecipients, teacherRecipient, trainerRecipients, userRecipients } from './recipients';
@@ -210,4 +212,102 @@ export const COMPOSERS: Record<string, Composer> = {
       }),
     ];
   },
+
+  [CompletionEvents.DECIDED]: async (em, e: RecordedEvent<CompletionEventPayload>) => {
+    const p = await program(em, e.payload.programId);
+    const c = await cohort(em, e.payload.cohortId);
+    const r = await one<{ attendedHours: string; attendanceRate: string; creditHours: string }>(
+      em,
+      'SELECT attendedHours, attendanceRate, creditHours FROM enrolment WHERE id = ?',
+      [e.entityId],
+    );
+    const threshold = await one<{ t: string }>(em, 'SELECT attendanceThreshold AS t FROM program WHERE id = ?', [
+      e.payload.programId,
+    ]);
+    const rate = percent(r?.attendanceRate);
+    const done = e.payload.status === 'COMPLETED';
+    return [
+      msg(e, {
+        title: done ? `「${p.title}」已结业` : `「${p.title}」未达到结业要求`,
+        body: done
+          ? `您参加的「${p.title}」${c.name}（${dates(c)}）已结业：出勤${hours(r?.attendedHours)}学时，出勤率${rate}，` +
+            `计入继续教育${hours(r?.creditHours)}学时。结业证书发放后将另行通知。`
+          : `您参加的「${p.title}」${c.name}（${dates(c)}）出勤率${rate}，未达到结业要求（${percent(threshold?.t)}），` +
+            '本次培训不计学时。如对考勤记录有疑问，请联系培训教师。',
+        link: '/app/me/programs',
+        smsParams: { program: short(p.title), result: done ? '已结业' : '未达到结业要求', rate },
+        recipients: only(await teacherRecipient(em, e.payload.teacherId)),
+      }),
+    ];
+  },
+
+  [CertificateEvents.ISSUED]: async (em, e: RecordedEvent<CertificateEventPayload>) => {
+    const cert = await one<{ number: string; programTitle: string; startDate: string; endDate: string }>(
+      em,
+      'SELECT number, programTitle, startDate, endDate FROM certificate WHERE id = ?',
+      [e.entityId],
+    );
+    const service = e.payload.kind === 'SERVICE';
+    const what = service ? '支教服务证明' : '培训证书';
+    return [
+      msg(e, {
+        title: `「${cert.programTitle}」${what}已发放`,
+        body:
+          `您参加「${cert.programTitle}」（${dates(cert)}）的${what}已发放，证书编号${cert.number}。` +
+          '可登录平台查看、下载电子证书，扫描证书上的二维码可查验真伪。',
+        link: '/app/me/certificates',
+        smsParams: { program: short(cert.programTitle), number: cert.number },
+        recipients: only(await teacherRecipient(em, e.payload.teacherId)),
+      }),
+    ];
+  },
+
+  [PlacementEvents.DECIDED]: async (em, e: RecordedEvent<PlacementEventPayload>) => {
+    const row = await one<{
+      title: string;
+      termStart: string;
+      termEnd: string;
+      school: string | null;
+      reason: string | null;
+    }>(
+      em,
+      'SELECT s.title, s.termStart, s.termEnd, o.name AS school, p.rejectionReason AS reason FROM placement p JOIN scheme s ON s.id = p.schemeId LEFT JOIN organisation o ON o.id = p.receivingSchoolId WHERE p.id = ?',
+      [e.entityId],
+    );
+    const name = await teacherName(em, e.payload.teacherId);
+    const term = `${cnDate(row.termStart)}至${cnDate(row.termEnd)}`;
+    const school = row.school ?? '受援学校';
+    const approved = e.payload.status === 'APPROVED';
+    const reason = row.reason || '未说明';
+    return [
+      msg(e, {
+        title: approved ? `「${row.title}」选派已批准` : `「${row.title}」选派未获批准`,
+        body: approved
+          ? `您已被批准参加「${row.title}」，到${school}支教，服务期${term}。请按时到岗，到岗后由县区教体局登记。`
+          : `您参加「${row.title}」的选派推荐未获市教育局批准。原因：${reason}。如有疑问请联系所在县区教体局。`,
+        link: '/app/me',
+        smsParams: approved
+          ? { scheme: short(row.title), school: short(school), start: cnDate(row.termStart) }
+          : { scheme: short(row.title), reason: short(reason) },
+        recipients: only(await teacherRecipient(em, e.payload.teacherId)),
+      }),
+      {
+        ...msg(e, {
+          title: approved ? `${name}的选派已批准` : `${name}的选派未获批准`,
+          body: approved
+            ? `贵县区推荐的${name}参加「${row.title}」已获批准，到${school}支教，服务期${term}。请督促按时到岗并登记到岗日期。`
+            : `贵县区推荐的${name}参加「${row.title}」未获批准（原因：${reason}），名额已退回，可另行推荐。`,
+          link: `/app/placements/${e.entityId}`,
+          smsParams: { scheme: short(row.title), teacher: short(name, 10) },
+          recipients: await countyRecipients(em, e.payload.countyId),
+        }),
+        type: 'placement.decided-county',
+      },
+    ];
+  },
 };
+
+/** 0.855 → 85.5% */
+const percent = (v: string | number | null | undefined) => `${Math.floor(Number(v ?? 0) * 1000) / 10}%`;
+/** '12.00' → 12, '7.50' → 7.5 */
+const hours = (v: string | number | null | undefined) => String(Number(v ?? 0));

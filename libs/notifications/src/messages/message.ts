@@ -20,6 +20,11 @@ export interface Message {
   /** With the recipient, unique: `e:<eventId>` for an event, a reminder's own key otherwise. */
   dedupeKey: string;
   recipients: Recipient[];
+  /**
+   * A message for the phone only (a password reset code): no inbox entry (the row is kept, with no
+   * user, for its key and its delivery) and no e-mail.
+   */
+  smsOnly?: boolean;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

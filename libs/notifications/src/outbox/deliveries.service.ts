@@ -7,6 +7,7 @@ import { EntityManager } from 'typeorm';
 import { iso } from '../dto/iso';
 import { DeliveryDto, DeliveryPageDto, DeliveryQuery } from '../dto/notification.dto';
 import { maskEmail } from '@shipei/auth';
+import { SECRET_TYPES } from './dispatcher';
 import { Outbox } from './outbox';
 
 /** The office's view of the outbox: what went where, what failed and why; resend a failed one. */
@@ -57,8 +58,11 @@ export class DeliveriesService {
   /** A FAILED delivery back to PENDING, due now (409 for any other status). */
   async resend(actor: Actor, id: number): Promise<DeliveryDto> {
     await this.tx.run(async (em) => {
-      const [row] = await em.query('SELECT status FROM delivery WHERE id = ?', [id]);
+      const [row] = await em.query('SELECT status, type FROM delivery WHERE id = ?', [id]);
       if (!row) throw new NotFoundError('发送记录');
+      // Its code is gone with its delivery (and stale after 10 minutes): the person asks for a new one.
+      if (SECRET_TYPES.includes(row.type))
+        throw new ConflictError('NOT_RESENDABLE', '密码重置验证码不能重发，请本人重新获取验证码');
       const res = await em.queryRunner!.query(
         "UPDATE delivery SET status = 'PENDING', nextAttemptAt = ?, claimToken = NULL, claimedUntil = NULL WHERE id = ? AND status = 'FAILED'",
         [sqlDatetime(em, new Date()), id],

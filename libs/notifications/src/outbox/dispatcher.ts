@@ -13,10 +13,15 @@ const BATCH = 100;
 const PARALLEL = 8;
 /** How often each process looks for due deliveries written elsewhere (another process, a retry). */
 const POLL_MS = 1000;
-/** A claim lasts this long: a process killed mid-send leaves the row to another after it. */
-const CLAIM_MS = 60_000;
 const SEND_TIMEOUT_MS = 20_000;
 const MAX_ATTEMPTS = 8;
+/**
+ * Types that go out at any hour. Quiet hours (22:00–07:00) are for notices; a password reset code
+ * is asked for by the person holding the phone, now, and is worthless in the morning.
+ */
+export const IMMEDIATE_TYPES = ['auth.password-reset'];
+/** Types whose SMS variables are secrets: cleared once the delivery is done (sent or given up). */
+export const SECRET_TYPES = ['auth.password-reset'];
 /** 30 s, 2 min, 8 min … capped at 6 h. */
 const backoffMs = (attempts: number) => Math.min(30_000 * 4 ** (attempts - 1), 6 * 3600_000);
 
@@ -98,24 +103,38 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       const batch = await this.claim();
       if (!batch.length) return tried;
       // As many sends at once as the SMTP pool has connections: a queued send would eat its own timeout.
-      for (let i = 0; i < batch.length; i += PARALLEL)
-        await Promise.all(batch.slice(i, i + PARALLEL).map((d) => this.deliver(d)));
+      // Their outcomes are recorded together, in one transaction (on SQLite every transaction of the
+      // process queues behind the others: one per e-mail would slow the changes people are making).
+      for (let i = 0; i < batch.length; i += PARALLEL) {
+        const outcomes = await Promise.all(batch.slice(i, i + PARALLEL).map((d) => this.send(d)));
+        await this.tx.run(async (em) => {
+          for (const o of outcomes) await this.record(em, o.d, o.error, o.ms);
+        });
+      }
       tried += batch.length;
     }
   }
 
   private async claim(): Promise<(Claimed & { token: string })[]> {
     const token = randomUUID();
-    const channels = [...this.senders.keys()].filter((c) => c !== 'SMS' || !inQuietHours(this.clock.now()));
-    if (!channels.length) return [];
+    const quiet = inQuietHours(this.clock.now());
+    const channels = [...this.senders.keys()].filter((c) => c !== 'SMS' || !quiet);
+    const urgent = quiet && this.senders.has('SMS');
+    if (!channels.length && !urgent) return [];
     const marks = channels.map(() => '?').join(',');
+    // In quiet hours SMS waits, except the types that cannot (IMMEDIATE_TYPES).
+    const which = [
+      ...(channels.length ? [`channel IN (${marks})`] : []),
+      ...(urgent ? [`(channel = 'SMS' AND type IN (${IMMEDIATE_TYPES.map(() => '?').join(',')}))`] : []),
+    ].join(' OR ');
+    const whichParams = [...channels, ...(urgent ? IMMEDIATE_TYPES : [])];
     return this.tx.run(async (em) => {
       const now = new Date();
       const at = sqlDatetime(em, now);
       const ids = (
         await em.query(
-          `SELECT id FROM delivery WHERE status = 'PENDING' AND nextAttemptAt <= ? AND channel IN (${marks}) AND (claimedUntil IS NULL OR claimedUntil < ?) ORDER BY id LIMIT ${BATCH}`,
-          [at, ...channels, at],
+          `SELECT id FROM delivery WHERE status = 'PENDING' AND nextAttemptAt <= ? AND (${which}) AND (claimedUntil IS NULL OR claimedUntil < ?) ORDER BY id LIMIT ${BATCH}`,
+          [at, ...whichParams, at],
         )
       ).map((r: { id: number }) => Number(r.id));
       if (!ids.length) return [];
@@ -123,7 +142,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       // between stays theirs.
       await em.query(
         `UPDATE delivery SET claimToken = ?, claimedUntil = ? WHERE id IN (${ids.map(() => '?').join(',')}) AND status = 'PENDING' AND (claimedUntil IS NULL OR claimedUntil < ?)`,
-        [token, sqlDatetime(em, new Date(now.getTime() + CLAIM_MS)), ...ids, at],
+        [token, sqlDatetime(em, new Date(now.getTime() + this.config.deliveryClaimMs)), ...ids, at],
       );
       const rows: Claimed[] = await em.query(
         'SELECT d.id, d.channel, d.recipient, d.type, d.params, d.attempts, n.title, n.body, n.link FROM delivery d JOIN notification n ON n.id = d.notificationId WHERE d.claimToken = ?',
@@ -133,7 +152,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     });
   }
 
-  private async deliver(d: Claimed & { token: string }): Promise<void> {
+  /** Sends one delivery (no transaction open); the outcome is for {@link record}. */
+  private async send(
+    d: Claimed & { token: string },
+  ): Promise<{ d: Claimed & { token: string }; error: string | null; ms: number }> {
     const started = Date.now();
     let error: string | null = null;
     try {
@@ -150,7 +172,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     } catch (e) {
       error = maskContacts(e instanceof Error ? e.message : String(e)).slice(0, 500) || '发送失败';
     }
-    await this.tx.run((em) => this.record(em, d, error, Date.now() - started));
+    return { d, error, ms: Date.now() - started };
   }
 
   private async record(em: EntityManager, d: Claimed & { token: string }, error: string | null, ms: number) {
@@ -180,6 +202,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       ms,
       error,
     ]);
+    if (SECRET_TYPES.includes(d.type) && (!error || attempts >= MAX_ATTEMPTS))
+      await em.query("UPDATE delivery SET params = '{}' WHERE id = ?", [d.id]);
     if (error) this.logger.warn(`delivery ${d.id} (${d.channel}, ${d.type}) attempt ${attempts} failed: ${error}`);
   }
 }

@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { Message, Recipient } from '../messages/message';
 import { Channel, DeliveryStatus } from './delivery.entity';
 
-const recipientKey = (r: Recipient) => (r.userId ? `u:${r.userId}` : `t:${r.teacherId}`);
+export const recipientKey = (r: Recipient) => (r.userId ? `u:${r.userId}` : `t:${r.teacherId}`);
 
 /**
  * Writes messages in the caller's transaction: one inbox row per person and one delivery row
@@ -30,7 +30,16 @@ export class Outbox {
         if (!r.userId && !r.teacherId) continue;
         const res = await runner.query(
           `INSERT ${sqlite ? 'OR IGNORE' : 'IGNORE'} INTO notification (recipientKey, userId, dedupeKey, type, title, body, link, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          [recipientKey(r), r.userId, m.dedupeKey, m.type, m.title.slice(0, 200), m.body.slice(0, 1000), m.link, now],
+          [
+            recipientKey(r),
+            m.smsOnly ? null : r.userId,
+            m.dedupeKey,
+            m.type,
+            m.title.slice(0, 200),
+            m.body.slice(0, 1000),
+            m.link,
+            now,
+          ],
           true,
         );
         if (!res.affected) continue;
@@ -44,7 +53,7 @@ export class Outbox {
               ? ['SMS', r.phone, 'PENDING', null]
               : ['SMS', r.phone, 'SKIPPED', `未配置此类消息的短信模板（SMS_TEMPLATE_${templateVar(m.type)}）`],
           );
-        if (this.config.mail && r.email) rows.push(['EMAIL', r.email, 'PENDING', null]);
+        if (this.config.mail && r.email && !m.smsOnly) rows.push(['EMAIL', r.email, 'PENDING', null]);
         if (!rows.length) continue;
         await runner.query(
           `INSERT INTO delivery (notificationId, channel, recipient, type, params, status, attempts, nextAttemptAt, lastError, createdAt) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, 0, ?, ?, ?)').join(', ')}`,

@@ -3,6 +3,7 @@ import {
   AccessPolicy,
   Actor,
   Clock,
+  DomainEvents,
   ForbiddenError,
   isDuplicateKey,
   lockForShare,
@@ -36,6 +37,7 @@ import {
 } from './dto/placement.dto';
 import { loadContext, placementDtos, stipendOf } from './placement-view';
 import { ACTIVE_STATUSES, Placement, PlacementStatus } from './placement.entity';
+import { PlacementEventPayload, PlacementEvents } from './placement.events';
 
 /**
  * Placements (选派) and their life cycle:
@@ -50,6 +52,7 @@ export class PlacementsService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {
     access.register<Placement>('placement', {
       entity: Placement,
@@ -204,6 +207,14 @@ export class PlacementsService {
         entityId: id,
         fields: ['status', ...Object.keys(patch)],
       });
+      if (to === 'APPROVED' || to === 'REJECTED')
+        await this.events.record<PlacementEventPayload>(em, {
+          type: PlacementEvents.DECIDED,
+          entity: 'placement',
+          entityId: id,
+          payload: { schemeId: p.schemeId, teacherId: p.teacherId, countyId: p.countyId, status: to },
+          actorId: actor.userId || null,
+        });
       return this.get(em, actor, id);
     });
   }

@@ -113,6 +113,22 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   revoke: '撤销',
   attach: '上传附件',
   resend: '重发消息',
+  logout: '退出登录',
+  unlock: '解锁账号',
+  'reset-password': '重置密码',
+  'request-password-reset': '申请短信找回密码',
+  'auto-assign': '自动分班',
+  unassign: '移出班级',
+  promote: '候补递补',
+  'set-quotas': '分配名额',
+  'set-trainers': '安排培训教师',
+  'on-site-confirm': '现场报到',
+  'scan-sync': '上传扫码签到',
+  'create-team': '组建团队',
+  'dissolve-team': '解散团队',
+  'record-payment': '记录补助发放',
+  'record-trip': '记录往返行程',
+  'set-rule-defaults': '修改选派条件',
 };
 
 export const AUDIT_ENTITIES: Record<string, string> = {

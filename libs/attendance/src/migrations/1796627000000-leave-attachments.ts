@@ -6,8 +6,8 @@ import { col, dialectOf, fk } from '@shipei/core';
  * every process of the app serves it. MySQL's BLOB stops at 64 KB: MEDIUMBLOB holds the 5 MB allowed.
  * Read and written by SQL only (no entity), so its column type may differ between the engines.
  */
-export class LeaveAttachments1796625000000 implements MigrationInterface {
-  name = 'LeaveAttachments1796625000000';
+export class LeaveAttachments1796627000000 implements MigrationInterface {
+  name = 'LeaveAttachments1796627000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.createTable(
