@@ -54,6 +54,12 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
       .auth(admin, { type: 'bearer' })
       .send({ username: 'trainer1', password: 'Trainer123', role: 'TRAINER' })
       .expect(201);
+    // An account whose password the office page resets (the others log in later).
+    await http
+      .post('/api/v1/users')
+      .auth(admin, { type: 'bearer' })
+      .send({ username: 'reset_me', password: 'Trainer123', role: 'TRAINER' })
+      .expect(201);
   });
   afterAll(async () => {
     await browser?.close();
@@ -117,7 +123,7 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
     await page.getByRole('link', { name: '修改角色 trainer1' }).click();
     await expectAccessiblePage(page, 'office-user-edit');
     await page.goto('/app/users');
-    await page.getByRole('button', { name: '重置密码 trainer1' }).click();
+    await page.getByRole('button', { name: '重置密码 reset_me' }).click();
     await expectAccessiblePage(page, 'office-user-reset');
     await expectAccessiblePage(page, 'office-teacher-no-account', `/app/teachers/${withoutAccount}`);
     await expectAccessiblePage(page, 'office-audit', '/app/audit');
