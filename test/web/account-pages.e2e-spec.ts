@@ -61,7 +61,8 @@ describe('account pages', () => {
     const countyB = await countyAdmin(http, admin, luozhuang, 'acc_luozhuang');
     const schoolA = await createSchool(http, countyA, lanshan, '兰山区账号页小学');
     const schoolB = await createSchool(http, countyB, luozhuang, '罗庄区账号页小学');
-    for (const n of [71001, 71002, 71003, 71004]) teachers[`a${n - 71000}`] = await createTeacher(http, countyA, schoolA, n);
+    for (const n of [71001, 71002, 71003, 71004])
+      teachers[`a${n - 71000}`] = await createTeacher(http, countyA, schoolA, n);
     for (const n of [72001, 72002, 72003]) teachers[`b${n - 72000}`] = await createTeacher(http, countyB, schoolB, n);
     for (const [key, token, teacherId] of [
       ['aT1', countyA, teachers.a1],
