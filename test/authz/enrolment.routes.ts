@@ -137,6 +137,46 @@ const freshTeacher =
     return { teacherId: t.id, idNumber: t.idNumber };
   };
 
+/**
+ * A fresh city program (per actor's call) with approved trainees: one of county A (`ta`) and, unless
+ * `onlyB`, one of county B (`tb`), for opening the trainees' accounts (spec §12).
+ */
+const approvedProgram =
+  (onlyB = false) =>
+  async ({ ctx }: Omit<Call, 'vars'>) => {
+    const p = await ctx.api('city', 'POST', '/api/v1/programs', {
+      ...cityProgram,
+      title: `矩阵开通账号${ctx.serial()}`,
+    });
+    await ctx.api('city', 'PUT', `/api/v1/programs/${p.id}/quotas`, [
+      { countyId: ctx.ids.countyA, seats: 5 },
+      { countyId: ctx.ids.countyB, seats: 5 },
+    ]);
+    await ctx.api('city', 'POST', `/api/v1/programs/${p.id}/open`);
+    const vars: Record<string, number> = { program: p.id };
+    for (const [key, county, school] of [
+      ['ta', 'countyA', 'schoolA'],
+      ['tb', 'countyB', 'schoolB'],
+    ] as const) {
+      if (onlyB && key === 'ta') continue;
+      const t = await teacherAt(ctx, school);
+      const e = await ctx.api(county, 'POST', `/api/v1/programs/${p.id}/enrolments`, { teacherId: t.id });
+      await ctx.api('city', 'POST', `/api/v1/enrolments/${e.id}/approve`);
+      vars[key] = t.id;
+    }
+    return vars;
+  };
+
+/** The opened accounts are the actor's own county's trainees (all of them for the city). */
+const openedInScope = (res: { body: any }, { actor, vars }: Call) => {
+  const got = (res.body as { teacherId: number }[]).map((a) => a.teacherId).sort();
+  const want = (actor === 'countyA' ? [vars.ta] : actor === 'countyB' ? [vars.tb] : [vars.ta, vars.tb])
+    .filter((v) => v !== undefined)
+    .sort();
+  if (JSON.stringify(got) !== JSON.stringify(want))
+    throw new Error(`${actor} opened the accounts of teachers ${got}, expected ${want}`);
+};
+
 export const routes: RouteRow[] = [
   // ——— nominating ———
   {
@@ -358,5 +398,28 @@ export const routes: RouteRow[] = [
     method: 'GET',
     path: '/api/v1/programs/{enrProgA}/figures',
     expect: { anonymous: 401, city: 200, countyA: 200, countyB: 404, trainer: 403, teacher: 403 },
+  },
+  // ——— opening the approved trainees' accounts (spec §12) ———
+  {
+    method: 'POST',
+    path: '/api/v1/programs/{program}/accounts',
+    name: 'open the approved trainees’ accounts (a county: its own teachers only)',
+    setup: approvedProgram(),
+    check: openedInScope,
+    expect: { anonymous: 401, city: 201, countyA: 201, countyB: 201, trainer: 403, teacher: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/programs/{program}/accounts',
+    name: 'a program whose approved trainees are all county B’s: county A has nobody to open (409, nothing written)',
+    setup: approvedProgram(true),
+    check: openedInScope,
+    expect: { anonymous: 401, city: 201, countyA: 409, countyB: 201, trainer: 403, teacher: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/programs/{enrProgA}/accounts',
+    name: 'county A’s thematic program: out of county B’s sight (404); nobody approved (409)',
+    expect: { anonymous: 401, city: 409, countyA: 409, countyB: 404, trainer: 403, teacher: 403 },
   },
 ];

@@ -28,6 +28,7 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
   let teacherId: number;
   let schoolId: number;
   const found: Record<string, AxeViolation[]> = {};
+  let withoutAccount: number;
 
   beforeAll(async () => {
     [web, browser] = await Promise.all([startWebApp(), launchBrowser()]);
@@ -42,7 +43,7 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
       title: '一级教师',
       teachingStartYear: 2006,
     });
-    await createTeacher(http, county, schoolId, 502, { stage: '初中', subject: '数学' });
+    withoutAccount = await createTeacher(http, county, schoolId, 502, { stage: '初中', subject: '数学' });
     await http
       .post('/api/v1/users')
       .auth(county, { type: 'bearer' })
@@ -52,6 +53,12 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
       .post('/api/v1/users')
       .auth(admin, { type: 'bearer' })
       .send({ username: 'trainer1', password: 'Trainer123', role: 'TRAINER' })
+      .expect(201);
+    // An account whose password the office page resets (the others log in later).
+    await http
+      .post('/api/v1/users')
+      .auth(admin, { type: 'bearer' })
+      .send({ username: 'reset_me', password: 'Trainer123', role: 'TRAINER' })
       .expect(201);
   });
   afterAll(async () => {
@@ -112,6 +119,13 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
     await expectAccessiblePage(page, 'office-user-new', '/app/users/new');
     await page.getByRole('button', { name: '保存' }).click();
     await expectAccessiblePage(page, 'office-user-new-errors');
+    await page.goto('/app/users');
+    await page.getByRole('link', { name: '修改角色 trainer1' }).click();
+    await expectAccessiblePage(page, 'office-user-edit');
+    await page.goto('/app/users');
+    await page.getByRole('button', { name: '重置密码 reset_me' }).click();
+    await expectAccessiblePage(page, 'office-user-reset');
+    await expectAccessiblePage(page, 'office-teacher-no-account', `/app/teachers/${withoutAccount}`);
     await expectAccessiblePage(page, 'office-audit', '/app/audit');
     await expectAccessiblePage(page, 'office-deliveries', '/app/deliveries');
     await expectAccessiblePage(page, 'office-messages', '/app/messages');
@@ -130,6 +144,8 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
     await page.getByRole('button', { name: '保存' }).click();
     await expectAccessiblePage(page, 'county-teacher-new-errors');
     await expectAccessiblePage(page, 'county-teacher-import', '/app/teachers/import');
+    await expectAccessiblePage(page, 'county-users', '/app/users');
+    await expectAccessiblePage(page, 'county-teachers', '/app/teachers');
     await expectAccessiblePage(page, 'county-schools', '/app/schools');
     // Select-all by keyboard, then a batch action.
     const selectAll = page.getByRole('checkbox', { name: '全选本页学校' });

@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '@shipei/core';
 import { PeopleModule } from '@shipei/people';
 import { AccountsController } from './accounts/accounts.controller';
+import { AccountSlips } from './accounts/account-slips.service';
 import { AccountsService } from './accounts/accounts.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -33,11 +34,12 @@ import { SessionVersions } from './sessions/session-versions';
     AuthService,
     UsersService,
     AccountsService,
+    AccountSlips,
     SessionVersions,
     LoginAttempts,
     JwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [AuthService, UsersService, AccountsService, SessionVersions, LoginAttempts],
+  exports: [AuthService, UsersService, AccountsService, AccountSlips, SessionVersions, LoginAttempts],
 })
 export class AuthModule {}

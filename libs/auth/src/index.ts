@@ -1,8 +1,10 @@
 export * from './auth.module';
 export * from './auth.service';
-export { CreateUserDto, OpenedAccountDto, UpdateUserDto, UserDto, UserQuery } from './dto/user.dto';
+export { CreateUserDto, OpenAccountsDto, OpenedAccountDto, UpdateUserDto, UserDto, UserQuery } from './dto/user.dto';
 export * from './accounts/accounts.service';
 export { renderAccountSlips } from './accounts/account-slips';
+export * from './accounts/account-slips.service';
+export * from './accounts/account-state';
 export * from './migrations/1764374402000-accounts';
 export * from './passwords';
 export * from './user.entity';

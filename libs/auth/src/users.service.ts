@@ -200,6 +200,27 @@ export class UsersService implements OnApplicationBootstrap {
     );
   }
 
+  /** One account the actor may manage, as listed (masked username, lock-out in force). */
+  async get(em: EntityManager, actor: Actor, id: number): Promise<UserDto> {
+    const user = await this.access.load<User>(em, actor, 'user', id, 'read');
+    return toUserDto(user, await this.attempts.accountLocks([user.id]));
+  }
+
+  /**
+   * The accounts of these teachers that the actor may see, by teacher id (the teacher pages: 已开通账号,
+   * and the account column of the teacher list). Teachers without an account are not in the map.
+   */
+  async ofTeachers(em: EntityManager, actor: Actor, teacherIds: number[]): Promise<Map<number, UserDto>> {
+    const ids = [...new Set(teacherIds.filter((id) => Number.isSafeInteger(id)))];
+    if (!ids.length) return new Map();
+    const rows = await this.access
+      .query<User>(em, actor, 'user', 'u')
+      .andWhere('u.teacherId IN (:...teacherIds)', { teacherIds: ids })
+      .getMany();
+    const locks = await this.attempts.accountLocks(rows.map((u) => u.id));
+    return new Map(rows.map((u) => [u.teacherId!, toUserDto(u, locks)]));
+  }
+
   /**
    * Display names of accounts by id (the author of an audit line, the trainers of a cohort), for ids
    * found on rows the caller could read. Staff names are not personal data; a teacher's username is

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '@shipei/auth';
 import { PeopleModule } from '@shipei/people';
 import { ProgramsModule } from '@shipei/programs';
+import { ProgramAccountsService } from './accounts/program-accounts.service';
 import { AssignmentsService } from './assignments/assignments.service';
 import { CohortAssignmentsController } from './cohort-assignments.controller';
 import { EnrolmentAccess } from './enrolment.access';
@@ -8,6 +10,7 @@ import { EnrolmentsController } from './enrolments.controller';
 import { EnrolmentsService } from './enrolments.service';
 import { NominationCandidatesService } from './nominations/nomination-candidates.service';
 import { NominationImportService } from './nominations/nomination-import.service';
+import { ProgramAccountsController } from './program-accounts.controller';
 import { ProgramEnrolmentsController } from './program-enrolments.controller';
 import { QuotasService } from './quotas/quotas.service';
 import { RosterService } from './roster/roster.service';
@@ -15,8 +18,13 @@ import { SeatLedger } from './seats';
 
 /** Enrolment (spec §4): quotas, nominations, transitions, waitlist, 分班, roster and figures. */
 @Module({
-  imports: [PeopleModule, ProgramsModule],
-  controllers: [ProgramEnrolmentsController, EnrolmentsController, CohortAssignmentsController],
+  imports: [PeopleModule, AuthModule, ProgramsModule],
+  controllers: [
+    ProgramEnrolmentsController,
+    ProgramAccountsController,
+    EnrolmentsController,
+    CohortAssignmentsController,
+  ],
   providers: [
     EnrolmentAccess,
     SeatLedger,
@@ -26,6 +34,7 @@ import { SeatLedger } from './seats';
     QuotasService,
     AssignmentsService,
     RosterService,
+    ProgramAccountsService,
   ],
   exports: [
     EnrolmentAccess,
@@ -36,6 +45,7 @@ import { SeatLedger } from './seats';
     QuotasService,
     AssignmentsService,
     RosterService,
+    ProgramAccountsService,
   ],
 })
 export class EnrolmentModule {}

@@ -14,3 +14,4 @@ export * from './nominations/nomination-import.service';
 export * from './nominations/nomination-candidates.service';
 export * from './migrations/1764374411000-enrolment';
 export * from './enrolment.events';
+export * from './accounts/program-accounts.service';

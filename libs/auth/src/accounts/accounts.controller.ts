@@ -1,10 +1,10 @@
 import { Body, Controller, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Actor, AppConfig, Clock, contentDisposition, CurrentActor, IdPipe, loadCjkFonts, Roles } from '@shipei/core';
+import { Actor, contentDisposition, CurrentActor, IdPipe, Roles } from '@shipei/core';
 import type { FastifyReply } from 'fastify';
 import { OpenAccountsDto, OpenedAccountDto, TemporaryPasswordDto, UpdateUserDto, UserDto } from '../dto/user.dto';
 import { AccountsService } from './accounts.service';
-import { renderAccountSlips } from './account-slips';
+import { AccountSlips, wantsPdf } from './account-slips.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -12,8 +12,7 @@ import { renderAccountSlips } from './account-slips';
 export class AccountsController {
   constructor(
     private readonly accounts: AccountsService,
-    private readonly config: AppConfig,
-    private readonly clock: Clock,
+    private readonly slips: AccountSlips,
   ) {}
 
   @Patch('users/:id')
@@ -57,16 +56,8 @@ export class AccountsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OpenedAccountDto[] | Buffer> {
     const opened = await this.accounts.openForTeachers(actor, dto.teacherIds);
-    if (!/application\/pdf/i.test(accept ?? '') || /application\/json/i.test(accept ?? '')) return opened;
-    const pdf = await renderAccountSlips(
-      opened,
-      {
-        platformName: this.config.platformName,
-        loginUrl: `${this.config.publicBaseUrl}/login`,
-        issuedAt: this.clock.now(),
-      },
-      await loadCjkFonts(),
-    );
+    if (!wantsPdf(accept)) return opened;
+    const pdf = await this.slips.render(opened);
     void reply
       .header('content-type', 'application/pdf')
       .header('cache-control', 'no-store')

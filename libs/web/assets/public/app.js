@@ -40,6 +40,13 @@
     if (link && !window.confirm(link.getAttribute('data-confirm'))) e.preventDefault();
   });
 
+  // <button data-print>: prints the page (a one-time password page, handed to its owner).
+  all('[data-print]').forEach(function (btn) {
+    btn.addEventListener('click', function () {
+      window.print();
+    });
+  });
+
   // Batch buttons need at least one ticked row.
   all('[data-needs-selection]').forEach(function (btn) {
     var form = btn.form;

@@ -48,7 +48,7 @@ export const NAV_ITEMS: NavItem[] = [
   { group: '培训档案', label: '学时达标', href: '/app/records/compliance', roles: STAFF },
   { group: '学校与教师', label: '学校管理', href: '/app/schools', roles: STAFF },
   { group: '学校与教师', label: '教师管理', href: '/app/teachers', roles: STAFF },
-  { group: '系统管理', label: '账号管理', href: '/app/users', roles: ['CITY_ADMIN'] },
+  { group: '系统管理', label: '账号管理', href: '/app/users', roles: STAFF },
   { group: '系统管理', label: '发送记录', href: '/app/deliveries', roles: ['CITY_ADMIN'] },
   { group: '系统管理', label: '审计日志', href: '/app/audit', roles: ['CITY_ADMIN'] },
 ];

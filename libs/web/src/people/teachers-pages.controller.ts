@@ -1,5 +1,12 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { CreateUserDto, UsersService } from '@shipei/auth';
+import {
+  AccountSlips,
+  AccountsService,
+  accountState,
+  CreateUserDto,
+  OpenAccountsDto,
+  UsersService,
+} from '@shipei/auth';
 import { Actor, CurrentActor, IdPipe, Roles, TransactionRunner } from '@shipei/core';
 import {
   CreateTeacherDto,
@@ -11,11 +18,12 @@ import {
   UpdateTeacherDto,
 } from '@shipei/people';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { field, FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
+import { backTo, field, FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
 import { pager, pickFilters, queryString } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
+import { sendPdf } from '../trainer/training-view';
 import {
   BACKBONE_OPTIONS,
   PUTONGHUA_OPTIONS,
@@ -71,6 +79,8 @@ export class TeachersPagesController {
     private readonly teachers: TeachersService,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
+    private readonly accounts: AccountsService,
+    private readonly slips: AccountSlips,
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
     private readonly tx: TransactionRunner,
@@ -124,6 +134,13 @@ export class TeachersPagesController {
       error = errors.summary;
     }
     const names = await this.names.organisations(page.items.flatMap((t) => [t.schoolId, t.countyId]));
+    const accounts = await this.tx.read((em) =>
+      this.users.ofTeachers(
+        em,
+        actor,
+        page.items.map((t) => t.id),
+      ),
+    );
     const { page: _p, ...keep } = filters;
     return this.pages.render(
       req,
@@ -141,8 +158,12 @@ export class TeachersPagesController {
         putonghuaOptions: PUTONGHUA_OPTIONS,
         backboneOptions: BACKBONE_OPTIONS,
         yesNo: YES_NO_OPTIONS,
-        rows: page.items.map((t) => teacherRow(t, names)),
+        rows: page.items.map((t) => {
+          const account = accounts.get(t.id);
+          return { ...teacherRow(t, names), accountState: account ? accountState(account) : null };
+        }),
         pager: pager('/app/teachers', page, keep),
+        back: req.url,
         exportHref: `/api/v1/teachers/export${queryString(keep)}`,
       },
     );
@@ -190,6 +211,29 @@ export class TeachersPagesController {
     }
   }
 
+  /**
+   * 批量开通账号: the ticked teachers' accounts (username = phone, a one-time password each), answered
+   * with the printable slips (PDF, in a new tab); those who had an account keep their password.
+   */
+  @Post('accounts')
+  @HttpCode(200)
+  async openAccounts(@Res() reply: FastifyReply, @CurrentActor() actor: Actor, @Body() body: FormBody): Promise<void> {
+    const back = backTo(body, '/app/teachers');
+    const ids = readForm(body, { teacherIds: 'list' }).teacherIds as string[];
+    if (!ids.length) return this.pages.redirect(reply, back, { tone: 'error', text: '请先勾选要开通账号的教师。' });
+    try {
+      const dto = await validateInput(OpenAccountsDto, {
+        teacherIds: ids.map((v) => (/^\d{1,15}$/.test(v) ? Number(v) : v)),
+      });
+      const opened = await this.accounts.openForTeachers(actor, dto.teacherIds);
+      return sendPdf(reply, '账号开通通知单.pdf', await this.slips.render(opened));
+    } catch (e) {
+      const errors = formErrors(e, []);
+      if (!errors) throw e;
+      return this.pages.redirect(reply, back, { tone: 'error', text: errors.summary });
+    }
+  }
+
   @Get(':id')
   async detail(
     @Req() req: FastifyRequest,
@@ -211,6 +255,7 @@ export class TeachersPagesController {
   ): Promise<void> {
     const teacher = await this.tx.read((em) => this.teachers.get(em, actor, id, full));
     const names = await this.names.organisations([teacher.schoolId, teacher.countyId]);
+    const login = (await this.tx.read((em) => this.users.ofTeachers(em, actor, [id]))).get(id);
     return this.pages.render(
       req,
       reply,
@@ -221,6 +266,8 @@ export class TeachersPagesController {
         city: actor.role === 'CITY_ADMIN',
         revealed: full && actor.role === 'CITY_ADMIN',
         account: account ?? { form: {}, errors: null },
+        login: login ? { ...login, state: accountState(login) } : null,
+        back: `/app/teachers/${id}`,
       },
     );
   }

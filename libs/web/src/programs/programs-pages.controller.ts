@@ -1,6 +1,7 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { Actor, CurrentActor, IdPipe, mapError, Roles, TransactionRunner } from '@shipei/core';
-import { QuotaItemDto, QuotaListDto, QuotasService } from '@shipei/enrolment';
+import { AccountSlips } from '@shipei/auth';
+import { ProgramAccountsService, QuotaItemDto, QuotaListDto, QuotasService } from '@shipei/enrolment';
 import {
   CreateProgramDto,
   PROGRAM_TRANSITIONS,
@@ -16,6 +17,7 @@ import { pager, pickFilters } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
+import { sendPdf } from '../trainer/training-view';
 import {
   creatableKinds,
   decimal,
@@ -132,6 +134,8 @@ export class ProgramsPagesController {
   constructor(
     private readonly programs: ProgramsService,
     private readonly quotas: QuotasService,
+    private readonly programAccounts: ProgramAccountsService,
+    private readonly slips: AccountSlips,
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
     private readonly tx: TransactionRunner,
@@ -249,8 +253,28 @@ export class ProgramsPagesController {
         editable: owner && p.status !== 'RUNNING' && p.status !== 'FINISHED',
         next: owner && next ? { action: next[0], label: next[1].label, confirm: CONFIRM[next[0]] } : null,
         nominate: mayNominate(actor, p),
+        openAccounts: p.approvedCount > 0,
+        city: actor.role === 'CITY_ADMIN',
       },
     );
+  }
+
+  /** 为学员开通账号: the approved trainees' accounts (county: its own teachers), answered with the slips (PDF). */
+  @Post(':id/accounts')
+  @HttpCode(200)
+  async openAccounts(
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
+    try {
+      const opened = await this.programAccounts.open(actor, id);
+      return sendPdf(reply, '账号开通通知单.pdf', await this.slips.render(opened));
+    } catch (e) {
+      const errors = mapError(e).status === 404 ? null : formErrors(e, []);
+      if (!errors) throw e;
+      return this.pages.redirect(reply, `/app/programs/${id}`, { tone: 'error', text: errors.summary });
+    }
   }
 
   @Post(':id/status')

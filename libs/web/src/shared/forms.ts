@@ -111,3 +111,12 @@ export function formErrors(
         : mapped.body.message;
   return { summary, fields };
 }
+
+/**
+ * Where an action returns (`back` in its form): a page of this site under /app (a list with its
+ * filters, a teacher's page), else `fallback`. Never another site.
+ */
+export function backTo(body: FormBody | undefined, fallback: string): string {
+  const back = field(body, 'back');
+  return /^\/app(?:[/?][^\\\s]*)?$/.test(back) && !back.startsWith('/app//') ? back : fallback;
+}

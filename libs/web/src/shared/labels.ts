@@ -1,3 +1,4 @@
+import { ACCOUNT_STATE_LABELS } from '@shipei/auth';
 import { ATTENDANCE_STATUS_LABELS, LEAVE_STATUS_LABELS, PENDING_LABEL } from '@shipei/attendance';
 import { CERTIFICATE_STATUS_LABELS } from '@shipei/certificates';
 import { ROLE_LABELS, type Role } from '@shipei/core';
@@ -52,11 +53,8 @@ const TONES: Record<string, [Record<string, string>, Record<string, Tone>]> = {
     { DRAFT: 'neutral', OPEN: 'info', CLOSED: 'warning', RUNNING: 'success', FINISHED: 'neutral' },
   ],
   delivery: [DELIVERY_STATUS_LABELS, { PENDING: 'warning', SENT: 'success', FAILED: 'danger', SKIPPED: 'neutral' }],
-  // Not statuses of a lib: how the accounts page shows `active` / `mustChangePassword`, and yes/no flags.
-  account: [
-    { ACTIVE: '启用', INACTIVE: '停用', MUST_CHANGE: '待修改初始密码' },
-    { ACTIVE: 'success', INACTIVE: 'neutral', MUST_CHANGE: 'warning' },
-  ],
+  account: [ACCOUNT_STATE_LABELS, { ACTIVE: 'success', LOCKED: 'danger', DISABLED: 'neutral', MUST_CHANGE: 'warning' }],
+  // Not statuses of a lib: yes/no flags.
   flag: [
     { YES: '是', NO: '否' },
     { YES: 'info', NO: 'neutral' },
@@ -90,6 +88,8 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   reveal: '查看完整信息',
   login: '登录',
   lock: '账号锁定',
+  unlock: '解锁',
+  'reset-password': '重置密码',
   'change-password': '修改密码',
   import: '导入',
   export: '导出',
@@ -114,8 +114,6 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   attach: '上传附件',
   resend: '重发消息',
   logout: '退出登录',
-  unlock: '解锁账号',
-  'reset-password': '重置密码',
   'request-password-reset': '申请短信找回密码',
   'auto-assign': '自动分班',
   unassign: '移出班级',
@@ -171,6 +169,7 @@ export const FIELD_LABELS: Record<string, string> = {
   role: '角色',
   organisationId: '所属单位',
   teacherId: '教师',
+  active: '启用/停用',
   displayName: '显示名',
   type: '类型',
   parentId: '上级单位',
