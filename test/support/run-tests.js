@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test [-- jest options]`: the system packages the tests use (system-deps.js), then jest twice:
-//   1. the unit and e2e projects, two suites at a time on SQLite (jest.config.js sets the workers);
+//   1. the unit, service and e2e projects, two suites at a time on SQLite (jest.config.js sets the workers);
 //   2. the project `serial`, one suite at a time: the browser suites (Chromium is the hungriest thing the
 //      tests run; two side by side pushed a long page test past its budget on a busy machine) and
 //      database-fault (it times the app while its database stops, and its bounds assume nothing else runs).
@@ -16,7 +16,7 @@ const { join } = require('node:path');
 const ROOT = join(__dirname, '..', '..');
 const JEST = require.resolve('jest/bin/jest', { paths: [ROOT] });
 const PHASES = [
-  { name: 'unit+e2e', args: ['--selectProjects', 'unit', 'e2e'] },
+  { name: 'unit+service+e2e', args: ['--selectProjects', 'unit', 'service', 'e2e'] },
   { name: 'serial', args: ['--selectProjects', 'serial', '--runInBand'] },
 ];
 
