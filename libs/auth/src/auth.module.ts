@@ -14,6 +14,7 @@ import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 import { LoginAttempts } from './sessions/login-attempts';
 import { SessionVersions } from './sessions/session-versions';
+import { UsersAccess } from './users.access';
 
 @Module({
   imports: [
@@ -31,6 +32,7 @@ import { SessionVersions } from './sessions/session-versions';
   controllers: [AuthController, UsersController, AccountsController],
   providers: [
     AuthService,
+    UsersAccess,
     UsersService,
     AccountsService,
     SessionVersions,
@@ -38,6 +40,6 @@ import { SessionVersions } from './sessions/session-versions';
     JwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [AuthService, UsersService, AccountsService, SessionVersions, LoginAttempts],
+  exports: [UsersAccess, AuthService, UsersService, AccountsService, SessionVersions, LoginAttempts],
 })
 export class AuthModule {}

@@ -16,9 +16,9 @@ import {
 } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Teacher } from '@shipei/people';
-import { TrainingSession } from '@shipei/programs';
+import { SESSION_KIND, TrainingSession } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
-import { AttendanceAccess } from '../attendance.access';
+import { AttendanceAccess, isTrainee, LEAVE_REQUEST_KIND } from '../attendance.access';
 import { AttendanceErrors } from '../attendance.errors';
 import { CreateLeaveRequestDto, DecideLeaveRequestDto, LeaveQuery, LeaveRequestDto } from '../dto/leave.dto';
 import { AttendanceRecord } from '../records/attendance-record.entity';
@@ -44,12 +44,12 @@ export class LeaveService {
   ) {}
 
   async create(actor: Actor, dto: CreateLeaveRequestDto): Promise<LeaveRequestDto> {
-    if (actor.role !== 'TEACHER' || !actor.teacherId) throw AttendanceErrors.notTeacher();
+    if (!isTrainee(actor)) throw AttendanceErrors.notTeacher();
     const teacherId = actor.teacherId;
     return this.tx.run(async (em) => {
       // Only sessions of the teacher's own cohorts are visible; anything else is not found.
       const sessions = await this.access
-        .query<TrainingSession>(em, actor, 'session', 's')
+        .query<TrainingSession>(em, actor, SESSION_KIND, 's')
         .andWhere('s.id IN (:...ids)', { ids: dto.sessionIds })
         .orderBy('s.startsAt')
         .getMany();
@@ -115,7 +115,7 @@ export class LeaveService {
   }
 
   async list(actor: Actor, q: LeaveQuery): Promise<Page<LeaveRequestDto>> {
-    const qb = this.access.query<LeaveRequest>(this.em, actor, 'leave-request', 'l');
+    const qb = this.access.query<LeaveRequest>(this.em, actor, LEAVE_REQUEST_KIND, 'l');
     if (q.cohortId) qb.andWhere('l.cohortId = :cohortId', { cohortId: q.cohortId });
     if (q.status) qb.andWhere('l.status = :status', { status: q.status });
     const [rows, total] = await qb.orderBy('l.id', 'DESC').skip(q.offset).take(q.pageSize).getManyAndCount();
@@ -123,7 +123,7 @@ export class LeaveService {
   }
 
   async get(actor: Actor, id: number): Promise<LeaveRequestDto> {
-    return this.dto(this.em, await this.access.load<LeaveRequest>(this.em, actor, 'leave-request', id));
+    return this.dto(this.em, await this.access.load<LeaveRequest>(this.em, actor, LEAVE_REQUEST_KIND, id));
   }
 
   approve(actor: Actor, id: number, dto: DecideLeaveRequestDto): Promise<LeaveRequestDto> {
@@ -136,7 +136,7 @@ export class LeaveService {
 
   private async decide(actor: Actor, id: number, to: 'APPROVED' | 'REFUSED', note?: string): Promise<LeaveRequestDto> {
     return this.tx.run(async (em) => {
-      const leave = await this.access.load<LeaveRequest>(em, actor, 'leave-request', id);
+      const leave = await this.access.load<LeaveRequest>(em, actor, LEAVE_REQUEST_KIND, id);
       await this.gate.cohort(em, actor, leave.cohortId);
       const now = this.clock.now();
       const res = await em
