@@ -1,4 +1,5 @@
-// Unit specs (next to the code), end-to-end specs (test/) and the browser suites (test/web).
+// Unit specs (next to the code), service specs (test/service), end-to-end specs (test/) and the browser
+// suites (test/web): the tiers of README's test section.
 // The database they use comes from TEST_DATABASE_URL (default: a fresh SQLite file per suite).
 
 const common = {
@@ -30,6 +31,8 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
     },
+    // One domain module (with CoreModule and the audit log) on a migrated database, no HTTP: test/support/service-module.ts.
+    { ...common, displayName: 'service', testMatch: ['<rootDir>/test/service/**/*.service-spec.ts'] },
     {
       ...common,
       displayName: 'e2e',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test [-- jest options]`: the system packages the tests use (system-deps.js), then jest three times:
-//   1. the unit and e2e projects, two suites at a time on SQLite (jest.config.js sets the workers);
+//   1. the unit, service and e2e projects, two suites at a time on SQLite (jest.config.js sets the workers);
 //   2. the project `browser`, the pages in Chromium, with the same workers: one browser per suite, two
 //      suites side by side on SQLite (measured in bench/test-suite-time.md; one at a time on MySQL);
 //   3. the project `serial`, alone: database-fault times the app while its database stops, and its bounds
@@ -17,7 +17,7 @@ const { join } = require('node:path');
 const ROOT = join(__dirname, '..', '..');
 const JEST = require.resolve('jest/bin/jest', { paths: [ROOT] });
 const PHASES = [
-  { name: 'unit+e2e', args: ['--selectProjects', 'unit', 'e2e'] },
+  { name: 'unit+service+e2e', args: ['--selectProjects', 'unit', 'service', 'e2e'] },
   { name: 'browser', args: ['--selectProjects', 'browser'] },
   { name: 'serial', args: ['--selectProjects', 'serial', '--runInBand'] },
 ];

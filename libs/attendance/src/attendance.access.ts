@@ -1,11 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, Actor, NOTHING, Scope } from '@shipei/core';
-import { Enrolment } from '@shipei/enrolment';
-import { Cohort, Program, TrainingSession } from '@shipei/programs';
+import { accessKind, AccessKind, AccessRules, Actor, kindRule, NOTHING, Scope } from '@shipei/core';
+import { Enrolment, ENROLMENT_KIND } from '@shipei/enrolment';
+import { Cohort, COHORT_KIND, Program, SESSION_KIND, TrainingSession } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
 import { AttendanceErrors } from './attendance.errors';
 import { LeaveRequest } from './leave/leave-request.entity';
 import { AttendanceRecord } from './records/attendance-record.entity';
+
+export const ATTENDANCE_SESSION_KIND = accessKind('attendance-session');
+export const ATTENDANCE_COHORT_KIND = accessKind('attendance-cohort');
+export const CHECKIN_PASS_KIND = accessKind('checkin-pass');
+export const COHORT_ENROLMENT_KIND = accessKind('cohort-enrolment');
+export const ATTENDANCE_KIND = accessKind('attendance');
+export const LEAVE_REQUEST_KIND = accessKind('leave-request');
+
+/** A trainee: a teacher's account (linked to its teacher), who checks in, asks for leave and reads their own attendance. */
+export const isTrainee = (actor: Actor): actor is Actor & { teacherId: number } =>
+  actor.role === 'TEACHER' && !!actor.teacherId;
 
 /**
  * Who runs a cohort's attendance: the program's owner (the city for city programs and as overseer,
@@ -79,20 +90,20 @@ export const isLeaveOwner = (actor: Actor, leave: LeaveRequest): boolean =>
   actor.role === 'TEACHER' && !!actor.teacherId && actor.teacherId === leave.teacherId;
 
 @Injectable()
-export class AttendanceAccess {
-  constructor(private readonly access: AccessPolicy) {
-    access.register<TrainingSession>('attendance-session', {
+export class AttendanceAccess extends AccessRules {
+  protected readonly rules = [
+    kindRule<TrainingSession>(ATTENDANCE_SESSION_KIND, {
       entity: TrainingSession,
       label: '课次',
       scope: (actor, a) => cohortManagerScope(actor, `${a}.cohortId`),
-    });
-    access.register<Cohort>('attendance-cohort', {
+    }),
+    kindRule<Cohort>(ATTENDANCE_COHORT_KIND, {
       entity: Cohort,
       label: '班级',
       scope: (actor, a) => cohortManagerScope(actor, `${a}.id`),
-    });
+    }),
     // A personal pass: the teacher's own, and the enrolments of cohorts the actor runs.
-    access.register<Enrolment>('checkin-pass', {
+    kindRule<Enrolment>(CHECKIN_PASS_KIND, {
       entity: Enrolment,
       label: '报名记录',
       scope: (actor, a) =>
@@ -101,18 +112,18 @@ export class AttendanceAccess {
             ? { where: `${a}.teacherId = :cpTeacher`, params: { cpTeacher: actor.teacherId } }
             : NOTHING
           : cohortManagerScope(actor, `${a}.cohortId`),
-    });
-    access.register<Enrolment>('cohort-enrolment', {
+    }),
+    kindRule<Enrolment>(COHORT_ENROLMENT_KIND, {
       entity: Enrolment,
       label: '报名记录',
       scope: (actor, a) => cohortManagerScope(actor, `${a}.cohortId`),
-    });
-    access.register<AttendanceRecord>('attendance', {
+    }),
+    kindRule<AttendanceRecord>(ATTENDANCE_KIND, {
       entity: AttendanceRecord,
       label: '考勤记录',
       scope: (actor, a) => traineeReaderScope(actor, a, `${a}.enrolmentId`),
-    });
-    access.register<LeaveRequest>('leave-request', {
+    }),
+    kindRule<LeaveRequest>(LEAVE_REQUEST_KIND, {
       entity: LeaveRequest,
       label: '请假申请',
       scope: (actor, a) =>
@@ -121,19 +132,19 @@ export class AttendanceAccess {
             ? { where: `${a}.teacherId = :lrTeacher`, params: { lrTeacher: actor.teacherId } }
             : NOTHING
           : traineeReaderScope(actor, a, `${a}.enrolmentId`),
-    });
-  }
+    }),
+  ];
 
   /** A session the actor runs, with its cohort and program; 404 if it may not see it, 403 if it may only read it. */
   async session(em: EntityManager, actor: Actor, id: number): Promise<ManagedSession> {
     const rows = await this.access
-      .query<TrainingSession>(em, actor, 'attendance-session', 's')
+      .query<TrainingSession>(em, actor, ATTENDANCE_SESSION_KIND, 's')
       .innerJoinAndMapOne('s.cohortRow', Cohort, 'c', 'c.id = s.cohortId')
       .innerJoinAndMapOne('s.programRow', Program, 'p', 'p.id = c.programId')
       .andWhere('s.id = :id', { id })
       .getOne();
     if (!rows) {
-      await this.access.require(em, actor, 'session', id);
+      await this.access.require(em, actor, SESSION_KIND, id);
       throw AttendanceErrors.notManager();
     }
     const { cohortRow, programRow, ...session } = rows as TrainingSession & { cohortRow: Cohort; programRow: Program };
@@ -142,18 +153,18 @@ export class AttendanceAccess {
 
   /** An enrolment whose pass the actor may see (its teacher, or who runs its cohort); 404 / 403 as for sessions. */
   async passHolder(em: EntityManager, actor: Actor, id: number): Promise<Enrolment> {
-    return this.enrolment(em, actor, 'checkin-pass', id);
+    return this.enrolment(em, actor, CHECKIN_PASS_KIND, id);
   }
 
   /** An enrolment in a cohort the actor runs (on-site 报到); 404 / 403 as for sessions. */
   async managedEnrolment(em: EntityManager, actor: Actor, id: number): Promise<Enrolment> {
-    return this.enrolment(em, actor, 'cohort-enrolment', id);
+    return this.enrolment(em, actor, COHORT_ENROLMENT_KIND, id);
   }
 
-  private async enrolment(em: EntityManager, actor: Actor, kind: string, id: number): Promise<Enrolment> {
+  private async enrolment(em: EntityManager, actor: Actor, kind: AccessKind, id: number): Promise<Enrolment> {
     const row = await this.access.query<Enrolment>(em, actor, kind, 'e').andWhere('e.id = :id', { id }).getOne();
     if (!row) {
-      await this.access.require(em, actor, 'enrolment', id);
+      await this.access.require(em, actor, ENROLMENT_KIND, id);
       throw AttendanceErrors.notManager();
     }
     return row;
@@ -167,10 +178,10 @@ export class AttendanceAccess {
   /** A cohort the actor runs, with its program; 404 / 403 as for sessions. */
   async cohort(em: EntityManager, actor: Actor, id: number): Promise<{ cohort: Cohort; program: Program }> {
     const cohort = Number.isSafeInteger(id)
-      ? await this.access.query<Cohort>(em, actor, 'attendance-cohort', 'c').andWhere('c.id = :id', { id }).getOne()
+      ? await this.access.query<Cohort>(em, actor, ATTENDANCE_COHORT_KIND, 'c').andWhere('c.id = :id', { id }).getOne()
       : null;
     if (!cohort) {
-      await this.access.require(em, actor, 'cohort', id);
+      await this.access.require(em, actor, COHORT_KIND, id);
       throw AttendanceErrors.notManager();
     }
     return { cohort, program: await em.findOneByOrFail(Program, { id: cohort.programId }) };

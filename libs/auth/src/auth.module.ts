@@ -15,6 +15,7 @@ import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 import { LoginAttempts } from './sessions/login-attempts';
 import { SessionVersions } from './sessions/session-versions';
+import { UsersAccess } from './users.access';
 
 @Module({
   imports: [
@@ -32,6 +33,7 @@ import { SessionVersions } from './sessions/session-versions';
   controllers: [AuthController, UsersController, AccountsController],
   providers: [
     AuthService,
+    UsersAccess,
     UsersService,
     AccountsService,
     AccountSlips,
@@ -40,6 +42,6 @@ import { SessionVersions } from './sessions/session-versions';
     JwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [AuthService, UsersService, AccountsService, AccountSlips, SessionVersions, LoginAttempts],
+  exports: [UsersAccess, AuthService, UsersService, AccountsService, AccountSlips, SessionVersions, LoginAttempts],
 })
 export class AuthModule {}

@@ -8,6 +8,7 @@ export * from './accounts/account-state';
 export * from './migrations/1764374402000-accounts';
 export * from './passwords';
 export * from './user.entity';
+export * from './users.access';
 export * from './users.service';
 export * from './migrations/1796615000000-user-email';
 export { LOGIN_LIMIT, LOGIN_WINDOW_SECONDS } from './auth.controller';

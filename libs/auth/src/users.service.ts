@@ -7,7 +7,6 @@ import {
   BadInputError,
   Clock,
   ConflictError,
-  NOTHING,
   Page,
   pageOf,
   Role,
@@ -15,12 +14,13 @@ import {
   TransactionRunner,
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
-import { maskPhone, Organisation, Teacher, TeachersService } from '@shipei/people';
+import { maskPhone, Organisation, Teacher, TEACHER_KIND, TeachersService } from '@shipei/people';
 import { EntityManager, In } from 'typeorm';
 import { CreateUserDto, UserDto, UserQuery } from './dto/user.dto';
 import { assertPasswordRule, hashPassword } from './passwords';
 import { LoginAttempts } from './sessions/login-attempts';
 import { User } from './user.entity';
+import { opensTeacherAccountsOnly, USER_KIND } from './users.access';
 
 /** z***@example.cn: enough to recognise one's own address, not to harvest it. */
 export function maskEmail(email: string | null): string | null {
@@ -67,21 +67,6 @@ export class UsersService implements OnApplicationBootstrap {
       if (await em.existsBy(User, { username: phone }))
         throw new ConflictError('USERNAME_TAKEN', '该手机号已被其他账号用作用户名，无法同步教师账号');
       await em.update(User, { id: account.id }, { username: phone });
-    });
-    access.register<User>('user', {
-      entity: User,
-      label: '账号',
-      // County admins see the accounts of their county's teachers; others only themselves.
-      scope: (actor, a) => {
-        if (actor.role === 'CITY_ADMIN') return null;
-        if (actor.role === 'COUNTY_ADMIN' && actor.countyId) {
-          return {
-            where: `${a}.teacherId IN (SELECT t.id FROM teacher t WHERE t.countyId = :uCounty) OR ${a}.id = :uSelf`,
-            params: { uCounty: actor.countyId, uSelf: actor.userId },
-          };
-        }
-        return actor.userId ? { where: `${a}.id = :uSelf`, params: { uSelf: actor.userId } } : NOTHING;
-      },
     });
   }
 
@@ -161,11 +146,11 @@ export class UsersService implements OnApplicationBootstrap {
   ): Promise<{ organisationId: number | null; teacherId: number | null; displayName: string }> {
     const bad = (field: string, message: string) =>
       new BadInputError('INVALID_ACCOUNT', message, { errors: [{ field, message }] });
-    if (actor.role === 'COUNTY_ADMIN' && dto.role !== 'TEACHER')
+    if (opensTeacherAccountsOnly(actor) && dto.role !== 'TEACHER')
       throw bad('role', '县区管理员只能为本县区教师创建账号');
     if (dto.role === 'TEACHER') {
       if (!dto.teacherId) throw bad('teacherId', '教师账号须指定教师');
-      const teacher = await this.access.load<Teacher>(em, actor, 'teacher', dto.teacherId, 'write');
+      const teacher = await this.access.load<Teacher>(em, actor, TEACHER_KIND, dto.teacherId, 'write');
       if (dto.username !== teacher.phone) throw bad('username', '教师账号的用户名须为该教师的手机号');
       return { organisationId: teacher.schoolId, teacherId: teacher.id, displayName: teacher.name };
     }
@@ -184,7 +169,7 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async list(em: EntityManager, actor: Actor, q: UserQuery): Promise<Page<UserDto>> {
-    const qb = this.access.query<User>(em, actor, 'user', 'u');
+    const qb = this.access.query<User>(em, actor, USER_KIND, 'u');
     if (q.role) qb.andWhere('u.role = :role', { role: q.role });
     if (q.organisationId) qb.andWhere('u.organisationId = :orgId', { orgId: q.organisationId });
     if (q.q) {
@@ -202,7 +187,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   /** One account the actor may manage, as listed (masked username, lock-out in force). */
   async get(em: EntityManager, actor: Actor, id: number): Promise<UserDto> {
-    const user = await this.access.load<User>(em, actor, 'user', id, 'read');
+    const user = await this.access.load<User>(em, actor, USER_KIND, id, 'read');
     return toUserDto(user, await this.attempts.accountLocks([user.id]));
   }
 
@@ -214,7 +199,7 @@ export class UsersService implements OnApplicationBootstrap {
     const ids = [...new Set(teacherIds.filter((id) => Number.isSafeInteger(id)))];
     if (!ids.length) return new Map();
     const rows = await this.access
-      .query<User>(em, actor, 'user', 'u')
+      .query<User>(em, actor, USER_KIND, 'u')
       .andWhere('u.teacherId IN (:...teacherIds)', { teacherIds: ids })
       .getMany();
     const locks = await this.attempts.accountLocks(rows.map((u) => u.id));

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AccessMode, AccessPolicy, Actor, NOTHING, Scope } from '@shipei/core';
-import { ProgramsAccess } from '@shipei/programs';
+import { accessKind, AccessMode, AccessRules, Actor, kindRule, NOTHING, Scope } from '@shipei/core';
+import { CohortTrainer } from '@shipei/programs';
+import { EntityManager } from 'typeorm';
 import { Certificate } from './certificate.entity';
 
 /** Certificates of programs the county owns (its COUNTY_THEMATIC programs). */
@@ -61,18 +62,33 @@ export function certificatePrintScope(actor: Actor, a: string): Scope | null {
   }
 }
 
-export const CERTIFICATE = 'certificate';
-export const CERTIFICATE_PRINT = 'certificate:print';
+export const CERTIFICATE_KIND = accessKind('certificate');
+export const CERTIFICATE_PRINT_KIND = accessKind('certificate:print');
+
+/** Who issues 支教证明: the education offices (city and counties), for placements they may see. */
+export const issuesServiceCertificates = (actor: Actor): boolean =>
+  actor.role === 'CITY_ADMIN' || actor.role === 'COUNTY_ADMIN';
+
+/** Whether the actor trains this cohort: besides the program's owner, its trainers issue and print its certificates. */
+export async function trainsCohort(em: EntityManager, actor: Actor, cohortId: number | null): Promise<boolean> {
+  return (
+    actor.role === 'TRAINER' && !!cohortId && (await em.countBy(CohortTrainer, { cohortId, userId: actor.userId })) > 0
+  );
+}
 
 /** Registers the 'certificate' and 'certificate:print' kinds with the access policy. */
 @Injectable()
-export class CertificatesAccess {
-  constructor(access: AccessPolicy, _programs: ProgramsAccess) {
-    access.register<Certificate>(CERTIFICATE, { entity: Certificate, label: '证书', scope: certificateScope });
-    access.register<Certificate>(CERTIFICATE_PRINT, {
+export class CertificatesAccess extends AccessRules {
+  protected readonly rules = [
+    kindRule<Certificate>(CERTIFICATE_KIND, {
+      entity: Certificate,
+      label: '证书',
+      scope: certificateScope,
+    }),
+    kindRule<Certificate>(CERTIFICATE_PRINT_KIND, {
       entity: Certificate,
       label: '证书',
       scope: (actor, a) => certificatePrintScope(actor, a),
-    });
-  }
+    }),
+  ];
 }

@@ -4,7 +4,7 @@ import { AccessPolicy, Actor, AppConfig, Page, pageOf } from '@shipei/core';
 import { EntityManager } from 'typeorm';
 import { Certificate } from './certificate.entity';
 import { toCertificateDto } from './certificate-mapping';
-import { CERTIFICATE } from './certificates.access';
+import { CERTIFICATE_KIND } from './certificates.access';
 import { CertificateDto, CertificateQuery } from './dto/certificate.dto';
 
 /** Reading certificates as records: one, or a filtered list, within the caller's scope. */
@@ -17,11 +17,11 @@ export class CertificatesService {
   ) {}
 
   async get(actor: Actor, id: number): Promise<CertificateDto> {
-    return this.toDto(await this.access.load<Certificate>(this.em, actor, CERTIFICATE, id));
+    return this.toDto(await this.access.load<Certificate>(this.em, actor, CERTIFICATE_KIND, id));
   }
 
   async list(actor: Actor, q: CertificateQuery): Promise<Page<CertificateDto>> {
-    const qb = this.access.query<Certificate>(this.em, actor, CERTIFICATE, 'c');
+    const qb = this.access.query<Certificate>(this.em, actor, CERTIFICATE_KIND, 'c');
     if (q.programId) qb.andWhere('c.programId = :programId', { programId: q.programId });
     if (q.cohortId) qb.andWhere('c.cohortId = :cohortId', { cohortId: q.cohortId });
     if (q.teacherId) qb.andWhere('c.teacherId = :teacherId', { teacherId: q.teacherId });
@@ -41,7 +41,7 @@ export class CertificatesService {
   /** Valid training certificates of a program per county, among those the actor may see (分县区统计). */
   async validTrainingCountsByCounty(actor: Actor, programId: number): Promise<Map<number, number>> {
     const rows = await this.access
-      .query<Certificate>(this.em, actor, CERTIFICATE, 'c')
+      .query<Certificate>(this.em, actor, CERTIFICATE_KIND, 'c')
       .select('c.countyId', 'countyId')
       .addSelect('COUNT(*)', 'n')
       .andWhere('c.programId = :programId AND c.status = :valid AND c.kind = :kind', {

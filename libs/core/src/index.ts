@@ -13,6 +13,7 @@ export * from './validation/validation-errors';
 export * from './validation/json-schema-pipe';
 export * from './access/actor';
 export * from './access/access-policy';
+export * from './access/access-rules';
 export * from './http/auth-decorators';
 export * from './database/open-data-source';
 export * from './http/id.pipe';

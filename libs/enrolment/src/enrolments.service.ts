@@ -15,13 +15,13 @@ import {
   sqlDatetime,
   TransactionRunner,
 } from '@shipei/core';
-import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
-import { Cohort, eligibilityProblems, Program, ProgramsService } from '@shipei/programs';
+import { maskIdNumber, Organisation, Teacher, TEACHER_KIND } from '@shipei/people';
+import { Cohort, eligibilityProblems, Program, PROGRAM_KIND, ProgramsService } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { EnrolmentDto, EnrolmentQuery } from './dto/enrolment.dto';
 import { APPROVED_SEAT_HOLDING, Enrolment, EnrolmentStatus, SEAT_HOLDING } from './enrolment.entity';
 import { EnrolmentErrors } from './enrolment.errors';
-import { EnrolmentAccess } from './enrolment.access';
+import { ENROLMENT_KIND, isEnrolledTeacher, mayWithdraw, nominatesForCounty } from './enrolment.access';
 import { EnrolmentEvents, EnrolmentEventType, recordEnrolmentEvent } from './enrolment.events';
 import { SeatLedger } from './seats';
 
@@ -56,7 +56,6 @@ export class EnrolmentsService {
     private readonly programs: ProgramsService,
     private readonly seats: SeatLedger,
     private readonly events: DomainEvents,
-    _rules: EnrolmentAccess,
     private readonly clock: Clock,
   ) {}
 
@@ -107,14 +106,14 @@ export class EnrolmentsService {
   }
 
   async get(em: EntityManager, actor: Actor, id: number): Promise<EnrolmentDto> {
-    const [dto] = await this.toDtos(em, [await this.access.load<Enrolment>(em, actor, 'enrolment', id)]);
+    const [dto] = await this.toDtos(em, [await this.access.load<Enrolment>(em, actor, ENROLMENT_KIND, id)]);
     return dto;
   }
 
   /** Scoped, filtered, paginated; served by idx_enrolment_program_county_status / idx_enrolment_cohort. */
   async list(em: EntityManager, actor: Actor, q: EnrolmentQuery): Promise<Page<EnrolmentDto>> {
-    if (q.programId) await this.access.require(em, actor, 'program', q.programId);
-    const qb = this.access.query<Enrolment>(em, actor, 'enrolment', 'e');
+    if (q.programId) await this.access.require(em, actor, PROGRAM_KIND, q.programId);
+    const qb = this.access.query<Enrolment>(em, actor, ENROLMENT_KIND, 'e');
     if (q.programId) qb.andWhere('e.programId = :programId', { programId: q.programId });
     if (q.countyId) qb.andWhere('e.countyId = :countyId', { countyId: q.countyId });
     if (q.status) qb.andWhere('e.status = :status', { status: q.status });
@@ -133,9 +132,8 @@ export class EnrolmentsService {
 
   /** The program as a county admin sees it, open for nominations (status OPEN, deadline not passed). */
   async openProgram(em: EntityManager, actor: Actor, programId: number): Promise<Program> {
-    if (actor.role !== 'COUNTY_ADMIN' || !actor.countyId)
-      throw new ForbiddenError('COUNTY_ONLY', '只有县区管理员可以推荐本县区教师');
-    const program = await this.access.load<Program>(em, actor, 'program', programId);
+    if (!nominatesForCounty(actor)) throw new ForbiddenError('COUNTY_ONLY', '只有县区管理员可以推荐本县区教师');
+    const program = await this.access.load<Program>(em, actor, PROGRAM_KIND, programId);
     if (program.status !== 'OPEN') throw EnrolmentErrors.programNotOpen(program.status);
     if (program.nominationDeadline && this.clock.now().getTime() > new Date(program.nominationDeadline).getTime())
       throw EnrolmentErrors.deadlinePassed(new Date(program.nominationDeadline));
@@ -150,7 +148,7 @@ export class EnrolmentsService {
     program: Program,
     teacherId: number,
   ): Promise<{ teacher: Teacher; schoolName: string }> {
-    const teacher = await this.access.load<Teacher>(em, actor, 'teacher', teacherId, 'write');
+    const teacher = await this.access.load<Teacher>(em, actor, TEACHER_KIND, teacherId, 'write');
     if (teacher.countyId !== actor.countyId) throw new NotFoundError('教师');
     const [school] = await em.query('SELECT name, povertyVillage FROM organisation WHERE id = ?', [teacher.schoolId]);
     const problems = eligibilityProblems(program, teacher, { povertyVillage: !!Number(school?.povertyVillage) });
@@ -255,7 +253,7 @@ export class EnrolmentsService {
   /** Owner: NOMINATED → APPROVED, within the program's seats (409 SEATS_FULL). */
   async approve(actor: Actor, id: number): Promise<EnrolmentDto> {
     return this.tx.run(async (em) => {
-      const e = await this.access.load<Enrolment>(em, actor, 'enrolment', id);
+      const e = await this.access.load<Enrolment>(em, actor, ENROLMENT_KIND, id);
       const program = await this.programs.owned(em, actor, e.programId);
       if (program.status !== 'OPEN' && program.status !== 'CLOSED')
         throw EnrolmentErrors.programStatus(program.status, '审核');
@@ -277,7 +275,7 @@ export class EnrolmentsService {
   /** Owner: NOMINATED or WAITLISTED → REJECTED with a reason; a freed seat goes to the county's first alternate. */
   async reject(actor: Actor, id: number, reason: string): Promise<EnrolmentDto> {
     return this.tx.run(async (em) => {
-      const e = await this.access.load<Enrolment>(em, actor, 'enrolment', id);
+      const e = await this.access.load<Enrolment>(em, actor, ENROLMENT_KIND, id);
       const program = await this.programs.owned(em, actor, e.programId);
       if (program.status !== 'OPEN' && program.status !== 'CLOSED')
         throw EnrolmentErrors.programStatus(program.status, '审核');
@@ -340,9 +338,8 @@ export class EnrolmentsService {
   /** The teacher's county, before the start: NOMINATED, WAITLISTED, APPROVED or CONFIRMED → WITHDRAWN. */
   async withdraw(actor: Actor, id: number, reason?: string): Promise<EnrolmentDto> {
     return this.tx.run(async (em) => {
-      const e = await this.access.load<Enrolment>(em, actor, 'enrolment', id, 'write');
-      if (actor.role !== 'COUNTY_ADMIN' || e.countyId !== actor.countyId)
-        throw new ForbiddenError('COUNTY_ONLY', '只有教师所在县区可以撤回推荐');
+      const e = await this.access.load<Enrolment>(em, actor, ENROLMENT_KIND, id, 'write');
+      if (!mayWithdraw(actor, e)) throw new ForbiddenError('COUNTY_ONLY', '只有教师所在县区可以撤回推荐');
       const program = await em.findOneByOrFail(Program, { id: e.programId });
       await this.assertBeforeStart(em, program, e, '撤回');
       await this.leave(
@@ -359,9 +356,8 @@ export class EnrolmentsService {
   }
 
   private async ownEnrolment(em: EntityManager, actor: Actor, id: number): Promise<Enrolment> {
-    const e = await this.access.load<Enrolment>(em, actor, 'enrolment', id, 'write');
-    if (actor.role !== 'TEACHER' || e.teacherId !== actor.teacherId)
-      throw new ForbiddenError('TEACHER_ONLY', '只有教师本人可以执行此操作');
+    const e = await this.access.load<Enrolment>(em, actor, ENROLMENT_KIND, id, 'write');
+    if (!isEnrolledTeacher(actor, e)) throw new ForbiddenError('TEACHER_ONLY', '只有教师本人可以执行此操作');
     return e;
   }
 

@@ -5,6 +5,7 @@ export * from './migrations/1764374480000-teacher-putonghua';
 export * from './organisations/dto/organisation.dto';
 export * from './organisations/organisation.entity';
 export * from './organisations/organisations.service';
+export * from './people.access';
 export * from './people.module';
 export * from './teachers/dto/teacher.dto';
 export * from './teachers/teacher.entity';

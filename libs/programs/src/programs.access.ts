@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AccessMode, AccessPolicy, Actor, NOTHING, Scope } from '@shipei/core';
+import { accessKind, AccessMode, AccessRules, Actor, kindRule, NOTHING, Role, Scope } from '@shipei/core';
 import { Cohort } from './cohorts/cohort.entity';
 import { Program } from './programs/program.entity';
 import { TrainingSession } from './sessions/training-session.entity';
+
+export const PROGRAM_KIND = accessKind('program');
+export const COHORT_KIND = accessKind('cohort');
+export const SESSION_KIND = accessKind('session');
 
 /**
  * Which programs an actor may touch. Write = owner: the city for city programs (it also
@@ -80,12 +84,26 @@ export function sessionScope(actor: Actor, a: string, mode: AccessMode): Scope |
   return { where: viaCohort, params: c.params };
 }
 
+/** Who creates programs at all: the city and the counties. */
+export const mayCreatePrograms = (actor: Actor): boolean =>
+  actor.role === 'CITY_ADMIN' || actor.role === 'COUNTY_ADMIN';
+/** A county creates (and owns) only its COUNTY_THEMATIC programs. */
+export const createsCountyPrograms = (actor: Actor): boolean => actor.role === 'COUNTY_ADMIN';
+/** The city creates every kind but COUNTY_THEMATIC (those are the counties'). */
+export const createsCityPrograms = (actor: Actor): boolean => actor.role === 'CITY_ADMIN';
+/** An account that may be a cohort's trainer: an active TRAINER. */
+export const mayTrain = (user: { role: Role; active: boolean }): boolean => user.role === 'TRAINER' && user.active;
+
 /** Registers the 'program', 'cohort' and 'session' kinds with the access policy. */
 @Injectable()
-export class ProgramsAccess {
-  constructor(access: AccessPolicy) {
-    access.register<Program>('program', { entity: Program, label: '培训项目', scope: programScope });
-    access.register<Cohort>('cohort', { entity: Cohort, label: '班级', scope: cohortScope });
-    access.register<TrainingSession>('session', { entity: TrainingSession, label: '课次', scope: sessionScope });
-  }
+export class ProgramsAccess extends AccessRules {
+  protected readonly rules = [
+    kindRule<Program>(PROGRAM_KIND, { entity: Program, label: '培训项目', scope: programScope }),
+    kindRule<Cohort>(COHORT_KIND, { entity: Cohort, label: '班级', scope: cohortScope }),
+    kindRule<TrainingSession>(SESSION_KIND, {
+      entity: TrainingSession,
+      label: '课次',
+      scope: sessionScope,
+    }),
+  ];
 }

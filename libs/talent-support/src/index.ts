@@ -17,6 +17,7 @@ export * from './schemes/scheme.entity';
 export * from './schemes/schemes.service';
 export * from './selection/selection-rules';
 export * from './stipend/proration';
+export * from './talent-support.access';
 export * from './talent-support.module';
 export * from './schemes/rule-defaults.service';
 export * from './stipend/dto/stipend-records.dto';

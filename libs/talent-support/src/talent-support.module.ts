@@ -10,6 +10,7 @@ import { StipendRecordsService } from './stipend/stipend-records.service';
 import { TeamsController } from './teams/teams.controller';
 import { TeamsService } from './teams/teams.service';
 import { PlacementWarningsModule } from './warnings/placement-warnings.module';
+import { TalentSupportAccess } from './talent-support.access';
 
 /**
  * Talent-support schemes (人才支持计划): schemes and county quotas, placements with selection
@@ -21,6 +22,7 @@ import { PlacementWarningsModule } from './warnings/placement-warnings.module';
   imports: [PlacementWarningsModule],
   controllers: [SchemesController, PlacementsController, RuleDefaultsController, TeamsController],
   providers: [
+    TalentSupportAccess,
     SchemesService,
     PlacementsService,
     TalentReportsService,
@@ -29,6 +31,7 @@ import { PlacementWarningsModule } from './warnings/placement-warnings.module';
     StipendRecordsService,
   ],
   exports: [
+    TalentSupportAccess,
     SchemesService,
     PlacementsService,
     TalentReportsService,

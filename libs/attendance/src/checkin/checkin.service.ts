@@ -12,7 +12,7 @@ import {
 } from '@shipei/core';
 import QRCode from 'qrcode';
 import { EntityManager } from 'typeorm';
-import { AttendanceAccess } from '../attendance.access';
+import { AttendanceAccess, isTrainee } from '../attendance.access';
 import { AttendanceErrors } from '../attendance.errors';
 import { CheckinCodeDto, CheckinResultDto } from '../dto/attendance.dto';
 import { AttendanceRecord } from '../records/attendance-record.entity';
@@ -128,7 +128,7 @@ export class CheckinService {
    * cohort (one query that also reads an existing record), then the window, then the insert.
    */
   async checkIn(actor: Actor, sessionId: number, code: string): Promise<CheckinResultDto> {
-    if (actor.role !== 'TEACHER' || !actor.teacherId) throw AttendanceErrors.notTeacher();
+    if (!isTrainee(actor)) throw AttendanceErrors.notTeacher();
     if (!this.codes.verify(sessionId, code)) throw AttendanceErrors.codeInvalid();
     const row = await this.load(sessionId, actor.teacherId);
     if (!row) throw new NotFoundError('课次');

@@ -18,9 +18,9 @@ import {
 } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Teacher } from '@shipei/people';
-import { TrainingSession } from '@shipei/programs';
+import { SESSION_KIND, TrainingSession } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
-import { AttendanceAccess, isLeaveOwner } from '../attendance.access';
+import { AttendanceAccess, isLeaveOwner, isTrainee, LEAVE_REQUEST_KIND } from '../attendance.access';
 import { AttendanceErrors } from '../attendance.errors';
 import {
   CreateLeaveRequestDto,
@@ -53,12 +53,12 @@ export class LeaveService {
   ) {}
 
   async create(actor: Actor, dto: CreateLeaveRequestDto): Promise<LeaveRequestDto> {
-    if (actor.role !== 'TEACHER' || !actor.teacherId) throw AttendanceErrors.notTeacher();
+    if (!isTrainee(actor)) throw AttendanceErrors.notTeacher();
     const teacherId = actor.teacherId;
     return this.tx.run(async (em) => {
       // Only sessions of the teacher's own cohorts are visible; anything else is not found.
       const sessions = await this.access
-        .query<TrainingSession>(em, actor, 'session', 's')
+        .query<TrainingSession>(em, actor, SESSION_KIND, 's')
         .andWhere('s.id IN (:...ids)', { ids: dto.sessionIds })
         .orderBy('s.startsAt')
         .getMany();
@@ -124,7 +124,7 @@ export class LeaveService {
   }
 
   async list(actor: Actor, q: LeaveQuery): Promise<Page<LeaveRequestDto>> {
-    const qb = this.access.query<LeaveRequest>(this.em, actor, 'leave-request', 'l');
+    const qb = this.access.query<LeaveRequest>(this.em, actor, LEAVE_REQUEST_KIND, 'l');
     if (q.cohortId) qb.andWhere('l.cohortId = :cohortId', { cohortId: q.cohortId });
     if (q.status) qb.andWhere('l.status = :status', { status: q.status });
     const [rows, total] = await qb.orderBy('l.id', 'DESC').skip(q.offset).take(q.pageSize).getManyAndCount();
@@ -132,13 +132,13 @@ export class LeaveService {
   }
 
   async get(actor: Actor, id: number): Promise<LeaveRequestDto> {
-    return this.dto(this.em, await this.access.load<LeaveRequest>(this.em, actor, 'leave-request', id));
+    return this.dto(this.em, await this.access.load<LeaveRequest>(this.em, actor, LEAVE_REQUEST_KIND, id));
   }
 
   /** The teacher attaches (or replaces) the note of a request still waiting for a decision. */
   async attach(actor: Actor, id: number, file: AttachmentFile): Promise<LeaveRequestDto> {
     return this.tx.run(async (em) => {
-      const leave = await this.access.load<LeaveRequest>(em, actor, 'leave-request', id);
+      const leave = await this.access.load<LeaveRequest>(em, actor, LEAVE_REQUEST_KIND, id);
       if (!isLeaveOwner(actor, leave)) throw AttendanceErrors.notTeacher();
       if (leave.status !== 'PENDING') throw AttendanceErrors.leaveDecided(LEAVE_STATUS_LABELS[leave.status]);
       await em.query('DELETE FROM leave_attachment WHERE leaveRequestId = ?', [id]);
@@ -158,7 +158,7 @@ export class LeaveService {
 
   /** The note itself, for its teacher and who decides the request; nobody else. */
   async attachment(actor: Actor, id: number): Promise<AttachmentFile> {
-    const leave = await this.access.load<LeaveRequest>(this.em, actor, 'leave-request', id);
+    const leave = await this.access.load<LeaveRequest>(this.em, actor, LEAVE_REQUEST_KIND, id);
     await this.gate.leaveNoteReader(this.em, actor, leave);
     const [row] = await this.em.query(
       'SELECT filename, contentType, content FROM leave_attachment WHERE leaveRequestId = ?',
@@ -178,7 +178,7 @@ export class LeaveService {
 
   private async decide(actor: Actor, id: number, to: 'APPROVED' | 'REFUSED', note?: string): Promise<LeaveRequestDto> {
     return this.tx.run(async (em) => {
-      const leave = await this.access.load<LeaveRequest>(em, actor, 'leave-request', id);
+      const leave = await this.access.load<LeaveRequest>(em, actor, LEAVE_REQUEST_KIND, id);
       await this.gate.cohort(em, actor, leave.cohortId);
       const now = this.clock.now();
       const res = await em

@@ -5,7 +5,7 @@ import { Actor, Clock, isDuplicateKey, lockForUpdate, PageQuery, shanghaiWhen, T
 import { Enrolment } from '@shipei/enrolment';
 import { Cohort, Program, TrainingSession } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
-import { AttendanceAccess } from '../attendance.access';
+import { AttendanceAccess, isTrainee } from '../attendance.access';
 import { AttendanceErrors } from '../attendance.errors';
 import { CheckinClosure } from '../checkin/checkin-closure.entity';
 import { attendanceRate } from '../completion/completion-rule';
@@ -273,7 +273,7 @@ export class AttendanceService {
 
   /** A teacher's own attendance: every cohort they are a trainee of, session by session. */
   async mine(actor: Actor): Promise<MyAttendanceDto> {
-    if (actor.role !== 'TEACHER' || !actor.teacherId) throw AttendanceErrors.notTeacher();
+    if (!isTrainee(actor)) throw AttendanceErrors.notTeacher();
     const enrolments = await this.em
       .createQueryBuilder(Enrolment, 'e')
       .where('e.teacherId = :teacherId AND e.cohortId IS NOT NULL AND e.status IN (:...statuses)', {

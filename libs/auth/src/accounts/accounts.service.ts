@@ -10,7 +10,7 @@ import {
   TransactionRunner,
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
-import { Organisation, Teacher } from '@shipei/people';
+import { Organisation, Teacher, TEACHER_KIND } from '@shipei/people';
 import { EntityManager } from 'typeorm';
 import { OpenedAccountDto, UpdateUserDto, UserDto } from '../dto/user.dto';
 import { hashPassword } from '../passwords';
@@ -18,6 +18,7 @@ import { LoginAttempts } from '../sessions/login-attempts';
 import { SessionVersions } from '../sessions/session-versions';
 import { User } from '../user.entity';
 import { toUserDto } from '../users.service';
+import { mayChangeRoleOrUnit, USER_KIND } from '../users.access';
 
 /** Letters and digits without look-alikes (0/O, 1/l/I): a one-time password is read off a printed slip. */
 const SLIP_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -51,9 +52,9 @@ export class AccountsService {
 
   async update(actor: Actor, id: number, dto: UpdateUserDto): Promise<UserDto> {
     const user = await this.tx.run(async (em) => {
-      const user = await this.access.load<User>(em, actor, 'user', id, 'write');
+      const user = await this.access.load<User>(em, actor, USER_KIND, id, 'write');
       if (user.id === actor.userId) throw new ForbiddenError('OWN_ACCOUNT', '不能修改自己账号的角色、单位或状态');
-      if (actor.role !== 'CITY_ADMIN' && (dto.role !== undefined || dto.organisationId !== undefined))
+      if (!mayChangeRoleOrUnit(actor) && (dto.role !== undefined || dto.organisationId !== undefined))
         throw new ForbiddenError('CITY_ONLY', '只有市级管理员可以修改账号的角色或所属单位');
       const patch: Partial<User> = {};
       if (dto.active !== undefined && dto.active !== user.active) patch.active = dto.active;
@@ -94,7 +95,7 @@ export class AccountsService {
     const temporaryPassword = oneTimePassword();
     const passwordHash = await hashPassword(temporaryPassword);
     const userId = await this.tx.run(async (em) => {
-      const user = await this.access.load<User>(em, actor, 'user', id, 'write');
+      const user = await this.access.load<User>(em, actor, USER_KIND, id, 'write');
       if (user.id === actor.userId) throw new ForbiddenError('OWN_ACCOUNT', '请在“修改密码”中修改自己的密码');
       await em.update(User, { id: user.id }, { passwordHash, mustChangePassword: true });
       await this.sessions.revoke(em, user.id);
@@ -114,7 +115,7 @@ export class AccountsService {
   /** Clears every lock-out of the account (all addresses), in one click. */
   async unlock(actor: Actor, id: number): Promise<UserDto> {
     const user = await this.tx.run(async (em) => {
-      const user = await this.access.load<User>(em, actor, 'user', id, 'write');
+      const user = await this.access.load<User>(em, actor, USER_KIND, id, 'write');
       await this.audit.record(em, actor, { action: 'unlock', entity: 'user', entityId: user.id });
       return user;
     });
@@ -131,7 +132,7 @@ export class AccountsService {
     const loaded = await this.tx.run(async (em) => {
       const out: { teacher: Teacher; existing: User | null }[] = [];
       for (const id of ids) {
-        const teacher = await this.access.load<Teacher>(em, actor, 'teacher', id, 'write');
+        const teacher = await this.access.load<Teacher>(em, actor, TEACHER_KIND, id, 'write');
         out.push({ teacher, existing: await em.findOneBy(User, { teacherId: teacher.id }) });
       }
       return out;

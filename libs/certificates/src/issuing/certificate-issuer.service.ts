@@ -11,9 +11,9 @@ import {
   shanghaiDate,
   TransactionRunner,
 } from '@shipei/core';
-import { Enrolment } from '@shipei/enrolment';
+import { Enrolment, ENROLMENT_KIND } from '@shipei/enrolment';
 import { Organisation, Teacher } from '@shipei/people';
-import { Cohort, CohortTrainer, Program } from '@shipei/programs';
+import { Cohort, COHORT_KIND, Program, PROGRAM_KIND } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { assertCertificateView } from '../rendering';
 import { byId } from '../by-id';
@@ -21,7 +21,7 @@ import { activeKeyOf, Certificate } from '../certificate.entity';
 import { recordCertificatesIssued } from '../certificate.events';
 import { toCertificateView } from '../certificate-mapping';
 import { CertificateTemplateStore } from '../certificate-template-store';
-import { CERTIFICATE } from '../certificates.access';
+import { CERTIFICATE_KIND, trainsCohort } from '../certificates.access';
 import { certificateErrors } from '../certificates.errors';
 import { allocateSequence, formatCertificateNumber, newVerificationCode } from './certificate-numbers';
 
@@ -58,7 +58,7 @@ export class CertificateIssuer {
   /** The certificate of one enrolment: issued now, or the valid one it already has. 409 NOT_COMPLETED otherwise. */
   async issueForEnrolment(actor: Actor, enrolmentId: number): Promise<IssueOutcome> {
     return this.tx.run(async (em) => {
-      const enrolment = await this.access.load<Enrolment>(em, actor, 'enrolment', enrolmentId);
+      const enrolment = await this.access.load<Enrolment>(em, actor, ENROLMENT_KIND, enrolmentId);
       await this.requireIssuer(em, actor, enrolment.programId, enrolment.cohortId);
       const [outcome] = await this.issue(em, actor, enrolment.programId, [enrolment.id]);
       if (!outcome) throw certificateErrors.notCompleted();
@@ -69,7 +69,7 @@ export class CertificateIssuer {
   /** Certificates for every COMPLETED enrolment of a cohort (existing ones returned as they are), in enrolment order. */
   async issueForCohort(actor: Actor, cohortId: number): Promise<IssueOutcome[]> {
     return this.tx.run(async (em) => {
-      const cohort = await this.access.load<Cohort>(em, actor, 'cohort', cohortId);
+      const cohort = await this.access.load<Cohort>(em, actor, COHORT_KIND, cohortId);
       await this.requireIssuer(em, actor, cohort.programId, cohort.id);
       const ids = await em
         .createQueryBuilder(Enrolment, 'e')
@@ -92,9 +92,9 @@ export class CertificateIssuer {
   /** Revokes a valid certificate with a reason: the row stays, REVOKED, and its enrolment may be issued a new one. */
   async revoke(actor: Actor, id: number, reason: string): Promise<Certificate> {
     return this.tx.run(async (em) => {
-      const [allowed] = [...(await this.access.allowed(em, actor, CERTIFICATE, [id], 'write'))];
+      const [allowed] = [...(await this.access.allowed(em, actor, CERTIFICATE_KIND, [id], 'write'))];
       if (!allowed) {
-        await this.access.require(em, actor, CERTIFICATE, id, 'read');
+        await this.access.require(em, actor, CERTIFICATE_KIND, id, 'read');
         throw certificateErrors.notRevoker();
       }
       const now = this.clock.now();
@@ -129,9 +129,8 @@ export class CertificateIssuer {
     programId: number,
     cohortId: number | null,
   ): Promise<void> {
-    if ((await this.access.allowed(em, actor, 'program', [programId], 'write')).has(programId)) return;
-    if (actor.role === 'TRAINER' && cohortId && (await em.countBy(CohortTrainer, { cohortId, userId: actor.userId })))
-      return;
+    if ((await this.access.allowed(em, actor, PROGRAM_KIND, [programId], 'write')).has(programId)) return;
+    if (await trainsCohort(em, actor, cohortId)) return;
     throw certificateErrors.notIssuer();
   }
 

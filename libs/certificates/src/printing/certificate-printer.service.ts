@@ -2,13 +2,13 @@ import { Readable, Transform, Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { AccessPolicy, Actor, AppConfig } from '@shipei/core';
-import { Cohort, CohortTrainer, Program } from '@shipei/programs';
+import { Cohort, COHORT_KIND, Program, PROGRAM_KIND } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
 import { CertificateRenderer, CertificateView, RenderSummary } from '../rendering';
 import { Certificate, CERTIFICATE_KIND_LABELS } from '../certificate.entity';
 import { toCertificateView } from '../certificate-mapping';
 import { CertificateTemplateStore } from '../certificate-template-store';
-import { CERTIFICATE_PRINT } from '../certificates.access';
+import { CERTIFICATE_KIND, CERTIFICATE_PRINT_KIND, trainsCohort } from '../certificates.access';
 import { certificateErrors } from '../certificates.errors';
 
 /** A PDF on its way out: the stream starts only once the first bytes exist, so errors before it are clean 4xx. */
@@ -33,9 +33,9 @@ export class CertificatePrinter {
 
   /** One certificate's PDF: 404 when the caller may not see it, 403 when it may see but not print, 409 when revoked. */
   async printOne(actor: Actor, id: number): Promise<PdfDownload> {
-    const printable = (await this.access.allowed(this.em, actor, CERTIFICATE_PRINT, [id])).has(id);
+    const printable = (await this.access.allowed(this.em, actor, CERTIFICATE_PRINT_KIND, [id])).has(id);
     if (!printable) {
-      await this.access.require(this.em, actor, 'certificate', id);
+      await this.access.require(this.em, actor, CERTIFICATE_KIND, id);
       throw certificateErrors.notPrinter();
     }
     const certificate = await this.em.findOneByOrFail(Certificate, { id });
@@ -69,15 +69,11 @@ export class CertificatePrinter {
   }
 
   private async printableCohort(actor: Actor, cohortId: number): Promise<{ cohort: Cohort; program: Program }> {
-    const cohort = await this.access.load<Cohort>(this.em, actor, 'cohort', cohortId);
+    const cohort = await this.access.load<Cohort>(this.em, actor, COHORT_KIND, cohortId);
     const program = await this.em.findOneByOrFail(Program, { id: cohort.programId });
-    if ((await this.access.allowed(this.em, actor, 'program', [program.id], 'write')).has(program.id))
+    if ((await this.access.allowed(this.em, actor, PROGRAM_KIND, [program.id], 'write')).has(program.id))
       return { cohort, program };
-    if (
-      actor.role === 'TRAINER' &&
-      (await this.em.countBy(CohortTrainer, { cohortId: cohort.id, userId: actor.userId }))
-    )
-      return { cohort, program };
+    if (await trainsCohort(this.em, actor, cohort.id)) return { cohort, program };
     throw certificateErrors.notPrinter();
   }
 

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { AccessPolicy, Actor, shanghaiDate } from '@shipei/core';
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
-import { Cohort, Program } from '@shipei/programs';
+import { Cohort, Program, PROGRAM_KIND } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
 import { byId } from '../by-id';
 import { Certificate, CERTIFICATE_STATUS_LABELS } from '../certificate.entity';
-import { CERTIFICATE } from '../certificates.access';
+import { CERTIFICATE_KIND } from '../certificates.access';
 import { buildWorkbook, SheetColumn } from './xlsx';
 
 export interface XlsxFile {
@@ -112,9 +112,9 @@ export class CertificateRegisters {
   }
 
   private async load(actor: Actor, programId: number, validOnly: boolean) {
-    const program = await this.access.load<Program>(this.em, actor, 'program', programId);
+    const program = await this.access.load<Program>(this.em, actor, PROGRAM_KIND, programId);
     const qb = this.access
-      .query<Certificate>(this.em, actor, CERTIFICATE, 'c')
+      .query<Certificate>(this.em, actor, CERTIFICATE_KIND, 'c')
       .andWhere('c.programId = :programId', { programId })
       .orderBy('c.sequence', 'ASC');
     if (validOnly) qb.andWhere('c.status = :valid', { valid: 'VALID' });

@@ -21,6 +21,7 @@ import { issuerName, IssueOutcome } from '../issuing/certificate-issuer.service'
 import { formatCertificateNumber, newVerificationCode } from '../issuing/certificate-numbers';
 import { assertCertificateView } from '../rendering';
 import { CertificateSeries } from './certificate-series.entity';
+import { issuesServiceCertificates } from '../certificates.access';
 
 /** 支教证明 numbers: ZJ + the scheme's year, one gapless series per year (ZJ2019-0001). */
 export const SERVICE_NUMBER_PREFIX = 'ZJ';
@@ -74,7 +75,7 @@ export class ServiceCertificateIssuer {
 
   /** The certificate of one placement: issued now, or the valid one it already has. 409 NOT_COMPLETED otherwise. */
   async issueForPlacement(actor: Actor, placementId: number): Promise<IssueOutcome> {
-    if (actor.role !== 'CITY_ADMIN' && actor.role !== 'COUNTY_ADMIN') throw serviceCertificateErrors.notIssuer();
+    if (!issuesServiceCertificates(actor)) throw serviceCertificateErrors.notIssuer();
     return this.tx.run(async (em) => {
       // 404 when the caller may not see the placement, 409 NOT_COMPLETED unless it is COMPLETED.
       const data = await this.placements.serviceCertificateData(em, actor, placementId);

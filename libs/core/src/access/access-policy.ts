@@ -6,6 +6,19 @@ import { Actor } from './actor';
 
 export type AccessMode = 'read' | 'write';
 
+declare const ACCESS_KIND: unique symbol;
+/**
+ * An object kind of the policy ('program', 'enrolment', …). Only {@link accessKind} makes one, so each
+ * kind is a constant declared once, in the `*.access.ts` of the lib that registers it, and a query
+ * cannot name a kind by a free string.
+ */
+export type AccessKind = string & { readonly [ACCESS_KIND]: true };
+
+/** Declares an object kind (in a lib's `*.access.ts`, next to the rule that registers it). */
+export function accessKind(name: string): AccessKind {
+  return name as AccessKind;
+}
+
 /** A WHERE fragment over the given alias; `null` means no restriction. */
 export interface Scope {
   where: string;
@@ -31,18 +44,20 @@ export const NOTHING: Scope = { where: '1 = 0' };
  */
 @Injectable()
 export class AccessPolicy {
-  private readonly rules = new Map<string, AccessRule>();
+  private readonly rules = new Map<AccessKind, AccessRule>();
 
-  register<T extends ObjectLiteral>(kind: string, rule: AccessRule<T>): void {
+  /** Called from a lib's access class in `onModuleInit`, once per kind. */
+  register<T extends ObjectLiteral>(kind: AccessKind, rule: AccessRule<T>): void {
+    if (this.rules.has(kind)) throw new Error(`Access rule "${kind}" registered twice`);
     this.rules.set(kind, rule as AccessRule);
   }
 
   /** The registered object kinds (for tests that go through all of them). */
-  get kinds(): string[] {
+  get kinds(): AccessKind[] {
     return [...this.rules.keys()];
   }
 
-  private rule(kind: string): AccessRule {
+  private rule(kind: AccessKind): AccessRule {
     const rule = this.rules.get(kind);
     if (!rule) throw new Error(`No access rule registered for "${kind}"`);
     return rule;
@@ -52,7 +67,7 @@ export class AccessPolicy {
   query<T extends ObjectLiteral>(
     em: EntityManager,
     actor: Actor,
-    kind: string,
+    kind: AccessKind,
     alias: string,
     mode: AccessMode = 'read',
   ): SelectQueryBuilder<T> {
@@ -67,7 +82,7 @@ export class AccessPolicy {
   async allowed(
     em: EntityManager,
     actor: Actor,
-    kind: string,
+    kind: AccessKind,
     ids: number[],
     mode: AccessMode = 'read',
   ): Promise<Set<number>> {
@@ -84,7 +99,7 @@ export class AccessPolicy {
   async require(
     em: EntityManager,
     actor: Actor,
-    kind: string,
+    kind: AccessKind,
     ids: number | number[],
     mode: AccessMode = 'read',
   ): Promise<void> {
@@ -106,7 +121,7 @@ export class AccessPolicy {
   async load<T extends ObjectLiteral>(
     em: EntityManager,
     actor: Actor,
-    kind: string,
+    kind: AccessKind,
     id: number,
     mode: AccessMode = 'read',
   ): Promise<T> {

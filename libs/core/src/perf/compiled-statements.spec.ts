@@ -1,8 +1,10 @@
 import { DataSource, EntitySchema, ObjectLiteral } from 'typeorm';
-import { AccessPolicy } from '../access/access-policy';
+import { AccessPolicy, accessKind } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { installedVersion } from './installed-version';
 import { CompiledStatements, enableCompiledStatements, hydrate, runStatement, whereShape } from './compiled-statements';
+
+const ITEM = accessKind('item');
 
 interface Row {
   id: number;
@@ -57,7 +59,7 @@ describe('CompiledStatements (TypeORM query builder text, kept per shape)', () =
         score: '0.25',
       },
     ]);
-    policy.register<Row>('item', {
+    policy.register<Row>(ITEM, {
       entity: Item,
       label: '条目',
       scope: (a, alias) => (a.countyId ? { where: `${alias}.countyId = :cid`, params: { cid: a.countyId } } : null),
@@ -72,8 +74,8 @@ describe('CompiledStatements (TypeORM query builder text, kept per shape)', () =
 
   it('loads the same entities through the kept text as the query builder does, for every scope and id', async () => {
     const plain = async (a: Actor, id: number) =>
-      policy.query<Row>(ds.manager, a, 'item', 'x').andWhere('x.id = :id', { id }).getOne();
-    const load = (a: Actor, id: number) => policy.load<Row>(ds.manager, a, 'item', id).catch(() => null);
+      policy.query<Row>(ds.manager, a, ITEM, 'x').andWhere('x.id = :id', { id }).getOne();
+    const load = (a: Actor, id: number) => policy.load<Row>(ds.manager, a, ITEM, id).catch(() => null);
     const cases: [Actor, number][] = [];
     for (const a of [actor(), actor(2), actor(3)]) for (const id of [1, 2, 3, 4]) cases.push([a, id]);
 

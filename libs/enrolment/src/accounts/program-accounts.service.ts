@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AccountsService, OpenedAccountDto } from '@shipei/auth';
 import { AccessPolicy, Actor, ConflictError, TransactionRunner } from '@shipei/core';
-import { Program } from '@shipei/programs';
+import { Program, PROGRAM_KIND } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
 import { APPROVED_SEAT_HOLDING, Enrolment } from '../enrolment.entity';
+import { accountsCounty, ENROLMENT_KIND } from '../enrolment.access';
 
 /**
  * Opening the accounts of a program's approved trainees in one batch (spec §12): 审核通过, 已报到,
@@ -20,13 +21,14 @@ export class ProgramAccountsService {
 
   /** The teachers whose accounts the actor would open for this program, in enrolment order. */
   async approvedTeacherIds(em: EntityManager, actor: Actor, programId: number): Promise<number[]> {
-    await this.access.load<Program>(em, actor, 'program', programId, 'read');
+    await this.access.load<Program>(em, actor, PROGRAM_KIND, programId, 'read');
     const qb = this.access
-      .query<Enrolment>(em, actor, 'enrolment', 'e')
+      .query<Enrolment>(em, actor, ENROLMENT_KIND, 'e')
       .select('e.teacherId', 'teacherId')
       .andWhere('e.programId = :programId', { programId })
       .andWhere('e.status IN (:...statuses)', { statuses: APPROVED_SEAT_HOLDING });
-    if (actor.role !== 'CITY_ADMIN') qb.andWhere('e.countyId = :ownCounty', { ownCounty: actor.countyId ?? -1 });
+    const county = accountsCounty(actor);
+    if (county !== null) qb.andWhere('e.countyId = :ownCounty', { ownCounty: county });
     const rows = await qb.orderBy('e.id', 'ASC').getRawMany<{ teacherId: number | string }>();
     return rows.map((r) => Number(r.teacherId));
   }

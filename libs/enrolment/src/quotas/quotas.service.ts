@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
 import { AccessPolicy, Actor, BadInputError, Clock, ConflictError, TransactionRunner } from '@shipei/core';
 import { Organisation, Teacher } from '@shipei/people';
-import { CountyQuota, Program, ProgramsService, PROGRAM_STATUS_LABELS, whereEligible } from '@shipei/programs';
+import {
+  CountyQuota,
+  Program,
+  PROGRAM_KIND,
+  PROGRAM_STATUS_LABELS,
+  ProgramsService,
+  whereEligible,
+} from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { QuotaDto, QuotaItemDto, QuotaSuggestionDto } from '../dto/enrolment.dto';
 import { SeatLedger } from '../seats';
@@ -29,7 +36,7 @@ export class QuotasService {
   }
 
   async list(em: EntityManager, actor: Actor, programId: number): Promise<QuotaDto[]> {
-    await this.access.require(em, actor, 'program', programId);
+    await this.access.require(em, actor, PROGRAM_KIND, programId);
     const rows = await em.find(CountyQuota, { where: { programId } });
     const counties = new Map(
       (

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import * as ExcelJS from 'exceljs';
 import { AccessPolicy, Actor } from '@shipei/core';
 import { BACKBONE_LABELS, BackboneLevel, maskIdNumber, maskPhone, Organisation, Teacher } from '@shipei/people';
-import { Cohort, CountyQuota, Program } from '@shipei/programs';
+import { Cohort, CountyQuota, Program, PROGRAM_KIND } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { CountyFiguresDto, ProgramFiguresDto, RosterQuery } from '../dto/enrolment.dto';
 import {
@@ -12,6 +12,7 @@ import {
   EnrolmentStatus,
   SEAT_HOLDING,
 } from '../enrolment.entity';
+import { ENROLMENT_KIND, ownQuotaCounty, seesAllQuotas } from '../enrolment.access';
 
 const CHUNK = 400;
 const chunks = <T>(xs: T[]): T[][] =>
@@ -36,9 +37,9 @@ export class RosterService {
    * county, status and cohort. 身份证号 and 手机号 are masked, written as text cells.
    */
   async roster(em: EntityManager, actor: Actor, programId: number, q: RosterQuery): Promise<XlsxDownload> {
-    const program = await this.access.load<Program>(em, actor, 'program', programId);
+    const program = await this.access.load<Program>(em, actor, PROGRAM_KIND, programId);
     const qb = this.access
-      .query<Enrolment>(em, actor, 'enrolment', 'e')
+      .query<Enrolment>(em, actor, ENROLMENT_KIND, 'e')
       .andWhere('e.programId = :programId', { programId });
     if (q.countyId) qb.andWhere('e.countyId = :countyId', { countyId: q.countyId });
     if (q.status) qb.andWhere('e.status = :status', { status: q.status });
@@ -110,18 +111,16 @@ export class RosterService {
    * own county's row of a city program; the owner and the city see every county.
    */
   async figures(em: EntityManager, actor: Actor, programId: number): Promise<ProgramFiguresDto> {
-    const program = await this.access.load<Program>(em, actor, 'program', programId);
+    const program = await this.access.load<Program>(em, actor, PROGRAM_KIND, programId);
     const counts = await this.access
-      .query<Enrolment>(em, actor, 'enrolment', 'e')
+      .query<Enrolment>(em, actor, ENROLMENT_KIND, 'e')
       .select(['e.countyId AS countyId', 'e.status AS status', 'COUNT(*) AS n'])
       .andWhere('e.programId = :programId', { programId })
       .groupBy('e.countyId')
       .addGroupBy('e.status')
       .getRawMany<{ countyId: number; status: EnrolmentStatus; n: number | string }>();
     const quotaQb = em.createQueryBuilder(CountyQuota, 'q').where('q.programId = :programId', { programId });
-    const seesAll =
-      actor.role === 'CITY_ADMIN' || (actor.role === 'COUNTY_ADMIN' && program.ownerCountyId === actor.countyId);
-    if (!seesAll) quotaQb.andWhere('q.countyId = :own', { own: actor.role === 'COUNTY_ADMIN' ? actor.countyId : -1 });
+    if (!seesAllQuotas(actor, program)) quotaQb.andWhere('q.countyId = :own', { own: ownQuotaCounty(actor) });
     const quotas = await quotaQb.getMany();
     const countyIds = [...new Set([...quotas.map((q) => q.countyId), ...counts.map((c) => Number(c.countyId))])];
     const counties = new Map(

@@ -5,7 +5,6 @@ import {
   BadInputError,
   Clock,
   ForbiddenError,
-  NOTHING,
   Page,
   pageOf,
   TransactionRunner,
@@ -19,6 +18,7 @@ import {
   UpdateOrganisationDto,
 } from './dto/organisation.dto';
 import { Organisation } from './organisation.entity';
+import { actsForCounty, createsAnyUnit, ORGANISATION_KIND } from '../people.access';
 
 export function toOrganisationDto(o: Organisation): OrganisationDto {
   return {
@@ -41,27 +41,10 @@ export class OrganisationsService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-  ) {
-    access.register<Organisation>('organisation', {
-      entity: Organisation,
-      label: '单位',
-      scope: (actor, a, mode) => {
-        if (actor.role === 'CITY_ADMIN') return null;
-        if (actor.role === 'COUNTY_ADMIN' && actor.countyId) {
-          // A county sees its own unit and schools, and reads the city and the other units' names
-          // (needed to show where things are); it changes only its own schools.
-          return mode === 'write'
-            ? { where: `${a}.countyId = :oCounty AND ${a}.type = 'SCHOOL'`, params: { oCounty: actor.countyId } }
-            : { where: `${a}.countyId = :oCounty OR ${a}.type <> 'SCHOOL'`, params: { oCounty: actor.countyId } };
-        }
-        if (actor.role === 'TRAINER') return mode === 'write' ? NOTHING : null;
-        return NOTHING;
-      },
-    });
-  }
+  ) {}
 
   async list(em: EntityManager, actor: Actor, q: OrganisationQuery): Promise<Page<OrganisationDto>> {
-    const qb = this.access.query<Organisation>(em, actor, 'organisation', 'o');
+    const qb = this.access.query<Organisation>(em, actor, ORGANISATION_KIND, 'o');
     if (q.type) qb.andWhere('o.type = :type', { type: q.type });
     if (q.parentId) qb.andWhere('o.parentId = :parentId', { parentId: q.parentId });
     if (q.countyId) qb.andWhere('o.countyId = :countyId', { countyId: q.countyId });
@@ -85,7 +68,7 @@ export class OrganisationsService {
   }
 
   async get(em: EntityManager, actor: Actor, id: number): Promise<OrganisationDto> {
-    return toOrganisationDto(await this.access.load<Organisation>(em, actor, 'organisation', id));
+    return toOrganisationDto(await this.access.load<Organisation>(em, actor, ORGANISATION_KIND, id));
   }
 
   /** A school under a county (city: any county; county admin: its own), or an institution/partner (city). */
@@ -98,18 +81,17 @@ export class OrganisationsService {
           throw new BadInputError('VALIDATION_FAILED', '学校须指定所属县区', {
             errors: [{ field: 'parentId', message: '学校须指定所属县区' }],
           });
-        const parent = await this.access.load<Organisation>(em, actor, 'organisation', dto.parentId);
+        const parent = await this.access.load<Organisation>(em, actor, ORGANISATION_KIND, dto.parentId);
         if (parent.type !== 'COUNTY')
           throw new BadInputError('INVALID_PARENT', '学校的上级单位须为县区', {
             errors: [{ field: 'parentId', message: '学校的上级单位须为县区' }],
           });
         // Another county's unit is public knowledge (its id is visible), so this is a 403, not a 404.
-        if (actor.role !== 'CITY_ADMIN' && actor.countyId !== parent.id)
-          throw new ForbiddenError('NOT_OWN_COUNTY', '只能在本县区下建立学校');
+        if (!actsForCounty(actor, parent.id)) throw new ForbiddenError('NOT_OWN_COUNTY', '只能在本县区下建立学校');
         parentId = parent.id;
         countyId = parent.id;
       } else {
-        if (actor.role !== 'CITY_ADMIN')
+        if (!createsAnyUnit(actor))
           throw new BadInputError('INVALID_TYPE', '县区只能建立学校', {
             errors: [{ field: 'type', message: '县区只能建立学校' }],
           });
@@ -142,7 +124,7 @@ export class OrganisationsService {
 
   async update(actor: Actor, id: number, dto: UpdateOrganisationDto): Promise<OrganisationDto> {
     return this.tx.run(async (em) => {
-      const org = await this.access.load<Organisation>(em, actor, 'organisation', id, 'write');
+      const org = await this.access.load<Organisation>(em, actor, ORGANISATION_KIND, id, 'write');
       const patch: Partial<Organisation> = {};
       if (dto.name !== undefined) patch.name = dto.name.trim();
       if (dto.stages !== undefined) patch.stages = dto.stages.join(',');

@@ -7,7 +7,6 @@ import {
   CompiledStatements,
   ConflictError,
   hydrate,
-  NOTHING,
   Page,
   pageOf,
   runStatement,
@@ -21,6 +20,7 @@ import { normaliseIdNumber, parseResidentId } from '../identity/resident-id';
 import { Organisation } from '../organisations/organisation.entity';
 import { CreateTeacherDto, TeacherDto, TeacherFieldsDto, TeacherQuery, UpdateTeacherDto } from './dto/teacher.dto';
 import { Teacher } from './teacher.entity';
+import { actsForCounty, mayRevealIdentity, ORGANISATION_KIND, TEACHER_KIND } from '../people.access';
 
 export function toTeacherDto(t: Teacher, full = false): TeacherDto {
   return {
@@ -100,30 +100,17 @@ export class TeachersService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-  ) {
-    access.register<Teacher>('teacher', {
-      entity: Teacher,
-      label: '教师',
-      scope: (actor, a, mode) => {
-        if (actor.role === 'CITY_ADMIN') return null;
-        if (actor.role === 'COUNTY_ADMIN' && actor.countyId)
-          return { where: `${a}.countyId = :tCounty`, params: { tCounty: actor.countyId } };
-        if (actor.role === 'TEACHER' && actor.teacherId && mode === 'read')
-          return { where: `${a}.id = :tSelf`, params: { tSelf: actor.teacherId } };
-        return NOTHING;
-      },
-    });
-  }
+  ) {}
 
   /** The school a teacher may be placed at by this actor (a SCHOOL in the actor's county), or 400/404. */
   async schoolFor(em: EntityManager, actor: Actor, schoolId: number): Promise<Organisation> {
-    const school = await this.access.load<Organisation>(em, actor, 'organisation', schoolId);
+    const school = await this.access.load<Organisation>(em, actor, ORGANISATION_KIND, schoolId);
     if (school.type !== 'SCHOOL' || !school.countyId) {
       throw new BadInputError('NOT_A_SCHOOL', '任职单位须为学校', {
         errors: [{ field: 'schoolId', message: '任职单位须为学校' }],
       });
     }
-    if (actor.role !== 'CITY_ADMIN' && school.countyId !== actor.countyId) {
+    if (!actsForCounty(actor, school.countyId)) {
       throw new BadInputError('NOT_A_SCHOOL', '只能选择本县区的学校', {
         errors: [{ field: 'schoolId', message: '只能选择本县区的学校' }],
       });
@@ -195,7 +182,7 @@ export class TeachersService {
 
   async update(actor: Actor, id: number, dto: UpdateTeacherDto): Promise<TeacherDto> {
     return this.tx.run(async (em) => {
-      const teacher = await this.access.load<Teacher>(em, actor, 'teacher', id, 'write');
+      const teacher = await this.access.load<Teacher>(em, actor, TEACHER_KIND, id, 'write');
       const patch: Partial<Teacher> = {};
       if (dto.name !== undefined) patch.name = dto.name;
       if (dto.phone !== undefined && dto.phone !== teacher.phone) {
@@ -224,8 +211,8 @@ export class TeachersService {
 
   /** One teacher; a CITY_ADMIN may ask for the full 身份证号 and phone, which is audited. */
   async get(em: EntityManager, actor: Actor, id: number, full = false): Promise<TeacherDto> {
-    const teacher = await this.access.load<Teacher>(em, actor, 'teacher', id);
-    const reveal = full && actor.role === 'CITY_ADMIN';
+    const teacher = await this.access.load<Teacher>(em, actor, TEACHER_KIND, id);
+    const reveal = full && mayRevealIdentity(actor);
     if (reveal)
       await this.tx.run((wem) =>
         this.audit.record(wem, actor, {
@@ -244,7 +231,7 @@ export class TeachersService {
     actor: Actor,
     q: Omit<TeacherQuery, 'page' | 'pageSize' | 'offset'>,
   ): SelectQueryBuilder<Teacher> {
-    const qb = this.access.query<Teacher>(em, actor, 'teacher', 't');
+    const qb = this.access.query<Teacher>(em, actor, TEACHER_KIND, 't');
     if (q.countyId) qb.andWhere('t.countyId = :countyId', { countyId: q.countyId });
     if (q.schoolId) qb.andWhere('t.schoolId = :schoolId', { schoolId: q.schoolId });
     if (q.stage) qb.andWhere('t.stage = :stage', { stage: q.stage });

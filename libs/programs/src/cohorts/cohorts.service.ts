@@ -24,6 +24,7 @@ import { TrainingSession } from '../sessions/training-session.entity';
 import { CohortTrainer } from './cohort-trainer.entity';
 import { Cohort } from './cohort.entity';
 import { CohortDto, CreateCohortDto, SetTrainersDto, UpdateCohortDto } from './dto/cohort.dto';
+import { COHORT_KIND, mayTrain, PROGRAM_KIND } from '../programs.access';
 
 const badDates = () =>
   new BadInputError('VALIDATION_FAILED', '结束日期不能早于开始日期', {
@@ -48,7 +49,7 @@ export class CohortsService {
     id: number,
     lock = false,
   ): Promise<{ cohort: Cohort; program: Program }> {
-    const cohort = await this.access.load<Cohort>(em, actor, 'cohort', id);
+    const cohort = await this.access.load<Cohort>(em, actor, COHORT_KIND, id);
     const program = await this.programs.owned(em, actor, cohort.programId);
     if (!lock || !hasRowLocks(em)) return { cohort, program };
     const locked = await em
@@ -63,7 +64,7 @@ export class CohortsService {
   async requireTrainers(em: EntityManager, ids: number[], field = 'trainerIds'): Promise<User[]> {
     if (!ids.length) return [];
     const users = await em.find(User, { where: { id: In(ids) } });
-    const ok = new Map(users.filter((u) => u.role === 'TRAINER' && u.active).map((u) => [u.id, u]));
+    const ok = new Map(users.filter(mayTrain).map((u) => [u.id, u]));
     const missing = ids.filter((id) => !ok.has(id));
     if (missing.length)
       throw new BadInputError('INVALID_TRAINER', `培训教师账号无效：${missing.join('、')}`, {
@@ -180,9 +181,9 @@ export class CohortsService {
   }
 
   async list(em: EntityManager, actor: Actor, programId: number, q: PageQuery): Promise<Page<CohortDto>> {
-    const program = await this.access.load<Program>(em, actor, 'program', programId);
+    const program = await this.access.load<Program>(em, actor, PROGRAM_KIND, programId);
     const [rows, total] = await this.access
-      .query<Cohort>(em, actor, 'cohort', 'c')
+      .query<Cohort>(em, actor, COHORT_KIND, 'c')
       .andWhere('c.programId = :programId', { programId })
       .orderBy('c.startDate')
       .addOrderBy('c.id')
@@ -193,7 +194,7 @@ export class CohortsService {
   }
 
   async get(em: EntityManager, actor: Actor, id: number): Promise<CohortDto> {
-    return this.toDto(em, await this.access.load<Cohort>(em, actor, 'cohort', id));
+    return this.toDto(em, await this.access.load<Cohort>(em, actor, COHORT_KIND, id));
   }
 
   async update(actor: Actor, id: number, dto: UpdateCohortDto): Promise<CohortDto> {

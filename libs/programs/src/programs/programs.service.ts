@@ -16,7 +16,7 @@ import {
 import { Organisation } from '@shipei/people';
 import { EntityManager } from 'typeorm';
 import { rejectNulls, splitList } from '../eligibility';
-import { ProgramsAccess } from '../programs.access';
+import { createsCityPrograms, createsCountyPrograms, mayCreatePrograms, PROGRAM_KIND } from '../programs.access';
 import { ProgramEvents, ProgramOpenedPayload } from '../programs.events';
 import { CountyQuota } from '../quotas/county-quota.entity';
 import { CreateProgramDto, ProgramDto, ProgramQuery, UpdateProgramDto } from './dto/program.dto';
@@ -70,7 +70,6 @@ export class ProgramsService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
-    _rules: ProgramsAccess,
     private readonly clock: Clock,
   ) {}
 
@@ -79,25 +78,25 @@ export class ProgramsService {
    * With `lock`, the row is locked for the rest of the transaction (MySQL; SQLite is serialised).
    */
   async owned(em: EntityManager, actor: Actor, id: number, lock = false): Promise<Program> {
-    const qb = this.access.query<Program>(em, actor, 'program', 'x', 'write').andWhere('x.id = :id', { id });
+    const qb = this.access.query<Program>(em, actor, PROGRAM_KIND, 'x', 'write').andWhere('x.id = :id', { id });
     if (lock) lockForUpdate(qb);
     const program = Number.isSafeInteger(id) ? await qb.getOne() : null;
     if (program) return program;
-    await this.access.require(em, actor, 'program', id, 'read');
+    await this.access.require(em, actor, PROGRAM_KIND, id, 'read');
     throw new ForbiddenError('NOT_PROGRAM_OWNER', '只有项目的主办单位可以执行此操作');
   }
 
   async create(actor: Actor, dto: CreateProgramDto): Promise<ProgramDto> {
-    if (actor.role === 'COUNTY_ADMIN' && dto.kind !== 'COUNTY_THEMATIC')
+    if (createsCountyPrograms(actor) && dto.kind !== 'COUNTY_THEMATIC')
       throw new ForbiddenError('KIND_NOT_ALLOWED', '县区只能创建县区专题培训项目');
-    if (actor.role === 'CITY_ADMIN' && dto.kind === 'COUNTY_THEMATIC')
+    if (createsCityPrograms(actor) && dto.kind === 'COUNTY_THEMATIC')
       throw new ForbiddenError('KIND_NOT_ALLOWED', '县区专题培训项目由县区创建');
-    if (actor.role !== 'CITY_ADMIN' && actor.role !== 'COUNTY_ADMIN') throw new ForbiddenError();
+    if (!mayCreatePrograms(actor)) throw new ForbiddenError();
     if (dto.startDate && dto.endDate && dto.endDate < dto.startDate) throw dateRangeError();
     return this.tx.run(async (em) => {
       let ownerOrganisationId: number;
       let ownerCountyId: number | null = null;
-      if (actor.role === 'COUNTY_ADMIN') {
+      if (createsCountyPrograms(actor)) {
         if (!actor.countyId) throw new ForbiddenError();
         ownerOrganisationId = ownerCountyId = actor.countyId;
       } else {
@@ -154,11 +153,11 @@ export class ProgramsService {
   }
 
   async get(em: EntityManager, actor: Actor, id: number): Promise<ProgramDto> {
-    return toProgramDto(await this.access.load<Program>(em, actor, 'program', id));
+    return toProgramDto(await this.access.load<Program>(em, actor, PROGRAM_KIND, id));
   }
 
   async list(em: EntityManager, actor: Actor, q: ProgramQuery): Promise<Page<ProgramDto>> {
-    const qb = this.access.query<Program>(em, actor, 'program', 'p');
+    const qb = this.access.query<Program>(em, actor, PROGRAM_KIND, 'p');
     if (q.year) qb.andWhere('p.year = :year', { year: q.year });
     if (q.kind) qb.andWhere('p.kind = :kind', { kind: q.kind });
     if (q.status) qb.andWhere('p.status = :status', { status: q.status });

@@ -19,6 +19,7 @@ import { Program } from '../programs/program.entity';
 import { shanghaiDateTime } from '@shipei/core';
 import { CreateSessionDto, SessionDto, SessionListDto, UpdateSessionDto } from './dto/session.dto';
 import { TrainingSession } from './training-session.entity';
+import { COHORT_KIND, SESSION_KIND } from '../programs.access';
 
 /** One class hour (课时) is 45 minutes. */
 const CLASS_HOUR_MS = 45 * 60_000;
@@ -126,7 +127,7 @@ export class SessionsService {
   async update(actor: Actor, id: number, dto: UpdateSessionDto): Promise<SessionDto> {
     rejectNulls(dto, ['trainerId']);
     return this.tx.run(async (em) => {
-      const session = await this.access.load<TrainingSession>(em, actor, 'session', id);
+      const session = await this.access.load<TrainingSession>(em, actor, SESSION_KIND, id);
       const { cohort } = await this.cohorts.owned(em, actor, session.cohortId, true);
       const next = {
         startsAt: dto.startsAt ? new Date(dto.startsAt) : new Date(session.startsAt),
@@ -150,12 +151,12 @@ export class SessionsService {
   }
 
   async get(em: EntityManager, actor: Actor, id: number): Promise<SessionDto> {
-    return toSessionDto(await this.access.load<TrainingSession>(em, actor, 'session', id));
+    return toSessionDto(await this.access.load<TrainingSession>(em, actor, SESSION_KIND, id));
   }
 
   /** A cohort's schedule in time order, with the sum of its hours against the program's credit hours. */
   async list(em: EntityManager, actor: Actor, cohortId: number, q: PageQuery): Promise<SessionListDto> {
-    const cohort = await this.access.load<Cohort>(em, actor, 'cohort', cohortId);
+    const cohort = await this.access.load<Cohort>(em, actor, COHORT_KIND, cohortId);
     const [[rows, total], sum, program] = await Promise.all([
       em
         .createQueryBuilder(TrainingSession, 's')

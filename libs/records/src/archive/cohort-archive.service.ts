@@ -6,10 +6,11 @@ import {
   AttendanceOutputsService,
   cohortRoster,
   cohortSessions,
-  LeaveRequest,
-  LeaveRequestSession,
+  LEAVE_REQUEST_KIND,
   LEAVE_STATUS_LABELS,
   LEAVE_TYPE_LABELS,
+  LeaveRequest,
+  LeaveRequestSession,
   renderSignInSheet,
   Trainee,
 } from '@shipei/attendance';
@@ -262,7 +263,7 @@ export class CohortArchiveService {
   ): Promise<Buffer> {
     const em = this.em;
     const requests = await this.access
-      .query<LeaveRequest>(em, actor, 'leave-request', 'l')
+      .query<LeaveRequest>(em, actor, LEAVE_REQUEST_KIND, 'l')
       .andWhere('l.cohortId = :cohortId', { cohortId: cohort.id })
       .orderBy('l.id', 'ASC')
       .getMany();

@@ -12,7 +12,7 @@ import {
   shanghaiDate,
 } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
-import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
+import { actsForCounty, maskIdNumber, Organisation, overseesAllCounties, Teacher, TEACHER_KIND } from '@shipei/people';
 import { Cohort } from '@shipei/programs';
 import * as ExcelJS from 'exceljs';
 import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
@@ -93,17 +93,16 @@ export class ComplianceService {
         where: { id: q.countyId, type: 'COUNTY' },
         select: { id: true },
       });
-      if (!county || (actor.role !== 'CITY_ADMIN' && county.id !== actor.countyId)) throw new NotFoundError('县区');
+      if (!county || !actsForCounty(actor, county.id)) throw new NotFoundError('县区');
     }
     if (q.schoolId !== undefined) {
       const school = await em.findOne(Organisation, {
         where: { id: q.schoolId, type: 'SCHOOL' },
         select: { id: true, countyId: true },
       });
-      if (!school || (actor.role !== 'CITY_ADMIN' && school.countyId !== actor.countyId))
-        throw new NotFoundError('学校');
+      if (!school || !actsForCounty(actor, school.countyId)) throw new NotFoundError('学校');
     }
-    const qb = this.access.query<Teacher>(em, actor, 'teacher', 't');
+    const qb = this.access.query<Teacher>(em, actor, TEACHER_KIND, 't');
     if (q.countyId !== undefined) qb.andWhere('t.countyId = :countyId', { countyId: q.countyId });
     if (q.schoolId !== undefined) qb.andWhere('t.schoolId = :schoolId', { schoolId: q.schoolId });
     return qb;
@@ -214,8 +213,7 @@ export class ComplianceService {
   async summary(actor: Actor, q: ComplianceExportQuery): Promise<ComplianceSummaryDto> {
     const em = this.em;
     const period = this.period(q);
-    const by =
-      actor.role === 'CITY_ADMIN' && q.countyId === undefined && q.schoolId === undefined ? 'COUNTY' : 'SCHOOL';
+    const by = overseesAllCounties(actor) && q.countyId === undefined && q.schoolId === undefined ? 'COUNTY' : 'SCHOOL';
     const column = by === 'COUNTY' ? 't.countyId' : 't.schoolId';
     const rows = await this.withCredits(await this.teachers(em, actor, q), period)
       .select(column, 'orgId')

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
 import { AccessPolicy, Actor, BadInputError, Clock, shanghaiDate, TransactionRunner } from '@shipei/core';
-import { Teacher } from '@shipei/people';
+import { Teacher, TEACHER_KIND } from '@shipei/people';
 import { EntityManager, In } from 'typeorm';
 import { chunks } from '../shared/files';
 import { ExternalCreditImportResultDto } from './dto/external-credit.dto';
@@ -62,7 +62,7 @@ export class ExternalCreditImportService {
     const byIdNumber = new Map<string, { id: number; name: string }>();
     for (const part of chunks([...new Set(rows.map((r) => r.idNumber))])) {
       const found = await this.access
-        .query<Teacher>(em, actor, 'teacher', 't', 'write')
+        .query<Teacher>(em, actor, TEACHER_KIND, 't', 'write')
         .select(['t.id', 't.name', 't.idNumber'])
         .andWhere('t.idNumber IN (:...ids)', { ids: part })
         .getMany();

@@ -3,7 +3,7 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import { CERTIFICATE_STATUS_LABELS, CertificateStatus } from '@shipei/certificates';
 import { AccessPolicy, Actor, AppConfig, Clock, loadCjkFonts, shanghaiDate } from '@shipei/core';
 import { ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '@shipei/enrolment';
-import { maskIdNumber, Teacher } from '@shipei/people';
+import { maskIdNumber, Teacher, TEACHER_KIND } from '@shipei/people';
 import { PROGRAM_KIND_LABELS, ProgramKind } from '@shipei/programs';
 import {
   PLACEMENT_STATUS_LABELS,
@@ -91,7 +91,7 @@ export class TeacherFileService {
     const em = this.em;
     // The access check is AccessPolicy.load's compiled statement; the school and county names come
     // with the file's other statements, in parallel.
-    const t = await this.access.load<Teacher>(em, actor, 'teacher', teacherId);
+    const t = await this.access.load<Teacher>(em, actor, TEACHER_KIND, teacherId);
     const [enrolments, certificates, placements, external, orgs] = await Promise.all([
       em.query<Raw[]>(FILE_SQL.enrolments, [t.id]),
       em.query<Raw[]>(FILE_SQL.certificates, [t.id]),

@@ -8,7 +8,6 @@ import {
   isDuplicateKey,
   lockForShare,
   NotFoundError,
-  NOTHING,
   Page,
   pageOf,
   PageQuery,
@@ -16,7 +15,7 @@ import {
   TransactionRunner,
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
-import { Organisation, Teacher } from '@shipei/people';
+import { Organisation, Teacher, TEACHER_KIND } from '@shipei/people';
 import { EntityManager, In } from 'typeorm';
 import { SchemeQuota } from '../schemes/scheme-quota.entity';
 import { Scheme, SCHEME_KIND_LABELS } from '../schemes/scheme.entity';
@@ -38,6 +37,7 @@ import {
 import { loadContext, placementDtos, stipendOf } from './placement-view';
 import { ACTIVE_STATUSES, Placement, PlacementStatus } from './placement.entity';
 import { PlacementEventPayload, PlacementEvents } from './placement.events';
+import { managesSchemes, nominatesPlacements, PLACEMENT_KIND, SCHEME_KIND } from '../talent-support.access';
 
 /**
  * Placements (选派) and their life cycle:
@@ -53,20 +53,7 @@ export class PlacementsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
-  ) {
-    access.register<Placement>('placement', {
-      entity: Placement,
-      label: '选派记录',
-      scope: (actor, a, mode) => {
-        if (actor.role === 'CITY_ADMIN') return null;
-        if (actor.role === 'COUNTY_ADMIN' && actor.countyId)
-          return { where: `${a}.countyId = :pCounty`, params: { pCounty: actor.countyId } };
-        if (actor.role === 'TEACHER' && actor.teacherId && mode === 'read')
-          return { where: `${a}.teacherId = :pSelf`, params: { pSelf: actor.teacherId } };
-        return NOTHING;
-      },
-    });
-  }
+  ) {}
 
   /**
    * A county nominates one of its teachers for a scheme, to a 受援学校. Checks, in order:
@@ -81,10 +68,10 @@ export class PlacementsService {
   }
 
   async nominate(actor: Actor, schemeId: number, dto: NominatePlacementDto): Promise<PlacementDto> {
-    if (actor.role !== 'COUNTY_ADMIN') throw new ForbiddenError();
+    if (!nominatesPlacements(actor)) throw new ForbiddenError();
     return this.tx.run(async (em) => {
       const scheme = await this.lockSchemeShared(em, actor, schemeId);
-      const teacher = await this.access.load<Teacher>(em, actor, 'teacher', dto.teacherId, 'write');
+      const teacher = await this.access.load<Teacher>(em, actor, TEACHER_KIND, dto.teacherId, 'write');
       const school = await em.findOne(Organisation, {
         where: { id: dto.receivingSchoolId },
         select: { id: true, type: true, receivingSchool: true },
@@ -165,7 +152,7 @@ export class PlacementsService {
    * scheme before the quota row, so the two never deadlock. SQLite serialises writes anyway.
    */
   private async lockSchemeShared(em: EntityManager, actor: Actor, schemeId: number): Promise<Scheme> {
-    await this.access.require(em, actor, 'scheme', schemeId);
+    await this.access.require(em, actor, SCHEME_KIND, schemeId);
     const qb = em.createQueryBuilder(Scheme, 's').where('s.id = :id', { id: schemeId });
     const scheme = await lockForShare(qb).getOne();
     if (!scheme) throw new NotFoundError('人才支持计划');
@@ -182,7 +169,7 @@ export class PlacementsService {
     build: (p: Placement, s: Scheme, em: EntityManager) => Promise<Partial<Placement>> | Partial<Placement>,
   ): Promise<PlacementDto> {
     return this.tx.run(async (em) => {
-      const p = await this.access.load<Placement>(em, actor, 'placement', id, 'write');
+      const p = await this.access.load<Placement>(em, actor, PLACEMENT_KIND, id, 'write');
       if (!from.includes(p.status)) throw illegalTransition(p.status, action);
       const scheme = await em.findOneByOrFail(Scheme, { id: p.schemeId });
       const patch = await build(p, scheme, em);
@@ -220,7 +207,7 @@ export class PlacementsService {
   }
 
   private requireCity(actor: Actor): void {
-    if (actor.role !== 'CITY_ADMIN') throw new ForbiddenError();
+    if (!managesSchemes(actor)) throw new ForbiddenError();
   }
 
   async approve(actor: Actor, id: number): Promise<PlacementDto> {
@@ -276,14 +263,14 @@ export class PlacementsService {
   }
 
   async get(em: EntityManager, actor: Actor, id: number): Promise<PlacementDto> {
-    const p = await this.access.load<Placement>(em, actor, 'placement', id);
+    const p = await this.access.load<Placement>(em, actor, PLACEMENT_KIND, id);
     return (await placementDtos(em, [p], this.today()))[0];
   }
 
   /** The register (台账) rows, scoped: the city sees all, a county its own teachers, a teacher their own. */
   async list(em: EntityManager, actor: Actor, q: AllPlacementsQuery): Promise<Page<PlacementDto>> {
-    if (q.schemeId) await this.access.require(em, actor, 'scheme', q.schemeId);
-    const qb = this.access.query<Placement>(em, actor, 'placement', 'p');
+    if (q.schemeId) await this.access.require(em, actor, SCHEME_KIND, q.schemeId);
+    const qb = this.access.query<Placement>(em, actor, PLACEMENT_KIND, 'p');
     if (q.schemeId) qb.andWhere('p.schemeId = :schemeId', { schemeId: q.schemeId });
     if (q.countyId) qb.andWhere('p.countyId = :countyId', { countyId: q.countyId });
     if (q.status) qb.andWhere('p.status = :status', { status: q.status });
@@ -373,7 +360,7 @@ export class PlacementsService {
    * (409 NOT_COMPLETED otherwise). For the certificates module; no 身份证号 on it.
    */
   async serviceCertificateData(em: EntityManager, actor: Actor, id: number): Promise<ServiceCertificateData> {
-    const p = await this.access.load<Placement>(em, actor, 'placement', id);
+    const p = await this.access.load<Placement>(em, actor, PLACEMENT_KIND, id);
     if (p.status !== 'COMPLETED' || !p.arrivalDate || !p.endDate || !p.assessment) throw errors.notCompleted();
     const ctx = await loadContext(em, [p]);
     const s = ctx.schemes.get(p.schemeId)!;

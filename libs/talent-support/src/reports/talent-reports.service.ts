@@ -20,6 +20,8 @@ import {
   StipendLedgerRowDto,
 } from './dto/report.dto';
 import { buildWorkbook, SheetColumn } from './xlsx';
+import { PLACEMENT_KIND, SCHEME_KIND } from '../talent-support.access';
+import { overseesAllCounties } from '@shipei/people';
 
 export interface ExportFile {
   filename: string;
@@ -105,7 +107,7 @@ export class TalentReportsService {
     statuses?: PlacementStatus[],
   ): Promise<Placement[]> {
     const qb = this.access
-      .query<Placement>(em, actor, 'placement', 'p')
+      .query<Placement>(em, actor, PLACEMENT_KIND, 'p')
       .andWhere('p.schemeId = :schemeId', { schemeId });
     if (countyId) qb.andWhere('p.countyId = :countyId', { countyId });
     if (statuses) qb.andWhere('p.status IN (:...statuses)', { statuses });
@@ -124,7 +126,7 @@ export class TalentReportsService {
     countyId?: number,
     today = shanghaiDate(this.clock.now()),
   ): Promise<StipendLedgerDto> {
-    const scheme = await this.access.load<Scheme>(em, actor, 'scheme', schemeId);
+    const scheme = await this.access.load<Scheme>(em, actor, SCHEME_KIND, schemeId);
     const rows = await this.placements(em, actor, schemeId, countyId, SERVING_STATUSES);
     const ctx = await loadContext(em, rows);
     ctx.schemes.set(scheme.id, scheme);
@@ -328,7 +330,7 @@ export class TalentReportsService {
     countyId?: number,
     today = shanghaiDate(this.clock.now()),
   ): Promise<ExportFile> {
-    const scheme = await this.access.load<Scheme>(em, actor, 'scheme', schemeId);
+    const scheme = await this.access.load<Scheme>(em, actor, SCHEME_KIND, schemeId);
     const rows = await this.placements(em, actor, schemeId, countyId);
     const ctx = await loadContext(em, rows);
     const views = rows.map((p) => toPlacementDto(p, ctx, today));
@@ -389,11 +391,11 @@ export class TalentReportsService {
     schemeId: number,
     today = shanghaiDate(this.clock.now()),
   ): Promise<SchemeDashboardDto> {
-    const scheme = await this.access.load<Scheme>(em, actor, 'scheme', schemeId);
-    const own = actor.role === 'CITY_ADMIN' ? undefined : (actor.countyId ?? -1);
+    const scheme = await this.access.load<Scheme>(em, actor, SCHEME_KIND, schemeId);
+    const own = overseesAllCounties(actor) ? undefined : (actor.countyId ?? -1);
     const quotas = await em.find(SchemeQuota, { where: own ? { schemeId, countyId: own } : { schemeId } });
     const counts = await this.access
-      .query<Placement>(em, actor, 'placement', 'p')
+      .query<Placement>(em, actor, PLACEMENT_KIND, 'p')
       .select('p.countyId', 'countyId')
       .addSelect('p.status', 'status')
       .addSelect('COUNT(*)', 'n')

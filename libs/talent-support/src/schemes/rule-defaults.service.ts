@@ -6,6 +6,7 @@ import { DEFAULT_RULES, RULE_KEYS, SelectionRules } from '../selection/selection
 import { RuleDefaultsDto, SelectionRulesDto } from './dto/scheme.dto';
 import { SchemeRuleDefaults } from './scheme-rule-defaults.entity';
 import { SCHEME_KIND_LABELS, SCHEME_KINDS, type SchemeKind } from './scheme.entity';
+import { managesSchemes } from '../talent-support.access';
 
 /** Why each kind's defaults are what they are, shown on its page. */
 const SOURCE: Record<SchemeKind, string> = {
@@ -51,7 +52,7 @@ export class RuleDefaultsService {
 
   /** Sets the 西部隆起带 defaults (CITY_ADMIN); the national ones cannot be changed (409). */
   async set(actor: Actor, kind: SchemeKind, dto: SelectionRulesDto): Promise<RuleDefaultsDto> {
-    if (actor.role !== 'CITY_ADMIN') throw new ForbiddenError();
+    if (!managesSchemes(actor)) throw new ForbiddenError();
     if (kind !== 'WESTERN_BELT')
       throw new ConflictError(
         'NATIONAL_DEFAULTS',

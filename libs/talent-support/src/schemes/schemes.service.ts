@@ -6,13 +6,12 @@ import {
   ForbiddenError,
   lockForUpdate,
   NotFoundError,
-  NOTHING,
   Page,
   pageOf,
   TransactionRunner,
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
-import { Organisation } from '@shipei/people';
+import { Organisation, overseesAllCounties } from '@shipei/people';
 import { EntityManager, In } from 'typeorm';
 import { Placement, SERVING_STATUSES } from '../placements/placement.entity';
 import { DEFAULT_RULES, RULE_KEYS, SelectionRules } from '../selection/selection-rules';
@@ -33,6 +32,7 @@ import {
 } from './dto/scheme.dto';
 import { SchemeQuota } from './scheme-quota.entity';
 import { DEFAULT_STIPEND_FEN, Scheme, SCHEME_KIND_LABELS, TRAVEL_MODE_LABELS } from './scheme.entity';
+import { managesSchemes, SCHEME_KIND } from '../talent-support.access';
 
 /** Until the office sets its split, the whole standard is 工作补助 (no national split exists). */
 const NO_SPLIT: StipendSplit = {
@@ -148,20 +148,10 @@ export class SchemesService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly defaults: RuleDefaultsService,
-  ) {
-    access.register<Scheme>('scheme', {
-      entity: Scheme,
-      label: '人才支持计划',
-      scope: (actor, _a, mode) => {
-        if (actor.role === 'CITY_ADMIN') return null;
-        if (actor.role === 'COUNTY_ADMIN' && actor.countyId && mode === 'read') return null;
-        return NOTHING;
-      },
-    });
-  }
+  ) {}
 
   private requireCity(actor: Actor): void {
-    if (actor.role !== 'CITY_ADMIN') throw new ForbiddenError();
+    if (!managesSchemes(actor)) throw new ForbiddenError();
   }
 
   private async allocated(em: EntityManager, schemeIds: number[]): Promise<Map<number, number>> {
@@ -209,7 +199,7 @@ export class SchemesService {
   }
 
   async list(em: EntityManager, actor: Actor, q: SchemeQuery): Promise<Page<SchemeDto>> {
-    const qb = this.access.query<Scheme>(em, actor, 'scheme', 's');
+    const qb = this.access.query<Scheme>(em, actor, SCHEME_KIND, 's');
     if (q.year) qb.andWhere('s.year = :year', { year: q.year });
     if (q.kind) qb.andWhere('s.kind = :kind', { kind: q.kind });
     const [rows, total] = await qb
@@ -230,12 +220,12 @@ export class SchemesService {
   }
 
   async get(em: EntityManager, actor: Actor, id: number): Promise<SchemeDto> {
-    return this.dto(em, await this.access.load<Scheme>(em, actor, 'scheme', id));
+    return this.dto(em, await this.access.load<Scheme>(em, actor, SCHEME_KIND, id));
   }
 
   /** Locks the scheme row (MySQL; SQLite writes are serialised) so places and quotas change one at a time. */
   private async lockScheme(em: EntityManager, actor: Actor, id: number): Promise<Scheme> {
-    await this.access.require(em, actor, 'scheme', id, 'write');
+    await this.access.require(em, actor, SCHEME_KIND, id, 'write');
     const qb = em.createQueryBuilder(Scheme, 's').where('s.id = :id', { id });
     lockForUpdate(qb);
     const s = await qb.getOne();
@@ -283,8 +273,8 @@ export class SchemesService {
   }
 
   async quotas(em: EntityManager, actor: Actor, id: number): Promise<SchemeQuotaDto[]> {
-    await this.access.require(em, actor, 'scheme', id);
-    const where = actor.role === 'CITY_ADMIN' ? { schemeId: id } : { schemeId: id, countyId: actor.countyId ?? -1 };
+    await this.access.require(em, actor, SCHEME_KIND, id);
+    const where = overseesAllCounties(actor) ? { schemeId: id } : { schemeId: id, countyId: actor.countyId ?? -1 };
     const rows = await em.find(SchemeQuota, { where, order: { countyId: 'ASC' } });
     return this.quotaDtos(em, rows);
   }

@@ -20,6 +20,7 @@ import { PaymentDto, PlacementStipendDto, RecordPaymentDto, RecordTripDto, TripD
 import { termMonths, yuan } from './proration';
 import { StipendPayment } from './stipend-payment.entity';
 import { StipendTrip } from './stipend-trip.entity';
+import { isPlacementOffice, PLACEMENT_KIND } from '../talent-support.access';
 
 /**
  * What a placement's stipend rests on besides its dates: the trips whose travel is due (schemes
@@ -36,12 +37,12 @@ export class StipendRecordsService {
   ) {}
 
   private requireOffice(actor: Actor): void {
-    if (actor.role !== 'CITY_ADMIN' && actor.role !== 'COUNTY_ADMIN') throw new ForbiddenError();
+    if (!isPlacementOffice(actor)) throw new ForbiddenError();
   }
 
   /** The placement, visible for writing (404), locked, and one that has served (409 otherwise). */
   private async servingPlacement(em: EntityManager, actor: Actor, id: number): Promise<[Placement, Scheme]> {
-    await this.access.require(em, actor, 'placement', id, 'write');
+    await this.access.require(em, actor, PLACEMENT_KIND, id, 'write');
     const qb = em.createQueryBuilder(Placement, 'p').where('p.id = :id', { id });
     lockForUpdate(qb);
     const p = (await qb.getOne())!;
@@ -151,7 +152,7 @@ export class StipendRecordsService {
     id: number,
     today = shanghaiDate(this.clock.now()),
   ): Promise<PlacementStipendDto> {
-    const p = await this.access.load<Placement>(em, actor, 'placement', id);
+    const p = await this.access.load<Placement>(em, actor, PLACEMENT_KIND, id);
     const s = await em.findOneByOrFail(Scheme, { id: p.schemeId });
     const trips = await em.find(StipendTrip, { where: { placementId: id }, order: { tripDate: 'ASC', id: 'ASC' } });
     const payments = await em.find(StipendPayment, { where: { placementId: id }, order: { month: 'ASC', id: 'ASC' } });

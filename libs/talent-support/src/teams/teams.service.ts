@@ -6,7 +6,6 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
-  NOTHING,
   TransactionRunner,
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
@@ -17,6 +16,7 @@ import { organisationNames } from '../schemes/schemes.service';
 import { fieldError } from '../talent-support.errors';
 import { CreateTeamDto, TeamDto } from './dto/team.dto';
 import { PlacementTeam } from './placement-team.entity';
+import { isPlacementOffice, PLACEMENT_KIND, PLACEMENT_TEAM_KIND, SCHEME_KIND } from '../talent-support.access';
 
 /**
  * 组团式选派: a county groups several of its placements to one receiving school into a team with a
@@ -30,21 +30,10 @@ export class TeamsService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-  ) {
-    access.register<PlacementTeam>('placement_team', {
-      entity: PlacementTeam,
-      label: '选派团队',
-      scope: (actor, a) => {
-        if (actor.role === 'CITY_ADMIN') return null;
-        if (actor.role === 'COUNTY_ADMIN' && actor.countyId)
-          return { where: `${a}.countyId = :tCounty`, params: { tCounty: actor.countyId } };
-        return NOTHING;
-      },
-    });
-  }
+  ) {}
 
   private requireOffice(actor: Actor): void {
-    if (actor.role !== 'CITY_ADMIN' && actor.role !== 'COUNTY_ADMIN') throw new ForbiddenError();
+    if (!isPlacementOffice(actor)) throw new ForbiddenError();
   }
 
   async create(actor: Actor, schemeId: number, dto: CreateTeamDto): Promise<TeamDto> {
@@ -52,9 +41,9 @@ export class TeamsService {
     if (!dto.placementIds.includes(dto.leaderPlacementId))
       throw fieldError('LEADER_NOT_MEMBER', 'leaderPlacementId', '队长须为团队成员之一');
     return this.tx.run(async (em) => {
-      await this.access.require(em, actor, 'scheme', schemeId);
+      await this.access.require(em, actor, SCHEME_KIND, schemeId);
       const members = await this.access
-        .query<Placement>(em, actor, 'placement', 'p', 'write')
+        .query<Placement>(em, actor, PLACEMENT_KIND, 'p', 'write')
         .andWhere('p.id IN (:...ids)', { ids: dto.placementIds })
         .andWhere('p.schemeId = :schemeId', { schemeId })
         .getMany();
@@ -89,9 +78,9 @@ export class TeamsService {
 
   async list(em: EntityManager, actor: Actor, schemeId: number): Promise<TeamDto[]> {
     this.requireOffice(actor);
-    await this.access.require(em, actor, 'scheme', schemeId);
+    await this.access.require(em, actor, SCHEME_KIND, schemeId);
     const teams = await this.access
-      .query<PlacementTeam>(em, actor, 'placement_team', 't')
+      .query<PlacementTeam>(em, actor, PLACEMENT_TEAM_KIND, 't')
       .andWhere('t.schemeId = :schemeId', { schemeId })
       .orderBy('t.id', 'ASC')
       .getMany();
@@ -102,7 +91,7 @@ export class TeamsService {
   async dissolve(actor: Actor, id: number): Promise<void> {
     this.requireOffice(actor);
     await this.tx.run(async (em) => {
-      await this.access.require(em, actor, 'placement_team', id, 'write');
+      await this.access.require(em, actor, PLACEMENT_TEAM_KIND, id, 'write');
       await em.update(Placement, { teamId: id }, { teamId: null });
       await em.delete(PlacementTeam, { id });
       await this.audit.record(em, actor, { action: 'dissolve-team', entity: 'placement_team', entityId: id });

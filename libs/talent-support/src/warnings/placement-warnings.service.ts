@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { AccessPolicy, Actor, ForbiddenError } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { Teacher } from '@shipei/people';
-import { Cohort, Program, ProgramsAccess } from '@shipei/programs';
+import { Cohort, Program, PROGRAM_KIND } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { placementConflicts } from '../placements/placement-conflicts';
 
@@ -32,15 +32,12 @@ export class PlacementWarningDto {
  */
 @Injectable()
 export class PlacementWarningsService {
-  constructor(
-    private readonly access: AccessPolicy,
-    _programs: ProgramsAccess,
-  ) {}
+  constructor(private readonly access: AccessPolicy) {}
 
   /** 404 when the caller cannot see the program, 403 when it sees it but does not own it. */
   async forProgram(em: EntityManager, actor: Actor, programId: number): Promise<PlacementWarningDto[]> {
-    const program = await this.access.load<Program>(em, actor, 'program', programId);
-    if (!(await this.access.allowed(em, actor, 'program', [program.id], 'write')).has(program.id)) {
+    const program = await this.access.load<Program>(em, actor, PROGRAM_KIND, programId);
+    if (!(await this.access.allowed(em, actor, PROGRAM_KIND, [program.id], 'write')).has(program.id)) {
       throw new ForbiddenError('NOT_PROGRAM_OWNER', '只有项目主办单位可以查看支教冲突提醒');
     }
     const enrolments = await em

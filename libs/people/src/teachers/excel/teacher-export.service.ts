@@ -11,6 +11,7 @@ import { BACKBONE_LABELS, Teacher } from '../teacher.entity';
 import { TeachersService } from '../teachers.service';
 import { yesNo } from './teacher-columns';
 import { buildTeacherTemplate } from './teacher-template';
+import { mayRevealIdentity } from '../../people.access';
 
 /** Rows read per query while streaming an export (keyset pagination on id). */
 const EXPORT_BATCH = 1000;
@@ -78,7 +79,7 @@ export class TeacherExportService {
     q: Omit<TeacherQuery, 'page' | 'pageSize' | 'offset'>,
     full = false,
   ): Promise<XlsxDownload> {
-    const reveal = full && actor.role === 'CITY_ADMIN';
+    const reveal = full && mayRevealIdentity(actor);
     const base = this.teachers.filtered(em, actor, q);
     if (reveal) {
       const total = await base.clone().getCount();

@@ -7,6 +7,7 @@ import { Organisation } from '../../organisations/organisation.entity';
 import { Teacher } from '../teacher.entity';
 import { IMPORT_COLUMNS, LABEL_OF } from './teacher-columns';
 import { ImportRow, readTeacherSheet, RowError, SchoolResolver } from './teacher-sheet-reader';
+import { importsIntoAnyCounty, importsIntoOwnCounty } from '../../people.access';
 
 /** Rows per INSERT / IN (...) list: 500 × 17 columns stays far below SQLite's bound-parameter limit. */
 export const IMPORT_CHUNK = 500;
@@ -61,10 +62,10 @@ export class TeacherImportService {
 
   /** County admins import into their county; a CITY_ADMIN names the county. */
   async countyFor(em: EntityManager, actor: Actor, countyId: number | undefined): Promise<Organisation> {
-    if (actor.role === 'COUNTY_ADMIN') {
+    if (importsIntoOwnCounty(actor)) {
       if (!actor.countyId || (countyId !== undefined && countyId !== actor.countyId)) throw new NotFoundError('县区');
       countyId = actor.countyId;
-    } else if (actor.role !== 'CITY_ADMIN') {
+    } else if (!importsIntoAnyCounty(actor)) {
       throw new NotFoundError('县区');
     } else if (countyId === undefined) {
       throw new BadInputError('COUNTY_REQUIRED', '请指定导入到哪个县区（countyId）', {
