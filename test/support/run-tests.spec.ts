@@ -82,7 +82,7 @@ describe('run-tests: npm test as several jest runs', () => {
       for (const e of readdirSync(join(runTests.ROOT, dir), { withFileTypes: true })) {
         const path = join(dir, e.name);
         if (e.isDirectory()) walk(path);
-        else if (/\.(e2e-)?spec\.ts$/.test(e.name)) specs.push(path);
+        else if (/\.(e2e-|service-)?spec\.ts$/.test(e.name)) specs.push(path);
       }
     };
     ['libs', 'apps', 'test'].forEach(walk);
