@@ -110,8 +110,8 @@ export async function registerWeb(app: NestFastifyApplication, config: AppConfig
     decorateReply: false,
     // The offline service worker lives with the other scripts but controls pages under /app/ (it
     // registers itself only for the pass scanner and the teacher's pass page: see offline-sw.js).
-    setHeaders: (res: { setHeader(name: string, value: string): void }, path: string) => {
-      if (path.endsWith(`/${SERVICE_WORKER}`)) res.setHeader('service-worker-allowed', '/app/');
+    setHeaders: (reply: { header(name: string, value: string): unknown }, path: string) => {
+      if (path.endsWith(`/${SERVICE_WORKER}`)) reply.header('service-worker-allowed', '/app/');
     },
   });
   const vendor = Object.entries(VENDOR_SCRIPTS).map(([name, file]) => ({ name, body: readFileSync(file) }));
