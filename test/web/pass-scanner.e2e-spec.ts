@@ -1,8 +1,17 @@
+import { AttendanceService } from '@shipei/attendance';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, logIn, newUser, screenshot, seriousA11yViolations, startWebApp, WebApp } from './support/browser';
+import {
+  launchBrowser,
+  logIn,
+  newUser,
+  screenshot,
+  seriousA11yViolations,
+  startWebApp,
+  WebApp,
+} from './support/browser';
 import { controlClock, cst, readQr, SEEDED_PASSWORD, seedTraining, TrainingWorld } from './support/training';
 import { writeQrVideo } from './support/y4m';
 
@@ -104,7 +113,11 @@ describe('the pass scanner offline, with a fake camera, in a real browser', () =
     const roster = `/app/trainer/sessions/${w.sessions.S1}/scan/roster`;
     const mine = await web.t.http.get(roster).auth(w.trainer.token, { type: 'bearer' }).expect(200);
     expect(mine.headers['cache-control']).toBe('no-store');
-    expect(mine.body.session).toMatchObject({ id: w.sessions.S1, cohortId: w.cohortId, lateGraceMinutes: expect.any(Number) });
+    expect(mine.body.session).toMatchObject({
+      id: w.sessions.S1,
+      cohortId: w.cohortId,
+      lateGraceMinutes: expect.any(Number),
+    });
     expect(mine.body.trainees.map((t: { name: string }) => t.name).sort()).toEqual(['张丽', '李建国', '王秀英'].sort());
     expect(mine.body.publicKey).toMatchObject({ kty: 'OKP', crv: 'Ed25519' });
     await web.t.http.get(roster).auth(w.admin, { type: 'bearer' }).expect(200);
@@ -128,6 +141,9 @@ describe('the pass scanner offline, with a fake camera, in a real browser', () =
     await expect(page.locator('#scanner').getAttribute('data-verifier')).resolves.toBe('webcrypto');
     expect(await seriousA11yViolations(page)).toEqual([]);
 
+    // From here until the network is back, the server sees nothing: the page and its roster come from
+    // the service worker's copy (every answer of the page and of its roster reads the session's list).
+    const served = jest.spyOn(web.t.app.get(AttendanceService), 'sessionList');
     await context.setOffline(true);
     await page.reload();
     await expect(page.locator('h1').innerText()).resolves.toBe('扫凭证签到：新课标解读');
@@ -159,6 +175,8 @@ describe('the pass scanner offline, with a fake camera, in a real browser', () =
     await page.reload();
     await expect(page.locator('#scan-log li').count()).resolves.toBe(3);
     await expect(page.locator('#scan-unsynced').innerText()).resolves.toBe('未上传 3 条');
+    expect(served).not.toHaveBeenCalled();
+    served.mockRestore();
 
     // The network comes back (later on the server's clock): the scans go up on their own.
     setClock('2019-07-15T09:05:00');

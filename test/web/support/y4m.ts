@@ -29,11 +29,19 @@ export function writeQrVideo(path: string, shots: Shot[], width = 480, height = 
       for (let r = 0; r < modules.size; r++)
         for (let c = 0; c < modules.size; c++)
           if (modules.get(r, c))
-            for (let y = 0; y < px; y++) luma.fill(0, (top + r * px + y) * width + left + c * px, (top + r * px + y) * width + left + (c + 1) * px);
+            for (let y = 0; y < px; y++)
+              luma.fill(
+                0,
+                (top + r * px + y) * width + left + c * px,
+                (top + r * px + y) * width + left + (c + 1) * px,
+              );
     }
     const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma]);
     for (let i = 0; i < Math.max(1, Math.round(shot.seconds * fps)); i++) frames.push(frame);
   }
-  writeFileSync(path, Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`), ...frames]));
+  writeFileSync(
+    path,
+    Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`), ...frames]),
+  );
   return frames.length;
 }

@@ -309,7 +309,7 @@
       .forEach(function (s) {
         var li = document.createElement('li');
         li.setAttribute('data-verdict', s.verdict);
-        li.setAttribute('data-synced', s.synced ? (s.serverStatus || '') : 'no');
+        li.setAttribute('data-synced', s.synced ? s.serverStatus || '' : 'no');
         var part = function (cls, text) {
           var span = document.createElement('span');
           span.className = cls;

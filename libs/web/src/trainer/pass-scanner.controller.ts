@@ -78,11 +78,7 @@ export class PassScannerController {
     @CurrentActor() actor: Actor,
     @Param('id', IdPipe) id: number,
   ): Promise<void> {
-    const list = await this.attendance.sessionList(
-      actor,
-      id,
-      await validateInput(PageQuery, { pageSize: 1 }, 'query'),
-    );
+    const list = await this.attendance.sessionList(actor, id, await validateInput(PageQuery, { pageSize: 1 }, 'query'));
     const { cohort, program, crumbs } = await this.context(actor, list.session.cohortId);
     return this.pages.render(
       req,
