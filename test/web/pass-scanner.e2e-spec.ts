@@ -253,6 +253,12 @@ describe('the pass scanner offline, with a fake camera, in a real browser', () =
     await expect(readQr(page, '.pass-card img')).resolves.toBe(pass.A);
     // Nothing else of the site is kept.
     await expect(page.goto('/app/me/leave')).rejects.toThrow(/ERR_INTERNET_DISCONNECTED/);
+    // Signing out drops the copy (a phone someone else uses next).
+    await context.setOffline(false);
+    await page.goto('/app/me/attendance');
+    await expect(page.evaluate(() => caches.has('shipei-offline-pages'))).resolves.toBe(true);
+    await logOut(page);
+    await expect(page.evaluate(() => caches.has('shipei-offline-pages'))).resolves.toBe(false);
     await context.close();
   });
 });
