@@ -212,6 +212,11 @@ describe('web pages: accessibility, keyboard, weight, phone', () => {
       'a11y-trainer-correct',
       `/app/trainer/sessions/${w.sessions.S1}/attendance/${w.teachers.B.enrolmentId}`,
     );
+    await expectAccessiblePage(
+      trainer.page,
+      'a11y-trainer-pass-scanner',
+      `/app/trainer/sessions/${w.sessions.S1}/scan`,
+    );
     await expectAccessiblePage(trainer.page, 'a11y-checkin-display', `/app/trainer/sessions/${w.sessions.S1}/display`);
     // The display's buttons by keyboard: Tab reaches 全屏显示 and 返回考勤名单.
     await trainer.page.keyboard.press('Tab');

@@ -19,6 +19,9 @@ export const PUBLIC_DIR = resolve(__dirname, '..', 'assets', 'public');
 /** URL prefix of the static files (CSS, JS). */
 export const ASSETS_PREFIX = '/assets/';
 
+/** The service worker's file in PUBLIC_DIR. */
+export const SERVICE_WORKER = 'offline-sw.js';
+
 /**
  * Page routes live outside the global `/api` prefix. Add a pattern here when a new page area
  * needs a new top-level path (path-to-regexp syntax of Nest's `exclude`). `/` itself is a plain
@@ -46,10 +49,22 @@ function partials(): Record<string, string> {
   return out;
 }
 
-/** A short hash of the static files, appended to their URLs so browsers may cache them for long. */
+/**
+ * Browser libraries served from their npm packages (production dependencies, so present wherever the
+ * app runs), never from a CDN: the phones in a training hall may have no network but ours.
+ * jsQR decodes the camera's frames on the trainer's pass scanner; @noble/ed25519 verifies a pass on a
+ * browser whose WebCrypto has no Ed25519 yet (Chromium before 137, older Android WebViews).
+ */
+export const VENDOR_SCRIPTS: Record<string, string> = {
+  'jsqr.js': require.resolve('jsqr'),
+  'ed25519.js': require.resolve('@noble/ed25519'),
+};
+
+/** A short hash of the static files (ours and the vendored ones), appended to their URLs so browsers may cache them for long. */
 function assetVersion(): string {
   const h = createHash('sha256');
   for (const f of readdirSync(PUBLIC_DIR).sort()) h.update(f).update(readFileSync(join(PUBLIC_DIR, f)));
+  for (const [name, file] of Object.entries(VENDOR_SCRIPTS)) h.update(name).update(readFileSync(file));
   return h.digest('hex').slice(0, 10);
 }
 
@@ -93,5 +108,21 @@ export async function registerWeb(app: NestFastifyApplication, config: AppConfig
     index: false,
     list: false,
     decorateReply: false,
+    // The offline service worker lives with the other scripts but controls pages under /app/ (it
+    // registers itself only for the pass scanner and the teacher's pass page: see offline-sw.js).
+    setHeaders: (reply: { header(name: string, value: string): unknown }, path: string) => {
+      if (path.endsWith(`/${SERVICE_WORKER}`)) reply.header('service-worker-allowed', '/app/');
+    },
   });
+  const vendor = Object.entries(VENDOR_SCRIPTS).map(([name, file]) => ({ name, body: readFileSync(file) }));
+  for (const { name, body } of vendor)
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .get(`${ASSETS_PREFIX}vendor/${name}`, (_req, reply) => {
+        void reply
+          .header('content-type', 'text/javascript; charset=utf-8')
+          .header('cache-control', 'public, max-age=604800, immutable')
+          .send(body);
+      });
 }

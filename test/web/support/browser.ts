@@ -24,14 +24,19 @@ export const PHONE = { width: 360, height: 640 };
 /**
  * Chromium, headless. playwright's launch() gives every browser a fresh temporary user-data-dir
  * (deleted on close), and each user below gets their own context (cookies), so nothing is shared
- * between runs or users.
+ * between runs or users. `extraArgs` add Chromium switches (e.g. a fake camera for the pass scanner).
  */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(
       `Chromium not found at ${CHROMIUM}: run apt-get install -y chromium fonts-noto-cjk (or set CHROMIUM_PATH)`,
     );
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS, timeout: 60_000 });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...LAUNCH_ARGS, ...extraArgs],
+    timeout: 60_000,
+  });
 }
 
 export interface WebApp {

@@ -47,6 +47,22 @@
     });
   });
 
+  // 退出登录 first drops the offline copies of personal pages (the pass page, the scanner's roster:
+  // offline-sw.js) from this browser, for a phone or computer someone else uses next. Scans not yet
+  // sent stay in IndexedDB: they are sent when the trainer opens the scanner again.
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || !window.caches || !/\/logout$/.test(form.getAttribute('action') || '')) return;
+    e.preventDefault();
+    var gone = false;
+    var go = function () {
+      if (!gone) form.submit();
+      gone = true;
+    };
+    setTimeout(go, 1000);
+    caches.delete('shipei-offline-pages').then(go, go);
+  });
+
   // Batch buttons need at least one ticked row.
   all('[data-needs-selection]').forEach(function (btn) {
     var form = btn.form;

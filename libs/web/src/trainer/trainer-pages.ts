@@ -1,4 +1,5 @@
 import { LeaveApprovalsController } from './leave-approvals.controller';
+import { PassScannerController } from './pass-scanner.controller';
 import { SessionAttendanceController } from './session-attendance.controller';
 import { TrainerCohortsController } from './trainer-cohorts.controller';
 
@@ -6,5 +7,6 @@ import { TrainerCohortsController } from './trainer-cohorts.controller';
 export const TRAINER_PAGE_CONTROLLERS = [
   TrainerCohortsController,
   SessionAttendanceController,
+  PassScannerController,
   LeaveApprovalsController,
 ];
