@@ -203,7 +203,7 @@ describe('the pass scanner offline, with a fake camera, in a real browser', () =
       .send({ scans: offline.map((s) => ({ token: s.token, scannedAt: s.scannedAt })) })
       .expect(200);
     const byToken = new Map(offline.map((s, i) => [s.token, again.body.results[i]]));
-    expect(byToken.get(pass.A)).toMatchObject({ status: 'ALREADY' });
+    expect(byToken.get(pass.A)).toMatchObject({ status: 'PRESENT', reason: null });
     expect(byToken.get(pass.X)).toMatchObject({ status: 'REJECTED', reason: '不在本班名单中' });
     expect(byToken.get(pass.forged)).toMatchObject({ status: 'REJECTED', reason: '凭证签名无效' });
     await expect(record(w.teachers.A.enrolmentId)).resolves.toEqual([row]);

@@ -29,7 +29,8 @@ interface Accepted {
 /**
  * Scans of personal passes made on the trainer's phone, synced later (spec §14). Each scan is
  * checked again here (signature, cohort, expiry, roster, window) and counts at the time it was
- * made. Idempotent: a scan that is already reflected answers ALREADY. The unique (session,
+ * made. Idempotent: a scan sent again answers as it did the first time (the record it made is
+ * left as it is); a scan that another record outranks answers ALREADY. The unique (session,
  * enrolment) index and conditional updates keep it right with several processes syncing at once.
  */
 @Injectable()
@@ -128,6 +129,12 @@ export class ScansService {
         const r = before.get(c.enrolmentId);
         if (!r) {
           counted.push(c);
+          continue;
+        }
+        // This very scan, counted by an earlier sync whose answer was lost (the phone lost the network
+        // before reading it): the same answer again, so the phone shows what was counted.
+        if (r.source === 'SCAN' && dbDate(r.checkedInAt).getTime() === c.at.getTime()) {
+          Object.assign(results[c.index], { status: r.status, reason: null });
           continue;
         }
         // An earlier self check-in (or an earlier scan, or a trainer's mark, or leave) wins.
