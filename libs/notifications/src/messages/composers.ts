@@ -286,9 +286,12 @@ export const COMPOSERS: Record<string, Composer> = {
           ? `您已被批准参加「${row.title}」，到${school}支教，服务期${term}。请按时到岗，到岗后由县区教体局登记。`
           : `您参加「${row.title}」的选派推荐未获市教育局批准。原因：${reason}。如有疑问请联系所在县区教体局。`,
         link: '/app/me',
-        smsParams: approved
-          ? { scheme: short(row.title), school: short(school), start: cnDate(row.termStart) }
-          : { scheme: short(row.title), reason: short(reason) },
+        // One template serves both outcomes, so both carry the same variables (Tencent's are positional).
+        smsParams: {
+          scheme: short(row.title),
+          result: approved ? '已批准' : '未获批准',
+          detail: short(approved ? `${school}，${cnDate(row.termStart)}起` : `原因：${reason}`),
+        },
         recipients: only(await teacherRecipient(em, e.payload.teacherId)),
       }),
       {
