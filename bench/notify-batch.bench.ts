@@ -11,8 +11,9 @@ import { BenchDb, freshDatabase, median, startApp } from './lib';
 /*
  * The batch approval (推荐审核, ticked in bulk) approves one enrolment after another, CONCURRENCY at a
  * time. Four rounds of N approvals on one app, ABBA: without the outbox, with, with, without. Without
- * = the approval still records its domain event, but nothing listens to enrolment.approved (no
- * message composed, no inbox row, no delivery row); with = the app as it runs, the dispatcher sending
+ * = the approval still records its domain event, but nothing consumes enrolment.approved (no
+ * message composed, no inbox row, no delivery row); with = the app as it runs: the relay composing
+ * each message after its approval committed, the dispatcher sending
  * each e-mail to the SMTP server started here. A round with the outbox ends when its N e-mails have
  * arrived, so no sending overlaps the next round's approvals.
  *
@@ -144,16 +145,16 @@ async function run(db: BenchDb): Promise<void> {
       return enrolments;
     }
 
-    // Without the outbox: nothing listens to the approval's event (its record is still written).
-    const events = app.nest.get(DomainEvents) as unknown as { subscribers: Map<string, unknown[]> };
-    const listeners = events.subscribers.get(EnrolmentEvents.APPROVED);
-    if (!listeners?.length) throw new Error('no subscriber of enrolment.approved: is the notifications lib loaded?');
+    // Without the outbox: nothing consumes the approval's event (its record is still written).
+    const events = app.nest.get(DomainEvents) as unknown as { consumers: Map<string, unknown[]> };
+    const listeners = events.consumers.get(EnrolmentEvents.APPROVED);
+    if (!listeners?.length) throw new Error('no consumer of enrolment.approved: is the notifications lib loaded?');
 
     const rounds: Round[] = [];
     for (const [r, mode] of ORDER.entries()) {
       const enrolments = await seed(r);
-      if (mode === 'without') events.subscribers.delete(EnrolmentEvents.APPROVED);
-      else events.subscribers.set(EnrolmentEvents.APPROVED, listeners);
+      if (mode === 'without') events.consumers.delete(EnrolmentEvents.APPROVED);
+      else events.consumers.set(EnrolmentEvents.APPROVED, listeners);
       const before = received.length;
       const latencies: number[] = [];
       const start = Date.now();
@@ -181,7 +182,7 @@ async function run(db: BenchDb): Promise<void> {
           (mode === 'with' ? `, the last ${(lastEmailMs / 1000).toFixed(2)} s after the first approval` : ''),
       );
     }
-    events.subscribers.set(EnrolmentEvents.APPROVED, listeners);
+    events.consumers.set(EnrolmentEvents.APPROVED, listeners);
 
     const of = (mode: Mode) => rounds.filter((x) => x.mode === mode);
     const summary = (mode: Mode) => {

@@ -4,6 +4,7 @@
  * and 重发. Over HTTP with session cookies, on SQLite and MariaDB/MySQL; messages are caused by real
  * changes (a program opened, a nomination approved) and e-mail goes to a real SMTP server.
  */
+import { relayed } from './support/relay';
 import { Outbox } from '@shipei/notifications';
 import { account, createProgram, setQuotas } from './support/enrolment-fixtures';
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makePhone } from './support/fixtures';
@@ -40,11 +41,13 @@ describe('notification pages: 消息 and 发送记录', () => {
     return Number(/<span class="badge"[^>]*>(\d+)<\/span>/.exec(link[1])?.[1] ?? 0);
   };
   const messageIds = (html: string) => [...html.matchAll(/action="\/app\/messages\/(\d+)\/open"/g)].map((m) => +m[1]);
-  const inboxOf = async (userId: number) =>
-    (await t.db.query('SELECT id, readAt FROM notification WHERE userId = ? ORDER BY id', [userId])) as {
+  const inboxOf = async (userId: number) => {
+    await relayed(t.app);
+    return (await t.db.query('SELECT id, readAt FROM notification WHERE userId = ? ORDER BY id', [userId])) as {
       id: number;
       readAt: unknown;
     }[];
+  };
   const userIdOf = async (username: string) =>
     Number((await t.db.query('SELECT id FROM user_account WHERE username = ?', [username]))[0].id);
   const until = async <T>(what: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> => {
@@ -88,6 +91,7 @@ describe('notification pages: 消息 and 发送记录', () => {
       .auth(admin, { type: 'bearer' })
       .send({});
     if (approved.status >= 300) throw new Error(`approve → ${approved.status}`);
+    await relayed(t.app); // the messages are written once the changes have committed
 
     cookies.admin = await sessionCookie('admin', ADMIN_PASSWORD);
     cookies.county = await sessionCookie('lanshan', 'County1234');

@@ -4,6 +4,7 @@
  * format and signature; quiet hours 22:00–07:00 Beijing; the gateway's refusal recorded.
  * Runs on SQLite and MariaDB/MySQL.
  */
+import { relayed } from './support/relay';
 import { Clock } from '@shipei/core';
 import { createProgram, setQuotas } from './support/enrolment-fixtures';
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makePhone } from './support/fixtures';
@@ -40,12 +41,14 @@ describe.each(['aliyun', 'tencent'] as const)('SMS through %s', (provider) => {
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  const deliveryOf = async (phone: string) =>
-    (
+  const deliveryOf = async (phone: string) => {
+    await relayed(t.app);
+    return (
       await t.db.query("SELECT id, status, attempts, lastError FROM delivery WHERE channel = 'SMS' AND recipient = ?", [
         phone,
       ])
     )[0];
+  };
 
   /** A teacher without an account (SMS reaches them all the same), nominated and approved. */
   async function approvedTeacher() {

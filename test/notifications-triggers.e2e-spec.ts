@@ -5,6 +5,7 @@
  * outbox) and read back from the inbox; e-mail goes through a real SMTP server.
  * Runs on SQLite and MariaDB/MySQL.
  */
+import { relayed } from './support/relay';
 import { Clock } from '@shipei/core';
 import { account } from './support/enrolment-fixtures';
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makePhone } from './support/fixtures';
@@ -29,7 +30,11 @@ describe('notifications: completion, certificates, placements', () => {
       .post(path)
       .auth(token, { type: 'bearer' })
       .send(body ?? {});
-  const get = (token: string, path: string) => t.http.get(path).auth(token, { type: 'bearer' });
+  /** Reads after the relay has handed every committed event to the notifications. */
+  const get = async (token: string, path: string) => {
+    await relayed(t.app);
+    return t.http.get(path).auth(token, { type: 'bearer' });
+  };
   const ok = async (res: Promise<any>) => {
     const r = await res;
     if (r.status >= 300) throw new Error(`${r.req?.method} ${r.req?.path} → ${r.status} ${JSON.stringify(r.body)}`);

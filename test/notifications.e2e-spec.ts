@@ -1,10 +1,11 @@
 /**
- * Notifications (spec §13, issue 17): messages written with the change (domain event → outbox),
+ * Notifications (spec §13, issue 17): messages written once the change has committed (its domain event is the outbox),
  * the inbox routes, e-mail through a real SMTP server, the office's delivery list and resend.
  * Runs on SQLite and MariaDB/MySQL.
  */
 import { account, createProgram, setQuotas } from './support/enrolment-fixtures';
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makePhone } from './support/fixtures';
+import { relayed } from './support/relay';
 import { startSmtpCapture } from './support/smtp-capture';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -24,7 +25,11 @@ describe('notifications: outbox, inbox, e-mail', () => {
       .post(path)
       .auth(token, { type: 'bearer' })
       .send(body ?? {});
-  const get = (token: string, path: string) => t.http.get(path).auth(token, { type: 'bearer' });
+  /** Reads after the relay has handed every committed event to the notifications. */
+  const get = async (token: string, path: string) => {
+    await relayed(t.app);
+    return t.http.get(path).auth(token, { type: 'bearer' });
+  };
   const ok = async (res: Promise<any>) => {
     const r = await res;
     if (r.status >= 300) throw new Error(`${r.req?.method} ${r.req?.path} → ${r.status} ${JSON.stringify(r.body)}`);
@@ -63,7 +68,7 @@ describe('notifications: outbox, inbox, e-mail', () => {
     await smtp?.close();
   });
 
-  it('tells the county, in the same transaction, that nominations opened with its quota', async () => {
+  it('tells the county, once the change has committed, that nominations opened with its quota', async () => {
     const program = await createProgram(t.http, admin, { title: '2026年骨干教师暑期培训' }, false);
     await setQuotas(t.http, admin, program, [{ countyId: lanshan, seats: 12 }]);
     await ok(post(admin, `/api/v1/programs/${program}/open`));
@@ -109,6 +114,7 @@ describe('notifications: outbox, inbox, e-mail', () => {
       expect(mail.from).toBe('noreply@shipei.test');
       expect(mail.text).toContain('请在培训开始前登录平台确认报到');
       expect(mail.text).toContain('http://shipei.test/app/me/programs');
+      await relayed(t.app);
       const [d] = await t.db.query(
         "SELECT id, status, attempts FROM delivery WHERE channel = 'EMAIL' AND recipient = ?",
         ['li.hua@school.test'],
@@ -149,7 +155,10 @@ describe('notifications: outbox, inbox, e-mail', () => {
     await setQuotas(t.http, admin, program, [{ countyId: lanshan, seats: 2 }]);
     const x = await nominated(program);
     await ok(post(admin, `/api/v1/enrolments/${x.enrolmentId}/approve`));
-    const count = async () => Number((await t.db.query('SELECT COUNT(*) AS n FROM notification'))[0].n);
+    const count = async () => {
+      await relayed(t.app);
+      return Number((await t.db.query('SELECT COUNT(*) AS n FROM notification'))[0].n);
+    };
     const before = await count();
     expect((await post(admin, `/api/v1/enrolments/${x.enrolmentId}/approve`)).status).toBe(409); // already approved
     expect(await count()).toBe(before);

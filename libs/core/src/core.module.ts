@@ -10,6 +10,7 @@ import { openDataSource } from './database/open-data-source';
 import { TransactionRunner } from './database/transaction-runner';
 import { Clock } from './time/clock';
 import { DomainEvents } from './events/domain-events';
+import { EventRelay } from './events/event-relay';
 import { SharedRateLimitGuard } from './http/rate-limit';
 import { RateCounters } from './rate-limit/rate-counters';
 
@@ -60,10 +61,11 @@ export class CoreModule {
         AccessPolicy,
         Clock,
         DomainEvents,
+        EventRelay,
         RateCounters,
         SharedRateLimitGuard,
       ],
-      exports: [AppConfig, TransactionRunner, AccessPolicy, Clock, DomainEvents, RateCounters, SharedRateLimitGuard],
+      exports: [AppConfig, TransactionRunner, AccessPolicy, Clock, DomainEvents, EventRelay, RateCounters, SharedRateLimitGuard],
     };
   }
 }

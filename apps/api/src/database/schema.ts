@@ -19,7 +19,7 @@ import {
   CertificateSeries1764374445000,
   CertificateTemplateVersion,
 } from '@shipei/certificates';
-import { DomainEventRecord, DomainEvents1796610000000 } from '@shipei/core';
+import { DomainEventRecord, DomainEvents1796610000000, EventRelay1796628000000 } from '@shipei/core';
 import {
   Delivery,
   DeliveryAttempt,
@@ -108,4 +108,5 @@ export const MIGRATIONS = [
   Reminders1796625000000,
   PasswordReset1796626000000,
   LeaveAttachments1796627000000,
+  EventRelay1796628000000,
 ];

@@ -8,6 +8,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity('domain_event')
 @Index('idx_domain_event_type', ['type', 'occurredAt'])
 @Index('idx_domain_event_entity', ['entity', 'entityId'])
+@Index('idx_domain_event_relay', ['relayPending', 'id'])
 export class DomainEventRecord {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;
@@ -30,4 +31,8 @@ export class DomainEventRecord {
 
   @Column({ type: 'datetime' })
   occurredAt: Date;
+
+  /** Still to be handed to the consumers that run after the commit ({@link EventRelay}). */
+  @Column({ type: 'boolean', default: false })
+  relayPending: boolean;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, QueryRunner } from 'typeorm';
 import { sqlDatetime } from '../database/sql-values';
 import { Clock } from '../time/clock';
 
@@ -30,14 +30,29 @@ export type EventSubscriber<P extends object = Record<string, unknown>> = (
 ) => Promise<void>;
 
 /**
+ * A consumer's reaction after the change has committed, in a transaction of its own that also marks
+ * the event handled: it runs once per event (across processes), never slows or fails the change, and
+ * sees the committed state. What the notifications do: the change's cost is the event's one insert.
+ */
+export type EventConsumer<P extends object = Record<string, unknown>> = (
+  em: EntityManager,
+  event: RecordedEvent<P>,
+) => Promise<void>;
+
+/**
  * The domain-event seam: a lib records what happened in its own transaction
- * (`events.record(em, {...})`, next to `audit.record`); libs higher in the graph subscribe to
- * types they care about in `onModuleInit`. So a lower lib never imports the libs that react
- * to it (notifications first), and nothing they do can happen without the change, or twice.
+ * (`events.record(em, {...})`, next to `audit.record`); libs higher in the graph react to the
+ * types they care about, registered in `onModuleInit`: `subscribe` inside the change's
+ * transaction, `consume` after its commit (the stored event is the outbox; {@link EventRelay}
+ * hands it on). So a lower lib never imports the libs that react to it (notifications first),
+ * and nothing they do can happen without the change, or twice.
  */
 @Injectable()
 export class DomainEvents {
   private readonly subscribers = new Map<string, EventSubscriber<any>[]>();
+  private readonly consumers = new Map<string, EventConsumer<any>[]>();
+  /** Told of a transaction that stored an event for consumers (the relay looks once it commits). */
+  onPending: (runner: QueryRunner) => void = () => undefined;
 
   constructor(private readonly clock: Clock) {}
 
@@ -52,14 +67,30 @@ export class DomainEvents {
     }
   }
 
+  consume<P extends object = Record<string, unknown>>(
+    types: string | readonly string[],
+    consumer: EventConsumer<P>,
+  ): void {
+    for (const type of typeof types === 'string' ? [types] : types) {
+      const list = this.consumers.get(type) ?? [];
+      list.push(consumer);
+      this.consumers.set(type, list);
+    }
+  }
+
+  consumersOf(type: string): readonly EventConsumer<any>[] {
+    return this.consumers.get(type) ?? [];
+  }
+
   /** Stores the event in the caller's transaction, then runs its subscribers there, in order. */
   async record<P extends object>(em: EntityManager, event: DomainEvent<P>): Promise<RecordedEvent<P>> {
     const runner = em.queryRunner;
     // Outside a transaction the event could commit without the change, or the change without it.
     if (!runner?.isTransactionActive) throw new Error('DomainEvents.record needs the transaction of the change');
     const occurredAt = this.clock.now();
+    const relay = this.consumers.has(event.type);
     const res = await runner.query(
-      'INSERT INTO domain_event (type, entity, entityId, payload, actorId, occurredAt) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO domain_event (type, entity, entityId, payload, actorId, occurredAt, relayPending) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [
         event.type,
         event.entity,
@@ -67,12 +98,14 @@ export class DomainEvents {
         JSON.stringify(event.payload),
         event.actorId || null,
         sqlDatetime(em, occurredAt),
+        relay ? 1 : 0,
       ],
       true,
     );
     const id = Number(em.connection.options.type === 'better-sqlite3' ? res.raw : res.raw.insertId);
     const recorded: RecordedEvent<P> = { ...event, id, occurredAt };
     for (const subscriber of this.subscribers.get(event.type) ?? []) await subscriber(em, recorded);
+    if (relay) this.onPending(runner);
     return recorded;
   }
 }

@@ -4,8 +4,9 @@ import { COMPOSERS } from '../messages/composers';
 import { Outbox } from './outbox';
 
 /**
- * Listens to the domain events of §13 and writes their messages to the outbox, inside the
- * transaction of the change (so nothing is told about a change that rolled back).
+ * Consumes the domain events of §13 after their change has committed (nothing is told about a change
+ * that rolled back, and the change pays only for storing its event) and writes their messages —
+ * inbox rows and deliveries — in the relay's transaction, which marks the event handled: once.
  */
 @Injectable()
 export class NotificationsSubscriber implements OnModuleInit {
@@ -16,7 +17,7 @@ export class NotificationsSubscriber implements OnModuleInit {
 
   onModuleInit(): void {
     for (const [type, compose] of Object.entries(COMPOSERS))
-      this.events.subscribe(type, async (em, event) => {
+      this.events.consume(type, async (em, event) => {
         await this.outbox.write(em, await compose(em, event));
       });
   }
