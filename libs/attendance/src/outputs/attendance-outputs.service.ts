@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, loadCjkFonts, shanghaiDate } from '@shipei/core';
+import { Actor, calendarDateZh, loadCjkFonts, shanghaiDate } from '@shipei/core';
 import { Enrolment, ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '@shipei/enrolment';
 import { EntityManager, In } from 'typeorm';
 import { PassesService } from '../passes/passes.service';
@@ -23,13 +23,6 @@ function attachment(ascii: string, name: string): string {
   const fallback = ascii.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name.replace(/[\\/:*?"<>|]/g, '_'))}`;
 }
-
-/** 2019-07-15 → 2019年7月15日 */
-const dateZh = (day: string | Date) => {
-  // A DATE column: text on SQLite, a Date at UTC midnight through mysql2.
-  const [y, m, d] = (day instanceof Date ? day.toISOString() : String(day)).slice(0, 10).split('-').map(Number);
-  return `${y}年${m}月${d}日`;
-};
 
 /** The paper sign-in sheet of a session (PDF), a cohort's printed passes (PDF) and its attendance matrix (.xlsx). */
 @Injectable()
@@ -88,10 +81,10 @@ export class AttendanceOutputsService {
       {
         programTitle: program.title,
         cohortName: cohort.name,
-        from: dateZh(cohort.startDate),
-        to: dateZh(cohort.endDate),
+        from: calendarDateZh(cohort.startDate),
+        to: calendarDateZh(cohort.endDate),
         venue: cohort.venue,
-        validUntil: `${dateZh(cohort.endDate)}24时`,
+        validUntil: `${calendarDateZh(cohort.endDate)}24时`,
         trainees: roster.map((t, i) => ({
           name: t.name,
           school: t.school,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Handlebars from 'handlebars';
+import { calendarDateZh } from '@shipei/core';
 import { CertificateLayout, parseCertificateLayout } from './certificate-layout';
 import { CertificateTemplateError } from './certificate-rendering.errors';
 import { CertificateTemplateContext, CertificateView, isIsoDate, toTemplateContext } from './certificate-view';
@@ -134,9 +135,7 @@ export function defaultTemplateDir(): string {
 
 /** 2019-07-01 → 2019年7月1日; anything else is printed unchanged. */
 export function formatChineseDate(value: unknown): string {
-  if (!isIsoDate(value)) return value == null ? '' : String(value);
-  const [y, m, d] = value.split('-').map(Number);
-  return `${y}年${m}月${d}日`;
+  return isIsoDate(value) ? calendarDateZh(value) : value == null ? '' : String(value);
 }
 
 /** 24 → "24", 24.5 → "24.5", 2.3333 → "2.33". */

@@ -1,4 +1,5 @@
 import {
+  calendarDateZh,
   shanghaiDate,
   shanghaiDateTime,
   shanghaiDateZh,
@@ -26,5 +27,13 @@ describe('Beijing-time helpers', () => {
     expect(shanghaiWhen(new Date('2019-07-16T00:30:00Z'), new Date('2019-07-15T01:00:00Z'))).toBe('7月16日 08:30');
     expect(shanghaiWhen(new Date('2019-07-15T17:00:00Z'), new Date('2019-07-15T15:00:00Z'))).toBe('7月16日 01:00');
     expect(shanghaiWhen(new Date('2019-07-15T17:00:00Z'), new Date('2019-07-15T16:30:00Z'))).toBe('01:00');
+  });
+
+  it('calendarDateZh reads a DATE column the same from either driver, and nothing as nothing', () => {
+    expect(calendarDateZh('2019-07-05')).toBe('2019年7月5日'); // SQLite: the text
+    expect(calendarDateZh(new Date('2019-07-05T00:00:00Z'))).toBe('2019年7月5日'); // mysql2: UTC midnight
+    expect(calendarDateZh('2020-02-29')).toBe('2020年2月29日');
+    expect(calendarDateZh(null)).toBe('');
+    expect(calendarDateZh('')).toBe('');
   });
 });

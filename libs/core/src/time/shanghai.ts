@@ -31,6 +31,17 @@ export function shanghaiWeekday(d: Date): number {
   return new Date(d.getTime() + SHANGHAI_OFFSET_MS).getUTCDay();
 }
 
+/**
+ * A calendar date (a DATE column, or 'YYYY-MM-DD') in Chinese: '2019-07-15' → '2019年7月15日'. A DATE
+ * column arrives as its text on SQLite and as a Date at UTC midnight through mysql2; both read the same.
+ * Null or empty → ''.
+ */
+export function calendarDateZh(day: string | Date | null | undefined): string {
+  if (!day) return '';
+  const [y, m, d] = (day instanceof Date ? day.toISOString() : String(day)).slice(0, 10).split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
 /** '2019年7月15日' in Asia/Shanghai. */
 export function shanghaiDateZh(d: Date): string {
   const [y, m, day] = shanghaiDate(d).split('-').map(Number);

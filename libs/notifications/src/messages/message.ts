@@ -1,3 +1,4 @@
+import { calendarDateZh } from '@shipei/core';
 import { iso } from '../dto/iso';
 
 /** Who a message goes to; the channels follow from what is known (an account, a phone, an address). */
@@ -29,14 +30,8 @@ export interface Message {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** 2026-12-08 → 2026年12月8日 */
-export function cnDate(day: string | Date | null | undefined): string {
-  if (!day) return '待定';
-  // mysql2 reads a DATE as a Date at UTC midnight, SQLite as its text.
-  const text = day instanceof Date ? day.toISOString() : String(day);
-  const [y, m, d] = text.slice(0, 10).split('-').map(Number);
-  return `${y}年${m}月${d}日`;
-}
+/** 2026-12-08 → 2026年12月8日; a date not yet set → 待定 */
+export const cnDate = (day: string | Date | null | undefined): string => calendarDateZh(day) || '待定';
 
 /** A moment in Beijing time: 12月8日 09:00 */
 export function cnDateTime(at: Date | string | null | undefined): string {

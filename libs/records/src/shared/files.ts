@@ -33,13 +33,6 @@ export function safeFileName(name: string, max = 80): string {
   return (chars.length > max ? chars.slice(0, max).join('') : cleaned) || '_';
 }
 
-/** '2019年7月15日' from 'YYYY-MM-DD'. */
-export function zhDate(isoDate: string | null | undefined): string {
-  if (!isoDate) return '';
-  const [y, m, d] = isoDate.split('-').map(Number);
-  return `${y}年${m}月${d}日`;
-}
-
 /** A 'date' column as read raw: a string on SQLite, a Date (UTC midnight) from mysql2. */
 export function dateText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
