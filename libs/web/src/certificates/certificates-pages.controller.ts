@@ -10,11 +10,11 @@ import { Actor, CurrentActor, IdPipe, mapError, NotFoundError, Roles, Transactio
 import { EnrolmentQuery, EnrolmentsService } from '@shipei/enrolment';
 import { CohortsService, ProgramQuery, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { field, FormBody, FormErrors, formErrors, validateInput } from '../shared/forms';
+import { field, FormBody, FormErrors, formErrors, safeBack, validateInput } from '../shared/forms';
 import { pager, pickFilters, queryString } from '../shared/list';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
-import { hours, ownsProgram, programCrumbs, programTabs, safeBack } from '../programs/program-view';
+import { hours, ownsProgram, programCrumbs, programTabs } from '../programs/program-view';
 
 const FILTERS = ['programId', 'status', 'number', 'page'];
 const STATUS_OPTIONS = [

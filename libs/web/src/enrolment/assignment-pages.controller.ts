@@ -4,13 +4,13 @@ import { AssignmentsService, EnrolmentDto, EnrolmentQuery, EnrolmentsService } f
 import { OrganisationsService } from '@shipei/people';
 import { CohortDto, CohortsService, ProgramDto, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { field, FormBody, formErrors, validateInput } from '../shared/forms';
+import { field, FormBody, formErrors, safeBack, validateInput } from '../shared/forms';
 import { pager, pickFilters, queryString } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
 import { countyOptions } from '../programs/county-options';
-import { ownsProgram, programCrumbs, programTabs, safeBack, tickedIds } from '../programs/program-view';
+import { ownsProgram, programCrumbs, programTabs, tickedIds } from '../programs/program-view';
 import { enrolmentRow } from './enrolment-view';
 
 const FILTERS = ['countyId', 'status', 'q', 'page'];

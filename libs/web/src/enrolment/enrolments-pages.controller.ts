@@ -21,13 +21,13 @@ import {
 import { OrganisationsService } from '@shipei/people';
 import { CohortsService, ProgramDto, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { field, FormBody, FormErrors, formErrors, validateInput } from '../shared/forms';
+import { field, FormBody, FormErrors, formErrors, safeBack, validateInput } from '../shared/forms';
 import { pager, pickFilters, queryString } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
 import { countyOptions } from '../programs/county-options';
-import { ownsProgram, programCrumbs, programTabs, safeBack, tickedIds } from '../programs/program-view';
+import { ownsProgram, programCrumbs, programTabs, tickedIds } from '../programs/program-view';
 import { ENROLMENT_STATUS_OPTIONS, enrolmentRow, WITHDRAWABLE } from './enrolment-view';
 
 const FILTERS = ['countyId', 'status', 'cohortId', 'q', 'page'];

@@ -1,4 +1,5 @@
 import type { Actor } from '@shipei/core';
+import { safeBack } from '../shared/forms';
 import { hoursCheck } from './cohorts-pages.controller';
 import {
   creatableKinds,
@@ -6,7 +7,6 @@ import {
   mayNominate,
   ownsProgram,
   percent,
-  safeBack,
   shanghaiInstant,
   splitShanghai,
   tickedIds,

@@ -128,10 +128,3 @@ export function hours(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—';
   return String(Number(Number(n).toFixed(2)));
 }
-
-/** Where a "back" link posted by a form may go: only a page of this area. */
-export function safeBack(value: unknown, prefix: string, fallback: string): string {
-  return typeof value === 'string' && value.startsWith(prefix) && !value.startsWith('//') && value.length < 500
-    ? value
-    : fallback;
-}

@@ -120,3 +120,10 @@ export function backTo(body: FormBody | undefined, fallback: string): string {
   const back = field(body, 'back');
   return /^\/app(?:[/?][^\\\s]*)?$/.test(back) && !back.startsWith('/app//') ? back : fallback;
 }
+
+/** Where a "back" link posted by a form may go: only a page of this area. */
+export function safeBack(value: unknown, prefix: string, fallback: string): string {
+  return typeof value === 'string' && value.startsWith(prefix) && !value.startsWith('//') && value.length < 500
+    ? value
+    : fallback;
+}

@@ -23,8 +23,8 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { teacherRow, TITLE_OPTIONS } from '../people/teacher-view';
 import { countyOptions, schoolOptions } from '../programs/county-options';
-import { safeBack, tickedIds } from '../programs/program-view';
-import { field, FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
+import { tickedIds } from '../programs/program-view';
+import { field, FormBody, FormErrors, formErrors, readForm, safeBack, validateInput } from '../shared/forms';
 import { pager, pickFilters, queryString } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
