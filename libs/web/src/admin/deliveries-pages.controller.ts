@@ -10,7 +10,7 @@ import {
   messageTypeLabel,
 } from '@shipei/notifications';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { field, FormBody, formErrors, safeBack, validateInput } from '../shared/forms';
+import { field, FormBody, formErrors, validateInput } from '../shared/forms';
 import { pager, pickFilters, queryString } from '../shared/list';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
@@ -74,7 +74,11 @@ export class DeliveriesPagesController {
     @Body() body: FormBody,
   ): Promise<void> {
     // Back to the list as it was filtered; only ever this list.
-    const to = safeBack(field(body, 'back'), `${LIST}?`, LIST);
+    const back = field(body, 'back');
+    const kept = back.startsWith(`${LIST}?`)
+      ? Object.fromEntries(new URLSearchParams(back.slice(LIST.length + 1)))
+      : {};
+    const to = `${LIST}${queryString(pickFilters(kept, FILTERS))}`;
     try {
       await this.deliveries.resend(actor, id);
       this.pages.redirect(reply, to, { tone: 'success', text: '已重新排入发送队列' });
