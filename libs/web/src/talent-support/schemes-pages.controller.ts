@@ -2,7 +2,9 @@ import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/commo
 import { Actor, CurrentActor, IdPipe, mapError, PageQuery, pageOf, Roles, TransactionRunner } from '@shipei/core';
 import { OrganisationsService, TeacherDto, TeacherQuery, TeachersService } from '@shipei/people';
 import {
+  ACTIVE_STATUSES,
   CreateSchemeDto,
+  CreateTeamDto,
   NominatePlacementDto,
   PlacementDto,
   PlacementQuery,
@@ -552,6 +554,7 @@ export class SchemesPagesController {
         statuses: PLACEMENT_STATUS_OPTIONS,
         rows: page.items.map((p) => ({ ...p, stipendText: yuan(p.stipendDueFen), pending: p.status === 'NOMINATED' })),
         teams: await this.tx.read((em) => this.teams.list(em, actor, id)),
+        teamCandidates: await this.teamCandidates(actor, id, city ? filters.countyId : undefined),
         pager: pager(`/app/schemes/${id}/placements`, page, keep),
         back: `/app/schemes/${id}/placements${queryString(filters)}`,
         exportHref: `/api/v1/schemes/${id}/register/export${queryString({ countyId: filters.countyId })}`,
@@ -609,6 +612,73 @@ export class SchemesPagesController {
       ? `${done} 条已${verb}；${failed.length} 条未能处理：${[...new Set(failed)].join('；')}`
       : `${done} 条选派已${verb}。`;
     return this.pages.redirect(reply, back, { tone: failed.length ? 'error' : 'success', text });
+  }
+
+  // ——— 组团式选派 ———
+
+  /**
+   * The placements that may still join a team: active (已推荐、已批准、在岗支教), in no team, of the
+   * county chosen (the city sees every county: a team mixing counties is refused by the service).
+   */
+  private async teamCandidates(actor: Actor, schemeId: number, countyId?: string) {
+    const out: { id: number; label: string }[] = [];
+    for (const status of ACTIVE_STATUSES) {
+      const q = await validateInput(PlacementQuery, { status, countyId, pageSize: 200 }, 'query');
+      const page = await this.tx.read((em) => this.placements.listForScheme(em, actor, schemeId, q));
+      for (const p of page.items)
+        if (p.teamId == null)
+          out.push({
+            id: p.id,
+            label: `${p.teacherName}（${p.countyName} → ${p.receivingSchoolName}，${p.statusLabel}）`,
+          });
+    }
+    return out.sort((a, b) => a.label.localeCompare(b.label, 'zh-CN') || a.id - b.id);
+  }
+
+  /** 组建团队: name, the ticked members and the leader among them; refusals come back as a message. */
+  @Post(':id/teams')
+  async createTeam(
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+  ): Promise<void> {
+    const back = `/app/schemes/${id}/placements#s-teams`;
+    const leader = field(body, 'leaderPlacementId');
+    try {
+      const dto = await validateInput(CreateTeamDto, {
+        name: field(body, 'name'),
+        placementIds: tickedIds(body, 'memberIds'),
+        leaderPlacementId: /^\d{1,9}$/.test(leader) ? Number(leader) : undefined,
+      });
+      const team = await this.teams.create(actor, id, dto);
+      return this.pages.redirect(reply, back, {
+        tone: 'success',
+        text: `已组建团队「${team.name}」（${team.members.length} 人，派往${team.receivingSchoolName}）。`,
+      });
+    } catch (e) {
+      const errors = formErrors(e, []);
+      if (!errors) throw e;
+      return this.pages.redirect(reply, back, { tone: 'error', text: `未能组建团队：${errors.summary}` });
+    }
+  }
+
+  @Post(':id/teams/:teamId/dissolve')
+  async dissolveTeam(
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Param('teamId', IdPipe) teamId: number,
+  ): Promise<void> {
+    const back = `/app/schemes/${id}/placements#s-teams`;
+    try {
+      await this.teams.dissolve(actor, teamId);
+      return this.pages.redirect(reply, back, { tone: 'success', text: '团队已解散，成员的选派不变。' });
+    } catch (e) {
+      const errors = formErrors(e, []);
+      if (!errors) throw e;
+      return this.pages.redirect(reply, back, { tone: 'error', text: errors.summary });
+    }
   }
 
   // ——— 津贴台账、统计 ———
