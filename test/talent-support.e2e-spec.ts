@@ -1325,6 +1325,10 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       expect(before.text).toContain(`action="/app/placements/${p}/trip"`);
       expect(before.text).toContain('<option value="2020-07"');
 
+      const early = await post(`/app/placements/${p}/trip`, [['tripDate', '2019-08-31']]).expect(400);
+      expect(early.text).toContain(
+        '<p class="field-error" id="e-tripDate">往返日期须在服务期间内（2019-09-01 至 2020-07-15）</p>',
+      );
       const trip = await post(`/app/placements/${p}/trip`, [['tripDate', '2019-10-01']]).expect(303);
       expect(trip.headers.location).toBe(`/app/placements/${p}#p-stipend`);
       const after = await flashAfter(trip, `/app/placements/${p}`);
@@ -1343,12 +1347,13 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       expect(st.payments).toEqual([expect.objectContaining({ month: '2019-09', amountFen: 100_050, paidOn: '2019-10-10' })]);
       expect(st.paidFen).toBe(100_050);
 
+      // Every wrong field at once: the amount typed in yuan, and the month the DTO checks.
       const badAmount = await post(`/app/placements/${p}/payment`, [
-        ['month', '2019-09'],
         ['amountYuan', '12.345'],
         ['paidOn', '2019-10-10'],
       ]).expect(400);
-      expect(badAmount.text).toContain('金额须为元，最多 2 位小数');
+      expect(badAmount.text).toContain('<p class="field-error" id="e-amountYuan">金额须为元，最多 2 位小数</p>');
+      expect(badAmount.text).toContain('<p class="field-error" id="e-month">月份格式为 YYYY-MM</p>');
       const overpaid = await post(`/app/placements/${p}/payment`, [
         ['month', '2019-10'],
         ['amountYuan', '30000'],
@@ -1372,7 +1377,7 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       const register = `/app/schemes/${id}/placements`;
       const before = await page(register).expect(200);
       expect(before.text).toContain(`name="memberIds" value="${p1}"`);
-      expect(before.text).toContain(`name="leaderPlacementId" value="${p2}"`);
+      expect(before.text).toMatch(new RegExp(`<select id="f-leaderPlacementId"[^]*<option value="${p2}">`));
 
       const noLeader = await post(`/app/schemes/${id}/teams`, [
         ['name', '兰山区赴岸堤支教团'],

@@ -227,16 +227,23 @@ export class PlacementsPagesController {
     try {
       if (s === 'trip') await this.stipends.recordTrip(actor, id, await validateInput(RecordTripDto, { date: form.tripDate }));
       else {
-        const amountFen = form.amountYuan === undefined ? undefined : yuanToFen(form.amountYuan);
-        if (amountFen === null) {
-          const errors = { summary: '提交未成功，请按提示修改标红的项目。', fields: { amountFen: '金额须为元，最多 2 位小数' } };
-          return this.show(req, reply, actor, id, { step: s, form, errors }, 400);
+        // The amount is typed in yuan: its own message, shown together with the DTO's for the other fields.
+        const amountFen = yuanToFen(form.amountYuan);
+        let dto: RecordPaymentDto | null = null;
+        let errors: FormErrors | null = null;
+        try {
+          dto = await validateInput(RecordPaymentDto, { month: form.month, amountFen: amountFen ?? 1, paidOn: form.paidOn });
+        } catch (e) {
+          errors = formErrors(e, STEP_FIELDS.payment);
+          if (!errors) throw e;
         }
-        await this.stipends.recordPayment(
-          actor,
-          id,
-          await validateInput(RecordPaymentDto, { month: form.month, amountFen, paidOn: form.paidOn }),
-        );
+        if (amountFen === null) {
+          errors ??= { summary: '', fields: {} };
+          errors.fields.amountFen = form.amountYuan === undefined ? '请填写实发金额' : '金额须为元，最多 2 位小数';
+          errors.summary = '提交未成功，请按提示修改标红的项目。';
+        }
+        if (errors || !dto) return this.show(req, reply, actor, id, { step: s, form, errors: errors! }, 400);
+        await this.stipends.recordPayment(actor, id, dto);
       }
       const p = await this.tx.read((em) => this.placements.get(em, actor, id));
       return this.pages.redirect(reply, `/app/placements/${id}#p-stipend`, {
