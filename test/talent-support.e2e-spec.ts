@@ -1408,6 +1408,60 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       expect((await t.http.get(`/api/v1/schemes/${id}/teams`).auth(admin, bearer).expect(200)).body).toEqual([]);
     });
 
+    it('lets the office switch each of a scheme’s rules on or off with its parameter on its page', async () => {
+      const id = await scheme({ kind: 'WESTERN_BELT' });
+      const path = `/app/schemes/${id}/rules`;
+      const form = await page(path, admin).expect(200);
+      expect(form.text).toContain('默认条件由本局自定');
+      expect(form.text).toContain('id="f-maxAgeFemale"');
+      await page(path).expect(403);
+      await post(path, [['maxAgeMale', '55']]).expect(403);
+      const before = (await t.http.get(`/api/v1/schemes/${id}`).auth(admin, bearer).expect(200)).body.rules;
+
+      const refused = await post(
+        path,
+        [
+          ['maxAgeMale', '10'],
+          ['minPutonghua', '四级'],
+          ['appraisalsQualified', 'on'],
+        ],
+        admin,
+      ).expect(400);
+      expect(refused.text).toContain('男教师年龄上限：不能小于 18；普通话等级：普通话等级须为');
+      expect(refused.text).toMatch(/id="f-maxAgeMale"[^>]*value="10"/);
+      expect((await t.http.get(`/api/v1/schemes/${id}`).auth(admin, bearer).expect(200)).body.rules).toEqual(before);
+
+      const saved = await post(
+        path,
+        [
+          ['minYearsOfService', '3'],
+          ['minTitle', ''],
+          ['kindergartenMinTitle', '二级教师'],
+          ['minBackboneLevel', 'COUNTY'],
+          ['maxAgeFemale', '50'],
+          ['minPutonghua', '二级甲等'],
+          ['appraisalsQualified', 'on'],
+          ['notSpecialPost', 'on'],
+        ],
+        admin,
+      ).expect(303);
+      expect(saved.headers.location).toBe(`/app/schemes/${id}`);
+      expect(await flashAfter(saved, `/app/schemes/${id}`, admin)).toContain('的选派条件，此后的推荐按新条件审核。');
+      expect((await t.http.get(`/api/v1/schemes/${id}`).auth(admin, bearer).expect(200)).body.rules).toEqual({
+        homeNotReceiving: false,
+        minYearsOfService: 3,
+        minTitle: null,
+        kindergartenMinTitle: '二级教师',
+        minBackboneLevel: 'COUNTY',
+        maxAgeMale: null,
+        maxAgeFemale: 50,
+        appraisalsQualified: true,
+        notOnProbation: false,
+        notSpecialPost: true,
+        minPutonghua: '二级甲等',
+      });
+    });
+
     it('shows the service year and whether it counts as rural teaching experience on the file page', async () => {
       const id = await scheme({}, [{ countyId: lanshan, places: 2 }]);
       const done = await inService(id, '2019-09-02');

@@ -21,6 +21,7 @@ import {
   TeamsService,
   RuleDefaultsService,
   SelectionRulesDto,
+  UpdateSchemeDto,
 } from '@shipei/talent-support';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { teacherRow, TITLE_OPTIONS } from '../people/teacher-view';
@@ -98,6 +99,43 @@ function ledgerView(l: StipendLedgerDto) {
     }),
     counties: l.counties.map(totals),
     total: totals(l.total),
+  };
+}
+
+/** The names of the rules on the form, for the messages of the ones refused. */
+const RULE_LABELS: Record<string, string> = {
+  minYearsOfService: '最低教龄',
+  minTitle: '最低职称',
+  kindergartenMinTitle: '幼儿园教师最低职称',
+  minBackboneLevel: '骨干教师',
+  maxAgeMale: '男教师年龄上限',
+  maxAgeFemale: '女教师年龄上限',
+  minPutonghua: '普通话等级',
+};
+
+/** The selection rules as typed on a form: an empty field or an unticked box turns the rule off. */
+function typedRules(body: FormBody): Record<string, unknown> {
+  const form = readForm(body, {
+    homeNotReceiving: 'bool',
+    minTitle: 'text',
+    kindergartenMinTitle: 'text',
+    minBackboneLevel: 'text',
+    appraisalsQualified: 'bool',
+    notOnProbation: 'bool',
+    notSpecialPost: 'bool',
+    minPutonghua: 'text',
+  });
+  // A number the DTO checks (a typed word becomes NaN and is refused there).
+  const num = (key: string) => (field(body, key) === '' ? null : Number(field(body, key)));
+  return {
+    ...form,
+    minTitle: form.minTitle || null,
+    kindergartenMinTitle: form.kindergartenMinTitle || null,
+    minBackboneLevel: form.minBackboneLevel || null,
+    minPutonghua: form.minPutonghua || null,
+    minYearsOfService: num('minYearsOfService'),
+    maxAgeMale: num('maxAgeMale'),
+    maxAgeFemale: num('maxAgeFemale'),
   };
 }
 
@@ -189,27 +227,7 @@ export class SchemesPagesController {
     @CurrentActor() actor: Actor,
     @Body() body: FormBody,
   ): Promise<void> {
-    const form = readForm(body, {
-      homeNotReceiving: 'bool',
-      minTitle: 'text',
-      kindergartenMinTitle: 'text',
-      minBackboneLevel: 'text',
-      appraisalsQualified: 'bool',
-      notOnProbation: 'bool',
-      notSpecialPost: 'bool',
-      minPutonghua: 'text',
-    });
-    const num = (key: string) => (field(body, key) === '' ? null : Number(field(body, key)));
-    const rules = {
-      ...form,
-      minTitle: form.minTitle || null,
-      kindergartenMinTitle: form.kindergartenMinTitle || null,
-      minBackboneLevel: form.minBackboneLevel || null,
-      minPutonghua: form.minPutonghua || null,
-      minYearsOfService: num('minYearsOfService'),
-      maxAgeMale: num('maxAgeMale'),
-      maxAgeFemale: num('maxAgeFemale'),
-    };
+    const rules = typedRules(body);
     try {
       await this.ruleDefaults_.set(actor, 'WESTERN_BELT', await validateInput(SelectionRulesDto, rules));
       return this.pages.redirect(reply, '/app/schemes/rule-defaults', {
@@ -503,6 +521,89 @@ export class SchemesPagesController {
         sum: rows.reduce((n, r) => n + r.places, 0),
         used: rows.reduce((n, r) => n + r.used, 0),
         errors: failed?.errors,
+      },
+    );
+  }
+
+  // ——— 本计划的选派条件 ———
+
+  @Get(':id/rules')
+  @Roles('CITY_ADMIN')
+  async rulesPage(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
+    const s = await this.tx.read((em) => this.schemes.get(em, actor, id));
+    return this.showRules(req, reply, actor, s, { ...s.rules });
+  }
+
+  /** Changes the scheme's own rules (each on or off with its parameter); later nominations are checked by them. */
+  @Post(':id/rules')
+  @Roles('CITY_ADMIN')
+  @HttpCode(200)
+  async saveRules(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+  ): Promise<void> {
+    const rules = typedRules(body);
+    try {
+      const s = await this.schemes.update(actor, id, await validateInput(UpdateSchemeDto, { rules }));
+      return this.pages.redirect(reply, `/app/schemes/${id}`, {
+        tone: 'success',
+        text: `已修改「${s.title}」的选派条件，此后的推荐按新条件审核。`,
+      });
+    } catch (e) {
+      // Every refused rule at once, in the summary (the rules are one fieldset), each named.
+      const errors = formErrors(e, []);
+      if (!errors) throw e;
+      const list = (e as { details?: { errors?: { field?: string; message?: string }[] } }).details?.errors ?? [];
+      if (Array.isArray(list) && list.length)
+        errors.summary = list
+          .map((x) => {
+            const label = RULE_LABELS[String(x.field ?? '').split('.').pop() ?? ''];
+            return label ? `${label}：${x.message}` : String(x.message);
+          })
+          .join('；');
+      const s = await this.tx.read((em) => this.schemes.get(em, actor, id));
+      // Show what was typed, numbers as typed (a refused word stays in its field).
+      const typed = {
+        ...rules,
+        minYearsOfService: field(body, 'minYearsOfService'),
+        maxAgeMale: field(body, 'maxAgeMale'),
+        maxAgeFemale: field(body, 'maxAgeFemale'),
+      };
+      return this.showRules(req, reply, actor, s, typed, errors, mapError(e).status);
+    }
+  }
+
+  private showRules(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    s: SchemeDto,
+    form: Record<string, unknown>,
+    errors?: FormErrors,
+    status = 200,
+  ): Promise<void> {
+    return this.pages.render(
+      req,
+      reply,
+      'talent-support/rules',
+      { title: '修改选派条件', status, crumbs: schemeCrumbs(s, [{ label: '修改选派条件' }]) },
+      {
+        scheme: schemeView(s),
+        tabs: schemeTabs(actor, s, 'overview'),
+        tabsLabel: '计划页面',
+        form,
+        errors,
+        titles: TITLE_MIN_OPTIONS,
+        putonghua: PUTONGHUA_MIN_OPTIONS,
+        backbone: BACKBONE_MIN_OPTIONS,
       },
     );
   }
