@@ -723,8 +723,10 @@ export class SchemesPagesController {
    */
   private async teamCandidates(actor: Actor, schemeId: number, countyId?: string) {
     const out: { id: number; label: string }[] = [];
+    // A county filter typed wrong is refused on the register above; the team form then offers every county's.
+    const county = countyId && /^\d{1,9}$/.test(countyId) && Number(countyId) >= 1 ? countyId : undefined;
     for (const status of ACTIVE_STATUSES) {
-      const q = await validateInput(PlacementQuery, { status, countyId, pageSize: 200 }, 'query');
+      const q = await validateInput(PlacementQuery, { status, countyId: county, pageSize: 200 }, 'query');
       const page = await this.tx.read((em) => this.placements.listForScheme(em, actor, schemeId, q));
       for (const p of page.items)
         if (p.teamId == null)
