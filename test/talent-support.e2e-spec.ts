@@ -1296,11 +1296,7 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
     const cookie = (token: string) => `shipei_token=${token}`;
     const page = (path: string, token = countyA) => t.http.get(path).set('Cookie', cookie(token));
     const post = (path: string, form: [string, string][], token = countyA) =>
-      t.http
-        .post(path)
-        .set('Cookie', cookie(token))
-        .type('form')
-        .send(new URLSearchParams(form).toString());
+      t.http.post(path).set('Cookie', cookie(token)).type('form').send(new URLSearchParams(form).toString());
     /** The flash message a redirect left, as the next page shows it. */
     async function flashAfter(res: any, path: string, token = countyA): Promise<string> {
       const flash = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]);
@@ -1344,7 +1340,9 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
       expect(await flashAfter(pay, `/app/placements/${p}`)).toContain('已登记发放（实发）');
       const st = (await t.http.get(`/api/v1/placements/${p}/stipend`).auth(countyA, bearer).expect(200)).body;
       expect(st.trips.map((x: any) => x.date)).toEqual(['2019-10-01']);
-      expect(st.payments).toEqual([expect.objectContaining({ month: '2019-09', amountFen: 100_050, paidOn: '2019-10-10' })]);
+      expect(st.payments).toEqual([
+        expect.objectContaining({ month: '2019-09', amountFen: 100_050, paidOn: '2019-10-10' }),
+      ]);
       expect(st.paidFen).toBe(100_050);
 
       // Every wrong field at once: the amount typed in yuan, and the month the DTO checks.
@@ -1366,8 +1364,18 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
         ['paidOn', '2020-08-10'],
       ]).expect(400);
       expect(outside.text).toContain('月份须在服务期内（2019-09 至 2020-07）');
-      await post(`/app/placements/${p}/payment`, [['month', '2019-09'], ['amountYuan', '1'], ['paidOn', '2019-10-10']], countyB).expect(404);
-      expect((await t.http.get(`/api/v1/placements/${p}/stipend`).auth(admin, bearer).expect(200)).body.payments).toHaveLength(1);
+      await post(
+        `/app/placements/${p}/payment`,
+        [
+          ['month', '2019-09'],
+          ['amountYuan', '1'],
+          ['paidOn', '2019-10-10'],
+        ],
+        countyB,
+      ).expect(404);
+      expect(
+        (await t.http.get(`/api/v1/placements/${p}/stipend`).auth(admin, bearer).expect(200)).body.payments,
+      ).toHaveLength(1);
     });
 
     it('builds a team from the register page and dissolves it there', async () => {

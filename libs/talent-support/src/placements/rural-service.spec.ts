@@ -22,9 +22,11 @@ describe('the service year in the teacher file (农村任教经历)', () => {
   });
 
   it('records the days of an early return across the new year without claiming the year', () => {
-    expect(
-      ruralService({ ...base, status: 'TERMINATED', endDate: '2020-01-10' }, TERM_END, '2021-01-01'),
-    ).toEqual({ daysServed: 132, counts: false, note: '提前结束，实际在岗 132 天，未满服务期' });
+    expect(ruralService({ ...base, status: 'TERMINATED', endDate: '2020-01-10' }, TERM_END, '2021-01-01')).toEqual({
+      daysServed: 132,
+      counts: false,
+      note: '提前结束，实际在岗 132 天，未满服务期',
+    });
   });
 
   it('counts a term under way to today, never past the term, and only once completed', () => {

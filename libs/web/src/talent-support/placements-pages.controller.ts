@@ -225,14 +225,19 @@ export class PlacementsPagesController {
     form: Record<string, unknown>,
   ): Promise<void> {
     try {
-      if (s === 'trip') await this.stipends.recordTrip(actor, id, await validateInput(RecordTripDto, { date: form.tripDate }));
+      if (s === 'trip')
+        await this.stipends.recordTrip(actor, id, await validateInput(RecordTripDto, { date: form.tripDate }));
       else {
         // The amount is typed in yuan: its own message, shown together with the DTO's for the other fields.
         const amountFen = yuanToFen(form.amountYuan);
         let dto: RecordPaymentDto | null = null;
         let errors: FormErrors | null = null;
         try {
-          dto = await validateInput(RecordPaymentDto, { month: form.month, amountFen: amountFen ?? 1, paidOn: form.paidOn });
+          dto = await validateInput(RecordPaymentDto, {
+            month: form.month,
+            amountFen: amountFen ?? 1,
+            paidOn: form.paidOn,
+          });
         } catch (e) {
           errors = formErrors(e, STEP_FIELDS.payment);
           if (!errors) throw e;

@@ -565,7 +565,12 @@ export class SchemesPagesController {
       if (Array.isArray(list) && list.length)
         errors.summary = list
           .map((x) => {
-            const label = RULE_LABELS[String(x.field ?? '').split('.').pop() ?? ''];
+            const label =
+              RULE_LABELS[
+                String(x.field ?? '')
+                  .split('.')
+                  .pop() ?? ''
+              ];
             return label ? `${label}：${x.message}` : String(x.message);
           })
           .join('；');
