@@ -1292,6 +1292,202 @@ describe('talent-support: schemes, placements, stipend ledger, register', () => 
     });
   });
 
+  describe('pages: stipend records, teams and the service year (issue 23)', () => {
+    const cookie = (token: string) => `shipei_token=${token}`;
+    const page = (path: string, token = countyA) => t.http.get(path).set('Cookie', cookie(token));
+    const post = (path: string, form: [string, string][], token = countyA) =>
+      t.http.post(path).set('Cookie', cookie(token)).type('form').send(new URLSearchParams(form).toString());
+    /** The flash message a redirect left, as the next page shows it. */
+    async function flashAfter(res: any, path: string, token = countyA): Promise<string> {
+      const flash = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]);
+      return (
+        await t.http
+          .get(path)
+          .set('Cookie', [cookie(token), ...flash].join('; '))
+          .expect(200)
+      ).text;
+    }
+
+    it('shows a placement’s items month by month and records trips and payments (实发) from its page', async () => {
+      const id = await scheme(
+        { stipendItems: { travelMode: 'PER_TRIP', travelFen: 40_000, travelTrips: 1, insuranceFen: 30_000 } },
+        [{ countyId: lanshan, places: 1 }],
+      );
+      const p = await inService(id, '2019-09-01');
+      await act(p, 'complete', { assessment: '合格', comment: '良好' }).expect(200);
+      const before = await page(`/app/placements/${p}`).expect(200);
+      expect(before.text).toContain('津贴明细');
+      expect(before.text).toContain('意外保险（付保险公司）');
+      expect(before.text).toContain(`action="/app/placements/${p}/trip"`);
+      expect(before.text).toContain('<option value="2020-07"');
+
+      const early = await post(`/app/placements/${p}/trip`, [['tripDate', '2019-08-31']]).expect(400);
+      expect(early.text).toContain(
+        '<p class="field-error" id="e-tripDate">往返日期须在服务期间内（2019-09-01 至 2020-07-15）</p>',
+      );
+      const trip = await post(`/app/placements/${p}/trip`, [['tripDate', '2019-10-01']]).expect(303);
+      expect(trip.headers.location).toBe(`/app/placements/${p}#p-stipend`);
+      const after = await flashAfter(trip, `/app/placements/${p}`);
+      expect(after).toContain('已登记往返');
+      expect(after).toContain('本年度预算的往返次数已全部登记');
+      expect(after).not.toContain(`action="/app/placements/${p}/trip"`);
+
+      const pay = await post(`/app/placements/${p}/payment`, [
+        ['month', '2019-09'],
+        ['amountYuan', '1000.5'],
+        ['paidOn', '2019-10-10'],
+      ]).expect(303);
+      expect(await flashAfter(pay, `/app/placements/${p}`)).toContain('已登记发放（实发）');
+      const st = (await t.http.get(`/api/v1/placements/${p}/stipend`).auth(countyA, bearer).expect(200)).body;
+      expect(st.trips.map((x: any) => x.date)).toEqual(['2019-10-01']);
+      expect(st.payments).toEqual([
+        expect.objectContaining({ month: '2019-09', amountFen: 100_050, paidOn: '2019-10-10' }),
+      ]);
+      expect(st.paidFen).toBe(100_050);
+
+      // Every wrong field at once: the amount typed in yuan, and the month the DTO checks.
+      const badAmount = await post(`/app/placements/${p}/payment`, [
+        ['amountYuan', '12.345'],
+        ['paidOn', '2019-10-10'],
+      ]).expect(400);
+      expect(badAmount.text).toContain('<p class="field-error" id="e-amountYuan">金额须为元，最多 2 位小数</p>');
+      expect(badAmount.text).toContain('<p class="field-error" id="e-month">月份格式为 YYYY-MM</p>');
+      const overpaid = await post(`/app/placements/${p}/payment`, [
+        ['month', '2019-10'],
+        ['amountYuan', '30000'],
+        ['paidOn', '2019-11-10'],
+      ]).expect(409);
+      expect(overpaid.text).toContain('实发合计不能超过应发合计');
+      const outside = await post(`/app/placements/${p}/payment`, [
+        ['month', '2020-08'],
+        ['amountYuan', '10'],
+        ['paidOn', '2020-08-10'],
+      ]).expect(400);
+      expect(outside.text).toContain('月份须在服务期内（2019-09 至 2020-07）');
+      await post(
+        `/app/placements/${p}/payment`,
+        [
+          ['month', '2019-09'],
+          ['amountYuan', '1'],
+          ['paidOn', '2019-10-10'],
+        ],
+        countyB,
+      ).expect(404);
+      expect(
+        (await t.http.get(`/api/v1/placements/${p}/stipend`).auth(admin, bearer).expect(200)).body.payments,
+      ).toHaveLength(1);
+    });
+
+    it('builds a team from the register page and dissolves it there', async () => {
+      const id = await scheme({}, [{ countyId: lanshan, places: 3 }]);
+      const p1 = (await nominate(id, await teacher()).expect(201)).body.id;
+      const p2 = (await nominate(id, await teacher()).expect(201)).body.id;
+      const register = `/app/schemes/${id}/placements`;
+      const before = await page(register).expect(200);
+      expect(before.text).toContain(`name="memberIds" value="${p1}"`);
+      expect(before.text).toMatch(new RegExp(`<select id="f-leaderPlacementId"[^]*<option value="${p2}">`));
+
+      const noLeader = await post(`/app/schemes/${id}/teams`, [
+        ['name', '兰山区赴岸堤支教团'],
+        ['memberIds', String(p1)],
+        ['memberIds', String(p2)],
+      ]).expect(303);
+      expect(await flashAfter(noLeader, register)).toContain('未能组建团队');
+      expect((await t.http.get(`/api/v1/schemes/${id}/teams`).auth(countyA, bearer).expect(200)).body).toEqual([]);
+
+      const made = await post(`/app/schemes/${id}/teams`, [
+        ['name', '兰山区赴岸堤支教团'],
+        ['memberIds', String(p1)],
+        ['memberIds', String(p2)],
+        ['leaderPlacementId', String(p2)],
+      ]).expect(303);
+      const shown = await flashAfter(made, register);
+      expect(shown).toContain('已组建团队「兰山区赴岸堤支教团」（2 人，派往沂南县岸堤镇中心小学）');
+      expect(shown).not.toContain(`name="memberIds" value="${p1}"`);
+      const [team] = (await t.http.get(`/api/v1/schemes/${id}/teams`).auth(countyA, bearer).expect(200)).body;
+      expect(team).toMatchObject({ name: '兰山区赴岸堤支教团', leaderPlacementId: p2 });
+      expect((await page(`/app/placements/${p2}`).expect(200)).text).toContain('兰山区赴岸堤支教团（队长）');
+
+      const refused = await post(`/app/schemes/${id}/teams/${team.id}/dissolve`, [], countyB).expect(303);
+      expect(refused.headers.location).toBe(`${register}#s-teams`);
+      expect((await t.http.get(`/api/v1/schemes/${id}/teams`).auth(admin, bearer).expect(200)).body).toHaveLength(1);
+      const gone = await post(`/app/schemes/${id}/teams/${team.id}/dissolve`, []).expect(303);
+      expect(await flashAfter(gone, register)).toContain('团队已解散');
+      expect((await t.http.get(`/api/v1/schemes/${id}/teams`).auth(admin, bearer).expect(200)).body).toEqual([]);
+    });
+
+    it('lets the office switch each of a scheme’s rules on or off with its parameter on its page', async () => {
+      const id = await scheme({ kind: 'WESTERN_BELT' });
+      const path = `/app/schemes/${id}/rules`;
+      const form = await page(path, admin).expect(200);
+      expect(form.text).toContain('默认条件由本局自定');
+      expect(form.text).toContain('id="f-maxAgeFemale"');
+      await page(path).expect(403);
+      await post(path, [['maxAgeMale', '55']]).expect(403);
+      const before = (await t.http.get(`/api/v1/schemes/${id}`).auth(admin, bearer).expect(200)).body.rules;
+
+      const refused = await post(
+        path,
+        [
+          ['maxAgeMale', '10'],
+          ['minPutonghua', '四级'],
+          ['appraisalsQualified', 'on'],
+        ],
+        admin,
+      ).expect(400);
+      expect(refused.text).toContain('男教师年龄上限：不能小于 18；普通话等级：普通话等级须为');
+      expect(refused.text).toMatch(/id="f-maxAgeMale"[^>]*value="10"/);
+      expect((await t.http.get(`/api/v1/schemes/${id}`).auth(admin, bearer).expect(200)).body.rules).toEqual(before);
+
+      const saved = await post(
+        path,
+        [
+          ['minYearsOfService', '3'],
+          ['minTitle', ''],
+          ['kindergartenMinTitle', '二级教师'],
+          ['minBackboneLevel', 'COUNTY'],
+          ['maxAgeFemale', '50'],
+          ['minPutonghua', '二级甲等'],
+          ['appraisalsQualified', 'on'],
+          ['notSpecialPost', 'on'],
+        ],
+        admin,
+      ).expect(303);
+      expect(saved.headers.location).toBe(`/app/schemes/${id}`);
+      expect(await flashAfter(saved, `/app/schemes/${id}`, admin)).toContain('的选派条件，此后的推荐按新条件审核。');
+      expect((await t.http.get(`/api/v1/schemes/${id}`).auth(admin, bearer).expect(200)).body.rules).toEqual({
+        homeNotReceiving: false,
+        minYearsOfService: 3,
+        minTitle: null,
+        kindergartenMinTitle: '二级教师',
+        minBackboneLevel: 'COUNTY',
+        maxAgeMale: null,
+        maxAgeFemale: 50,
+        appraisalsQualified: true,
+        notOnProbation: false,
+        notSpecialPost: true,
+        minPutonghua: '二级甲等',
+      });
+    });
+
+    it('shows the service year and whether it counts as rural teaching experience on the file page', async () => {
+      const id = await scheme({}, [{ countyId: lanshan, places: 2 }]);
+      const done = await inService(id, '2019-09-02');
+      await act(done, 'complete', { assessment: '合格', comment: '良好' }).expect(200);
+      const teacherId = (await t.http.get(`/api/v1/placements/${done}`).auth(admin, bearer).expect(200)).body.teacherId;
+      const file = await page(`/app/records/teachers/${teacherId}`).expect(200);
+      expect(file.text).toContain('<th scope="col">农村任教经历</th>');
+      expect(file.text).toContain('<strong>计入</strong>：计入城镇教师到乡村任教经历（318 天），可用于职称评聘');
+
+      const early = await inService(id, '2019-09-02');
+      await act(early, 'terminate', { date: '2019-12-31', reason: '身体原因' }, countyA).expect(200);
+      const earlyTeacher = (await t.http.get(`/api/v1/placements/${early}`).auth(admin, bearer).expect(200)).body
+        .teacherId;
+      const earlyFile = await page(`/app/records/teachers/${earlyTeacher}`).expect(200);
+      expect(earlyFile.text).toContain('不计入：提前结束，实际在岗 121 天，未满服务期');
+    });
+  });
+
   describe('placementConflicts (for enrolment)', () => {
     it('finds teachers whose active placement overlaps the dates', async () => {
       const s = await scheme({}, [{ countyId: lanshan, places: 5 }]);

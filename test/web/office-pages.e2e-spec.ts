@@ -407,6 +407,21 @@ describe('web pages: the office runs a program in a real browser', () => {
     await page.getByRole('button', { name: '登记期满考核' }).click();
     await expect(flash(page)).resolves.toBe('兰山教师1：已登记服务期满考核。');
     await expect(main(page).innerText()).resolves.toMatch(/状态\s*服务期满[\s\S]*服务天数\s*318 天/);
+    // The stipend items month by month (the premium to the insurer), and a payment (实发) typed in yuan.
+    await expect(main(page).locator('section', { hasText: '津贴明细' }).innerText()).resolves.toContain(
+      '意外保险（付保险公司）',
+    );
+    await page.getByLabel(label('所属月份')).selectOption('2019-09');
+    await page.getByLabel(label('实发金额（元）')).fill('1000.50');
+    await page.getByLabel(label('发放日期')).fill('2019-10-10');
+    await page.getByRole('button', { name: '登记发放' }).click();
+    await expect(flash(page)).resolves.toBe('兰山教师1：已登记发放（实发）。');
+    await expect(main(page).innerText()).resolves.toMatch(/已实发 ¥1,000\.50/);
+    await check(page, 'office-placement-stipend');
+    // The scheme's own selection rules, each on or off with its parameter.
+    await page.goto(`/app/schemes/${schemeId}/rules`);
+    await expect(page.getByLabel(label('最低教龄（年）')).inputValue()).resolves.toBe('5');
+    await check(page, 'office-scheme-rules');
 
     // The ledger: 318 of 319 days of ¥20,000.
     await page.goto(`/app/schemes/${schemeId}/ledger`);

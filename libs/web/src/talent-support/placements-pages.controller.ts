@@ -7,10 +7,16 @@ import {
   CompletePlacementDto,
   PlacementDto,
   PlacementsService,
+  PlacementStipendDto,
+  RecordPaymentDto,
+  RecordTripDto,
   RejectPlacementDto,
   SchemeQuery,
   SchemesService,
+  SERVING_STATUSES,
+  StipendRecordsService,
   TerminatePlacementDto,
+  termMonths,
 } from '@shipei/talent-support';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { countyOptions } from '../programs/county-options';
@@ -18,16 +24,40 @@ import { FormBody, FormErrors, formErrors, readForm, validateInput } from '../sh
 import { pager, pickFilters } from '../shared/list';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
-import { ASSESSMENT_OPTIONS, PLACEMENT_STATUS_OPTIONS, yuan } from './scheme-view';
+import { ASSESSMENT_OPTIONS, PLACEMENT_STATUS_OPTIONS, yuan, yuanToFen } from './scheme-view';
 
-type Step = 'reject' | 'arrive' | 'complete' | 'terminate';
+type Step = 'reject' | 'arrive' | 'complete' | 'terminate' | 'trip' | 'payment';
 
 const STEP_FIELDS: Record<Step, string[]> = {
   reject: ['reason'],
   arrive: ['arrivalDate'],
   complete: ['assessment', 'comment'],
   terminate: ['date', 'reason'],
+  trip: ['tripDate'],
+  payment: ['month', 'amountFen', 'paidOn'],
 };
+
+/** A placement's stipend in yuan for its page: each month's items, 应发 and 实发, its trips and payments. */
+function stipendView(st: PlacementStipendDto) {
+  return {
+    ...st,
+    months: st.months.map((m) => ({
+      ...m,
+      work: yuan(m.workFen),
+      travel: yuan(m.travelFen),
+      insurance: yuan(m.insuranceFen),
+      due: yuan(m.dueFen),
+      paid: yuan(m.paidFen),
+    })),
+    work: yuan(st.workFen),
+    travel: yuan(st.travelFen),
+    insurance: yuan(st.insuranceFen),
+    due: yuan(st.dueFen),
+    paid: yuan(st.paidFen),
+    unpaid: yuan(Math.max(0, st.dueFen - st.paidFen)),
+    payments: st.payments.map((x) => ({ ...x, amount: yuan(x.amountFen) })),
+  };
+}
 
 const DONE: Record<Step | 'approve', string> = {
   approve: '已审核通过',
@@ -35,6 +65,8 @@ const DONE: Record<Step | 'approve', string> = {
   arrive: '已登记到岗',
   complete: '已登记服务期满考核',
   terminate: '已登记提前结束',
+  trip: '已登记往返，交通差旅费计入当月应发',
+  payment: '已登记发放（实发）',
 };
 
 /** 选派管理: every placement the actor may see, and one placement with the forms of its next steps. */
@@ -44,6 +76,7 @@ export class PlacementsPagesController {
   constructor(
     private readonly placements: PlacementsService,
     private readonly schemes: SchemesService,
+    private readonly stipends: StipendRecordsService,
     private readonly organisations: OrganisationsService,
     private readonly pages: PageRenderer,
     private readonly tx: TransactionRunner,
@@ -143,7 +176,12 @@ export class PlacementsPagesController {
       assessment: 'text',
       comment: 'text',
       date: 'text',
+      tripDate: 'text',
+      month: 'text',
+      amountYuan: 'text',
+      paidOn: 'text',
     });
+    if (s === 'trip' || s === 'payment') return this.stipendStep(req, reply, actor, id, s, form);
     try {
       let p: PlacementDto;
       if (s === 'reject')
@@ -177,6 +215,55 @@ export class PlacementsPagesController {
     }
   }
 
+  /** 登记往返 / 登记发放: the stipend records of a placement that has served. */
+  private async stipendStep(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    id: number,
+    s: 'trip' | 'payment',
+    form: Record<string, unknown>,
+  ): Promise<void> {
+    try {
+      if (s === 'trip')
+        await this.stipends.recordTrip(actor, id, await validateInput(RecordTripDto, { date: form.tripDate }));
+      else {
+        // The amount is typed in yuan: its own message, shown together with the DTO's for the other fields.
+        const amountFen = yuanToFen(form.amountYuan);
+        let dto: RecordPaymentDto | null = null;
+        let errors: FormErrors | null = null;
+        try {
+          dto = await validateInput(RecordPaymentDto, {
+            month: form.month,
+            amountFen: amountFen ?? 1,
+            paidOn: form.paidOn,
+          });
+        } catch (e) {
+          errors = formErrors(e, STEP_FIELDS.payment);
+          if (!errors) throw e;
+        }
+        if (amountFen === null) {
+          errors ??= { summary: '', fields: {} };
+          errors.fields.amountFen = form.amountYuan === undefined ? '请填写实发金额' : '金额须为元，最多 2 位小数';
+          errors.summary = '提交未成功，请按提示修改标红的项目。';
+        }
+        if (errors || !dto) return this.show(req, reply, actor, id, { step: s, form, errors: errors! }, 400);
+        await this.stipends.recordPayment(actor, id, dto);
+      }
+      const p = await this.tx.read((em) => this.placements.get(em, actor, id));
+      return this.pages.redirect(reply, `/app/placements/${id}#p-stipend`, {
+        tone: 'success',
+        text: `${p.teacherName}：${DONE[s]}。`,
+      });
+    } catch (e) {
+      // The API names the trip's date `date`; on the page it is `tripDate` (the termination form has a `date`).
+      const errors = formErrors(e, s === 'trip' ? ['date'] : STEP_FIELDS[s]);
+      if (!errors) throw e;
+      if (errors.fields.date) errors.fields = { tripDate: errors.fields.date };
+      return this.show(req, reply, actor, id, { step: s, form, errors }, mapError(e).status);
+    }
+  }
+
   private async show(
     req: FastifyRequest,
     reply: FastifyReply,
@@ -187,6 +274,10 @@ export class PlacementsPagesController {
   ): Promise<void> {
     const p = await this.tx.read((em) => this.placements.get(em, actor, id));
     const city = actor.role === 'CITY_ADMIN';
+    const served = SERVING_STATUSES.includes(p.status);
+    const stipend = served ? await this.tx.read((em) => this.stipends.stipend(em, actor, id)) : null;
+    const scheme = await this.tx.read((em) => this.schemes.get(em, actor, p.schemeId));
+    const perTrip = scheme.stipendItems.travelMode === 'PER_TRIP';
     const forms = (step: Step) =>
       failed?.step === step ? { form: failed.form, errors: failed.errors } : { form: {}, errors: null };
     return this.pages.render(
@@ -211,6 +302,17 @@ export class PlacementsPagesController {
         completion: forms('complete'),
         termination: forms('terminate'),
         assessments: ASSESSMENT_OPTIONS,
+        stipend: stipend ? stipendView(stipend) : null,
+        split: {
+          perTrip,
+          travel: yuan(scheme.stipendItems.travelFen),
+          travelTrips: scheme.stipendItems.travelTrips,
+          insurance: yuan(scheme.stipendItems.insuranceFen),
+        },
+        tripsLeft: stipend && perTrip && stipend.trips.length < scheme.stipendItems.travelTrips,
+        trip: forms('trip'),
+        payment: forms('payment'),
+        termMonths: termMonths(scheme.termStart, scheme.termEnd).map((m) => ({ value: m, label: m })),
       },
     );
   }

@@ -33,6 +33,15 @@ export function yuan(fen: number | null | undefined): string {
   return fen === null || fen === undefined ? '' : formatMoney(Number(fen) / 100);
 }
 
+/**
+ * An amount typed in yuan (up to 7 digits, at most two decimals) as fen, or null when it is not
+ * one. Counted on the digits, not by multiplying a float: '0.29' is 29 fen, never 28.
+ */
+export function yuanToFen(text: unknown): number | null {
+  const m = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(typeof text === 'string' ? text.trim() : '');
+  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : null;
+}
+
 /** The selection rules of a scheme in words, one line each. */
 export function rulesText(s: SchemeDto): string[] {
   const r = s.rules;

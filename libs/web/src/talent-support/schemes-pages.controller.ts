@@ -2,7 +2,9 @@ import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/commo
 import { Actor, CurrentActor, IdPipe, mapError, PageQuery, pageOf, Roles, TransactionRunner } from '@shipei/core';
 import { OrganisationsService, TeacherDto, TeacherQuery, TeachersService } from '@shipei/people';
 import {
+  ACTIVE_STATUSES,
   CreateSchemeDto,
+  CreateTeamDto,
   NominatePlacementDto,
   PlacementDto,
   PlacementQuery,
@@ -19,6 +21,7 @@ import {
   TeamsService,
   RuleDefaultsService,
   SelectionRulesDto,
+  UpdateSchemeDto,
 } from '@shipei/talent-support';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { teacherRow, TITLE_OPTIONS } from '../people/teacher-view';
@@ -96,6 +99,43 @@ function ledgerView(l: StipendLedgerDto) {
     }),
     counties: l.counties.map(totals),
     total: totals(l.total),
+  };
+}
+
+/** The names of the rules on the form, for the messages of the ones refused. */
+const RULE_LABELS: Record<string, string> = {
+  minYearsOfService: '最低教龄',
+  minTitle: '最低职称',
+  kindergartenMinTitle: '幼儿园教师最低职称',
+  minBackboneLevel: '骨干教师',
+  maxAgeMale: '男教师年龄上限',
+  maxAgeFemale: '女教师年龄上限',
+  minPutonghua: '普通话等级',
+};
+
+/** The selection rules as typed on a form: an empty field or an unticked box turns the rule off. */
+function typedRules(body: FormBody): Record<string, unknown> {
+  const form = readForm(body, {
+    homeNotReceiving: 'bool',
+    minTitle: 'text',
+    kindergartenMinTitle: 'text',
+    minBackboneLevel: 'text',
+    appraisalsQualified: 'bool',
+    notOnProbation: 'bool',
+    notSpecialPost: 'bool',
+    minPutonghua: 'text',
+  });
+  // A number the DTO checks (a typed word becomes NaN and is refused there).
+  const num = (key: string) => (field(body, key) === '' ? null : Number(field(body, key)));
+  return {
+    ...form,
+    minTitle: form.minTitle || null,
+    kindergartenMinTitle: form.kindergartenMinTitle || null,
+    minBackboneLevel: form.minBackboneLevel || null,
+    minPutonghua: form.minPutonghua || null,
+    minYearsOfService: num('minYearsOfService'),
+    maxAgeMale: num('maxAgeMale'),
+    maxAgeFemale: num('maxAgeFemale'),
   };
 }
 
@@ -187,27 +227,7 @@ export class SchemesPagesController {
     @CurrentActor() actor: Actor,
     @Body() body: FormBody,
   ): Promise<void> {
-    const form = readForm(body, {
-      homeNotReceiving: 'bool',
-      minTitle: 'text',
-      kindergartenMinTitle: 'text',
-      minBackboneLevel: 'text',
-      appraisalsQualified: 'bool',
-      notOnProbation: 'bool',
-      notSpecialPost: 'bool',
-      minPutonghua: 'text',
-    });
-    const num = (key: string) => (field(body, key) === '' ? null : Number(field(body, key)));
-    const rules = {
-      ...form,
-      minTitle: form.minTitle || null,
-      kindergartenMinTitle: form.kindergartenMinTitle || null,
-      minBackboneLevel: form.minBackboneLevel || null,
-      minPutonghua: form.minPutonghua || null,
-      minYearsOfService: num('minYearsOfService'),
-      maxAgeMale: num('maxAgeMale'),
-      maxAgeFemale: num('maxAgeFemale'),
-    };
+    const rules = typedRules(body);
     try {
       await this.ruleDefaults_.set(actor, 'WESTERN_BELT', await validateInput(SelectionRulesDto, rules));
       return this.pages.redirect(reply, '/app/schemes/rule-defaults', {
@@ -505,6 +525,94 @@ export class SchemesPagesController {
     );
   }
 
+  // ——— 本计划的选派条件 ———
+
+  @Get(':id/rules')
+  @Roles('CITY_ADMIN')
+  async rulesPage(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+  ): Promise<void> {
+    const s = await this.tx.read((em) => this.schemes.get(em, actor, id));
+    return this.showRules(req, reply, actor, s, { ...s.rules });
+  }
+
+  /** Changes the scheme's own rules (each on or off with its parameter); later nominations are checked by them. */
+  @Post(':id/rules')
+  @Roles('CITY_ADMIN')
+  @HttpCode(200)
+  async saveRules(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+  ): Promise<void> {
+    const rules = typedRules(body);
+    try {
+      const s = await this.schemes.update(actor, id, await validateInput(UpdateSchemeDto, { rules }));
+      return this.pages.redirect(reply, `/app/schemes/${id}`, {
+        tone: 'success',
+        text: `已修改「${s.title}」的选派条件，此后的推荐按新条件审核。`,
+      });
+    } catch (e) {
+      // Every refused rule at once, in the summary (the rules are one fieldset), each named.
+      const errors = formErrors(e, []);
+      if (!errors) throw e;
+      const list = (e as { details?: { errors?: { field?: string; message?: string }[] } }).details?.errors ?? [];
+      if (Array.isArray(list) && list.length)
+        errors.summary = list
+          .map((x) => {
+            const label =
+              RULE_LABELS[
+                String(x.field ?? '')
+                  .split('.')
+                  .pop() ?? ''
+              ];
+            return label ? `${label}：${x.message}` : String(x.message);
+          })
+          .join('；');
+      const s = await this.tx.read((em) => this.schemes.get(em, actor, id));
+      // Show what was typed, numbers as typed (a refused word stays in its field).
+      const typed = {
+        ...rules,
+        minYearsOfService: field(body, 'minYearsOfService'),
+        maxAgeMale: field(body, 'maxAgeMale'),
+        maxAgeFemale: field(body, 'maxAgeFemale'),
+      };
+      return this.showRules(req, reply, actor, s, typed, errors, mapError(e).status);
+    }
+  }
+
+  private showRules(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    s: SchemeDto,
+    form: Record<string, unknown>,
+    errors?: FormErrors,
+    status = 200,
+  ): Promise<void> {
+    return this.pages.render(
+      req,
+      reply,
+      'talent-support/rules',
+      { title: '修改选派条件', status, crumbs: schemeCrumbs(s, [{ label: '修改选派条件' }]) },
+      {
+        scheme: schemeView(s),
+        tabs: schemeTabs(actor, s, 'overview'),
+        tabsLabel: '计划页面',
+        form,
+        errors,
+        titles: TITLE_MIN_OPTIONS,
+        putonghua: PUTONGHUA_MIN_OPTIONS,
+        backbone: BACKBONE_MIN_OPTIONS,
+      },
+    );
+  }
+
   // ——— 选派台账 ———
 
   @Get(':id/placements')
@@ -552,6 +660,7 @@ export class SchemesPagesController {
         statuses: PLACEMENT_STATUS_OPTIONS,
         rows: page.items.map((p) => ({ ...p, stipendText: yuan(p.stipendDueFen), pending: p.status === 'NOMINATED' })),
         teams: await this.tx.read((em) => this.teams.list(em, actor, id)),
+        teamCandidates: await this.teamCandidates(actor, id, city ? filters.countyId : undefined),
         pager: pager(`/app/schemes/${id}/placements`, page, keep),
         back: `/app/schemes/${id}/placements${queryString(filters)}`,
         exportHref: `/api/v1/schemes/${id}/register/export${queryString({ countyId: filters.countyId })}`,
@@ -609,6 +718,75 @@ export class SchemesPagesController {
       ? `${done} 条已${verb}；${failed.length} 条未能处理：${[...new Set(failed)].join('；')}`
       : `${done} 条选派已${verb}。`;
     return this.pages.redirect(reply, back, { tone: failed.length ? 'error' : 'success', text });
+  }
+
+  // ——— 组团式选派 ———
+
+  /**
+   * The placements that may still join a team: active (已推荐、已批准、在岗支教), in no team, of the
+   * county chosen (the city sees every county: a team mixing counties is refused by the service).
+   */
+  private async teamCandidates(actor: Actor, schemeId: number, countyId?: string) {
+    const out: { id: number; label: string }[] = [];
+    // A county filter typed wrong is refused on the register above; the team form then offers every county's.
+    const county = countyId && /^\d{1,9}$/.test(countyId) && Number(countyId) >= 1 ? countyId : undefined;
+    for (const status of ACTIVE_STATUSES) {
+      const q = await validateInput(PlacementQuery, { status, countyId: county, pageSize: 200 }, 'query');
+      const page = await this.tx.read((em) => this.placements.listForScheme(em, actor, schemeId, q));
+      for (const p of page.items)
+        if (p.teamId == null)
+          out.push({
+            id: p.id,
+            label: `${p.teacherName}（${p.countyName} → ${p.receivingSchoolName}，${p.statusLabel}）`,
+          });
+    }
+    return out.sort((a, b) => a.label.localeCompare(b.label, 'zh-CN') || a.id - b.id);
+  }
+
+  /** 组建团队: name, the ticked members and the leader among them; refusals come back as a message. */
+  @Post(':id/teams')
+  async createTeam(
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: FormBody,
+  ): Promise<void> {
+    const back = `/app/schemes/${id}/placements#s-teams`;
+    const leader = field(body, 'leaderPlacementId');
+    try {
+      const dto = await validateInput(CreateTeamDto, {
+        name: field(body, 'name'),
+        placementIds: tickedIds(body, 'memberIds'),
+        leaderPlacementId: /^\d{1,9}$/.test(leader) ? Number(leader) : undefined,
+      });
+      const team = await this.teams.create(actor, id, dto);
+      return this.pages.redirect(reply, back, {
+        tone: 'success',
+        text: `已组建团队「${team.name}」（${team.members.length} 人，派往${team.receivingSchoolName}）。`,
+      });
+    } catch (e) {
+      const errors = formErrors(e, []);
+      if (!errors) throw e;
+      return this.pages.redirect(reply, back, { tone: 'error', text: `未能组建团队：${errors.summary}` });
+    }
+  }
+
+  @Post(':id/teams/:teamId/dissolve')
+  async dissolveTeam(
+    @Res() reply: FastifyReply,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Param('teamId', IdPipe) teamId: number,
+  ): Promise<void> {
+    const back = `/app/schemes/${id}/placements#s-teams`;
+    try {
+      await this.teams.dissolve(actor, teamId);
+      return this.pages.redirect(reply, back, { tone: 'success', text: '团队已解散，成员的选派不变。' });
+    } catch (e) {
+      const errors = formErrors(e, []);
+      if (!errors) throw e;
+      return this.pages.redirect(reply, back, { tone: 'error', text: errors.summary });
+    }
   }
 
   // ——— 津贴台账、统计 ———
