@@ -38,27 +38,103 @@ const BUDGET_MS = 10_000;
 const WARMUP = 3;
 
 const SURNAMES: [string, number][] = [
-  ['王', 72], ['李', 71], ['张', 68], ['刘', 53], ['陈', 45], ['杨', 31], ['赵', 23], ['黄', 22], ['周', 21],
-  ['吴', 20], ['徐', 17], ['孙', 16], ['胡', 13], ['朱', 13], ['高', 12], ['林', 12], ['何', 12], ['郭', 12],
-  ['马', 11], ['罗', 10], ['梁', 9], ['宋', 9], ['郑', 9], ['谢', 8], ['韩', 8], ['唐', 8], ['冯', 8], ['于', 7],
-  ['董', 7], ['萧', 7], ['程', 7], ['曹', 7], ['袁', 6], ['邓', 6], ['许', 6], ['傅', 6], ['沈', 6], ['曾', 6],
-  ['彭', 6], ['吕', 6], ['苏', 5], ['卢', 5], ['蒋', 5], ['蔡', 5], ['贾', 5], ['丁', 5], ['魏', 5], ['薛', 5],
-  ['叶', 5], ['阎', 5],
+  ['王', 72],
+  ['李', 71],
+  ['张', 68],
+  ['刘', 53],
+  ['陈', 45],
+  ['杨', 31],
+  ['赵', 23],
+  ['黄', 22],
+  ['周', 21],
+  ['吴', 20],
+  ['徐', 17],
+  ['孙', 16],
+  ['胡', 13],
+  ['朱', 13],
+  ['高', 12],
+  ['林', 12],
+  ['何', 12],
+  ['郭', 12],
+  ['马', 11],
+  ['罗', 10],
+  ['梁', 9],
+  ['宋', 9],
+  ['郑', 9],
+  ['谢', 8],
+  ['韩', 8],
+  ['唐', 8],
+  ['冯', 8],
+  ['于', 7],
+  ['董', 7],
+  ['萧', 7],
+  ['程', 7],
+  ['曹', 7],
+  ['袁', 6],
+  ['邓', 6],
+  ['许', 6],
+  ['傅', 6],
+  ['沈', 6],
+  ['曾', 6],
+  ['彭', 6],
+  ['吕', 6],
+  ['苏', 5],
+  ['卢', 5],
+  ['蒋', 5],
+  ['蔡', 5],
+  ['贾', 5],
+  ['丁', 5],
+  ['魏', 5],
+  ['薛', 5],
+  ['叶', 5],
+  ['阎', 5],
   // The remaining quarter, spread over less common surnames.
   ...'余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文'
     .split('')
     .map((s): [string, number] => [s, 5]),
 ];
-const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂兰玉华红梅建国志文斌海燕波宁鹏辉晨雪琳浩宇欣怡子涵思雨佳俊博'.split('');
+const GIVEN =
+  '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂兰玉华红梅建国志文斌海燕波宁鹏辉晨雪琳浩宇欣怡子涵思雨佳俊博'.split(
+    '',
+  );
 const SUBJECTS: [string, number][] = [
-  ['语文', 22], ['数学', 20], ['英语', 12], ['物理', 5], ['化学', 4], ['生物', 4], ['道德与法治', 5], ['历史', 4],
-  ['地理', 4], ['体育', 6], ['音乐', 4], ['美术', 4], ['信息技术', 3], ['科学', 3],
+  ['语文', 22],
+  ['数学', 20],
+  ['英语', 12],
+  ['物理', 5],
+  ['化学', 4],
+  ['生物', 4],
+  ['道德与法治', 5],
+  ['历史', 4],
+  ['地理', 4],
+  ['体育', 6],
+  ['音乐', 4],
+  ['美术', 4],
+  ['信息技术', 3],
+  ['科学', 3],
 ];
-const STAGES: [string, number][] = [['小学', 45], ['初中', 28], ['高中', 15], ['幼儿园', 7], ['中职', 4], ['特殊教育', 1]];
+const STAGES: [string, number][] = [
+  ['小学', 45],
+  ['初中', 28],
+  ['高中', 15],
+  ['幼儿园', 7],
+  ['中职', 4],
+  ['特殊教育', 1],
+];
 const TITLES: [string, number][] = [
-  ['一级教师', 35], ['二级教师', 25], ['高级教师', 20], ['未定级', 12], ['三级教师', 7], ['正高级教师', 1],
+  ['一级教师', 35],
+  ['二级教师', 25],
+  ['高级教师', 20],
+  ['未定级', 12],
+  ['三级教师', 7],
+  ['正高级教师', 1],
 ];
-const BACKBONE: [string, number][] = [['NONE', 88], ['COUNTY', 8], ['CITY', 3], ['PROVINCE', 1]];
+const BACKBONE: [string, number][] = [
+  ['NONE', 88],
+  ['COUNTY', 8],
+  ['CITY', 3],
+  ['PROVINCE', 1],
+];
 
 interface Args {
   db: BenchDb;
@@ -93,7 +169,7 @@ function hash(n: number, salt: number): number {
 function weighted<T>(table: [T, number][]): (u: number) => T {
   const total = table.reduce((s, [, w]) => s + w, 0);
   return (u) => {
-    let x = (u % 1_000_000) / 1_000_000 * total;
+    let x = ((u % 1_000_000) / 1_000_000) * total;
     for (const [v, w] of table) if ((x -= w) < 0) return v;
     return table[table.length - 1][0];
   };
@@ -162,7 +238,10 @@ class Province {
     const schools: { id: number; countyId: number }[] = await this.ds.query(
       `SELECT id, countyId FROM organisation WHERE type = 'SCHOOL' ORDER BY id`,
     );
-    this.counties = counties.map((c) => ({ ...c, schools: schools.filter((s) => s.countyId === c.id).map((s) => s.id) }));
+    this.counties = counties.map((c) => ({
+      ...c,
+      schools: schools.filter((s) => s.countyId === c.id).map((s) => s.id),
+    }));
     // 1000 slots, COUNTY_WEIGHTS[c] of them for county c, shuffled: every 10,000 teachers are in proportion.
     const slots = COUNTY_WEIGHTS.flatMap((w, ci) => Array.from({ length: w }, () => ci));
     for (let i = slots.length - 1; i > 0; i--) {
@@ -338,7 +417,9 @@ async function explain(app: BenchApp, route: Route, db: BenchDb): Promise<void> 
   console.log(`\n  ── ${route.name}: ${route.path()}`);
   for (const [sql, params] of seen) {
     if (!/^\s*(SELECT|WITH)\b/i.test(sql)) continue;
-    console.log(`    ${sql.replace(/\s+/g, ' ').slice(0, 400)}${params.length ? `  -- ${JSON.stringify(params).slice(0, 120)}` : ''}`);
+    console.log(
+      `    ${sql.replace(/\s+/g, ' ').slice(0, 400)}${params.length ? `  -- ${JSON.stringify(params).slice(0, 120)}` : ''}`,
+    );
     const plan: Record<string, unknown>[] = await app.dataSource.query(
       db === 'sqlite' ? `EXPLAIN QUERY PLAN ${sql}` : `EXPLAIN ${sql}`,
       params,
@@ -377,31 +458,83 @@ async function run(args: Args): Promise<void> {
     const province = new Province(ds, db);
     let t0 = performance.now();
     await province.base();
-    console.log(`scale (${db}): 16 counties, ${fmt(SCHOOLS)} schools, ${PROGRAMS} programs built in ${ms(performance.now() - t0)} ms`);
+    console.log(
+      `scale (${db}): 16 counties, ${fmt(SCHOOLS)} schools, ${PROGRAMS} programs built in ${ms(performance.now() - t0)} ms`,
+    );
     const big = province.counties[0];
     const tokens = await login(app, big.id);
     const bearer = (t: string) => () => ({ authorization: `Bearer ${t}` });
     const cookie = (t: string) => () => ({ cookie: `shipei_token=${t}` });
     let deepCursor = '';
     const routes: Route[] = [
-      { name: 'city teacher list, page 1', target: true, path: () => '/api/v1/teachers?page=1&pageSize=20', headers: bearer(tokens.city) },
+      {
+        name: 'city teacher list, page 1',
+        target: true,
+        path: () => '/api/v1/teachers?page=1&pageSize=20',
+        headers: bearer(tokens.city),
+      },
       {
         name: 'county deep page (cursor, ~page 500)',
         target: true,
         path: () => `/api/v1/teachers?countyId=${big.id}&after=${deepCursor}&page=500&pageSize=20`,
         headers: bearer(tokens.city),
       },
-      { name: 'county name prefix 王 (county admin)', target: true, path: () => `/api/v1/teachers?q=${encodeURIComponent('王')}&pageSize=20`, headers: bearer(tokens.county) },
-      { name: 'city subject filter 数学', target: true, path: () => `/api/v1/teachers?subject=${encodeURIComponent('数学')}&pageSize=20`, headers: bearer(tokens.city) },
-      { name: 'city backbone filter 省级', target: true, path: () => '/api/v1/teachers?backboneLevel=PROVINCE&pageSize=20', headers: bearer(tokens.city) },
+      {
+        name: 'county name prefix 王 (county admin)',
+        target: true,
+        path: () => `/api/v1/teachers?q=${encodeURIComponent('王')}&pageSize=20`,
+        headers: bearer(tokens.county),
+      },
+      {
+        name: 'city subject filter 数学',
+        target: true,
+        path: () => `/api/v1/teachers?subject=${encodeURIComponent('数学')}&pageSize=20`,
+        headers: bearer(tokens.city),
+      },
+      {
+        name: 'city backbone filter 省级',
+        target: true,
+        path: () => '/api/v1/teachers?backboneLevel=PROVINCE&pageSize=20',
+        headers: bearer(tokens.city),
+      },
       { name: 'staff home page (city)', target: true, path: () => '/app', headers: cookie(tokens.city) },
       { name: 'staff home page (county)', target: true, path: () => '/app', headers: cookie(tokens.county) },
-      { name: 'teacher list page (web, county)', target: true, path: () => '/app/teachers', headers: cookie(tokens.county) },
-      { name: 'compliance list, city', target: true, path: () => `/api/v1/credit-compliance?year=${YEAR}&pageSize=20`, headers: bearer(tokens.city) },
-      { name: 'compliance list, county', target: true, path: () => `/api/v1/credit-compliance?year=${YEAR}&countyId=${big.id}&pageSize=20`, headers: bearer(tokens.city) },
-      { name: 'compliance summary, city', target: true, path: () => `/api/v1/credit-compliance/summary?year=${YEAR}`, headers: bearer(tokens.city) },
-      { name: 'compliance summary, county', target: true, path: () => `/api/v1/credit-compliance/summary?year=${YEAR}&countyId=${big.id}`, headers: bearer(tokens.city) },
-      { name: 'certificate register page (city)', target: true, path: () => '/app/certificate-register', headers: cookie(tokens.city) },
+      {
+        name: 'teacher list page (web, county)',
+        target: true,
+        path: () => '/app/teachers',
+        headers: cookie(tokens.county),
+      },
+      {
+        name: 'compliance list, city',
+        target: true,
+        path: () => `/api/v1/credit-compliance?year=${YEAR}&pageSize=20`,
+        headers: bearer(tokens.city),
+      },
+      {
+        name: 'compliance list, county',
+        target: true,
+        path: () => `/api/v1/credit-compliance?year=${YEAR}&countyId=${big.id}&pageSize=20`,
+        headers: bearer(tokens.city),
+      },
+      {
+        name: 'compliance summary, city',
+        target: true,
+        path: () => `/api/v1/credit-compliance/summary?year=${YEAR}`,
+        headers: bearer(tokens.city),
+      },
+      {
+        name: 'compliance summary, county',
+        target: true,
+        path: () => `/api/v1/credit-compliance/summary?year=${YEAR}&countyId=${big.id}`,
+        headers: bearer(tokens.city),
+      },
+      {
+        name: 'certificate register page (city)',
+        target: true,
+        path: () => '/app/certificate-register',
+        headers: cookie(tokens.city),
+      },
       {
         name: 'county page 500 by offset (old way, no target)',
         target: false,
@@ -409,7 +542,12 @@ async function run(args: Args): Promise<void> {
         headers: bearer(tokens.city),
       },
     ];
-    const results: { size: number; build: Record<string, number>; counts: Record<string, number>; routes: Record<string, Measured> }[] = [];
+    const results: {
+      size: number;
+      build: Record<string, number>;
+      counts: Record<string, number>;
+      routes: Record<string, Measured>;
+    }[] = [];
     for (const size of sizes) {
       t0 = performance.now();
       const grown = await province.grow(size);
@@ -418,21 +556,35 @@ async function run(args: Args): Promise<void> {
       await province.analyse();
       const finish = performance.now() - t1;
       const counts = await province.counts();
-      const build = { teachersMs: grown.teachers, extrasMs: grown.extras, tallyAndAnalyseMs: finish, totalMs: performance.now() - t0 };
+      const build = {
+        teachersMs: grown.teachers,
+        extrasMs: grown.extras,
+        tallyAndAnalyseMs: finish,
+        totalMs: performance.now() - t0,
+      };
       console.log(
         `\n── ${fmt(size)} teachers: built in ${ms(build.totalMs / 1000)} s (teachers ${ms(grown.teachers / 1000)} s, ` +
           `${fmt(Math.round(((size - (results.at(-1)?.size ?? 0)) / grown.teachers) * 1000))} rows/s; enrolments, attendance, certificates, credits ${ms(grown.extras / 1000)} s; tally + analyse ${ms(finish / 1000)} s)`,
       );
-      console.log(`   rows: ${Object.entries(counts).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+      console.log(
+        `   rows: ${Object.entries(counts)
+          .map(([k, v]) => `${k} ${fmt(v)}`)
+          .join(', ')}`,
+      );
       const [{ n: inBig }] = await ds.query('SELECT COUNT(*) AS n FROM teacher WHERE countyId = ?', [big.id]);
       const position = Math.min(9_980, Math.floor(Number(inBig) / 2));
-      const [row] = await ds.query('SELECT id FROM teacher WHERE countyId = ? ORDER BY id LIMIT 1 OFFSET ?', [big.id, position]);
+      const [row] = await ds.query('SELECT id FROM teacher WHERE countyId = ? ORDER BY id LIMIT 1 OFFSET ?', [
+        big.id,
+        position,
+      ]);
       deepCursor = encodeCursor({ byName: false, id: Number(row.id) });
       const measured: Record<string, Measured> = {};
       for (const r of routes) {
         if (args.verbose) await explain(app, r, db);
         measured[r.name] = await measure(app, r, args.requests);
-        console.log(`   ${r.name.padEnd(48)} p50 ${ms(measured[r.name].p50).padStart(8)} ms   p99 ${ms(measured[r.name].p99).padStart(8)} ms   (${measured[r.name].n} requests)`);
+        console.log(
+          `   ${r.name.padEnd(48)} p50 ${ms(measured[r.name].p50).padStart(8)} ms   p99 ${ms(measured[r.name].p99).padStart(8)} ms   (${measured[r.name].n} requests)`,
+        );
       }
       results.push({ size, build, counts, routes: measured });
     }
@@ -440,7 +592,13 @@ async function run(args: Args): Promise<void> {
     const lo = results[0];
     const hi = results[results.length - 1];
     console.log(`\nscale (${db}): p50 / p99 in ms per size; growth = ${fmt(hi.size)} / ${fmt(lo.size)}`);
-    const head = ['route'.padEnd(48), ...results.map((r) => `${fmt(r.size)}`.padStart(18)), 'growth p50'.padStart(11), 'growth p99'.padStart(11), '  target'];
+    const head = [
+      'route'.padEnd(48),
+      ...results.map((r) => `${fmt(r.size)}`.padStart(18)),
+      'growth p50'.padStart(11),
+      'growth p99'.padStart(11),
+      '  target',
+    ];
     console.log(head.join(' '));
     let failed = 0;
     for (const r of routes) {
@@ -463,11 +621,15 @@ async function run(args: Args): Promise<void> {
       );
     }
     if (db === 'mysql' && hi.size >= 1_000_000)
-      console.log(`\n${failed ? `${failed} interactive route(s) miss` : 'every interactive route meets'} issue 21's target (p99 ≤ 100 ms at 1M, growth of p50 ≤ 2)`);
+      console.log(
+        `\n${failed ? `${failed} interactive route(s) miss` : 'every interactive route meets'} issue 21's target (p99 ≤ 100 ms at 1M, growth of p50 ≤ 2)`,
+      );
     const json = { bench: 'scale', db, at: new Date().toISOString(), results };
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', `scale-${db}.json`), JSON.stringify(json) + '\n');
-    console.log(JSON.stringify({ bench: 'scale', db, sizes: results.map((r) => r.size), build: results.map((r) => r.build) }));
+    console.log(
+      JSON.stringify({ bench: 'scale', db, sizes: results.map((r) => r.size), build: results.map((r) => r.build) }),
+    );
   } finally {
     await app.close();
     await database.drop();

@@ -11,7 +11,14 @@ import { PeopleAccess } from './people.access';
 /** Organisations and teachers: the shared people library every domain module builds on. */
 @Module({
   controllers: [OrganisationsController, TeachersController],
-  providers: [PeopleAccess, OrganisationsService, TeachersService, TeacherTally, TeacherImportService, TeacherExportService],
+  providers: [
+    PeopleAccess,
+    OrganisationsService,
+    TeachersService,
+    TeacherTally,
+    TeacherImportService,
+    TeacherExportService,
+  ],
   exports: [PeopleAccess, OrganisationsService, TeachersService, TeacherTally, TeacherImportService],
 })
 export class PeopleModule {}

@@ -26,7 +26,15 @@ export class TeacherTally {
   /** A teacher moved from one county to another (rows taken in id order: no lock cycle between two moves). */
   async moved(em: EntityManager, from: number, to: number): Promise<void> {
     if (from === to) return;
-    for (const [county, delta] of from < to ? [[from, -1], [to, 1]] : [[to, 1], [from, -1]])
+    for (const [county, delta] of from < to
+      ? [
+          [from, -1],
+          [to, 1],
+        ]
+      : [
+          [to, 1],
+          [from, -1],
+        ])
       await this.add(em, county, delta);
   }
 

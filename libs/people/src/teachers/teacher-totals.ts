@@ -58,7 +58,8 @@ export class TeacherTotals {
   private async cappedCount(em: EntityManager, qb: SelectQueryBuilder<Teacher>): Promise<number> {
     const sql = this.statements.text(
       `capped\n${whereShape(qb)}`,
-      () => `SELECT COUNT(*) AS cnt FROM (${qb.clone().select('t.id', 'id').getQuery()} LIMIT ${EXACT_TOTAL_LIMIT + 1}) capped`,
+      () =>
+        `SELECT COUNT(*) AS cnt FROM (${qb.clone().select('t.id', 'id').getQuery()} LIMIT ${EXACT_TOTAL_LIMIT + 1}) capped`,
     );
     const [row] = await runStatement<{ cnt: number | string }>(em, sql, qb.getParameters());
     return Number(row?.cnt ?? 0);

@@ -28,7 +28,13 @@ import { decodeCursor, encodeCursor } from './teacher-cursor';
 import { TeacherTally } from './teacher-tally.service';
 import { TeacherTotals } from './teacher-totals';
 import { Teacher } from './teacher.entity';
-import { actsForCounty, mayRevealIdentity, ORGANISATION_KIND, overseesAllCounties, TEACHER_KIND } from '../people.access';
+import {
+  actsForCounty,
+  mayRevealIdentity,
+  ORGANISATION_KIND,
+  overseesAllCounties,
+  TEACHER_KIND,
+} from '../people.access';
 
 export function toTeacherDto(t: Teacher, full = false): TeacherDto {
   return {
