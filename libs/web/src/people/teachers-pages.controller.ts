@@ -125,7 +125,7 @@ export class TeachersPagesController {
     const filters = pickFilters(query, FILTERS);
     if (!city) delete filters.countyId;
     let error: string | null = null;
-    let page: CursorPage & { items: TeacherDto[] } = {
+    let page: CursorPage<TeacherDto> = {
       items: [],
       total: 0,
       totalExact: true,

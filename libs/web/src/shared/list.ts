@@ -69,7 +69,7 @@ const NUMBERED_PAGES = 5;
 const MAX_JUMP_PAGE = 500;
 
 /** A page of a keyset-paged list (the teacher list): cursors to the pages beside it, an exact or estimated total. */
-export interface CursorPage extends Page<unknown> {
+export interface CursorPage<T = unknown> extends Page<T> {
   totalExact: boolean;
   next: string | null;
   prev: string | null;
