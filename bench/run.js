@@ -37,6 +37,7 @@ function usage(out) {
   out(
     '         --rounds paired rounds (default 4). MySQL server: BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/).',
   );
+  out('         --verbose, --sizes n,n,…, --requests n: for the benchmarks that take them (scale).');
   out('Results: a table and a JSON line per database, also written to bench/results/<name>-<db>.json.');
 }
 
@@ -52,6 +53,10 @@ function parse(argv) {
       const v = value();
       if (!/^\d+$/.test(String(v)) || Number(v) < 1) throw new Error(`${flag} needs a whole number ≥ 1 (got "${v}")`);
       opts.rest.push(flag, v);
+    } else if (flag === '--verbose') opts.rest.push(flag);
+    else if (flag === '--sizes' || flag === '--requests') {
+      // Read by the benchmarks that take them (bench/scale.bench.ts); the others refuse them.
+      opts.rest.push(flag, value());
     } else if (!a.startsWith('-') && opts.name === undefined) opts.name = a;
     else throw new Error(`unknown argument "${a}"`);
   }

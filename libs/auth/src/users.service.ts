@@ -5,6 +5,7 @@ import {
   Actor,
   AppConfig,
   BadInputError,
+  boundedTotal,
   Clock,
   ConflictError,
   Page,
@@ -168,7 +169,12 @@ export class UsersService implements OnApplicationBootstrap {
     return { organisationId: null, teacherId: null, displayName: dto.username };
   }
 
-  async list(em: EntityManager, actor: Actor, q: UserQuery): Promise<Page<UserDto>> {
+  /**
+   * A page of accounts in id order; the total is exact up to 10,000 and an estimate past it
+   * (`totalExact: false`): a province's teacher accounts are never all counted per request (the city's
+   * home page shows this total).
+   */
+  async list(em: EntityManager, actor: Actor, q: UserQuery): Promise<Page<UserDto> & { totalExact: boolean }> {
     const qb = this.access.query<User>(em, actor, USER_KIND, 'u');
     if (q.role) qb.andWhere('u.role = :role', { role: q.role });
     if (q.organisationId) qb.andWhere('u.organisationId = :orgId', { orgId: q.organisationId });
@@ -176,13 +182,19 @@ export class UsersService implements OnApplicationBootstrap {
       const like = `%${q.q.replace(/[!%_]/g, '!$&')}%`;
       qb.andWhere("(u.username LIKE :like ESCAPE '!' OR u.displayName LIKE :like ESCAPE '!')", { like });
     }
-    const [rows, total] = await qb.orderBy('u.id', 'ASC').skip(q.offset).take(q.pageSize).getManyAndCount();
+    const [rows, total] = await Promise.all([
+      qb.clone().orderBy('u.id', 'ASC').skip(q.offset).take(q.pageSize).getMany(),
+      boundedTotal(em, qb, 'u', 'user_account'),
+    ]);
     const locks = await this.attempts.accountLocks(rows.map((u) => u.id));
-    return pageOf(
-      rows.map((u) => toUserDto(u, locks)),
-      total,
-      q,
-    );
+    return {
+      ...pageOf(
+        rows.map((u) => toUserDto(u, locks)),
+        total.total,
+        q,
+      ),
+      totalExact: total.exact,
+    };
   }
 
   /** One account the actor may manage, as listed (masked username, lock-out in force). */

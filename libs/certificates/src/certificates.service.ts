@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { AccessPolicy, Actor, AppConfig, Page, pageOf } from '@shipei/core';
+import { AccessPolicy, Actor, AppConfig, boundedTotal, Page, pageOf } from '@shipei/core';
 import { EntityManager } from 'typeorm';
 import { Certificate } from './certificate.entity';
 import { toCertificateDto } from './certificate-mapping';
@@ -20,7 +20,11 @@ export class CertificatesService {
     return this.toDto(await this.access.load<Certificate>(this.em, actor, CERTIFICATE_KIND, id));
   }
 
-  async list(actor: Actor, q: CertificateQuery): Promise<Page<CertificateDto>> {
+  /**
+   * A page in id order and its total: exact up to 10,000, past it an estimate (`totalExact: false`,
+   * 约 N on the register page) — a province's 200k certificates are never all counted per request.
+   */
+  async list(actor: Actor, q: CertificateQuery): Promise<Page<CertificateDto> & { totalExact: boolean }> {
     const qb = this.access.query<Certificate>(this.em, actor, CERTIFICATE_KIND, 'c');
     if (q.programId) qb.andWhere('c.programId = :programId', { programId: q.programId });
     if (q.cohortId) qb.andWhere('c.cohortId = :cohortId', { cohortId: q.cohortId });
@@ -29,13 +33,16 @@ export class CertificatesService {
     if (q.number) qb.andWhere('c.number = :number', { number: q.number });
     const [rows, total] = await Promise.all([
       qb.clone().orderBy('c.id', 'ASC').offset(q.offset).limit(q.pageSize).getMany(),
-      qb.getCount(),
+      boundedTotal(this.em, qb, 'c', 'certificate'),
     ]);
-    return pageOf(
-      rows.map((c) => this.toDto(c)),
-      total,
-      q,
-    );
+    return {
+      ...pageOf(
+        rows.map((c) => this.toDto(c)),
+        total.total,
+        q,
+      ),
+      totalExact: total.exact,
+    };
   }
 
   /** Valid training certificates of a program per county, among those the actor may see (分县区统计). */

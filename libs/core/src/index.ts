@@ -9,6 +9,7 @@ export * from './errors/error-body';
 export * from './http/all-exceptions.filter';
 export * from './http/error-mapping';
 export * from './pagination/page';
+export * from './pagination/bounded-count';
 export * from './validation/validation-errors';
 export * from './validation/json-schema-pipe';
 export * from './access/actor';

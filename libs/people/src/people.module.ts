@@ -5,12 +5,20 @@ import { TeacherExportService } from './teachers/excel/teacher-export.service';
 import { TeacherImportService } from './teachers/excel/teacher-import.service';
 import { TeachersController } from './teachers/teachers.controller';
 import { TeachersService } from './teachers/teachers.service';
+import { TeacherTally } from './teachers/teacher-tally.service';
 import { PeopleAccess } from './people.access';
 
 /** Organisations and teachers: the shared people library every domain module builds on. */
 @Module({
   controllers: [OrganisationsController, TeachersController],
-  providers: [PeopleAccess, OrganisationsService, TeachersService, TeacherImportService, TeacherExportService],
-  exports: [PeopleAccess, OrganisationsService, TeachersService, TeacherImportService],
+  providers: [
+    PeopleAccess,
+    OrganisationsService,
+    TeachersService,
+    TeacherTally,
+    TeacherImportService,
+    TeacherExportService,
+  ],
+  exports: [PeopleAccess, OrganisationsService, TeachersService, TeacherTally, TeacherImportService],
 })
 export class PeopleModule {}

@@ -29,7 +29,14 @@ import {
   PasswordResetCode,
   Reminders1796625000000,
 } from '@shipei/notifications';
-import { Organisation, People1764374401000, Teacher, TeacherPutonghua1764374480000 } from '@shipei/people';
+import {
+  Organisation,
+  People1764374401000,
+  Teacher,
+  TeacherListIndexes1796720000000,
+  TeacherPutonghua1764374480000,
+  TeacherTallyRow,
+} from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
 import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
 import { ExternalCredit, Records1764374450000 } from '@shipei/records';
@@ -53,6 +60,7 @@ export const ENTITIES = [
   AuditEntry,
   Organisation,
   Teacher,
+  TeacherTallyRow,
   User,
   Program,
   CountyQuota,
@@ -109,4 +117,5 @@ export const MIGRATIONS = [
   PasswordReset1796626000000,
   LeaveAttachments1796627000000,
   EventRelay1796628000000,
+  TeacherListIndexes1796720000000,
 ];

@@ -25,6 +25,17 @@ export const BACKBONE_LABELS: Record<BackboneLevel, string> = {
 @Index('idx_teacher_county', ['countyId', 'id'])
 @Index('idx_teacher_school', ['schoolId', 'id'])
 @Index('idx_teacher_name', ['name'])
+// The list's filters (migration 1796720000000, which says why each): a page is a range walk in list order.
+@Index('idx_teacher_county_name', ['countyId', 'name', 'id'])
+@Index('idx_teacher_county_subject', ['countyId', 'subject', 'id'])
+@Index('idx_teacher_county_school', ['countyId', 'schoolId', 'id'])
+@Index('idx_teacher_county_stage', ['countyId', 'stage', 'id'])
+@Index('idx_teacher_county_title', ['countyId', 'title', 'id'])
+@Index('idx_teacher_county_backbone', ['countyId', 'backboneLevel', 'id'])
+@Index('idx_teacher_subject', ['subject', 'id'])
+@Index('idx_teacher_stage', ['stage', 'id'])
+@Index('idx_teacher_title', ['title', 'id'])
+@Index('idx_teacher_backbone', ['backboneLevel', 'id'])
 export class Teacher {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;

@@ -14,7 +14,14 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import { Actor, CurrentActor, IdPipe, Roles, XLSX_MIME, xlsxUpload } from '@shipei/core';
 import type { FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
-import { CreateTeacherDto, TeacherDetailQuery, TeacherDto, TeacherQuery, UpdateTeacherDto } from './dto/teacher.dto';
+import {
+  CreateTeacherDto,
+  TeacherDetailQuery,
+  TeacherDto,
+  TeacherPageDto,
+  TeacherQuery,
+  UpdateTeacherDto,
+} from './dto/teacher.dto';
 import {
   ImportInvalidDto,
   TeacherExportQuery,
@@ -46,8 +53,12 @@ export class TeachersController {
 
   @Get()
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN')
-  @ApiOperation({ summary: '教师列表（身份证号、手机号脱敏）' })
-  list(@CurrentActor() actor: Actor, @Query() q: TeacherQuery) {
+  @ApiOperation({
+    summary:
+      '教师列表（身份证号、手机号脱敏）：按 id 排序（按姓名查询时按姓名）；深页用 next/prev 游标（after=/before=）；筛选结果超过 10,000 条时 total 为估计值（totalExact=false）',
+  })
+  @ApiOkResponse({ type: TeacherPageDto })
+  list(@CurrentActor() actor: Actor, @Query() q: TeacherQuery): Promise<TeacherPageDto> {
     return this.teachers.list(this.em, actor, q);
   }
 

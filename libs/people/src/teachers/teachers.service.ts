@@ -7,8 +7,6 @@ import {
   CompiledStatements,
   ConflictError,
   hydrate,
-  Page,
-  pageOf,
   runStatement,
   TransactionRunner,
   whereShape,
@@ -18,9 +16,25 @@ import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { maskIdNumber, maskPhone } from '../identity/mask';
 import { normaliseIdNumber, parseResidentId } from '../identity/resident-id';
 import { Organisation } from '../organisations/organisation.entity';
-import { CreateTeacherDto, TeacherDto, TeacherFieldsDto, TeacherQuery, UpdateTeacherDto } from './dto/teacher.dto';
+import {
+  CreateTeacherDto,
+  TeacherDto,
+  TeacherFieldsDto,
+  TeacherPageDto,
+  TeacherQuery,
+  UpdateTeacherDto,
+} from './dto/teacher.dto';
+import { decodeCursor, encodeCursor } from './teacher-cursor';
+import { TeacherTally } from './teacher-tally.service';
+import { TeacherTotals } from './teacher-totals';
 import { Teacher } from './teacher.entity';
-import { actsForCounty, mayRevealIdentity, ORGANISATION_KIND, TEACHER_KIND } from '../people.access';
+import {
+  actsForCounty,
+  mayRevealIdentity,
+  ORGANISATION_KIND,
+  overseesAllCounties,
+  TEACHER_KIND,
+} from '../people.access';
 
 export function toTeacherDto(t: Teacher, full = false): TeacherDto {
   return {
@@ -100,7 +114,12 @@ export class TeachersService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-  ) {}
+    private readonly tally: TeacherTally,
+  ) {
+    this.totals = new TeacherTotals(tally);
+  }
+
+  private readonly totals: TeacherTotals;
 
   /** The school a teacher may be placed at by this actor (a SCHOOL in the actor's county), or 400/404. */
   async schoolFor(em: EntityManager, actor: Actor, schoolId: number): Promise<Organisation> {
@@ -176,6 +195,7 @@ export class TeachersService {
         entityId: id,
         fields: Object.keys(dto),
       });
+      await this.tally.add(em, school.countyId!, 1);
       return toTeacherDto(await em.findOneByOrFail(Teacher, { id }));
     });
   }
@@ -204,6 +224,7 @@ export class TeachersService {
           entityId: teacher.id,
           fields: Object.keys(patch),
         });
+        if (patch.countyId !== undefined) await this.tally.moved(em, teacher.countyId, patch.countyId);
       }
       return toTeacherDto(await em.findOneByOrFail(Teacher, { id: teacher.id }));
     });
@@ -225,56 +246,126 @@ export class TeachersService {
     return toTeacherDto(teacher, reveal);
   }
 
-  /** The scoped, filtered query behind the list and the export. Served by idx_teacher_county / idx_teacher_school. */
-  filtered(
-    em: EntityManager,
-    actor: Actor,
-    q: Omit<TeacherQuery, 'page' | 'pageSize' | 'offset'>,
-  ): SelectQueryBuilder<Teacher> {
+  /** The actor's teachers, narrowed to the county asked for (access scope: idx_teacher_county). */
+  private scoped(em: EntityManager, actor: Actor, q: { countyId?: number }): SelectQueryBuilder<Teacher> {
     const qb = this.access.query<Teacher>(em, actor, TEACHER_KIND, 't');
     if (q.countyId) qb.andWhere('t.countyId = :countyId', { countyId: q.countyId });
-    if (q.schoolId) qb.andWhere('t.schoolId = :schoolId', { schoolId: q.schoolId });
-    if (q.stage) qb.andWhere('t.stage = :stage', { stage: q.stage });
-    if (q.subject) qb.andWhere('t.subject = :subject', { subject: q.subject });
-    if (q.title) qb.andWhere('t.title = :title', { title: q.title });
-    if (q.backboneLevel) qb.andWhere('t.backboneLevel = :bl', { bl: q.backboneLevel });
+    return qb;
+  }
+
+  /** The filters beyond the county, as conditions on alias `t` (each served by an index with the county or alone). */
+  private conditions(em: EntityManager, q: TeacherFilters): Condition[] {
+    const out: Condition[] = [];
+    if (q.schoolId) out.push({ sql: 't.schoolId = :schoolId', params: { schoolId: q.schoolId } });
+    if (q.stage) out.push({ sql: 't.stage = :stage', params: { stage: q.stage } });
+    if (q.subject) out.push({ sql: 't.subject = :subject', params: { subject: q.subject } });
+    if (q.title) out.push({ sql: 't.title = :title', params: { title: q.title } });
+    if (q.backboneLevel) out.push({ sql: 't.backboneLevel = :bl', params: { bl: q.backboneLevel } });
     if (q.povertyVillage !== undefined || q.receivingSchool !== undefined) {
       const sub = em.createQueryBuilder(Organisation, 's').select('s.id').where('s.type = :st', { st: 'SCHOOL' });
       if (q.povertyVillage !== undefined) sub.andWhere('s.povertyVillage = :pv', { pv: q.povertyVillage });
       if (q.receivingSchool !== undefined) sub.andWhere('s.receivingSchool = :rs', { rs: q.receivingSchool });
-      qb.andWhere(`t.schoolId IN (${sub.getQuery()})`, sub.getParameters());
+      out.push({ sql: `t.schoolId IN (${sub.getQuery()})`, params: sub.getParameters() });
     }
     if (q.q) {
-      if (/^1\d{10}$/.test(q.q)) qb.andWhere('t.phone = :phone', { phone: q.q });
-      else qb.andWhere('t.name LIKE :name', { name: `${q.q.replace(/[%_\\]/g, '\\$&')}%` });
+      if (isPhoneSearch(q.q)) out.push({ sql: 't.phone = :phone', params: { phone: q.q } });
+      else out.push({ sql: 't.name LIKE :name', params: { name: `${q.q.replace(/[%_\\]/g, '\\$&')}%` } });
     }
+    return out;
+  }
+
+  /** The scoped, filtered query behind the list and the export. */
+  filtered(em: EntityManager, actor: Actor, q: TeacherFilters): SelectQueryBuilder<Teacher> {
+    const qb = this.scoped(em, actor, q);
+    for (const c of this.conditions(em, q)) qb.andWhere(c.sql, c.params);
     return qb;
   }
 
+  /** The county a list is limited to (for the tally), 'ALL' for the city's whole list, null when unknown. */
+  private countyOf(actor: Actor, q: TeacherFilters): number | 'ALL' | null {
+    if (overseesAllCounties(actor)) return q.countyId ?? 'ALL';
+    if (actor.role === 'COUNTY_ADMIN' && actor.countyId && (!q.countyId || q.countyId === actor.countyId))
+      return actor.countyId;
+    return null;
+  }
+
   /**
-   * A page in id order plus the total. With a county filter or scope both statements are served by
-   * idx_teacher_county (countyId, id): the page walks the index and stops after pageSize entries;
-   * the total counts the county's index entries (covering). COUNT(*) rather than getCount()'s
-   * COUNT(DISTINCT id): there is no join to de-duplicate, and SQLite evaluates DISTINCT through a
-   * temporary b-tree (bench/teacher-list.bench.ts).
+   * A page and its total, each at a cost that does not grow with the province (issue 21). The page is
+   * in id order — or (name, id) order for a name search — and is a range walk of the filter's index
+   * (migration 1796720000000) that stops after pageSize + 1 rows (the extra row says whether there is
+   * a next page): `after=` / `before=` cursors seek to their key, so page 500 costs what page 1 does;
+   * `page=` alone still skips `offset` rows (kept for the first pages and old clients). The total is
+   * {@link TeacherTotals}': the county tally, a count capped at 10,000, or an estimate past it.
    */
-  async list(em: EntityManager, actor: Actor, q: TeacherQuery): Promise<Page<TeacherDto>> {
-    const qb = this.filtered(em, actor, q);
+  async list(em: EntityManager, actor: Actor, q: TeacherQuery): Promise<TeacherPageDto> {
+    if (q.after && q.before) {
+      const message = 'after 与 before 只能指定一个';
+      throw new BadInputError('CURSOR_AMBIGUOUS', message, { errors: [{ field: 'before', message }] });
+    }
+    const byName = !!q.q && !isPhoneSearch(q.q);
+    const backwards = !!q.before;
+    const cursor = q.after
+      ? decodeCursor(q.after, byName, 'after')
+      : q.before
+        ? decodeCursor(q.before, byName, 'before')
+        : null;
+    const scoped = this.scoped(em, actor, q);
+    const filters = this.conditions(em, q);
+    const filtered = scoped.clone();
+    for (const c of filters) filtered.andWhere(c.sql, c.params);
+    const qb = filtered.clone();
+    if (cursor) {
+      const [lt, le] = backwards ? ['<', '<='] : ['>', '>='];
+      if (cursor.byName)
+        qb.andWhere(`t.name ${le} :kName AND (t.name ${lt} :kName OR t.id ${lt} :kId)`, {
+          kName: cursor.name,
+          kId: cursor.id,
+        });
+      else qb.andWhere(`t.id ${lt} :kId`, { kId: cursor.id });
+    }
+    const dir = backwards ? 'DESC' : 'ASC';
     // The filters' shape fixes the SQL: built once per shape, bound per call (see CompiledStatements).
-    const shape = whereShape(qb);
-    const pageSql = this.statements.text(`page\n${shape}`, () =>
-      qb.clone().select(LIST_COLUMNS).orderBy('t.id', 'ASC').getQuery(),
-    );
-    const countSql = this.statements.text(`count\n${shape}`, () => qb.clone().select('COUNT(*)', 'cnt').getQuery());
-    const params = qb.getParameters();
-    const [rows, [count]] = await Promise.all([
-      runStatement(em, `${pageSql} LIMIT ${Number(q.pageSize)} OFFSET ${Number(q.offset)}`, params),
-      runStatement<{ cnt: number | string }>(em, countSql, params),
+    const pageSql = this.statements.text(`page\n${dir}\n${byName}\n${whereShape(qb)}`, () => {
+      const b = qb.clone().select(LIST_COLUMNS);
+      if (byName) b.orderBy('t.name', dir).addOrderBy('t.id', dir);
+      else b.orderBy('t.id', dir);
+      return b.getQuery();
+    });
+    const size = Number(q.pageSize);
+    const offset = cursor ? 0 : Number(q.offset);
+    const [rows, total] = await Promise.all([
+      runStatement(em, `${pageSql} LIMIT ${size + 1} OFFSET ${offset}`, qb.getParameters()),
+      this.totals.of(em, { county: this.countyOf(actor, q), scoped, filters, filtered }),
     ]);
-    return pageOf(
-      rows.map((r) => toTeacherDto(hydrate<Teacher>(em, Teacher, r, 't'))),
-      Number(count?.cnt ?? 0),
-      q,
-    );
+    const more = rows.length > size;
+    const teachers = rows.slice(0, size).map((r) => hydrate<Teacher>(em, Teacher, r, 't'));
+    if (backwards) teachers.reverse();
+    const key = (t: Teacher) =>
+      encodeCursor(byName ? { byName: true, name: t.name, id: t.id } : { byName: false, id: t.id });
+    const first = teachers[0];
+    const last = teachers[teachers.length - 1];
+    const next = backwards ? (last ? key(last) : (q.before ?? null)) : more && last ? key(last) : null;
+    const prev = backwards
+      ? more && first
+        ? key(first)
+        : null
+      : first && (cursor || offset > 0)
+        ? key(first)
+        : (q.after ?? null);
+    return {
+      items: teachers.map((t) => toTeacherDto(t)),
+      total: total.total,
+      totalExact: total.exact,
+      page: q.page,
+      pageSize: q.pageSize,
+      next,
+      prev,
+    };
   }
 }
+
+type TeacherFilters = Omit<TeacherQuery, 'page' | 'pageSize' | 'offset' | 'after' | 'before'>;
+type Condition = { sql: string; params: Record<string, unknown> };
+
+/** `q` is a whole mobile number: an exact phone lookup (uq_teacher_phone), not a name prefix. */
+const isPhoneSearch = (q: string): boolean => /^1\d{10}$/.test(q);

@@ -19,7 +19,7 @@ import {
 } from '@shipei/people';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { backTo, field, FormBody, FormErrors, formErrors, readForm, validateInput } from '../shared/forms';
-import { pager, pickFilters, queryString } from '../shared/list';
+import { cursorPager, CursorPage, pickFilters, queryString } from '../shared/list';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
@@ -44,6 +44,8 @@ const FILTERS = [
   'povertyVillage',
   'receivingSchool',
   'page',
+  'after',
+  'before',
 ];
 
 /** Form fields → the JSON types of CreateTeacherDto / UpdateTeacherDto. */
@@ -123,7 +125,15 @@ export class TeachersPagesController {
     const filters = pickFilters(query, FILTERS);
     if (!city) delete filters.countyId;
     let error: string | null = null;
-    let page = { items: [] as TeacherDto[], total: 0, page: 1, pageSize: 20 };
+    let page: CursorPage<TeacherDto> = {
+      items: [],
+      total: 0,
+      totalExact: true,
+      page: 1,
+      pageSize: 20,
+      next: null,
+      prev: null,
+    };
     try {
       page = await this.tx.read(async (em) =>
         this.teachers.list(em, actor, await validateInput(TeacherQuery, { ...filters, pageSize: 20 }, 'query')),
@@ -141,7 +151,7 @@ export class TeachersPagesController {
         page.items.map((t) => t.id),
       ),
     );
-    const { page: _p, ...keep } = filters;
+    const { page: _p, after: _a, before: _b, ...keep } = filters;
     return this.pages.render(
       req,
       reply,
@@ -162,7 +172,7 @@ export class TeachersPagesController {
           const account = accounts.get(t.id);
           return { ...teacherRow(t, names), accountState: account ? accountState(account) : null };
         }),
-        pager: pager('/app/teachers', page, keep),
+        pager: cursorPager('/app/teachers', page, keep),
         back: req.url,
         exportHref: `/api/v1/teachers/export${queryString(keep)}`,
       },

@@ -4,6 +4,10 @@ export const PAGE_SIZE = 20;
 
 export interface PagerView {
   total: number;
+  /** 共 / 约: whether the total is exact (a filtered list past 10,000 rows shows an estimate). */
+  approx?: boolean;
+  /** The last page a page number reaches (the 跳至 form's max). */
+  maxJump?: number;
   pageSize: number;
   page: number;
   pages: number;
@@ -35,6 +39,7 @@ export function pager(path: string, page: Page<unknown>, filters: Record<string,
   for (let n = from; n <= to; n++) links.push({ page: n, href: href(n), current: n === page.page });
   return {
     total: page.total,
+    approx: (page as Partial<CursorPage>).totalExact === false,
     pageSize: page.pageSize,
     page: page.page,
     pages,
@@ -56,4 +61,47 @@ export function pickFilters(query: Record<string, unknown> | undefined, names: s
     if (typeof s === 'string' && s.trim() !== '') out[n] = s.trim().slice(0, 100);
   }
   return out;
+}
+
+/** Page numbers reached by offset (cheap: ≤ 80 rows skipped); further pages go by cursor. */
+const NUMBERED_PAGES = 5;
+/** The 跳至 form's furthest page: its offset (≤ 10,000 rows skipped) stays bounded. */
+const MAX_JUMP_PAGE = 500;
+
+/** A page of a keyset-paged list (the teacher list): cursors to the pages beside it, an exact or estimated total. */
+export interface CursorPage<T = unknown> extends Page<T> {
+  totalExact: boolean;
+  next: string | null;
+  prev: string | null;
+}
+
+/**
+ * The pager of a keyset-paged list: numbered links for the first five pages (by offset), 上一页 /
+ * 下一页 by cursor (`before=` / `after=`, with `page=` carried only as the number shown), so a deep
+ * page costs what the first does; 跳至 reaches page 500 at most. An estimated total shows as 约 N.
+ */
+export function cursorPager(path: string, page: CursorPage, filters: Record<string, unknown>): PagerView {
+  const { after: _a, before: _b, page: _p, ...keep } = filters;
+  const pages = Math.max(1, Math.ceil(page.total / page.pageSize), page.next ? page.page + 1 : page.page);
+  const numbered = (n: number) => `${path}${queryString(keep, { page: n > 1 ? n : undefined })}`;
+  const cursor = (key: 'after' | 'before', value: string, n: number) =>
+    n <= NUMBERED_PAGES ? numbered(n) : `${path}${queryString(keep, { [key]: value, page: n })}`;
+  const links = [];
+  for (let n = 1; n <= Math.min(pages, NUMBERED_PAGES); n++)
+    links.push({ page: n, href: numbered(n), current: n === page.page });
+  if (page.page > NUMBERED_PAGES) links.push({ page: page.page, href: '', current: true });
+  return {
+    total: page.total,
+    approx: !page.totalExact,
+    maxJump: Math.min(pages, MAX_JUMP_PAGE),
+    pageSize: page.pageSize,
+    page: page.page,
+    pages,
+    prev: page.prev && page.page > 1 ? cursor('before', page.prev, page.page - 1) : page.page > 1 ? numbered(1) : null,
+    next: page.next ? cursor('after', page.next, page.page + 1) : null,
+    links,
+    hidden: Object.entries(keep)
+      .filter(([, v]) => v !== undefined && v !== null && v !== '')
+      .map(([name, value]) => ({ name, value: String(value) })),
+  };
 }

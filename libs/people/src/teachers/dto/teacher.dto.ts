@@ -6,6 +6,8 @@ import { IsPersonName, IsResidentIdNumber, MOBILE } from '../../identity/residen
 import { STAGES } from '../../organisations/organisation.entity';
 import { BACKBONE_LEVELS, PUTONGHUA_LEVELS, TITLES, type BackboneLevel, type PutonghuaLevel } from '../teacher.entity';
 
+/** A keyset cursor as the list hands it out (base64url). */
+const CURSOR = /^[A-Za-z0-9_-]{1,400}$/;
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -112,12 +114,43 @@ export class TeacherQuery extends PageQuery {
   @Transform(toBool)
   @IsBoolean()
   receivingSchool?: boolean;
-  @ApiPropertyOptional({ description: '姓名（前缀）或完整手机号' })
+  @ApiPropertyOptional({ description: '姓名（前缀）或完整手机号；按姓名查询时结果按姓名排序' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(50)
   q?: string;
+  @ApiPropertyOptional({
+    description:
+      '游标翻页：上一页回复中的 next，取其后的一页（与 page 同时给出时 page 只作页码显示）。深页请用游标：耗时与页的位置无关',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CURSOR, { message: '翻页位置（after）无效，请从第一页重新查询' })
+  after?: string;
+  @ApiPropertyOptional({ description: '游标翻页：回复中的 prev，取其前的一页' })
+  @IsOptional()
+  @IsString()
+  @Matches(CURSOR, { message: '翻页位置（before）无效，请从第一页重新查询' })
+  before?: string;
+}
+
+/**
+ * A page of teachers. `total` is exact when `totalExact` is true: always for the city, a county or a
+ * school without other filters (kept per county) and for filtered lists of up to 10,000 matches;
+ * beyond that it is an estimate (约), rounded to two significant figures, so that no request counts
+ * more than 10,000 rows. `next` / `prev` are cursors for `after=` / `before=`.
+ */
+export class TeacherPageDto {
+  @ApiProperty({ type: () => [TeacherDto] }) items: TeacherDto[];
+  @ApiProperty({ description: '总数；totalExact 为 false 时为估计值（约）' }) total: number;
+  @ApiProperty({ description: '总数是否精确（筛选结果超过 10,000 条时为估计值）' }) totalExact: boolean;
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty({ nullable: true, type: String, description: '下一页游标（after=），没有下一页时为 null' })
+  next: string | null;
+  @ApiProperty({ nullable: true, type: String, description: '上一页游标（before=），第一页为 null' })
+  prev: string | null;
 }
 
 export class TeacherDto {

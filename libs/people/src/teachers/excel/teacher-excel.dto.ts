@@ -31,7 +31,7 @@ export class ImportInvalidDto {
   @ApiProperty({ type: [ImportRowErrorDto] }) errors: ImportRowErrorDto[];
 }
 
-export class TeacherExportQuery extends OmitType(TeacherQuery, ['page', 'pageSize'] as const) {
+export class TeacherExportQuery extends OmitType(TeacherQuery, ['page', 'pageSize', 'after', 'before'] as const) {
   @ApiPropertyOptional({ description: '市级管理员导出完整身份证号与手机号（记入审计日志）' })
   @IsOptional()
   @Transform(toBool)

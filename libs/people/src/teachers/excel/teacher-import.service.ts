@@ -5,6 +5,7 @@ import { AuditService } from '@shipei/audit';
 import { EntityManager, In } from 'typeorm';
 import { Organisation } from '../../organisations/organisation.entity';
 import { Teacher } from '../teacher.entity';
+import { TeacherTally } from '../teacher-tally.service';
 import { IMPORT_COLUMNS, LABEL_OF } from './teacher-columns';
 import { ImportRow, readTeacherSheet, RowError, SchoolResolver } from './teacher-sheet-reader';
 import { importsIntoAnyCounty, importsIntoOwnCounty } from '../../people.access';
@@ -58,6 +59,7 @@ export class TeacherImportService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly tally: TeacherTally,
   ) {}
 
   /** County admins import into their county; a CITY_ADMIN names the county. */
@@ -234,6 +236,7 @@ export class TeacherImportService {
       if (differs) changed.push({ id: t.id, values });
     }
     for (const chunk of chunks(changed, UPDATE_CHUNK)) await this.updateChunk(em, countyId, chunk, now);
+    await this.tally.add(em, countyId, fresh.length);
     return { created: fresh.length, updated };
   }
   /** One multi-row INSERT per chunk, built directly (TypeORM's builder spends ~50 ms per 500 rows on parameters). */
