@@ -29,7 +29,14 @@ import {
   PasswordResetCode,
   Reminders1796625000000,
 } from '@shipei/notifications';
-import { Organisation, People1764374401000, Teacher, TeacherPutonghua1764374480000 } from '@shipei/people';
+import {
+  CreditYear,
+  CreditYear1796710000000,
+  Organisation,
+  People1764374401000,
+  Teacher,
+  TeacherPutonghua1764374480000,
+} from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
 import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
 import { ExternalCredit, Records1764374450000 } from '@shipei/records';
@@ -76,6 +83,7 @@ export const ENTITIES = [
   Certificate,
   CertificateSeries,
   ExternalCredit,
+  CreditYear,
   DomainEventRecord,
   Notification,
   Delivery,
@@ -108,4 +116,5 @@ export const MIGRATIONS = [
   Reminders1796625000000,
   PasswordReset1796626000000,
   LeaveAttachments1796627000000,
+  CreditYear1796710000000,
 ];

@@ -15,6 +15,7 @@ import {
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { followTeachers } from '../credits/credit-ledger';
 import { maskIdNumber, maskPhone } from '../identity/mask';
 import { normaliseIdNumber, parseResidentId } from '../identity/resident-id';
 import { Organisation } from '../organisations/organisation.entity';
@@ -198,6 +199,8 @@ export class TeachersService {
       for (const f of OPTIONAL_FIELDS) if (dto[f] !== undefined) (patch as any)[f] = dto[f];
       if (Object.keys(patch).length) {
         await em.update(Teacher, { id: teacher.id }, { ...patch, updatedAt: this.clock.now() });
+        // The credit table keeps each teacher's county and school: they move with the teacher.
+        if (patch.schoolId !== undefined) await followTeachers(em, [teacher.id]);
         await this.audit.record(em, actor, {
           action: 'update',
           entity: 'teacher',

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor, BadInputError, Clock, drainUpload, NotFoundError, TransactionRunner } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { EntityManager, In } from 'typeorm';
+import { followTeachers } from '../../credits/credit-ledger';
 import { Organisation } from '../../organisations/organisation.entity';
 import { Teacher } from '../teacher.entity';
 import { IMPORT_COLUMNS, LABEL_OF } from './teacher-columns';
@@ -219,6 +220,7 @@ export class TeacherImportService {
     }
     let updated = 0;
     const changed: { id: number; values: Record<string, unknown> }[] = [];
+    const existingById = new Map([...existing.values()].map((t) => [t.id, t]));
     for (const r of rows) {
       const t = existing.get(r.idNumber);
       if (!t) continue;
@@ -234,6 +236,9 @@ export class TeacherImportService {
       if (differs) changed.push({ id: t.id, values });
     }
     for (const chunk of chunks(changed, UPDATE_CHUNK)) await this.updateChunk(em, countyId, chunk, now);
+    // Teachers moved to another school take their credit rows along (same county: an import stays in one).
+    const moved = changed.filter((c) => c.values.schoolId !== existingById.get(c.id)?.schoolId).map((c) => c.id);
+    await followTeachers(em, moved);
     return { created: fresh.length, updated };
   }
   /** One multi-row INSERT per chunk, built directly (TypeORM's builder spends ~50 ms per 500 rows on parameters). */

@@ -1,0 +1,50 @@
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { col, fk, index } from '@shipei/core';
+
+const isMysql = (q: QueryRunner) => ['mysql', 'mariadb'].includes(q.connection.options.type);
+
+/**
+ * `credit_year`: each teacher's credit hours per calendar year (see CreditYear), filled here
+ * from the rows that hold the credits — completed enrolments by their cohort's end date and
+ * external credits by their date — so a database that already has credits answers the same
+ * after the upgrade. Those tables belong to libs above this one; the statement is written out
+ * here (not shared) so this migration stays as it was when it shipped.
+ */
+export class CreditYear1796710000000 implements MigrationInterface {
+  name = 'CreditYear1796710000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.createTable(
+      new Table({
+        name: 'credit_year',
+        columns: [
+          col.int('teacherId', { isPrimary: true }),
+          col.int('year', { isPrimary: true }),
+          col.int('countyId'),
+          col.int('schoolId'),
+          col.decimal('hours', 9, 1, { default: 0 }),
+        ],
+        indices: [
+          index('idx_credit_year_county', ['year', 'countyId', 'hours']),
+          index('idx_credit_year_school', ['year', 'schoolId', 'hours']),
+        ],
+        foreignKeys: [fk(['teacherId'], 'teacher')],
+      }),
+    );
+    const year = (c: string) => (isMysql(q) ? `YEAR(${c})` : `CAST(substr(${c}, 1, 4) AS INTEGER)`);
+    await q.query(
+      `INSERT INTO credit_year (teacherId, year, countyId, schoolId, hours)
+       SELECT t.id, u.year, t.countyId, t.schoolId, ROUND(SUM(u.h), 1)
+       FROM (SELECT e.teacherId AS teacherId, ${year('c.endDate')} AS year, COALESCE(e.creditHours, 0) AS h
+               FROM enrolment e JOIN cohort c ON c.id = e.cohortId WHERE e.status = 'COMPLETED'
+             UNION ALL
+             SELECT x.teacherId, ${year('x.creditDate')}, x.hours FROM external_credit x) u
+       JOIN teacher t ON t.id = u.teacherId
+       GROUP BY t.id, u.year, t.countyId, t.schoolId`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.dropTable('credit_year');
+  }
+}

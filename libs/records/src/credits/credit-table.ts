@@ -1,0 +1,108 @@
+import { dialectOf, TransactionRunner } from '@shipei/core';
+import { EntityManager } from 'typeorm';
+
+/** Teachers (by id range) per rebuild or check transaction. */
+export const REBUILD_BATCH = 20_000;
+
+/** The calendar year of a DATE column, per engine. */
+function yearOf(em: EntityManager, column: string): string {
+  return dialectOf(em) === 'mysql' ? `YEAR(${column})` : `CAST(substr(${column}, 1, 4) AS INTEGER)`;
+}
+
+/**
+ * Each teacher's credit hours per calendar year from the rows that hold them, for teachers with
+ * `lo < id <= hi`: the same rules as the compliance lists always had — completed enrolments by
+ * their cohort's end date, external credits by their date.
+ */
+export function sourceCreditsSql(em: EntityManager): string {
+  return `SELECT t.id AS teacherId, u.year AS year, t.countyId AS countyId, t.schoolId AS schoolId, ROUND(SUM(u.h), 1) AS hours
+    FROM (SELECT e.teacherId AS teacherId, ${yearOf(em, 'c.endDate')} AS year, COALESCE(e.creditHours, 0) AS h
+            FROM enrolment e JOIN cohort c ON c.id = e.cohortId
+           WHERE e.status = 'COMPLETED' AND e.teacherId > ? AND e.teacherId <= ?
+          UNION ALL
+          SELECT x.teacherId, ${yearOf(em, 'x.creditDate')}, x.hours FROM external_credit x
+           WHERE x.teacherId > ? AND x.teacherId <= ?) u
+    JOIN teacher t ON t.id = u.teacherId
+    GROUP BY t.id, u.year, t.countyId, t.schoolId`;
+}
+
+async function teacherIdRanges(tx: TransactionRunner, batch: number): Promise<[number, number][]> {
+  const [row] = await tx.read((em) => em.query('SELECT MAX(id) AS max FROM teacher'));
+  const max = Number(row?.max ?? 0);
+  const ranges: [number, number][] = [];
+  for (let lo = 0; lo < max; lo += batch) ranges.push([lo, Math.min(lo + batch, max)]);
+  return ranges;
+}
+
+/**
+ * `npm run credits:rebuild`: recomputes `credit_year` from the source rows, one transaction per
+ * range of teacher ids (a province is never locked at once), and returns the rows written.
+ * Idempotent: each range is deleted and written again. Changes made meanwhile are kept — a range's
+ * INSERT … SELECT reads the committed rows (a locking read on MySQL), and changes after it add
+ * their differences to what it wrote.
+ */
+export async function rebuildCreditTable(
+  tx: TransactionRunner,
+  opts: { batch?: number; progress?: (done: number, of: number) => void } = {},
+): Promise<number> {
+  const ranges = await teacherIdRanges(tx, opts.batch ?? REBUILD_BATCH);
+  let rows = 0;
+  for (const [i, [lo, hi]] of ranges.entries()) {
+    rows += await tx.run(async (em) => {
+      await em.query('DELETE FROM credit_year WHERE teacherId > ? AND teacherId <= ?', [lo, hi]);
+      await em.query(
+        `INSERT INTO credit_year (teacherId, year, countyId, schoolId, hours) ${sourceCreditsSql(em)}`,
+        [lo, hi, lo, hi],
+      );
+      const [n] = await em.query('SELECT COUNT(*) AS n FROM credit_year WHERE teacherId > ? AND teacherId <= ?', [
+        lo,
+        hi,
+      ]);
+      return Number(n.n);
+    });
+    opts.progress?.(i + 1, ranges.length);
+  }
+  return rows;
+}
+
+/** A (teacher, year) where `credit_year` and the source rows disagree. */
+export interface CreditMismatch {
+  teacherId: number;
+  year: number;
+  /** What the table holds ('countyId/schoolId hours'), or null for no row (or 0 hours). */
+  table: string | null;
+  /** What the source rows say, likewise. */
+  source: string | null;
+}
+
+/**
+ * Compares `credit_year` with the sums from the source rows (`npm run credits:rebuild -- --check`
+ * and the tests): hours, county and school of every (teacher, year). A row of 0 hours equals no row.
+ */
+export async function checkCreditTable(tx: TransactionRunner, batch = REBUILD_BATCH): Promise<CreditMismatch[]> {
+  const out: CreditMismatch[] = [];
+  const text = (r: { countyId: unknown; schoolId: unknown; hours: unknown }) =>
+    `${Number(r.countyId)}/${Number(r.schoolId)} ${Number(r.hours)}`;
+  for (const [lo, hi] of await teacherIdRanges(tx, batch)) {
+    const [table, source] = await tx.read((em) =>
+      Promise.all([
+        em.query(
+          'SELECT teacherId, year, countyId, schoolId, hours FROM credit_year WHERE teacherId > ? AND teacherId <= ? AND hours <> 0',
+          [lo, hi],
+        ),
+        em.query(sourceCreditsSql(em), [lo, hi, lo, hi]),
+      ]),
+    );
+    const key = (r: { teacherId: unknown; year: unknown }) => `${Number(r.teacherId)}:${Number(r.year)}`;
+    const have = new Map<string, string>(table.map((r: any) => [key(r), text(r)]));
+    const want = new Map<string, string>(
+      source.filter((r: any) => Number(r.hours) !== 0).map((r: any) => [key(r), text(r)]),
+    );
+    for (const k of new Set([...have.keys(), ...want.keys()])) {
+      if (have.get(k) === want.get(k)) continue;
+      const [teacherId, year] = k.split(':').map(Number);
+      out.push({ teacherId, year, table: have.get(k) ?? null, source: want.get(k) ?? null });
+    }
+  }
+  return out;
+}
