@@ -7,13 +7,13 @@ import {
   redactDatabaseUrl,
   TransactionRunner,
 } from '@shipei/core';
-import { checkCreditTable, rebuildCreditTable } from '@shipei/records';
+import { checkCreditTable, checkTeacherCounts, rebuildCreditTable } from '@shipei/records';
 import { ENTITIES, MIGRATIONS } from './database/schema';
 
 /**
- * `npm run credits:rebuild`: recomputes the per-teacher, per-year credit table (credit_year) from
- * the completed enrolments and external credits, in batches of teachers; safe to run again and
- * while the app runs. `-- --check` only compares and lists the differences (exit code 1 if any).
+ * `npm run credits:rebuild`: recomputes the tables the compliance lists read — each school's teacher
+ * count (teacher_count) and the per-teacher, per-year credit table (credit_year) from the completed
+ * enrolments and external credits, in batches of teachers; safe to run again and while the app runs. `-- --check` only compares and lists the differences (exit code 1 if any).
  */
 async function main(): Promise<void> {
   const config = loadAppConfig(process.env);
@@ -26,7 +26,10 @@ async function main(): Promise<void> {
       for (const d of diff.slice(0, 20))
         console.log(`teacher ${d.teacherId} ${d.year}: table ${d.table ?? '—'}, source rows ${d.source ?? '—'}`);
       console.log(`${where}: ${diff.length} difference(s) between credit_year and the source rows`);
-      if (diff.length) process.exitCode = 1;
+      const counts = await checkTeacherCounts(tx);
+      for (const c of counts.slice(0, 20)) console.log(`school ${c} (counted ≠ teachers)`);
+      console.log(`${where}: ${counts.length} school(s) whose teacher_count differs from their teachers`);
+      if (diff.length || counts.length) process.exitCode = 1;
       return;
     }
     const started = Date.now();

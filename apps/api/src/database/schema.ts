@@ -30,11 +30,12 @@ import {
   Reminders1796625000000,
 } from '@shipei/notifications';
 import {
+  ComplianceTables1796710000000,
   CreditYear,
-  CreditYear1796710000000,
   Organisation,
   People1764374401000,
   Teacher,
+  TeacherCount,
   TeacherPutonghua1764374480000,
 } from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
@@ -84,6 +85,7 @@ export const ENTITIES = [
   CertificateSeries,
   ExternalCredit,
   CreditYear,
+  TeacherCount,
   DomainEventRecord,
   Notification,
   Delivery,
@@ -116,5 +118,5 @@ export const MIGRATIONS = [
   Reminders1796625000000,
   PasswordReset1796626000000,
   LeaveAttachments1796627000000,
-  CreditYear1796710000000,
+  ComplianceTables1796710000000,
 ];

@@ -1,4 +1,5 @@
 import { dialectOf, TransactionRunner } from '@shipei/core';
+import { recountTeachers } from '@shipei/people';
 import { EntityManager } from 'typeorm';
 
 /** Teachers (by id range) per rebuild or check transaction. */
@@ -35,8 +36,9 @@ async function teacherIdRanges(tx: TransactionRunner, batch: number): Promise<[n
 }
 
 /**
- * `npm run credits:rebuild`: recomputes `credit_year` from the source rows, one transaction per
- * range of teacher ids (a province is never locked at once), and returns the rows written.
+ * `npm run credits:rebuild`: recounts the schools' teachers (`teacher_count`, one statement), then
+ * recomputes `credit_year` from the source rows, one transaction per range of teacher ids (a
+ * province is never locked at once), and returns the credit rows written.
  * Idempotent: each range is deleted and written again. Changes made meanwhile are kept — a range's
  * INSERT … SELECT reads the committed rows (a locking read on MySQL), and changes after it add
  * their differences to what it wrote.
@@ -45,6 +47,7 @@ export async function rebuildCreditTable(
   tx: TransactionRunner,
   opts: { batch?: number; progress?: (done: number, of: number) => void } = {},
 ): Promise<number> {
+  await tx.run((em) => recountTeachers(em));
   const ranges = await teacherIdRanges(tx, opts.batch ?? REBUILD_BATCH);
   let rows = 0;
   for (const [i, [lo, hi]] of ranges.entries()) {
@@ -104,5 +107,22 @@ export async function checkCreditTable(tx: TransactionRunner, batch = REBUILD_BA
       out.push({ teacherId, year, table: have.get(k) ?? null, source: want.get(k) ?? null });
     }
   }
-  return out;
+  return out.sort((a, b) => a.teacherId - b.teacherId || a.year - b.year);
+}
+
+/** Schools whose maintained teacher count differs from their teachers: `schoolId: counted ≠ actual`. */
+export async function checkTeacherCounts(tx: TransactionRunner): Promise<string[]> {
+  const [counted, actual] = await tx.read((em) =>
+    Promise.all([
+      em.query('SELECT schoolId, countyId, teachers AS n FROM teacher_count WHERE teachers <> 0'),
+      em.query('SELECT schoolId, countyId, COUNT(*) AS n FROM teacher GROUP BY schoolId, countyId'),
+    ]),
+  );
+  const text = (rows: Record<string, unknown>[]) =>
+    new Map(rows.map((r) => [Number(r.schoolId), `${Number(r.countyId)}/${Number(r.n)}`]));
+  const [have, want] = [text(counted), text(actual)];
+  return [...new Set([...have.keys(), ...want.keys()])]
+    .filter((k) => have.get(k) !== want.get(k))
+    .sort((a, b) => a - b)
+    .map((k) => `${k}: ${have.get(k) ?? '—'} ≠ ${want.get(k) ?? '—'}`);
 }

@@ -4,6 +4,7 @@ import { Actor, BadInputError, Clock, drainUpload, NotFoundError, TransactionRun
 import { AuditService } from '@shipei/audit';
 import { EntityManager, In } from 'typeorm';
 import { followTeachers } from '../../credits/credit-ledger';
+import { countTeachers } from '../teacher-counts';
 import { Organisation } from '../../organisations/organisation.entity';
 import { Teacher } from '../teacher.entity';
 import { IMPORT_COLUMNS, LABEL_OF } from './teacher-columns';
@@ -236,9 +237,20 @@ export class TeacherImportService {
       if (differs) changed.push({ id: t.id, values });
     }
     for (const chunk of chunks(changed, UPDATE_CHUNK)) await this.updateChunk(em, countyId, chunk, now);
-    // Teachers moved to another school take their credit rows along (same county: an import stays in one).
-    const moved = changed.filter((c) => c.values.schoolId !== existingById.get(c.id)?.schoolId).map((c) => c.id);
-    await followTeachers(em, moved);
+    // Teachers moved to another school take their credit rows along (same county: an import stays in one),
+    // and every school's count follows what was added and moved.
+    const moved = changed.filter((c) => c.values.schoolId !== existingById.get(c.id)?.schoolId);
+    await followTeachers(
+      em,
+      moved.map((c) => c.id),
+    );
+    await countTeachers(em, [
+      ...fresh.map((r) => ({ schoolId: r.schoolId, countyId, teachers: 1 })),
+      ...moved.flatMap((c) => [
+        { schoolId: existingById.get(c.id)!.schoolId, countyId, teachers: -1 },
+        { schoolId: Number(c.values.schoolId), countyId, teachers: 1 },
+      ]),
+    ]);
     return { created: fresh.length, updated };
   }
   /** One multi-row INSERT per chunk, built directly (TypeORM's builder spends ~50 ms per 500 rows on parameters). */

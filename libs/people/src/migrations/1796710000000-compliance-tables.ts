@@ -4,16 +4,30 @@ import { col, fk, index } from '@shipei/core';
 const isMysql = (q: QueryRunner) => ['mysql', 'mariadb'].includes(q.connection.options.type);
 
 /**
+ * The tables the credit-compliance lists read (spec §16), filled from what is there:
+ *
+ * `teacher_count`: each school's teachers (see TeacherCount).
+ *
  * `credit_year`: each teacher's credit hours per calendar year (see CreditYear), filled here
  * from the rows that hold the credits — completed enrolments by their cohort's end date and
  * external credits by their date — so a database that already has credits answers the same
  * after the upgrade. Those tables belong to libs above this one; the statement is written out
  * here (not shared) so this migration stays as it was when it shipped.
  */
-export class CreditYear1796710000000 implements MigrationInterface {
-  name = 'CreditYear1796710000000';
+export class ComplianceTables1796710000000 implements MigrationInterface {
+  name = 'ComplianceTables1796710000000';
 
   async up(q: QueryRunner): Promise<void> {
+    await q.createTable(
+      new Table({
+        name: 'teacher_count',
+        columns: [col.int('schoolId', { isPrimary: true }), col.int('countyId'), col.int('teachers', { default: 0 })],
+        indices: [index('idx_teacher_count_county', ['countyId', 'schoolId', 'teachers'])],
+      }),
+    );
+    await q.query(
+      'INSERT INTO teacher_count (schoolId, countyId, teachers) SELECT t.schoolId, t.countyId, COUNT(*) FROM teacher t GROUP BY t.schoolId, t.countyId',
+    );
     await q.createTable(
       new Table({
         name: 'credit_year',
@@ -46,5 +60,6 @@ export class CreditYear1796710000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropTable('credit_year');
+    await q.dropTable('teacher_count');
   }
 }
