@@ -12,7 +12,7 @@ import { BenchApp, freshDatabase, startApp } from './lib';
  * Builds a province after the app's own migrations with bulk SQL (INSERT … SELECT over a number
  * table): 16 counties of unequal size (2,000 schools at 1M), N teachers, 0.225·N enrolments (¾
  * completed, 24–60 credit hours, cohorts ending 2019–2026), 0.3·N external credits (6–48 hours,
- * 2019–2026), then fills credit_year with the rebuild command (timed). Then, sequentially,
+ * 2019–2026), then fills teacher_count, credit_year and credit_cycle with the rebuild command (timed). Then, sequentially,
  * through HTTP as the city admin: the compliance list (page 1) and summary for a county of about
  * 4 % of the teachers (40k at 1M), the largest county, and the city, for a year and a five-year
  * cycle; and the export of that county. Beside each, the statements the service ran before
@@ -61,7 +61,7 @@ function schoolPlan(counties: number[], schools: number): { countyId: number; co
   return counties.map((countyId, i) => ({ countyId, count: Math.max(1, Math.round((schools * w[i]) / sum)) }));
 }
 
-async function build(ds: DataSource, d: Dialect): Promise<{ county: number; largest: number }> {
+async function build(ds: DataSource, d: Dialect, cycleStartYear: number): Promise<{ county: number; largest: number }> {
   const q = (s: string, p: unknown[] = []) => ds.query(s, p);
   const { cat, pad } = sql(d);
   const counties: number[] = (await q(`SELECT id FROM organisation WHERE type = 'COUNTY' ORDER BY id`)).map((r: any) =>
@@ -153,9 +153,9 @@ async function build(ds: DataSource, d: Dialect): Promise<{ county: number; larg
     ),
   );
   for (const t of ['bench_seq', 'bench_digit', 'bench_school']) await q(`DROP TABLE ${t}`);
-  const [tRebuild, rows] = await time(() => rebuildCreditTable(new TransactionRunner(ds)));
+  const [tRebuild, rows] = await time(() => rebuildCreditTable(new TransactionRunner(ds), cycleStartYear));
   if (d === 'mysql')
-    await q('ANALYZE TABLE teacher, enrolment, cohort, external_credit, credit_year, organisation');
+    await q('ANALYZE TABLE teacher, enrolment, cohort, external_credit, credit_year, credit_cycle, teacher_count, organisation');
   else await q('ANALYZE');
   console.log(
     `built: ${TEACHERS.toLocaleString('en-US')} teachers in ${(tTeachers / 1000).toFixed(1)} s, ${enrolments.toLocaleString('en-US')} enrolments in ${(tEnrol / 1000).toFixed(1)} s, ${externals.toLocaleString('en-US')} external credits in ${(tExternal / 1000).toFixed(1)} s; credits:rebuild wrote ${rows.toLocaleString('en-US')} credit_year rows in ${(tRebuild / 1000).toFixed(1)} s`,
@@ -305,29 +305,38 @@ async function explain(ds: DataSource, d: Dialect, countyId: number): Promise<vo
   const plans: [string, string, unknown[]][] = [
     [
       'met set, county, year',
-      'SELECT cy.teacherId FROM credit_year cy WHERE cy.year IN (?) AND cy.countyId = ? AND cy.hours >= 48',
+      'SELECT cy.teacherId FROM credit_year cy WHERE cy.year = ? AND cy.countyId = ? AND cy.hours >= 48',
       [YEAR, countyId],
     ],
     [
       'met set, city, cycle',
-      'SELECT cy.teacherId FROM credit_year cy WHERE cy.year IN (?, ?, ?, ?, ?) GROUP BY cy.teacherId HAVING ROUND(SUM(cy.hours), 1) >= 360',
-      [CYCLE, CYCLE + 1, CYCLE + 2, CYCLE + 3, CYCLE + 4],
+      'SELECT cy.teacherId FROM credit_cycle cy WHERE cy.cycle = ? AND cy.hours >= 360',
+      [CYCLE],
     ],
     [
       'list page, county, year',
-      'SELECT t.id FROM teacher t WHERE t.countyId = ? AND t.id NOT IN (SELECT cy.teacherId FROM credit_year cy WHERE cy.year IN (?) AND cy.countyId = ? AND cy.hours >= 48) ORDER BY t.id LIMIT 20',
+      'SELECT t.id FROM teacher t WHERE t.countyId = ? AND t.id NOT IN (SELECT cy.teacherId FROM credit_year cy WHERE cy.year = ? AND cy.countyId = ? AND cy.hours >= 48) ORDER BY t.id LIMIT 20',
       [countyId, YEAR, countyId],
     ],
     [
-      'summary per county, city, year',
-      'SELECT cy.countyId, SUM(CASE WHEN cy.hours >= 48 THEN 1 ELSE 0 END), SUM(CASE WHEN cy.hours < 48 THEN cy.hours ELSE 0 END) FROM credit_year cy WHERE cy.year IN (?) GROUP BY cy.countyId',
-      [YEAR],
+      'summary per county, city, cycle',
+      'SELECT cy.countyId, SUM(CASE WHEN cy.hours >= 360 THEN 1 ELSE 0 END), SUM(CASE WHEN cy.hours < 360 THEN cy.hours ELSE 0 END) FROM credit_cycle cy WHERE cy.cycle = ? GROUP BY cy.countyId',
+      [CYCLE],
     ],
-    ['teachers per county, city', 'SELECT t.countyId, COUNT(*) FROM teacher t GROUP BY t.countyId', []],
+    [
+      'teachers per county, city',
+      'SELECT tc.countyId, SUM(tc.teachers) FROM teacher_count tc WHERE 1 = 1 GROUP BY tc.countyId HAVING SUM(tc.teachers) > 0',
+      [],
+    ],
     [
       'export: a school\'s credits',
-      'SELECT cy.teacherId, SUM(cy.hours) FROM credit_year cy WHERE cy.year IN (?) AND cy.countyId = ? AND cy.schoolId = (SELECT MIN(id) FROM organisation WHERE countyId = ? AND type = \'SCHOOL\') GROUP BY cy.teacherId',
+      'SELECT cy.teacherId, cy.hours FROM credit_year cy WHERE cy.year = ? AND cy.countyId = ? AND cy.schoolId = (SELECT MIN(id) FROM organisation WHERE countyId = ? AND type = \'SCHOOL\')',
       [YEAR, countyId, countyId],
+    ],
+    [
+      'export: a school\'s teachers',
+      'SELECT t.id, t.name FROM teacher t WHERE t.schoolId = (SELECT MIN(id) FROM organisation WHERE countyId = ? AND type = \'SCHOOL\') AND t.id > 0 ORDER BY t.id LIMIT 5000',
+      [countyId],
     ],
   ];
   for (const [name, text, params] of plans) {
@@ -347,7 +356,7 @@ async function main(): Promise<void> {
   const app = await startApp(database.url);
   try {
     const started = performance.now();
-    const { county, largest } = await build(app.dataSource, DB);
+    const { county, largest } = await build(app.dataSource, DB, app.config.creditCycleStartYear);
     console.log(`built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     const token = await app.login('admin', app.adminPassword);
     const [sizes] = await Promise.all([

@@ -1,6 +1,7 @@
 import * as ExcelJS from 'exceljs';
 import TestAgent from 'supertest/lib/agent';
-import { Clock, TransactionRunner } from '@shipei/core';
+import { AppConfig, Clock, TransactionRunner } from '@shipei/core';
+import { alignCreditCycles } from '@shipei/people';
 import { checkCreditTable, checkTeacherCounts, rebuildCreditTable } from '@shipei/records';
 import { account } from './support/enrolment-fixtures';
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makeIdNumber, makePhone } from './support/fixtures';
@@ -33,6 +34,7 @@ describe('credit table (credit_year) kept in step with the credits', () => {
   let t: TestApp;
   let http: TestAgent;
   let tx: TransactionRunner;
+  let cycleStart: number;
   let now = cst('2022-12-01T08:00:00');
   const tok: Record<string, string> = {};
   const id: Record<string, number> = {};
@@ -59,10 +61,20 @@ describe('credit table (credit_year) kept in step with the credits', () => {
       (r: any) =>
         `${Number(r.teacherId)} ${Number(r.year)} ${Number(r.countyId)}/${Number(r.schoolId)} ${Number(r.hours)}`,
     );
+  /** credit_cycle likewise: `teacher cycle county/school hours`. */
+  const cycles = async () =>
+    (
+      await t.db.query(
+        'SELECT teacherId, cycle, countyId, schoolId, hours FROM credit_cycle WHERE hours <> 0 ORDER BY teacherId, cycle',
+      )
+    ).map(
+      (r: any) =>
+        `${Number(r.teacherId)} ${Number(r.cycle)} ${Number(r.countyId)}/${Number(r.schoolId)} ${Number(r.hours)}`,
+    );
   const row = (teacher: string, year: number, school: string, hours: number) =>
     `${id[teacher]} ${year} ${id[school === 'B1' ? 'countyB' : 'countyA']}/${id[school]} ${hours}`;
   const expectInStep = async () => {
-    expect(await checkCreditTable(tx, 2)).toEqual([]);
+    expect(await checkCreditTable(tx, cycleStart, 2)).toEqual([]);
     expect(await checkTeacherCounts(tx)).toEqual([]);
   };
   /** The maintained teacher count per school, as `school: teachers`. */
@@ -75,6 +87,7 @@ describe('credit table (credit_year) kept in step with the credits', () => {
     t = await startTestApp();
     http = t.http;
     tx = t.app.get(TransactionRunner);
+    cycleStart = t.app.get(AppConfig).creditCycleStartYear;
     jest.spyOn(t.app.get(Clock), 'now').mockImplementation(() => new Date(now));
     tok.city = await adminToken(http);
     id.countyA = await countyIdByCode(t.db, '371302');
@@ -103,8 +116,8 @@ describe('credit table (credit_year) kept in step with the credits', () => {
     const program = await ok(
       call('city', 'post', '/api/v1/programs', {
         kind: 'BACKBONE_SUMMER',
-        year: 2023,
-        title: '2023年骨干教师培训',
+        year: 2022,
+        title: '2022年冬季骨干教师培训',
         seats: 10,
         creditHours: 24.5,
         attendanceThreshold: 0.8,
@@ -220,12 +233,15 @@ describe('credit table (credit_year) kept in step with the credits', () => {
       row('T2', 2023, 'A1', 24.5),
       row('T3', 2023, 'B1', 30),
     ]);
+    // Both years fall in the 2021–2025 cycle.
+    expect(await cycles()).toEqual([row('T1', 2021, 'A1', 39), row('T2', 2021, 'A1', 24.5), row('T3', 2021, 'B1', 30)]);
     await expectInStep();
   });
 
   it('moves the credits with a teacher: to another school, to another county, and by the teacher import', async () => {
     await ok(call('countyA', 'patch', `/api/v1/teachers/${id.T1}`, { schoolId: id.A2 }));
     expect((await table()).slice(0, 2)).toEqual([row('T1', 2022, 'A2', 14.5), row('T1', 2023, 'A2', 24.5)]);
+    expect((await cycles())[0]).toBe(row('T1', 2021, 'A2', 39));
     expect(await counts()).toEqual([`${id.A1}: 1`, `${id.A2}: 1`, `${id.B1}: 1`]);
     await expectInStep();
 
@@ -255,35 +271,56 @@ describe('credit table (credit_year) kept in step with the credits', () => {
     await expectInStep();
   });
 
-  it('rebuilds the table from the source rows, idempotently, in batches', async () => {
+  it('rebuilds the tables from the source rows, idempotently, in batches', async () => {
     const kept = await table();
+    const keptCycles = await cycles();
     const keptCounts = await counts();
     await t.db.query('UPDATE teacher_count SET teachers = teachers + 5 WHERE schoolId = ?', [id.A1]);
     expect(await checkTeacherCounts(tx)).toEqual([`${id.A1}: ${id.countyA}/7 ≠ ${id.countyA}/2`]);
     await t.db.query('UPDATE credit_year SET hours = hours + 1, schoolId = ? WHERE teacherId = ?', [id.B1, id.T1]);
     await t.db.query('DELETE FROM credit_year WHERE teacherId = ?', [id.T2]);
+    await t.db.query('DELETE FROM credit_cycle WHERE teacherId = ?', [id.T3]);
     await t.db.query('INSERT INTO credit_year (teacherId, year, countyId, schoolId, hours) VALUES (?, 2019, ?, ?, 5)', [
       id.T3,
       id.countyA,
       id.A1,
     ]);
-    const wrong = await checkCreditTable(tx, 2);
-    expect(wrong.map((d) => [d.teacherId, d.year])).toEqual([
-      [id.T1, 2022],
-      [id.T1, 2023],
-      [id.T2, 2023],
-      [id.T3, 2019],
+    const wrong = await checkCreditTable(tx, cycleStart, 2);
+    expect(wrong.map((d) => [d.teacherId, d.table, d.year])).toEqual([
+      [id.T1, 'credit_year', 2022],
+      [id.T1, 'credit_year', 2023],
+      [id.T2, 'credit_year', 2023],
+      [id.T3, 'credit_cycle', 2021],
+      [id.T3, 'credit_year', 2019],
     ]);
-    expect(wrong[2]).toEqual({ teacherId: id.T2, year: 2023, table: null, source: `${id.countyA}/${id.A2} 24.5` });
+    expect(wrong[2]).toEqual({
+      teacherId: id.T2,
+      year: 2023,
+      table: 'credit_year',
+      held: null,
+      source: `${id.countyA}/${id.A2} 24.5`,
+    });
 
     const batches: number[] = [];
-    expect(await rebuildCreditTable(tx, { batch: 2, progress: (done) => batches.push(done) })).toBe(4);
+    expect(await rebuildCreditTable(tx, cycleStart, { batch: 2, progress: (done) => batches.push(done) })).toBe(4);
     const lastTeacher = Number((await t.db.query('SELECT MAX(id) AS m FROM teacher'))[0].m);
     expect(batches.length).toBe(Math.ceil(lastTeacher / 2));
     expect(await table()).toEqual(kept);
+    expect(await cycles()).toEqual(keptCycles);
     expect(await counts()).toEqual(keptCounts);
     await expectInStep();
-    expect(await rebuildCreditTable(tx)).toBe(4);
+    expect(await rebuildCreditTable(tx, cycleStart)).toBe(4);
     expect(await table()).toEqual(kept);
+    expect(await cycles()).toEqual(keptCycles);
+  });
+
+  it('realigns the cycles when the configured first cycle year changes', async () => {
+    expect(await tx.run((em) => alignCreditCycles(em, cycleStart))).toBe(false);
+    expect(await tx.run((em) => alignCreditCycles(em, 2017))).toBe(true);
+    // Cycles from 2017: 2022–2026 holds both of T1's years.
+    expect((await cycles())[0]).toBe(row('T1', 2022, 'A2', 39));
+    expect(await checkCreditTable(tx, 2017)).toEqual([]);
+    expect(await tx.run((em) => alignCreditCycles(em, cycleStart))).toBe(true);
+    await expectInStep();
   });
 });

@@ -1,3 +1,4 @@
+export * from './credits/credit-cycle.entity';
 export * from './credits/credit-ledger';
 export * from './credits/credit-year.entity';
 export * from './identity/mask';

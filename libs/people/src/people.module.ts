@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CreditCycleAlignment } from './credits/credit-cycle-alignment';
 import { OrganisationsController } from './organisations/organisations.controller';
 import { OrganisationsService } from './organisations/organisations.service';
 import { TeacherExportService } from './teachers/excel/teacher-export.service';
@@ -10,7 +11,14 @@ import { PeopleAccess } from './people.access';
 /** Organisations and teachers: the shared people library every domain module builds on. */
 @Module({
   controllers: [OrganisationsController, TeachersController],
-  providers: [PeopleAccess, OrganisationsService, TeachersService, TeacherImportService, TeacherExportService],
+  providers: [
+    PeopleAccess,
+    OrganisationsService,
+    TeachersService,
+    TeacherImportService,
+    TeacherExportService,
+    CreditCycleAlignment,
+  ],
   exports: [PeopleAccess, OrganisationsService, TeachersService, TeacherImportService],
 })
 export class PeopleModule {}

@@ -31,6 +31,7 @@ import {
 } from '@shipei/notifications';
 import {
   ComplianceTables1796710000000,
+  CreditCycle,
   CreditYear,
   Organisation,
   People1764374401000,
@@ -85,6 +86,7 @@ export const ENTITIES = [
   CertificateSeries,
   ExternalCredit,
   CreditYear,
+  CreditCycle,
   TeacherCount,
   DomainEventRecord,
   Notification,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, DomainEvents, hasRowLocks, shanghaiWhen, TransactionRunner } from '@shipei/core';
+import { Actor, AppConfig, DomainEvents, hasRowLocks, shanghaiWhen, TransactionRunner } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
 import { addCredits, CreditDelta } from '@shipei/people';
 import { Cohort } from '@shipei/programs';
@@ -26,6 +26,7 @@ export class CompletionService {
     private readonly audit: AuditService,
     private readonly attendance: AttendanceService,
     private readonly events: DomainEvents,
+    private readonly config: AppConfig,
   ) {}
 
   async complete(actor: Actor, cohortId: number): Promise<CompletionResultDto> {
@@ -116,7 +117,7 @@ export class CompletionService {
           changed,
         });
       }
-      await addCredits(em, credits);
+      await addCredits(em, credits, this.config.creditCycleStartYear);
       const completed = items.filter((i) => i.status === 'COMPLETED').length;
       await this.audit.record(em, actor, {
         action: 'complete',

@@ -13,6 +13,10 @@ const isMysql = (q: QueryRunner) => ['mysql', 'mariadb'].includes(q.connection.o
  * external credits by their date — so a database that already has credits answers the same
  * after the upgrade. Those tables belong to libs above this one; the statement is written out
  * here (not shared) so this migration stays as it was when it shipped.
+ *
+ * `credit_cycle`: the same per five-year cycle (see CreditCycle), summed from credit_year with
+ * cycles from 2016 (the default CREDIT_CYCLE_START_YEAR; the app realigns it at start if the
+ * configured year differs).
  */
 export class ComplianceTables1796710000000 implements MigrationInterface {
   name = 'ComplianceTables1796710000000';
@@ -45,6 +49,23 @@ export class ComplianceTables1796710000000 implements MigrationInterface {
         foreignKeys: [fk(['teacherId'], 'teacher')],
       }),
     );
+    await q.createTable(
+      new Table({
+        name: 'credit_cycle',
+        columns: [
+          col.int('teacherId', { isPrimary: true }),
+          col.int('cycle', { isPrimary: true }),
+          col.int('countyId'),
+          col.int('schoolId'),
+          col.decimal('hours', 9, 1, { default: 0 }),
+        ],
+        indices: [
+          index('idx_credit_cycle_county', ['cycle', 'countyId', 'hours']),
+          index('idx_credit_cycle_school', ['cycle', 'schoolId', 'hours']),
+        ],
+        foreignKeys: [fk(['teacherId'], 'teacher')],
+      }),
+    );
     const year = (c: string) => (isMysql(q) ? `YEAR(${c})` : `CAST(substr(${c}, 1, 4) AS INTEGER)`);
     await q.query(
       `INSERT INTO credit_year (teacherId, year, countyId, schoolId, hours)
@@ -56,9 +77,17 @@ export class ComplianceTables1796710000000 implements MigrationInterface {
        JOIN teacher t ON t.id = u.teacherId
        GROUP BY t.id, u.year, t.countyId, t.schoolId`,
     );
+    // 2016 − 5000: floor division for any year (integers only, both engines).
+    const cycle = `-2984 + 5 * ((cy.year + 2984) ${isMysql(q) ? 'DIV' : '/'} 5)`;
+    await q.query(
+      `INSERT INTO credit_cycle (teacherId, cycle, countyId, schoolId, hours)
+       SELECT cy.teacherId, ${cycle}, MAX(cy.countyId), MAX(cy.schoolId), ROUND(SUM(cy.hours), 1)
+       FROM credit_year cy GROUP BY cy.teacherId, ${cycle}`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.dropTable('credit_cycle');
     await q.dropTable('credit_year');
     await q.dropTable('teacher_count');
   }

@@ -20,11 +20,11 @@ import {
   creditsPerUnit,
   CreditScope,
   metTeachers,
-  periodYears,
+  periodScope,
   runSql,
   teachersInScope,
   teachersPerUnit,
-} from './credit-year-sql';
+} from './credit-sql';
 import { attachment, chunks, decimalValue, Download, round1, safeCellText, XLSX_MIME } from '../shared/files';
 import {
   ComplianceExportQuery,
@@ -101,18 +101,19 @@ export class ComplianceService {
   }
 
   /**
-   * The `credit_year` rows of the request: the period's years, in the county or school asked for,
+   * The maintained credit rows of the request (`credit_year` for a year, `credit_cycle` for a
+   * cycle), in the county or school asked for,
    * and for a county admin always in its own county (the teacher scope of people.access, which
    * the routes' roles leave to these two: the city all, a county its own).
    */
-  private creditScope(actor: Actor, q: Filters, period: Period): CreditScope {
+  private creditScope(actor: Actor, q: Filters, period: CompliancePeriodDto & Period): CreditScope {
     const own = overseesAllCounties(actor) ? undefined : (actor.countyId ?? 0);
-    return { years: periodYears(period), countyId: q.countyId ?? own, schoolId: q.schoolId };
+    return { ...periodScope(period), countyId: q.countyId ?? own, schoolId: q.schoolId };
   }
 
   /**
-   * One page of the short list and its total, from the maintained per-teacher, per-year credit
-   * table (`credit_year`, libs/people). The teachers who MEET the requirement are few (they need a
+   * One page of the short list and its total, from the maintained per-teacher credit tables
+   * (`credit_year` / `credit_cycle`, libs/people). The teachers who MEET the requirement are few (they need a
    * year's or a cycle's worth of training), and in scope they are one index range of that table
    * ({@link metTeachers}); the short teachers are the ones in scope not among them: the page is an
    * indexed walk of the teacher table that stops after the page, the total is the teachers in scope
@@ -159,7 +160,8 @@ export class ComplianceService {
   private async creditsOf(em: EntityManager, scope: CreditScope, ids: number[]): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     if (!ids.length) return out;
-    const sum = creditsPerTeacher({ years: scope.years }, { sql: 'cy.teacherId IN (:...ids)', params: { ids } });
+    const period = { table: scope.table, column: scope.column, key: scope.key };
+    const sum = creditsPerTeacher(period, { sql: 'cy.teacherId IN (:...ids)', params: { ids } });
     for (const r of await runSql(em, sum)) out.set(Number(r.teacherId), decimalValue(r.h) ?? 0);
     return out;
   }
@@ -168,7 +170,7 @@ export class ComplianceService {
    * Per county (the city, no county given) or per school: teachers, how many fall short, hours
    * missing, from the maintained tables alone: the teachers per unit are the schools' counts
    * (`teacher_count`), how many of them meet the requirement and the hours of those who fall short
-   * come from `credit_year` ({@link creditsPerUnit}); no teacher row is read.
+   * come from `credit_year` / `credit_cycle` ({@link creditsPerUnit}); no teacher row is read.
    */
   async summary(actor: Actor, q: ComplianceExportQuery): Promise<ComplianceSummaryDto> {
     const em = this.em;
@@ -207,7 +209,7 @@ export class ComplianceService {
   /**
    * Every short teacher as .xlsx (sheet 未达标教师, ordered by school), with a per-school summary
    * (sheet 按学校汇总). Streamed school by school: the school's credits in the period are read from
-   * `credit_year` (idx_credit_year_school), its teachers in id batches (idx_teacher_school), and the
+   * `credit_year` / `credit_cycle` (idx_credit_*_school), its teachers in id batches (idx_teacher_school), and the
    * rows written as they come, so a county's 40,000 teachers never sit in memory and no statement
    * ranges over more than one school.
    */

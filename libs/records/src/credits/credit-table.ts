@@ -1,5 +1,5 @@
 import { dialectOf, TransactionRunner } from '@shipei/core';
-import { recountTeachers } from '@shipei/people';
+import { creditCycleOf, recountTeachers, sumCreditCycles } from '@shipei/people';
 import { EntityManager } from 'typeorm';
 
 /** Teachers (by id range) per rebuild or check transaction. */
@@ -37,14 +37,16 @@ async function teacherIdRanges(tx: TransactionRunner, batch: number): Promise<[n
 
 /**
  * `npm run credits:rebuild`: recounts the schools' teachers (`teacher_count`, one statement), then
- * recomputes `credit_year` from the source rows, one transaction per range of teacher ids (a
- * province is never locked at once), and returns the credit rows written.
+ * recomputes `credit_year` from the source rows and `credit_cycle` from it (cycles from
+ * `cycleStartYear`), one transaction per range of teacher ids (a province is never locked at
+ * once), and returns the credit_year rows written.
  * Idempotent: each range is deleted and written again. Changes made meanwhile are kept — a range's
  * INSERT … SELECT reads the committed rows (a locking read on MySQL), and changes after it add
  * their differences to what it wrote.
  */
 export async function rebuildCreditTable(
   tx: TransactionRunner,
+  cycleStartYear: number,
   opts: { batch?: number; progress?: (done: number, of: number) => void } = {},
 ): Promise<number> {
   await tx.run((em) => recountTeachers(em));
@@ -57,6 +59,7 @@ export async function rebuildCreditTable(
         `INSERT INTO credit_year (teacherId, year, countyId, schoolId, hours) ${sourceCreditsSql(em)}`,
         [lo, hi, lo, hi],
       );
+      await sumCreditCycles(em, cycleStartYear, [lo, hi]);
       const [n] = await em.query('SELECT COUNT(*) AS n FROM credit_year WHERE teacherId > ? AND teacherId <= ?', [
         lo,
         hi,
@@ -68,46 +71,71 @@ export async function rebuildCreditTable(
   return rows;
 }
 
-/** A (teacher, year) where `credit_year` and the source rows disagree. */
+/** A (teacher, year) of `credit_year` or (teacher, cycle) of `credit_cycle` where the table and the source rows disagree. */
 export interface CreditMismatch {
   teacherId: number;
+  /** The year, or for credit_cycle the cycle's first year. */
   year: number;
+  table: 'credit_year' | 'credit_cycle';
   /** What the table holds ('countyId/schoolId hours'), or null for no row (or 0 hours). */
-  table: string | null;
+  held: string | null;
   /** What the source rows say, likewise. */
   source: string | null;
 }
 
 /**
- * Compares `credit_year` with the sums from the source rows (`npm run credits:rebuild -- --check`
- * and the tests): hours, county and school of every (teacher, year). A row of 0 hours equals no row.
+ * Compares `credit_year` and `credit_cycle` (cycles from `cycleStartYear`) with the sums from the
+ * source rows (`npm run credits:rebuild -- --check` and the tests): hours, county and school of
+ * every (teacher, year) and (teacher, cycle). A row of 0 hours equals no row.
  */
-export async function checkCreditTable(tx: TransactionRunner, batch = REBUILD_BATCH): Promise<CreditMismatch[]> {
+export async function checkCreditTable(
+  tx: TransactionRunner,
+  cycleStartYear: number,
+  batch = REBUILD_BATCH,
+): Promise<CreditMismatch[]> {
   const out: CreditMismatch[] = [];
-  const text = (r: { countyId: unknown; schoolId: unknown; hours: unknown }) =>
-    `${Number(r.countyId)}/${Number(r.schoolId)} ${Number(r.hours)}`;
-  for (const [lo, hi] of await teacherIdRanges(tx, batch)) {
-    const [table, source] = await tx.read((em) =>
-      Promise.all([
-        em.query(
-          'SELECT teacherId, year, countyId, schoolId, hours FROM credit_year WHERE teacherId > ? AND teacherId <= ? AND hours <> 0',
-          [lo, hi],
-        ),
-        em.query(sourceCreditsSql(em), [lo, hi, lo, hi]),
-      ]),
-    );
-    const key = (r: { teacherId: unknown; year: unknown }) => `${Number(r.teacherId)}:${Number(r.year)}`;
-    const have = new Map<string, string>(table.map((r: any) => [key(r), text(r)]));
-    const want = new Map<string, string>(
-      source.filter((r: any) => Number(r.hours) !== 0).map((r: any) => [key(r), text(r)]),
-    );
+  type Row = { teacherId: unknown; countyId: unknown; schoolId: unknown; hours: unknown };
+  const text = (r: Row) => `${Number(r.countyId)}/${Number(r.schoolId)} ${Number(r.hours)}`;
+  const compare = (table: CreditMismatch['table'], have: Map<string, string>, want: Map<string, string>) => {
     for (const k of new Set([...have.keys(), ...want.keys()])) {
       if (have.get(k) === want.get(k)) continue;
       const [teacherId, year] = k.split(':').map(Number);
-      out.push({ teacherId, year, table: have.get(k) ?? null, source: want.get(k) ?? null });
+      out.push({ teacherId, year, table, held: have.get(k) ?? null, source: want.get(k) ?? null });
     }
+  };
+  for (const [lo, hi] of await teacherIdRanges(tx, batch)) {
+    const [years, cycles, source] = await tx.read((em) =>
+      Promise.all([
+        em.query<(Row & { year: unknown })[]>(
+          'SELECT teacherId, year, countyId, schoolId, hours FROM credit_year WHERE teacherId > ? AND teacherId <= ? AND hours <> 0',
+          [lo, hi],
+        ),
+        em.query<(Row & { cycle: unknown })[]>(
+          'SELECT teacherId, cycle, countyId, schoolId, hours FROM credit_cycle WHERE teacherId > ? AND teacherId <= ? AND hours <> 0',
+          [lo, hi],
+        ),
+        em.query<(Row & { year: unknown })[]>(sourceCreditsSql(em), [lo, hi, lo, hi]),
+      ]),
+    );
+    const key = (teacherId: unknown, k: unknown) => `${Number(teacherId)}:${Number(k)}`;
+    compare(
+      'credit_year',
+      new Map(years.map((r) => [key(r.teacherId, r.year), text(r)])),
+      new Map(source.filter((r) => Number(r.hours) !== 0).map((r) => [key(r.teacherId, r.year), text(r)])),
+    );
+    const perCycle = new Map<string, Row>();
+    for (const r of source) {
+      const k = key(r.teacherId, creditCycleOf(Number(r.year), cycleStartYear));
+      const sum = perCycle.get(k);
+      perCycle.set(k, { ...r, hours: Math.round((Number(sum?.hours ?? 0) + Number(r.hours)) * 10) / 10 });
+    }
+    compare(
+      'credit_cycle',
+      new Map(cycles.map((r) => [key(r.teacherId, r.cycle), text(r)])),
+      new Map([...perCycle].filter(([, r]) => Number(r.hours) !== 0).map(([k, r]) => [k, text(r)])),
+    );
   }
-  return out.sort((a, b) => a.teacherId - b.teacherId || a.year - b.year);
+  return out.sort((a, b) => a.teacherId - b.teacherId || a.table.localeCompare(b.table) || a.year - b.year);
 }
 
 /** Schools whose maintained teacher count differs from their teachers: `schoolId: counted ≠ actual`. */

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, BadInputError, Clock, shanghaiDate, TransactionRunner } from '@shipei/core';
+import { AccessPolicy, Actor, AppConfig, BadInputError, Clock, shanghaiDate, TransactionRunner } from '@shipei/core';
 import { addCredits, CreditDelta, Teacher, TEACHER_KIND } from '@shipei/people';
 import { EntityManager, In } from 'typeorm';
 import { RecordsErrors } from '../records.errors';
@@ -30,6 +30,7 @@ export class ExternalCreditImportService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   async import(actor: Actor, source: Readable): Promise<ExternalCreditImportResultDto> {
@@ -173,7 +174,7 @@ export class ExternalCreditImportService {
       }
     }
     for (const part of chunks(fresh)) await em.insert(ExternalCredit, part);
-    await addCredits(em, credits);
+    await addCredits(em, credits, this.config.creditCycleStartYear);
     return { created: fresh.length, updated, unchanged };
   }
 }

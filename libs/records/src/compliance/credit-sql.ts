@@ -2,29 +2,34 @@ import { EntityManager } from 'typeorm';
 import { Period } from '../credits/credit-rules';
 
 /**
- * The rows of `credit_year` a compliance request reads: the period's calendar years, within a
+ * The maintained credit rows a compliance request reads: one per teacher for the period — in
+ * `credit_year` for a year, in `credit_cycle` for a five-year cycle (libs/people) — within a
  * county or school (neither: the whole city). Rows carry their teacher's county and school, so
- * "the teachers of county C" is `countyId = C` here without a join (see CreditYear).
+ * "the teachers of county C" is `countyId = C` there without a join.
  */
 export interface CreditScope {
-  years: number[];
+  table: 'credit_year' | 'credit_cycle';
+  column: 'year' | 'cycle';
+  /** The year, or the cycle's first year. */
+  key: number;
   countyId?: number;
   schoolId?: number;
 }
 
 export type SqlPart = { sql: string; params: Record<string, unknown> };
 
-/** The calendar years of a period ('YYYY-01-01' … 'YYYY-12-31'). */
-export function periodYears(p: Period): number[] {
-  const years: number[] = [];
-  for (let y = Number(p.from.slice(0, 4)); y <= Number(p.to.slice(0, 4)); y++) years.push(y);
-  return years;
+/** A year's or a cycle's rows (the period's first year is the cycle's key). */
+export function periodScope(p: Period & { kind: 'YEAR' | 'CYCLE' }): Pick<CreditScope, 'table' | 'column' | 'key'> {
+  const key = Number(p.from.slice(0, 4));
+  return p.kind === 'YEAR'
+    ? { table: 'credit_year', column: 'year', key }
+    : { table: 'credit_cycle', column: 'cycle', key };
 }
 
-/** `cy.year IN (…)` and the county / school: ranges of idx_credit_year_county / _school. */
-export function creditRows(s: CreditScope): SqlPart {
-  const where = ['cy.year IN (:...cyYears)'];
-  const params: Record<string, unknown> = { cyYears: s.years };
+/** The period and the county / school: ranges of idx_credit_{year,cycle}_county / _school. */
+function creditRows(s: CreditScope): SqlPart {
+  const where = [`cy.${s.column} = :cyKey`];
+  const params: Record<string, unknown> = { cyKey: s.key };
   if (s.countyId !== undefined) {
     where.push('cy.countyId = :cyCounty');
     params.cyCounty = s.countyId;
@@ -36,19 +41,13 @@ export function creditRows(s: CreditScope): SqlPart {
   return { sql: where.join(' AND '), params };
 }
 
-/**
- * The teachers in scope whose credits in the period reach `:required`. One year: an index range
- * (one row per teacher and year, `hours >= required`); a cycle sums each teacher's five years.
- */
+/** The teachers in scope whose credits in the period reach `:required`: one index range. */
 export function metTeachers(s: CreditScope, required: number): SqlPart {
   const rows = creditRows(s);
-  const params = { ...rows.params, required };
-  return s.years.length === 1
-    ? { sql: `SELECT cy.teacherId FROM credit_year cy WHERE ${rows.sql} AND cy.hours >= :required`, params }
-    : {
-        sql: `SELECT cy.teacherId FROM credit_year cy WHERE ${rows.sql} GROUP BY cy.teacherId HAVING ROUND(SUM(cy.hours), 1) >= :required`,
-        params,
-      };
+  return {
+    sql: `SELECT cy.teacherId FROM ${s.table} cy WHERE ${rows.sql} AND cy.hours >= :required`,
+    params: { ...rows.params, required },
+  };
 }
 
 /**
@@ -58,18 +57,10 @@ export function metTeachers(s: CreditScope, required: number): SqlPart {
  */
 export function creditsPerUnit(s: CreditScope, required: number, column: 'countyId' | 'schoolId'): SqlPart {
   const rows = creditRows(s);
-  const params = { ...rows.params, required };
-  const tally = (h: string) =>
-    `SUM(CASE WHEN ${h} >= :required THEN 1 ELSE 0 END) AS met, SUM(CASE WHEN ${h} < :required THEN ${h} ELSE 0 END) AS shortHours`;
-  return s.years.length === 1
-    ? {
-        sql: `SELECT cy.${column} AS orgId, ${tally('cy.hours')} FROM credit_year cy WHERE ${rows.sql} GROUP BY cy.${column}`,
-        params,
-      }
-    : {
-        sql: `SELECT x.orgId AS orgId, ${tally('x.h')} FROM (SELECT MAX(cy.${column}) AS orgId, ROUND(SUM(cy.hours), 1) AS h FROM credit_year cy WHERE ${rows.sql} GROUP BY cy.teacherId) x GROUP BY x.orgId`,
-        params,
-      };
+  return {
+    sql: `SELECT cy.${column} AS orgId, SUM(CASE WHEN cy.hours >= :required THEN 1 ELSE 0 END) AS met, SUM(CASE WHEN cy.hours < :required THEN cy.hours ELSE 0 END) AS shortHours FROM ${s.table} cy WHERE ${rows.sql} GROUP BY cy.${column}`,
+    params: { ...rows.params, required },
+  };
 }
 
 /** The county / school filter on `teacher_count` (tc): the schools' maintained teacher counts (TeacherCount). */
@@ -102,11 +93,11 @@ export function teachersPerUnit(s: CreditScope, column: 'countyId' | 'schoolId')
   };
 }
 
-/** Credits in the period per teacher, for rows in scope (`extra` narrows further, e.g. to some teachers). */
+/** Credits in the period per teacher in scope (`extra` narrows further, e.g. to some teachers). */
 export function creditsPerTeacher(s: CreditScope, extra?: SqlPart): SqlPart {
   const rows = creditRows(s);
   return {
-    sql: `SELECT cy.teacherId AS teacherId, SUM(cy.hours) AS h FROM credit_year cy WHERE ${rows.sql}${extra ? ` AND ${extra.sql}` : ''} GROUP BY cy.teacherId`,
+    sql: `SELECT cy.teacherId AS teacherId, cy.hours AS h FROM ${s.table} cy WHERE ${rows.sql}${extra ? ` AND ${extra.sql}` : ''}`,
     params: { ...rows.params, ...extra?.params },
   };
 }
