@@ -25,6 +25,6 @@ export class CreditCycle {
   @Column({ type: 'integer' })
   schoolId: number;
 
-  @Column({ type: 'decimal', precision: 9, scale: 1, default: 0 })
+  @Column({ type: 'decimal', precision: 9, scale: 1 })
   hours: string | number;
 }

@@ -34,6 +34,6 @@ export class CreditYear {
   schoolId: number;
 
   /** The year's hours (学时 = 学分), one decimal like their sources. */
-  @Column({ type: 'decimal', precision: 9, scale: 1, default: 0 })
+  @Column({ type: 'decimal', precision: 9, scale: 1 })
   hours: string | number;
 }

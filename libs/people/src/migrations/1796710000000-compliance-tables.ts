@@ -40,7 +40,7 @@ export class ComplianceTables1796710000000 implements MigrationInterface {
           col.int('year', { isPrimary: true }),
           col.int('countyId'),
           col.int('schoolId'),
-          col.decimal('hours', 9, 1, { default: 0 }),
+          col.decimal('hours', 9, 1),
         ],
         indices: [
           index('idx_credit_year_county', ['year', 'countyId', 'hours']),
@@ -57,7 +57,7 @@ export class ComplianceTables1796710000000 implements MigrationInterface {
           col.int('cycle', { isPrimary: true }),
           col.int('countyId'),
           col.int('schoolId'),
-          col.decimal('hours', 9, 1, { default: 0 }),
+          col.decimal('hours', 9, 1),
         ],
         indices: [
           index('idx_credit_cycle_county', ['cycle', 'countyId', 'hours']),
