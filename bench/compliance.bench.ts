@@ -40,7 +40,8 @@ const NOW = '2026-01-01 00:00:00';
 
 const sql = (d: Dialect) => ({
   cat: (...parts: string[]) => (d === 'mysql' ? `CONCAT(${parts.join(', ')})` : parts.join(' || ')),
-  pad: (e: string, n: number) => (d === 'mysql' ? `LPAD(${e}, ${n}, '0')` : `substr('${'0'.repeat(n)}' || (${e}), -${n}, ${n})`),
+  pad: (e: string, n: number) =>
+    d === 'mysql' ? `LPAD(${e}, ${n}, '0')` : `substr('${'0'.repeat(n)}' || (${e}), -${n}, ${n})`,
 });
 
 const time = async <T>(f: () => Promise<T>): Promise<[number, T]> => {
@@ -82,13 +83,20 @@ async function build(ds: DataSource, d: Dialect, cycleStartYear: number): Promis
   await q(`INSERT INTO bench_seq (n) SELECT ${terms} FROM ${from}`);
 
   // Schools, and k → (school, county) for spreading the teachers over them.
-  await q('CREATE TABLE bench_school (k INTEGER NOT NULL PRIMARY KEY, schoolId INTEGER NOT NULL, countyId INTEGER NOT NULL)');
+  await q(
+    'CREATE TABLE bench_school (k INTEGER NOT NULL PRIMARY KEY, schoolId INTEGER NOT NULL, countyId INTEGER NOT NULL)',
+  );
   let k = 0;
   for (const c of plan) {
     for (let part = 0; part < c.count; part += 500) {
       const n = Math.min(500, c.count - part);
       const tuples = Array.from({ length: n }, () => `('SCHOOL', ?, ?, ?, '', 1, 0, ?)`);
-      const params = Array.from({ length: n }, (_, i) => [`压测学校${c.countyId}-${part + i}`, c.countyId, c.countyId, NOW]).flat();
+      const params = Array.from({ length: n }, (_, i) => [
+        `压测学校${c.countyId}-${part + i}`,
+        c.countyId,
+        c.countyId,
+        NOW,
+      ]).flat();
       await q(
         `INSERT INTO organisation (type, name, parentId, countyId, stages, povertyVillage, receivingSchool, createdAt) VALUES ${tuples.join(', ')}`,
         params,
@@ -122,7 +130,15 @@ async function build(ds: DataSource, d: Dialect, cycleStartYear: number): Promis
     const rows = Array.from({ length: n }, (_, j) => i + j);
     await q(
       `INSERT INTO program (kind, year, title, ownerOrganisationId, seats, creditHours, status, certificatePrefix, createdAt, updatedAt) VALUES ${rows.map(() => `('OTHER', ?, ?, ?, 1000, ?, 'FINISHED', ?, ?, ?)`).join(', ')}`,
-      rows.flatMap((p) => [2019 + (p % 8), `压测项目${p}`, Number(city.id), [24, 36, 48, 60][p % 4], `BP${p}`, NOW, NOW]),
+      rows.flatMap((p) => [
+        2019 + (p % 8),
+        `压测项目${p}`,
+        Number(city.id),
+        [24, 36, 48, 60][p % 4],
+        `BP${p}`,
+        NOW,
+        NOW,
+      ]),
     );
   }
   const [p0] = await q('SELECT MIN(id) AS lo FROM program');
@@ -155,7 +171,9 @@ async function build(ds: DataSource, d: Dialect, cycleStartYear: number): Promis
   for (const t of ['bench_seq', 'bench_digit', 'bench_school']) await q(`DROP TABLE ${t}`);
   const [tRebuild, rows] = await time(() => rebuildCreditTable(new TransactionRunner(ds), cycleStartYear));
   if (d === 'mysql')
-    await q('ANALYZE TABLE teacher, enrolment, cohort, external_credit, credit_year, credit_cycle, teacher_count, organisation');
+    await q(
+      'ANALYZE TABLE teacher, enrolment, cohort, external_credit, credit_year, credit_cycle, teacher_count, organisation',
+    );
   else await q('ANALYZE');
   console.log(
     `built: ${TEACHERS.toLocaleString('en-US')} teachers in ${(tTeachers / 1000).toFixed(1)} s, ${enrolments.toLocaleString('en-US')} enrolments in ${(tEnrol / 1000).toFixed(1)} s, ${externals.toLocaleString('en-US')} external credits in ${(tExternal / 1000).toFixed(1)} s; credits:rebuild wrote ${rows.toLocaleString('en-US')} credit_year rows in ${(tRebuild / 1000).toFixed(1)} s`,
@@ -219,7 +237,13 @@ async function measure(app: BenchApp, token: string, scopes: { name: string; cou
   const lines: Line[] = [];
   const periods = [
     { name: `year ${YEAR}`, query: `year=${YEAR}`, from: `${YEAR}-01-01`, to: `${YEAR}-12-31`, required: 48 },
-    { name: `cycle ${CYCLE}–${CYCLE + 4}`, query: `cycle=${CYCLE}`, from: `${CYCLE}-01-01`, to: `${CYCLE + 4}-12-31`, required: 360 },
+    {
+      name: `cycle ${CYCLE}–${CYCLE + 4}`,
+      query: `cycle=${CYCLE}`,
+      from: `${CYCLE}-01-01`,
+      to: `${CYCLE + 4}-12-31`,
+      required: 360,
+    },
   ];
   const get = async (path: string) => {
     const r = await app.request('GET', path, { token });
@@ -298,7 +322,11 @@ async function exportTimes(app: BenchApp, token: string, countyId: number): Prom
     times.push(ms);
     bytes = b;
   }
-  return { what: `export  county ${countyId}, year ${YEAR} (${(bytes / 1e6).toFixed(1)} MB)`, p50: pct(times, 50), p99: Math.max(...times) };
+  return {
+    what: `export  county ${countyId}, year ${YEAR} (${(bytes / 1e6).toFixed(1)} MB)`,
+    p50: pct(times, 50),
+    p99: Math.max(...times),
+  };
 }
 
 async function explain(ds: DataSource, d: Dialect, countyId: number): Promise<void> {
@@ -329,13 +357,13 @@ async function explain(ds: DataSource, d: Dialect, countyId: number): Promise<vo
       [],
     ],
     [
-      'export: a school\'s credits',
-      'SELECT cy.teacherId, cy.hours FROM credit_year cy WHERE cy.year = ? AND cy.countyId = ? AND cy.schoolId = (SELECT MIN(id) FROM organisation WHERE countyId = ? AND type = \'SCHOOL\')',
+      "export: a school's credits",
+      "SELECT cy.teacherId, cy.hours FROM credit_year cy WHERE cy.year = ? AND cy.countyId = ? AND cy.schoolId = (SELECT MIN(id) FROM organisation WHERE countyId = ? AND type = 'SCHOOL')",
       [YEAR, countyId, countyId],
     ],
     [
-      'export: a school\'s teachers',
-      'SELECT t.id, t.name FROM teacher t WHERE t.schoolId = (SELECT MIN(id) FROM organisation WHERE countyId = ? AND type = \'SCHOOL\') AND t.id > 0 ORDER BY t.id LIMIT 5000',
+      "export: a school's teachers",
+      "SELECT t.id, t.name FROM teacher t WHERE t.schoolId = (SELECT MIN(id) FROM organisation WHERE countyId = ? AND type = 'SCHOOL') AND t.id > 0 ORDER BY t.id LIMIT 5000",
       [countyId],
     ],
   ];
@@ -365,7 +393,8 @@ async function main(): Promise<void> {
         largest,
       ]),
     ]);
-    const size = (id: number) => Number(sizes.find((r: any) => Number(r.countyId) === id)?.n ?? 0).toLocaleString('en-US');
+    const size = (id: number) =>
+      Number(sizes.find((r: any) => Number(r.countyId) === id)?.n ?? 0).toLocaleString('en-US');
     if (EXPLAIN) await explain(app.dataSource, DB, county);
     const lines = await measure(app, token, [
       { name: `county ${county} (${size(county)})`, countyId: county },

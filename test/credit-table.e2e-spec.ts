@@ -4,7 +4,15 @@ import { AppConfig, Clock, TransactionRunner } from '@shipei/core';
 import { alignCreditCycles } from '@shipei/people';
 import { checkCreditTable, checkTeacherCounts, rebuildCreditTable } from '@shipei/records';
 import { account } from './support/enrolment-fixtures';
-import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makeIdNumber, makePhone } from './support/fixtures';
+import {
+  adminToken,
+  countyAdmin,
+  countyIdByCode,
+  createSchool,
+  createTeacher,
+  makeIdNumber,
+  makePhone,
+} from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** Shanghai wall-clock time → Date (no daylight saving in Asia/Shanghai). */
@@ -45,7 +53,8 @@ describe('credit table (credit_year) kept in step with the credits', () => {
       .send(body ?? {});
   const ok = async (res: Promise<any> | any) => {
     const r = await res;
-    if (![200, 201].includes(r.status)) throw new Error(`${r.req?.method} ${r.req?.path} → ${r.status} ${JSON.stringify(r.body)}`);
+    if (![200, 201].includes(r.status))
+      throw new Error(`${r.req?.method} ${r.req?.path} → ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
   const upload = (who: string, path: string, file: Buffer) =>
@@ -153,7 +162,9 @@ describe('credit table (credit_year) kept in step with the credits', () => {
       }),
     );
     id.cohort = cohort.id;
-    await ok(call('city', 'post', `/api/v1/cohorts/${cohort.id}/assignments`, { enrolmentIds: Object.values(enrolment) }));
+    await ok(
+      call('city', 'post', `/api/v1/cohorts/${cohort.id}/assignments`, { enrolmentIds: Object.values(enrolment) }),
+    );
     await t.db.query(`UPDATE enrolment SET status = 'CONFIRMED' WHERE id IN (${Object.values(enrolment).join(',')})`);
     const session = await ok(
       call('city', 'post', `/api/v1/cohorts/${cohort.id}/sessions`, {

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     if (process.argv.includes('--check')) {
       const diff = await checkCreditTable(tx, config.creditCycleStartYear);
       for (const d of diff.slice(0, 20))
-        console.log(`${d.table} teacher ${d.teacherId} ${d.year}: held ${d.held ?? '—'}, source rows ${d.source ?? '—'}`);
+        console.log(
+          `${d.table} teacher ${d.teacherId} ${d.year}: held ${d.held ?? '—'}, source rows ${d.source ?? '—'}`,
+        );
       console.log(`${where}: ${diff.length} difference(s) between credit_year / credit_cycle and the source rows`);
       const counts = await checkTeacherCounts(tx);
       for (const c of counts.slice(0, 20)) console.log(`school ${c} (counted ≠ teachers)`);

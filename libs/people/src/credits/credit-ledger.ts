@@ -31,7 +31,12 @@ function merge(deltas: CreditDelta[], key: (d: CreditDelta) => number): CreditDe
 }
 
 /** Adds per-teacher hours to `table` (credit_year by year, credit_cycle by cycle), the county and school read from the teacher. */
-async function upsert(em: EntityManager, table: 'credit_year' | 'credit_cycle', column: 'year' | 'cycle', rows: CreditDelta[]) {
+async function upsert(
+  em: EntityManager,
+  table: 'credit_year' | 'credit_cycle',
+  column: 'year' | 'cycle',
+  rows: CreditDelta[],
+) {
   const onConflict =
     dialectOf(em) === 'mysql'
       ? `ON DUPLICATE KEY UPDATE ${table}.hours = ROUND(${table}.hours + VALUES(hours), 1), ${table}.countyId = VALUES(countyId), ${table}.schoolId = VALUES(schoolId)`
@@ -94,7 +99,11 @@ export async function followTeachers(em: EntityManager, teacherIds: number[]): P
  * `credit_cycle` from `credit_year` under `cycleStartYear`, for teachers `lo < id <= hi` (all when
  * omitted): the rebuild command, and the realignment when the configured start year changed.
  */
-export async function sumCreditCycles(em: EntityManager, cycleStartYear: number, range?: [number, number]): Promise<void> {
+export async function sumCreditCycles(
+  em: EntityManager,
+  cycleStartYear: number,
+  range?: [number, number],
+): Promise<void> {
   // Floor division for years before the start too: from a base 5,000 years earlier (integers only).
   const base = Math.trunc(cycleStartYear) - 1000 * CYCLE_YEARS;
   const div = dialectOf(em) === 'mysql' ? 'DIV' : '/';

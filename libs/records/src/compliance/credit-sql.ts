@@ -1,3 +1,4 @@
+import { runStatement } from '@shipei/core';
 import { EntityManager } from 'typeorm';
 import { Period } from '../credits/credit-rules';
 
@@ -81,7 +82,10 @@ function countRows(s: CreditScope): SqlPart {
 /** The teachers in scope: a sum over its schools' counts (2,000 rows for a province), not a count of teachers. */
 export function teachersInScope(s: CreditScope): SqlPart {
   const rows = countRows(s);
-  return { sql: `SELECT COALESCE(SUM(tc.teachers), 0) AS n FROM teacher_count tc WHERE ${rows.sql}`, params: rows.params };
+  return {
+    sql: `SELECT COALESCE(SUM(tc.teachers), 0) AS n FROM teacher_count tc WHERE ${rows.sql}`,
+    params: rows.params,
+  };
 }
 
 /** The teachers per county or school in scope, for the units that have any. */
@@ -104,6 +108,5 @@ export function creditsPerTeacher(s: CreditScope, extra?: SqlPart): SqlPart {
 
 /** Runs a named-parameter statement (`:name`, `:...list`) as a plain query. */
 export function runSql<T = Record<string, unknown>>(em: EntityManager, part: SqlPart): Promise<T[]> {
-  const [sql, parameters] = em.connection.driver.escapeQueryWithParameters(part.sql, part.params, {});
-  return em.query(sql, parameters);
+  return runStatement<T>(em, part.sql, part.params);
 }

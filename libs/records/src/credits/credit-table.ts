@@ -55,10 +55,12 @@ export async function rebuildCreditTable(
   for (const [i, [lo, hi]] of ranges.entries()) {
     rows += await tx.run(async (em) => {
       await em.query('DELETE FROM credit_year WHERE teacherId > ? AND teacherId <= ?', [lo, hi]);
-      await em.query(
-        `INSERT INTO credit_year (teacherId, year, countyId, schoolId, hours) ${sourceCreditsSql(em)}`,
-        [lo, hi, lo, hi],
-      );
+      await em.query(`INSERT INTO credit_year (teacherId, year, countyId, schoolId, hours) ${sourceCreditsSql(em)}`, [
+        lo,
+        hi,
+        lo,
+        hi,
+      ]);
       await sumCreditCycles(em, cycleStartYear, [lo, hi]);
       const [n] = await em.query('SELECT COUNT(*) AS n FROM credit_year WHERE teacherId > ? AND teacherId <= ?', [
         lo,

@@ -163,8 +163,7 @@ export class ExternalCreditImportService {
           recounted ? { id: old.id, hours: old.hours, creditDate: old.creditDate } : { id: old.id },
           { ...fields, importedById: actor.userId || null, updatedAt: now },
         );
-        if (recounted && res.affected !== 1)
-          throw RecordsErrors.creditsChanged();
+        if (recounted && res.affected !== 1) throw RecordsErrors.creditsChanged();
         if (recounted)
           credits.push(
             { teacherId: old.teacherId, year: yearOf(old.creditDate), hours: -Number(old.hours) },
