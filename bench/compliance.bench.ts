@@ -1,6 +1,7 @@
 /** Credit compliance list, summary and export at province scale: the maintained credit table vs the source-row statements it replaced */
 import { TransactionRunner } from '@shipei/core';
 import { rebuildCreditTable } from '@shipei/records';
+import { cpus, loadavg } from 'node:os';
 import { DataSource } from 'typeorm';
 import { BenchApp, freshDatabase, startApp } from './lib';
 
@@ -228,6 +229,8 @@ interface Line {
   what: string;
   p50: number;
   p99: number;
+  /** Median CPU ms of this process (the app and the bench client) per request: what the machine's load does not inflate. */
+  cpu?: number;
   old50?: number;
   same?: boolean;
 }
@@ -250,10 +253,17 @@ async function measure(app: BenchApp, token: string, scopes: { name: string; cou
     if (r.status !== 200) throw new Error(`${path} → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
     return r.body;
   };
+  let cpu: number[] = [];
   const samples = async (n: number, f: () => Promise<unknown>) => {
     await f(); // warm
     const out: number[] = [];
-    for (let i = 0; i < n; i++) out.push((await time(f))[0]);
+    cpu = [];
+    for (let i = 0; i < n; i++) {
+      const c0 = process.cpuUsage();
+      out.push((await time(f))[0]);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+    }
     return out;
   };
   for (const scope of scopes) {
@@ -272,11 +282,13 @@ async function measure(app: BenchApp, token: string, scopes: { name: string; cou
       };
       const expected = await oldList();
       const listTimes = await samples(SAMPLES, () => get(listPath));
+      const listCpu = pct(cpu, 50);
       const oldListTimes = await samples(BASELINE_SAMPLES, oldList);
       lines.push({
         what: `list    ${scope.name}, ${p.name}`,
         p50: pct(listTimes, 50),
         p99: pct(listTimes, 99),
+        cpu: listCpu,
         old50: pct(oldListTimes, 50),
         same:
           list.total === expected.total &&
@@ -293,11 +305,13 @@ async function measure(app: BenchApp, token: string, scopes: { name: string; cou
         Math.round(Number(r.missing) * 10) / 10,
       ]);
       const sumTimes = await samples(SAMPLES, () => get(sumPath));
+      const sumCpu = pct(cpu, 50);
       const oldSumTimes = await samples(BASELINE_SAMPLES, oldSummary);
       lines.push({
         what: `summary ${scope.name}, ${p.name}`,
         p50: pct(sumTimes, 50),
         p99: pct(sumTimes, 99),
+        cpu: sumCpu,
         old50: pct(oldSumTimes, 50),
         same:
           JSON.stringify(summary.rows.map((r: any) => [r.organisationId, r.teachers, r.short, r.shortfallHours])) ===
@@ -403,13 +417,13 @@ async function main(): Promise<void> {
     ]);
     lines.push(await exportTimes(app, token, county));
     console.log(
-      `\ncompliance on ${DB}, ${TEACHERS.toLocaleString('en-US')} teachers; app = HTTP through credit_year (${SAMPLES} sequential requests), old = the replaced statements alone through the driver (${BASELINE_SAMPLES} runs, no HTTP)`,
+      `\ncompliance on ${DB}, ${TEACHERS.toLocaleString('en-US')} teachers, ms; app = HTTP through the credit tables (${SAMPLES} sequential requests), cpu = this process's CPU per request (app + client, not the database), old = the replaced statements alone through the driver (${BASELINE_SAMPLES} runs, no HTTP); load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
     );
     const width = Math.max(...lines.map((l) => l.what.length));
-    console.log(`${'route'.padEnd(width)}  app p50   app p99   old p50   old/app  same answer`);
+    console.log(`${'route'.padEnd(width)}  app p50   app p99   cpu p50   old p50   old/app  same answer`);
     for (const l of lines)
       console.log(
-        `${l.what.padEnd(width)}  ${f1(l.p50).padStart(7)}   ${f1(l.p99).padStart(7)}   ${l.old50 === undefined ? '      –' : f1(l.old50).padStart(7)}   ${l.old50 === undefined ? '     –' : `${(l.old50 / l.p50).toFixed(1)}×`.padStart(6)}  ${l.same === undefined ? '–' : l.same ? 'yes' : 'NO'}`,
+        `${l.what.padEnd(width)}  ${f1(l.p50).padStart(7)}   ${f1(l.p99).padStart(7)}   ${l.cpu === undefined ? '      –' : f1(l.cpu).padStart(7)}   ${l.old50 === undefined ? '      –' : f1(l.old50).padStart(7)}   ${l.old50 === undefined ? '     –' : `${(l.old50 / l.p50).toFixed(1)}×`.padStart(6)}  ${l.same === undefined ? '–' : l.same ? 'yes' : 'NO'}`,
       );
     console.log(JSON.stringify({ bench: 'compliance', db: DB, teachers: TEACHERS, lines }));
     if (lines.some((l) => l.same === false)) process.exitCode = 1;

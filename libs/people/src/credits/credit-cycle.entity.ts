@@ -11,6 +11,7 @@ import { Teacher } from '../teachers/teacher.entity';
 @Entity('credit_cycle')
 @Index('idx_credit_cycle_county', ['cycle', 'countyId', 'hours'])
 @Index('idx_credit_cycle_school', ['cycle', 'schoolId', 'hours'])
+@Index('idx_credit_cycle_met', ['cycle', 'hours'])
 export class CreditCycle {
   @ForeignKey(() => Teacher, { onDelete: 'RESTRICT' })
   @PrimaryColumn({ type: 'integer' })

@@ -15,10 +15,13 @@ import { Teacher } from '../teachers/teacher.entity';
  * - `idx_credit_year_county` (year, county, hours): the teachers of a county (or the city) that
  *   meet a year's requirement are one index range; the per-county summary reads it in order.
  * - `idx_credit_year_school` (year, school, hours): the same for one school.
+ * - `idx_credit_year_met` (year, hours): the same for the whole city (without it, the city's met
+ *   set reads every row of the year; bench/compliance.bench.ts).
  */
 @Entity('credit_year')
 @Index('idx_credit_year_county', ['year', 'countyId', 'hours'])
 @Index('idx_credit_year_school', ['year', 'schoolId', 'hours'])
+@Index('idx_credit_year_met', ['year', 'hours'])
 export class CreditYear {
   @ForeignKey(() => Teacher, { onDelete: 'RESTRICT' })
   @PrimaryColumn({ type: 'integer' })

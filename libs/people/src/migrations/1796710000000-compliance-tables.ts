@@ -45,6 +45,7 @@ export class ComplianceTables1796710000000 implements MigrationInterface {
         indices: [
           index('idx_credit_year_county', ['year', 'countyId', 'hours']),
           index('idx_credit_year_school', ['year', 'schoolId', 'hours']),
+          index('idx_credit_year_met', ['year', 'hours']),
         ],
         foreignKeys: [fk(['teacherId'], 'teacher')],
       }),
@@ -62,6 +63,7 @@ export class ComplianceTables1796710000000 implements MigrationInterface {
         indices: [
           index('idx_credit_cycle_county', ['cycle', 'countyId', 'hours']),
           index('idx_credit_cycle_school', ['cycle', 'schoolId', 'hours']),
+          index('idx_credit_cycle_met', ['cycle', 'hours']),
         ],
         foreignKeys: [fk(['teacherId'], 'teacher')],
       }),
