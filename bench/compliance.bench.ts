@@ -330,16 +330,21 @@ async function exportTimes(app: BenchApp, token: string, countyId: number): Prom
     return (await res.arrayBuffer()).byteLength;
   };
   const times: number[] = [];
+  const cpu: number[] = [];
   let bytes = 0;
   for (let i = 0; i < 3; i++) {
+    const c0 = process.cpuUsage();
     const [ms, b] = await time(once);
+    const c = process.cpuUsage(c0);
     times.push(ms);
+    cpu.push((c.user + c.system) / 1000);
     bytes = b;
   }
   return {
     what: `export  county ${countyId}, year ${YEAR} (${(bytes / 1e6).toFixed(1)} MB)`,
     p50: pct(times, 50),
     p99: Math.max(...times),
+    cpu: pct(cpu, 50),
   };
 }
 
