@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CreditCycleAlignment } from './credits/credit-cycle-alignment';
 import { OrganisationsController } from './organisations/organisations.controller';
 import { OrganisationsService } from './organisations/organisations.service';
 import { TeacherExportService } from './teachers/excel/teacher-export.service';
@@ -18,6 +19,7 @@ import { PeopleAccess } from './people.access';
     TeacherTally,
     TeacherImportService,
     TeacherExportService,
+    CreditCycleAlignment,
   ],
   exports: [PeopleAccess, OrganisationsService, TeachersService, TeacherTally, TeacherImportService],
 })

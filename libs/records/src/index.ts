@@ -1,6 +1,7 @@
 export * from './records.module';
 export * from './records.errors';
 export * from './credits/credit-rules';
+export * from './credits/credit-table';
 export * from './external-credits/external-credit.entity';
 export * from './external-credits/external-credit-sheet';
 export * from './external-credits/dto/external-credit.dto';

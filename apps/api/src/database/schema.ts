@@ -30,9 +30,13 @@ import {
   Reminders1796625000000,
 } from '@shipei/notifications';
 import {
+  ComplianceTables1796710000000,
+  CreditCycle,
+  CreditYear,
   Organisation,
   People1764374401000,
   Teacher,
+  TeacherCount,
   TeacherListIndexes1796720000000,
   TeacherPutonghua1764374480000,
   TeacherTallyRow,
@@ -84,6 +88,9 @@ export const ENTITIES = [
   Certificate,
   CertificateSeries,
   ExternalCredit,
+  CreditYear,
+  CreditCycle,
+  TeacherCount,
   DomainEventRecord,
   Notification,
   Delivery,
@@ -117,5 +124,6 @@ export const MIGRATIONS = [
   PasswordReset1796626000000,
   LeaveAttachments1796627000000,
   EventRelay1796628000000,
+  ComplianceTables1796710000000,
   TeacherListIndexes1796720000000,
 ];

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { Actor, DomainEvents, hasRowLocks, shanghaiWhen, TransactionRunner } from '@shipei/core';
+import { Actor, AppConfig, DomainEvents, hasRowLocks, shanghaiWhen, TransactionRunner } from '@shipei/core';
 import { Enrolment } from '@shipei/enrolment';
+import { addCredits, CreditDelta } from '@shipei/people';
 import { Cohort } from '@shipei/programs';
 import { AttendanceAccess } from '../attendance.access';
 import { AttendanceErrors } from '../attendance.errors';
@@ -25,6 +26,7 @@ export class CompletionService {
     private readonly audit: AuditService,
     private readonly attendance: AttendanceService,
     private readonly events: DomainEvents,
+    private readonly config: AppConfig,
   ) {}
 
   async complete(actor: Actor, cohortId: number): Promise<CompletionResultDto> {
@@ -50,6 +52,11 @@ export class CompletionService {
         ),
       );
       const items: CompletionRowDto[] = [];
+      // Credits count in the year the cohort ends (spec §8): what each changed row adds or takes away there.
+      const creditYear = Number(cohort.endDate.slice(0, 4));
+      const credits: CreditDelta[] = [];
+      const creditOf = (status: string, hours: number | string | null) =>
+        status === 'COMPLETED' ? Number(hours ?? 0) : 0;
       for (const row of m.rows) {
         const d = decideCompletion(row.attendedHours, m.totalHours, threshold, credit);
         const status = d.completed ? ('COMPLETED' as const) : ('NOT_COMPLETED' as const);
@@ -75,6 +82,11 @@ export class CompletionService {
             .where('id = :id AND status IN (:...roster)', { id: before.id, roster: ROSTER_STATUSES })
             .execute();
           if (res.affected) {
+            credits.push({
+              teacherId: before.teacherId,
+              year: creditYear,
+              hours: creditOf(status, d.creditHours) - creditOf(before.status, before.creditHours),
+            });
             await this.audit.record(em, actor, {
               action: 'complete',
               entity: 'enrolment',
@@ -105,6 +117,7 @@ export class CompletionService {
           changed,
         });
       }
+      await addCredits(em, credits, this.config.creditCycleStartYear);
       const completed = items.filter((i) => i.status === 'COMPLETED').length;
       await this.audit.record(em, actor, {
         action: 'complete',

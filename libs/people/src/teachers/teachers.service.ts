@@ -13,6 +13,8 @@ import {
 } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { followTeachers } from '../credits/credit-ledger';
+import { countTeachers } from './teacher-counts';
 import { maskIdNumber, maskPhone } from '../identity/mask';
 import { normaliseIdNumber, parseResidentId } from '../identity/resident-id';
 import { Organisation } from '../organisations/organisation.entity';
@@ -189,6 +191,7 @@ export class TeachersService {
       for (const f of OPTIONAL_FIELDS) if (dto[f] !== undefined) (row as any)[f] = dto[f];
       const { identifiers } = await em.insert(Teacher, row);
       const id = Number(identifiers[0].id);
+      await countTeachers(em, [{ schoolId: school.id, countyId: school.countyId!, teachers: 1 }]);
       await this.audit.record(em, actor, {
         action: 'create',
         entity: 'teacher',
@@ -218,6 +221,14 @@ export class TeachersService {
       for (const f of OPTIONAL_FIELDS) if (dto[f] !== undefined) (patch as any)[f] = dto[f];
       if (Object.keys(patch).length) {
         await em.update(Teacher, { id: teacher.id }, { ...patch, updatedAt: this.clock.now() });
+        // The credit table keeps each teacher's county and school: they move with the teacher.
+        if (patch.schoolId !== undefined) {
+          await followTeachers(em, [teacher.id]);
+          await countTeachers(em, [
+            { schoolId: teacher.schoolId, countyId: teacher.countyId, teachers: -1 },
+            { schoolId: patch.schoolId, countyId: patch.countyId!, teachers: 1 },
+          ]);
+        }
         await this.audit.record(em, actor, {
           action: 'update',
           entity: 'teacher',

@@ -11,13 +11,20 @@ import {
   pageOf,
   shanghaiDate,
 } from '@shipei/core';
-import { Enrolment } from '@shipei/enrolment';
 import { actsForCounty, maskIdNumber, Organisation, overseesAllCounties, Teacher, TEACHER_KIND } from '@shipei/people';
-import { Cohort } from '@shipei/programs';
 import * as ExcelJS from 'exceljs';
 import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { cycleStartOf, cyclePeriod, Period, REQUIREMENT_NOTE, yearPeriod } from '../credits/credit-rules';
-import { ExternalCredit } from '../external-credits/external-credit.entity';
+import {
+  creditsPerTeacher,
+  creditsPerUnit,
+  CreditScope,
+  metTeachers,
+  periodScope,
+  runSql,
+  teachersInScope,
+  teachersPerUnit,
+} from './credit-sql';
 import { attachment, chunks, decimalValue, Download, round1, safeCellText, XLSX_MIME } from '../shared/files';
 import {
   ComplianceExportQuery,
@@ -32,22 +39,7 @@ import {
 type Filters = Omit<ComplianceQuery, 'page' | 'pageSize' | 'offset'>;
 type Raw = Record<string, unknown>;
 
-/** A teacher's credits in the period: completed enrolments by their cohort's end date, plus external credits by date. */
-const CREDITS = 'ROUND(COALESCE(ie.h, 0) + COALESCE(xe.h, 0), 1)';
-/** Completed enrolments (by their cohort's end date) and external credits (by date) in the period, one row per credit. */
-const PERIOD_CREDITS =
-  "SELECT e.teacherId AS teacherId, e.creditHours AS h FROM enrolment e WHERE e.status = 'COMPLETED' AND e.cohortId IN (SELECT c.id FROM cohort c WHERE c.endDate BETWEEN :pFrom AND :pTo)" +
-  ' UNION ALL SELECT x.teacherId AS teacherId, x.hours AS h FROM external_credit x WHERE x.creditDate BETWEEN :pFrom AND :pTo';
-
-/** The teachers (any county) whose credits in the period reach `:required`. */
-export const MET_SQL = `SELECT u.teacherId FROM (${PERIOD_CREDITS}) u GROUP BY u.teacherId HAVING ROUND(SUM(u.h), 1) >= :required`;
-
-/** The period's credits of some teachers (`:...ids`). */
-const PAGE_CREDITS_SQL =
-  "SELECT u.teacherId AS teacherId, SUM(u.h) AS h FROM (SELECT e.teacherId AS teacherId, e.creditHours AS h FROM enrolment e WHERE e.teacherId IN (:...ids) AND e.status = 'COMPLETED' AND e.cohortId IN (SELECT c.id FROM cohort c WHERE c.endDate BETWEEN :pFrom AND :pTo)" +
-  ' UNION ALL SELECT x.teacherId AS teacherId, x.hours AS h FROM external_credit x WHERE x.teacherId IN (:...ids) AND x.creditDate BETWEEN :pFrom AND :pTo) u GROUP BY u.teacherId';
-
-/** Teachers read per query while streaming the export (keyset on school, id). */
+/** Teachers read per query while streaming the export (keyset on id within a school). */
 const EXPORT_BATCH = 5000;
 
 /**
@@ -109,62 +101,34 @@ export class ComplianceService {
   }
 
   /**
-   * Joins each teacher's credits in the period as `ie.h` (internal) and `xe.h` (external). The
-   * internal sum starts from the period's cohorts (`cohortId IN (…)`, served by idx_enrolment_cohort):
-   * a year's completions are a small part of all enrolments, and SQLite would otherwise walk every
-   * enrolment in teacher order to group them.
+   * The maintained credit rows of the request (`credit_year` for a year, `credit_cycle` for a
+   * cycle), in the county or school asked for,
+   * and for a county admin always in its own county (the teacher scope of people.access, which
+   * the routes' roles leave to these two: the city all, a county its own).
    */
-  private withCredits(qb: SelectQueryBuilder<Teacher>, period: Period): SelectQueryBuilder<Teacher> {
-    return qb
-      .leftJoin((sub) => this.internalCredits(sub, period), 'ie', 'ie.teacherId = t.id')
-      .leftJoin((sub) => this.externalCredits(sub, period), 'xe', 'xe.teacherId = t.id');
-  }
-
-  /** Completed enrolments' credit hours per teacher, for cohorts that ended in the period. */
-  private internalCredits(sub: SelectQueryBuilder<any>, period: Period): SelectQueryBuilder<any> {
-    const cohorts = sub
-      .subQuery()
-      .select('c.id')
-      .from(Cohort, 'c')
-      .where('c.endDate BETWEEN :pFrom AND :pTo')
-      .getQuery();
-    return sub
-      .select('e.teacherId', 'teacherId')
-      .addSelect('SUM(e.creditHours)', 'h')
-      .from(Enrolment, 'e')
-      .where('e.status = :completed', { completed: 'COMPLETED' })
-      .andWhere(`e.cohortId IN ${cohorts}`, { pFrom: period.from, pTo: period.to })
-      .groupBy('e.teacherId');
-  }
-
-  /** External credit hours per teacher dated in the period. */
-  private externalCredits(sub: SelectQueryBuilder<any>, period: Period): SelectQueryBuilder<any> {
-    return sub
-      .select('x.teacherId', 'teacherId')
-      .addSelect('SUM(x.hours)', 'h')
-      .from(ExternalCredit, 'x')
-      .where('x.creditDate BETWEEN :pFrom AND :pTo', { pFrom: period.from, pTo: period.to })
-      .groupBy('x.teacherId');
+  private creditScope(actor: Actor, q: Filters, period: CompliancePeriodDto & Period): CreditScope {
+    const own = overseesAllCounties(actor) ? undefined : (actor.countyId ?? 0);
+    return { ...periodScope(period), countyId: q.countyId ?? own, schoolId: q.schoolId };
   }
 
   /**
-   * One page of the short list and its total. Computed from the other side: the teachers who MEET
-   * the requirement in the period are few (they need a year's or a cycle's worth of training), so
-   * their set ({@link MET_SQL}) is summed once from the period's completions and external credits,
-   * and the short teachers are the ones in scope not in it: the page is an indexed walk of the
-   * teacher table that stops after the page, the total is the teachers in scope (an index count)
-   * minus those of them in the set, instead of summing credits for every one of a bureau's 100,000
-   * teachers on each request. The page's own credits are then summed for its (≤ 200) teachers.
+   * One page of the short list and its total, from the maintained per-teacher credit tables
+   * (`credit_year` / `credit_cycle`, libs/people). The teachers who MEET the requirement are few (they need a
+   * year's or a cycle's worth of training), and in scope they are one index range of that table
+   * ({@link metTeachers}); the short teachers are the ones in scope not among them: the page is an
+   * indexed walk of the teacher table that stops after the page, the total is the teachers in scope
+   * (the schools' maintained counts, `teacher_count`) minus the met ones. The page's own credits are then read for its (≤ 200) teachers.
    */
   async list(actor: Actor, q: ComplianceQuery): Promise<ComplianceListDto> {
     const em = this.em;
     const period = this.period(q);
-    const params = { pFrom: period.from, pTo: period.to, required: period.required };
     const scoped = await this.teachers(em, actor, q);
-    const [rows, all, met] = await Promise.all([
+    const scope = this.creditScope(actor, q, period);
+    const met = metTeachers(scope, period.required);
+    const [rows, [all], [metCount]] = await Promise.all([
       scoped
         .clone()
-        .andWhere(`t.id NOT IN (${MET_SQL})`, params)
+        .andWhere(`t.id NOT IN (${met.sql})`, met.params)
         .select([
           't.id AS id',
           't.name AS name',
@@ -176,17 +140,13 @@ export class ComplianceService {
         .offset(q.offset)
         .limit(q.pageSize)
         .getRawMany<Raw>(),
-      scoped.clone().select('COUNT(*)', 'n').getRawOne<{ n: number | string }>(),
-      scoped
-        .clone()
-        .andWhere(`t.id IN (${MET_SQL})`, params)
-        .select('COUNT(*)', 'n')
-        .getRawOne<{ n: number | string }>(),
+      runSql<{ n: number | string }>(em, teachersInScope(scope)),
+      runSql<{ n: number | string }>(em, { sql: `SELECT COUNT(*) AS n FROM (${met.sql}) m`, params: met.params }),
     ]);
-    const total = Number(all?.n ?? 0) - Number(met?.n ?? 0);
+    const total = Number(all?.n ?? 0) - Number(metCount?.n ?? 0);
     const ids = rows.map((r) => Number(r.id));
     const [credits, names] = await Promise.all([
-      this.creditsOf(em, ids, period),
+      this.creditsOf(em, scope, ids),
       this.names(
         em,
         rows.flatMap((r) => [Number(r.countyId), Number(r.schoolId)]),
@@ -196,61 +156,70 @@ export class ComplianceService {
     return { period: this.periodDto(period), ...pageOf(items, total, q) };
   }
 
-  /** The credits in the period of the given teachers (a page of them). */
-  private async creditsOf(em: EntityManager, ids: number[], period: Period): Promise<Map<number, number>> {
+  /** The credits in the period of the given teachers (a page of them): primary-key reads. */
+  private async creditsOf(em: EntityManager, scope: CreditScope, ids: number[]): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     if (!ids.length) return out;
-    const [sql, parameters] = em.connection.driver.escapeQueryWithParameters(PAGE_CREDITS_SQL, {
-      pFrom: period.from,
-      pTo: period.to,
-      ids,
-    });
-    for (const r of await em.query<Raw[]>(sql, parameters)) out.set(Number(r.teacherId), decimalValue(r.h) ?? 0);
+    const period = { table: scope.table, column: scope.column, key: scope.key };
+    const sum = creditsPerTeacher(period, { sql: 'cy.teacherId IN (:...ids)', params: { ids } });
+    for (const r of await runSql(em, sum)) out.set(Number(r.teacherId), decimalValue(r.h) ?? 0);
     return out;
   }
 
-  /** Per county (the city, no county given) or per school: teachers, how many fall short, hours missing. */
+  /**
+   * Per county (the city, no county given) or per school: teachers, how many fall short, hours
+   * missing, from the maintained tables alone: the teachers per unit are the schools' counts
+   * (`teacher_count`), how many of them meet the requirement and the hours of those who fall short
+   * come from `credit_year` / `credit_cycle` ({@link creditsPerUnit}); no teacher row is read.
+   */
   async summary(actor: Actor, q: ComplianceExportQuery): Promise<ComplianceSummaryDto> {
     const em = this.em;
     const period = this.period(q);
     const by = overseesAllCounties(actor) && q.countyId === undefined && q.schoolId === undefined ? 'COUNTY' : 'SCHOOL';
-    const column = by === 'COUNTY' ? 't.countyId' : 't.schoolId';
-    const rows = await this.withCredits(await this.teachers(em, actor, q), period)
-      .select(column, 'orgId')
-      .addSelect('COUNT(*)', 'teachers')
-      .addSelect(`SUM(CASE WHEN ${CREDITS} < :required THEN 1 ELSE 0 END)`, 'short')
-      .addSelect(`SUM(CASE WHEN ${CREDITS} < :required THEN :required - ${CREDITS} ELSE 0 END)`, 'missing')
-      .setParameter('required', period.required)
-      .groupBy(column)
-      .getRawMany<Raw>();
+    const column = by === 'COUNTY' ? 'countyId' : 'schoolId';
+    await this.teachers(em, actor, q); // 404 outside the actor's reach
+    const scope = this.creditScope(actor, q, period);
+    const [teachers, credits] = await Promise.all([
+      runSql(em, teachersPerUnit(scope, column)),
+      runSql(em, creditsPerUnit(scope, period.required, column)),
+    ]);
+    const perUnit = new Map(credits.map((r) => [Number(r.orgId), r]));
     const names = await this.names(
       em,
-      rows.map((r) => Number(r.orgId)),
+      teachers.map((r) => Number(r.orgId)),
     );
-    const out: ComplianceSummaryRowDto[] = rows
-      .map((r) => ({
-        organisationId: Number(r.orgId),
-        name: names.get(Number(r.orgId)) ?? '',
-        teachers: Number(r.teachers),
-        short: Number(r.short ?? 0),
-        shortfallHours: round1(decimalValue(r.missing) ?? 0),
-      }))
+    const out: ComplianceSummaryRowDto[] = teachers
+      .map((r) => {
+        const organisationId = Number(r.orgId);
+        const c = perUnit.get(organisationId);
+        const count = Number(r.teachers);
+        const short = count - Number(c?.met ?? 0);
+        return {
+          organisationId,
+          name: names.get(organisationId) ?? '',
+          teachers: count,
+          short,
+          shortfallHours: round1(short * period.required - (decimalValue(c?.shortHours) ?? 0)),
+        };
+      })
       .sort((a, b) => a.organisationId - b.organisationId);
     return { period: this.periodDto(period), by, rows: out };
   }
 
   /**
    * Every short teacher as .xlsx (sheet 未达标教师, ordered by school), with a per-school summary
-   * (sheet 按学校汇总). Streamed: the period's credits are summed once, the teachers are read in
-   * batches and written as they come, so a 100,000-teacher bureau never sits in memory.
+   * (sheet 按学校汇总). Streamed school by school: the school's credits in the period are read from
+   * `credit_year` / `credit_cycle` (idx_credit_*_school), its teachers in id batches (idx_teacher_school), and the
+   * rows written as they come, so a county's 40,000 teachers never sit in memory and no statement
+   * ranges over more than one school.
    */
   async export(actor: Actor, q: ComplianceExportQuery): Promise<Download<PassThrough>> {
     const em = this.em;
     const period = this.period(q);
-    const base = await this.teachers(em, actor, q);
+    await this.teachers(em, actor, q); // 404 outside the actor's reach, before the download starts
+    const scope = this.creditScope(actor, q, period);
     const out = new PassThrough();
     const write = async () => {
-      const credits = await this.creditsByTeacher(em, period);
       const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
       wb.creator = '师培';
       const ws = wb.addWorksheet('未达标教师', { views: [{ state: 'frozen', ySplit: 3 }] });
@@ -273,43 +242,47 @@ export class ComplianceService {
       const names = new Map<number, string>();
       const perSchool = new Map<number, { countyId: number; teachers: number; short: number; missing: number }>();
       let n = 0;
-      let after: { schoolId: number; id: number } | null = null;
-      for (;;) {
-        const qb = base.clone().select(['t.id', 't.name', 't.idNumber', 't.countyId', 't.schoolId']);
-        if (after)
-          qb.andWhere('(t.schoolId > :aSchool OR (t.schoolId = :aSchool AND t.id > :aId))', {
-            aSchool: after.schoolId,
-            aId: after.id,
-          });
-        const batch = await qb.orderBy('t.schoolId', 'ASC').addOrderBy('t.id', 'ASC').limit(EXPORT_BATCH).getMany();
-        if (!batch.length) break;
-        const missingNames = [...new Set(batch.flatMap((t) => [t.countyId, t.schoolId]))].filter(
-          (id) => !names.has(id),
-        );
-        for (const [id, name] of await this.names(em, missingNames)) names.set(id, name);
-        for (const t of batch) {
-          const got = round1(credits.get(t.id) ?? 0);
-          const s = perSchool.get(t.schoolId) ?? { countyId: t.countyId, teachers: 0, short: 0, missing: 0 };
-          s.teachers++;
-          if (got < period.required) {
-            s.short++;
-            s.missing += period.required - got;
-            ws.addRow([
-              ++n,
-              safeCellText(t.name),
-              maskIdNumber(t.idNumber),
-              safeCellText(names.get(t.countyId)),
-              safeCellText(names.get(t.schoolId)),
-              got,
-              period.required,
-              round1(period.required - got),
-            ]).commit();
+      for (const schoolId of await this.schoolsOf(em, scope)) {
+        const credits = new Map<number, number>();
+        for (const r of await runSql(em, creditsPerTeacher({ ...scope, schoolId })))
+          credits.set(Number(r.teacherId), decimalValue(r.h) ?? 0);
+        let after = 0;
+        for (;;) {
+          const batch = await em
+            .createQueryBuilder(Teacher, 't')
+            .select(['t.id', 't.name', 't.idNumber', 't.countyId', 't.schoolId'])
+            .where('t.schoolId = :schoolId AND t.id > :after', { schoolId, after })
+            .orderBy('t.id', 'ASC')
+            .limit(EXPORT_BATCH)
+            .getMany();
+          if (!batch.length) break;
+          const missingNames = [...new Set(batch.flatMap((t) => [t.countyId, t.schoolId]))].filter(
+            (id) => !names.has(id),
+          );
+          for (const [id, name] of await this.names(em, missingNames)) names.set(id, name);
+          for (const t of batch) {
+            const got = round1(credits.get(t.id) ?? 0);
+            const s = perSchool.get(t.schoolId) ?? { countyId: t.countyId, teachers: 0, short: 0, missing: 0 };
+            s.teachers++;
+            if (got < period.required) {
+              s.short++;
+              s.missing += period.required - got;
+              ws.addRow([
+                ++n,
+                safeCellText(t.name),
+                maskIdNumber(t.idNumber),
+                safeCellText(names.get(t.countyId)),
+                safeCellText(names.get(t.schoolId)),
+                got,
+                period.required,
+                round1(period.required - got),
+              ]).commit();
+            }
+            perSchool.set(t.schoolId, s);
           }
-          perSchool.set(t.schoolId, s);
+          after = batch[batch.length - 1].id;
+          if (batch.length < EXPORT_BATCH) break;
         }
-        const last = batch[batch.length - 1];
-        after = { schoolId: last.schoolId, id: last.id };
-        if (batch.length < EXPORT_BATCH) break;
       }
       ws.commit();
 
@@ -346,16 +319,18 @@ export class ComplianceService {
     };
   }
 
-  /** Every teacher's credits in the period (only teachers with any), summed once for the export. */
-  private async creditsByTeacher(em: EntityManager, period: Period): Promise<Map<number, number>> {
-    const [internal, external] = await Promise.all([
-      this.internalCredits(em.createQueryBuilder(), period).getRawMany<Raw>(),
-      this.externalCredits(em.createQueryBuilder(), period).getRawMany<Raw>(),
-    ]);
-    const credits = new Map<number, number>();
-    for (const r of [...internal, ...external])
-      credits.set(Number(r.teacherId), (credits.get(Number(r.teacherId)) ?? 0) + (decimalValue(r.h) ?? 0));
-    return credits;
+  /**
+   * The schools of the export's scope, in id order (the order of the list). A teacher's school is
+   * always a school of the teacher's county (TeachersService.schoolFor, the import's resolver), so
+   * the scope's teachers are exactly these schools' teachers.
+   */
+  private async schoolsOf(em: EntityManager, scope: CreditScope): Promise<number[]> {
+    const qb = em.createQueryBuilder(Organisation, 'o').select('o.id', 'id').where('o.type = :school', {
+      school: 'SCHOOL',
+    });
+    if (scope.countyId !== undefined) qb.andWhere('o.countyId = :countyId', { countyId: scope.countyId });
+    if (scope.schoolId !== undefined) qb.andWhere('o.id = :schoolId', { schoolId: scope.schoolId });
+    return (await qb.orderBy('o.id', 'ASC').getRawMany<{ id: number }>()).map((r) => Number(r.id));
   }
 
   private async names(em: EntityManager, ids: number[]): Promise<Map<number, string>> {

@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
-import { AccessPolicy, Actor, BadInputError, Clock, shanghaiDate, TransactionRunner } from '@shipei/core';
-import { Teacher, TEACHER_KIND } from '@shipei/people';
+import { AccessPolicy, Actor, AppConfig, BadInputError, Clock, shanghaiDate, TransactionRunner } from '@shipei/core';
+import { addCredits, CreditDelta, Teacher, TEACHER_KIND } from '@shipei/people';
 import { EntityManager, In } from 'typeorm';
+import { RecordsErrors } from '../records.errors';
 import { chunks } from '../shared/files';
 import { ExternalCreditImportResultDto } from './dto/external-credit.dto';
 import { ExternalCredit } from './external-credit.entity';
@@ -11,6 +12,8 @@ import { CREDIT_COLUMNS, CREDIT_LABEL, CreditRow, readCreditSheet, RowError } fr
 
 const COLUMN_ORDER = CREDIT_COLUMNS.map((c) => c.label);
 const sameText = (a: string | null, b: string | null) => (a ?? null) === (b ?? null);
+/** The calendar year a credit dated 'YYYY-MM-DD' counts in. */
+const yearOf = (date: string) => Number(date.slice(0, 4));
 
 /**
  * 校外学时导入 (spec §8): credits earned in training outside the system, from the office's .xlsx
@@ -27,6 +30,7 @@ export class ExternalCreditImportService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   async import(actor: Actor, source: Readable): Promise<ExternalCreditImportResultDto> {
@@ -121,6 +125,7 @@ export class ExternalCreditImportService {
     let updated = 0;
     let unchanged = 0;
     const fresh: Partial<ExternalCredit>[] = [];
+    const credits: CreditDelta[] = [];
     for (const r of wanted) {
       const old = existing.get(`${r.teacherId}:${r.dedupeKey}`);
       const fields = {
@@ -131,6 +136,7 @@ export class ExternalCreditImportService {
         certificateNumber: r.certificateNumber,
       };
       if (!old) {
+        credits.push({ teacherId: r.teacherId, year: yearOf(r.date), hours: r.hours });
         fresh.push({
           teacherId: r.teacherId,
           dedupeKey: r.dedupeKey,
@@ -149,15 +155,25 @@ export class ExternalCreditImportService {
         sameText(old.certificateNumber, fields.certificateNumber);
       if (same) unchanged++;
       else {
-        await em.update(
+        const recounted = Number(old.hours) !== fields.hours || old.creditDate !== fields.creditDate;
+        // When the hours or date change, only from what was read: the difference added to
+        // credit_year is from those, so a concurrent import that changed them first makes this a 409.
+        const res = await em.update(
           ExternalCredit,
-          { id: old.id },
+          recounted ? { id: old.id, hours: old.hours, creditDate: old.creditDate } : { id: old.id },
           { ...fields, importedById: actor.userId || null, updatedAt: now },
         );
+        if (recounted && res.affected !== 1) throw RecordsErrors.creditsChanged();
+        if (recounted)
+          credits.push(
+            { teacherId: old.teacherId, year: yearOf(old.creditDate), hours: -Number(old.hours) },
+            { teacherId: old.teacherId, year: yearOf(fields.creditDate), hours: fields.hours },
+          );
         updated++;
       }
     }
     for (const part of chunks(fresh)) await em.insert(ExternalCredit, part);
+    await addCredits(em, credits, this.config.creditCycleStartYear);
     return { created: fresh.length, updated, unchanged };
   }
 }

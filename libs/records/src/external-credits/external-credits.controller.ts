@@ -3,6 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
+  ApiConflictResponse,
   ApiConsumes,
   ApiOkResponse,
   ApiOperation,
@@ -37,6 +38,7 @@ export class ExternalCreditsController {
   })
   @ApiOkResponse({ type: ExternalCreditImportResultDto })
   @ApiBadRequestResponse({ type: CreditImportInvalidDto, description: 'IMPORT_INVALID：逐行列出错误，未写入任何数据' })
+  @ApiConflictResponse({ description: 'EXTERNAL_CREDITS_CHANGED 同一记录的学时或日期刚被同时进行的另一次导入修改' })
   async import(@CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<ExternalCreditImportResultDto> {
     return this.imports.import(actor, await xlsxUpload(req));
   }

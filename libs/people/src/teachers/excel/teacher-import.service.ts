@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { Actor, BadInputError, Clock, drainUpload, NotFoundError, TransactionRunner } from '@shipei/core';
 import { AuditService } from '@shipei/audit';
 import { EntityManager, In } from 'typeorm';
+import { followTeachers } from '../../credits/credit-ledger';
+import { countTeachers } from '../teacher-counts';
 import { Organisation } from '../../organisations/organisation.entity';
 import { Teacher } from '../teacher.entity';
 import { TeacherTally } from '../teacher-tally.service';
@@ -221,6 +223,7 @@ export class TeacherImportService {
     }
     let updated = 0;
     const changed: { id: number; values: Record<string, unknown> }[] = [];
+    const existingById = new Map([...existing.values()].map((t) => [t.id, t]));
     for (const r of rows) {
       const t = existing.get(r.idNumber);
       if (!t) continue;
@@ -237,6 +240,20 @@ export class TeacherImportService {
     }
     for (const chunk of chunks(changed, UPDATE_CHUNK)) await this.updateChunk(em, countyId, chunk, now);
     await this.tally.add(em, countyId, fresh.length);
+    // Teachers moved to another school take their credit rows along (same county: an import stays in one),
+    // and every school's count follows what was added and moved.
+    const moved = changed.filter((c) => c.values.schoolId !== existingById.get(c.id)?.schoolId);
+    await followTeachers(
+      em,
+      moved.map((c) => c.id),
+    );
+    await countTeachers(em, [
+      ...fresh.map((r) => ({ schoolId: r.schoolId, countyId, teachers: 1 })),
+      ...moved.flatMap((c) => [
+        { schoolId: existingById.get(c.id)!.schoolId, countyId, teachers: -1 },
+        { schoolId: Number(c.values.schoolId), countyId, teachers: 1 },
+      ]),
+    ]);
     return { created: fresh.length, updated };
   }
   /** One multi-row INSERT per chunk, built directly (TypeORM's builder spends ~50 ms per 500 rows on parameters). */
