@@ -12,6 +12,7 @@ import { Clock } from './time/clock';
 import { DomainEvents } from './events/domain-events';
 import { SharedRateLimitGuard } from './http/rate-limit';
 import { RateCounters } from './rate-limit/rate-counters';
+import { WorkerPool } from './workers/worker-pool';
 
 export interface CoreModuleOptions {
   config: AppConfig;
@@ -62,8 +63,18 @@ export class CoreModule {
         DomainEvents,
         RateCounters,
         SharedRateLimitGuard,
+        WorkerPool,
       ],
-      exports: [AppConfig, TransactionRunner, AccessPolicy, Clock, DomainEvents, RateCounters, SharedRateLimitGuard],
+      exports: [
+        AppConfig,
+        TransactionRunner,
+        AccessPolicy,
+        Clock,
+        DomainEvents,
+        RateCounters,
+        SharedRateLimitGuard,
+        WorkerPool,
+      ],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, loadCjkFonts, shanghaiDate } from '@shipei/core';
+import { Actor, shanghaiDate, WorkerPool } from '@shipei/core';
 import { Enrolment, ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '@shipei/enrolment';
 import { EntityManager, In } from 'typeorm';
 import { PassesService } from '../passes/passes.service';
@@ -9,8 +9,9 @@ import { AttendanceService } from '../records/attendance.service';
 import { cohortRoster } from '../records/roster';
 import { ASSIGNED_STATUSES } from '../statuses';
 import { buildAttendanceMatrix, XLSX_MIME } from './attendance-matrix';
-import { PassSheetLayout, renderPassSheet } from './pass-sheet';
-import { renderSignInSheet } from './sign-in-sheet';
+import { PASS_SHEET_TASK, SIGN_IN_SHEET_TASK } from './attendance-pdf.task';
+import { PassSheetLayout, PassSheetView } from './pass-sheet';
+import { SignInSheetView } from './sign-in-sheet';
 
 export interface FileDownload {
   body: Buffer;
@@ -31,7 +32,12 @@ const dateZh = (day: string | Date) => {
   return `${y}年${m}月${d}日`;
 };
 
-/** The paper sign-in sheet of a session (PDF), a cohort's printed passes (PDF) and its attendance matrix (.xlsx). */
+const bytes = (pdf: Uint8Array) => Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+
+/**
+ * The paper sign-in sheet of a session (PDF), a cohort's printed passes (PDF) and its attendance matrix
+ * (.xlsx). The PDFs are drawn in a worker thread (spec §16: a cohort's sheets never hold up check-ins).
+ */
 @Injectable()
 export class AttendanceOutputsService {
   constructor(
@@ -39,7 +45,17 @@ export class AttendanceOutputsService {
     private readonly attendance: AttendanceService,
     private readonly passes: PassesService,
     @InjectEntityManager() private readonly em: EntityManager,
+    private readonly workers: WorkerPool,
   ) {}
+
+  /** A sign-in sheet drawn in a worker thread (also for the cohort archive, which gathers the view itself). */
+  async drawSignInSheet(view: SignInSheetView): Promise<Buffer> {
+    return bytes(await this.workers.run<Uint8Array>(SIGN_IN_SHEET_TASK, view));
+  }
+
+  private async drawPassSheet(view: PassSheetView, layout: PassSheetLayout): Promise<Buffer> {
+    return bytes(await this.workers.run<Uint8Array>(PASS_SHEET_TASK, { view, layout }));
+  }
 
   async signInSheet(actor: Actor, sessionId: number): Promise<FileDownload> {
     const { session, cohort, program } = await this.gate.session(this.em, actor, sessionId);
@@ -49,8 +65,7 @@ export class AttendanceOutputsService {
       confirmed: t.enrolmentStatus !== 'APPROVED',
     }));
     const startsAt = new Date(session.startsAt);
-    const body = await renderSignInSheet(
-      {
+    const body = await this.drawSignInSheet({
         programTitle: program.title,
         cohortName: cohort.name,
         sessionTitle: session.title,
@@ -59,10 +74,8 @@ export class AttendanceOutputsService {
         hours: Number(session.hours),
         venue: cohort.venue,
         room: session.room,
-        trainees,
-      },
-      await loadCjkFonts(),
-    );
+      trainees,
+    });
     return {
       body,
       type: 'application/pdf',
@@ -84,7 +97,7 @@ export class AttendanceOutputsService {
       this.em,
       roster.map((t) => enrolments.get(t.enrolmentId)!),
     );
-    const body = await renderPassSheet(
+    const body = await this.drawPassSheet(
       {
         programTitle: program.title,
         cohortName: cohort.name,
@@ -100,7 +113,6 @@ export class AttendanceOutputsService {
         })),
       },
       layout,
-      await loadCjkFonts(),
     );
     const what = layout === 'slips' ? '报到凭证' : '签到凭证名册';
     return {
