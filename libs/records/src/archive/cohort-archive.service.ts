@@ -77,6 +77,13 @@ export class CohortArchiveService {
       throw RecordsErrors.cohortNotFinished(cohort.endDate);
     const parts = await this.plan(actor, cohort, program);
     const date = new Date(`${cohort.endDate}T00:00:00Z`);
+    // The first part a worker thread makes is made before the download begins, so a worker that fails
+    // then is a clean 503 (WORKER_FAILED), not a cut-off ZIP.
+    const first = parts.findIndex((p) => p.name.endsWith('.xlsx'));
+    if (first >= 0) {
+      const made = (await parts[first].make()) as Buffer;
+      parts[first] = { ...parts[first], make: async () => made };
+    }
 
     const zip = new ZipArchive({ zlib: { level: 6 } });
     this.fill(zip, parts, date).catch((err: unknown) => {
