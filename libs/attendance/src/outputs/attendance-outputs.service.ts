@@ -8,8 +8,8 @@ import { AttendanceAccess } from '../attendance.access';
 import { AttendanceService } from '../records/attendance.service';
 import { cohortRoster } from '../records/roster';
 import { ASSIGNED_STATUSES } from '../statuses';
-import { buildAttendanceMatrix, XLSX_MIME } from './attendance-matrix';
-import { PASS_SHEET_TASK, SIGN_IN_SHEET_TASK } from './attendance-pdf.task';
+import { MatrixView, XLSX_MIME } from './attendance-matrix';
+import { MATRIX_TASK, PASS_SHEET_TASK, SIGN_IN_SHEET_TASK } from './attendance-pdf.task';
 import { PassSheetLayout, PassSheetView } from './pass-sheet';
 import { SignInSheetView } from './sign-in-sheet';
 
@@ -36,7 +36,7 @@ const bytes = (pdf: Uint8Array) => Buffer.from(pdf.buffer, pdf.byteOffset, pdf.b
 
 /**
  * The paper sign-in sheet of a session (PDF), a cohort's printed passes (PDF) and its attendance matrix
- * (.xlsx). The PDFs are drawn in a worker thread (spec §16: a cohort's sheets never hold up check-ins).
+ * (.xlsx), made in a worker thread (spec §16: a cohort's sheets never hold up check-ins).
  */
 @Injectable()
 export class AttendanceOutputsService {
@@ -51,6 +51,10 @@ export class AttendanceOutputsService {
   /** A sign-in sheet drawn in a worker thread (also for the cohort archive, which gathers the view itself). */
   async drawSignInSheet(view: SignInSheetView): Promise<Buffer> {
     return bytes(await this.workers.run<Uint8Array>(SIGN_IN_SHEET_TASK, view));
+  }
+
+  private async drawMatrix(view: MatrixView): Promise<Buffer> {
+    return bytes(await this.workers.run<Uint8Array>(MATRIX_TASK, view));
   }
 
   private async drawPassSheet(view: PassSheetView, layout: PassSheetLayout): Promise<Buffer> {
@@ -126,7 +130,7 @@ export class AttendanceOutputsService {
     const { cohort, program } = await this.gate.cohort(this.em, actor, cohortId);
     const m = await this.attendance.matrix(this.em, cohort.id);
     const decided: EnrolmentStatus[] = ['COMPLETED', 'NOT_COMPLETED'];
-    const body = await buildAttendanceMatrix({
+    const body = await this.drawMatrix({
       programTitle: program.title,
       cohortName: cohort.name,
       threshold: Number(program.attendanceThreshold),

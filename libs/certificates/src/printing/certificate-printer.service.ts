@@ -112,6 +112,10 @@ export class CertificatePrinter {
       },
     });
     stream.on('error', (err) => out.destroy(err));
+    // A download given up (the client went away): the worker stops drawing instead of waiting forever.
+    out.on('close', () => {
+      if (!stream.readableEnded) stream.destroy();
+    });
     stream.pipe(out);
     // The stream's own error is the result's too: handled there, and by `out` once it is returned.
     result.catch(() => undefined);

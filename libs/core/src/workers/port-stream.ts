@@ -52,6 +52,7 @@ export function portWritable(port: MessagePort, options: PortStreamOptions = {})
   let inFlight = 0;
   let waiting: (() => void) | null = null;
   let closed = false;
+  let ended = false;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const onMessage = (m: PortMessage) => {
@@ -103,6 +104,7 @@ export function portWritable(port: MessagePort, options: PortStreamOptions = {})
     final(done) {
       const end = (err?: Error | null) => {
         if (!err && !closed) port.postMessage({ t: 'e' } satisfies PortMessage);
+        ended = !err;
         port.off('message', onMessage);
         done(err);
       };
@@ -110,11 +112,17 @@ export function portWritable(port: MessagePort, options: PortStreamOptions = {})
       else end();
     },
     destroy(err, done) {
-      if (err && !closed) {
-        const code = (err as { code?: unknown }).code;
-        port.postMessage({ t: 'x', message: err.message, code: typeof code === 'string' ? code : undefined });
-      }
       port.off('message', onMessage);
+      // Destroyed before its end (an error, or the job given up): the reader must not wait for more.
+      if (!ended && !closed) {
+        const code = (err as { code?: unknown } | null)?.code;
+        port.postMessage({
+          t: 'x',
+          message: err?.message ?? 'stream aborted',
+          code: typeof code === 'string' ? code : undefined,
+        } satisfies PortMessage);
+        port.close();
+      }
       done(err);
     },
   });

@@ -150,6 +150,9 @@ export class WorkerPool implements OnApplicationBootstrap, OnModuleDestroy {
       idleTimeout: Number.MAX_SAFE_INTEGER,
       // A runaway job ends its own thread (and answers 503), never the process.
       resourceLimits: { maxOldGenerationSizeMb: 512 },
+      // Below the event loop's priority (Linux nice, through piscina's optional @napi-rs/nice): when the
+      // cores are busy, the check-ins win them and the PDF waits a little.
+      niceIncrement: 10,
     });
     return this.pool;
   }

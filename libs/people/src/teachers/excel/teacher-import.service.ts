@@ -111,10 +111,11 @@ export class TeacherImportService {
       const schools = await this.schools(em, county.id);
       release = takeImportSlot();
       spool = new BatchSpool<ImportRow>();
-      const errors = await this.parseInWorker(source, schools, spool);
+      const sheetErrors = await this.parseInWorker(source, schools, spool);
       const batches = spool;
       return await this.tx.run(async (wem) => {
         // Every row is checked against the database as it stands before any is written.
+        const errors = [...sheetErrors];
         for await (const rows of batches.read())
           errors.push(...(await this.checkAgainstDatabase(wem, county.id, rows)).conflicts);
         if (errors.length) throw importInvalid(errors);
