@@ -112,6 +112,9 @@ export class CertificatePrinter {
       },
     });
     stream.on('error', (err) => out.destroy(err));
+    // Failing before the first bytes, `out` is never handed to anyone: its error must not go unheard
+    // (the caller gets it from the race below). Later the HTTP layer listens too.
+    out.on('error', () => undefined);
     // A download given up (the client went away): the worker stops drawing instead of waiting forever.
     out.on('close', () => {
       if (!stream.readableEnded) stream.destroy();
