@@ -90,7 +90,7 @@ export function portWritable(port: MessagePort, options: PortStreamOptions = {})
     pendingBytes = 0;
     return out;
   };
-  return new Writable({
+  const stream = new Writable({
     objectMode: options.objectMode,
     highWaterMark: options.objectMode ? 1 : CHUNK,
     write(chunk: unknown, _encoding, done) {
@@ -126,6 +126,10 @@ export function portWritable(port: MessagePort, options: PortStreamOptions = {})
       done(err);
     },
   });
+  // Its error goes to the reader (above) and to whoever writes (their callbacks, pipeline, once('drain')):
+  // never an 'error' nobody hears, which would end the worker thread.
+  stream.on('error', () => undefined);
+  return stream;
 }
 
 /**

@@ -139,7 +139,8 @@ export class WorkerPool implements OnApplicationBootstrap, OnModuleDestroy {
 
   private piscina(): Piscina {
     if (this.closed) throw poolClosed();
-    this.pool ??= new Piscina({
+    if (this.pool) return this.pool;
+    this.pool = new Piscina({
       filename: workerBootstrapFile(),
       minThreads: this.threads,
       maxThreads: this.threads,
@@ -154,6 +155,10 @@ export class WorkerPool implements OnApplicationBootstrap, OnModuleDestroy {
       // cores are busy, the check-ins win them and the PDF waits a little.
       niceIncrement: 10,
     });
+    // A thread's uncaught error fails its jobs (run() answers WORKER_FAILED); the pool must not rethrow it here.
+    this.pool.on('error', (err: Error) =>
+      this.logger.error({ err: { message: err?.message } }, 'Worker thread error'),
+    );
     return this.pool;
   }
 }
