@@ -149,11 +149,13 @@ export class WorkerPool implements OnApplicationBootstrap, OnModuleDestroy {
       // Tasks stream over ports and await between chunks; the Atomics wait loop would stall them.
       atomics: 'disabled',
       idleTimeout: Number.MAX_SAFE_INTEGER,
-      // A runaway job ends its own thread (and answers 503), never the process.
-      resourceLimits: { maxOldGenerationSizeMb: 512 },
-      // Below the event loop's priority (Linux nice, through piscina's optional @napi-rs/nice): when the
-      // cores are busy, the check-ins win them and the PDF waits a little.
-      niceIncrement: 10,
+      // A runaway job ends its own thread (and answers 503), never the process. A young generation
+      // smaller than V8's default (up to 48 MB) keeps a long parse's garbage from swelling the RSS.
+      resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 },
+      // A little below the event loop's priority (Linux nice, through piscina's optional @napi-rs/nice):
+      // when the cores are busy the check-ins get them first. Not lower: with 10, on a 2-core machine
+      // shared with other processes, the archives of the tests waited past their time limit.
+      niceIncrement: 5,
     });
     // A thread's uncaught error fails its jobs (run() answers WORKER_FAILED); the pool must not rethrow it here.
     this.pool.on('error', (err: Error) =>
