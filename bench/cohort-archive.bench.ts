@@ -7,7 +7,15 @@ import { pipeline } from 'node:stream/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { readZipEntries } from '@shipei/records';
-import { BenchApp, COHORT_SESSIONS as SESSIONS, freshDatabase, ok, resolveOptions, seedFinishedCohort, startApp } from './lib';
+import {
+  BenchApp,
+  COHORT_SESSIONS as SESSIONS,
+  freshDatabase,
+  ok,
+  resolveOptions,
+  seedFinishedCohort,
+  startApp,
+} from './lib';
 
 const SIZES = [100, 400];
 const TARGET_MS = 5_000;

@@ -59,7 +59,9 @@ interface Heavy {
 
 function startHeavy(urls: string[], token: string): Promise<Heavy> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--heavy-client', token, ...urls], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(__filename, ['--heavy-client', token, ...urls], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let last = { done: 0, bytes: 0 };
     let stopped: ((r: { done: number; bytes: number }) => void) | undefined;
     child.on('message', (m: { started?: boolean; stopped?: boolean; done?: number; bytes?: number }) => {
@@ -130,7 +132,9 @@ async function run(): Promise<void> {
     app = await startApp(database.url);
     const admin = await app.login('admin', app.adminPassword);
     const trainer = await trainerToken(app, admin);
-    console.log(`heavy-vs-checkin · ${opts.db}: seeding cohorts (${PDF_COHORT}, ${ARCHIVE_COHORT}, ${BIG_COHORT} trainees)…`);
+    console.log(
+      `heavy-vs-checkin · ${opts.db}: seeding cohorts (${PDF_COHORT}, ${ARCHIVE_COHORT}, ${BIG_COHORT} trainees)…`,
+    );
     const pdfCohort = await seedFinishedCohort(app, admin, trainer.id, PDF_COHORT, 100_000);
     const archiveCohort = await seedFinishedCohort(app, admin, trainer.id, ARCHIVE_COHORT, 200_000);
     const bigCohort = await seedFinishedCohort(app, admin, trainer.id, BIG_COHORT, 300_000);
@@ -165,7 +169,8 @@ async function run(): Promise<void> {
       const h = await startHeavy([pdfUrl, archiveUrl], trainer.token);
       const busy = await runLoad(target, load);
       const built = await h.stop();
-      if (busy.non2xx || busy.errors) throw new Error(`check-ins under load failed: ${JSON.stringify(busy.statusCodes)}`);
+      if (busy.non2xx || busy.errors)
+        throw new Error(`check-ins under load failed: ${JSON.stringify(busy.statusCodes)}`);
       idle.push(quiet.p99);
       heavy.push(busy.p99);
       rows.push(
@@ -202,8 +207,12 @@ async function run(): Promise<void> {
     console.log(
       `heavy-vs-checkin · ${opts.db} — check-in (${opts.connections} connections, ${opts.duration} s × ${opts.rounds} rounds), WORKER_THREADS=${app.config.workerThreads}`,
     );
-    console.log(`  check-in p99 idle ${idleP99.toFixed(2)} ms, while a ${pages[0].n}-page PDF and an archive are built ${heavyP99.toFixed(2)} ms:`);
-    console.log(`  ratio ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) — ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`);
+    console.log(
+      `  check-in p99 idle ${idleP99.toFixed(2)} ms, while a ${pages[0].n}-page PDF and an archive are built ${heavyP99.toFixed(2)} ms:`,
+    );
+    console.log(
+      `  ratio ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) — ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`,
+    );
     console.log(
       `  ${bigPages[0].n}-page PDF through the worker: ${worker.ms} ms, ${mb(download.bytes)} MB, RSS growth ${worker.growthMb} MB (target ≤ ${TARGET_GROWTH_MB} MB) — ${worker.growthMb <= TARGET_GROWTH_MB ? 'met' : 'NOT met'}; drawn on the event loop as before: ${inline.ms} ms, RSS growth ${inline.growthMb} MB`,
     );

@@ -145,9 +145,7 @@ async function timedImport(
 async function timedBufferedImport(app: BenchApp, countyId: number, file: string, label: string): Promise<Measure> {
   const service = app.nest.get(TeacherImportService);
   const actor: Actor = { userId: 1, role: 'CITY_ADMIN', organisationId: null, countyId: null, teacherId: null };
-  return measured(label, () =>
-    service.importBuffered(app.dataSource.manager, actor, countyId, createReadStream(file)),
-  );
+  return measured(label, () => service.importBuffered(app.dataSource.manager, actor, countyId, createReadStream(file)));
 }
 
 /** Time, CPU and memory of this process (app and client) while `work` runs. */
@@ -281,7 +279,13 @@ async function run(): Promise<void> {
       teachers: TEACHERS,
       fileBytes: size,
       targetMs: TARGET_MS,
-      scale: { rows: SCALE_ROWS, baselineRows: BASELINE_ROWS, targetMs: SCALE_TARGET_MS, targetMb: SCALE_TARGET_MB, met: scaleOk },
+      scale: {
+        rows: SCALE_ROWS,
+        baselineRows: BASELINE_ROWS,
+        targetMs: SCALE_TARGET_MS,
+        targetMb: SCALE_TARGET_MB,
+        met: scaleOk,
+      },
       met: ok,
       runs,
       env: { node: process.version, server: String(version.v) },

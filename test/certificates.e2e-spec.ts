@@ -430,8 +430,9 @@ describe('certificates', () => {
     });
 
     it('draws the cohort PDF in a worker thread byte for byte as the renderer draws it on the event loop', async () => {
-      const served = (await binary(bearer(admin)(t.http.get(`/api/v1/cohorts/${cohortId}/certificates/pdf`))).expect(200))
-        .body as Buffer;
+      const served = (
+        await binary(bearer(admin)(t.http.get(`/api/v1/cohorts/${cohortId}/certificates/pdf`))).expect(200)
+      ).body as Buffer;
       const certificates = await t.app.get(CertificatePrinter).cohortCertificates(cohortId);
       expect(certificates.map((c: Certificate) => c.template)).toEqual(certificates.map(() => 'default'));
       const inline = await new CertificateRenderer().renderToBuffer(

@@ -370,9 +370,7 @@ describe('records: cohort archive (一期一档)', () => {
   it('answers a worker thread that dies before the download begins with 503 WORKER_FAILED in Chinese', async () => {
     const pool = t.app.get(WorkerPool);
     const run = pool.run.bind(pool);
-    const spy = jest
-      .spyOn(pool, 'run')
-      .mockImplementationOnce((_task, args, ports) => run(CRASH_TASK, args, ports));
+    const spy = jest.spyOn(pool, 'run').mockImplementationOnce((_task, args, ports) => run(CRASH_TASK, args, ports));
     try {
       const res = await as('trainer').get(`/api/v1/cohorts/${id.cohort}/archive.zip`).expect(503);
       expect(res.body).toMatchObject({ statusCode: 503, code: 'WORKER_FAILED' });

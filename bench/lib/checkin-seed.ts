@@ -101,4 +101,3 @@ function idNumber(serial: number): string {
   const sum = body.split('').reduce((s, d, i) => s + Number(d) * w[i], 0);
   return body + '10X98765432'[sum % 11];
 }
-

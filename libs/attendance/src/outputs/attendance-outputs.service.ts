@@ -70,14 +70,14 @@ export class AttendanceOutputsService {
     }));
     const startsAt = new Date(session.startsAt);
     const body = await this.drawSignInSheet({
-        programTitle: program.title,
-        cohortName: cohort.name,
-        sessionTitle: session.title,
-        startsAt,
-        endsAt: new Date(session.endsAt),
-        hours: Number(session.hours),
-        venue: cohort.venue,
-        room: session.room,
+      programTitle: program.title,
+      cohortName: cohort.name,
+      sessionTitle: session.title,
+      startsAt,
+      endsAt: new Date(session.endsAt),
+      hours: Number(session.hours),
+      venue: cohort.venue,
+      room: session.room,
       trainees,
     });
     return {

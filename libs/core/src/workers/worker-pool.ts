@@ -43,7 +43,11 @@ type TaskReply<T> =
 
 /** The worker thread doing the job ended (crashed, ran out of memory) or could not take it. */
 export const workerFailed = () =>
-  new DomainError(503, 'WORKER_FAILED', '后台处理文件的工作线程意外中止，本次未完成，请稍后重试；如反复出现请联系管理员');
+  new DomainError(
+    503,
+    'WORKER_FAILED',
+    '后台处理文件的工作线程意外中止，本次未完成，请稍后重试；如反复出现请联系管理员',
+  );
 
 /** The pool was closed (the app is shutting down). */
 const poolClosed = () => new DomainError(503, 'SHUTTING_DOWN', '服务正在停止，请稍后重试');
@@ -158,9 +162,7 @@ export class WorkerPool implements OnApplicationBootstrap, OnModuleDestroy {
       niceIncrement: 5,
     });
     // A thread's uncaught error fails its jobs (run() answers WORKER_FAILED); the pool must not rethrow it here.
-    this.pool.on('error', (err: Error) =>
-      this.logger.error({ err: { message: err?.message } }, 'Worker thread error'),
-    );
+    this.pool.on('error', (err: Error) => this.logger.error({ err: { message: err?.message } }, 'Worker thread error'));
     return this.pool;
   }
 }

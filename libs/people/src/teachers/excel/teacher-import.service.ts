@@ -18,7 +18,13 @@ import { Organisation } from '../../organisations/organisation.entity';
 import { Teacher } from '../teacher.entity';
 import { IMPORT_COLUMNS, LABEL_OF } from './teacher-columns';
 import { ImportRow, readTeacherSheet, RowError } from './teacher-sheet-reader';
-import { SchoolRef, schoolResolver, SheetDuplicates, TEACHER_SHEET_TASK, TeacherSheetBatch } from './teacher-sheet.task';
+import {
+  SchoolRef,
+  schoolResolver,
+  SheetDuplicates,
+  TEACHER_SHEET_TASK,
+  TeacherSheetBatch,
+} from './teacher-sheet.task';
 import { importsIntoAnyCounty, importsIntoOwnCounty } from '../../people.access';
 
 /** Rows per INSERT / IN (...) list: 500 × 17 columns stays far below SQLite's bound-parameter limit. */
@@ -174,10 +180,12 @@ export class TeacherImportService {
     } catch (e) {
       if (truncated()) throw uploadTooLarge();
       // The worker's own error (e.g. no header) rather than the stream's echo of it.
-      throw (await job.result.then(
-        () => null,
-        (err: unknown) => err,
-      )) ?? e;
+      throw (
+        (await job.result.then(
+          () => null,
+          (err: unknown) => err,
+        )) ?? e
+      );
     } finally {
       source.unpipe(input.writable);
       if (!input.writable.writableFinished) input.writable.destroy();
