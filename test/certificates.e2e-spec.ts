@@ -26,6 +26,9 @@ import {
   makePhone,
 } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
+import { CRASH_TASK } from './support/worker-fixtures.task';
+import { Certificate, CertificatePrinter, CertificateRenderer, toCertificateView } from '@shipei/certificates';
+import { WorkerPool } from '@shipei/core';
 
 type Req = request.Test;
 const bearer = (token: string) => (r: Req) => r.auth(token, { type: 'bearer' });
@@ -424,6 +427,36 @@ describe('certificates', () => {
       await bearer(otherTrainerToken)(t.http.get(`/api/v1/cohorts/${cohortId}/certificates/pdf`)).expect(404);
       await bearer(countyA)(t.http.get(`/api/v1/cohorts/${cohortId}/certificates/pdf`)).expect(403);
       await bearer(selfToken)(t.http.get(`/api/v1/cohorts/${cohortId}/certificates/pdf`)).expect(403);
+    });
+
+    it('draws the cohort PDF in a worker thread byte for byte as the renderer draws it on the event loop', async () => {
+      const served = (
+        await binary(bearer(admin)(t.http.get(`/api/v1/cohorts/${cohortId}/certificates/pdf`))).expect(200)
+      ).body as Buffer;
+      const certificates = await t.app.get(CertificatePrinter).cohortCertificates(cohortId);
+      expect(certificates.map((c: Certificate) => c.template)).toEqual(certificates.map(() => 'default'));
+      const inline = await new CertificateRenderer().renderToBuffer(
+        certificates.map((c: Certificate) => toCertificateView(c, t.config.publicBaseUrl)),
+      );
+      expect(served.length).toBe(inline.length);
+      expect(served.equals(inline)).toBe(true);
+    });
+
+    it('answers a worker thread that dies before the first page with 503 WORKER_FAILED in Chinese; the next print works', async () => {
+      const pool = t.app.get(WorkerPool);
+      const stream = pool.stream.bind(pool);
+      const spy = jest
+        .spyOn(pool, 'stream')
+        .mockImplementationOnce((_task, args, opts) => stream(CRASH_TASK, args, opts));
+      try {
+        const res = await bearer(admin)(t.http.get(`/api/v1/cohorts/${cohortId}/certificates/pdf`)).expect(503);
+        expect(res.body).toMatchObject({ statusCode: 503, code: 'WORKER_FAILED' });
+        expect(res.body.message).toMatch(/工作线程意外中止/);
+      } finally {
+        spy.mockRestore();
+      }
+      const again = await binary(bearer(admin)(t.http.get(`/api/v1/cohorts/${cohortId}/certificates/pdf`))).expect(200);
+      expect(pagesOf(save(again.body, 'after-crash'))).toBe(5);
     });
 
     it('keeps other people out of a certificate PDF', async () => {

@@ -8,7 +8,9 @@ import TestAgent from 'supertest/lib/agent';
 import { account, binary } from './support/enrolment-fixtures';
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makeIdNumber } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
-import { Clock } from '@shipei/core';
+import { Clock, WorkerPool } from '@shipei/core';
+import { Certificate, CertificatePrinter, CertificateRenderer, toCertificateView } from '@shipei/certificates';
+import { CRASH_TASK } from './support/worker-fixtures.task';
 
 const cst = (s: string) => new Date(`${s}+08:00`);
 
@@ -354,6 +356,29 @@ describe('records: cohort archive (一期一档)', () => {
     expect(text).toContain('王晓梅');
     expect(text).toContain('LYGG2019-0001');
     expect(text).not.toContain('赵丽');
+  });
+
+  it('holds the certificates as drawn in a worker thread, byte for byte what the renderer draws on the event loop', async () => {
+    const entries = readZipEntries(await archive());
+    const certificates = await t.app.get(CertificatePrinter).cohortCertificates(id.cohort);
+    const inline = await new CertificateRenderer().renderToBuffer(
+      certificates.map((c: Certificate) => toCertificateView(c, t.config.publicBaseUrl)),
+    );
+    expect(part(entries, '08-结业证书.pdf').equals(inline)).toBe(true);
+  });
+
+  it('answers a worker thread that dies before the download begins with 503 WORKER_FAILED in Chinese', async () => {
+    const pool = t.app.get(WorkerPool);
+    const run = pool.run.bind(pool);
+    const spy = jest.spyOn(pool, 'run').mockImplementationOnce((_task, args, ports) => run(CRASH_TASK, args, ports));
+    try {
+      const res = await as('trainer').get(`/api/v1/cohorts/${id.cohort}/archive.zip`).expect(503);
+      expect(res.body).toMatchObject({ statusCode: 503, code: 'WORKER_FAILED' });
+      expect(res.body.message).toMatch(/工作线程意外中止/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(readZipEntries(await archive()).length).toBeGreaterThan(8);
   });
 
   it('is the same every time it is made: identical entry names and contents, byte for byte', async () => {

@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream';
+import { Actor, WorkerPool } from '@shipei/core';
+import { TeacherImportService } from '@shipei/people';
 import * as ExcelJS from 'exceljs';
+import { CRASH_TASK } from './support/worker-fixtures.task';
 import {
   adminToken,
   countyAdmin,
@@ -316,6 +320,65 @@ describe('teachers: Excel import, template and export', () => {
       expect(await count()).toBe(before);
       expect(await count('idNumber IN (?, ?)', [makeIdNumber(340001), makeIdNumber(340013)])).toBe(0);
       expect(await auditCount('import')).toBe(audits);
+    });
+
+    it('parses in a worker thread and lists exactly the errors the buffered reading lists', async () => {
+      await createTeacher(t.http, countyB, schoolB, 345100);
+      await createTeacher(t.http, countyA, schoolA, 345101);
+      const sheet = await xlsx([
+        good(345001),
+        good(345002, { 1: '110108196711301866', 4: '大学' }),
+        good(345001, { 2: makePhone(345003) }),
+        good(345004, { 2: makePhone(345001) }),
+        good(345005, { 1: makeIdNumber(345100) }),
+        good(345006, { 2: makePhone(345101) }),
+        good(345007, { 3: '不存在的学校' }),
+      ]);
+      const streamed = await upload(countyA, sheet).expect(400);
+      const actor: Actor = { userId: 1, role: 'CITY_ADMIN', organisationId: null, countyId: null, teacherId: null };
+      const buffered = await t.app
+        .get(TeacherImportService)
+        .importBuffered(t.db.manager, actor, lanshan, Readable.from([sheet]))
+        .catch((e: unknown) => e);
+      expect(buffered).toMatchObject({ status: 400, code: 'IMPORT_INVALID' });
+      expect(streamed.body.message).toBe((buffered as Error).message);
+      expect(streamed.body.errors).toEqual((buffered as { details: { errors: unknown[] } }).details.errors);
+      expect(streamed.body.errors.map((e: any) => e.row)).toEqual([5, 5, 6, 7, 8, 9, 10]);
+    });
+
+    it('streams a sheet of many batches all-or-nothing: one bad row near the end writes nothing; fixed, all are created', async () => {
+      const rows = Array.from({ length: 1_200 }, (_, i) => good(350_000 + i));
+      rows[1_150] = good(350_000, { 2: makePhone(351_150) }); // row 1,154 repeats row 4's 身份证号
+      const before = await count();
+      const bad = await upload(countyA, await xlsx(rows)).expect(400);
+      expect(bad.body.errors).toEqual([
+        { row: 1_154, column: '身份证号', message: expect.stringContaining('第 4 行') },
+      ]);
+      expect(await count()).toBe(before);
+      rows[1_150] = good(351_150);
+      const res = await upload(countyA, await xlsx(rows)).expect(200);
+      expect(res.body).toEqual({ created: 1_200, updated: 0 });
+      expect(await count()).toBe(before + 1_200);
+      const [last] = await t.db.query(`SELECT name, schoolId FROM teacher WHERE idNumber = ?`, [makeIdNumber(351_199)]);
+      expect(last).toMatchObject({ name: '导入351199', schoolId: schoolA });
+    });
+
+    it('answers a worker thread that dies while parsing with 503 WORKER_FAILED in Chinese, and writes nothing', async () => {
+      const pool = t.app.get(WorkerPool);
+      const stream = pool.stream.bind(pool);
+      const spy = jest
+        .spyOn(pool, 'stream')
+        .mockImplementationOnce((_task, args, opts) => stream(CRASH_TASK, args, opts));
+      try {
+        const before = await count();
+        const res = await upload(countyA, await xlsx([good(352_001)])).expect(503);
+        expect(res.body).toMatchObject({ statusCode: 503, code: 'WORKER_FAILED' });
+        expect(res.body.message).toMatch(/工作线程意外中止/);
+        expect(await count()).toBe(before);
+      } finally {
+        spy.mockRestore();
+      }
+      await upload(countyA, await xlsx([good(352_001)])).expect(200);
     });
 
     it('accepts a number cell for 身份证号 only when it holds the digits exactly (never for 18 digits)', async () => {

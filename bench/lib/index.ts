@@ -5,3 +5,5 @@ export * from './options';
 export * from './raw-server';
 export * from './report';
 export * from './run-bench';
+export * from './finished-cohort';
+export * from './checkin-seed';

@@ -13,6 +13,7 @@ import { DomainEvents } from './events/domain-events';
 import { EventRelay } from './events/event-relay';
 import { SharedRateLimitGuard } from './http/rate-limit';
 import { RateCounters } from './rate-limit/rate-counters';
+import { WorkerPool } from './workers/worker-pool';
 
 export interface CoreModuleOptions {
   config: AppConfig;
@@ -64,8 +65,18 @@ export class CoreModule {
         EventRelay,
         RateCounters,
         SharedRateLimitGuard,
+        WorkerPool,
       ],
-      exports: [AppConfig, TransactionRunner, AccessPolicy, Clock, DomainEvents, EventRelay, RateCounters, SharedRateLimitGuard],
+      exports: [
+        AppConfig,
+        TransactionRunner,
+        AccessPolicy,
+        Clock,
+        DomainEvents,
+        RateCounters,
+        SharedRateLimitGuard,
+        WorkerPool,
+      ],
     };
   }
 }

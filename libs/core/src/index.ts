@@ -32,3 +32,6 @@ export * from './config/messaging-config';
 export * from './rate-limit/rate-counter.entity';
 export * from './rate-limit/rate-counters';
 export * from './migrations/1765120000000-rate-counters';
+export * from './workers/port-stream';
+export * from './workers/worker-pool';
+export * from './xlsx/batch-spool';

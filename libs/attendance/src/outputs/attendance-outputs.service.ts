@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, calendarDateZh, loadCjkFonts, shanghaiDate } from '@shipei/core';
+import { Actor, calendarDateZh, shanghaiDate, WorkerPool } from '@shipei/core';
 import { Enrolment, ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '@shipei/enrolment';
 import { EntityManager, In } from 'typeorm';
 import { PassesService } from '../passes/passes.service';
@@ -8,9 +8,10 @@ import { AttendanceAccess } from '../attendance.access';
 import { AttendanceService } from '../records/attendance.service';
 import { cohortRoster } from '../records/roster';
 import { ASSIGNED_STATUSES } from '../statuses';
-import { buildAttendanceMatrix, XLSX_MIME } from './attendance-matrix';
-import { PassSheetLayout, renderPassSheet } from './pass-sheet';
-import { renderSignInSheet } from './sign-in-sheet';
+import { MatrixView, XLSX_MIME } from './attendance-matrix';
+import { MATRIX_TASK, PASS_SHEET_TASK, SIGN_IN_SHEET_TASK } from './attendance-pdf.task';
+import { PassSheetLayout, PassSheetView } from './pass-sheet';
+import { SignInSheetView } from './sign-in-sheet';
 
 export interface FileDownload {
   body: Buffer;
@@ -24,7 +25,12 @@ function attachment(ascii: string, name: string): string {
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name.replace(/[\\/:*?"<>|]/g, '_'))}`;
 }
 
-/** The paper sign-in sheet of a session (PDF), a cohort's printed passes (PDF) and its attendance matrix (.xlsx). */
+const bytes = (pdf: Uint8Array) => Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+
+/**
+ * The paper sign-in sheet of a session (PDF), a cohort's printed passes (PDF) and its attendance matrix
+ * (.xlsx), made in a worker thread (spec §16: a cohort's sheets never hold up check-ins).
+ */
 @Injectable()
 export class AttendanceOutputsService {
   constructor(
@@ -32,7 +38,21 @@ export class AttendanceOutputsService {
     private readonly attendance: AttendanceService,
     private readonly passes: PassesService,
     @InjectEntityManager() private readonly em: EntityManager,
+    private readonly workers: WorkerPool,
   ) {}
+
+  /** A sign-in sheet drawn in a worker thread (also for the cohort archive, which gathers the view itself). */
+  async drawSignInSheet(view: SignInSheetView): Promise<Buffer> {
+    return bytes(await this.workers.run<Uint8Array>(SIGN_IN_SHEET_TASK, view));
+  }
+
+  private async drawMatrix(view: MatrixView): Promise<Buffer> {
+    return bytes(await this.workers.run<Uint8Array>(MATRIX_TASK, view));
+  }
+
+  private async drawPassSheet(view: PassSheetView, layout: PassSheetLayout): Promise<Buffer> {
+    return bytes(await this.workers.run<Uint8Array>(PASS_SHEET_TASK, { view, layout }));
+  }
 
   async signInSheet(actor: Actor, sessionId: number): Promise<FileDownload> {
     const { session, cohort, program } = await this.gate.session(this.em, actor, sessionId);
@@ -42,20 +62,17 @@ export class AttendanceOutputsService {
       confirmed: t.enrolmentStatus !== 'APPROVED',
     }));
     const startsAt = new Date(session.startsAt);
-    const body = await renderSignInSheet(
-      {
-        programTitle: program.title,
-        cohortName: cohort.name,
-        sessionTitle: session.title,
-        startsAt,
-        endsAt: new Date(session.endsAt),
-        hours: Number(session.hours),
-        venue: cohort.venue,
-        room: session.room,
-        trainees,
-      },
-      await loadCjkFonts(),
-    );
+    const body = await this.drawSignInSheet({
+      programTitle: program.title,
+      cohortName: cohort.name,
+      sessionTitle: session.title,
+      startsAt,
+      endsAt: new Date(session.endsAt),
+      hours: Number(session.hours),
+      venue: cohort.venue,
+      room: session.room,
+      trainees,
+    });
     return {
       body,
       type: 'application/pdf',
@@ -77,7 +94,7 @@ export class AttendanceOutputsService {
       this.em,
       roster.map((t) => enrolments.get(t.enrolmentId)!),
     );
-    const body = await renderPassSheet(
+    const body = await this.drawPassSheet(
       {
         programTitle: program.title,
         cohortName: cohort.name,
@@ -93,7 +110,6 @@ export class AttendanceOutputsService {
         })),
       },
       layout,
-      await loadCjkFonts(),
     );
     const what = layout === 'slips' ? '报到凭证' : '签到凭证名册';
     return {
@@ -107,7 +123,7 @@ export class AttendanceOutputsService {
     const { cohort, program } = await this.gate.cohort(this.em, actor, cohortId);
     const m = await this.attendance.matrix(this.em, cohort.id);
     const decided: EnrolmentStatus[] = ['COMPLETED', 'NOT_COMPLETED'];
-    const body = await buildAttendanceMatrix({
+    const body = await this.drawMatrix({
       programTitle: program.title,
       cohortName: cohort.name,
       threshold: Number(program.attendanceThreshold),

@@ -1,10 +1,12 @@
 import { Readable, Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { AccessPolicy, Actor, AppConfig } from '@shipei/core';
+import { AccessPolicy, Actor, AppConfig, StreamedJob, WorkerPool } from '@shipei/core';
 import { Cohort, COHORT_KIND, Program, PROGRAM_KIND } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
-import { CertificateRenderer, CertificateView, RenderSummary } from '../rendering';
+import { RenderSummary } from '../rendering';
+import { CERTIFICATE_PDF_TASK, CertificatePdfJob } from '../rendering/certificate-pdf.task';
 import { Certificate, CERTIFICATE_KIND_LABELS } from '../certificate.entity';
 import { toCertificateView } from '../certificate-mapping';
 import { CertificateTemplateStore } from '../certificate-template-store';
@@ -20,15 +22,17 @@ export interface PdfDownload {
 /**
  * Prints issued certificates from their stored snapshot (spec §6): one, or a whole cohort as one
  * PDF streamed page by page, for the program's owner, the cohort's trainers and the holder.
+ * The data is read here; the pages are drawn in a worker thread (WorkerPool, spec §16) and stream
+ * back as they are made, so a 400-page batch never holds up the requests on the event loop.
  */
 @Injectable()
 export class CertificatePrinter {
   constructor(
     @InjectEntityManager() private readonly em: EntityManager,
     private readonly access: AccessPolicy,
-    private readonly renderer: CertificateRenderer,
     private readonly templates: CertificateTemplateStore,
     private readonly config: AppConfig,
+    private readonly workers: WorkerPool,
   ) {}
 
   /** One certificate's PDF: 404 when the caller may not see it, 403 when it may see but not print, 409 when revoked. */
@@ -64,8 +68,9 @@ export class CertificatePrinter {
 
   /** Renders certificates into `out` (e.g. a file or a zip entry of the cohort archive). */
   async renderTo(certificates: Certificate[], out: Writable, end = true): Promise<RenderSummary> {
-    const { views, template } = await this.prepare(certificates);
-    return this.renderer.renderToStream(views, out, { template, end });
+    const { stream, result } = await this.render(certificates);
+    const [summary] = await Promise.all([result, pipeline(stream, out, { end })]);
+    return summary;
   }
 
   private async printableCohort(actor: Actor, cohortId: number): Promise<{ cohort: Cohort; program: Program }> {
@@ -77,27 +82,27 @@ export class CertificatePrinter {
     throw certificateErrors.notPrinter();
   }
 
-  private async prepare(certificates: Certificate[]) {
+  /** The job for the worker: every view with its template's name, and each template once. */
+  private async render(certificates: Certificate[]): Promise<StreamedJob<RenderSummary>> {
     const refs = await this.templates.resolve(
       this.em,
       certificates.map((c) => c.template),
     );
-    const byView = new Map<CertificateView, string>();
-    const views = certificates.map((c) => {
-      const view = toCertificateView(c, this.config.publicBaseUrl);
-      byView.set(view, c.template);
-      return view;
-    });
-    return { views, template: (view: CertificateView) => refs.get(byView.get(view)!)! };
+    const job: CertificatePdfJob = {
+      views: certificates.map((c) => toCertificateView(c, this.config.publicBaseUrl)),
+      templateNames: certificates.map((c) => c.template),
+      templates: Object.fromEntries(refs),
+    };
+    return this.workers.stream<RenderSummary>(CERTIFICATE_PDF_TASK, job);
   }
 
   /**
-   * Starts rendering into a stream and waits for its first bytes: everything that can fail before
-   * the PDF begins (data, templates) fails here, as an error the HTTP layer answers with 4xx/5xx.
+   * Starts rendering and waits for the first bytes: everything that can fail before the PDF begins
+   * (data, templates, the worker) fails here, as an error the HTTP layer answers with 4xx/503.
    * After that, an error destroys the stream (the client sees a cut-off download).
    */
   private async stream(certificates: Certificate[]): Promise<Readable> {
-    const { views, template } = await this.prepare(certificates);
+    const { stream, result } = await this.render(certificates);
     let started!: () => void;
     const firstBytes = new Promise<void>((resolve) => (started = resolve));
     const out = new Transform({
@@ -106,9 +111,18 @@ export class CertificatePrinter {
         done(null, chunk);
       },
     });
-    const rendering = this.renderer.renderToStream(views, out, { template });
-    rendering.catch((err: unknown) => out.destroy(err as Error));
-    await Promise.race([firstBytes, rendering]);
+    stream.on('error', (err) => out.destroy(err));
+    // Failing before the first bytes, `out` is never handed to anyone: its error must not go unheard
+    // (the caller gets it from the race below). Later the HTTP layer listens too.
+    out.on('error', () => undefined);
+    // A download given up (the client went away): the worker stops drawing instead of waiting forever.
+    out.on('close', () => {
+      if (!stream.readableEnded) stream.destroy();
+    });
+    stream.pipe(out);
+    // The stream's own error is the result's too: handled there, and by `out` once it is returned.
+    result.catch(() => undefined);
+    await Promise.race([firstBytes, result, new Promise((resolve) => out.once('end', resolve))]);
     return out;
   }
 }

@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { loadMessagingConfig, MailConfig, SmsConfig } from './messaging-config';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 
 /**
  * The application's validated configuration. Built once at boot from the environment
@@ -44,6 +45,11 @@ export class AppConfig {
    * request from one of them has its X-Forwarded-For read; empty (the default): never read.
    */
   readonly trustedProxies!: string[];
+  /**
+   * Worker threads for PDF batches, archives and import parsing (WORKER_THREADS, default one fewer than
+   * the cores, at least one): the event loop keeps a core for the light requests.
+   */
+  readonly workerThreads!: number;
 }
 
 /** One TRUSTED_PROXIES entry: an IPv4/IPv6 address, a CIDR range, or proxy-addr's names for ranges. */
@@ -157,6 +163,10 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       `TRUSTED_PROXIES must list IP addresses or CIDR ranges, e.g. 10.0.0.0/8 (got "${badProxies.join(', ')}")`,
     );
 
+  const threadsText = env.WORKER_THREADS ?? String(Math.max(1, availableParallelism() - 1));
+  if (!/^\d+$/.test(threadsText) || Number(threadsText) < 1 || Number(threadsText) > 64)
+    problems.push(`WORKER_THREADS must be a whole number from 1 to 64 (got "${threadsText}")`);
+
   if (problems.length) throw new ConfigError(problems);
   return Object.assign(new AppConfig(), {
     nodeEnv,
@@ -177,5 +187,6 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     reminderLeaveHours: Number(leaveText),
     deliveryClaimMs: Number(claimText) * 1000,
     trustedProxies,
+    workerThreads: Number(threadsText),
   });
 }

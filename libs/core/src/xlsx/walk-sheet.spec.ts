@@ -162,6 +162,26 @@ describe('walkSheet', () => {
     ]);
   });
 
+  it('hands the rows to a sink as they are read, waiting for it, and keeps none', async () => {
+    const content = await sheet([['姓名', '学校'], ...names.slice(0, 3000).map((n) => [n, '一小'])], {
+      sharedStrings: true,
+    });
+    const got: string[] = [];
+    let busy = false;
+    let overlapped = false;
+    const walk = await walkSheet(Readable.from([content]), LAYOUT, asText, async (parsed) => {
+      overlapped ||= busy;
+      busy = true;
+      await new Promise((resolve) => setImmediate(resolve));
+      got.push(parsed.row![0]);
+      busy = false;
+    });
+    expect(got).toEqual(names.slice(0, 3000));
+    expect(overlapped).toBe(false);
+    expect(walk.rows).toEqual([]);
+    expect(walk.accepted).toBe(3000);
+  });
+
   it('reads the upload to its end even when it refuses it', async () => {
     const content = await sheet([['姓名', '学校'], ...names.slice(0, 2000).map((n) => [n, '一小'])], {
       sharedStrings: false,

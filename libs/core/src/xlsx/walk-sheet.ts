@@ -71,7 +71,10 @@ export interface SheetLayout<K extends string> {
 }
 
 export interface SheetWalk<K extends string, R> {
+  /** The valid rows; empty when a `sink` took them (see {@link walkSheet}). */
   rows: R[];
+  /** How many valid rows there were. */
+  accepted: number;
   errors: RowError[];
   /** The header: its row and the columns it has; null when no sheet has one. */
   header: { row: number; keys: ReadonlySet<K> } | null;
@@ -112,28 +115,52 @@ export function drainUpload(source: Readable): void {
  * its number as Excel shows it. The upload is read to its end whatever happens.
  * Throws IMPORT_UNREADABLE (not an .xlsx), IMPORT_INVALID (layout), IMPORT_TOO_LARGE (unzips too big: a
  * zip bomb), 413 FILE_TOO_LARGE (truncated upload) or 503 IMPORT_BUSY ({@link MAX_CONCURRENT_IMPORTS}).
+ *
+ * With a `sink`, each valid row and each row's errors go to it as they are read (awaited: the walk
+ * waits for a slow sink), and nothing is kept: a 100,000-row import streams in flat memory.
  */
 export async function walkSheet<K extends string, R>(
   source: Readable,
   layout: SheetLayout<K>,
   parseRow: (row: number, cells: Partial<Record<K, SheetCell>>) => ParsedRow<R>,
+  sink?: RowSink<R>,
 ): Promise<SheetWalk<K, R>> {
-  if (runningImports >= MAX_CONCURRENT_IMPORTS) {
-    drainUpload(source);
-    throw importsBusy();
-  }
-  runningImports++;
+  let release: () => void;
   try {
-    return await walk(source, layout, parseRow);
+    release = takeImportSlot();
+  } catch (e) {
+    drainUpload(source);
+    throw e;
+  }
+  try {
+    return await walk(source, layout, parseRow, sink);
   } finally {
-    runningImports--;
+    release();
   }
 }
+
+/**
+ * One of this thread's {@link MAX_CONCURRENT_IMPORTS} import slots, or 503 IMPORT_BUSY. An import that
+ * parses in a worker thread takes its slot on the main thread (each worker counts only its own).
+ */
+export function takeImportSlot(): () => void {
+  if (runningImports >= MAX_CONCURRENT_IMPORTS) throw importsBusy();
+  runningImports++;
+  let released = false;
+  return () => {
+    if (!released) runningImports--;
+    released = true;
+  };
+}
+
+/** Takes the rows of a walk as they come (see {@link walkSheet}). */
+export type RowSink<R> = (parsed: ParsedRow<R>) => void | Promise<void>;
 
 async function walk<K extends string, R>(
   source: Readable,
   layout: SheetLayout<K>,
   parseRow: (row: number, cells: Partial<Record<K, SheetCell>>) => ParsedRow<R>,
+  sink?: RowSink<R>,
 ): Promise<SheetWalk<K, R>> {
   const headers = new Map<string, K>(
     layout.columns.flatMap((c) => [c.label, ...(c.aliases ?? [])].map((h) => [headerKey(h), c.key] as [string, K])),
@@ -145,7 +172,7 @@ async function walk<K extends string, R>(
     styles: layout.dates ? 'cache' : 'ignore',
     entries: 'ignore',
   });
-  const result: SheetWalk<K, R> = { rows: [], errors: [], header: null };
+  const result: SheetWalk<K, R> = { rows: [], accepted: 0, errors: [], header: null };
   const truncated = () => (source as { truncated?: boolean }).truncated === true;
   let sheets = 0;
   let dataRows = 0;
@@ -185,7 +212,9 @@ async function walk<K extends string, R>(
         if (blank) continue;
         if (++dataRows > layout.maxRows) throw invalidSheet(layout.tooMany);
         const parsed = parseRow(row.number, cells);
-        if (parsed.row !== undefined) result.rows.push(parsed.row);
+        if (parsed.row !== undefined) result.accepted++;
+        if (sink) await sink(parsed);
+        else if (parsed.row !== undefined) result.rows.push(parsed.row);
         else result.errors.push(...parsed.errors);
       }
     }

@@ -11,12 +11,11 @@ import {
   LEAVE_TYPE_LABELS,
   LeaveRequest,
   LeaveRequestSession,
-  renderSignInSheet,
   Trainee,
 } from '@shipei/attendance';
 import { User } from '@shipei/auth';
 import { Certificate, CERTIFICATE_STATUS_LABELS, CertificatePrinter } from '@shipei/certificates';
-import { AccessPolicy, Actor, Clock, loadCjkFonts, shanghaiDate, shanghaiDateTime, shanghaiTime } from '@shipei/core';
+import { AccessPolicy, Actor, Clock, shanghaiDate, shanghaiDateTime, shanghaiTime, WorkerPool } from '@shipei/core';
 import { Enrolment, ENROLMENT_STATUS_LABELS, EnrolmentStatus, RosterService } from '@shipei/enrolment';
 import { maskIdNumber, Organisation, Teacher } from '@shipei/people';
 import { Cohort, CohortTrainer, Program, TrainingSession } from '@shipei/programs';
@@ -24,8 +23,8 @@ import { ZipArchive } from 'archiver';
 import { EntityManager, In } from 'typeorm';
 import { RecordsErrors } from '../records.errors';
 import { attachment, chunks, Download, safeFileName, ZIP_MIME } from '../shared/files';
-import { normaliseXlsx } from '../shared/zip';
-import { ArchiveHeader, leaveWorkbook, registerWorkbook, resultsWorkbook, scheduleWorkbook } from './archive-documents';
+import { ArchiveHeader } from './archive-documents';
+import { ARCHIVE_WORKBOOK_TASK, ArchiveWorkbookJob, NORMALISE_XLSX_TASK } from './archive-workbook.task';
 
 /** One file of the archive: its path inside the ZIP and how to make it (bytes, or a stream it fills). */
 interface Part {
@@ -35,6 +34,7 @@ interface Part {
 }
 
 const hundredths = (h: number | string) => Math.round(Number(h) * 100);
+const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 /**
  * 一期一档 (spec §8): a finished cohort's archive as one ZIP — 说明, roster, schedule, attendance
@@ -47,6 +47,9 @@ const hundredths = (h: number | string) => Math.round(Number(h) * 100);
  * the cohort's size (the certificates stream page by page). The same data gives the same archive:
  * fixed names and order, every entry dated the cohort's end date, workbooks normalised (no write
  * time inside), PDFs dated from their data.
+ *
+ * The rows are read here; the workbooks, sign-in sheets and certificates are drawn in worker threads
+ * (spec §16), so a cohort's archive never holds up the check-ins answered by the same process.
  */
 @Injectable()
 export class CohortArchiveService {
@@ -60,7 +63,13 @@ export class CohortArchiveService {
     private readonly rosters: RosterService,
     private readonly printer: CertificatePrinter,
     private readonly clock: Clock,
+    private readonly workers: WorkerPool,
   ) {}
+
+  /** One of the archive's own workbooks, built and normalised in a worker. */
+  private async workbook(job: ArchiveWorkbookJob): Promise<Buffer> {
+    return bytes(await this.workers.run<Uint8Array>(ARCHIVE_WORKBOOK_TASK, job));
+  }
 
   async archive(actor: Actor, cohortId: number): Promise<Download<Readable>> {
     const { cohort, program } = await this.gate.cohort(this.em, actor, cohortId);
@@ -68,6 +77,13 @@ export class CohortArchiveService {
       throw RecordsErrors.cohortNotFinished(cohort.endDate);
     const parts = await this.plan(actor, cohort, program);
     const date = new Date(`${cohort.endDate}T00:00:00Z`);
+    // The first part a worker thread makes is made before the download begins, so a worker that fails
+    // then is a clean 503 (WORKER_FAILED), not a cut-off ZIP.
+    const first = parts.findIndex((p) => p.name.endsWith('.xlsx'));
+    if (first >= 0) {
+      const made = (await parts[first].make()) as Buffer;
+      parts[first] = { ...parts[first], make: async () => made };
+    }
 
     const zip = new ZipArchive({ zlib: { level: 6 } });
     this.fill(zip, parts, date).catch((err: unknown) => {
@@ -120,7 +136,9 @@ export class CohortArchiveService {
     const sessions = await cohortSessions(em, cohort.id);
     const certificates = await this.printer.cohortCertificates(cohort.id);
     const digits = Math.max(2, String(sessions.length).length);
-    const xlsx = (make: () => Promise<Buffer>) => async () => normaliseXlsx(await make(), date);
+    // Another module's workbook (roster, matrix), made reproducible in a worker.
+    const xlsx = (make: () => Promise<Buffer>) => async () =>
+      bytes(await this.workers.run<Uint8Array>(NORMALISE_XLSX_TASK, { xlsx: await make(), date }));
     let trainees: Promise<Trainee[]> | undefined; // read once for all the sign-in sheets
 
     const parts: Part[] = [
@@ -132,7 +150,7 @@ export class CohortArchiveService {
       {
         name: `${root}/02-课程安排.xlsx`,
         describe: `课程安排（${sessions.length} 次课）`,
-        make: xlsx(() => this.schedule(header, sessions)),
+        make: () => this.schedule(header, sessions),
       },
       {
         name: `${root}/03-考勤表.xlsx`,
@@ -147,17 +165,17 @@ export class CohortArchiveService {
       {
         name: `${root}/05-请假记录.xlsx`,
         describe: '请假记录',
-        make: xlsx(() => this.leave(actor, header, cohort, sessions)),
+        make: () => this.leave(actor, header, cohort, sessions),
       },
       {
         name: `${root}/06-结业情况.xlsx`,
         describe: '结业情况（出勤学时、出勤率、结业结果、学时、证书编号）',
-        make: xlsx(() => this.results(header, cohort, program, sessions, certificates)),
+        make: () => this.results(header, cohort, program, sessions, certificates),
       },
       {
         name: `${root}/07-证书登记册.xlsx`,
         describe: '证书登记册（含已撤销证书）',
-        make: xlsx(() => this.register(header, cohort)),
+        make: () => this.register(header, cohort),
       },
     ];
     if (certificates.length) {
@@ -185,20 +203,17 @@ export class CohortArchiveService {
     session: TrainingSession,
     trainees: Promise<Trainee[]>,
   ): Promise<Buffer> {
-    return renderSignInSheet(
-      {
-        programTitle: program.title,
-        cohortName: cohort.name,
-        sessionTitle: session.title,
-        startsAt: new Date(session.startsAt),
-        endsAt: new Date(session.endsAt),
-        hours: Number(session.hours),
-        venue: cohort.venue,
-        room: session.room,
-        trainees: (await trainees).map((t) => ({ ...t, confirmed: true })),
-      },
-      await loadCjkFonts(),
-    );
+    return this.outputs.drawSignInSheet({
+      programTitle: program.title,
+      cohortName: cohort.name,
+      sessionTitle: session.title,
+      startsAt: new Date(session.startsAt),
+      endsAt: new Date(session.endsAt),
+      hours: Number(session.hours),
+      venue: cohort.venue,
+      room: session.room,
+      trainees: (await trainees).map((t) => ({ ...t, confirmed: true })),
+    });
   }
 
   private async readme(
@@ -241,9 +256,10 @@ export class CohortArchiveService {
 
   private async schedule(header: ArchiveHeader, sessions: TrainingSession[]): Promise<Buffer> {
     const users = await this.users(sessions.map((s) => s.trainerId ?? 0));
-    return scheduleWorkbook(
+    return this.workbook({
+      kind: 'schedule',
       header,
-      sessions.map((s) => ({
+      rows: sessions.map((s) => ({
         title: s.title,
         date: shanghaiDate(new Date(s.startsAt)),
         start: shanghaiTime(new Date(s.startsAt)),
@@ -252,7 +268,7 @@ export class CohortArchiveService {
         trainer: s.trainerId ? (users.get(s.trainerId) ?? '') : '',
         room: s.room,
       })),
-    );
+    });
   }
 
   private async leave(
@@ -276,9 +292,10 @@ export class CohortArchiveService {
     const sessionById = new Map(sessions.map((s) => [s.id, s]));
     const teachers = await this.teachers(requests.map((r) => r.teacherId));
     const users = await this.users(requests.map((r) => r.decidedById ?? 0));
-    return leaveWorkbook(
+    return this.workbook({
+      kind: 'leave',
       header,
-      requests.map((r) => {
+      rows: requests.map((r) => {
         const own = links
           .filter((l) => l.leaveRequestId === r.id)
           .map((l) => sessionById.get(l.sessionId))
@@ -298,7 +315,7 @@ export class CohortArchiveService {
           askedAt: shanghaiDateTime(new Date(r.createdAt)),
         };
       }),
-    );
+    });
   }
 
   private async results(
@@ -314,11 +331,12 @@ export class CohortArchiveService {
       for (const e of await this.em.find(Enrolment, { where: { id: In(part) } })) enrolments.set(e.id, e);
     const numbers = new Map(certificates.filter((c) => c.enrolmentId).map((c) => [c.enrolmentId!, c.number]));
     const totalHours = sessions.reduce((s, x) => s + hundredths(x.hours), 0) / 100;
-    return resultsWorkbook(
+    return this.workbook({
+      kind: 'results',
       header,
       totalHours,
-      Number(program.attendanceThreshold),
-      trainees.map((t) => {
+      threshold: Number(program.attendanceThreshold),
+      rows: trainees.map((t) => {
         const e = enrolments.get(t.enrolmentId);
         const status = e?.status as EnrolmentStatus | undefined;
         const decided = status === 'COMPLETED' || status === 'NOT_COMPLETED';
@@ -332,7 +350,7 @@ export class CohortArchiveService {
           certificate: numbers.get(t.enrolmentId) ?? '',
         };
       }),
-    );
+    });
   }
 
   private async register(header: ArchiveHeader, cohort: Cohort): Promise<Buffer> {
@@ -344,9 +362,10 @@ export class CohortArchiveService {
     for (const part of chunks([...new Set(all.map((c) => c.teacherId))]))
       for (const t of await this.em.find(Teacher, { where: { id: In(part) }, select: { id: true, idNumber: true } }))
         ids.set(t.id, t.idNumber);
-    return registerWorkbook(
+    return this.workbook({
+      kind: 'register',
       header,
-      all.map((c) => ({
+      rows: all.map((c) => ({
         number: c.number,
         name: c.holderName,
         idNumber: maskIdNumber(ids.get(c.teacherId)),
@@ -360,7 +379,7 @@ export class CohortArchiveService {
         revokedAt: c.revokedAt ? shanghaiDate(new Date(c.revokedAt)) : '',
         revokeReason: c.revokeReason ?? '',
       })),
-    );
+    });
   }
 
   private async users(ids: number[]): Promise<Map<number, string>> {
