@@ -32,6 +32,7 @@ import {
 import { Organisation, People1764374401000, Teacher, TeacherPutonghua1764374480000 } from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
 import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
+import { SurveyAnswer, SurveyQuestion, SurveyRespondent, SurveyResponse, Surveys1796750000000 } from '@shipei/evaluation';
 import { ExternalCredit, Records1764374450000 } from '@shipei/records';
 import {
   Placement,
@@ -75,6 +76,10 @@ export const ENTITIES = [
   CertificateTemplateVersion,
   Certificate,
   CertificateSeries,
+  SurveyQuestion,
+  SurveyResponse,
+  SurveyAnswer,
+  SurveyRespondent,
   ExternalCredit,
   DomainEventRecord,
   Notification,
@@ -109,4 +114,5 @@ export const MIGRATIONS = [
   PasswordReset1796626000000,
   LeaveAttachments1796627000000,
   EventRelay1796628000000,
+  Surveys1796750000000,
 ];
