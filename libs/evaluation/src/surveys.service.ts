@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@shipei/audit';
 import { AccessPolicy, Actor, Clock, isDuplicateKey, shanghaiDate, TransactionRunner } from '@shipei/core';
 import { APPROVED_SEAT_HOLDING, Enrolment } from '@shipei/enrolment';
-import { Cohort, COHORT_KIND, TrainingSession } from '@shipei/programs';
+import { Cohort, COHORT_KIND, Program, TrainingSession } from '@shipei/programs';
 import { randomBytes } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
 import { PutSurveyDto, SubmitSurveyDto, SurveyDto, SurveyQuestionDto, SurveyQuestionInput } from './dto/survey.dto';
@@ -10,6 +10,14 @@ import { answersSurveys } from './evaluation.access';
 import { evaluationErrors } from './evaluation.errors';
 import { defaultSurvey } from './survey-template';
 import { SurveyAnswer, SurveyQuestion, SurveyRespondent, SurveyResponse } from './survey.entities';
+
+export interface SurveyEditor {
+  survey: SurveyDto;
+  sessions: { id: number; title: string; lecturerName: string | null }[];
+  cohortName: string;
+  programId: number;
+  programTitle: string;
+}
 
 /** A cohort whose form a teacher may still answer (for the phone's list and the teacher's home). */
 export interface OpenSurvey {
@@ -105,6 +113,28 @@ export class SurveysService {
       const responseId = randomBytes(16).toString('hex');
       await em.insert(SurveyResponse, { id: responseId, cohortId: cohort.id, answeredOn: today });
       if (answers.length) await em.insert(SurveyAnswer, answers.map((a) => ({ ...a, responseId })));
+    });
+  }
+
+  /** What the owner's form editor shows: the form, the cohort's sessions (with lecturers) to tie ratings to, the headings. */
+  async editor(actor: Actor, cohortId: number): Promise<SurveyEditor> {
+    return this.tx.read(async (em) => {
+      const cohort = await this.access.load<Cohort>(em, actor, COHORT_KIND, cohortId, 'write');
+      const program = await em.findOneByOrFail(Program, { id: cohort.programId });
+      const sessions = await em
+        .createQueryBuilder(TrainingSession, 's')
+        .leftJoin('user_account', 'u', 'u.id = s.trainerId')
+        .select(['s.id AS id', 's.title AS title', 'u.displayName AS lecturerName'])
+        .where('s.cohortId = :id', { id: cohort.id })
+        .orderBy('s.startsAt', 'ASC')
+        .getRawMany<{ id: number; title: string; lecturerName: string | null }>();
+      return {
+        survey: await this.form(em, cohort),
+        sessions: sessions.map((r) => ({ id: Number(r.id), title: r.title, lecturerName: r.lecturerName || null })),
+        cohortName: cohort.name,
+        programId: program.id,
+        programTitle: program.title,
+      };
     });
   }
 
