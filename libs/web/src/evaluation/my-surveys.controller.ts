@@ -91,12 +91,14 @@ export class MySurveysController {
       return this.pages.redirect(reply, '/app/me/surveys', { tone: 'success', text: '评价已提交，感谢您的反馈！评价为匿名，任何人都看不到是谁填写的。' });
     } catch (e) {
       if ((e as { status?: number }).status === 400) {
-        const fields = Object.keys(body ?? {})
-          .map((k) => /^kind_(\d+)$/.exec(k)?.[1])
-          .filter((n): n is string => !!n)
-          .map((n) => `question.${n}`);
-        const errors = formErrors(e, fields);
-        if (errors) return this.showForm(req, reply, actor, id, given, errors, 400);
+        const errors = formErrors(e, []);
+        if (errors) {
+          // The API names the question (`question.<id>`): the message goes under it, the summary on top.
+          const details = (e as { details?: { errors?: { field?: string; message?: string }[] } }).details?.errors ?? [];
+          for (const d of details) if (d.field?.startsWith('question.') && d.message) errors.fields[d.field] = d.message;
+          if (Object.keys(errors.fields).length) errors.summary = '提交未成功，请按提示修改标红的题目。';
+          return this.showForm(req, reply, actor, id, given, errors, 400);
+        }
       }
       const flash = refusal(e);
       if (!flash) throw e;
