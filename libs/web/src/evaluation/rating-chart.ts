@@ -9,6 +9,23 @@ const COLOURS = ['#c0392b', '#e67e22', '#f1c40f', '#7cb342', '#2e7d32'];
  * The page gives the figure its text alternative ({@link ratingChartText}).
  */
 export function ratingChartSvg(counts: number[], width = 480, height = 220): string {
+  const key = `${width}x${height}:${counts.join(',')}`;
+  const hit = drawn.get(key);
+  if (hit !== undefined) return hit;
+  const svg = draw(counts, width, height);
+  if (drawn.size >= CACHE_SIZE) drawn.delete(drawn.keys().next().value!);
+  drawn.set(key, svg);
+  return svg;
+}
+
+/**
+ * Drawn charts by their counts: the same counts give the same SVG, and drawing one costs several
+ * milliseconds of CPU (bench/survey-results.bench.ts), so a page viewed again draws nothing new.
+ */
+const drawn = new Map<string, string>();
+const CACHE_SIZE = 2000;
+
+function draw(counts: number[], width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({
@@ -20,7 +37,6 @@ export function ratingChartSvg(counts: number[], width = 480, height = 220): str
         {
           type: 'bar',
           data: counts.map((value, i) => ({ value, itemStyle: { color: COLOURS[i] } })),
-          label: { show: true, position: 'top' },
           barMaxWidth: 48,
         },
       ],
