@@ -54,7 +54,8 @@ describe('evaluation (训后评价)', () => {
       trainees.push({ teacherId, enrolmentId, token: acc.token });
     }
     const otherId = await createTeacher(t.http, countyA, school, 190_100);
-    outsider = (await account(t.http, countyA, { username: makePhone(190_100), role: 'TEACHER', teacherId: otherId })).token;
+    outsider = (await account(t.http, countyA, { username: makePhone(190_100), role: 'TEACHER', teacherId: otherId }))
+      .token;
   }, 300_000);
 
   afterAll(async () => {
@@ -77,8 +78,12 @@ describe('evaluation (训后评价)', () => {
       questions: [{ kind: 'RATING', text: '别班课次', sessionId: 999_999 }],
     }).expect(400);
     expect(bad.body.code).toBe('SURVEY_SESSION_INVALID');
-    await api(countyA, 'put', `/api/v1/cohorts/${cohortId}/survey`, { questions: [{ kind: 'STARS', text: 'x' }] }).expect(400);
-    const byTemplate = await api(countyA, 'put', `/api/v1/cohorts/${cohortId}/survey`, { template: 'DEFAULT' }).expect(200);
+    await api(countyA, 'put', `/api/v1/cohorts/${cohortId}/survey`, {
+      questions: [{ kind: 'STARS', text: 'x' }],
+    }).expect(400);
+    const byTemplate = await api(countyA, 'put', `/api/v1/cohorts/${cohortId}/survey`, { template: 'DEFAULT' }).expect(
+      200,
+    );
     const perSession = byTemplate.body.questions.filter((q: { sessionId: number | null }) => q.sessionId === sessionId);
     expect(perSession).toEqual([
       expect.objectContaining({ kind: 'RATING', sessionTitle: '班级管理的艺术', lecturerName: '王专家' }),
@@ -119,7 +124,12 @@ describe('evaluation (训后评价)', () => {
 
     for (let i = 0; i < 4; i++)
       await api(trainees[i].token, 'post', `/api/v1/cohorts/${cohortId}/survey/responses`, answersOf(i)).expect(201);
-    const again = await api(trainees[0].token, 'post', `/api/v1/cohorts/${cohortId}/survey/responses`, answersOf(0)).expect(409);
+    const again = await api(
+      trainees[0].token,
+      'post',
+      `/api/v1/cohorts/${cohortId}/survey/responses`,
+      answersOf(0),
+    ).expect(409);
     expect(again.body).toMatchObject({ code: 'SURVEY_ANSWERED' });
     expect(again.body.message).toMatch(/只能提交一次/);
     const seen = await api(trainees[0].token, 'get', `/api/v1/cohorts/${cohortId}/survey`).expect(200);
@@ -152,9 +162,16 @@ describe('evaluation (训后评价)', () => {
     for (const r of responses) expect(r.id).toMatch(/^[0-9a-f]{32}$/);
     expect(t.db.getMetadata('survey_response').findColumnWithPropertyName('answeredOn')!.type).toBe('date');
     const respondents: { enrolmentId: number }[] = await t.db.query(`SELECT * FROM survey_respondent`);
-    expect(respondents.map((r) => Number(r.enrolmentId)).sort()).toEqual(trainees.slice(0, 5).map((x) => x.enrolmentId).sort());
+    expect(respondents.map((r) => Number(r.enrolmentId)).sort()).toEqual(
+      trainees
+        .slice(0, 5)
+        .map((x) => x.enrolmentId)
+        .sort(),
+    );
     // No audit line and no event names the answer: either would say who answered when.
-    const audited = await t.db.query(`SELECT COUNT(*) AS n FROM audit_entry WHERE entity LIKE 'survey%' AND action <> 'update'`);
+    const audited = await t.db.query(
+      `SELECT COUNT(*) AS n FROM audit_entry WHERE entity LIKE 'survey%' AND action <> 'update'`,
+    );
     expect(Number(audited[0].n)).toBe(0);
     const events = await t.db.query(`SELECT COUNT(*) AS n FROM domain_event WHERE entity LIKE 'survey%'`);
     expect(Number(events[0].n)).toBe(0);
@@ -227,7 +244,9 @@ describe('evaluation (训后评价)', () => {
     const enrolmentId = await insertEnrolment(t.db, next, later, trainees[6].teacherId);
     expect(enrolmentId).toBeGreaterThan(0);
     await api(countyA, 'put', `/api/v1/cohorts/${later}/survey`, { template: 'DEFAULT' }).expect(200);
-    const res = await api(trainees[6].token, 'post', `/api/v1/cohorts/${later}/survey/responses`, { answers: [] }).expect(409);
+    const res = await api(trainees[6].token, 'post', `/api/v1/cohorts/${later}/survey/responses`, {
+      answers: [],
+    }).expect(409);
     expect(res.body.code).toBe('SURVEY_NOT_OPEN');
   });
 });

@@ -99,6 +99,9 @@ export const routes: RouteRow[] = [
     path: '/api/v1/cohorts/{svCohortX}/survey/results.xlsx',
     expect: { anonymous: 401, city: 200, countyA: 404, countyB: 404, trainer: 200, teacher: 403 },
   },
-  { method: 'GET', path: '/api/v1/survey/lecturers?year=2019', expect: only({ city: 200, countyA: 200, countyB: 200 }) },
+  {
+    method: 'GET',
+    path: '/api/v1/survey/lecturers?year=2019',
+    expect: only({ city: 200, countyA: 200, countyB: 200 }),
+  },
 ];
-

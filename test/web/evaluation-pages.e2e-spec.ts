@@ -2,7 +2,15 @@ import type { Browser } from 'playwright-core';
 import { account } from '../support/enrolment-fixtures';
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, makePhone } from '../support/fixtures';
 import { insertCohort, insertEnrolment, insertProgram, insertSession } from '../support/survey-fixtures';
-import { launchBrowser, logIn, newUser, screenshot, seriousA11yViolations, startWebApp, WebApp } from './support/browser';
+import {
+  launchBrowser,
+  logIn,
+  newUser,
+  screenshot,
+  seriousA11yViolations,
+  startWebApp,
+  WebApp,
+} from './support/browser';
 
 jest.setTimeout(240_000);
 
@@ -28,8 +36,8 @@ describe('web pages: 训后评价 in a real browser', () => {
     const trainer = await account(http, city, { username: 'svw_trainer', role: 'TRAINER', displayName: '刘班主任' });
     trainerName = 'svw_trainer';
     const lecturer = await account(http, city, { username: 'svw_lecturer', role: 'TRAINER', displayName: '王专家' });
-    const countyToken = (await http.post('/api/v1/auth/login').send({ username: 'svw_county', password: 'County1234' })).body
-      .accessToken as string;
+    const countyToken = (await http.post('/api/v1/auth/login').send({ username: 'svw_county', password: 'County1234' }))
+      .body.accessToken as string;
     const school = await createSchool(http, countyToken, a, '评价页兰山小学');
     const program = await insertProgram(db, { org: a, county: a }, '兰山区2019年新任教师培训');
     cohortId = await insertCohort(db, program, '一班', { trainerUserId: trainer.id });
@@ -52,9 +60,13 @@ describe('web pages: 训后评价 in a real browser', () => {
     await page.goto(`/app/cohorts/${cohortId}/survey`);
     await page.getByRole('button', { name: '使用默认模板（国培常用题目）' }).click();
     await page.waitForURL(`**/app/cohorts/${cohortId}/survey`);
-    await expect(page.getByRole('status').or(page.locator('.flash')).first().innerText()).resolves.toContain('默认模板');
+    await expect(page.getByRole('status').or(page.locator('.flash')).first().innerText()).resolves.toContain(
+      '默认模板',
+    );
     await expect(page.getByLabel('第 4 题题目').inputValue()).resolves.toBe('《新课标解读》授课满意度');
-    await expect(page.getByLabel('第 4 题评价的课次').locator('option:checked').innerText()).resolves.toBe('新课标解读（王专家）');
+    await expect(page.getByLabel('第 4 题评价的课次').locator('option:checked').innerText()).resolves.toBe(
+      '新课标解读（王专家）',
+    );
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'survey-editor');
   });
@@ -70,10 +82,18 @@ describe('web pages: 训后评价 in a real browser', () => {
     // All but the last rating: the page names the one left out.
     for (let i = 0; i < n - 1; i++) await groups.nth(i).getByLabel('5 分').check();
     await page.getByRole('button', { name: '提交评价' }).click();
-    await expect(groups.nth(n - 1).locator('.field-error').innerText()).resolves.toMatch(/请为第 \d+ 题评分/);
+    await expect(
+      groups
+        .nth(n - 1)
+        .locator('.field-error')
+        .innerText(),
+    ).resolves.toMatch(/请为第 \d+ 题评分/);
     // What was chosen is kept; the last one is answered now, with an open answer.
     await expect(groups.nth(0).getByLabel('5 分').isChecked()).resolves.toBe(true);
-    await groups.nth(n - 1).getByLabel('4 分').check();
+    await groups
+      .nth(n - 1)
+      .getByLabel('4 分')
+      .check();
     await page.getByLabel(/意见和建议/).fill('希望多安排课堂观摩');
     await screenshot(page, 'survey-answer-phone');
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
@@ -88,12 +108,19 @@ describe('web pages: 训后评价 in a real browser', () => {
   });
 
   it('shows the results with an SVG chart per rating question, the open answers to the owner only', async () => {
-    const form = await web.t.http.get(`/api/v1/cohorts/${cohortId}/survey`).auth(tokens[1], { type: 'bearer' }).expect(200);
+    const form = await web.t.http
+      .get(`/api/v1/cohorts/${cohortId}/survey`)
+      .auth(tokens[1], { type: 'bearer' })
+      .expect(200);
     for (const token of tokens.slice(1)) {
       const answers = form.body.questions
         .filter((q: { kind: string }) => q.kind === 'RATING')
         .map((q: { id: number }) => ({ questionId: q.id, rating: 3 }));
-      await web.t.http.post(`/api/v1/cohorts/${cohortId}/survey/responses`).auth(token, { type: 'bearer' }).send({ answers }).expect(201);
+      await web.t.http
+        .post(`/api/v1/cohorts/${cohortId}/survey/responses`)
+        .auth(token, { type: 'bearer' })
+        .send({ answers })
+        .expect(201);
     }
     const owner = await newUser(browser, web.url);
     await logIn(owner.page, 'svw_county', 'County1234');

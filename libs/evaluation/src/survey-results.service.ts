@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, Actor, Clock, contentDisposition, safeCellText, shanghaiDate, TransactionRunner, XLSX_MIME } from '@shipei/core';
+import {
+  AccessPolicy,
+  Actor,
+  Clock,
+  contentDisposition,
+  safeCellText,
+  shanghaiDate,
+  TransactionRunner,
+  XLSX_MIME,
+} from '@shipei/core';
 import { APPROVED_SEAT_HOLDING, Enrolment } from '@shipei/enrolment';
 import { Cohort, PROGRAM_KIND, Program } from '@shipei/programs';
 import * as ExcelJS from 'exceljs';
@@ -59,7 +68,12 @@ export class SurveyResultsService {
     void writeWorkbook(stream, `${program.title} ${cohort.name} 训后评价结果`, results, this.clock.now()).catch((e) =>
       stream.destroy(e as Error),
     );
-    return { filename: name, type: XLSX_MIME, disposition: contentDisposition(name, 'attachment', 'survey-results.xlsx'), stream };
+    return {
+      filename: name,
+      type: XLSX_MIME,
+      disposition: contentDisposition(name, 'attachment', 'survey-results.xlsx'),
+      stream,
+    };
   }
 
   /**
@@ -94,7 +108,14 @@ export class SurveyResultsService {
       const byTrainer = new Map<number, LecturerResultDto>();
       for (const r of rows) {
         const id = Number(r.trainerId);
-        const item = byTrainer.get(id) ?? { trainerId: id, name: r.name, cohorts: cohortsOf.get(id) ?? 0, count: 0, mean: 0, counts: [0, 0, 0, 0, 0] };
+        const item = byTrainer.get(id) ?? {
+          trainerId: id,
+          name: r.name,
+          cohorts: cohortsOf.get(id) ?? 0,
+          count: 0,
+          mean: 0,
+          counts: [0, 0, 0, 0, 0],
+        };
         item.counts[Number(r.rating) - 1] += Number(r.n);
         byTrainer.set(id, item);
       }
@@ -130,7 +151,9 @@ export class SurveyResultsService {
   /** Three aggregate statements (ratings, open answers, counts): the work does not grow with the page. */
   private async compute(em: EntityManager, actor: Actor, cohort: Cohort): Promise<SurveyResultsDto> {
     const questions = await surveyQuestions(em, cohort.id);
-    const owner = seesOpenAnswers((await this.access.allowed(em, actor, PROGRAM_KIND, [cohort.programId], 'write')).size > 0);
+    const owner = seesOpenAnswers(
+      (await this.access.allowed(em, actor, PROGRAM_KIND, [cohort.programId], 'write')).size > 0,
+    );
     const ratings = await em
       .createQueryBuilder()
       .from('survey_answer', 'a')

@@ -47,7 +47,12 @@ export function buildResults(input: ResultInput): SurveyResultsDto {
   const questions: QuestionResultDto[] = input.questions.map((q) => {
     const base = { id: q.id, kind: q.kind, text: q.text, sessionId: q.sessionId, lecturerName: q.lecturerName };
     if (q.kind === 'TEXT') {
-      const out: QuestionResultDto = { ...base, count: shown ? (input.textCounts.get(q.id) ?? 0) : 0, mean: null, counts: null };
+      const out: QuestionResultDto = {
+        ...base,
+        count: shown ? (input.textCounts.get(q.id) ?? 0) : 0,
+        mean: null,
+        counts: null,
+      };
       if (shown && input.texts) out.texts = input.texts.get(q.id) ?? [];
       return out;
     }

@@ -62,7 +62,8 @@ export class SurveysController {
   @HttpCode(201)
   @Roles('TEACHER')
   @ApiOperation({
-    summary: '提交评价（本班学员，每人一次，匿名：回答不与学员关联）；再次提交 → 409 SURVEY_ANSWERED；班级结束日前 → 409 SURVEY_NOT_OPEN',
+    summary:
+      '提交评价（本班学员，每人一次，匿名：回答不与学员关联）；再次提交 → 409 SURVEY_ANSWERED；班级结束日前 → 409 SURVEY_NOT_OPEN',
   })
   @ApiCreatedResponse({ type: SurveySubmittedDto })
   @ApiConflictResponse({ description: 'SURVEY_ANSWERED, SURVEY_NOT_OPEN, SURVEY_NOT_SET' })
@@ -78,7 +79,8 @@ export class SurveysController {
   @Get('cohorts/:id/survey/results')
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER')
   @ApiOperation({
-    summary: '评价结果（项目主办单位、本班培训教师）：每题平均分、分布、作答数、回收率；不足 5 份不显示；开放题回答仅主办单位可见',
+    summary:
+      '评价结果（项目主办单位、本班培训教师）：每题平均分、分布、作答数、回收率；不足 5 份不显示；开放题回答仅主办单位可见',
   })
   @ApiOkResponse({ type: SurveyResultsDto })
   resultsOf(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<SurveyResultsDto> {

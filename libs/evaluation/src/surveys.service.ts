@@ -112,7 +112,11 @@ export class SurveysService {
       }
       const responseId = randomBytes(16).toString('hex');
       await em.insert(SurveyResponse, { id: responseId, cohortId: cohort.id, answeredOn: today });
-      if (answers.length) await em.insert(SurveyAnswer, answers.map((a) => ({ ...a, responseId })));
+      if (answers.length)
+        await em.insert(
+          SurveyAnswer,
+          answers.map((a) => ({ ...a, responseId })),
+        );
     });
   }
 
@@ -230,11 +234,13 @@ function checkAnswers(
   for (const q of questions) {
     const a = given.get(q.id);
     if (q.kind === 'RATING') {
-      if (a?.rating == null) throw evaluationErrors.answerInvalid(`question.${q.id}`, `请为第 ${q.position} 题评分（1–5 分）`);
+      if (a?.rating == null)
+        throw evaluationErrors.answerInvalid(`question.${q.id}`, `请为第 ${q.position} 题评分（1–5 分）`);
       if (a.text) throw evaluationErrors.answerInvalid(`question.${q.id}`, `第 ${q.position} 题是评分题，只填分数`);
       out.push({ questionId: q.id, rating: a.rating, text: null });
     } else {
-      if (a?.rating != null) throw evaluationErrors.answerInvalid(`question.${q.id}`, `第 ${q.position} 题是开放题，不评分`);
+      if (a?.rating != null)
+        throw evaluationErrors.answerInvalid(`question.${q.id}`, `第 ${q.position} 题是开放题，不评分`);
       if (a?.text) out.push({ questionId: q.id, rating: null, text: a.text });
     }
   }

@@ -32,7 +32,13 @@ import {
 import { Organisation, People1764374401000, Teacher, TeacherPutonghua1764374480000 } from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
 import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
-import { SurveyAnswer, SurveyQuestion, SurveyRespondent, SurveyResponse, Surveys1796750000000 } from '@shipei/evaluation';
+import {
+  SurveyAnswer,
+  SurveyQuestion,
+  SurveyRespondent,
+  SurveyResponse,
+  Surveys1796750000000,
+} from '@shipei/evaluation';
 import { ExternalCredit, Records1764374450000 } from '@shipei/records';
 import {
   Placement,

@@ -105,7 +105,12 @@ export class QuestionResultDto {
   @ApiProperty({ nullable: true, type: Number }) sessionId: number | null;
   @ApiProperty({ nullable: true, type: String }) lecturerName: string | null;
   @ApiProperty({ description: '作答人数（评分题：评分数；开放题：填写数）' }) count: number;
-  @ApiProperty({ nullable: true, type: Number, example: 4.62, description: '平均分（两位小数）；不足 5 份或开放题为 null' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 4.62,
+    description: '平均分（两位小数）；不足 5 份或开放题为 null',
+  })
   mean: number | null;
   @ApiProperty({
     nullable: true,

@@ -22,7 +22,13 @@ export class MySurveysController {
   @Get()
   async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentActor() actor: Actor): Promise<void> {
     const open = await this.surveys.openFor(actor);
-    return this.pages.render(req, reply, 'evaluation/my-list', { title: '培训评价', crumbs: TEACHER_CRUMBS, phone: true }, { open });
+    return this.pages.render(
+      req,
+      reply,
+      'evaluation/my-list',
+      { title: '培训评价', crumbs: TEACHER_CRUMBS, phone: true },
+      { open },
+    );
   }
 
   private async showForm(
@@ -84,18 +90,25 @@ export class MySurveysController {
       given[k] = one(v);
       if (!given[k]) continue;
       const rating = /^[1-5]$/.test(given[k]) && one(body[`kind_${m[1]}`]) === 'RATING';
-      answers.push(rating ? { questionId: Number(m[1]), rating: Number(given[k]) } : { questionId: Number(m[1]), text: given[k] });
+      answers.push(
+        rating ? { questionId: Number(m[1]), rating: Number(given[k]) } : { questionId: Number(m[1]), text: given[k] },
+      );
     }
     try {
       await this.surveys.respond(actor, id, await validateInput(SubmitSurveyDto, { answers }));
-      return this.pages.redirect(reply, '/app/me/surveys', { tone: 'success', text: '评价已提交，感谢您的反馈！评价为匿名，任何人都看不到是谁填写的。' });
+      return this.pages.redirect(reply, '/app/me/surveys', {
+        tone: 'success',
+        text: '评价已提交，感谢您的反馈！评价为匿名，任何人都看不到是谁填写的。',
+      });
     } catch (e) {
       if ((e as { status?: number }).status === 400) {
         const errors = formErrors(e, []);
         if (errors) {
           // The API names the question (`question.<id>`): the message goes under it, the summary on top.
-          const details = (e as { details?: { errors?: { field?: string; message?: string }[] } }).details?.errors ?? [];
-          for (const d of details) if (d.field?.startsWith('question.') && d.message) errors.fields[d.field] = d.message;
+          const details =
+            (e as { details?: { errors?: { field?: string; message?: string }[] } }).details?.errors ?? [];
+          for (const d of details)
+            if (d.field?.startsWith('question.') && d.message) errors.fields[d.field] = d.message;
           if (Object.keys(errors.fields).length) errors.summary = '提交未成功，请按提示修改标红的题目。';
           return this.showForm(req, reply, actor, id, given, errors, 400);
         }

@@ -23,7 +23,11 @@ export function questionsFromForm(body: FormBody): Record<string, unknown>[] {
     .filter((n) => one(body[`text_${n}`]))
     .map((n) => {
       const session = one(body[`session_${n}`]);
-      return { kind: one(body[`kind_${n}`]), text: one(body[`text_${n}`]), sessionId: session ? Number(session) : null };
+      return {
+        kind: one(body[`kind_${n}`]),
+        text: one(body[`text_${n}`]),
+        sessionId: session ? Number(session) : null,
+      };
     });
 }
 
@@ -48,9 +52,10 @@ export class SurveyPagesController {
   ): Promise<void> {
     const ed = await this.surveys.editor(actor, id);
     const given = rows ?? ed.survey.questions;
-    const list = [...given, ...Array.from({ length: NEW_ROWS }, () => ({ kind: 'RATING', text: '', sessionId: null }))].map(
-      (q, i) => ({ ...q, n: i + 1, isText: q.kind === 'TEXT' }),
-    );
+    const list = [
+      ...given,
+      ...Array.from({ length: NEW_ROWS }, () => ({ kind: 'RATING', text: '', sessionId: null })),
+    ].map((q, i) => ({ ...q, n: i + 1, isText: q.kind === 'TEXT' }));
     const programBase = `/app/programs/${ed.programId}`;
     return this.pages.render(
       req,
@@ -138,7 +143,12 @@ export class SurveyPagesController {
       'evaluation/results',
       {
         title: '训后评价结果',
-        crumbs: [{ label: `${head.programTitle} ${head.cohortName}`, href: actor.role === 'TRAINER' ? '/app/trainer' : '/app/programs' }],
+        crumbs: [
+          {
+            label: `${head.programTitle} ${head.cohortName}`,
+            href: actor.role === 'TRAINER' ? '/app/trainer' : '/app/programs',
+          },
+        ],
       },
       { r, questions, ratePercent: Math.round(r.responseRate * 100), cohortId: id, heading: head },
     );
