@@ -249,4 +249,91 @@ describe('evaluation (训后评价)', () => {
     }).expect(409);
     expect(res.body.code).toBe('SURVEY_NOT_OPEN');
   });
+
+  describe('OpenAPI contract', () => {
+    type Schema = {
+      $ref?: string;
+      type?: string;
+      items?: Schema;
+      properties?: Record<string, Schema>;
+      required?: string[];
+      nullable?: boolean;
+      enum?: unknown[];
+    };
+    let doc: { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, Schema> } };
+    const resolve = (s: Schema): Schema => (s.$ref ? doc.components.schemas[s.$ref.split('/').pop()!] : s);
+
+    /** The body has exactly the documented properties (required ones present, none undocumented), recursively. */
+    function conforms(value: unknown, schema: Schema, at: string): void {
+      const s = resolve(schema);
+      if (value === null) return expect({ at, nullable: !!s.nullable || !s.type }).toEqual({ at, nullable: true });
+      if (s.enum) expect(s.enum).toContain(value);
+      if (s.type === 'array' || Array.isArray(value)) {
+        expect({ at, isArray: Array.isArray(value) }).toEqual({ at, isArray: true });
+        (value as unknown[]).forEach((v, i) => conforms(v, s.items ?? {}, `${at}[${i}]`));
+        return;
+      }
+      if (s.properties) {
+        const keys = Object.keys(value as object);
+        expect({ at, undocumented: keys.filter((k) => !(k in s.properties!)) }).toEqual({ at, undocumented: [] });
+        expect({ at, missing: (s.required ?? []).filter((k) => !keys.includes(k)) }).toEqual({ at, missing: [] });
+        for (const k of keys) conforms((value as Record<string, unknown>)[k], s.properties[k], `${at}.${k}`);
+        return;
+      }
+      if (s.type === 'number' || s.type === 'integer') expect(typeof value).toBe('number');
+      if (s.type === 'string') expect(typeof value).toBe('string');
+      if (s.type === 'boolean') expect(typeof value).toBe('boolean');
+    }
+    const schemaOf = (path: string, method: string, status: number): Schema =>
+      doc.paths[path][method].responses[String(status)].content['application/json'].schema;
+
+    beforeAll(async () => {
+      doc = (await t.http.get('/api/docs-json').expect(200)).body;
+    });
+
+    it('documents the spec §15 routes, and every answer matches its documented schema', async () => {
+      for (const [path, method] of [
+        ['/api/v1/cohorts/{id}/survey', 'put'],
+        ['/api/v1/cohorts/{id}/survey', 'get'],
+        ['/api/v1/cohorts/{id}/survey/responses', 'post'],
+        ['/api/v1/cohorts/{id}/survey/results', 'get'],
+        ['/api/v1/cohorts/{id}/survey/results.xlsx', 'get'],
+        ['/api/v1/survey/lecturers', 'get'],
+        ['/api/v1/survey-templates/default', 'get'],
+      ])
+        expect(doc.paths[path]?.[method]).toBeDefined();
+      const p = '/api/v1/cohorts/{id}/survey';
+      conforms(
+        (await api(countyA, 'get', `/api/v1/cohorts/${cohortId}/survey`).expect(200)).body,
+        schemaOf(p, 'get', 200),
+        'survey',
+      );
+      conforms(
+        (await api(trainees[0].token, 'get', `/api/v1/cohorts/${cohortId}/survey`).expect(200)).body,
+        schemaOf(p, 'get', 200),
+        'survey(teacher)',
+      );
+      const results = schemaOf(`${p}/results`, 'get', 200);
+      conforms(
+        (await api(countyA, 'get', `/api/v1/cohorts/${cohortId}/survey/results`).expect(200)).body,
+        results,
+        'results(owner)',
+      );
+      conforms(
+        (await api(trainer.token, 'get', `/api/v1/cohorts/${cohortId}/survey/results`).expect(200)).body,
+        results,
+        'results(trainer)',
+      );
+      conforms(
+        (await api(city, 'get', '/api/v1/survey/lecturers?year=2019').expect(200)).body,
+        schemaOf('/api/v1/survey/lecturers', 'get', 200),
+        'lecturers',
+      );
+      conforms(
+        (await api(city, 'get', '/api/v1/survey-templates/default').expect(200)).body,
+        schemaOf('/api/v1/survey-templates/default', 'get', 200),
+        'template',
+      );
+    });
+  });
 });
