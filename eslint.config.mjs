@@ -17,6 +17,8 @@ const LIB_LAYERS = [
   ['enrolment'],
   ['attendance', 'talent-support'],
   ['certificates'],
+  // 训后评价: reads cohorts, sessions and enrolments; nothing below it reads the answers.
+  ['evaluation'],
   // Notifications tell of what the libs below say happened (their events' names and payloads).
   ['notifications'],
   ['records'],

@@ -9,6 +9,7 @@ import { AllExceptionsFilter, AppConfig, CoreModule, createValidationPipe } from
 import { NotificationsModule } from '@shipei/notifications';
 import { PeopleModule } from '@shipei/people';
 import { EnrolmentModule } from '@shipei/enrolment';
+import { EvaluationModule } from '@shipei/evaluation';
 import { ProgramsModule } from '@shipei/programs';
 import { RecordsModule } from '@shipei/records';
 import { TalentSupportModule } from '@shipei/talent-support';
@@ -32,6 +33,7 @@ export class AppModule {
         EnrolmentModule,
         AttendanceModule,
         CertificatesModule,
+        EvaluationModule,
         TalentSupportModule,
         RecordsModule,
         NotificationsModule,

@@ -8,6 +8,8 @@ import { CertificatesModule } from '@shipei/certificates';
 import { TalentSupportModule } from '@shipei/talent-support';
 import { RecordsModule } from '@shipei/records';
 import { NotificationsModule } from '@shipei/notifications';
+import { EvaluationModule } from '@shipei/evaluation';
+import { EVALUATION_PAGE_CONTROLLERS } from './evaluation/evaluation-pages';
 import { OFFICE_PAGE_CONTROLLERS } from './programs/office-pages';
 import { TEACHER_PAGE_CONTROLLERS } from './teacher/teacher-pages';
 import { TRAINER_PAGE_CONTROLLERS } from './trainer/trainer-pages';
@@ -39,6 +41,7 @@ import { PageRenderer } from './shared/page-renderer.service';
     TalentSupportModule,
     RecordsModule,
     NotificationsModule,
+    EvaluationModule,
   ],
   controllers: [
     AuthPagesController,
@@ -55,6 +58,7 @@ import { PageRenderer } from './shared/page-renderer.service';
     // Trainer pages (check-in display, attendance, leave, completion); teacher phone pages, check-in landing, public verification.
     ...TRAINER_PAGE_CONTROLLERS,
     ...TEACHER_PAGE_CONTROLLERS,
+    ...EVALUATION_PAGE_CONTROLLERS,
   ],
   providers: [PageRenderer, NameLookup, PageExceptionFilter],
   exports: [PageRenderer, NameLookup],

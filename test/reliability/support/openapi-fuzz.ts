@@ -305,6 +305,8 @@ export function kindOf(name: string, segment?: string): string | null {
     [/^(placements|placement)/, 'placement'],
     [/^(teams|team)/, 'placement_team'],
     [/^(leave-requests|leaverequest)/, 'leave_request'],
+    // A survey answer's questionId: the questions of the forms that exist.
+    [/^question/, 'survey_question'],
   ];
   return table.find(([re]) => re.test(key.replace(/ids?$/, '')))?.[1] ?? null;
 }

@@ -43,6 +43,13 @@ import {
 } from '@shipei/people';
 import { Cohort, CohortTrainer, CountyQuota, Program, Programs1764374410000, TrainingSession } from '@shipei/programs';
 import { Enrolment, Enrolment1764374411000 } from '@shipei/enrolment';
+import {
+  SurveyAnswer,
+  SurveyQuestion,
+  SurveyRespondent,
+  SurveyResponse,
+  Surveys1796750000000,
+} from '@shipei/evaluation';
 import { ExternalCredit, Records1764374450000 } from '@shipei/records';
 import {
   Placement,
@@ -87,6 +94,10 @@ export const ENTITIES = [
   CertificateTemplateVersion,
   Certificate,
   CertificateSeries,
+  SurveyQuestion,
+  SurveyResponse,
+  SurveyAnswer,
+  SurveyRespondent,
   ExternalCredit,
   CreditYear,
   CreditCycle,
@@ -126,4 +137,5 @@ export const MIGRATIONS = [
   EventRelay1796628000000,
   ComplianceTables1796710000000,
   TeacherListIndexes1796720000000,
+  Surveys1796750000000,
 ];

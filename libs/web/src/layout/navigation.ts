@@ -38,6 +38,7 @@ export const NAV_ITEMS: NavItem[] = [
   { group: '我的培训', label: '我的考勤', href: '/app/me/attendance', roles: ['TEACHER'] },
   { group: '我的培训', label: '请假', href: '/app/me/leave', roles: ['TEACHER'] },
   { group: '我的培训', label: '我的证书', href: '/app/me/certificates', roles: ['TEACHER'] },
+  { group: '我的培训', label: '培训评价', href: '/app/me/surveys', roles: ['TEACHER'] },
   // 培训项目 (programs, quotas, nominations, cohorts), 证书, 人才支持计划: added by their modules.
   // Office and county pages: cohorts live under /app/programs/:id/cohorts/… (trainers' own pages use other paths).
   { group: '培训项目', label: '培训项目', href: '/app/programs', roles: STAFF },
