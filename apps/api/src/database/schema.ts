@@ -23,6 +23,9 @@ import { DomainEventRecord, DomainEvents1796610000000, EventRelay1796628000000 }
 import {
   Delivery,
   DeliveryAttempt,
+  Announcement,
+  AnnouncementRecipient,
+  Announcements1796770000000,
   Notification,
   Notifications1796620000000,
   PasswordReset1796626000000,
@@ -83,6 +86,8 @@ export const ENTITIES = [
   RateCounter,
   LoginGuard,
   PasswordResetCode,
+  Announcement,
+  AnnouncementRecipient,
 ];
 
 export const MIGRATIONS = [
@@ -109,4 +114,5 @@ export const MIGRATIONS = [
   PasswordReset1796626000000,
   LeaveAttachments1796627000000,
   EventRelay1796628000000,
+  Announcements1796770000000,
 ];
