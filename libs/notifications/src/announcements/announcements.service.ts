@@ -227,14 +227,14 @@ export class AnnouncementsService {
       ),
       rows.some((r) => managesAnnouncement(actor, r))
         ? em.query(
-            `SELECT announcementId, COUNT(readAt) AS reads FROM announcement_recipient WHERE announcementId IN (${list}) GROUP BY announcementId`,
+            `SELECT announcementId, COUNT(readAt) AS readCount FROM announcement_recipient WHERE announcementId IN (${list}) GROUP BY announcementId`,
             ids,
           )
         : Promise.resolve([]),
       this.senders(em, rows),
     ]);
     const readAt = new Map<number, string | null>(mine.map((m: any) => [Number(m.announcementId), iso(m.readAt)]));
-    const reads = new Map<number, number>(counts.map((c: any) => [Number(c.announcementId), Number(c.reads)]));
+    const reads = new Map<number, number>(counts.map((c: any) => [Number(c.announcementId), Number(c.readCount)]));
     return rows.map((r) => {
       const manages = managesAnnouncement(actor, r);
       return {
