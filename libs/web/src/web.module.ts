@@ -13,6 +13,7 @@ import { TEACHER_PAGE_CONTROLLERS } from './teacher/teacher-pages';
 import { TRAINER_PAGE_CONTROLLERS } from './trainer/trainer-pages';
 import { AuditPagesController } from './admin/audit-pages.controller';
 import { DeliveriesPagesController } from './admin/deliveries-pages.controller';
+import { AnnouncementsPagesController } from './announcements/announcements-pages.controller';
 import { MessagesPagesController } from './messages/messages-pages.controller';
 import { UsersPagesController } from './admin/users-pages.controller';
 import { AuthPagesController } from './auth/auth-pages.controller';
@@ -50,6 +51,7 @@ import { PageRenderer } from './shared/page-renderer.service';
     AuditPagesController,
     DeliveriesPagesController,
     MessagesPagesController,
+    AnnouncementsPagesController,
     // Office (CITY_ADMIN) and county pages: programs, enrolment, certificates, schemes, records.
     ...OFFICE_PAGE_CONTROLLERS,
     // Trainer pages (check-in display, attendance, leave, completion); teacher phone pages, check-in landing, public verification.
