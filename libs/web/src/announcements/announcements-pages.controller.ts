@@ -82,7 +82,7 @@ export class AnnouncementsPagesController {
         a,
         share: readShare(a),
         files: a.attachments.map((f) => ({ ...f, size: fileSize(f.size), href: `/api/v1/announcements/${a.id}/attachments/${f.id}` })),
-        unreadMore: a.unread && a.share !== null ? Math.max(0, (a.recipients ?? 0) - (a.reads ?? 0) - a.unread.length) : 0,
+        unreadMore: a.unread && a.recipients !== null ? Math.max(0, (a.recipients ?? 0) - (a.reads ?? 0) - a.unread.length) : 0,
       },
     );
   }
