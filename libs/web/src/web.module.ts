@@ -14,6 +14,8 @@ import { TRAINER_PAGE_CONTROLLERS } from './trainer/trainer-pages';
 import { AuditPagesController } from './admin/audit-pages.controller';
 import { DeliveriesPagesController } from './admin/deliveries-pages.controller';
 import { AnnouncementsPagesController } from './announcements/announcements-pages.controller';
+import { MyTimetableController } from './teacher/my-timetable.controller';
+import { TeacherHome } from './teacher/teacher-home';
 import { MessagesPagesController } from './messages/messages-pages.controller';
 import { UsersPagesController } from './admin/users-pages.controller';
 import { AuthPagesController } from './auth/auth-pages.controller';
@@ -52,13 +54,14 @@ import { PageRenderer } from './shared/page-renderer.service';
     DeliveriesPagesController,
     MessagesPagesController,
     AnnouncementsPagesController,
+    MyTimetableController,
     // Office (CITY_ADMIN) and county pages: programs, enrolment, certificates, schemes, records.
     ...OFFICE_PAGE_CONTROLLERS,
     // Trainer pages (check-in display, attendance, leave, completion); teacher phone pages, check-in landing, public verification.
     ...TRAINER_PAGE_CONTROLLERS,
     ...TEACHER_PAGE_CONTROLLERS,
   ],
-  providers: [PageRenderer, NameLookup, PageExceptionFilter],
+  providers: [PageRenderer, NameLookup, PageExceptionFilter, TeacherHome],
   exports: [PageRenderer, NameLookup],
 })
 export class WebModule {}
