@@ -21,5 +21,5 @@ export * from './announcements/announcement.entity';
 export * from './announcements/announcement.dto';
 export * from './announcements/announcement.events';
 export * from './announcements/announcements.service';
-export * from './announcements/announcements.access';
+export * from './announcements.access';
 export * from './announcements/announcement-attachment';

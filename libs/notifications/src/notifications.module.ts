@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AttendanceModule } from '@shipei/attendance';
 import { AuthModule } from '@shipei/auth';
 import { AnnouncementsController } from './announcements/announcements.controller';
-import { AnnouncementsAccess } from './announcements/announcements.access';
+import { AnnouncementsAccess } from './announcements.access';
 import { AnnouncementsService } from './announcements/announcements.service';
 import { InboxController } from './inbox/inbox.controller';
 import { InboxService } from './inbox/inbox.service';

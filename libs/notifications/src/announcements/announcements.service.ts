@@ -26,7 +26,7 @@ import {
 } from './announcement.dto';
 import { Announcement } from './announcement.entity';
 import { AnnouncementEvents, AnnouncementPostedPayload } from './announcement.events';
-import { ANNOUNCEMENT_KIND, managesAnnouncement, mayPostAnnouncements } from './announcements.access';
+import { ANNOUNCEMENT_KIND, managesAnnouncement, mayPostAnnouncements } from '../announcements.access';
 import { AnnouncementErrors } from './announcements.errors';
 
 /** The path of a notice's page: the link of its inbox message. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { accessKind, AccessMode, AccessRules, Actor, kindRule, NOTHING, Scope } from '@shipei/core';
-import { Announcement } from './announcement.entity';
+import { Announcement } from './announcements/announcement.entity';
 
 export const ANNOUNCEMENT_KIND = accessKind('announcement');
 
