@@ -71,7 +71,13 @@ describe('announcements (通知公告)', () => {
     otherCohort = await newCohort('二班');
     // A1 (兰山, account) and A2 (兰山, no account) and B1 (罗庄, account) in 一班; A3 (兰山) in 二班;
     // N (兰山) nominated but not approved: no trainee yet.
-    const enrol = async (key: string, county: string, school: number, cohortId: number | null, withAccount: boolean) => {
+    const enrol = async (
+      key: string,
+      county: string,
+      school: number,
+      cohortId: number | null,
+      withAccount: boolean,
+    ) => {
       const n = serial++;
       const teacherId = await createTeacher(t.http, county, school, n);
       const e = await ok(as(county).post(`/api/v1/programs/${program}/enrolments`, { teacherId }));
@@ -101,9 +107,7 @@ describe('announcements (通知公告)', () => {
       }),
     );
     expect(posted).toMatchObject({ title: '一班报到须知', reads: 0, recipients: 3, addressed: false, readAt: null });
-    expect(posted.from).toBe(
-      (await t.db.query(`SELECT name FROM organisation WHERE type = 'CITY'`))[0].name,
-    );
+    expect(posted.from).toBe((await t.db.query(`SELECT name FROM organisation WHERE type = 'CITY'`))[0].name);
     expect(posted.audience).toEqual({ countyIds: [], programId: null, cohortId: cohort });
     expect(posted.unread.map((u: any) => u.name).sort()).toHaveLength(3);
 
@@ -119,15 +123,22 @@ describe('announcements (通知公告)', () => {
       expect((await as(trainee[key].token!).get(`/api/v1/announcements/${posted.id}`)).status).toBe(404);
     }
     // The teacher without an account is a recipient all the same (reached by SMS when configured).
-    const rows = await t.db.query('SELECT teacherId FROM announcement_recipient WHERE announcementId = ? ORDER BY teacherId', [
-      posted.id,
-    ]);
+    const rows = await t.db.query(
+      'SELECT teacherId FROM announcement_recipient WHERE announcementId = ? ORDER BY teacherId',
+      [posted.id],
+    );
     expect(rows.map((r: any) => Number(r.teacherId))).toEqual(
       [trainee.A1.teacherId, trainee.A2.teacherId, trainee.B1.teacherId].sort((a, b) => a - b),
     );
 
     const list = await ok(as(trainee.A1.token!).get('/api/v1/announcements'));
-    expect(list.items[0]).toMatchObject({ id: posted.id, addressed: true, readAt: null, reads: null, recipients: null });
+    expect(list.items[0]).toMatchObject({
+      id: posted.id,
+      addressed: true,
+      readAt: null,
+      reads: null,
+      recipients: null,
+    });
     const seen = await ok(as(trainee.A1.token!).post(`/api/v1/announcements/${posted.id}/read`));
     expect(seen.readAt).not.toBeNull();
     expect(seen.unread).toBeNull(); // a reader never sees the others
@@ -141,9 +152,7 @@ describe('announcements (通知公告)', () => {
     await ok(as(admin).post(`/api/v1/announcements/${posted.id}/read`));
     const forAuthor = await ok(as(admin).get(`/api/v1/announcements/${posted.id}`));
     expect(forAuthor).toMatchObject({ reads: 1, recipients: 3 });
-    expect(forAuthor.unread.map((u: any) => u.name).sort()).toEqual(
-      [`教师${19_301}`, `教师${19_302}`].sort(),
-    );
+    expect(forAuthor.unread.map((u: any) => u.name).sort()).toEqual([`教师${19_301}`, `教师${19_302}`].sort());
     expect(forAuthor.unread.every((u: any) => u.kind === 'TEACHER' && u.organisation.endsWith('通知小学'))).toBe(true);
     expect(JSON.stringify(forAuthor)).not.toMatch(/1[3-9]\d{9}/); // no phone numbers
   });
@@ -177,7 +186,11 @@ describe('announcements (通知公告)', () => {
 
     // Its own county: its bureau's other accounts and every teacher of its schools (the author is not one).
     const own = await ok(
-      as(countyA).post('/api/v1/announcements', { title: '全区通知', body: '正文', audience: { countyIds: [lanshan] } }),
+      as(countyA).post('/api/v1/announcements', {
+        title: '全区通知',
+        body: '正文',
+        audience: { countyIds: [lanshan] },
+      }),
     );
     const [{ n: teachers }] = await t.db.query('SELECT COUNT(*) AS n FROM teacher WHERE countyId = ?', [lanshan]);
     const [{ n: staff }] = await t.db.query(
@@ -192,7 +205,12 @@ describe('announcements (通知公告)', () => {
     const tries: [string, object, number, string][] = [
       [admin, { title: '无对象', body: '正文', audience: {} }, 400, 'VALIDATION_FAILED'],
       [admin, { title: '', body: '正文', audience: { cohortId: cohort } }, 400, 'VALIDATION_FAILED'],
-      [admin, { title: '错班', body: '正文', audience: { programId: program + 1000, cohortId: cohort } }, 404, 'NOT_FOUND'],
+      [
+        admin,
+        { title: '错班', body: '正文', audience: { programId: program + 1000, cohortId: cohort } },
+        404,
+        'NOT_FOUND',
+      ],
       [admin, { title: '无县', body: '正文', audience: { countyIds: [999999] } }, 400, 'VALIDATION_FAILED'],
       [trainee.A1.token!, { title: '教师', body: '正文', audience: { cohortId: cohort } }, 403, 'FORBIDDEN'],
     ];
@@ -210,7 +228,11 @@ describe('announcements (通知公告)', () => {
         venue: '临沂大学',
       }),
     );
-    const nobody = await as(admin).post('/api/v1/announcements', { title: '空', body: '正文', audience: { cohortId: empty.id } });
+    const nobody = await as(admin).post('/api/v1/announcements', {
+      title: '空',
+      body: '正文',
+      audience: { cohortId: empty.id },
+    });
     expect([nobody.status, nobody.body.code]).toEqual([409, 'ANNOUNCEMENT_NO_RECIPIENTS']);
     // A program with one of its cohorts: the cohort.
     const matching = await as(admin).post('/api/v1/announcements', {
@@ -231,7 +253,10 @@ describe('announcements (通知公告)', () => {
         .auth(token, { type: 'bearer' })
         .attach('file', content, { filename, contentType: 'application/octet-stream' });
     const pdf = Buffer.from('%PDF-1.4\n% 报到须知\n');
-    const sheet = await xlsx([['姓名', '学校'], ['张三', '兰山区通知小学']]);
+    const sheet = await xlsx([
+      ['姓名', '学校'],
+      ['张三', '兰山区通知小学'],
+    ]);
     expect((await upload(admin, pdf, '报到须知.pdf')).status).toBe(200);
     const withSheet = await upload(admin, sheet, '名单.xlsx');
     expect(withSheet.status).toBe(200);
@@ -258,8 +283,8 @@ describe('announcements (通知公告)', () => {
     expect(got.status).toBe(200);
     expect(got.headers['content-type']).toContain('application/pdf');
     expect(Buffer.compare(got.body, pdf)).toBe(0);
-    expect(
-      (await as(trainee.A3.token!).get(`/api/v1/announcements/${posted.id}/attachments/${first.id}`)).status,
-    ).toBe(404);
+    expect((await as(trainee.A3.token!).get(`/api/v1/announcements/${posted.id}/attachments/${first.id}`)).status).toBe(
+      404,
+    );
   });
 });

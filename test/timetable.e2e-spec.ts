@@ -32,7 +32,8 @@ describe('timetable (课程表) PDF', () => {
     if (r.status >= 300) throw new Error(`${r.req?.method} ${r.req?.path} → ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
-  const post = (token: string, path: string, body: object) => t.http.post(path).auth(token, { type: 'bearer' }).send(body);
+  const post = (token: string, path: string, body: object) =>
+    t.http.post(path).auth(token, { type: 'bearer' }).send(body);
   const pdf = (token: string) =>
     t.http.get(`/api/v1/cohorts/${cohort}/timetable.pdf`).auth(token, { type: 'bearer' }).buffer(true).parse(binary);
 
@@ -45,7 +46,12 @@ describe('timetable (课程表) PDF', () => {
     const school = await createSchool(t.http, admin, lanshan, '兰山区课表小学');
     trainer = await account(t.http, admin, { username: 'tt_trainer', role: 'TRAINER', displayName: '张红梅' });
     otherTrainer = await account(t.http, admin, { username: 'tt_trainer2', role: 'TRAINER', displayName: '赵刚' });
-    const program = await createProgram(t.http, admin, { title: '2026年全市骨干教师暑期培训', certificatePrefix: 'KCB' }, false);
+    const program = await createProgram(
+      t.http,
+      admin,
+      { title: '2026年全市骨干教师暑期培训', certificatePrefix: 'KCB' },
+      false,
+    );
     await setQuotas(t.http, admin, program, [{ countyId: lanshan, seats: 10 }]);
     await ok(post(admin, `/api/v1/programs/${program}/open`, {}));
     const newCohort = async (name: string, trainerId: number) =>
@@ -119,7 +125,10 @@ describe('timetable (课程表) PDF', () => {
     for (const row of rows) expect(row).toMatch(/\+.*\s+yes\s+yes\s+(yes|no)\s+\d+\s+\d+\s*$/);
 
     const page = (n: number) =>
-      execFileSync('pdftotext', ['-layout', '-f', String(n), '-l', String(n), file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+      execFileSync('pdftotext', ['-layout', '-f', String(n), '-l', String(n), file, '-'], { encoding: 'utf8' }).replace(
+        /\s+/g,
+        '',
+      );
     const first = page(1);
     const last = page(2);
     for (const p of [first, last]) {

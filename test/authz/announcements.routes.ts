@@ -90,5 +90,9 @@ export const routes: RouteRow[] = [
     name: "county A's notice's file",
     expect: { anonymous: 401, city: 200, countyA: 200, countyB: 404, trainer: 404, teacher: 200 },
   },
-  { method: 'GET', path: '/api/v1/announcements/{annCityB}/attachments/999999', expect: only({ city: 404, countyB: 404 }, 404) },
+  {
+    method: 'GET',
+    path: '/api/v1/announcements/{annCityB}/attachments/999999',
+    expect: only({ city: 404, countyB: 404 }, 404),
+  },
 ];

@@ -18,7 +18,10 @@ export function announcementScope(actor: Actor, a: string, mode: AccessMode): Sc
       if (!actor.countyId) return NOTHING;
       return mode === 'write'
         ? { where: `${a}.countyId = :anCounty`, params: { anCounty: actor.countyId } }
-        : { where: `(${a}.countyId = :anCounty OR ${toUser})`, params: { anCounty: actor.countyId, anUser: actor.userId } };
+        : {
+            where: `(${a}.countyId = :anCounty OR ${toUser})`,
+            params: { anCounty: actor.countyId, anUser: actor.userId },
+          };
     case 'TRAINER':
       return mode === 'write' ? NOTHING : { where: toUser, params: { anUser: actor.userId } };
     case 'TEACHER':

@@ -38,7 +38,10 @@ const hoursText = (h: number) => String(Math.round(h * 100) / 100);
 export async function renderTimetable(view: TimetableView, fonts: CjkFonts): Promise<Buffer> {
   const { doc, bytes } = cjkDocument(fonts, { Title: `${view.cohortName} 课程表`, CreationDate: view.printedAt });
   const contentWidth = A4.width - 2 * MARGIN;
-  const info = [`班级：${view.cohortName}    培训时间：${view.from} 至 ${view.to}`, `地点：${view.venue.trim() || '另行通知'}`];
+  const info = [
+    `班级：${view.cohortName}    培训时间：${view.from} 至 ${view.to}`,
+    `地点：${view.venue.trim() || '另行通知'}`,
+  ];
 
   doc.font(BOLD).fontSize(15);
   const titleHeight = doc.heightOfString(view.programTitle, { width: contentWidth, align: 'center' });
@@ -50,7 +53,11 @@ export async function renderTimetable(view: TimetableView, fonts: CjkFonts): Pro
   for (let page = 0; page < pages; page++) {
     doc.addPage({ size: 'A4', margin: 0 });
     let y = MARGIN;
-    doc.font(BOLD).fontSize(15).fillColor('#000000').text(view.programTitle, MARGIN, y, { width: contentWidth, align: 'center' });
+    doc
+      .font(BOLD)
+      .fontSize(15)
+      .fillColor('#000000')
+      .text(view.programTitle, MARGIN, y, { width: contentWidth, align: 'center' });
     y += titleHeight + 6;
     doc.font(BOLD).fontSize(20).text('课 程 表', MARGIN, y, { width: contentWidth, align: 'center', lineBreak: false });
     y += 26 + 8;
@@ -76,7 +83,9 @@ export async function renderTimetable(view: TimetableView, fonts: CjkFonts): Pro
       // A day's date once, on its first row (and again at the top of a new page).
       const showDay = i === 0 || shanghaiDate(view.sessions[index - 1].startsAt) !== day;
       const cells = [
-        showDay ? `${shanghaiDateZh(s.startsAt).replace(/^\d+年/, '')} 星期${WEEKDAYS[shanghaiWeekday(s.startsAt)]}` : '',
+        showDay
+          ? `${shanghaiDateZh(s.startsAt).replace(/^\d+年/, '')} 星期${WEEKDAYS[shanghaiWeekday(s.startsAt)]}`
+          : '',
         `${shanghaiTime(s.startsAt)}–${shanghaiTime(s.endsAt)}`,
         s.title,
         s.trainer || '—',
@@ -88,13 +97,18 @@ export async function renderTimetable(view: TimetableView, fonts: CjkFonts): Pro
       cells.forEach((text, c) => {
         const w = COLUMNS[c].width;
         if (text)
-          doc.text(fit(doc, text, w - 8), cx + 4, top + 7, { width: w - 8, align: c === 2 ? 'left' : 'center', lineBreak: false });
+          doc.text(fit(doc, text, w - 8), cx + 4, top + 7, {
+            width: w - 8,
+            align: c === 2 ? 'left' : 'center',
+            lineBreak: false,
+          });
         cx += w;
       });
     });
     const bottom = y + ROW * (rows.length + 1);
     doc.lineWidth(0.6).strokeColor('#000000');
-    for (let r = 0; r <= rows.length + 1; r++) doc.moveTo(MARGIN, y + r * ROW).lineTo(MARGIN + contentWidth, y + r * ROW);
+    for (let r = 0; r <= rows.length + 1; r++)
+      doc.moveTo(MARGIN, y + r * ROW).lineTo(MARGIN + contentWidth, y + r * ROW);
     x = MARGIN;
     for (let c = 0; c <= COLUMNS.length; c++) {
       doc.moveTo(x, y).lineTo(x, bottom);

@@ -43,8 +43,7 @@ export function announcementFileType(content: Buffer): string | null {
 
 const refuse = (message: string) =>
   new BadInputError('ATTACHMENT_INVALID', message, { errors: [{ field: 'file', message }] });
-const tooLarge = () =>
-  new DomainError(413, 'ATTACHMENT_TOO_LARGE', '附件过大（上限 10 MB），请压缩或拆分后重新上传');
+const tooLarge = () => new DomainError(413, 'ATTACHMENT_TOO_LARGE', '附件过大（上限 10 MB），请压缩或拆分后重新上传');
 
 /** The uploaded file (field `file`), read up to 10 MB: 413 past that, 400 when it is not an allowed kind. */
 export async function readAnnouncementFile(req: FastifyRequest): Promise<AnnouncementFile> {
@@ -70,7 +69,8 @@ export async function readAnnouncementFile(req: FastifyRequest): Promise<Announc
   const content = Buffer.concat(chunks);
   if (!content.length) throw refuse('附件是空文件');
   const contentType = announcementFileType(content);
-  if (!contentType) throw refuse('附件须为 PDF、Word、Excel、PowerPoint 文件或图片（JPG、PNG、WEBP），该文件的内容不是这些格式');
+  if (!contentType)
+    throw refuse('附件须为 PDF、Word、Excel、PowerPoint 文件或图片（JPG、PNG、WEBP），该文件的内容不是这些格式');
   const filename = [...(part.filename || '附件')]
     .map((c) => (c < ' ' || c === '/' || c === '\\' ? '_' : c))
     .join('')

@@ -77,7 +77,12 @@ export class AnnouncementSummaryDto {
   @ApiProperty() title: string;
   @ApiProperty({ description: '发布单位' }) from: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: '本人阅读时间；非收件人或未读为 null' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: '本人阅读时间；非收件人或未读为 null',
+  })
   readAt: string | null;
   @ApiProperty({ description: '本人是否为收件人' }) addressed: boolean;
   @ApiProperty({ nullable: true, type: Number, description: '已读人数（仅发布单位与市级可见）' }) reads: number | null;

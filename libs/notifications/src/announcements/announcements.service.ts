@@ -1,15 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { AuditService } from '@shipei/audit';
-import {
-  AccessPolicy,
-  Actor,
-  Clock,
-  DomainEvents,
-  NotFoundError,
-  sqlDatetime,
-  TransactionRunner,
-} from '@shipei/core';
+import { AccessPolicy, Actor, Clock, DomainEvents, NotFoundError, sqlDatetime, TransactionRunner } from '@shipei/core';
 import { APPROVED_SEAT_HOLDING } from '@shipei/enrolment';
 import { Cohort, COHORT_KIND, PROGRAM_KIND } from '@shipei/programs';
 import { EntityManager } from 'typeorm';
@@ -185,9 +177,9 @@ export class AnnouncementsService {
         [now, id, actor.userId, actor.teacherId ?? -1],
       );
       await em.query(
-          'UPDATE notification SET readAt = ? WHERE userId = ? AND type = ? AND link = ? AND readAt IS NULL',
-          [now, actor.userId, AnnouncementEvents.POSTED, announcementPath(id)],
-        );
+        'UPDATE notification SET readAt = ? WHERE userId = ? AND type = ? AND link = ? AND readAt IS NULL',
+        [now, actor.userId, AnnouncementEvents.POSTED, announcementPath(id)],
+      );
       return this.detail(em, actor, a);
     });
   }
@@ -195,13 +187,20 @@ export class AnnouncementsService {
   async attach(actor: Actor, id: number, file: AnnouncementFile): Promise<AnnouncementDto> {
     return this.tx.run(async (em) => {
       const a = await this.access.load<Announcement>(em, actor, ANNOUNCEMENT_KIND, id, 'write');
-      const [{ n }] = await em.query('SELECT COUNT(*) AS n FROM announcement_attachment WHERE announcementId = ?', [id]);
+      const [{ n }] = await em.query('SELECT COUNT(*) AS n FROM announcement_attachment WHERE announcementId = ?', [
+        id,
+      ]);
       if (Number(n) >= MAX_ANNOUNCEMENT_FILES) throw AnnouncementErrors.tooManyFiles(MAX_ANNOUNCEMENT_FILES);
       await em.query(
         'INSERT INTO announcement_attachment (announcementId, filename, contentType, size, content, createdAt) VALUES (?, ?, ?, ?, ?, ?)',
         [id, file.filename, file.contentType, file.content.length, file.content, sqlDatetime(em, this.clock.now())],
       );
-      await this.audit.record(em, actor, { action: 'attach', entity: 'announcement', entityId: id, fields: ['attachment'] });
+      await this.audit.record(em, actor, {
+        action: 'attach',
+        entity: 'announcement',
+        entityId: id,
+        fields: ['attachment'],
+      });
       return this.detail(em, actor, a);
     });
   }
@@ -298,4 +297,3 @@ export class AnnouncementsService {
 }
 
 const teacher = (id: number): Addressee => ({ key: `t:${id}`, userId: null, teacherId: id });
-

@@ -14,7 +14,11 @@ const LIST = '/app/announcements';
 const readShare = (a: Pick<AnnouncementSummaryDto, 'reads' | 'recipients'>) =>
   a.recipients === null
     ? null
-    : { reads: a.reads ?? 0, recipients: a.recipients, percent: a.recipients ? Math.round(((a.reads ?? 0) * 100) / a.recipients) : 0 };
+    : {
+        reads: a.reads ?? 0,
+        recipients: a.recipients,
+        percent: a.recipients ? Math.round(((a.reads ?? 0) * 100) / a.recipients) : 0,
+      };
 
 /**
  * 通知公告 (everyone signed in): the notices addressed to them — and, for the city and the posting
@@ -39,7 +43,10 @@ export class AnnouncementsPagesController {
     let error: string | null = null;
     let page = { items: [] as AnnouncementSummaryDto[], total: 0, page: 1, pageSize: 20 };
     try {
-      page = await this.announcements.list(actor, await validateInput(AnnouncementQuery, { ...filters, pageSize: 20 }, 'query'));
+      page = await this.announcements.list(
+        actor,
+        await validateInput(AnnouncementQuery, { ...filters, pageSize: 20 }, 'query'),
+      );
     } catch (e) {
       const errors = formErrors(e, []);
       if (!errors) throw e;
@@ -81,8 +88,13 @@ export class AnnouncementsPagesController {
       {
         a,
         share: readShare(a),
-        files: a.attachments.map((f) => ({ ...f, size: fileSize(f.size), href: `/api/v1/announcements/${a.id}/attachments/${f.id}` })),
-        unreadMore: a.unread && a.recipients !== null ? Math.max(0, (a.recipients ?? 0) - (a.reads ?? 0) - a.unread.length) : 0,
+        files: a.attachments.map((f) => ({
+          ...f,
+          size: fileSize(f.size),
+          href: `/api/v1/announcements/${a.id}/attachments/${f.id}`,
+        })),
+        unreadMore:
+          a.unread && a.recipients !== null ? Math.max(0, (a.recipients ?? 0) - (a.reads ?? 0) - a.unread.length) : 0,
       },
     );
   }

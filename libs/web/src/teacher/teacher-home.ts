@@ -70,7 +70,13 @@ export class TeacherHome {
     const steps: NextStep[] = [
       ...this.sessionsToday(mine, now),
       ...confirm,
-      ...forms.map((f): NextStep => ({ kind: 'form', title: '请填写培训评价', detail: f.title, href: f.href, tone: 'primary' })),
+      ...forms.map((f): NextStep => ({
+        kind: 'form',
+        title: '请填写培训评价',
+        detail: f.title,
+        href: f.href,
+        tone: 'primary',
+      })),
       ...leave,
       ...notices,
     ];
@@ -111,7 +117,11 @@ export class TeacherHome {
 
   private async placesToConfirm(actor: Actor): Promise<NextStep[]> {
     const page = await this.tx.read(async (em) =>
-      this.enrolments.list(em, actor, await validateInput(EnrolmentQuery, { pageSize: 200, status: 'APPROVED' }, 'query')),
+      this.enrolments.list(
+        em,
+        actor,
+        await validateInput(EnrolmentQuery, { pageSize: 200, status: 'APPROVED' }, 'query'),
+      ),
     );
     const steps: NextStep[] = [];
     for (const e of page.items.filter((x) => x.status === 'APPROVED')) {
@@ -181,7 +191,11 @@ export class TeacherHome {
     });
     return [
       progress(`${year?.year ?? ''}年学时`, year?.totalHours ?? 0, YEARLY_REQUIREMENT),
-      progress(`${cycle ? `${cycle.startYear}–${cycle.endYear}` : ''}周期学时`, cycle?.totalHours ?? 0, CYCLE_REQUIREMENT),
+      progress(
+        `${cycle ? `${cycle.startYear}–${cycle.endYear}` : ''}周期学时`,
+        cycle?.totalHours ?? 0,
+        CYCLE_REQUIREMENT,
+      ),
     ];
   }
 }
