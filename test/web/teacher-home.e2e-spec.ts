@@ -160,7 +160,7 @@ describe('web pages: the teacher’s phone home, notices and the timetable', () 
     await check(b.page, 'timetable-phone');
     const days = b.page.locator('main section[aria-label]');
     await expect(days.nth(0).innerText()).resolves.toMatch(
-      /7月15日 星期一[\s\S]*09:00–11:00 新课标解读[\s\S]*14:00–16:00 课堂观察与评价/,
+      /7月15日 星期一\s+09:00–11:00\s+新课标解读[\s\S]*14:00–16:00\s+课堂观察与评价/,
     );
     await expect(days.nth(1).innerText()).resolves.toMatch(/7月16日 星期二[\s\S]*教学设计工作坊/);
     await fitsPhone(b.page);
