@@ -288,3 +288,73 @@ describe('announcements (通知公告)', () => {
     );
   });
 });
+
+describe('announcements: answers as the OpenAPI document says', () => {
+  let t: TestApp;
+  afterAll(async () => t?.close());
+
+  it('matches the documented schemas (author and reader views, list, read, upload)', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = require('ajv').default;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const addFormats = require('ajv-formats').default;
+    t = await startTestApp();
+    const admin = await adminToken(t.http);
+    const lanshan = await countyIdByCode(t.db, '371302');
+    const school = await createSchool(t.http, admin, lanshan, '兰山区契约小学');
+    const teacherId = await createTeacher(t.http, admin, school, 19_601);
+    const reader = (await account(t.http, admin, { username: makePhone(19_601), role: 'TEACHER', teacherId })).token;
+
+    const doc = (await t.http.get('/api/docs-json').expect(200)).body;
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ $id: 'doc', components: doc.components });
+    const conforms = (path: string, method: string, status: number, body: unknown) => {
+      const op = doc.paths[path]?.[method];
+      expect(op).toBeDefined();
+      const schema = op.responses[String(status)]?.content?.['application/json']?.schema;
+      expect(schema).toBeDefined();
+      const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replace(/"#\/components/g, '"doc#/components')));
+      if (!validate(body)) throw new Error(`${method} ${path} ${status}: ${JSON.stringify(validate.errors)}`);
+    };
+
+    const posted = await t.http
+      .post('/api/v1/announcements')
+      .auth(admin, { type: 'bearer' })
+      .send({ title: '契约通知', body: '正文', audience: { countyIds: [lanshan] } })
+      .expect(201);
+    conforms('/api/v1/announcements', 'post', 201, posted.body);
+    expect(posted.body.unread.length).toBeGreaterThan(0);
+    const id = posted.body.id;
+    const upload = await t.http
+      .post(`/api/v1/announcements/${id}/attachments`)
+      .auth(admin, { type: 'bearer' })
+      .attach('file', Buffer.from('%PDF-1.4\n'), '须知.pdf')
+      .expect(200);
+    conforms('/api/v1/announcements/{id}/attachments', 'post', 200, upload.body);
+    for (const token of [admin, reader]) {
+      conforms(
+        '/api/v1/announcements',
+        'get',
+        200,
+        (await t.http.get('/api/v1/announcements').auth(token, { type: 'bearer' }).expect(200)).body,
+      );
+      conforms(
+        '/api/v1/announcements/{id}',
+        'get',
+        200,
+        (await t.http.get(`/api/v1/announcements/${id}`).auth(token, { type: 'bearer' }).expect(200)).body,
+      );
+      conforms(
+        '/api/v1/announcements/{id}/read',
+        'post',
+        200,
+        (await t.http.post(`/api/v1/announcements/${id}/read`).auth(token, { type: 'bearer' }).expect(200)).body,
+      );
+    }
+    // The timetable is documented as a PDF.
+    expect(Object.keys(doc.paths['/api/v1/cohorts/{id}/timetable.pdf'].get.responses['200'].content)).toEqual([
+      'application/pdf',
+    ]);
+  });
+});
