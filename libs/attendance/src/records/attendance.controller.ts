@@ -100,7 +100,10 @@ export class CohortAttendanceController {
   @ApiOperation({
     summary: '课程表（PDF，A4，按时间排列：日期、时间、课程、授课教师、教室、学时）：主办单位、本班培训教师、本班学员',
   })
-  @ApiProduces('application/pdf')
+  @ApiOkResponse({
+    description: '课程表 PDF（A4）',
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
   async timetable(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<StreamableFile> {
     return download(await this.outputs.timetable(actor, id));
   }
