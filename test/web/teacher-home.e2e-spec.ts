@@ -102,7 +102,7 @@ describe('web pages: the teacher’s phone home, notices and the timetable', () 
 
   it('puts the next step first on the phone: today’s session and its check-in, the notice, then 学时 with bars, the card below', async () => {
     const b = await phone('B');
-    await check(b.page, 'teacher-home-phone', '/app');
+    await check(b.page, 'teacher-home-next-steps-phone', '/app');
     const items = steps(b.page);
     await expect(items.nth(0).innerText()).resolves.toMatch(/今天 09:00–11:00 新课标解读[\s\S]*一班 · 出勤/);
     await expect(items.nth(0).getAttribute('data-kind')).resolves.toBe('session');
