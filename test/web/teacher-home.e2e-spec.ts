@@ -5,6 +5,7 @@ import { ADMIN_PASSWORD } from '../support/test-app';
 import { relayed } from '../support/relay';
 import {
   AxeViolation,
+  label,
   launchBrowser,
   logIn,
   newUser,
@@ -190,8 +191,36 @@ describe('web pages: the teacher’s phone home, notices and the timetable', () 
     await admin.context.close();
   });
 
+  it('lets a county post a notice to its trainees of a cohort, then attach a file', async () => {
+    const county = await newUser(browser, web.url);
+    await logIn(county.page, 'th_county', 'County1234');
+    await county.page.goto('/app/announcements');
+    await county.page.getByRole('link', { name: '发布通知' }).click();
+    await check(county.page, 'announcement-form');
+    // Only its own county is offered.
+    await expect(county.page.getByRole('checkbox').count()).resolves.toBe(1);
+    await county.page.getByRole('button', { name: '发布' }).click();
+    await expect(county.page.locator('.field-error').first().innerText()).resolves.toBe('请填写标题');
+    await county.page.getByLabel(label('标题')).fill('兰山区一班学员注意事项');
+    await county.page.getByLabel(label('正文')).fill('请各位学员按时签到。');
+    await county.page.getByLabel('班级').selectOption({ label: '2019年全市贫困村学校骨干教师暑期培训 · 一班' });
+    await county.page.getByRole('button', { name: '发布' }).click();
+    await expect(county.page.getByRole('status').first().innerText()).resolves.toContain('已发送给 3 人');
+    await expect(county.page.getByTestId('read-count').innerText()).resolves.toBe('已读 0 / 3');
+    await county.page.getByLabel('上传附件').setInputFiles({
+      name: '签到须知.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n%%EOF\n'),
+    });
+    await county.page.getByRole('button', { name: '上传' }).click();
+    await expect(county.page.getByRole('status').first().innerText()).resolves.toContain('附件已上传（共 1 个）');
+    await expect(county.page.getByRole('list', { name: '附件' }).innerText()).resolves.toContain('签到须知.pdf');
+    await check(county.page, 'announcement-county-author');
+    await county.context.close();
+  });
+
   it('found no serious or critical axe violation on any of these pages', () => {
-    expect(Object.keys(found).length).toBeGreaterThanOrEqual(7);
+    expect(Object.keys(found).length).toBeGreaterThanOrEqual(9);
     expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length))).toEqual({});
   });
 });

@@ -43,6 +43,12 @@ export const mayPostAnnouncements = (actor: Actor): boolean =>
 export const managesAnnouncement = (actor: Actor, a: Pick<Announcement, 'countyId'>): boolean =>
   actor.role === 'CITY_ADMIN' || (actor.role === 'COUNTY_ADMIN' && !!actor.countyId && actor.countyId === a.countyId);
 
+/** Who adds files to a notice: the organisation that posted it (as the 'write' scope says). */
+export const mayAttach = (actor: Actor, a: Pick<Announcement, 'countyId'>): boolean =>
+  actor.role === 'CITY_ADMIN'
+    ? a.countyId === null
+    : actor.role === 'COUNTY_ADMIN' && !!actor.countyId && actor.countyId === a.countyId;
+
 /** Registers the 'announcement' kind with the access policy. */
 @Injectable()
 export class AnnouncementsAccess extends AccessRules {

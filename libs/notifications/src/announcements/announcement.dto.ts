@@ -98,6 +98,7 @@ export class AnnouncementUnreadDto {
 
 export class AnnouncementDto extends AnnouncementSummaryDto {
   @ApiProperty() body: string;
+  @ApiProperty({ description: '本人单位发布的（可上传附件）' }) editable: boolean;
   @ApiProperty({ type: AnnouncementAudienceViewDto }) audience: AnnouncementAudienceViewDto;
   @ApiProperty({ type: [AnnouncementAttachmentDto] }) attachments: AnnouncementAttachmentDto[];
   @ApiProperty({

@@ -18,7 +18,7 @@ import {
 } from './announcement.dto';
 import { Announcement } from './announcement.entity';
 import { AnnouncementEvents, AnnouncementPostedPayload } from './announcement.events';
-import { ANNOUNCEMENT_KIND, managesAnnouncement, mayPostAnnouncements } from '../announcements.access';
+import { ANNOUNCEMENT_KIND, managesAnnouncement, mayAttach, mayPostAnnouncements } from '../announcements.access';
 import { AnnouncementErrors } from './announcements.errors';
 
 /** The path of a notice's page: the link of its inbox message. */
@@ -268,6 +268,7 @@ export class AnnouncementsService {
     return {
       ...summary,
       body: a.body,
+      editable: mayAttach(actor, a),
       audience: JSON.parse(a.audience),
       attachments: attachments.map((f: any) => ({
         id: Number(f.id),
