@@ -212,7 +212,7 @@ describe('web pages: the teacher’s phone home, notices and the timetable', () 
       mimeType: 'application/pdf',
       buffer: Buffer.from('%PDF-1.4\n%%EOF\n'),
     });
-    await county.page.getByRole('button', { name: '上传' }).click();
+    await county.page.getByRole('button', { name: '上传', exact: true }).click();
     await expect(county.page.getByRole('status').first().innerText()).resolves.toContain('附件已上传（共 1 个）');
     await expect(county.page.getByRole('list', { name: '附件' }).innerText()).resolves.toContain('签到须知.pdf');
     await check(county.page, 'announcement-county-author');
