@@ -283,6 +283,22 @@ export const routes: RouteRow[] = [
     check: isPdf,
   },
 
+  // The timetable (issue 19): also for the cohort's trainees (the teacher actor is one of 考勤矩阵班).
+  {
+    method: 'GET',
+    path: '/api/v1/cohorts/{attCohort}/timetable.pdf',
+    name: 'timetable of the teacher actor’s cohort',
+    expect: { anonymous: 401, teacher: 200, trainer: 200, countyB: 403, countyA: 403, city: 200 },
+    check: isPdf,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/cohorts/{attCountyCohort}/timetable.pdf',
+    name: 'timetable of a county A cohort',
+    expect: { anonymous: 401, teacher: 404, trainer: 404, countyB: 404, countyA: 200, city: 200 },
+    check: isPdf,
+  },
+
   // ——— leave ———
   {
     method: 'POST',

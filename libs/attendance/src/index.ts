@@ -33,3 +33,4 @@ export * from './migrations/1764374461000-checkin-passes';
 export * from './migrations/1796627000000-leave-attachments';
 export * from './leave/leave.events';
 export * from './completion/completion.events';
+export * from './outputs/timetable';

@@ -22,6 +22,7 @@ export const MESSAGE_TYPE_LABELS: Record<string, string> = {
   'reminder.quota-unfilled': '名额未报满（市级）',
   'reminder.leave-waiting': '请假待审批提醒',
   'auth.password-reset': '找回密码验证码',
+  'announcement.posted': '通知公告',
 };
 
 /** A message type's label; a type added without one still shows, as its code. */

@@ -15,6 +15,9 @@ import { TEACHER_PAGE_CONTROLLERS } from './teacher/teacher-pages';
 import { TRAINER_PAGE_CONTROLLERS } from './trainer/trainer-pages';
 import { AuditPagesController } from './admin/audit-pages.controller';
 import { DeliveriesPagesController } from './admin/deliveries-pages.controller';
+import { AnnouncementsPagesController } from './announcements/announcements-pages.controller';
+import { MyTimetableController } from './teacher/my-timetable.controller';
+import { TeacherHome } from './teacher/teacher-home';
 import { MessagesPagesController } from './messages/messages-pages.controller';
 import { UsersPagesController } from './admin/users-pages.controller';
 import { AuthPagesController } from './auth/auth-pages.controller';
@@ -53,6 +56,8 @@ import { PageRenderer } from './shared/page-renderer.service';
     AuditPagesController,
     DeliveriesPagesController,
     MessagesPagesController,
+    AnnouncementsPagesController,
+    MyTimetableController,
     // Office (CITY_ADMIN) and county pages: programs, enrolment, certificates, schemes, records.
     ...OFFICE_PAGE_CONTROLLERS,
     // Trainer pages (check-in display, attendance, leave, completion); teacher phone pages, check-in landing, public verification.
@@ -60,7 +65,7 @@ import { PageRenderer } from './shared/page-renderer.service';
     ...TEACHER_PAGE_CONTROLLERS,
     ...EVALUATION_PAGE_CONTROLLERS,
   ],
-  providers: [PageRenderer, NameLookup, PageExceptionFilter],
+  providers: [PageRenderer, NameLookup, PageExceptionFilter, TeacherHome],
   exports: [PageRenderer, NameLookup],
 })
 export class WebModule {}

@@ -23,6 +23,9 @@ import { DomainEventRecord, DomainEvents1796610000000, EventRelay1796628000000 }
 import {
   Delivery,
   DeliveryAttempt,
+  Announcement,
+  AnnouncementRecipient,
+  Announcements1796770000000,
   Notification,
   Notifications1796620000000,
   PasswordReset1796626000000,
@@ -109,6 +112,8 @@ export const ENTITIES = [
   RateCounter,
   LoginGuard,
   PasswordResetCode,
+  Announcement,
+  AnnouncementRecipient,
 ];
 
 export const MIGRATIONS = [
@@ -138,4 +143,5 @@ export const MIGRATIONS = [
   ComplianceTables1796710000000,
   TeacherListIndexes1796720000000,
   Surveys1796750000000,
+  Announcements1796770000000,
 ];

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { Actor, calendarDateZh, shanghaiDate, WorkerPool } from '@shipei/core';
+import { Actor, calendarDateZh, Clock, loadCjkFonts, NotFoundError, shanghaiDate, WorkerPool } from '@shipei/core';
 import { Enrolment, ENROLMENT_STATUS_LABELS, EnrolmentStatus } from '@shipei/enrolment';
+import { Cohort, Program } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
 import { PassesService } from '../passes/passes.service';
-import { AttendanceAccess } from '../attendance.access';
+import { AttendanceAccess, isTrainee } from '../attendance.access';
 import { AttendanceService } from '../records/attendance.service';
 import { cohortRoster } from '../records/roster';
 import { ASSIGNED_STATUSES } from '../statuses';
@@ -12,6 +13,7 @@ import { MatrixView, XLSX_MIME } from './attendance-matrix';
 import { MATRIX_TASK, PASS_SHEET_TASK, SIGN_IN_SHEET_TASK } from './attendance-pdf.task';
 import { PassSheetLayout, PassSheetView } from './pass-sheet';
 import { SignInSheetView } from './sign-in-sheet';
+import { renderTimetable, TimetableView } from './timetable';
 
 export interface FileDownload {
   body: Buffer;
@@ -27,6 +29,9 @@ function attachment(ascii: string, name: string): string {
 
 const bytes = (pdf: Uint8Array) => Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
 
+/** A DATETIME read by plain SQL: a Date through mysql2, UTC text on SQLite. */
+const utc = (v: Date | string) => (v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}Z`));
+
 /**
  * The paper sign-in sheet of a session (PDF), a cohort's printed passes (PDF) and its attendance matrix
  * (.xlsx), made in a worker thread (spec §16: a cohort's sheets never hold up check-ins).
@@ -37,6 +42,7 @@ export class AttendanceOutputsService {
     private readonly gate: AttendanceAccess,
     private readonly attendance: AttendanceService,
     private readonly passes: PassesService,
+    private readonly clock: Clock,
     @InjectEntityManager() private readonly em: EntityManager,
     private readonly workers: WorkerPool,
   ) {}
@@ -52,6 +58,58 @@ export class AttendanceOutputsService {
 
   private async drawPassSheet(view: PassSheetView, layout: PassSheetLayout): Promise<Buffer> {
     return bytes(await this.workers.run<Uint8Array>(PASS_SHEET_TASK, { view, layout }));
+  }
+
+  /**
+   * A cohort's timetable (课程表), for its owner, its trainers and its trainees (assigned, from
+   * approval on): the sessions in time order with their lecturers. Others: 403 when they may see the
+   * cohort (a county reading a city program), 404 otherwise.
+   */
+  async timetableView(actor: Actor, cohortId: number): Promise<TimetableView> {
+    const { cohort, program } = await this.timetableCohort(actor, cohortId);
+    const rows = await this.em.query(
+      `SELECT s.title AS title, s.startsAt AS startsAt, s.endsAt AS endsAt, s.hours AS hours, s.room AS room, u.displayName AS trainer
+         FROM training_session s LEFT JOIN user_account u ON u.id = s.trainerId
+        WHERE s.cohortId = ? ORDER BY s.startsAt, s.id`,
+      [cohort.id],
+    );
+    return {
+      programTitle: program.title,
+      cohortName: cohort.name,
+      from: calendarDateZh(cohort.startDate),
+      to: calendarDateZh(cohort.endDate),
+      venue: cohort.venue,
+      printedAt: this.clock.now(),
+      sessions: rows.map((r: any) => ({
+        title: r.title,
+        startsAt: utc(r.startsAt),
+        endsAt: utc(r.endsAt),
+        hours: Number(r.hours),
+        trainer: r.trainer ?? '',
+        room: r.room ?? '',
+      })),
+    };
+  }
+
+  async timetable(actor: Actor, cohortId: number): Promise<FileDownload> {
+    const view = await this.timetableView(actor, cohortId);
+    const body = await renderTimetable(view, await loadCjkFonts());
+    return {
+      body,
+      type: 'application/pdf',
+      disposition: attachment(`timetable-cohort-${cohortId}.pdf`, `课程表-${view.cohortName}.pdf`),
+    };
+  }
+
+  private async timetableCohort(actor: Actor, id: number): Promise<{ cohort: Cohort; program: Program }> {
+    if (!isTrainee(actor)) return this.gate.cohort(this.em, actor, id);
+    const [own] = await this.em.query(
+      `SELECT id FROM enrolment WHERE teacherId = ? AND cohortId = ? AND status IN (${ASSIGNED_STATUSES.map(() => '?').join(', ')})`,
+      [actor.teacherId, id, ...ASSIGNED_STATUSES],
+    );
+    if (!own) throw new NotFoundError('班级');
+    const cohort = await this.em.findOneByOrFail(Cohort, { id });
+    return { cohort, program: await this.em.findOneByOrFail(Program, { id: cohort.programId }) };
   }
 
   async signInSheet(actor: Actor, sessionId: number): Promise<FileDownload> {

@@ -96,6 +96,18 @@ export class CohortAttendanceController {
     return download(await this.outputs.passSheet(actor, id, q.layout ?? 'slips'));
   }
 
+  @Get(':id/timetable.pdf')
+  @ApiOperation({
+    summary: '课程表（PDF，A4，按时间排列：日期、时间、课程、授课教师、教室、学时）：主办单位、本班培训教师、本班学员',
+  })
+  @ApiOkResponse({
+    description: '课程表 PDF（A4）',
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
+  async timetable(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<StreamableFile> {
+    return download(await this.outputs.timetable(actor, id));
+  }
+
   @Post(':id/completion')
   @HttpCode(200)
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER')

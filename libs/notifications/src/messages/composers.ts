@@ -5,6 +5,8 @@ import { EnrolmentEventPayload, EnrolmentEvents } from '@shipei/enrolment';
 import { ProgramEvents, ProgramOpenedPayload, TrainersAssignedPayload } from '@shipei/programs';
 import { PlacementEventPayload, PlacementEvents } from '@shipei/talent-support';
 import { EntityManager } from 'typeorm';
+import { AnnouncementEvents } from '../announcements/announcement.events';
+import { composeAnnouncement } from '../announcements/announcement.composer';
 import { cnDate, cnDateTime, Message, Recipient, short } from './message';
 import { countyRecipients, teacherRecipient, trainerRecipients, userRecipients } from './recipients';
 
@@ -62,6 +64,8 @@ async function toTeacher(
 }
 
 export const COMPOSERS: Record<string, Composer> = {
+  [AnnouncementEvents.POSTED]: composeAnnouncement,
+
   [EnrolmentEvents.APPROVED]: (em, e: EnrolmentEvent) =>
     toTeacher(em, e, async (p) => ({
       title: `「${p.title}」审核通过`,

@@ -8,6 +8,7 @@ import { validateInput } from '../shared/forms';
 import { NameLookup } from '../shared/name-lookup.service';
 import { PageRenderer } from '../shared/page-renderer.service';
 import { WebController } from '../shared/web-controller.decorator';
+import { TeacherHome } from '../teacher/teacher-home';
 
 /** Each role's home page (`/app`); `/` redirects here (web-setup.ts). */
 @WebController()
@@ -19,6 +20,7 @@ export class HomeController {
     private readonly teachers: TeachersService,
     private readonly users: UsersService,
     private readonly tx: TransactionRunner,
+    private readonly teacherHomeView: TeacherHome,
   ) {}
 
   @Get('app')
@@ -82,12 +84,14 @@ export class HomeController {
     const teacherId = actor.teacherId;
     const teacher = teacherId ? await this.tx.read((em) => this.teachers.get(em, actor, teacherId)) : null;
     const names = teacher ? await this.names.organisations([teacher.schoolId, teacher.countyId]) : new Map();
+    // The next step first (issue 19): today's sessions, a place to confirm, a form, leave, notices; then 学时.
+    const home = teacher ? await this.teacherHomeView.view(actor) : null;
     return this.pages.render(
       req,
       reply,
       'home/teacher',
       { title: '我的首页', phone: true },
-      { teacher: teacher ? teacherRow(teacher, names) : null },
+      { teacher: teacher ? teacherRow(teacher, names) : null, home },
     );
   }
 }

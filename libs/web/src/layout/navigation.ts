@@ -34,6 +34,12 @@ export const NAV_ITEMS: NavItem[] = [
     match: /^\/app\/trainer(\/(cohorts|sessions)(\/.*)?)?\/?$/,
   },
   { group: '培训教学', label: '请假审批', href: '/app/trainer/leave', roles: ['TRAINER'] },
+  {
+    group: '首页',
+    label: '通知公告',
+    href: '/app/announcements',
+    roles: ['CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER', 'TEACHER'],
+  },
   { group: '我的培训', label: '我的培训', href: '/app/me/programs', roles: ['TEACHER'] },
   { group: '我的培训', label: '我的考勤', href: '/app/me/attendance', roles: ['TEACHER'] },
   { group: '我的培训', label: '请假', href: '/app/me/leave', roles: ['TEACHER'] },
