@@ -143,8 +143,10 @@ export class CertificateRegisters {
           .query<Certificate>(this.em, actor, CERTIFICATE_KIND, 'c')
           .andWhere('c.programId = :programId', { programId });
         if (validOnly) qb.andWhere('c.status = :valid', { valid: 'VALID' });
+        // (sequence, id) after the last row; the `>=` alone is the range an index on
+        // (programId, sequence) answers, the rest only sorts out the last sequence's ties.
         if (after)
-          qb.andWhere('(c.sequence > :seq OR (c.sequence = :seq AND c.id > :afterId))', {
+          qb.andWhere('c.sequence >= :seq AND (c.sequence > :seq OR c.id > :afterId)', {
             seq: after.sequence,
             afterId: after.id,
           });
