@@ -73,7 +73,9 @@ export class RosterService {
       const missing = [...new Set([...teachers.values()].flatMap((t) => [t.schoolId, t.countyId]))].filter(
         (id) => !orgs.has(id),
       );
-      if (missing.length) for (const o of await em.find(Organisation, { where: { id: In(missing) } })) orgs.set(o.id, o);
+      if (missing.length)
+        for (const o of await em.find(Organisation, { where: { id: In(missing) }, select: { id: true, name: true } }))
+          orgs.set(o.id, o);
       return batch.map((e) => {
         const t = teachers.get(e.teacherId)!;
         return [
