@@ -35,8 +35,8 @@ export interface ExportStream {
   stream: Readable;
 }
 
-/** Placements read per query while the register streams. */
-const REGISTER_BATCH = 500;
+/** Placements read per query while the register streams (small: see the teacher export's batch). */
+const REGISTER_BATCH = 200;
 
 const STATUS_FIELD: Partial<Record<PlacementStatus, keyof SchemeDashboardFiguresDto>> = {
   NOMINATED: 'nominated',
