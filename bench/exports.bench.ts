@@ -23,7 +23,9 @@ const TARGET_MB = 50;
 type Kind = 'register' | 'credit-hours' | 'roster' | 'teachers';
 const ALL_KINDS: Kind[] = ['register', 'credit-hours', 'roster', 'teachers'];
 /** BENCH_EXPORTS=register,roster measures only those. */
-const KINDS = process.env.BENCH_EXPORTS ? ALL_KINDS.filter((k) => process.env.BENCH_EXPORTS!.split(',').includes(k)) : ALL_KINDS;
+const KINDS = process.env.BENCH_EXPORTS
+  ? ALL_KINDS.filter((k) => process.env.BENCH_EXPORTS!.split(',').includes(k))
+  : ALL_KINDS;
 
 const path = (kind: Kind, programId: number, countyId: number) =>
   ({
@@ -144,7 +146,10 @@ async function oldExport(ds: DataSource, kind: Kind, programId: number): Promise
   const teachers = new Map<number, Teacher>();
   const ids = certificates.map((c) => c.teacherId);
   for (let i = 0; i < ids.length; i += 500)
-    for (const t of await em.find(Teacher, { where: { id: In(ids.slice(i, i + 500)) }, select: { id: true, idNumber: true } }))
+    for (const t of await em.find(Teacher, {
+      where: { id: In(ids.slice(i, i + 500)) },
+      select: { id: true, idNumber: true },
+    }))
       teachers.set(t.id, t);
   const orgs = new Map((await em.find(Organisation)).map((o) => [o.id, o]));
   const rows = certificates.map((c, i) => [
@@ -191,7 +196,8 @@ async function oldTeacherExport(ds: DataSource): Promise<number> {
       .limit(1000)
       .getMany();
     if (!batch.length) break;
-    for (const t of batch) ws.addRow([t.name, maskIdNumber(t.idNumber), maskPhone(t.phone), t.stage, t.subject]).commit();
+    for (const t of batch)
+      ws.addRow([t.name, maskIdNumber(t.idNumber), maskPhone(t.phone), t.stage, t.subject]).commit();
     after = batch[batch.length - 1].id;
   }
   ws.commit();
@@ -321,9 +327,10 @@ async function run(): Promise<void> {
     const validOf = async (programId: number) =>
       Number(
         (
-          await seeder.dataSource.query(`SELECT COUNT(*) AS n FROM certificate WHERE programId = ? AND status = 'VALID'`, [
-            programId,
-          ])
+          await seeder.dataSource.query(
+            `SELECT COUNT(*) AS n FROM certificate WHERE programId = ? AND status = 'VALID'`,
+            [programId],
+          )
         )[0].n,
       );
     const counts = (s: typeof big, valid: number): Record<Kind, number> => ({
@@ -351,7 +358,8 @@ async function run(): Promise<void> {
 
     const runs: Measure[] = [];
     // Warm-up: the first request of a kind loads code and fills caches that stay.
-    for (const kind of KINDS) await measureHttp(app, started.url, token, kind, path(kind, small.programId, Number(county)), 0);
+    for (const kind of KINDS)
+      await measureHttp(app, started.url, token, kind, path(kind, small.programId, Number(county)), 0);
     for (const kind of KINDS) {
       if (kind === 'teachers') {
         // Not per program: every seeded teacher, then one county's.
@@ -435,7 +443,17 @@ function report(db: string, runs: Measure[]): void {
           : ''),
     );
   }
-  const result = { bench: 'exports', db, rows: ROWS, baselineRows: BASELINE_ROWS, targetMb: TARGET_MB, met, runs, node: process.version, date: new Date().toISOString() };
+  const result = {
+    bench: 'exports',
+    db,
+    rows: ROWS,
+    baselineRows: BASELINE_ROWS,
+    targetMb: TARGET_MB,
+    met,
+    runs,
+    node: process.version,
+    date: new Date().toISOString(),
+  };
   const json = JSON.stringify(result);
   console.log(json);
   const dir = join(__dirname, 'results');

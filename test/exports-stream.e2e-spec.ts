@@ -60,7 +60,9 @@ describe('exports stream in batches, complete and in order', () => {
     expect(expected).toHaveLength(ROWS);
     expect(column(rows, 1)).toEqual(expected.map((r: { number: string }) => r.number));
     expect(column(rows, 0)).toEqual(oneTo(ROWS));
-    expect(column(rows, 12)).toEqual(expected.map((r: { status: string }) => (r.status === 'VALID' ? '有效' : '已撤销')));
+    expect(column(rows, 12)).toEqual(
+      expected.map((r: { status: string }) => (r.status === 'VALID' ? '有效' : '已撤销')),
+    );
     expect(String(rows[0][3])).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
   });
 

@@ -23,7 +23,10 @@ const STATEMENT_ROWS = 500;
 export async function seedExportRows(db: DataSource, rows: number, serialFrom = 500_000): Promise<ExportSeed> {
   const mysql = db.options.type !== 'better-sqlite3';
   const concat = (...parts: string[]) => (mysql ? `CONCAT(${parts.join(', ')})` : parts.join(' || '));
-  const now = db.driver.preparePersistentValue(new Date(), db.getMetadata('teacher').findColumnWithPropertyName('createdAt')!);
+  const now = db.driver.preparePersistentValue(
+    new Date(),
+    db.getMetadata('teacher').findColumnWithPropertyName('createdAt')!,
+  );
   const counties: { id: number }[] = await db.query(`SELECT id FROM organisation WHERE type = 'COUNTY' ORDER BY code`);
   const countyIds = counties.map((c) => Number(c.id));
   const schools = new Map<number, number>();

@@ -165,8 +165,16 @@ export class CertificateRegisters {
           batch.map((c) => c.teacherId),
           { id: true, idNumber: true },
         );
-        await this.addMissing(orgs, Organisation, batch.map((c) => c.countyId));
-        await this.addMissing(cohorts, Cohort, batch.map((c) => c.cohortId ?? 0));
+        await this.addMissing(
+          orgs,
+          Organisation,
+          batch.map((c) => c.countyId),
+        );
+        await this.addMissing(
+          cohorts,
+          Cohort,
+          batch.map((c) => c.cohortId ?? 0),
+        );
         return batch.map((c) => {
           date.see(c);
           return row(c, ++n, { teachers, orgs, cohorts });

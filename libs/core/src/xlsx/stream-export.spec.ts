@@ -42,7 +42,9 @@ describe('streamXlsx', () => {
       yield [2, '000123', null] as TableCell[];
     };
     const date = new Date(Date.UTC(2019, 6, 15));
-    const body = await streamToBuffer(streamXlsx({ name: '登记', title: '某项目 登记', columns: COLUMNS }, rows(), { date: () => date }));
+    const body = await streamToBuffer(
+      streamXlsx({ name: '登记', title: '某项目 登记', columns: COLUMNS }, rows(), { date: () => date }),
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(body as never);
     const ws = wb.getWorksheet('登记')!;
@@ -63,7 +65,7 @@ describe('streamXlsx', () => {
     // ~300 bytes of sheet XML a row: 60 MB in all.
     const total = 200_000;
     const { state, rows } = counted(total);
-    const stream = streamXlsx({ name: 's', columns: COLUMNS }, rows);
+    const stream = streamXlsx({ name: 's', columns: COLUMNS }, rows, { date: () => new Date(0) });
     await settle(() => state.pulled);
     // Held back within the buffers of the compressor and the zip (a few MB), whatever the total.
     expect(state.pulled * 300).toBeLessThan(Math.max(8 << 20, 16 * XLSX_BACKLOG_LIMIT));
@@ -75,7 +77,7 @@ describe('streamXlsx', () => {
 
   it('stops reading rows (and closes the iterator) once the reader is gone', async () => {
     const { state, rows } = counted(1_000_000);
-    const stream = streamXlsx({ name: 's', columns: COLUMNS }, rows);
+    const stream = streamXlsx({ name: 's', columns: COLUMNS }, rows, { date: () => new Date(0) });
     stream.once('data', () => stream.destroy());
     stream.resume();
     await settle(() => state.pulled);
@@ -92,7 +94,7 @@ describe('streamXlsx', () => {
         yield [i, String(i), 'x'.repeat(100)];
       }
     }
-    const stream = streamXlsx({ name: 's', columns: COLUMNS }, failing(), { label: 'Test' });
+    const stream = streamXlsx({ name: 's', columns: COLUMNS }, failing(), { date: () => new Date(0), label: 'Test' });
     let bytes = 0;
     let ended = false;
     stream.on('data', (c: Buffer) => (bytes += c.length));

@@ -15,9 +15,9 @@ export interface StreamXlsxOptions {
   title?: string;
   /**
    * Workbook timestamps, asked for once every row is written (so a date derived from the rows,
-   * e.g. their latest change, works without holding them). Default: now.
+   * e.g. their latest change, works without holding them). From the data or the Clock.
    */
-  date?: () => Date;
+  date: () => Date;
   /** Names the export in the log line written when it fails. */
   label?: string;
 }
@@ -47,7 +47,7 @@ const logger = new Logger('XlsxExport');
 export function streamXlsx(
   sheet: StreamSheet,
   rows: AsyncIterable<readonly TableCell[]>,
-  options: StreamXlsxOptions = {},
+  options: StreamXlsxOptions,
 ): Readable {
   const out = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
@@ -76,7 +76,7 @@ export function streamXlsx(
       if (out.destroyed) return;
     }
     ws.commit();
-    const date = options.date?.() ?? new Date();
+    const date = options.date();
     wb.created = date;
     wb.modified = date;
     await wb.commit();

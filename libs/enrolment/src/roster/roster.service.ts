@@ -117,6 +117,7 @@ export class RosterService {
         );
     }
     const stream = streamXlsx({ name: '花名册', title: `${program.title} 花名册`, columns: ROSTER_COLUMNS }, rows(), {
+      date: () => program.updatedAt, // from the data: the same roster gives the same file
       label: 'Roster',
     });
     return { filename: `${program.title}-花名册.xlsx`, stream };

@@ -79,8 +79,11 @@ function inYuan(row: TableCell[], columns: SheetColumn[]): TableCell[] {
 }
 
 /** The HTTP body of an .xlsx download; the Chinese file name goes in RFC 5987 form with an ASCII fallback. */
-export function xlsxFile(file: { filename: string; body: Buffer } | { filename: string; stream: Readable }): StreamableFile {
-  if ('stream' in file) return new StreamableFile(file.stream, { type: XLSX_MIME, disposition: contentDisposition(file.filename) });
+export function xlsxFile(
+  file: { filename: string; body: Buffer } | { filename: string; stream: Readable },
+): StreamableFile {
+  if ('stream' in file)
+    return new StreamableFile(file.stream, { type: XLSX_MIME, disposition: contentDisposition(file.filename) });
   return new StreamableFile(file.body, {
     type: XLSX_MIME,
     length: file.body.length,

@@ -124,7 +124,10 @@ export class TeacherExportService {
         return batch.map((t) => this.cells(t, names, reveal));
       },
     );
-    const out = streamXlsx({ name: '教师名单', columns: EXPORT_COLUMNS }, rows, { label: 'Teacher' });
+    const out = streamXlsx({ name: '教师名单', columns: EXPORT_COLUMNS }, rows, {
+      date: () => this.clock.now(),
+      label: 'Teacher',
+    });
     return {
       stream: out,
       disposition: contentDisposition(`教师名单-${this.day()}.xlsx`, 'attachment', `teachers-${this.day()}.xlsx`),
