@@ -17,7 +17,7 @@ import { CertificatesService } from './certificates.service';
 import { CertificateDto, CertificateQuery, IssuedCertificateDto, RevokeCertificateDto } from './dto/certificate.dto';
 import { CertificateIssuer } from './issuing/certificate-issuer.service';
 import { CertificatePrinter } from './printing/certificate-printer.service';
-import { CertificateRegisters } from './registers/certificate-registers.service';
+import { CertificateRegisters, XlsxFile } from './registers/certificate-registers.service';
 import { contentDisposition, XLSX_MIME } from './registers/xlsx';
 import { ServiceCertificateIssuer } from './service/service-certificate-issuer.service';
 
@@ -30,10 +30,10 @@ function pdfFile(download: { filename: string; stream: NodeJS.ReadableStream }):
   });
 }
 
-function xlsxFile(file: { filename: string; body: Buffer }): StreamableFile {
-  return new StreamableFile(file.body, {
+/** A streamed .xlsx: no length, as it is written while it is sent. */
+function xlsxFile(file: XlsxFile): StreamableFile {
+  return new StreamableFile(file.stream, {
     type: XLSX_MIME,
-    length: file.body.length,
     disposition: contentDisposition(file.filename, 'attachment'),
   });
 }

@@ -22,6 +22,7 @@ export * from './pdf/cjk-fonts';
 export * from './xlsx/upload';
 export * from './xlsx/walk-sheet';
 export * from './xlsx/workbook';
+export * from './xlsx/stream-export';
 export * from './database/sql-values';
 export * from './perf';
 export * from './http/rate-limit';

@@ -35,12 +35,9 @@ import { nominationTemplate } from './nominations/nomination-template';
 import { QuotasService } from './quotas/quotas.service';
 import { RosterService, XlsxDownload } from './roster/roster.service';
 
+/** A streamed .xlsx: no length, as it is written while it is sent. */
 function download(file: XlsxDownload): StreamableFile {
-  return new StreamableFile(file.body, {
-    type: XLSX_MIME,
-    length: file.body.length,
-    disposition: contentDisposition(file.filename),
-  });
+  return new StreamableFile(file.stream, { type: XLSX_MIME, disposition: contentDisposition(file.filename) });
 }
 
 /** Nominations, quotas, automatic 分班, roster and figures of one program. */
@@ -104,7 +101,12 @@ export class ProgramEnrolmentsController {
   @ApiOperation({ summary: '下载批量推荐模板（.xlsx）' })
   @ApiProduces(XLSX_MIME)
   async template(@Param('id', IdPipe) _programId: number): Promise<StreamableFile> {
-    return download(await nominationTemplate());
+    const t = await nominationTemplate();
+    return new StreamableFile(t.body, {
+      type: XLSX_MIME,
+      length: t.body.length,
+      disposition: contentDisposition(t.filename),
+    });
   }
 
   @Get(':id/quotas')

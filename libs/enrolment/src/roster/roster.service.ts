@@ -1,6 +1,6 @@
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import * as ExcelJS from 'exceljs';
-import { AccessPolicy, Actor } from '@shipei/core';
+import { AccessPolicy, Actor, keysetRows, streamToBuffer, streamXlsx, TableCell, TableColumn } from '@shipei/core';
 import { BACKBONE_LABELS, BackboneLevel, maskIdNumber, maskPhone, Organisation, Teacher } from '@shipei/people';
 import { Cohort, CountyQuota, Program, PROGRAM_KIND } from '@shipei/programs';
 import { EntityManager, In } from 'typeorm';
@@ -14,15 +14,30 @@ import {
 } from '../enrolment.entity';
 import { ENROLMENT_KIND, ownQuotaCounty, seesAllQuotas } from '../enrolment.access';
 
-const CHUNK = 400;
-const chunks = <T>(xs: T[]): T[][] =>
-  Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, i * CHUNK + CHUNK));
-/** A cell that Excel would run as a formula is written as plain text. */
-const safe = (s: string | null | undefined) => (s && /^[=+\-@\t\r]/.test(s) ? `'${s}` : (s ?? ''));
+/** Enrolments read per query while a roster streams: small, as REGISTER_BATCH (certificates) says why. */
+export const ROSTER_BATCH = 200;
 
+/** 身份证号 and 手机号 are text cells; every string is escaped against formula injection. */
+const ROSTER_COLUMNS: TableColumn[] = [
+  { header: '序号', width: 6 },
+  { header: '姓名', width: 10 },
+  { header: '性别', width: 6 },
+  { header: '身份证号', width: 22, kind: 'text' },
+  { header: '手机号', width: 14, kind: 'text' },
+  { header: '县区', width: 14 },
+  { header: '学校', width: 28 },
+  { header: '学段', width: 8 },
+  { header: '学科', width: 8 },
+  { header: '职称', width: 12 },
+  { header: '骨干教师', width: 10 },
+  { header: '班级', width: 16 },
+  { header: '状态', width: 10 },
+];
+
+/** A roster written while it is read (see streamXlsx). */
 export interface XlsxDownload {
   filename: string;
-  body: Buffer;
+  stream: Readable;
 }
 
 const CONFIRMED_LIKE: EnrolmentStatus[] = ['CONFIRMED', 'COMPLETED', 'NOT_COMPLETED'];
@@ -38,71 +53,85 @@ export class RosterService {
    */
   async roster(em: EntityManager, actor: Actor, programId: number, q: RosterQuery): Promise<XlsxDownload> {
     const program = await this.access.load<Program>(em, actor, PROGRAM_KIND, programId);
-    const qb = this.access
-      .query<Enrolment>(em, actor, ENROLMENT_KIND, 'e')
-      .andWhere('e.programId = :programId', { programId });
-    if (q.countyId) qb.andWhere('e.countyId = :countyId', { countyId: q.countyId });
-    if (q.status) qb.andWhere('e.status = :status', { status: q.status });
-    if (q.cohortId === 0) qb.andWhere('e.cohortId IS NULL');
-    else if (q.cohortId) qb.andWhere('e.cohortId = :cohortId', { cohortId: q.cohortId });
-    const rows = await qb.orderBy('e.countyId').addOrderBy('e.id').getMany();
-
-    const teachers = new Map<number, Teacher>();
-    for (const part of chunks(rows.map((r) => r.teacherId)))
-      for (const t of await em.find(Teacher, { where: { id: In(part) } })) teachers.set(t.id, t);
-    const orgIds = [...new Set([...teachers.values()].flatMap((t) => [t.schoolId, t.countyId]))];
-    const orgs = new Map<number, Organisation>();
-    for (const part of chunks(orgIds))
-      for (const o of await em.find(Organisation, { where: { id: In(part) } })) orgs.set(o.id, o);
+    const filtered = () => {
+      const qb = this.access
+        .query<Enrolment>(em, actor, ENROLMENT_KIND, 'e')
+        .andWhere('e.programId = :programId', { programId });
+      if (q.countyId) qb.andWhere('e.countyId = :countyId', { countyId: q.countyId });
+      if (q.status) qb.andWhere('e.status = :status', { status: q.status });
+      if (q.cohortId === 0) qb.andWhere('e.cohortId IS NULL');
+      else if (q.cohortId) qb.andWhere('e.cohortId = :cohortId', { cohortId: q.cohortId });
+      return qb;
+    };
     const cohorts = new Map((await em.find(Cohort, { where: { programId } })).map((c) => [c.id, c]));
-
-    const wb = new ExcelJS.Workbook();
-    wb.creator = '师培';
-    const ws = wb.addWorksheet('花名册', { views: [{ state: 'frozen', ySplit: 2 }] });
-    const headers = [
-      '序号',
-      '姓名',
-      '性别',
-      '身份证号',
-      '手机号',
-      '县区',
-      '学校',
-      '学段',
-      '学科',
-      '职称',
-      '骨干教师',
-      '班级',
-      '状态',
-    ];
-    ws.mergeCells(1, 1, 1, headers.length);
-    ws.getCell(1, 1).value = `${program.title} 花名册`;
-    ws.getCell(1, 1).font = { bold: true, size: 14 };
-    ws.getCell(1, 1).alignment = { horizontal: 'center' };
-    ws.addRow(headers).font = { bold: true };
-    rows.forEach((e, i) => {
-      const t = teachers.get(e.teacherId)!;
-      const row = ws.addRow([
-        i + 1,
-        safe(t.name),
-        t.gender === 'F' ? '女' : '男',
-        maskIdNumber(t.idNumber),
-        maskPhone(t.phone),
-        safe(orgs.get(t.countyId)?.name),
-        safe(orgs.get(t.schoolId)?.name),
-        safe(t.stage),
-        safe(t.subject),
-        safe(t.title),
-        BACKBONE_LABELS[t.backboneLevel as BackboneLevel] ?? '',
-        safe(e.cohortId ? cohorts.get(e.cohortId)?.name : ''),
-        ENROLMENT_STATUS_LABELS[e.status],
-      ]);
-      for (const c of [4, 5]) row.getCell(c).numFmt = '@';
+    const orgs = new Map<number, Organisation>();
+    let n = 0;
+    const toRows = async (batch: Enrolment[]): Promise<TableCell[][]> => {
+      const teachers = new Map(
+        (await em.find(Teacher, { where: { id: In(batch.map((e) => e.teacherId)) } })).map((t) => [t.id, t]),
+      );
+      const missing = [...new Set([...teachers.values()].flatMap((t) => [t.schoolId, t.countyId]))].filter(
+        (id) => !orgs.has(id),
+      );
+      if (missing.length)
+        for (const o of await em.find(Organisation, { where: { id: In(missing) }, select: { id: true, name: true } }))
+          orgs.set(o.id, o);
+      return batch.map((e) => {
+        const t = teachers.get(e.teacherId)!;
+        return [
+          ++n,
+          t.name,
+          t.gender === 'F' ? '女' : '男',
+          maskIdNumber(t.idNumber),
+          maskPhone(t.phone),
+          orgs.get(t.countyId)?.name ?? '',
+          orgs.get(t.schoolId)?.name ?? '',
+          t.stage ?? '',
+          t.subject ?? '',
+          t.title ?? '',
+          BACKBONE_LABELS[t.backboneLevel as BackboneLevel] ?? '',
+          (e.cohortId ? cohorts.get(e.cohortId)?.name : '') ?? '',
+          ENROLMENT_STATUS_LABELS[e.status],
+        ];
+      });
+    };
+    // County by county, each read by keyset on id: ordered as (countyId, id) and served by the
+    // (programId, countyId, …) index, one batch in memory however large the program.
+    async function* rows(): AsyncGenerator<TableCell[]> {
+      const counties = await filtered()
+        .select('e.countyId', 'countyId')
+        .distinct(true)
+        .orderBy('e.countyId', 'ASC')
+        .getRawMany<{ countyId: number | string }>();
+      for (const { countyId } of counties)
+        yield* keysetRows(
+          ROSTER_BATCH,
+          (after: Enrolment | undefined) =>
+            filtered()
+              .andWhere('e.countyId = :rosterCounty', { rosterCounty: Number(countyId) })
+              .andWhere('e.id > :afterId', { afterId: after?.id ?? 0 })
+              .orderBy('e.id', 'ASC')
+              .limit(ROSTER_BATCH)
+              .getMany(),
+          toRows,
+        );
+    }
+    const stream = streamXlsx({ name: '花名册', title: `${program.title} 花名册`, columns: ROSTER_COLUMNS }, rows(), {
+      date: () => program.updatedAt, // from the data: the same roster gives the same file
+      label: 'Roster',
     });
-    ws.getColumn(4).numFmt = '@';
-    ws.getColumn(5).numFmt = '@';
-    [6, 10, 6, 22, 14, 14, 28, 8, 8, 12, 10, 16, 10].forEach((w, i) => (ws.getColumn(i + 1).width = w));
-    const body = Buffer.from(await wb.xlsx.writeBuffer());
-    return { filename: `${program.title}-花名册.xlsx`, body };
+    return { filename: `${program.title}-花名册.xlsx`, stream };
+  }
+
+  /** The roster as bytes, for an archive of one cohort (a few hundred rows at most). */
+  async rosterFile(
+    em: EntityManager,
+    actor: Actor,
+    programId: number,
+    q: RosterQuery,
+  ): Promise<{ filename: string; body: Buffer }> {
+    const file = await this.roster(em, actor, programId, q);
+    return { filename: file.filename, body: await streamToBuffer(file.stream) };
   }
 
   /**

@@ -145,7 +145,7 @@ export class CohortArchiveService {
       {
         name: `${root}/01-花名册.xlsx`,
         describe: '花名册（身份证号、手机号脱敏）',
-        make: xlsx(async () => (await this.rosters.roster(em, actor, program.id, { cohortId: cohort.id })).body),
+        make: xlsx(async () => (await this.rosters.rosterFile(em, actor, program.id, { cohortId: cohort.id })).body),
       },
       {
         name: `${root}/02-课程安排.xlsx`,

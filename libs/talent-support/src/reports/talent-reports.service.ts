@@ -1,5 +1,6 @@
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, Actor, Clock, shanghaiDate } from '@shipei/core';
+import { AccessPolicy, Actor, Clock, keysetRows, shanghaiDate, TableCell } from '@shipei/core';
 import { EntityManager } from 'typeorm';
 import { itemsOf, loadContext, servedRange, toPlacementDto, tripsOf } from '../placements/placement-view';
 import { Placement, PlacementStatus, SERVING_STATUSES } from '../placements/placement.entity';
@@ -19,7 +20,7 @@ import {
   StipendLedgerDto,
   StipendLedgerRowDto,
 } from './dto/report.dto';
-import { buildWorkbook, SheetColumn } from './xlsx';
+import { buildWorkbook, SheetColumn, streamWorkbook } from './xlsx';
 import { PLACEMENT_KIND, SCHEME_KIND } from '../talent-support.access';
 import { overseesAllCounties } from '@shipei/people';
 
@@ -27,6 +28,15 @@ export interface ExportFile {
   filename: string;
   body: Buffer;
 }
+
+/** An .xlsx written while it is read (see streamXlsx). */
+export interface ExportStream {
+  filename: string;
+  stream: Readable;
+}
+
+/** Placements read per query while the register streams (small: see the teacher export's batch). */
+const REGISTER_BATCH = 200;
 
 const STATUS_FIELD: Partial<Record<PlacementStatus, keyof SchemeDashboardFiguresDto>> = {
   NOMINATED: 'nominated',
@@ -329,55 +339,72 @@ export class TalentReportsService {
     schemeId: number,
     countyId?: number,
     today = shanghaiDate(this.clock.now()),
-  ): Promise<ExportFile> {
+  ): Promise<ExportStream> {
     const scheme = await this.access.load<Scheme>(em, actor, SCHEME_KIND, schemeId);
-    const rows = await this.placements(em, actor, schemeId, countyId);
-    const ctx = await loadContext(em, rows);
-    const views = rows.map((p) => toPlacementDto(p, ctx, today));
-    const sheet = {
-      name: '选派台账',
-      columns: [
-        { header: '序号', width: 6, kind: 'int' },
-        { header: '派出县区', width: 16, kind: 'text' },
-        { header: '姓名', width: 10, kind: 'text' },
-        { header: '身份证号', width: 22, kind: 'text' },
-        { header: '派出学校', width: 24, kind: 'text' },
-        { header: '受援县区', width: 16, kind: 'text' },
-        { header: '受援学校', width: 24, kind: 'text' },
-        { header: '状态', width: 10, kind: 'text' },
-        { header: '到岗日期', width: 12, kind: 'text' },
-        { header: '离岗日期', width: 12, kind: 'text' },
-        { header: '服务天数', width: 10, kind: 'int' },
-        { header: '考核结果', width: 10, kind: 'text' },
-        { header: '考核评语', width: 30, kind: 'text' },
-        { header: '备注', width: 30, kind: 'text' },
-        { header: '应发津贴（元）', width: 14, kind: 'money' },
-        { header: '组团', width: 24, kind: 'text' },
-        { header: '队长', width: 6, kind: 'text' },
-      ] as SheetColumn[],
-      rows: views.map((v, i) => [
-        i + 1,
-        v.countyName,
-        v.teacherName,
-        v.teacherIdNumber,
-        v.homeSchoolName,
-        v.receivingCountyName,
-        v.receivingSchoolName,
-        v.statusLabel,
-        v.arrivalDate ?? '',
-        v.endDate ?? '',
-        v.daysServed,
-        v.assessment ?? '',
-        v.assessmentComment ?? '',
-        v.terminationReason ?? v.rejectionReason ?? '',
-        v.stipendDueFen,
-        v.teamName ?? '',
-        v.teamLeader ? '是' : '',
-      ]),
-    };
+    const columns: SheetColumn[] = [
+      { header: '序号', width: 6, kind: 'int' },
+      { header: '派出县区', width: 16, kind: 'text' },
+      { header: '姓名', width: 10, kind: 'text' },
+      { header: '身份证号', width: 22, kind: 'text' },
+      { header: '派出学校', width: 24, kind: 'text' },
+      { header: '受援县区', width: 16, kind: 'text' },
+      { header: '受援学校', width: 24, kind: 'text' },
+      { header: '状态', width: 10, kind: 'text' },
+      { header: '到岗日期', width: 12, kind: 'text' },
+      { header: '离岗日期', width: 12, kind: 'text' },
+      { header: '服务天数', width: 10, kind: 'int' },
+      { header: '考核结果', width: 10, kind: 'text' },
+      { header: '考核评语', width: 30, kind: 'text' },
+      { header: '备注', width: 30, kind: 'text' },
+      { header: '应发津贴（元）', width: 14, kind: 'money' },
+      { header: '组团', width: 24, kind: 'text' },
+      { header: '队长', width: 6, kind: 'text' },
+    ];
+    let n = 0;
+    // By (countyId, id) as the page lists them, a batch at a time: what a row shows is loaded per batch.
+    const rows = keysetRows(
+      REGISTER_BATCH,
+      (after: Placement | undefined) => {
+        const qb = this.access
+          .query<Placement>(em, actor, PLACEMENT_KIND, 'p')
+          .andWhere('p.schemeId = :schemeId', { schemeId });
+        if (countyId) qb.andWhere('p.countyId = :countyId', { countyId });
+        if (after)
+          qb.andWhere('p.countyId >= :afterCounty AND (p.countyId > :afterCounty OR p.id > :afterId)', {
+            afterCounty: after.countyId,
+            afterId: after.id,
+          });
+        return qb.orderBy('p.countyId', 'ASC').addOrderBy('p.id', 'ASC').limit(REGISTER_BATCH).getMany();
+      },
+      async (batch) => {
+        const ctx = await loadContext(em, batch);
+        return batch.map((p): TableCell[] => {
+          const v = toPlacementDto(p, ctx, today);
+          return [
+            ++n,
+            v.countyName,
+            v.teacherName,
+            v.teacherIdNumber,
+            v.homeSchoolName,
+            v.receivingCountyName,
+            v.receivingSchoolName,
+            v.statusLabel,
+            v.arrivalDate ?? '',
+            v.endDate ?? '',
+            v.daysServed,
+            v.assessment ?? '',
+            v.assessmentComment ?? '',
+            v.terminationReason ?? v.rejectionReason ?? '',
+            v.stipendDueFen,
+            v.teamName ?? '',
+            v.teamLeader ? '是' : '',
+          ];
+        });
+      },
+    );
     return {
       filename: `选派台账-${scheme.title}.xlsx`,
-      body: await buildWorkbook([sheet], `${scheme.title} 选派台账`),
+      stream: streamWorkbook('选派台账', columns, rows, `${scheme.title} 选派台账`),
     };
   }
 

@@ -1,8 +1,17 @@
-import { PassThrough, Readable } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
-import { Actor, Clock, contentDisposition, safeCellText, shanghaiDate, TransactionRunner } from '@shipei/core';
+import { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import {
+  Actor,
+  Clock,
+  contentDisposition,
+  keysetRows,
+  safeCellText,
+  shanghaiDate,
+  streamXlsx,
+  TableColumn,
+  TransactionRunner,
+} from '@shipei/core';
 import { AuditService } from '@shipei/audit';
-import * as ExcelJS from 'exceljs';
 import { EntityManager, In } from 'typeorm';
 import { maskIdNumber, maskPhone } from '../../identity/mask';
 import { Organisation } from '../../organisations/organisation.entity';
@@ -13,8 +22,14 @@ import { yesNo } from './teacher-columns';
 import { buildTeacherTemplate } from './teacher-template';
 import { mayRevealIdentity } from '../../people.access';
 
-/** Rows read per query while streaming an export (keyset pagination on id). */
-const EXPORT_BATCH = 1000;
+/**
+ * Rows read per query while streaming an export (keyset pagination on id).
+ * Small on purpose: rows of a batch that live through two young-generation collections are moved to
+ * V8's old space, and V8 then allocates such rows there from the start ("pretenuring"), where they
+ * are freed only by a full collection: with 1,000 a 100,000-row export grew the heap by 200 MB of
+ * garbage, with 200 by 8 MB (bench/exports.bench.ts).
+ */
+const EXPORT_BATCH = 200;
 
 export interface XlsxDownload {
   stream: Readable;
@@ -22,10 +37,10 @@ export interface XlsxDownload {
 }
 
 /** The export's columns: the import columns first (so a full export can be imported again), then derived ones. */
-const EXPORT_COLUMNS: { header: string; width: number; text?: boolean }[] = [
+const EXPORT_COLUMNS: TableColumn[] = [
   { header: '姓名', width: 12 },
-  { header: '身份证号', width: 22, text: true },
-  { header: '手机号', width: 15, text: true },
+  { header: '身份证号', width: 22, kind: 'text' },
+  { header: '手机号', width: 15, kind: 'text' },
   { header: '学校', width: 26 },
   { header: '学段', width: 10 },
   { header: '学科', width: 10 },
@@ -33,18 +48,17 @@ const EXPORT_COLUMNS: { header: string; width: number; text?: boolean }[] = [
   { header: '骨干教师', width: 10 },
   { header: '开始任教年份', width: 14 },
   { header: '近三年考核合格', width: 16 },
-  { header: '教师资格证号', width: 22, text: true },
+  { header: '教师资格证号', width: 22, kind: 'text' },
   { header: '试用期', width: 8 },
   { header: '特岗教师', width: 10 },
   { header: '普通话等级', width: 12 },
   { header: '性别', width: 6 },
-  { header: '出生日期', width: 12, text: true },
+  { header: '出生日期', width: 12, kind: 'text' },
   { header: '县区', width: 20 },
 ];
 
 @Injectable()
 export class TeacherExportService {
-  private readonly logger = new Logger('TeacherExport');
   private templateBytes?: Promise<Buffer>;
 
   constructor(
@@ -92,42 +106,27 @@ export class TeacherExportService {
         }),
       );
     }
-    const out = new PassThrough();
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-    const ws = wb.addWorksheet('教师名单', { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = EXPORT_COLUMNS.map((c, i) => ({
-      header: c.header,
-      key: `c${i}`,
-      width: c.width,
-      style: c.text ? { numFmt: '@' } : {},
-    }));
-    ws.getRow(1).font = { bold: true };
     const names = new Map<number, string>();
-
-    const write = async () => {
-      let after = 0;
-      for (;;) {
-        const batch = await base
+    const rows = keysetRows(
+      EXPORT_BATCH,
+      (after: Teacher | undefined) =>
+        base
           .clone()
-          .andWhere('t.id > :afterId', { afterId: after })
+          .andWhere('t.id > :afterId', { afterId: after?.id ?? 0 })
           .orderBy('t.id', 'ASC')
           .limit(EXPORT_BATCH)
-          .getMany();
-        if (!batch.length) break;
+          .getMany(),
+      async (batch) => {
         const missing = [...new Set(batch.flatMap((t) => [t.schoolId, t.countyId]))].filter((id) => !names.has(id));
         if (missing.length)
           for (const o of await em.find(Organisation, { where: { id: In(missing) }, select: { id: true, name: true } }))
             names.set(o.id, o.name);
-        for (const t of batch) ws.addRow(this.cells(t, names, reveal)).commit();
-        after = batch[batch.length - 1].id;
-        if (batch.length < EXPORT_BATCH) break;
-      }
-      ws.commit();
-      await wb.commit();
-    };
-    write().catch((e) => {
-      this.logger.error({ err: { message: (e as Error).message } }, 'Teacher export failed');
-      out.destroy(e as Error);
+        return batch.map((t) => this.cells(t, names, reveal));
+      },
+    );
+    const out = streamXlsx({ name: '教师名单', columns: EXPORT_COLUMNS }, rows, {
+      date: () => this.clock.now(),
+      label: 'Teacher',
     });
     return {
       stream: out,
