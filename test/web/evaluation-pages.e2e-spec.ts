@@ -74,6 +74,9 @@ describe('web pages: 训后评价 in a real browser', () => {
   it('lets a trainee answer on the phone, once', async () => {
     const { page } = await newUser(browser, web.url, 'phone');
     await logIn(page, phones[0], 'Changed1234');
+    // The phone home puts the form first among the next steps, linked to it.
+    await page.goto('/app');
+    await expect(page.locator('body').innerText()).resolves.toContain('请填写培训评价');
     await page.goto('/app/me/surveys');
     await page.getByRole('link', { name: '填写评价' }).click();
     const groups = page.locator('fieldset.rating');
@@ -102,6 +105,8 @@ describe('web pages: 训后评价 in a real browser', () => {
     await page.waitForURL('**/app/me/surveys');
     await expect(page.locator('body').innerText()).resolves.toContain('评价已提交');
     await expect(page.locator('body').innerText()).resolves.toContain('暂无待填写的评价');
+    await page.goto('/app');
+    await expect(page.locator('body').innerText()).resolves.not.toContain('请填写培训评价');
     await page.goto(`/app/me/surveys/${cohortId}`);
     await expect(page.locator('.notice').innerText()).resolves.toContain('您已提交过本班的评价');
     await screenshot(page, 'survey-answered-phone');

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AttendanceService, LeaveQuery, LeaveService, MyAttendanceDto } from '@shipei/attendance';
 import { Actor, Clock, shanghaiDate, TransactionRunner } from '@shipei/core';
 import { EnrolmentQuery, EnrolmentsService } from '@shipei/enrolment';
+import { SurveysService } from '@shipei/evaluation';
 import { AnnouncementQuery, AnnouncementsService } from '@shipei/notifications';
 import { ProgramsService } from '@shipei/programs';
 import { CYCLE_REQUIREMENT, TeacherFileService, YEARLY_REQUIREMENT } from '@shipei/records';
@@ -53,6 +54,7 @@ export class TeacherHome {
     private readonly programs: ProgramsService,
     private readonly files: TeacherFileService,
     private readonly announcements: AnnouncementsService,
+    private readonly surveys: SurveysService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
   ) {}
@@ -137,13 +139,12 @@ export class TeacherHome {
     return steps;
   }
 
-  /**
-   * Hook for the 训后评价 forms (issue 19 point 1, built beside this): the cohort forms this trainee
-   * may answer and has not answered yet, each with the phone page that answers it. Until the survey
-   * lib's public surface offers that list (e.g. `SurveysService.pendingFor(actor)`), none.
-   */
-  async formsToAnswer(_actor: Actor): Promise<FormToAnswer[]> {
-    return [];
+  /** The 训后评价 forms of finished cohorts the teacher has not answered yet. */
+  async formsToAnswer(actor: Actor): Promise<FormToAnswer[]> {
+    return (await this.surveys.openFor(actor)).map((s) => ({
+      title: `「${s.programTitle}」${s.cohortName}`,
+      href: `/app/me/surveys/${s.cohortId}`,
+    }));
   }
 
   /** Leave requests decided in the last week (the answer the teacher waits for), and those still waiting. */
