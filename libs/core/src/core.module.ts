@@ -73,6 +73,7 @@ export class CoreModule {
         AccessPolicy,
         Clock,
         DomainEvents,
+        EventRelay,
         RateCounters,
         SharedRateLimitGuard,
         WorkerPool,
