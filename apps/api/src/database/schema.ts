@@ -1,4 +1,5 @@
 import {
+  Assessment1796760000000,
   Attendance1764374420000,
   AttendanceRecord,
   CheckinClosure,
@@ -109,4 +110,5 @@ export const MIGRATIONS = [
   PasswordReset1796626000000,
   LeaveAttachments1796627000000,
   EventRelay1796628000000,
+  Assessment1796760000000,
 ];
