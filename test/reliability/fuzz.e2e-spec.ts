@@ -83,6 +83,7 @@ describe('fuzzing every route of /api/docs-json', () => {
       'placement',
       'placement_team',
       'leave_request',
+      'assessment_item',
     ]) {
       const rows: { id: number }[] = await t.db
         .query(`SELECT id FROM ${t.db.driver.escape(table)} ORDER BY id DESC LIMIT 30`)

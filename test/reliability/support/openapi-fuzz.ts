@@ -305,6 +305,7 @@ export function kindOf(name: string, segment?: string): string | null {
     [/^(placements|placement)/, 'placement'],
     [/^(teams|team)/, 'placement_team'],
     [/^(leave-requests|leaverequest)/, 'leave_request'],
+    [/^(items|item)$/, 'assessment_item'],
   ];
   return table.find(([re]) => re.test(key.replace(/ids?$/, '')))?.[1] ?? null;
 }
