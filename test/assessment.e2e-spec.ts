@@ -9,6 +9,7 @@ import * as ExcelJS from 'exceljs';
 import { Clock } from '@shipei/core';
 import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, login, makePhone } from './support/fixtures';
 import { binary, readXlsx } from './support/enrolment-fixtures';
+import { conformance } from './support/openapi-conformance';
 import { startTestApp, TestApp } from './support/test-app';
 
 const cst = (s: string) => new Date(`${s}+08:00`);
@@ -400,5 +401,48 @@ describe('assessment (考核)', () => {
     expect(Number(n)).toBe(18);
     const tooBig = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(20 * 1024 * 1024, 3)]);
     await upload(trainees.C.token, trainees.C.enrolmentId, exam, tooBig, '太大.pdf').expect(413);
+  });
+
+  it('answers as its OpenAPI document says (contract)', async () => {
+    const conforms = conformance((await http.get('/api/docs-json').expect(200)).body);
+    const calls: [string, string, string, () => Promise<any>][] = [
+      ['GET', '/api/v1/programs/{id}/assessment', 'items', () => as(trainees.A.token).get(`/api/v1/programs/${program.id}/assessment`)],
+      [
+        'PUT',
+        '/api/v1/programs/{id}/assessment',
+        'set items',
+        () =>
+          as(admin).put(`/api/v1/programs/${program.id}/assessment`, {
+            items: [
+              { name: '结业考试', passMark: 70, maxScore: 100 },
+              { name: '研修作业', passMark: 6, maxScore: 10 },
+            ],
+          }),
+      ],
+      ['GET', '/api/v1/cohorts/{id}/scores', 'scores', () => as(trainer.token).get(`/api/v1/cohorts/${cohort.id}/scores`)],
+      [
+        'PUT',
+        '/api/v1/cohorts/{id}/scores',
+        'set scores',
+        () => setScores(trainer.token, [{ enrolmentId: trainees.C.enrolmentId, itemId: essay, score: 9 }]),
+      ],
+      ['GET', '/api/v1/enrolments/{id}/assessment', 'trainee view', () => as(trainees.A.token).get(`/api/v1/enrolments/${trainees.A.enrolmentId}/assessment`)],
+      ['GET', '/api/v1/enrolments/{id}/submissions/{itemId}', 'file', () => download(trainer.token, trainees.A.enrolmentId, essay)],
+      ['GET', '/api/v1/cohorts/{id}/scores/template', 'template', () => as(trainer.token).get(`/api/v1/cohorts/${cohort.id}/scores/template`).buffer(true).parse(binary)],
+      [
+        'POST',
+        '/api/v1/cohorts/{id}/scores/import',
+        'import refused',
+        () => importSheet(trainer.token, Buffer.alloc(0)),
+      ],
+    ];
+    for (const [method, path, , call] of calls) {
+      const res = await call();
+      if (res.status === 400 && path.endsWith('/import')) continue; // an empty upload: the error body, checked below
+      expect([200, 201]).toContain(res.status);
+      conforms(method, path, res.status, res);
+    }
+    const invalid = await importSheet(trainer.token, await sheet([['报名编号', '结业考试'], ['x', 1]])).expect(400);
+    conforms('POST', '/api/v1/cohorts/{id}/scores/import', 400, invalid);
   });
 });

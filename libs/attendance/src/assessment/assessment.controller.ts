@@ -22,7 +22,7 @@ import {
 } from '../dto/assessment.dto';
 import { AssessmentService } from './assessment.service';
 import { ScoresExcelService } from './scores-excel.service';
-import { readSubmission } from './submission-file';
+import { readSubmission, SUBMISSION_TYPES } from './submission-file';
 import { SubmissionService } from './submission.service';
 
 const FILE_BODY = {
@@ -88,6 +88,7 @@ export class AssessmentController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER')
   @ApiOperation({ summary: '下载成绩导入模板（.xlsx）：本班名单与当前成绩' })
   @ApiProduces(XLSX_MIME)
+  @ApiOkResponse({ description: '.xlsx 模板', content: { [XLSX_MIME]: { schema: { type: 'string', format: 'binary' } } } })
   async template(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<StreamableFile> {
     const t = await this.excel.template(actor, id);
     return new StreamableFile(t.content, { type: XLSX_MIME, disposition: t.disposition, length: t.content.length });
@@ -135,15 +136,11 @@ export class AssessmentController {
 
   @Get('enrolments/:id/submissions/:itemId')
   @ApiOperation({ summary: '下载考核材料（学员本人、本班培训教师、主办单位）' })
-  @ApiProduces(
-    'application/pdf',
-    'application/msword',
-    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    'image/jpeg',
-    'image/png',
-    'image/webp',
-    'image/heic',
-  )
+  @ApiProduces(...SUBMISSION_TYPES)
+  @ApiOkResponse({
+    description: '文件（类型为上传时按内容识别的格式）',
+    content: Object.fromEntries(SUBMISSION_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+  })
   async download(
     @CurrentActor() actor: Actor,
     @Param('id', IdPipe) id: number,

@@ -14,6 +14,8 @@ export interface SubmissionFile {
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const DOC = 'application/msword';
+/** Every type a submission may have (what {@link submissionType} answers). */
+export const SUBMISSION_TYPES = ['application/pdf', DOC, DOCX, 'image/jpeg', 'image/png', 'image/webp', 'image/heic'];
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 // Names as a Word file holds them: in the zip's (uncompressed) directory, in the OLE2 directory (UTF-16).
 const DOCX_PART = Buffer.from('word/document.xml', 'latin1');
