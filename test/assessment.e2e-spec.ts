@@ -4,6 +4,10 @@
  * every item passed and re-decided in the same request after a score change, certificates freezing
  * the result, and the trainee's submissions (type by content, ≤ 20 MB, stored in chunks).
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import TestAgent from 'supertest/lib/agent';
 import * as ExcelJS from 'exceljs';
 import { Clock } from '@shipei/core';
@@ -401,6 +405,45 @@ describe('assessment (考核)', () => {
     expect(Number(n)).toBe(18);
     const tooBig = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(20 * 1024 * 1024, 3)]);
     await upload(trainees.C.token, trainees.C.enrolmentId, exam, tooBig, '太大.pdf').expect(413);
+  });
+
+  it('shows the scores in the teacher file, the certificates register and the cohort archive', async () => {
+    await as(trainer.token).post(`/api/v1/cohorts/${cohort.id}/certificates`).expect(201);
+    const file = await ok(as(trainees.A.token).get(`/api/v1/teachers/${trainees.A.teacherId}/file`));
+    const training = file.trainings.find((x: any) => x.enrolmentId === trainees.A.enrolmentId);
+    expect(training.scores).toEqual([
+      { name: '结业考试', score: 95, maxScore: 100, passMark: 70, passed: true },
+      { name: '研修作业', score: 8, maxScore: 10, passMark: 6, passed: true },
+    ]);
+    const fileXlsx = await readXlsx(
+      (await as(trainees.A.token).get(`/api/v1/teachers/${trainees.A.teacherId}/file.xlsx`).buffer(true).parse(binary).expect(200)).body,
+    );
+    expect(fileXlsx).toBeDefined();
+
+    const register = await as(admin).get(`/api/v1/programs/${program.id}/certificates.xlsx`).buffer(true).parse(binary).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(register.body as unknown as ArrayBuffer);
+    const cells = wb.worksheets[0].getSheetValues().flat().map(String);
+    expect(cells).toContain('考核成绩');
+    expect(cells).toContain('结业考试 95/100；研修作业 8/10');
+
+    now = cst('2019-07-16T10:00:00'); // the archive is of a finished cohort
+    const zip = await as(admin).get(`/api/v1/cohorts/${cohort.id}/archive.zip`).buffer(true).parse(binary).expect(200);
+    const dir = mkdtempSync(join(tmpdir(), 'assessment-archive-'));
+    try {
+      writeFileSync(join(dir, 'a.zip'), zip.body);
+      const names = execFileSync('unzip', ['-Z1', join(dir, 'a.zip')], { encoding: 'utf8' }).split('\n');
+      const results = names.find((n) => n.endsWith('06-结业情况.xlsx'))!;
+      const content = execFileSync('unzip', ['-p', join(dir, 'a.zip'), results], { maxBuffer: 1 << 26 });
+      const rwb = new ExcelJS.Workbook();
+      await rwb.xlsx.load(content as unknown as ArrayBuffer);
+      const all = rwb.worksheets[0].getSheetValues().flat().map(String);
+      expect(all).toContain('考核成绩');
+      expect(all).toContain('结业考试 95/100；研修作业 8/10');
+      expect(all.some((c) => c.includes('且各考核项目均及格'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers as its OpenAPI document says (contract)', async () => {

@@ -80,3 +80,50 @@ export async function traineeNames(em: EntityManager, enrolmentIds: readonly num
   const by = new Map(rows.map((r) => [Number(r.id), String(r.name)]));
   return [...enrolmentIds].map((id) => by.get(id) ?? `#${id}`);
 }
+
+/** A trainee's score on one item, with the item, for the records that show scores. */
+export interface ScoreLine {
+  itemId: number;
+  name: string;
+  score: number;
+  maxScore: number;
+  passMark: number;
+  passed: boolean;
+}
+
+/**
+ * The recorded scores of these enrolments with their items, in the items' order (the teacher file,
+ * the certificates register and the cohort archive show them).
+ */
+export async function scoreLines(em: EntityManager, enrolmentIds: readonly number[]): Promise<Map<number, ScoreLine[]>> {
+  const out = new Map<number, ScoreLine[]>();
+  for (let i = 0; i < enrolmentIds.length; i += CHUNK) {
+    const ids = enrolmentIds.slice(i, i + CHUNK);
+    const rows: Record<string, unknown>[] = await em.query(
+      `SELECT s.enrolmentId AS enrolmentId, i.id AS itemId, i.name AS name, s.score AS score, i.maxScore AS maxScore, i.passMark AS passMark
+         FROM assessment_score s INNER JOIN assessment_item i ON i.id = s.itemId
+        WHERE s.enrolmentId IN (${marks(ids)}) ORDER BY s.enrolmentId, i.position, i.id`,
+      [...ids],
+    );
+    for (const r of rows) {
+      const id = Number(r.enrolmentId);
+      const score = Number(r.score);
+      const passMark = Number(r.passMark);
+      if (!out.has(id)) out.set(id, []);
+      out.get(id)!.push({
+        itemId: Number(r.itemId),
+        name: String(r.name),
+        score,
+        maxScore: Number(r.maxScore),
+        passMark,
+        passed: Math.round(score * 100) >= Math.round(passMark * 100),
+      });
+    }
+  }
+  return out;
+}
+
+/** One cell's text for a trainee's scores: 结业考试 88.5/100；研修作业 5/10（未及格）. */
+export function scoreSummary(lines: readonly ScoreLine[] | undefined): string {
+  return (lines ?? []).map((l) => `${l.name} ${l.score}/${l.maxScore}${l.passed ? '' : '（未及格）'}`).join('；');
+}

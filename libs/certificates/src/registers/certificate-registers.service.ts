@@ -1,3 +1,4 @@
+import { itemsOf, ScoreLine, scoreLines, scoreSummary } from '@shipei/attendance';
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { AccessPolicy, Actor, shanghaiDate } from '@shipei/core';
@@ -48,6 +49,15 @@ export class CertificateRegisters {
       { header: '撤销日期', width: 12, kind: 'text' },
       { header: '撤销原因', width: 30, kind: 'text' },
     ];
+    // A program with 考核 items: each holder's scores, as recorded (a valid certificate freezes them).
+    const assessed = (await itemsOf(this.em, program.id)).length > 0;
+    const scores = assessed
+      ? await scoreLines(
+          this.em,
+          certificates.flatMap((c) => (c.enrolmentId ? [c.enrolmentId] : [])),
+        )
+      : new Map<number, ScoreLine[]>();
+    if (assessed) columns.splice(10, 0, { header: '考核成绩', width: 30, kind: 'text' });
     const rows = certificates.map((c, i) => [
       i + 1,
       c.number,
@@ -59,6 +69,7 @@ export class CertificateRegisters {
       c.startDate,
       c.endDate,
       Number(c.creditHours),
+      ...(assessed ? [scoreSummary(c.enrolmentId ? scores.get(c.enrolmentId) : undefined)] : []),
       c.issuer,
       c.issueDate,
       CERTIFICATE_STATUS_LABELS[c.status],
