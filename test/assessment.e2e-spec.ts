@@ -11,7 +11,15 @@ import { join } from 'node:path';
 import TestAgent from 'supertest/lib/agent';
 import * as ExcelJS from 'exceljs';
 import { Clock } from '@shipei/core';
-import { adminToken, countyAdmin, countyIdByCode, createSchool, createTeacher, login, makePhone } from './support/fixtures';
+import {
+  adminToken,
+  countyAdmin,
+  countyIdByCode,
+  createSchool,
+  createTeacher,
+  login,
+  makePhone,
+} from './support/fixtures';
 import { binary, readXlsx } from './support/enrolment-fixtures';
 import { conformance } from './support/openapi-conformance';
 import { startTestApp, TestApp } from './support/test-app';
@@ -241,11 +249,13 @@ describe('assessment (考核)', () => {
     expect(await decidedEvents(trainees.B.enrolmentId)).toBe(1);
 
     // B's exam corrected to 60: COMPLETED in the same request, with a DECIDED event and credit hours.
-    expect(await ok(setScores(trainer.token, [{ enrolmentId: trainees.B.enrolmentId, itemId: exam, score: 60 }]))).toEqual(
-      { updated: 1, redecided: 1 },
-    );
+    expect(
+      await ok(setScores(trainer.token, [{ enrolmentId: trainees.B.enrolmentId, itemId: exam, score: 60 }])),
+    ).toEqual({ updated: 1, redecided: 1 });
     expect(await status(trainees.B.enrolmentId)).toBe('COMPLETED');
-    const [{ creditHours }] = await t.db.query(`SELECT creditHours FROM enrolment WHERE id = ${trainees.B.enrolmentId}`);
+    const [{ creditHours }] = await t.db.query(
+      `SELECT creditHours FROM enrolment WHERE id = ${trainees.B.enrolmentId}`,
+    );
     expect(Number(creditHours)).toBe(48);
     expect(await decidedEvents(trainees.B.enrolmentId)).toBe(2);
     // C passes both items but was absent: still NOT_COMPLETED.
@@ -257,9 +267,9 @@ describe('assessment (考核)', () => {
     );
     expect(await status(trainees.C.enrolmentId)).toBe('NOT_COMPLETED');
     // The same score again changes nothing and records nothing.
-    expect(await ok(setScores(trainer.token, [{ enrolmentId: trainees.B.enrolmentId, itemId: exam, score: 60 }]))).toEqual(
-      { updated: 0, redecided: 0 },
-    );
+    expect(
+      await ok(setScores(trainer.token, [{ enrolmentId: trainees.B.enrolmentId, itemId: exam, score: 60 }])),
+    ).toEqual({ updated: 0, redecided: 0 });
     // A raised pass mark re-decides the program's decided trainees: B (60 < 70) is no longer completed.
     await ok(
       as(admin).put(`/api/v1/programs/${program.id}/assessment`, {
@@ -295,7 +305,9 @@ describe('assessment (考核)', () => {
     expect(
       (
         await as(admin)
-          .put(`/api/v1/programs/${program.id}/assessment`, { items: [{ name: '结业考试', passMark: 70, maxScore: 100 }] })
+          .put(`/api/v1/programs/${program.id}/assessment`, {
+            items: [{ name: '结业考试', passMark: 70, maxScore: 100 }],
+          })
           .expect(409)
       ).body.code,
     ).toBe('ASSESSMENT_ITEM_SCORED');
@@ -313,7 +325,9 @@ describe('assessment (考核)', () => {
     ).toBe('ASSESSMENT_MAX_BELOW_SCORE');
 
     await ok(as(admin).post(`/api/v1/certificates/${cert.id}/revoke`, { reason: '成绩更正' }));
-    expect(await ok(setScores(trainer.token, [{ enrolmentId: trainees.A.enrolmentId, itemId: exam, score: 40 }]))).toEqual({
+    expect(
+      await ok(setScores(trainer.token, [{ enrolmentId: trainees.A.enrolmentId, itemId: exam, score: 40 }])),
+    ).toEqual({
       updated: 1,
       redecided: 1,
     });
@@ -321,7 +335,11 @@ describe('assessment (考核)', () => {
   });
 
   it('imports scores from xlsx all-or-nothing with row errors in Chinese, from the template', async () => {
-    const template = await as(trainer.token).get(`/api/v1/cohorts/${cohort.id}/scores/template`).buffer(true).parse(binary).expect(200);
+    const template = await as(trainer.token)
+      .get(`/api/v1/cohorts/${cohort.id}/scores/template`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     const ws = await readXlsx(template.body);
     const header = (ws.getRow(3).values as unknown[]).slice(1);
     expect(header).toEqual(['报名编号', '姓名', '学校', '结业考试（满分100）', '研修作业（满分10）']);
@@ -368,7 +386,11 @@ describe('assessment (考核)', () => {
   it('a trainee uploads a submission checked by content; trainers and the owner download it, others cannot', async () => {
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2_500_000, 7)]);
     const mine = await ok(upload(trainees.A.token, trainees.A.enrolmentId, essay, pdf, '研修成果.pdf'));
-    expect(mine.scores[1].submission).toMatchObject({ filename: '研修成果.pdf', contentType: 'application/pdf', size: pdf.length });
+    expect(mine.scores[1].submission).toMatchObject({
+      filename: '研修成果.pdf',
+      contentType: 'application/pdf',
+      size: pdf.length,
+    });
     const got = await download(trainer.token, trainees.A.enrolmentId, essay).expect(200);
     expect(Buffer.compare(got.body, pdf)).toBe(0);
     expect((await download(admin, trainees.A.enrolmentId, essay).expect(200)).body.length).toBe(pdf.length);
@@ -380,9 +402,10 @@ describe('assessment (考核)', () => {
 
     // A docx is a zip with word/document.xml; an xlsx (another zip) or text named .pdf is refused.
     const docx = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('....word/document.xml....')]);
-    expect((await ok(upload(trainees.B.token, trainees.B.enrolmentId, exam, docx, '作业.docx'))).scores[0].submission.contentType).toBe(
-      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    );
+    expect(
+      (await ok(upload(trainees.B.token, trainees.B.enrolmentId, exam, docx, '作业.docx'))).scores[0].submission
+        .contentType,
+    ).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     const xlsxFile = await sheet([['x']]);
     const refused = await upload(trainees.B.token, trainees.B.enrolmentId, exam, xlsxFile, '作业.docx').expect(400);
     expect(refused.body.message).toContain('文件须为 PDF、Word（.docx/.doc）或图片');
@@ -416,11 +439,21 @@ describe('assessment (考核)', () => {
       { name: '研修作业', score: 8, maxScore: 10, passMark: 6, passed: true },
     ]);
     const fileXlsx = await readXlsx(
-      (await as(trainees.A.token).get(`/api/v1/teachers/${trainees.A.teacherId}/file.xlsx`).buffer(true).parse(binary).expect(200)).body,
+      (
+        await as(trainees.A.token)
+          .get(`/api/v1/teachers/${trainees.A.teacherId}/file.xlsx`)
+          .buffer(true)
+          .parse(binary)
+          .expect(200)
+      ).body,
     );
     expect(fileXlsx).toBeDefined();
 
-    const register = await as(admin).get(`/api/v1/programs/${program.id}/certificates.xlsx`).buffer(true).parse(binary).expect(200);
+    const register = await as(admin)
+      .get(`/api/v1/programs/${program.id}/certificates.xlsx`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(register.body as unknown as ArrayBuffer);
     const cells = wb.worksheets[0].getSheetValues().flat().map(String);
@@ -449,7 +482,12 @@ describe('assessment (考核)', () => {
   it('answers as its OpenAPI document says (contract)', async () => {
     const conforms = conformance((await http.get('/api/docs-json').expect(200)).body);
     const calls: [string, string, string, () => Promise<any>][] = [
-      ['GET', '/api/v1/programs/{id}/assessment', 'items', () => as(trainees.A.token).get(`/api/v1/programs/${program.id}/assessment`)],
+      [
+        'GET',
+        '/api/v1/programs/{id}/assessment',
+        'items',
+        () => as(trainees.A.token).get(`/api/v1/programs/${program.id}/assessment`),
+      ],
       [
         'PUT',
         '/api/v1/programs/{id}/assessment',
@@ -462,16 +500,36 @@ describe('assessment (考核)', () => {
             ],
           }),
       ],
-      ['GET', '/api/v1/cohorts/{id}/scores', 'scores', () => as(trainer.token).get(`/api/v1/cohorts/${cohort.id}/scores`)],
+      [
+        'GET',
+        '/api/v1/cohorts/{id}/scores',
+        'scores',
+        () => as(trainer.token).get(`/api/v1/cohorts/${cohort.id}/scores`),
+      ],
       [
         'PUT',
         '/api/v1/cohorts/{id}/scores',
         'set scores',
         () => setScores(trainer.token, [{ enrolmentId: trainees.C.enrolmentId, itemId: essay, score: 9 }]),
       ],
-      ['GET', '/api/v1/enrolments/{id}/assessment', 'trainee view', () => as(trainees.A.token).get(`/api/v1/enrolments/${trainees.A.enrolmentId}/assessment`)],
-      ['GET', '/api/v1/enrolments/{id}/submissions/{itemId}', 'file', () => download(trainer.token, trainees.A.enrolmentId, essay)],
-      ['GET', '/api/v1/cohorts/{id}/scores/template', 'template', () => as(trainer.token).get(`/api/v1/cohorts/${cohort.id}/scores/template`).buffer(true).parse(binary)],
+      [
+        'GET',
+        '/api/v1/enrolments/{id}/assessment',
+        'trainee view',
+        () => as(trainees.A.token).get(`/api/v1/enrolments/${trainees.A.enrolmentId}/assessment`),
+      ],
+      [
+        'GET',
+        '/api/v1/enrolments/{id}/submissions/{itemId}',
+        'file',
+        () => download(trainer.token, trainees.A.enrolmentId, essay),
+      ],
+      [
+        'GET',
+        '/api/v1/cohorts/{id}/scores/template',
+        'template',
+        () => as(trainer.token).get(`/api/v1/cohorts/${cohort.id}/scores/template`).buffer(true).parse(binary),
+      ],
       [
         'POST',
         '/api/v1/cohorts/{id}/scores/import',
@@ -485,7 +543,13 @@ describe('assessment (考核)', () => {
       expect([200, 201]).toContain(res.status);
       conforms(method, path, res.status, res);
     }
-    const invalid = await importSheet(trainer.token, await sheet([['报名编号', '结业考试'], ['x', 1]])).expect(400);
+    const invalid = await importSheet(
+      trainer.token,
+      await sheet([
+        ['报名编号', '结业考试'],
+        ['x', 1],
+      ]),
+    ).expect(400);
     conforms('POST', '/api/v1/cohorts/{id}/scores/import', 400, invalid);
   });
 });

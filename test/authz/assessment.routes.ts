@@ -146,14 +146,22 @@ export const routes: RouteRow[] = [
     method: 'POST',
     path: '/api/v1/cohorts/{asCohort}/scores/import',
     name: 'import scores into a city cohort',
-    upload: async ({ ctx }) => ({ field: 'file', content: await scoreSheet(ctx.ids.asEnrolment), filename: '成绩.xlsx' }),
+    upload: async ({ ctx }) => ({
+      field: 'file',
+      content: await scoreSheet(ctx.ids.asEnrolment),
+      filename: '成绩.xlsx',
+    }),
     expect: staff(200, 200),
   },
   {
     method: 'POST',
     path: '/api/v1/cohorts/{asCountyCohort}/scores/import',
     name: 'import scores into a county A cohort: county B and an unassigned trainer do not see it',
-    upload: async ({ ctx }) => ({ field: 'file', content: await scoreSheet(ctx.ids.asEnrolment), filename: '成绩.xlsx' }),
+    upload: async ({ ctx }) => ({
+      field: 'file',
+      content: await scoreSheet(ctx.ids.asEnrolment),
+      filename: '成绩.xlsx',
+    }),
     // county A and the city reach the cohort: the sheet names a trainee of another cohort (400, nothing written)
     expect: staff(404, 400, 400, 404),
   },

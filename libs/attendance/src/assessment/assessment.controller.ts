@@ -88,7 +88,10 @@ export class AssessmentController {
   @Roles('CITY_ADMIN', 'COUNTY_ADMIN', 'TRAINER')
   @ApiOperation({ summary: '下载成绩导入模板（.xlsx）：本班名单与当前成绩' })
   @ApiProduces(XLSX_MIME)
-  @ApiOkResponse({ description: '.xlsx 模板', content: { [XLSX_MIME]: { schema: { type: 'string', format: 'binary' } } } })
+  @ApiOkResponse({
+    description: '.xlsx 模板',
+    content: { [XLSX_MIME]: { schema: { type: 'string', format: 'binary' } } },
+  })
   async template(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number): Promise<StreamableFile> {
     const t = await this.excel.template(actor, id);
     return new StreamableFile(t.content, { type: XLSX_MIME, disposition: t.disposition, length: t.content.length });

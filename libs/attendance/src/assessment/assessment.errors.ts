@@ -11,7 +11,10 @@ export const AssessmentErrors = {
     new BadInputError('VALIDATION_FAILED', errors[0]?.message ?? '提交的数据有误', { errors }),
   notOwner: () => new ForbiddenError('NOT_PROGRAM_OWNER', '只有项目主办单位可以设置考核项目'),
   itemScored: (name: string) =>
-    new ConflictError('ASSESSMENT_ITEM_SCORED', `考核项目「${name}」已录入成绩，不能删除；如需删除请先清除该项目的成绩`),
+    new ConflictError(
+      'ASSESSMENT_ITEM_SCORED',
+      `考核项目「${name}」已录入成绩，不能删除；如需删除请先清除该项目的成绩`,
+    ),
   maxBelowScore: (name: string, top: number) =>
     new ConflictError(
       'ASSESSMENT_MAX_BELOW_SCORE',

@@ -84,14 +84,15 @@ export class AssessmentService {
         if (highest !== undefined && cents(i.maxScore) < cents(highest))
           throw AssessmentErrors.maxBelowScore(i.name, highest);
         if (cents(old.passMark) !== cents(i.passMark)) rulesChanged = true;
-        if (old.position !== position || cents(old.maxScore) !== cents(i.maxScore) || cents(old.passMark) !== cents(i.passMark))
-          await em.query('UPDATE assessment_item SET position = ?, maxScore = ?, passMark = ?, updatedAt = ? WHERE id = ?', [
-            position,
-            i.maxScore,
-            i.passMark,
-            now,
-            old.id,
-          ]);
+        if (
+          old.position !== position ||
+          cents(old.maxScore) !== cents(i.maxScore) ||
+          cents(old.passMark) !== cents(i.passMark)
+        )
+          await em.query(
+            'UPDATE assessment_item SET position = ?, maxScore = ?, passMark = ?, updatedAt = ? WHERE id = ?',
+            [position, i.maxScore, i.passMark, now, old.id],
+          );
       }
       if (rulesChanged) {
         const decided: { id: number }[] = await em.query(
@@ -163,7 +164,8 @@ export class AssessmentService {
     return this.tx.run(async (em) => {
       const { cohort, program } = await this.gate.cohort(em, actor, cohortId);
       const problems = await this.check(em, cohort, scores, (i) => `scores[${i}]`);
-      if (problems.length) throw AssessmentErrors.invalid(problems.map((p) => ({ field: p.field, message: p.message })));
+      if (problems.length)
+        throw AssessmentErrors.invalid(problems.map((p) => ({ field: p.field, message: p.message })));
       return this.write(em, actor, cohort, program, scores);
     });
   }
@@ -212,7 +214,11 @@ export class AssessmentService {
     scores: readonly ScoreInputDto[],
   ): Promise<ScoresResultDto> {
     if (hasRowLocks(em))
-      await em.createQueryBuilder(Program, 'p').setLock('pessimistic_write').where('p.id = :id', { id: program.id }).getOne();
+      await em
+        .createQueryBuilder(Program, 'p')
+        .setLock('pessimistic_write')
+        .where('p.id = :id', { id: program.id })
+        .getOne();
     const current = scoreMap(await scoresOf(em, [...new Set(scores.map((s) => s.enrolmentId))]));
     const changes = scores.filter((s) => {
       const old = current.get(s.enrolmentId)?.get(s.itemId);
@@ -253,7 +259,11 @@ export class AssessmentService {
     if (!(await this.access.allowed(em, actor, PROGRAM_KIND, [programId], 'write')).has(programId))
       throw AssessmentErrors.notOwner();
     if (hasRowLocks(em))
-      await em.createQueryBuilder(Program, 'p').setLock('pessimistic_write').where('p.id = :id', { id: program.id }).getOne();
+      await em
+        .createQueryBuilder(Program, 'p')
+        .setLock('pessimistic_write')
+        .where('p.id = :id', { id: program.id })
+        .getOne();
     return program;
   }
 }

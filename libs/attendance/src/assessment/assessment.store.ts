@@ -44,7 +44,9 @@ export async function scoresOf(em: EntityManager, enrolmentIds: readonly number[
       `SELECT enrolmentId, itemId, score FROM assessment_score WHERE enrolmentId IN (${marks(ids)})`,
       ids,
     );
-    out.push(...rows.map((r) => ({ enrolmentId: Number(r.enrolmentId), itemId: Number(r.itemId), score: Number(r.score) })));
+    out.push(
+      ...rows.map((r) => ({ enrolmentId: Number(r.enrolmentId), itemId: Number(r.itemId), score: Number(r.score) })),
+    );
   }
   return out;
 }
@@ -95,7 +97,10 @@ export interface ScoreLine {
  * The recorded scores of these enrolments with their items, in the items' order (the teacher file,
  * the certificates register and the cohort archive show them).
  */
-export async function scoreLines(em: EntityManager, enrolmentIds: readonly number[]): Promise<Map<number, ScoreLine[]>> {
+export async function scoreLines(
+  em: EntityManager,
+  enrolmentIds: readonly number[],
+): Promise<Map<number, ScoreLine[]>> {
   const out = new Map<number, ScoreLine[]>();
   for (let i = 0; i < enrolmentIds.length; i += CHUNK) {
     const ids = enrolmentIds.slice(i, i + CHUNK);

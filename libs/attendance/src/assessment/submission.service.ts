@@ -14,7 +14,8 @@ import { SubmissionFile } from './submission-file';
 import { loadSubmission, saveSubmission, submissionsOf } from './submission.store';
 
 const cents = (n: number) => Math.round(n * 100);
-const isOwn = (actor: Actor, e: Enrolment) => actor.role === 'TEACHER' && !!actor.teacherId && actor.teacherId === e.teacherId;
+const isOwn = (actor: Actor, e: Enrolment) =>
+  actor.role === 'TEACHER' && !!actor.teacherId && actor.teacherId === e.teacherId;
 
 /**
  * A trainee's side of 考核: their items, scores and submissions; the trainee uploads a submission
@@ -36,7 +37,12 @@ export class SubmissionService {
     return this.tx.run(async (em) => this.describe(em, await this.reader(em, actor, enrolmentId)));
   }
 
-  async upload(actor: Actor, enrolmentId: number, itemId: number, file: SubmissionFile): Promise<EnrolmentAssessmentDto> {
+  async upload(
+    actor: Actor,
+    enrolmentId: number,
+    itemId: number,
+    file: SubmissionFile,
+  ): Promise<EnrolmentAssessmentDto> {
     return this.tx.run(async (em) => {
       const e = await this.access.load<Enrolment>(em, actor, ENROLMENT_KIND, enrolmentId);
       if (!isOwn(actor, e)) throw AssessmentErrors.notSubmitter();
@@ -44,7 +50,12 @@ export class SubmissionService {
       if (!(await itemsOf(em, e.programId)).some((i) => i.id === itemId)) throw AssessmentErrors.itemNotFound();
       await saveSubmission(em, e.id, itemId, file, this.clock.now());
       // The file name is the teacher's own text: the audit line records only what was done.
-      await this.audit.record(em, actor, { action: 'attach', entity: 'enrolment', entityId: e.id, fields: ['submission'] });
+      await this.audit.record(em, actor, {
+        action: 'attach',
+        entity: 'enrolment',
+        entityId: e.id,
+        fields: ['submission'],
+      });
       return this.describe(em, e);
     });
   }

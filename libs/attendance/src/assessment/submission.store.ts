@@ -31,7 +31,6 @@ export async function submissionsOf(
   return out;
 }
 
-
 /** Replaces the submission of (enrolment, item): the row, then its content in chunks. */
 export async function saveSubmission(
   em: EntityManager,

@@ -35,8 +35,24 @@ describe('completion rule', () => {
     ];
     expect(assessmentPassed([], new Map())).toBe(true);
     expect(assessmentPassed(items, new Map([[1, 60]]))).toBe(false); // item 2 has no score
-    expect(assessmentPassed(items, new Map([[1, 60], [2, 0.1 + 0.2]]))).toBe(true); // 0.30000000000000004
-    expect(assessmentPassed(items, new Map([[1, 59.99], [2, 1]]))).toBe(false);
+    expect(
+      assessmentPassed(
+        items,
+        new Map([
+          [1, 60],
+          [2, 0.1 + 0.2],
+        ]),
+      ),
+    ).toBe(true); // 0.30000000000000004
+    expect(
+      assessmentPassed(
+        items,
+        new Map([
+          [1, 59.99],
+          [2, 1],
+        ]),
+      ),
+    ).toBe(false);
     expect(decideCompletion(40, 40, 0.8, 48, false)).toEqual({ completed: false, rate: 1, creditHours: 0 });
     expect(decideCompletion(32, 40, 0.8, 48, true).completed).toBe(true);
     expect(decideCompletion(31.99, 40, 0.8, 48, true).completed).toBe(false);

@@ -55,8 +55,7 @@ export function decideCompletion(
 ): CompletionDecision {
   const total = cents(totalHours);
   const attended = cents(attendedHours);
-  const completed =
-    passedAssessment && total > 0 && attended * 10_000 >= Math.round(threshold * 10_000) * total;
+  const completed = passedAssessment && total > 0 && attended * 10_000 >= Math.round(threshold * 10_000) * total;
   return {
     completed,
     rate: attendanceRate(attendedHours, totalHours),

@@ -132,7 +132,12 @@ export class CompletionService {
       .getMany();
     if (!decided.length) return 0;
     const rules = await itemsOf(em, program.id);
-    const scores = scoreMap(await scoresOf(em, decided.map((e) => e.id)));
+    const scores = scoreMap(
+      await scoresOf(
+        em,
+        decided.map((e) => e.id),
+      ),
+    );
     const threshold = Number(program.attendanceThreshold);
     const credit = Number(program.creditHours);
     const flips = decided
@@ -167,7 +172,13 @@ export class CompletionService {
     actor: Actor,
     before: Enrolment,
     programId: number,
-    r: { status: 'COMPLETED' | 'NOT_COMPLETED'; attendedHours: number; attendanceRate: number; creditHours: number; now: Date },
+    r: {
+      status: 'COMPLETED' | 'NOT_COMPLETED';
+      attendedHours: number;
+      attendanceRate: number;
+      creditHours: number;
+      now: Date;
+    },
   ): Promise<void> {
     const res = await em
       .createQueryBuilder()

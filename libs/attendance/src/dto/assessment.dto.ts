@@ -31,13 +31,19 @@ export class AssessmentItemInputDto {
   name: string;
 
   @ApiProperty({ example: 60, description: '及格分（0 ≤ 及格分 ≤ 满分）' })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }, { message: '及格分须为数字（最多 2 位小数）' })
+  @IsNumber(
+    { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false },
+    { message: '及格分须为数字（最多 2 位小数）' },
+  )
   @Min(0, { message: '及格分不能小于 0' })
   @Max(MAX_SCORE, { message: `及格分不能超过 ${MAX_SCORE}` })
   passMark: number;
 
   @ApiProperty({ example: 100, description: '满分（大于 0）' })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }, { message: '满分须为数字（最多 2 位小数）' })
+  @IsNumber(
+    { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false },
+    { message: '满分须为数字（最多 2 位小数）' },
+  )
   @Min(0.01, { message: '满分须大于 0' })
   @Max(MAX_SCORE, { message: `满分不能超过 ${MAX_SCORE}` })
   maxScore: number;
@@ -79,7 +85,10 @@ export class ScoreInputDto {
   itemId: number;
 
   @ApiProperty({ example: 86.5, description: '成绩（0 ≤ 成绩 ≤ 满分，最多 2 位小数）' })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }, { message: '成绩须为数字（最多 2 位小数）' })
+  @IsNumber(
+    { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false },
+    { message: '成绩须为数字（最多 2 位小数）' },
+  )
   @Min(0, { message: '成绩不能小于 0' })
   @Max(MAX_SCORE, { message: `成绩不能超过 ${MAX_SCORE}` })
   score: number;
