@@ -68,6 +68,7 @@ import { AttendanceService } from './records/attendance.service';
     ScansService,
     AssessmentLocks,
     AssessmentService,
+    ScoresExcelService,
     SubmissionService,
   ],
 })

@@ -37,6 +37,7 @@ export * from './assessment/assessment-locks';
 export * from './assessment/assessment.errors';
 export * from './assessment/assessment.service';
 export * from './assessment/assessment.store';
+export * from './assessment/scores-excel.service';
 export * from './assessment/submission-file';
 export * from './assessment/submission.service';
 export * from './dto/assessment.dto';
