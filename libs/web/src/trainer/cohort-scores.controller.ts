@@ -157,6 +157,8 @@ export class CohortScoresController {
         trainees: view.trainees.map((t, i) => ({
           ...t,
           n: i + 1,
+          // 未及格 only once every item has a score; before that the row is still being entered.
+          incomplete: t.scores.some((s) => s.score === null),
           cells: t.scores.map((s) => ({
             ...s,
             item: view.items.find((x) => x.id === s.itemId)!,

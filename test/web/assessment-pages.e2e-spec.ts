@@ -1,0 +1,86 @@
+import type { Browser } from 'playwright-core';
+import * as ExcelJS from 'exceljs';
+import { launchBrowser, logIn, newUser, screenshot, seriousA11yViolations, startWebApp, WebApp } from './support/browser';
+import { controlClock, SEEDED_PASSWORD, seedTraining, TrainingWorld } from './support/training';
+
+jest.setTimeout(240_000);
+
+/**
+ * In Chromium (SQLite or MariaDB): the trainer's 考核成绩 page of a cohort — the table per trainee and
+ * item, saving, a score over the 满分 refused with nothing saved, and an .xlsx import whose row
+ * errors are listed in Chinese. The page passes axe; screenshots are saved.
+ */
+describe('web pages: the trainer enters and imports scores', () => {
+  let web: WebApp;
+  let browser: Browser;
+  let w: TrainingWorld;
+  let items: { id: number; name: string }[];
+
+  beforeAll(async () => {
+    [web, browser] = await Promise.all([startWebApp(), launchBrowser()]);
+    controlClock(web.t, new Date('2019-07-15T08:40:00+08:00'));
+    w = await seedTraining(web.t.http, web.t, { prefix: 'sc', firstTeacher: 66001 });
+    const res = await web.t.http
+      .put(`/api/v1/programs/${w.programId}/assessment`)
+      .auth(w.admin, { type: 'bearer' })
+      .send({
+        items: [
+          { name: '结业考试', passMark: 60, maxScore: 100 },
+          { name: '研修作业', passMark: 6, maxScore: 10 },
+        ],
+      })
+      .expect(200);
+    items = res.body.items;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await web?.t.close();
+  });
+
+  const scoresOf = async (enrolmentId: number) =>
+    (
+      await web.t.db.query('SELECT itemId, score FROM assessment_score WHERE enrolmentId = ? ORDER BY itemId', [
+        enrolmentId,
+      ])
+    ).map((r: any) => [Number(r.itemId), Number(r.score)]);
+
+  it('saves the scores typed in the table, refuses one over the 满分, and lists an import’s row errors', async () => {
+    const u = await newUser(browser, web.url);
+    await logIn(u.page, w.trainer.username, SEEDED_PASSWORD);
+    await u.page.goto(`/app/trainer/cohorts/${w.cohortId}`);
+    await u.page.getByRole('link', { name: '考核成绩' }).click();
+    await expect(u.page.locator('h1').innerText()).resolves.toContain('考核成绩');
+    const a = w.teachers.A;
+    const cell = (name: string, item: string) => u.page.getByRole('textbox', { name: `${name}：${item}（满分` });
+    await cell(a.name, '结业考试').fill('88.5');
+    await cell(a.name, '研修作业').fill('7');
+    await u.page.getByRole('button', { name: '保存成绩' }).click();
+    await expect(u.page.getByRole('status').first().innerText()).resolves.toContain('已保存：改动 2 项成绩');
+    expect(await scoresOf(a.enrolmentId)).toEqual([
+      [items[0].id, 88.5],
+      [items[1].id, 7],
+    ]);
+    await expect(cell(a.name, '结业考试').inputValue()).resolves.toBe('88.5');
+
+    await cell(w.teachers.B.name, '结业考试').fill('101');
+    await u.page.getByRole('button', { name: '保存成绩' }).click();
+    await expect(u.page.locator('[role=alert], [role=status]').first().innerText()).resolves.toContain('成绩不能超过满分 100');
+    expect(await scoresOf(w.teachers.B.enrolmentId)).toEqual([]);
+
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('成绩');
+    ws.addRow(['报名编号', '姓名', '结业考试（满分100）']);
+    ws.addRow([w.teachers.B.enrolmentId, w.teachers.B.name, '优秀']);
+    await u.page.getByLabel('导入成绩（.xlsx）').setInputFiles({
+      name: '成绩.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: Buffer.from(await wb.xlsx.writeBuffer()),
+    });
+    await u.page.getByRole('button', { name: '导入', exact: true }).click();
+    await expect(u.page.getByRole('alert').innerText()).resolves.toContain('第 2 行「结业考试（满分100）」：成绩须为数字');
+    expect(await scoresOf(w.teachers.B.enrolmentId)).toEqual([]);
+    await screenshot(u.page, 'trainer-scores');
+    expect(await seriousA11yViolations(u.page)).toEqual([]);
+    await u.context.close();
+  });
+});
