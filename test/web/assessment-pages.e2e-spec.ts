@@ -1,6 +1,14 @@
 import type { Browser } from 'playwright-core';
 import * as ExcelJS from 'exceljs';
-import { launchBrowser, logIn, newUser, screenshot, seriousA11yViolations, startWebApp, WebApp } from './support/browser';
+import {
+  launchBrowser,
+  logIn,
+  newUser,
+  screenshot,
+  seriousA11yViolations,
+  startWebApp,
+  WebApp,
+} from './support/browser';
 import { controlClock, SEEDED_PASSWORD, seedTraining, TrainingWorld } from './support/training';
 
 jest.setTimeout(240_000);
@@ -64,7 +72,9 @@ describe('web pages: the trainer enters and imports scores', () => {
 
     await cell(w.teachers.B.name, '结业考试').fill('101');
     await u.page.getByRole('button', { name: '保存成绩' }).click();
-    await expect(u.page.locator('[role=alert], [role=status]').first().innerText()).resolves.toContain('成绩不能超过满分 100');
+    await expect(u.page.locator('[role=alert], [role=status]').first().innerText()).resolves.toContain(
+      '成绩不能超过满分 100',
+    );
     expect(await scoresOf(w.teachers.B.enrolmentId)).toEqual([]);
 
     const wb = new ExcelJS.Workbook();
@@ -77,9 +87,46 @@ describe('web pages: the trainer enters and imports scores', () => {
       buffer: Buffer.from(await wb.xlsx.writeBuffer()),
     });
     await u.page.getByRole('button', { name: '导入', exact: true }).click();
-    await expect(u.page.getByRole('alert').innerText()).resolves.toContain('第 2 行「结业考试（满分100）」：成绩须为数字');
+    await expect(u.page.getByRole('alert').innerText()).resolves.toContain(
+      '第 2 行「结业考试（满分100）」：成绩须为数字',
+    );
     expect(await scoresOf(w.teachers.B.enrolmentId)).toEqual([]);
     await screenshot(u.page, 'trainer-scores');
+    expect(await seriousA11yViolations(u.page)).toEqual([]);
+    await u.context.close();
+  });
+
+  it('lets a trainee see the items and scores and upload a submission on the phone; a file that is not PDF/Word/image is refused', async () => {
+    const a = w.teachers.A;
+    const u = await newUser(browser, web.url, 'phone');
+    await logIn(u.page, a.phone, SEEDED_PASSWORD);
+    await u.page.goto('/app/me/programs');
+    await u.page.getByRole('link', { name: '考核与材料' }).first().click();
+    await expect(u.page.locator('h1').innerText()).resolves.toBe('考核与材料');
+    const exam = u.page.locator('.cards > li', { hasText: '结业考试' });
+    await expect(exam.innerText()).resolves.toMatch(/成绩\s*88\.5（及格）/);
+    await exam.getByLabel('上传材料').setInputFiles({
+      name: '研修成果.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n%%EOF\n'),
+    });
+    await exam.getByRole('button', { name: '上传', exact: true }).click();
+    await expect(u.page.getByRole('status').first().innerText()).resolves.toContain('材料已上传');
+    await expect(u.page.locator('.cards > li', { hasText: '结业考试' }).innerText()).resolves.toContain('研修成果.pdf');
+    const essay = u.page.locator('.cards > li', { hasText: '研修作业' });
+    await essay
+      .getByLabel('上传材料')
+      .setInputFiles({ name: '作业.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a pdf') });
+    await essay.getByRole('button', { name: '上传', exact: true }).click();
+    await expect(u.page.locator('[role=alert], [role=status]').first().innerText()).resolves.toContain(
+      '文件须为 PDF、Word（.docx/.doc）或图片',
+    );
+    const [{ n }] = await web.t.db.query('SELECT COUNT(*) AS n FROM assessment_submission WHERE enrolmentId = ?', [
+      a.enrolmentId,
+    ]);
+    expect(Number(n)).toBe(1);
+    expect(await u.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await screenshot(u.page, 'teacher-assessment-phone');
     expect(await seriousA11yViolations(u.page)).toEqual([]);
     await u.context.close();
   });

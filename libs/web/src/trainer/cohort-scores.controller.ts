@@ -1,6 +1,16 @@
 import { Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { AssessmentService, ScoreInputDto, ScoresExcelService, SubmissionService } from '@shipei/attendance';
-import { Actor, contentDisposition, CurrentActor, DomainError, IdPipe, Roles, TransactionRunner, XLSX_MIME, xlsxUpload } from '@shipei/core';
+import {
+  Actor,
+  contentDisposition,
+  CurrentActor,
+  DomainError,
+  IdPipe,
+  Roles,
+  TransactionRunner,
+  XLSX_MIME,
+  xlsxUpload,
+} from '@shipei/core';
 import { CohortsService, ProgramsService } from '@shipei/programs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PageRenderer } from '../shared/page-renderer.service';
