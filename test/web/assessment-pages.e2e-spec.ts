@@ -9,6 +9,7 @@ import {
   startWebApp,
   WebApp,
 } from './support/browser';
+import { ADMIN_PASSWORD } from '../support/test-app';
 import { controlClock, SEEDED_PASSWORD, seedTraining, TrainingWorld } from './support/training';
 
 jest.setTimeout(240_000);
@@ -128,6 +129,30 @@ describe('web pages: the trainer enters and imports scores', () => {
     expect(await u.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     await screenshot(u.page, 'teacher-assessment-phone');
     expect(await seriousA11yViolations(u.page)).toEqual([]);
+    await u.context.close();
+  });
+
+  it('lets the owner see and change the items on the program page; a pass mark over the 满分 is refused in Chinese', async () => {
+    const u = await newUser(browser, web.url);
+    await logIn(u.page, 'admin', ADMIN_PASSWORD);
+    await u.page.goto(`/app/programs/${w.programId}`);
+    await expect(u.page.locator('section', { hasText: '考核项目' }).first().innerText()).resolves.toContain(
+      '结业考试（满分 100，及格 60）；研修作业（满分 10，及格 6）',
+    );
+    await u.page.getByRole('link', { name: '设置考核项目' }).click();
+    await u.page.getByLabel('第 3 项名称').fill('研修成果');
+    await u.page.getByLabel('第 3 项满分').fill('20');
+    await u.page.getByLabel('第 3 项及格分').fill('30');
+    await u.page.getByRole('button', { name: '保存考核项目' }).click();
+    await expect(u.page.getByRole('alert').innerText()).resolves.toContain('「研修成果」的及格分不能高于满分');
+    await screenshot(u.page, 'program-assessment');
+    expect(await seriousA11yViolations(u.page)).toEqual([]);
+    await u.page.getByLabel('第 3 项及格分').fill('12');
+    await u.page.getByRole('button', { name: '保存考核项目' }).click();
+    await expect(u.page.getByRole('status').first().innerText()).resolves.toContain('考核项目已保存');
+    await expect(u.page.locator('section', { hasText: '考核项目' }).first().innerText()).resolves.toContain(
+      '研修成果（满分 20，及格 12）',
+    );
     await u.context.close();
   });
 });
