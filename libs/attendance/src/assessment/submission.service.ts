@@ -3,7 +3,7 @@ import { AuditService } from '@shipei/audit';
 import { AccessPolicy, Actor, Clock, TransactionRunner } from '@shipei/core';
 import { Enrolment, ENROLMENT_KIND } from '@shipei/enrolment';
 import { EntityManager } from 'typeorm';
-import { AttendanceAccess } from '../attendance.access';
+import { AttendanceAccess, isEnrolmentTrainee } from '../attendance.access';
 import { AttendanceErrors } from '../attendance.errors';
 import { assessmentPassed } from '../completion/completion-rule';
 import { EnrolmentAssessmentDto } from '../dto/assessment.dto';
@@ -14,8 +14,6 @@ import { SubmissionFile } from './submission-file';
 import { loadSubmission, saveSubmission, submissionsOf } from './submission.store';
 
 const cents = (n: number) => Math.round(n * 100);
-const isOwn = (actor: Actor, e: Enrolment) =>
-  actor.role === 'TEACHER' && !!actor.teacherId && actor.teacherId === e.teacherId;
 
 /**
  * A trainee's side of 考核: their items, scores and submissions; the trainee uploads a submission
@@ -45,7 +43,7 @@ export class SubmissionService {
   ): Promise<EnrolmentAssessmentDto> {
     return this.tx.run(async (em) => {
       const e = await this.access.load<Enrolment>(em, actor, ENROLMENT_KIND, enrolmentId);
-      if (!isOwn(actor, e)) throw AssessmentErrors.notSubmitter();
+      if (!isEnrolmentTrainee(actor, e)) throw AssessmentErrors.notSubmitter();
       if (!e.cohortId || !ROSTER_STATUSES.includes(e.status)) throw AttendanceErrors.notOnRoster();
       if (!(await itemsOf(em, e.programId)).some((i) => i.id === itemId)) throw AssessmentErrors.itemNotFound();
       await saveSubmission(em, e.id, itemId, file, this.clock.now());
@@ -72,7 +70,7 @@ export class SubmissionService {
   /** The enrolment, for its teacher or who runs its cohort; 404 / 403 otherwise. */
   private async reader(em: EntityManager, actor: Actor, enrolmentId: number): Promise<Enrolment> {
     const e = await this.access.load<Enrolment>(em, actor, ENROLMENT_KIND, enrolmentId);
-    if (isOwn(actor, e)) return e;
+    if (isEnrolmentTrainee(actor, e)) return e;
     if (!e.cohortId) throw AttendanceErrors.notManager();
     await this.gate.cohort(em, actor, e.cohortId);
     return e;
