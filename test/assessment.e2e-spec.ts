@@ -552,4 +552,19 @@ describe('assessment (考核)', () => {
     ).expect(400);
     conforms('POST', '/api/v1/cohorts/{id}/scores/import', 400, invalid);
   });
+
+  it('refuses a new item that would take the result of certified trainees away', async () => {
+    const refused = await as(admin)
+      .put(`/api/v1/programs/${program.id}/assessment`, {
+        items: [
+          { name: '结业考试', passMark: 70, maxScore: 100 },
+          { name: '研修作业', passMark: 6, maxScore: 10 },
+          { name: '读书笔记', passMark: 1, maxScore: 5 },
+        ],
+      })
+      .expect(409);
+    expect(refused.body.code).toBe('ASSESSMENT_CERTIFIED');
+    expect((await ok(as(admin).get(`/api/v1/programs/${program.id}/assessment`))).items).toHaveLength(2);
+    expect(await status(trainees.A.enrolmentId)).toBe('COMPLETED');
+  });
 });

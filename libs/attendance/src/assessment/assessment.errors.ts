@@ -15,6 +15,8 @@ export const AssessmentErrors = {
       'ASSESSMENT_ITEM_SCORED',
       `考核项目「${name}」已录入成绩，不能删除；如需删除请先清除该项目的成绩`,
     ),
+  itemSubmitted: (name: string, n: number) =>
+    new ConflictError('ASSESSMENT_ITEM_SUBMITTED', `考核项目「${name}」已有 ${n} 名学员上传材料，不能删除`),
   maxBelowScore: (name: string, top: number) =>
     new ConflictError(
       'ASSESSMENT_MAX_BELOW_SCORE',

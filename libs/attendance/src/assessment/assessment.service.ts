@@ -62,8 +62,12 @@ export class AssessmentService {
       const byName = new Map(before.map((i) => [i.name, i]));
       const wanted = new Set(input.map((i) => i.name));
       const top = await highestScores(em, programId);
-      for (const gone of before.filter((i) => !wanted.has(i.name)))
+      for (const gone of before.filter((i) => !wanted.has(i.name))) {
         if (top.has(gone.id)) throw AssessmentErrors.itemScored(gone.name);
+        // Trainees' uploaded work is not dropped with an item in passing.
+        const [{ n }] = await em.query('SELECT COUNT(*) AS n FROM assessment_submission WHERE itemId = ?', [gone.id]);
+        if (Number(n)) throw AssessmentErrors.itemSubmitted(gone.name, Number(n));
+      }
       const now = sqlDatetime(em, this.clock.now());
       let rulesChanged = false;
       for (const gone of before.filter((i) => !wanted.has(i.name))) {
