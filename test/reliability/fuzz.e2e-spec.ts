@@ -86,6 +86,7 @@ describe('fuzzing every route of /api/docs-json', () => {
       'placement_team',
       'leave_request',
       'survey_question',
+      'assessment_item',
     ]) {
       const rows: { id: number }[] = await t.db
         .query(`SELECT id FROM ${t.db.driver.escape(table)} ORDER BY id DESC LIMIT 30`)

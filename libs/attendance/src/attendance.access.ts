@@ -89,6 +89,10 @@ export interface ManagedSession {
 export const isLeaveOwner = (actor: Actor, leave: LeaveRequest): boolean =>
   actor.role === 'TEACHER' && !!actor.teacherId && actor.teacherId === leave.teacherId;
 
+/** The trainee of an enrolment (only they upload its 考核 submissions). */
+export const isEnrolmentTrainee = (actor: Actor, enrolment: Pick<Enrolment, 'teacherId'>): boolean =>
+  actor.role === 'TEACHER' && !!actor.teacherId && actor.teacherId === enrolment.teacherId;
+
 @Injectable()
 export class AttendanceAccess extends AccessRules {
   protected readonly rules = [

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { EnrolmentModule } from '@shipei/enrolment';
 import { ProgramsModule } from '@shipei/programs';
+import { AssessmentController } from './assessment/assessment.controller';
+import { AssessmentLocks } from './assessment/assessment-locks';
+import { AssessmentService } from './assessment/assessment.service';
+import { ScoresExcelService } from './assessment/scores-excel.service';
+import { SubmissionService } from './assessment/submission.service';
 import { AttendanceAccess } from './attendance.access';
 import { CheckinCodes } from './checkin/checkin-codes';
 import { CheckinController } from './checkin/checkin.controller';
@@ -20,7 +25,7 @@ import {
 } from './records/attendance.controller';
 import { AttendanceService } from './records/attendance.service';
 
-/** Attendance (spec §5): rotating-QR check-in, trainer marking, leave, completion, sign-in sheets and matrices. */
+/** Attendance (spec §5): rotating-QR check-in, trainer marking, leave, completion and 考核, sign-in sheets and matrices. */
 @Module({
   imports: [ProgramsModule, EnrolmentModule],
   controllers: [
@@ -32,6 +37,7 @@ import { AttendanceService } from './records/attendance.service';
     EnrolmentPassController,
     PassKeyController,
     ScansController,
+    AssessmentController,
   ],
   providers: [
     AttendanceAccess,
@@ -44,6 +50,10 @@ import { AttendanceService } from './records/attendance.service';
     PassKeys,
     PassesService,
     ScansService,
+    AssessmentLocks,
+    AssessmentService,
+    ScoresExcelService,
+    SubmissionService,
   ],
   exports: [
     AttendanceAccess,
@@ -56,6 +66,10 @@ import { AttendanceService } from './records/attendance.service';
     PassKeys,
     PassesService,
     ScansService,
+    AssessmentLocks,
+    AssessmentService,
+    ScoresExcelService,
+    SubmissionService,
   ],
 })
 export class AttendanceModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttendanceModule } from '@shipei/attendance';
 import { EnrolmentModule } from '@shipei/enrolment';
 import { ProgramsModule } from '@shipei/programs';
 import { TalentSupportModule } from '@shipei/talent-support';
@@ -7,6 +8,7 @@ import { CertificateTemplateStore } from './certificate-template-store';
 import { CertificatesAccess } from './certificates.access';
 import { CertificateIssuingController, CertificatesController } from './certificates.controller';
 import { CertificatesService } from './certificates.service';
+import { CertificateAssessmentLock } from './issuing/certificate-assessment-lock';
 import { CertificateIssuer } from './issuing/certificate-issuer.service';
 import { CertificatePrinter } from './printing/certificate-printer.service';
 import { CertificateRegisters } from './registers/certificate-registers.service';
@@ -21,7 +23,7 @@ import { CertificateVerification } from './verification/certificate-verification
  * verification service for the public /verify page.
  */
 @Module({
-  imports: [ProgramsModule, EnrolmentModule, TalentSupportModule],
+  imports: [ProgramsModule, EnrolmentModule, TalentSupportModule, AttendanceModule],
   controllers: [CertificateIssuingController, CertificatesController, CertificateVerificationController],
   providers: [
     CertificatesAccess,
@@ -33,6 +35,7 @@ import { CertificateVerification } from './verification/certificate-verification
     CertificateRegisters,
     CertificatesService,
     ServiceCertificateIssuer,
+    CertificateAssessmentLock,
   ],
   exports: [
     CertificatesAccess,

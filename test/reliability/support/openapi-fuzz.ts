@@ -307,6 +307,7 @@ export function kindOf(name: string, segment?: string): string | null {
     [/^(leave-requests|leaverequest)/, 'leave_request'],
     // A survey answer's questionId: the questions of the forms that exist.
     [/^question/, 'survey_question'],
+    [/^(items|item)$/, 'assessment_item'],
   ];
   return table.find(([re]) => re.test(key.replace(/ids?$/, '')))?.[1] ?? null;
 }

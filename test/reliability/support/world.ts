@@ -165,6 +165,16 @@ export async function buildWorld(
     });
     world.sessionId = session.id;
   });
+  // Before the certificates: items added to a program with decided trainees would re-decide them.
+  await step('assessment items', async () => {
+    if (!world.programId) throw new Error('no program');
+    await api(admin, 'put', `/api/v1/programs/${world.programId}/assessment`, {
+      items: [
+        { name: '结业考试', passMark: 60, maxScore: 100 },
+        { name: '研修作业', passMark: 6, maxScore: 10 },
+      ],
+    });
+  });
   await step('certificates', async () => {
     if (!world.programId || !world.cohortId) throw new Error('no cohort');
     const now = new Date();

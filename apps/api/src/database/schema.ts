@@ -1,4 +1,5 @@
 import {
+  Assessment1796760000000,
   Attendance1764374420000,
   AttendanceRecord,
   CheckinClosure,
@@ -143,5 +144,6 @@ export const MIGRATIONS = [
   ComplianceTables1796710000000,
   TeacherListIndexes1796720000000,
   Surveys1796750000000,
+  Assessment1796760000000,
   Announcements1796770000000,
 ];

@@ -1,4 +1,4 @@
-import { attendanceRate, decideCompletion } from './completion-rule';
+import { assessmentPassed, attendanceRate, decideCompletion, rateMeetsThreshold } from './completion-rule';
 
 describe('completion rule', () => {
   it('completes at exactly the threshold and not just under it', () => {
@@ -26,5 +26,47 @@ describe('completion rule', () => {
   it('never completes a cohort without hours, and a threshold of 0 completes everyone with hours', () => {
     expect(decideCompletion(0, 0, 0.8, 48).completed).toBe(false);
     expect(decideCompletion(0, 10, 0, 48).completed).toBe(true);
+  });
+
+  it('needs every scored item passed besides attendance (考核)', () => {
+    const items = [
+      { id: 1, passMark: 60 },
+      { id: 2, passMark: 0.3 },
+    ];
+    expect(assessmentPassed([], new Map())).toBe(true);
+    expect(assessmentPassed(items, new Map([[1, 60]]))).toBe(false); // item 2 has no score
+    expect(
+      assessmentPassed(
+        items,
+        new Map([
+          [1, 60],
+          [2, 0.1 + 0.2],
+        ]),
+      ),
+    ).toBe(true); // 0.30000000000000004
+    expect(
+      assessmentPassed(
+        items,
+        new Map([
+          [1, 59.99],
+          [2, 1],
+        ]),
+      ),
+    ).toBe(false);
+    expect(decideCompletion(40, 40, 0.8, 48, false)).toEqual({ completed: false, rate: 1, creditHours: 0 });
+    expect(decideCompletion(32, 40, 0.8, 48, true).completed).toBe(true);
+    expect(decideCompletion(31.99, 40, 0.8, 48, true).completed).toBe(false);
+  });
+
+  it('gives from a stored (rounded-down) rate the same answer as from the hours', () => {
+    for (const [att, total, thr] of [
+      [2.4, 3, 0.8],
+      [2, 3, 0.6667],
+      [2, 3, 0.6666],
+      [31.99, 40, 0.8],
+      [7.99, 9.99, 0.7997],
+      [7.99, 9.99, 0.7998],
+    ])
+      expect(rateMeetsThreshold(attendanceRate(att, total), thr)).toBe(decideCompletion(att, total, thr, 1).completed);
   });
 });

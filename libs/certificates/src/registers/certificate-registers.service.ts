@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { itemsOf, ScoreLine, scoreLines, scoreSummary } from '@shipei/attendance';
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { AccessPolicy, Actor, keysetRows, shanghaiDate, streamXlsx, TableCell } from '@shipei/core';
@@ -32,6 +33,8 @@ interface Lookups {
   teachers: Map<number, Teacher>;
   orgs: Map<number, Organisation>;
   cohorts: Map<number, Cohort>;
+  /** The batch's 考核 scores by enrolment, when the register asked for them. */
+  scores: Map<number, ScoreLine[]>;
 }
 
 /**
@@ -66,8 +69,11 @@ export class CertificateRegisters {
       { header: '撤销日期', width: 12, kind: 'text' },
       { header: '撤销原因', width: 30, kind: 'text' },
     ];
+    // A program with 考核 items: each holder's scores, as recorded (a valid certificate freezes them).
+    const assessed = (await itemsOf(this.em, program.id)).length > 0;
+    if (assessed) columns.splice(10, 0, { header: '考核成绩', width: 30, kind: 'text' });
     const date = new DataDate();
-    const rows = this.rows(actor, programId, false, date, (c, i, { teachers, orgs, cohorts }) => [
+    const rows = this.rows(actor, programId, false, date, assessed, (c, i, { teachers, orgs, cohorts, scores }) => [
       i,
       c.number,
       c.holderName,
@@ -78,6 +84,7 @@ export class CertificateRegisters {
       c.startDate,
       c.endDate,
       Number(c.creditHours),
+      ...(assessed ? [scoreSummary(c.enrolmentId ? scores.get(c.enrolmentId) : undefined)] : []),
       c.issuer,
       c.issueDate,
       CERTIFICATE_STATUS_LABELS[c.status],
@@ -107,7 +114,7 @@ export class CertificateRegisters {
       { header: '证书编号', width: 18, kind: 'text' },
     ];
     const date = new DataDate();
-    const rows = this.rows(actor, programId, true, date, (c, i, { teachers, orgs }) => [
+    const rows = this.rows(actor, programId, true, date, false, (c, i, { teachers, orgs }) => [
       i,
       c.holderName,
       maskIdNumber(teachers.get(c.teacherId)?.idNumber),
@@ -137,6 +144,7 @@ export class CertificateRegisters {
     programId: number,
     validOnly: boolean,
     date: DataDate,
+    withScores: boolean,
     row: (c: Certificate, n: number, lookups: Lookups) => TableCell[],
   ): AsyncIterable<TableCell[]> {
     const orgs = new Map<number, Organisation>();
@@ -175,9 +183,15 @@ export class CertificateRegisters {
           Cohort,
           batch.map((c) => c.cohortId ?? 0),
         );
+        const scores = withScores
+          ? await scoreLines(
+              this.em,
+              batch.flatMap((c) => (c.enrolmentId ? [c.enrolmentId] : [])),
+            )
+          : new Map<number, ScoreLine[]>();
         return batch.map((c) => {
           date.see(c);
-          return row(c, ++n, { teachers, orgs, cohorts });
+          return row(c, ++n, { teachers, orgs, cohorts, scores });
         });
       },
     );

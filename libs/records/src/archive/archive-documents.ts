@@ -102,13 +102,17 @@ export interface ResultRow {
   result: string;
   creditHours: number | null;
   certificate: string;
+  /** 考核成绩 as one text (the program's items), when the program has items. */
+  scores?: string;
 }
 
+/** `assessed`: the program has 考核 items, so a 考核成绩 column follows and the note says so. */
 export async function resultsWorkbook(
   h: ArchiveHeader,
   totalHours: number,
   threshold: number,
   rows: ResultRow[],
+  assessed = false,
 ): Promise<Buffer> {
   const wb = newWorkbook(h.date, `${h.cohortName} 结业情况`);
   const completed = rows.filter((r) => r.result === ENROLMENT_STATUS_LABELS.COMPLETED).length;
@@ -126,6 +130,7 @@ export async function resultsWorkbook(
       { header: '结业结果', width: 10 },
       { header: '获得学时', width: 10, numFmt: '0.0' },
       { header: '证书编号', width: 18, text: true },
+      ...(assessed ? [{ header: '考核成绩', width: 34 }] : []),
     ],
     rows.map((r, i) => [
       i + 1,
@@ -137,8 +142,9 @@ export async function resultsWorkbook(
       r.result,
       r.creditHours,
       r.certificate,
+      ...(assessed ? [r.scores ?? ''] : []),
     ]),
-    `学员 ${rows.length} 人，结业 ${completed} 人，未结业 ${rows.length - completed} 人；结业要求出勤率不低于 ${Math.round(threshold * 10000) / 100}%`,
+    `学员 ${rows.length} 人，结业 ${completed} 人，未结业 ${rows.length - completed} 人；结业要求出勤率不低于 ${Math.round(threshold * 10000) / 100}%${assessed ? '，且各考核项目均及格' : ''}`,
   );
   return workbookBuffer(wb);
 }

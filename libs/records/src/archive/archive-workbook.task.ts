@@ -19,7 +19,7 @@ import {
 export type ArchiveWorkbookJob = { header: ArchiveHeader } & (
   | { kind: 'schedule'; rows: ScheduleRow[] }
   | { kind: 'leave'; rows: LeaveRow[] }
-  | { kind: 'results'; rows: ResultRow[]; totalHours: number; threshold: number }
+  | { kind: 'results'; rows: ResultRow[]; totalHours: number; threshold: number; assessed: boolean }
   | { kind: 'register'; rows: RegisterRow[] }
 );
 
@@ -34,7 +34,7 @@ export async function archiveWorkbook(job: ArchiveWorkbookJob): Promise<Uint8Arr
       : job.kind === 'leave'
         ? await leaveWorkbook(h, job.rows)
         : job.kind === 'results'
-          ? await resultsWorkbook(h, job.totalHours, job.threshold, job.rows)
+          ? await resultsWorkbook(h, job.totalHours, job.threshold, job.rows, job.assessed)
           : await registerWorkbook(h, job.rows);
   return normaliseXlsx(xlsx, h.date);
 }

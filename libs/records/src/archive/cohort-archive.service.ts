@@ -12,6 +12,10 @@ import {
   LeaveRequest,
   LeaveRequestSession,
   Trainee,
+  itemsOf,
+  ScoreLine,
+  scoreLines,
+  scoreSummary,
 } from '@shipei/attendance';
 import { User } from '@shipei/auth';
 import { Certificate, CERTIFICATE_STATUS_LABELS, CertificatePrinter } from '@shipei/certificates';
@@ -331,8 +335,16 @@ export class CohortArchiveService {
       for (const e of await this.em.find(Enrolment, { where: { id: In(part) } })) enrolments.set(e.id, e);
     const numbers = new Map(certificates.filter((c) => c.enrolmentId).map((c) => [c.enrolmentId!, c.number]));
     const totalHours = sessions.reduce((s, x) => s + hundredths(x.hours), 0) / 100;
+    const assessed = (await itemsOf(this.em, program.id)).length > 0;
+    const scores = assessed
+      ? await scoreLines(
+          this.em,
+          trainees.map((t) => t.enrolmentId),
+        )
+      : new Map<number, ScoreLine[]>();
     return this.workbook({
       kind: 'results',
+      assessed,
       header,
       totalHours,
       threshold: Number(program.attendanceThreshold),
@@ -348,6 +360,7 @@ export class CohortArchiveService {
           result: decided ? ENROLMENT_STATUS_LABELS[status] : '未评定',
           creditHours: decided ? (e?.creditHours ?? 0) : null,
           certificate: numbers.get(t.enrolmentId) ?? '',
+          scores: scoreSummary(scores.get(t.enrolmentId)),
         };
       }),
     });

@@ -40,6 +40,7 @@ const TRAINING_COLUMNS: SheetColumn[] = [
   { header: '获得学时', width: 10, numFmt: '0.0' },
   { header: '学时计入年度', width: 12 },
   { header: '证书', width: 28 },
+  { header: '考核成绩', width: 30 },
 ];
 
 /** 一人一档 as .xlsx: 基本信息, 培训记录, 学时统计 (years and cycles), 支教经历, 校外学时. */
@@ -84,6 +85,7 @@ export async function teacherFileWorkbook(f: TeacherFileDto): Promise<Buffer> {
       t.creditHours,
       t.creditYear,
       certificates(t.certificates),
+      t.scores.map((x) => `${x.name} ${x.score}/${x.maxScore}${x.passed ? '' : '（未及格）'}`).join('；'),
     ]),
   );
 

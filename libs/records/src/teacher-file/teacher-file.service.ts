@@ -24,6 +24,7 @@ import {
 import { attachment, dateText, decimalValue, Download, PDF_MIME, round1, XLSX_MIME } from '../shared/files';
 import {
   FileCertificateDto,
+  FileScoreDto,
   FileExternalCreditDto,
   FilePlacementDto,
   FileTrainingDto,
@@ -53,6 +54,9 @@ export const FILE_SQL = {
     's.termStart AS termStart, s.termEnd AS termEnd, rs.name AS receivingSchoolName, rc.name AS receivingCountyName FROM placement pl INNER JOIN scheme s ON s.id = pl.schemeId ' +
     'INNER JOIN organisation rs ON rs.id = pl.receivingSchoolId LEFT JOIN organisation rc ON rc.id = rs.countyId WHERE pl.teacherId = ?',
   organisations: 'SELECT o.id AS id, o.name AS name FROM organisation o WHERE o.id IN (?, ?)',
+  scores:
+    'SELECT s.enrolmentId AS enrolmentId, i.name AS name, s.score AS score, i.maxScore AS maxScore, i.passMark AS passMark FROM assessment_score s ' +
+    'INNER JOIN enrolment se ON se.id = s.enrolmentId INNER JOIN assessment_item i ON i.id = s.itemId WHERE se.teacherId = ? ORDER BY s.enrolmentId, i.position, i.id',
   externalCredits:
     'SELECT xc.id AS id, xc.programName AS programName, xc.organiser AS organiser, xc.hours AS hours, xc.creditDate AS creditDate, xc.certificateNumber AS certificateNumber FROM external_credit xc WHERE xc.teacherId = ? ORDER BY xc.creditDate, xc.id',
 };
@@ -92,13 +96,24 @@ export class TeacherFileService {
     // The access check is AccessPolicy.load's compiled statement; the school and county names come
     // with the file's other statements, in parallel.
     const t = await this.access.load<Teacher>(em, actor, TEACHER_KIND, teacherId);
-    const [enrolments, certificates, placements, external, orgs] = await Promise.all([
+    const [enrolments, certificates, placements, external, orgs, scores] = await Promise.all([
       em.query<Raw[]>(FILE_SQL.enrolments, [t.id]),
       em.query<Raw[]>(FILE_SQL.certificates, [t.id]),
       em.query<Raw[]>(FILE_SQL.placements, [t.id]),
       em.query<Raw[]>(FILE_SQL.externalCredits, [t.id]),
       em.query<Raw[]>(FILE_SQL.organisations, [t.schoolId, t.countyId]),
+      em.query<Raw[]>(FILE_SQL.scores, [t.id]),
     ]);
+    const scoresOf = (enrolmentId: number): FileScoreDto[] =>
+      scores
+        .filter((r) => Number(r.enrolmentId) === enrolmentId)
+        .map((r) => ({
+          name: String(r.name),
+          score: Number(r.score),
+          maxScore: Number(r.maxScore),
+          passMark: Number(r.passMark),
+          passed: Math.round(Number(r.score) * 100) >= Math.round(Number(r.passMark) * 100),
+        }));
     const orgName = (orgId: number) => String(orgs.find((o) => Number(o.id) === orgId)?.name ?? '');
     const teacher: Raw = { ...t, schoolName: orgName(t.schoolId), countyName: orgName(t.countyId) };
     const id = t.id;
@@ -133,6 +148,7 @@ export class TeacherFileService {
         creditHours: credit,
         creditYear: status === 'COMPLETED' && endDate ? Number(endDate.slice(0, 4)) : null,
         certificates: certsOf('ENROLMENT', Number(r.id)),
+        scores: scoresOf(Number(r.id)),
         sortKey: `${startDate ?? `${r.programYear}-01-01`}#${String(r.id).padStart(12, '0')}`,
       };
     });

@@ -9,6 +9,7 @@ import { RecordsPagesController } from '../records/records-pages.controller';
 import { PlacementsPagesController } from '../talent-support/placements-pages.controller';
 import { SchemesPagesController } from '../talent-support/schemes-pages.controller';
 import { CohortsPagesController } from './cohorts-pages.controller';
+import { ProgramAssessmentPageController } from './program-assessment-page.controller';
 import { ProgramsPagesController } from './programs-pages.controller';
 
 /**
@@ -17,6 +18,7 @@ import { ProgramsPagesController } from './programs-pages.controller';
  */
 export const OFFICE_PAGE_CONTROLLERS = [
   ProgramsPagesController,
+  ProgramAssessmentPageController,
   CohortsPagesController,
   EnrolmentsPagesController,
   NominationPagesController,

@@ -1,3 +1,4 @@
+import { AssessmentService } from '@shipei/attendance';
 import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { Actor, CurrentActor, IdPipe, mapError, Roles, TransactionRunner } from '@shipei/core';
 import { AccountSlips } from '@shipei/auth';
@@ -139,6 +140,7 @@ export class ProgramsPagesController {
     private readonly pages: PageRenderer,
     private readonly names: NameLookup,
     private readonly tx: TransactionRunner,
+    private readonly assessment: AssessmentService,
   ) {}
 
   @Get()
@@ -231,6 +233,7 @@ export class ProgramsPagesController {
   ): Promise<void> {
     const p = await this.tx.read((em) => this.programs.get(em, actor, id));
     const owner = ownsProgram(actor, p);
+    const assessment = await this.assessment.items(actor, id);
     const next = (
       Object.entries(PROGRAM_TRANSITIONS) as [ProgramAction, (typeof PROGRAM_TRANSITIONS)[ProgramAction]][]
     ).find(([, t]) => t.from === p.status);
@@ -255,6 +258,9 @@ export class ProgramsPagesController {
         nominate: mayNominate(actor, p),
         openAccounts: p.approvedCount > 0,
         city: actor.role === 'CITY_ADMIN',
+        assessmentText: assessment.items.length
+          ? assessment.items.map((i) => `${i.name}（满分 ${i.maxScore}，及格 ${i.passMark}）`).join('；')
+          : '无（结业只看出勤）',
       },
     );
   }

@@ -49,6 +49,8 @@ export class MyProgramsController {
       next: NEXT_STEP[e.status] ?? '',
       mayConfirm: e.status === 'APPROVED',
       mayDecline: ['NOMINATED', 'WAITLISTED', 'APPROVED'].includes(e.status),
+      // 考核: items, scores and the trainee's own submissions, once on a cohort's roster.
+      mayAssess: !!cohort && ['CONFIRMED', 'COMPLETED', 'NOT_COMPLETED'].includes(e.status),
     };
   }
 

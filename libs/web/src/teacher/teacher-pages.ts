@@ -1,5 +1,6 @@
 import { CheckinPageController } from '../checkin/checkin-page.controller';
 import { VerifyPageController } from '../verify/verify-page.controller';
+import { MyAssessmentController } from './my-assessment.controller';
 import { MyProgramsController } from './my-programs.controller';
 import { MyTrainingController } from './my-training.controller';
 
@@ -10,6 +11,7 @@ import { MyTrainingController } from './my-training.controller';
 export const TEACHER_PAGE_CONTROLLERS = [
   MyProgramsController,
   MyTrainingController,
+  MyAssessmentController,
   CheckinPageController,
   VerifyPageController,
 ];

@@ -1,3 +1,4 @@
+import { CohortScoresController } from './cohort-scores.controller';
 import { LeaveApprovalsController } from './leave-approvals.controller';
 import { PassScannerController } from './pass-scanner.controller';
 import { SessionAttendanceController } from './session-attendance.controller';
@@ -9,4 +10,5 @@ export const TRAINER_PAGE_CONTROLLERS = [
   SessionAttendanceController,
   PassScannerController,
   LeaveApprovalsController,
+  CohortScoresController,
 ];

@@ -23,6 +23,14 @@ export class FileCertificateDto {
   @ApiProperty({ example: '2019-07-20' }) issueDate: string;
 }
 
+export class FileScoreDto {
+  @ApiProperty({ example: '结业考试' }) name: string;
+  @ApiProperty({ example: 88.5 }) score: number;
+  @ApiProperty({ example: 100 }) maxScore: number;
+  @ApiProperty({ example: 60 }) passMark: number;
+  @ApiProperty() passed: boolean;
+}
+
 export class FileTrainingDto {
   @ApiProperty() enrolmentId: number;
   @ApiProperty() programId: number;
@@ -46,6 +54,7 @@ export class FileTrainingDto {
   @ApiProperty({ nullable: true, type: Number, description: '学时计入的年度（班级结束日期所在年）' }) creditYear:
     number | null;
   @ApiProperty({ type: [FileCertificateDto] }) certificates: FileCertificateDto[];
+  @ApiProperty({ type: [FileScoreDto], description: '考核成绩（已录入的项目）' }) scores: FileScoreDto[];
 }
 
 export class FilePlacementDto {
