@@ -197,6 +197,26 @@ describe('credit table (credit_year) kept in step with the credits', () => {
     // Running it again changes nothing.
     await ok(call('city', 'post', `/api/v1/cohorts/${cohort.id}/completion`));
     expect(await table()).toEqual([row('T1', 2023, 'A1', 24.5), row('T2', 2023, 'A1', 24.5)]);
+
+    // 考核: an item added re-decides the program's results in the same transaction (a missing score is
+    // not a pass), and a score entered later decides again: the credits follow both.
+    const { items } = await ok(
+      call('city', 'put', `/api/v1/programs/${program.id}/assessment`, {
+        items: [{ name: '结业考试', passMark: 60, maxScore: 100 }],
+      }),
+    );
+    expect(await table()).toEqual([]);
+    await expectInStep();
+    const score = (who: string, value: number) => ({ enrolmentId: enrolment[who], itemId: items[0].id, score: value });
+    await ok(call('trainer', 'put', `/api/v1/cohorts/${cohort.id}/scores`, { scores: [score('T1', 75)] }));
+    expect(await table()).toEqual([row('T1', 2023, 'A1', 24.5)]);
+    await ok(
+      call('trainer', 'put', `/api/v1/cohorts/${cohort.id}/scores`, { scores: [score('T1', 50), score('T2', 90)] }),
+    );
+    expect(await table()).toEqual([row('T2', 2023, 'A1', 24.5)]);
+    await ok(call('trainer', 'put', `/api/v1/cohorts/${cohort.id}/scores`, { scores: [score('T1', 60)] }));
+    expect(await table()).toEqual([row('T1', 2023, 'A1', 24.5), row('T2', 2023, 'A1', 24.5)]);
+    await expectInStep();
   });
 
   it('keeps the credits when a certificate is revoked (credits follow completion, not certificates)', async () => {
